@@ -1,0 +1,230 @@
+package dev.livecode.core;
+
+import dev.livecode.core.internal.DefaultEngine;
+import dev.livecode.core.internal.EngineConfig;
+import dev.livecode.core.internal.RunnerRegistry;
+import dev.livecode.core.internal.Workspaces;
+import dev.livecode.core.internal.sandbox.Sandbox;
+import dev.livecode.core.internal.sandbox.Sandboxes;
+import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures and builds a {@link LivecodeEngine}. Every setting has a documented default; with
+ * none set, the engine runs on the in-memory store and queue with the strongest sandbox here.
+ */
+public final class LivecodeBuilder {
+  private static final Logger LOG = LoggerFactory.getLogger(LivecodeBuilder.class);
+
+  /** Worker threads: one per core. */
+  public static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
+  /** Largest source accepted: 256 KiB of UTF-8. */
+  public static final int DEFAULT_MAX_SOURCE_BYTES = 256 * 1024;
+  /** Largest stdin accepted: 1 MiB of UTF-8. */
+  public static final int DEFAULT_MAX_STDIN_BYTES = 1024 * 1024;
+  /** Runs waiting before run requests are refused with {@link QueueFullException}. */
+  public static final long DEFAULT_MAX_WAITING_RUNS = 10_000;
+  /** Deliveries of one job (each ended by a dying worker) before it is dead-lettered. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** How long close() lets running executions finish. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+  private String name = "livecode";
+  private int workers = DEFAULT_WORKERS;
+  private Store store;
+  private JobQueue queue;
+  private ExecutionEvents events;
+  private final List<LanguageRunner> runners = new ArrayList<>();
+  private final Map<String, RunnerSettings> runnerSettings = new HashMap<>();
+  private boolean discoverRunners = true;
+  private ClassLoader classLoader = LivecodeBuilder.class.getClassLoader();
+  private Limits defaultLimits = Limits.DEFAULTS;
+  private Limits maxLimits = Limits.DEFAULT_CAPS;
+  private IsolationMode isolation = IsolationMode.AUTO;
+  private Path workspaceRoot = Path.of(System.getProperty("java.io.tmpdir"), "livecode-" + ProcessHandle.current().pid());
+  private int maxSourceBytes = DEFAULT_MAX_SOURCE_BYTES;
+  private int maxStdinBytes = DEFAULT_MAX_STDIN_BYTES;
+  private long maxWaitingRuns = DEFAULT_MAX_WAITING_RUNS;
+  private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+  private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+  private Clock clock = Clock.systemUTC();
+  private Supplier<UUID> ids = UUID::randomUUID;
+
+  LivecodeBuilder() {}
+
+  /** A name prefixed to this engine's log lines, for JVMs with several engines. */
+  public LivecodeBuilder name(String value) {
+    this.name = Objects.requireNonNull(value, "name");
+    return this;
+  }
+
+  /** Worker threads; 0 makes an API-only engine that queues runs and runs none. */
+  public LivecodeBuilder workers(int value) {
+    if (value < 0 || value > 1024) {
+      throw new IllegalArgumentException("workers must be 0 to 1024, was " + value);
+    }
+    this.workers = value;
+    return this;
+  }
+
+  /** The store; the engine does not close a store it was given. Default: in memory. */
+  public LivecodeBuilder store(Store value) {
+    this.store = Objects.requireNonNull(value, "store");
+    return this;
+  }
+
+  /** The queue; the engine does not close a queue it was given. Default: in memory. */
+  public LivecodeBuilder queue(JobQueue value) {
+    this.queue = Objects.requireNonNull(value, "queue");
+    return this;
+  }
+
+  /** Execution events across nodes; the engine does not close what it was given. Default: this JVM only. */
+  public LivecodeBuilder events(ExecutionEvents value) {
+    this.events = Objects.requireNonNull(value, "events");
+    return this;
+  }
+
+  /** Registers a runner; it replaces a discovered runner of the same language. */
+  public LivecodeBuilder runner(LanguageRunner value) {
+    runners.add(Objects.requireNonNull(value, "runner"));
+    return this;
+  }
+
+  /** Operator settings for one language (interpreter path, flags, environment). */
+  public LivecodeBuilder runnerSettings(String languageId, RunnerSettings value) {
+    runnerSettings.put(Objects.requireNonNull(languageId, "languageId").toLowerCase(Locale.ROOT),
+        Objects.requireNonNull(value, "settings"));
+    return this;
+  }
+
+  /** Whether runners on the class path are found through ServiceLoader. Default: true. */
+  public LivecodeBuilder discoverRunners(boolean value) {
+    this.discoverRunners = value;
+    return this;
+  }
+
+  /** The class loader runner discovery searches. Default: the one that loaded livecode. */
+  public LivecodeBuilder classLoader(ClassLoader value) {
+    this.classLoader = Objects.requireNonNull(value, "classLoader");
+    return this;
+  }
+
+  /** Limits of a run that asks for none. Default: {@link Limits#DEFAULTS}. */
+  public LivecodeBuilder defaultLimits(Limits value) {
+    this.defaultLimits = Objects.requireNonNull(value, "defaultLimits");
+    return this;
+  }
+
+  /** The most a run may ask for. Default: {@link Limits#DEFAULT_CAPS}. */
+  public LivecodeBuilder maxLimits(Limits value) {
+    this.maxLimits = Objects.requireNonNull(value, "maxLimits");
+    return this;
+  }
+
+  /** The sandbox tier. Default: {@link IsolationMode#AUTO}, the strongest available. */
+  public LivecodeBuilder isolation(IsolationMode value) {
+    this.isolation = Objects.requireNonNull(value, "isolation");
+    return this;
+  }
+
+  /** Where per-execution workspaces are made. Default: a private folder under java.io.tmpdir. */
+  public LivecodeBuilder workspaceRoot(Path value) {
+    this.workspaceRoot = Objects.requireNonNull(value, "workspaceRoot");
+    return this;
+  }
+
+  public LivecodeBuilder maxSourceBytes(int value) {
+    this.maxSourceBytes = positive("maxSourceBytes", value);
+    return this;
+  }
+
+  public LivecodeBuilder maxStdinBytes(int value) {
+    this.maxStdinBytes = positive("maxStdinBytes", value);
+    return this;
+  }
+
+  /** Runs waiting in the queue beyond which run requests are refused. */
+  public LivecodeBuilder maxWaitingRuns(long value) {
+    this.maxWaitingRuns = positive("maxWaitingRuns", value);
+    return this;
+  }
+
+  /** Deliveries of a job before it is given up (durable queues). */
+  public LivecodeBuilder maxAttempts(int value) {
+    this.maxAttempts = positive("maxAttempts", value);
+    return this;
+  }
+
+  public LivecodeBuilder shutdownGrace(Duration value) {
+    this.shutdownGrace = Objects.requireNonNull(value, "shutdownGrace");
+    return this;
+  }
+
+  public LivecodeBuilder clock(Clock value) {
+    this.clock = Objects.requireNonNull(value, "clock");
+    return this;
+  }
+
+  public LivecodeBuilder ids(Supplier<UUID> value) {
+    this.ids = Objects.requireNonNull(value, "ids");
+    return this;
+  }
+
+  private static <N extends Number> N positive(String name, N value) {
+    if (value.longValue() <= 0) {
+      throw new IllegalArgumentException(name + " must be > 0, was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Discovers and probes runners, picks the sandbox, and starts the workers.
+   *
+   * @throws IllegalArgumentException when the default limits exceed the caps
+   * @throws LivecodeException when runner discovery fails (a broken jar, a duplicate language)
+   */
+  public LivecodeEngine build() {
+    if (!defaultLimits.within(maxLimits)) {
+      throw new IllegalArgumentException("defaultLimits " + defaultLimits + " exceed maxLimits " + maxLimits);
+    }
+    List<AutoCloseable> owned = new ArrayList<>();
+    Store effectiveStore = store != null ? store : Store.inMemory();
+    JobQueue effectiveQueue = queue != null ? queue : JobQueue.inMemory();
+    ExecutionEvents effectiveEvents = events != null ? events : ExecutionEvents.local();
+    if (store == null) {
+      owned.add(effectiveStore);
+    }
+    if (queue == null) {
+      owned.add(effectiveQueue);
+    }
+    if (events == null) {
+      owned.add(effectiveEvents);
+    }
+    RunnerRegistry registry = RunnerRegistry.create(discoverRunners, runners, runnerSettings, classLoader);
+    Sandbox sandbox = Sandboxes.create(isolation);
+    owned.add(sandbox);
+    EngineConfig config = new EngineConfig(name, workers, defaultLimits, maxLimits, maxSourceBytes, maxStdinBytes,
+        maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids);
+    LOG.info("{} configuration workers={} isolation={} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
+        name, workers, isolation, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
+    return new DefaultEngine(config, effectiveStore, effectiveQueue, effectiveEvents, registry, sandbox,
+        new Workspaces(workspaceRoot), owned);
+  }
+}

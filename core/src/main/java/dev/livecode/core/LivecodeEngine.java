@@ -1,0 +1,77 @@
+package dev.livecode.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The engine: code sessions, runs, and the workers that execute them. Build one with
+ * {@link Livecode#builder()}; it is thread-safe. Close it to stop its workers.
+ *
+ * @since 0.1
+ */
+public interface LivecodeEngine extends AutoCloseable {
+
+  /**
+   * Creates a session.
+   *
+   * @throws UnsupportedLanguageException for an unknown language
+   * @throws InvalidRequestException for a source over the size limit
+   */
+  Session createSession(String language, String sourceCode);
+
+  Optional<Session> findSession(UUID sessionId);
+
+  /** @throws SessionNotFoundException when there is no such session */
+  Session getSession(UUID sessionId);
+
+  /**
+   * Autosaves: persists the change and increments the version.
+   *
+   * @throws SessionNotFoundException when there is no such session
+   * @throws VersionConflictException when {@code expectedVersion} is not the stored version
+   */
+  Session updateSession(SessionUpdate update);
+
+  /**
+   * Snapshots the session's saved source and queues it. Returns at once with a QUEUED execution
+   * (or the earlier one for a repeated idempotency key, in whatever state it is now).
+   *
+   * @throws SessionNotFoundException when there is no such session
+   * @throws UnsupportedLanguageException when the session's language cannot run here
+   * @throws InvalidRequestException for limits over the caps
+   * @throws QueueFullException when too many runs are waiting
+   */
+  Execution run(RunRequest request);
+
+  Optional<Execution> findExecution(UUID executionId);
+
+  /** @throws ExecutionNotFoundException when there is no such execution */
+  Execution getExecution(UUID executionId);
+
+  /**
+   * Waits until the execution has ended or {@code timeout} has passed, then returns it as it is.
+   *
+   * @throws ExecutionNotFoundException when there is no such execution
+   */
+  Execution awaitExecution(UUID executionId, Duration timeout);
+
+  /**
+   * A session's executions, newest first.
+   *
+   * @throws SessionNotFoundException when there is no such session
+   * @throws InvalidRequestException for a cursor this store did not make
+   */
+  Page<Execution> executions(UUID sessionId, PageRequest page);
+
+  /** The languages this engine knows, available or not. */
+  List<LanguageInfo> languages();
+
+  /** Health: sandbox tier, enforced limits, queue depth. */
+  EngineStatus status();
+
+  /** Stops taking runs, lets running ones finish (bounded), and closes what the engine created. */
+  @Override
+  void close();
+}

@@ -1,0 +1,41 @@
+package dev.livecode.core;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A code session: one program in one language that an editor autosaves.
+ *
+ * @param id the session id
+ * @param owner who owns it; {@link #ANONYMOUS} until API keys exist
+ * @param language the canonical language id
+ * @param sourceCode the source as last saved
+ * @param version starts at 1 and grows by one with every save
+ * @param createdAt when it was created
+ * @param updatedAt when it was last saved
+ */
+public record Session(
+    UUID id,
+    String owner,
+    String language,
+    String sourceCode,
+    long version,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  /** The owner of sessions created without an identity. */
+  public static final String ANONYMOUS = "anonymous";
+
+  public Session {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(language, "language");
+    Objects.requireNonNull(sourceCode, "sourceCode");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be >= 1, was " + version);
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.livecode.core.internal;
+
+import dev.livecode.core.EngineStatus;
+import dev.livecode.core.Execution;
+import dev.livecode.core.ExecutionNotFoundException;
+import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.ExecutionStatus;
+import dev.livecode.core.FailureReason;
+import dev.livecode.core.InvalidRequestException;
+import dev.livecode.core.LanguageInfo;
+import dev.livecode.core.Limits;
+import dev.livecode.core.LivecodeEngine;
+import dev.livecode.core.LivecodeException;
+import dev.livecode.core.Page;
+import dev.livecode.core.PageRequest;
+import dev.livecode.core.QueueException;
+import dev.livecode.core.QueueFullException;
+import dev.livecode.core.RunRequest;
+import dev.livecode.core.Session;
+import dev.livecode.core.SessionNotFoundException;
+import dev.livecode.core.SessionUpdate;
+import dev.livecode.core.internal.sandbox.Sandbox;
+import dev.livecode.core.spi.CreatedExecution;
+import dev.livecode.core.spi.ExecutionEvent;
+import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.Job;
+import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.NewExecution;
+import dev.livecode.core.spi.QueueStats;
+import dev.livecode.core.spi.Store;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The engine behind {@link dev.livecode.core.Livecode#builder()}. */
+public final class DefaultEngine implements LivecodeEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultEngine.class);
+  private static final int RECOVERY_BATCH = 500;
+
+  private final EngineConfig config;
+  private final Store store;
+  private final JobQueue queue;
+  private final ExecutionEvents events;
+  private final RunnerRegistry runners;
+  private final Sandbox sandbox;
+  private final List<AutoCloseable> owned;
+  private final CompletionWaiters waiters = new CompletionWaiters();
+  private final ExecutionEvents.Subscription subscription;
+  private final ExecutorService io = Executors.newCachedThreadPool(new NamedThreads("io"));
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("timer"));
+  private final WorkerPool workers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public DefaultEngine(EngineConfig config, Store store, JobQueue queue, ExecutionEvents events,
+      RunnerRegistry runners, Sandbox sandbox, Workspaces workspaces, List<AutoCloseable> owned) {
+    this.config = config;
+    this.store = store;
+    this.queue = queue;
+    this.events = events;
+    this.runners = runners;
+    this.sandbox = sandbox;
+    this.owned = List.copyOf(owned);
+    this.subscription = events.subscribe(waiters);
+    if (!queue.durable()) {
+      interruptUnfinished();
+    }
+    ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock());
+    this.workers = new WorkerPool(config.name(), config.workers(), store, queue, events, runners, executor, timers,
+        config.clock(), config.maxAttempts());
+    LOG.info("{} engine started workers={} isolation={} store={} queue={} durable_queue={} languages={}", config.name(),
+        config.workers(), sandbox.tier(), store.getClass().getSimpleName(), queue.getClass().getSimpleName(),
+        queue.durable(), runners.infos().stream().map(LanguageInfo::id).toList());
+  }
+
+  /** With a queue that forgets on restart, runs left unfinished by a dead process will never end. */
+  private void interruptUnfinished() {
+    int count = 0;
+    List<Execution> batch;
+    while (!(batch = store.findUnfinished(RECOVERY_BATCH)).isEmpty()) {
+      for (Execution execution : batch) {
+        store.finish(execution.id(), ExecutionResult.failedWithoutRun(FailureReason.INTERRUPTED,
+            "the server stopped before this run finished; run it again", config.clock().instant()));
+        count++;
+      }
+    }
+    if (count > 0) {
+      LOG.warn("{} executions interrupted by a restart count={}", config.name(), count);
+    }
+  }
+
+  @Override
+  public Session createSession(String language, String sourceCode) {
+    Objects.requireNonNull(language, "language");
+    Objects.requireNonNull(sourceCode, "sourceCode");
+    checkSourceSize(sourceCode);
+    RegisteredRunner runner = runners.resolve(language);
+    Instant now = config.clock().instant();
+    Session session = new Session(config.ids().get(), Session.ANONYMOUS, runner.id(), sourceCode, 1, now, now);
+    store.insertSession(session);
+    LOG.debug("{} session created id={} language={}", config.name(), session.id(), session.language());
+    return session;
+  }
+
+  private void checkSourceSize(String sourceCode) {
+    // Cheap bound first: a UTF-8 encoding is at most 3 bytes per UTF-16 unit.
+    if ((long) sourceCode.length() * 3 > config.maxSourceBytes()
+        && sourceCode.getBytes(StandardCharsets.UTF_8).length > config.maxSourceBytes()) {
+      throw new InvalidRequestException("source_code is larger than " + config.maxSourceBytes() + " bytes");
+    }
+  }
+
+  @Override
+  public Optional<Session> findSession(UUID sessionId) {
+    return store.findSession(Objects.requireNonNull(sessionId, "sessionId"));
+  }
+
+  @Override
+  public Session getSession(UUID sessionId) {
+    return findSession(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+  }
+
+  @Override
+  public Session updateSession(SessionUpdate update) {
+    Objects.requireNonNull(update, "update");
+    update.sourceCode().ifPresent(this::checkSourceSize);
+    SessionUpdate canonical = update.language().isPresent()
+        ? update.withLanguage(runners.resolve(update.language().get()).id())
+        : update;
+    return store.updateSession(canonical, config.clock().instant());
+  }
+
+  @Override
+  public Execution run(RunRequest request) {
+    Objects.requireNonNull(request, "request");
+    Session session = getSession(request.sessionId());
+    runners.resolveAvailable(session.language());
+    Limits limits = request.limits().resolve(config.defaultLimits(), config.maxLimits());
+    if (request.stdin().length() > config.maxStdinBytes()
+        || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
+      throw new InvalidRequestException("stdin is larger than " + config.maxStdinBytes() + " bytes");
+    }
+    QueueStats stats = queue.stats();
+    if (stats.waiting() >= config.maxWaitingRuns()) {
+      throw new QueueFullException(stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
+    }
+    CreatedExecution created = store.createExecution(new NewExecution(config.ids().get(), session.id(),
+        request.stdin(), limits, request.idempotencyKey(), config.clock().instant()));
+    Execution execution = created.execution();
+    if (!created.created()) {
+      LOG.debug("{} run deduplicated by idempotency key id={} session={}", config.name(), execution.id(), session.id());
+      return execution;
+    }
+    try {
+      queue.enqueue(new Job(execution.id()));
+    } catch (QueueException e) {
+      // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
+      store.finish(execution.id(), ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+          "the run queue was unreachable; run it again", config.clock().instant()));
+      throw e;
+    }
+    LOG.debug("{} execution queued id={} session={} language={}", config.name(), execution.id(), session.id(), execution.language());
+    return execution;
+  }
+
+  @Override
+  public Optional<Execution> findExecution(UUID executionId) {
+    return store.findExecution(Objects.requireNonNull(executionId, "executionId"));
+  }
+
+  @Override
+  public Execution getExecution(UUID executionId) {
+    return findExecution(executionId).orElseThrow(() -> new ExecutionNotFoundException(executionId));
+  }
+
+  @Override
+  public Execution awaitExecution(UUID executionId, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    Execution execution = getExecution(executionId);
+    if (execution.isFinished() || timeout.isZero() || timeout.isNegative()) {
+      return execution;
+    }
+    CompletableFuture<Void> ended = waiters.register(executionId);
+    try {
+      // Re-read after registering: the end may have come between the first read and now.
+      execution = getExecution(executionId);
+      if (execution.isFinished()) {
+        return execution;
+      }
+      ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return getExecution(executionId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      waiters.unregister(executionId, ended);
+    }
+    return getExecution(executionId);
+  }
+
+  @Override
+  public Page<Execution> executions(UUID sessionId, PageRequest page) {
+    Objects.requireNonNull(page, "page");
+    getSession(sessionId);
+    return store.listExecutions(sessionId, page);
+  }
+
+  @Override
+  public List<LanguageInfo> languages() {
+    return runners.infos();
+  }
+
+  @Override
+  public EngineStatus status() {
+    OptionalLong depth = OptionalLong.empty();
+    OptionalLong live = OptionalLong.empty();
+    String problem = "";
+    try {
+      QueueStats stats = queue.stats();
+      depth = OptionalLong.of(stats.waiting());
+      live = stats.liveWorkers();
+    } catch (LivecodeException e) {
+      problem = "queue unreachable: " + e.getMessage();
+    }
+    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), sandbox.enforcedLimits(),
+        workers.size(), depth, live, closed.get() ? "engine closed" : problem);
+  }
+
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("{} engine stopping grace_ms={}", config.name(), config.shutdownGrace().toMillis());
+    workers.stop(config.shutdownGrace());
+    subscription.close();
+    timers.shutdownNow();
+    io.shutdownNow();
+    runners.all().forEach(runner -> {
+      try {
+        runner.runner().close();
+      } catch (RuntimeException e) {
+        LOG.warn("{} runner close failed language={} error={}", config.name(), runner.id(), e.toString());
+      }
+    });
+    for (AutoCloseable resource : owned) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("{} close failed resource={} error={}", config.name(), resource.getClass().getSimpleName(), e.toString());
+      }
+    }
+    LOG.info("{} engine stopped", config.name());
+  }
+}

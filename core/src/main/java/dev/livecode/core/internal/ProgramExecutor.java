@@ -1,0 +1,272 @@
+package dev.livecode.core.internal;
+
+import dev.livecode.core.Execution;
+import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.ExecutionStatus;
+import dev.livecode.core.FailureReason;
+import dev.livecode.core.Limits;
+import dev.livecode.core.spi.Command;
+import dev.livecode.core.spi.Program;
+import dev.livecode.core.internal.sandbox.LaunchSpec;
+import dev.livecode.core.internal.sandbox.Sandbox;
+import dev.livecode.core.internal.sandbox.SandboxedProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one execution: lays out its workspace, runs the compile step if any and the program in
+ * the sandbox, and turns what happened into a result. Never throws for what the program does.
+ */
+final class ProgramExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(ProgramExecutor.class);
+  static final String TIMED_OUT = "Execution Timed Out";
+  private static final int SIGXCPU = 24;
+  private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+  private static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+  private final Sandbox sandbox;
+  private final Workspaces workspaces;
+  private final ExecutorService io;
+  private final Clock clock;
+
+  ProgramExecutor(Sandbox sandbox, Workspaces workspaces, ExecutorService io, Clock clock) {
+    this.sandbox = sandbox;
+    this.workspaces = workspaces;
+    this.io = io;
+    this.clock = clock;
+  }
+
+  ExecutionResult execute(Execution execution, RegisteredRunner runner) {
+    Program program;
+    try {
+      program = runner.prepare(execution.sourceCode());
+    } catch (RuntimeException e) {
+      LOG.error("runner prepare failed execution={} language={} error={}", execution.id(), runner.id(), e.toString(), e);
+      return internalError();
+    }
+    if (program.compileError().isPresent()) {
+      return new ExecutionResult(ExecutionStatus.FAILED, "", program.compileError().get(), OptionalInt.empty(),
+          OptionalInt.empty(), Optional.of(FailureReason.COMPILE_ERROR), false, false, Duration.ZERO, clock.instant());
+    }
+    Path workspace = null;
+    try {
+      workspace = workspaces.create(execution.id());
+      for (Map.Entry<String, String> file : program.files().entrySet()) {
+        Path target = workspace.resolve(file.getKey());
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
+      }
+      Limits limits = execution.limits();
+      if (program.compile().isPresent()) {
+        Command compile = program.compile().get();
+        StepOutcome compiled = runStep("compile", compile, limits, compile.timeLimit().orElse(limits.wallTime()), "", workspace, runner);
+        if (compiled.timedOut() || compiled.exitCode() != 0) {
+          return compileFailure(compiled);
+        }
+      }
+      Command run = program.run().orElseThrow();
+      StepOutcome ran = runStep("run", run, limits, run.timeLimit().orElse(limits.wallTime()), execution.stdin(), workspace, runner);
+      return classify(ran);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("sandbox could not run program execution={} language={} tier={} error={}",
+          execution.id(), runner.id(), sandbox.tier(), e.toString(), e);
+      return internalError();
+    } finally {
+      if (workspace != null) {
+        workspaces.delete(workspace);
+      }
+    }
+  }
+
+  private ExecutionResult internalError() {
+    return ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+        "livecode could not run this program; the operator has the details in the server log", clock.instant());
+  }
+
+  private StepOutcome runStep(String step, Command command, Limits limits, Duration wallTime, String stdin,
+      Path workspace, RegisteredRunner runner) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", SYSTEM_PATH);
+    env.put("LANG", "C.UTF-8");
+    env.put("LC_ALL", "C.UTF-8");
+    env.putAll(runner.settings().extraEnv());
+    env.putAll(command.env());
+    LaunchSpec spec = new LaunchSpec(step, command.argv(), env, workspace, runner.probe().readOnlyPaths(), limits);
+    OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
+    OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
+    AtomicBoolean flooded = new AtomicBoolean();
+    long floodAt = floodThreshold(limits.maxOutputBytes());
+    long started = System.nanoTime();
+    try (SandboxedProcess sandboxed = sandbox.start(spec)) {
+      Process process = sandboxed.process();
+      Runnable onFlood = () -> {
+        if (flooded.compareAndSet(false, true)) {
+          sandboxed.killAll();
+        }
+      };
+      Future<?> outPump = io.submit(() -> pump(process.getInputStream(), stdout, floodAt, onFlood));
+      Future<?> errPump = io.submit(() -> pump(process.getErrorStream(), stderr, floodAt, onFlood));
+      feed(process.getOutputStream(), stdin);
+      boolean exited = waitFor(process, wallTime);
+      long elapsedNanos = System.nanoTime() - started;
+      if (!exited) {
+        sandboxed.killAll();
+        waitFor(process, DRAIN_GRACE);
+      }
+      // Children that outlived the program may hold its pipes: end them before draining.
+      sandboxed.killAll();
+      drain(outPump, process.getInputStream());
+      drain(errPump, process.getErrorStream());
+      int exit = process.isAlive() ? -1 : process.exitValue();
+      return new StepOutcome(exit, !exited, flooded.get(), sandboxed.memoryLimitHit(), sandboxed.cpuLimitHit(),
+          stdout, stderr, Duration.ofNanos(elapsedNanos));
+    }
+  }
+
+  private static long floodThreshold(long cap) {
+    return Math.max(cap * 8, cap + 16L * 1024 * 1024);
+  }
+
+  private void feed(OutputStream stdin, String input) {
+    if (input.isEmpty()) {
+      closeQuietly(stdin);
+      return;
+    }
+    byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
+    io.submit(() -> {
+      try (stdin) {
+        stdin.write(bytes);
+      } catch (IOException e) {
+        // The program exited or closed stdin without reading it all: not an error.
+      }
+      return null;
+    });
+  }
+
+  private static void pump(InputStream source, OutputBuffer sink, long floodAt, Runnable onFlood) {
+    byte[] chunk = new byte[16 * 1024];
+    try (source) {
+      int read;
+      while ((read = source.read(chunk)) >= 0) {
+        if (sink.append(chunk, read) > floodAt) {
+          onFlood.run();
+        }
+      }
+    } catch (IOException e) {
+      // The stream was closed under us after the program was killed: what was read is kept.
+    }
+  }
+
+  private static boolean waitFor(Process process, Duration timeout) {
+    try {
+      return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  private static void drain(Future<?> pump, InputStream stream) {
+    try {
+      pump.get(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      closeQuietly(stream);
+      pump.cancel(true);
+    } catch (ExecutionException e) {
+      LOG.warn("output pump failed error={}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // Nothing to do: the other side is gone.
+    }
+  }
+
+  private ExecutionResult compileFailure(StepOutcome compiled) {
+    String diagnostics = joinLines(compiled.stdout().text(), compiled.stderr().text());
+    if (compiled.timedOut()) {
+      return outcome(ExecutionStatus.TIMEOUT, Optional.empty(), compiled, "", withTimeoutLine(diagnostics));
+    }
+    return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.COMPILE_ERROR), compiled, "", diagnostics);
+  }
+
+  private ExecutionResult classify(StepOutcome ran) {
+    OptionalInt signal = ran.signal();
+    String stdout = ran.stdout().text();
+    String stderr = ran.stderr().text();
+    if (ran.timedOut() || ran.cpuLimitHit() || (signal.isPresent() && signal.getAsInt() == SIGXCPU)) {
+      return outcome(ExecutionStatus.TIMEOUT, Optional.empty(), ran, stdout, withTimeoutLine(stderr));
+    }
+    if (ran.memoryLimitHit()) {
+      return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.MEMORY_LIMIT_EXCEEDED), ran, stdout, stderr);
+    }
+    if (ran.flooded()) {
+      return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.OUTPUT_LIMIT_EXCEEDED), ran, stdout, stderr);
+    }
+    if (ran.exitCode() == 0) {
+      return outcome(ExecutionStatus.COMPLETED, Optional.empty(), ran, stdout, stderr);
+    }
+    if (signal.isPresent()) {
+      return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.SIGNALED), ran, stdout, stderr);
+    }
+    return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.RUNTIME_ERROR), ran, stdout, stderr);
+  }
+
+  private ExecutionResult outcome(ExecutionStatus status, Optional<FailureReason> reason, StepOutcome step,
+      String stdout, String stderr) {
+    OptionalInt exit = step.signal().isPresent() || step.exitCode() < 0 ? OptionalInt.empty() : OptionalInt.of(step.exitCode());
+    return new ExecutionResult(status, stdout, stderr, exit, step.signal(), reason,
+        step.stdout().truncated(), step.stderr().truncated(), step.elapsed(), clock.instant());
+  }
+
+  static String withTimeoutLine(String stderr) {
+    if (stderr.isEmpty()) {
+      return TIMED_OUT;
+    }
+    return stderr + (stderr.endsWith("\n") ? "" : "\n") + TIMED_OUT;
+  }
+
+  private static String joinLines(String first, String second) {
+    if (first.isEmpty()) {
+      return second;
+    }
+    if (second.isEmpty()) {
+      return first;
+    }
+    return first + (first.endsWith("\n") ? "" : "\n") + second;
+  }
+
+  /** What one step did. */
+  private record StepOutcome(int exitCode, boolean timedOut, boolean flooded, boolean memoryLimitHit,
+      boolean cpuLimitHit, OutputBuffer stdout, OutputBuffer stderr, Duration elapsed) {
+
+    /** Java reports a death by signal N as exit value 128 + N. */
+    OptionalInt signal() {
+      return exitCode > 128 && exitCode < 128 + 65 ? OptionalInt.of(exitCode - 128) : OptionalInt.empty();
+    }
+  }
+
+}

@@ -1,0 +1,34 @@
+package dev.livecode.core.internal;
+
+import dev.livecode.core.LanguageInfo;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.Program;
+import dev.livecode.core.spi.RunnerProbe;
+import dev.livecode.core.spi.RunnerSettings;
+import java.util.List;
+
+/** A runner with what its probe found at start and the operator's settings for it. */
+record RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings settings) {
+
+  String id() {
+    return runner.id();
+  }
+
+  Program prepare(String sourceCode) {
+    return runner.prepare(sourceCode, probe, settings);
+  }
+
+  LanguageInfo info() {
+    return new LanguageInfo(
+        runner.id(),
+        runner.displayName(),
+        probe.version(),
+        runner.aliases().stream().sorted().toList(),
+        probe.available(),
+        probe.unavailableReason());
+  }
+
+  List<String> names() {
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(runner.id()), runner.aliases().stream()).toList();
+  }
+}

@@ -1,0 +1,136 @@
+package dev.livecode.core.internal;
+
+import dev.livecode.core.LanguageInfo;
+import dev.livecode.core.LivecodeException;
+import dev.livecode.core.UnsupportedLanguageException;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.RunnerProbe;
+import dev.livecode.core.spi.RunnerSettings;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The languages of one engine: discovered once, explicit ones winning, each probed once. */
+public final class RunnerRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(RunnerRegistry.class);
+  private final Map<String, RegisteredRunner> byId;
+  private final Map<String, RegisteredRunner> byName = new LinkedHashMap<>();
+
+  private RunnerRegistry(Map<String, RegisteredRunner> byId) {
+    this.byId = byId;
+    for (RegisteredRunner runner : byId.values()) {
+      for (String name : runner.names()) {
+        RegisteredRunner clash = byName.putIfAbsent(name.toLowerCase(Locale.ROOT), runner);
+        if (clash != null && clash != runner) {
+          throw new RunnerDiscoveryException("language name '" + name + "' is claimed by both "
+              + clash.runner().getClass().getName() + " and " + runner.runner().getClass().getName());
+        }
+      }
+    }
+  }
+
+  /**
+   * Discovers runners on the class path (unless {@code discover} is false), lets explicit ones
+   * replace discovered ones of the same id, and probes each once.
+   */
+  public static RunnerRegistry create(boolean discover, Collection<LanguageRunner> explicit,
+      Map<String, RunnerSettings> settings, ClassLoader loader) {
+    Map<String, LanguageRunner> runners = new LinkedHashMap<>();
+    if (discover) {
+      for (LanguageRunner runner : discover(loader)) {
+        LanguageRunner earlier = runners.putIfAbsent(runner.id(), runner);
+        if (earlier != null) {
+          throw new RunnerDiscoveryException("two runners on the class path claim language '" + runner.id()
+              + "': " + earlier.getClass().getName() + " and " + runner.getClass().getName() + "; remove one jar");
+        }
+        LOG.info("runner discovered language={} class={}", runner.id(), runner.getClass().getName());
+      }
+    }
+    for (LanguageRunner runner : explicit) {
+      runners.put(runner.id(), runner);
+      LOG.info("runner registered language={} class={}", runner.id(), runner.getClass().getName());
+    }
+    Map<String, RegisteredRunner> probed = new LinkedHashMap<>();
+    for (LanguageRunner runner : runners.values()) {
+      RunnerSettings own = settings.getOrDefault(runner.id(), RunnerSettings.DEFAULTS);
+      RunnerProbe probe = probe(runner, own);
+      if (probe.available()) {
+        LOG.info("language ready language={} version={} executable={}", runner.id(), probe.version(),
+            probe.executable().map(Object::toString).orElse("-"));
+      } else {
+        LOG.warn("language unavailable language={} reason=\"{}\"", runner.id(), probe.unavailableReason().orElse(""));
+      }
+      probed.put(runner.id(), new RegisteredRunner(runner, probe, own));
+    }
+    return new RunnerRegistry(probed);
+  }
+
+  private static List<LanguageRunner> discover(ClassLoader loader) {
+    List<LanguageRunner> found = new ArrayList<>();
+    try {
+      for (LanguageRunner runner : ServiceLoader.load(LanguageRunner.class, loader)) {
+        found.add(runner);
+      }
+    } catch (ServiceConfigurationError e) {
+      throw new RunnerDiscoveryException("a language runner on the class path could not be loaded: " + e.getMessage(), e);
+    }
+    return found;
+  }
+
+  private static RunnerProbe probe(LanguageRunner runner, RunnerSettings settings) {
+    try {
+      return runner.probe(settings);
+    } catch (RuntimeException e) {
+      LOG.warn("runner probe failed language={} error={}", runner.id(), e.toString());
+      return RunnerProbe.unavailable("probe failed: " + e.getMessage());
+    }
+  }
+
+  /** The runner for an id or alias, case-insensitive. */
+  Optional<RegisteredRunner> find(String name) {
+    return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));
+  }
+
+  /** @throws UnsupportedLanguageException for an unknown name */
+  RegisteredRunner resolve(String name) {
+    return find(name).orElseThrow(() -> new UnsupportedLanguageException(name, List.copyOf(byId.keySet())));
+  }
+
+  /** @throws UnsupportedLanguageException when unknown or not available here */
+  RegisteredRunner resolveAvailable(String name) {
+    RegisteredRunner runner = resolve(name);
+    if (!runner.probe().available()) {
+      throw new UnsupportedLanguageException(runner.id(), runner.probe().unavailableReason().orElse("its interpreter was not found"));
+    }
+    return runner;
+  }
+
+  List<LanguageInfo> infos() {
+    return byId.values().stream().map(RegisteredRunner::info).toList();
+  }
+
+  Collection<RegisteredRunner> all() {
+    return byId.values();
+  }
+
+  /** A runner jar could not be loaded, or two claim one language. */
+  public static final class RunnerDiscoveryException extends LivecodeException {
+    private static final long serialVersionUID = 1L;
+
+    RunnerDiscoveryException(String message) {
+      super(message);
+    }
+
+    RunnerDiscoveryException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package dev.livecode.core.internal;
+
+import dev.livecode.core.Execution;
+import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.ExecutionStatus;
+import dev.livecode.core.FailureReason;
+import dev.livecode.core.LivecodeException;
+import dev.livecode.core.spi.Delivery;
+import dev.livecode.core.spi.ExecutionEvent;
+import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Worker threads: take a job, run it, store the result, publish the end, and only then
+ * acknowledge (at-least-once). A job whose execution is already final is acknowledged unrun.
+ */
+final class WorkerPool {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+  private static final Duration TAKE_WAIT = Duration.ofMillis(500);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final String name;
+  private final Store store;
+  private final JobQueue queue;
+  private final ExecutionEvents events;
+  private final RunnerRegistry runners;
+  private final ProgramExecutor executor;
+  private final ScheduledExecutorService timers;
+  private final Clock clock;
+  private final int maxAttempts;
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicInteger busy = new AtomicInteger();
+  private volatile boolean running = true;
+
+  WorkerPool(String name, int size, Store store, JobQueue queue, ExecutionEvents events, RunnerRegistry runners,
+      ProgramExecutor executor, ScheduledExecutorService timers, Clock clock, int maxAttempts) {
+    this.name = name;
+    this.store = store;
+    this.queue = queue;
+    this.events = events;
+    this.runners = runners;
+    this.executor = executor;
+    this.timers = timers;
+    this.clock = clock;
+    this.maxAttempts = maxAttempts;
+    NamedThreads factory = new NamedThreads("worker");
+    for (int i = 0; i < size; i++) {
+      Thread thread = factory.newThread(this::loop);
+      threads.add(thread);
+      thread.start();
+    }
+  }
+
+  int size() {
+    return threads.size();
+  }
+
+  private void loop() {
+    Duration backoff = Duration.ofMillis(100);
+    while (running) {
+      try {
+        Optional<Delivery> delivery = queue.take(TAKE_WAIT);
+        if (delivery.isPresent()) {
+          busy.incrementAndGet();
+          try {
+            process(delivery.get());
+          } finally {
+            busy.decrementAndGet();
+          }
+        }
+        backoff = Duration.ofMillis(100);
+      } catch (LivecodeException e) {
+        // Queue or store unreachable: back off and try again; unacknowledged jobs are not lost.
+        LOG.warn("{} worker cannot reach queue or store, retrying in {} ms error={}", name, backoff.toMillis(), e.toString());
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      } catch (RuntimeException e) {
+        LOG.error("{} worker failed unexpectedly error={}", name, e.toString(), e);
+        sleep(backoff);
+      }
+    }
+  }
+
+  private void process(Delivery delivery) {
+    Optional<Execution> found = store.findExecution(delivery.job().executionId());
+    if (found.isEmpty()) {
+      LOG.warn("{} job for unknown execution acknowledged id={}", name, delivery.job().executionId());
+      queue.ack(delivery);
+      return;
+    }
+    Execution execution = found.get();
+    if (execution.isFinished()) {
+      LOG.debug("{} job already finished acknowledged id={}", name, execution.id());
+      queue.ack(delivery);
+      return;
+    }
+    if (delivery.attempt() > maxAttempts) {
+      String why = "gave up after " + (delivery.attempt() - 1) + " attempts: each ended with its worker dying";
+      finish(execution, ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+          "livecode could not run this program; the operator has the details in the server log", clock.instant()));
+      LOG.error("{} execution dead-lettered id={} attempts={}", name, execution.id(), delivery.attempt() - 1);
+      queue.deadLetter(delivery, why);
+      return;
+    }
+    Optional<RegisteredRunner> runner = runners.find(execution.language()).filter(r -> r.probe().available());
+    if (runner.isEmpty()) {
+      LOG.error("{} language not available on this worker id={} language={}", name, execution.id(), execution.language());
+      finish(execution, ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+          "language " + execution.language() + " is not available on the worker that took this run", clock.instant()));
+      queue.ack(delivery);
+      return;
+    }
+    if (!store.markRunning(execution.id(), clock.instant())) {
+      queue.ack(delivery);
+      return;
+    }
+    events.publish(new ExecutionEvent(execution.id(), ExecutionStatus.RUNNING));
+    ScheduledFuture<?> lease = queue.durable() ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS) : null;
+    ExecutionResult result;
+    try {
+      result = executor.execute(execution, runner.get());
+    } finally {
+      if (lease != null) {
+        lease.cancel(false);
+      }
+    }
+    finish(execution, result);
+    queue.ack(delivery);
+  }
+
+  private void renew(Delivery delivery) {
+    try {
+      queue.renew(delivery);
+    } catch (RuntimeException e) {
+      LOG.warn("{} lease renewal failed id={} error={}", name, delivery.job().executionId(), e.toString());
+    }
+  }
+
+  private void finish(Execution execution, ExecutionResult result) {
+    if (store.finish(execution.id(), result)) {
+      LOG.info("{} execution finished id={} session={} language={} status={} reason={} exit={} ms={}", name,
+          execution.id(), execution.sessionId(), execution.language(), result.status(),
+          result.failureReason().map(Enum::name).orElse("-"),
+          result.exitCode().isPresent() ? result.exitCode().getAsInt() : "-", result.executionTime().toMillis());
+    }
+    events.publish(new ExecutionEvent(execution.id(), result.status()));
+  }
+
+  /** Stops taking jobs; waits up to {@code grace} for running ones; then interrupts. */
+  void stop(Duration grace) {
+    running = false;
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (Thread thread : threads) {
+      try {
+        thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    threads.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.livecode.core.internal.sandbox;
+
+import dev.livecode.core.IsolationMode;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Starts one program confined to its workspace under its limits. Implementations decide how
+ * (bubblewrap, unshare, a plain subprocess) and which limits they can really hold on this host.
+ */
+public interface Sandbox extends AutoCloseable {
+
+  /** The tier this sandbox gives. */
+  IsolationMode tier();
+
+  /** Names of the limits really enforced here: wall_time, cpu_time, memory, processes, file_size, output. */
+  List<String> enforcedLimits();
+
+  /**
+   * Starts the program. The process's stdin, stdout and stderr are pipes. The caller owns the
+   * returned handle and must close it.
+   *
+   * @throws IOException when the sandbox could not start the program (an INTERNAL_ERROR)
+   */
+  SandboxedProcess start(LaunchSpec spec) throws IOException;
+
+  @Override
+  default void close() {}
+}

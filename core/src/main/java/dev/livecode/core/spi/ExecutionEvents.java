@@ -1,0 +1,32 @@
+package dev.livecode.core.spi;
+
+import dev.livecode.core.internal.LocalEvents;
+import java.util.function.Consumer;
+
+/**
+ * Tells every node that an execution changed, so that a request waiting on one node answers the
+ * moment a worker on another node finishes. Delivery is best-effort: waiters re-read the store.
+ *
+ * @since 0.1
+ */
+public interface ExecutionEvents extends AutoCloseable {
+
+  /** Events within this JVM only. */
+  static ExecutionEvents local() {
+    return new LocalEvents();
+  }
+
+  void publish(ExecutionEvent event);
+
+  /** Calls {@code listener} for every event from now on, until the subscription is closed. */
+  Subscription subscribe(Consumer<ExecutionEvent> listener);
+
+  @Override
+  default void close() {}
+
+  /** An active subscription. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+}
