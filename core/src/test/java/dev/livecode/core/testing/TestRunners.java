@@ -1,0 +1,49 @@
+package dev.livecode.core.testing;
+
+import dev.livecode.core.spi.Command;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.Program;
+import dev.livecode.core.spi.RunnerProbe;
+import dev.livecode.core.spi.RunnerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Minimal runners for core's own tests (the real ones live in runner modules, which depend on
+ * core): Debian's python3 and node, started the way the real runners start them.
+ */
+public final class TestRunners {
+  private TestRunners() {}
+
+  public static LanguageRunner python() {
+    return new Simple("python", "Python", Path.of("/usr/bin/python3"), "main.py", List.of("-S", "-I", "-u"));
+  }
+
+  public static LanguageRunner node() {
+    return new Simple("javascript", "JavaScript", Path.of("/usr/bin/node"), "main.js", List.of());
+  }
+
+  private record Simple(String id, String displayName, Path executable, String file, List<String> flags)
+      implements LanguageRunner {
+    @Override
+    public RunnerProbe probe(RunnerSettings settings) {
+      Path exe = settings.interpreter().orElse(executable);
+      return Files.isExecutable(exe)
+          ? RunnerProbe.available("test", exe, List.of())
+          : RunnerProbe.unavailable(exe + " not found");
+    }
+
+    @Override
+    public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+      List<String> argv = new ArrayList<>();
+      argv.add(probe.requireExecutable().toString());
+      argv.addAll(flags);
+      argv.addAll(settings.extraArgs());
+      argv.add(file);
+      return Program.interpreted(Map.of(file, sourceCode), Command.of(argv));
+    }
+  }
+}
