@@ -22,7 +22,10 @@ final class TreeKillingProcess implements SandboxedProcess {
   public void killAll() {
     // Snapshot first: killing the parent would reparent its children out of reach.
     List<ProcessHandle> descendants = process.descendants().toList();
-    process.destroyForcibly();
+    if (process.isAlive()) {
+      // Only while alive: Process.destroy also closes the pipes, losing output not yet read.
+      process.toHandle().destroyForcibly();
+    }
     descendants.forEach(ProcessHandle::destroyForcibly);
     killProcessGroup(process.pid());
   }

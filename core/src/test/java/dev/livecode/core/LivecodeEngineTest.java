@@ -1,0 +1,294 @@
+package dev.livecode.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.Store;
+import dev.livecode.core.testing.TestRunners;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LivecodeEngineTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private final List<LivecodeEngine> engines = new ArrayList<>();
+
+  private LivecodeEngine engine(LivecodeBuilder builder) {
+    LivecodeEngine engine = builder.discoverRunners(false).runner(TestRunners.python()).runner(TestRunners.node()).build();
+    engines.add(engine);
+    return engine;
+  }
+
+  private LivecodeEngine engine() {
+    return engine(Livecode.builder().workers(2));
+  }
+
+  @AfterEach
+  void closeEngines() {
+    engines.forEach(LivecodeEngine::close);
+  }
+
+  private ExecutionResult runToEnd(LivecodeEngine engine, String language, String source) {
+    Session session = engine.createSession(language, source);
+    return runToEnd(engine, RunRequest.of(session.id()));
+  }
+
+  private ExecutionResult runToEnd(LivecodeEngine engine, RunRequest request) {
+    Execution queued = engine.run(request);
+    Execution done = engine.awaitExecution(queued.id(), WAIT);
+    assertThat(done.status().isFinal()).as("finished within %s", WAIT).isTrue();
+    return done.result().orElseThrow();
+  }
+
+  @Test
+  void createsSessionAtVersionOneWithCanonicalLanguage() {
+    Session session = engine().createSession("PYTHON", "print(1)");
+    assertThat(session.language()).isEqualTo("python");
+    assertThat(session.version()).isEqualTo(1);
+    assertThat(session.owner()).isEqualTo(Session.ANONYMOUS);
+  }
+
+  @Test
+  void rejectsUnknownLanguageNamingTheInstalledOnes() {
+    assertThatThrownBy(() -> engine().createSession("rust", ""))
+        .isInstanceOf(UnsupportedLanguageException.class)
+        .hasMessageContaining("rust")
+        .hasMessageContaining("python");
+  }
+
+  @Test
+  void rejectsSourceOverTheSizeLimit() {
+    LivecodeEngine engine = engine(Livecode.builder().maxSourceBytes(10));
+    assertThatThrownBy(() -> engine.createSession("python", "print('more than ten bytes')"))
+        .isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void autosaveIncrementsVersion() {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "print(1)");
+    Session saved = engine.updateSession(SessionUpdate.source(session.id(), "print(2)"));
+    assertThat(saved.version()).isEqualTo(2);
+    assertThat(engine.getSession(session.id()).sourceCode()).isEqualTo("print(2)");
+  }
+
+  @Test
+  void autosaveWithStaleVersionConflicts() {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "print(1)");
+    engine.updateSession(SessionUpdate.source(session.id(), "print(2)"));
+    assertThatThrownBy(() -> engine.updateSession(SessionUpdate.source(session.id(), "print(3)").withExpectedVersion(1)))
+        .isInstanceOfSatisfying(VersionConflictException.class, e -> assertThat(e.currentVersion()).isEqualTo(2));
+  }
+
+  @Test
+  void autosaveOfUnknownSessionIsNotFound() {
+    assertThatThrownBy(() -> engine().updateSession(SessionUpdate.source(UUID.randomUUID(), "")))
+        .isInstanceOf(SessionNotFoundException.class);
+  }
+
+  @Test
+  void runReturnsQueuedExecutionAtOnce() {
+    LivecodeEngine engine = engine(Livecode.builder().workers(0));
+    Session session = engine.createSession("python", "print(1)");
+    Execution execution = engine.run(RunRequest.of(session.id()));
+    assertThat(execution.status()).isEqualTo(ExecutionStatus.QUEUED);
+    assertThat(execution.result()).isEmpty();
+  }
+
+  @Test
+  void runsPythonAndCapturesStdout() {
+    ExecutionResult result = runToEnd(engine(), "python", "print('Hello')");
+    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.stdout()).isEqualTo("Hello\n");
+    assertThat(result.exitCode()).hasValue(0);
+  }
+
+  @Test
+  void runsJavaScript() {
+    ExecutionResult result = runToEnd(engine(), "javascript", "console.log(6 * 7)");
+    assertThat(result.stdout()).isEqualTo("42\n");
+  }
+
+  @Test
+  void nonZeroExitIsRuntimeError() {
+    ExecutionResult result = runToEnd(engine(), "python", "import sys\nprint('oops', file=sys.stderr)\nsys.exit(3)");
+    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.exitCode()).hasValue(3);
+    assertThat(result.stderr()).isEqualTo("oops\n");
+  }
+
+  @Test
+  void runUsesSourceSavedAtRunTime() {
+    LivecodeEngine engine = engine(Livecode.builder().workers(0));
+    Session session = engine.createSession("python", "print('at run time')");
+    Execution queued = engine.run(RunRequest.of(session.id()));
+    engine.updateSession(SessionUpdate.source(session.id(), "print('later')"));
+    assertThat(engine.getExecution(queued.id()).sourceCode()).isEqualTo("print('at run time')");
+  }
+
+  @Test
+  void timesOutInfiniteLoopAndSaysSo() {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "while True: pass");
+    long started = System.nanoTime();
+    ExecutionResult result = runToEnd(engine,
+        RunRequest.of(session.id()).withLimits(LimitOverrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(result.stderr()).isEqualTo("Execution Timed Out");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void keepsOutputWrittenBeforeTimeout() {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "import sys,time\nprint('before')\nprint('err', file=sys.stderr)\ntime.sleep(30)");
+    ExecutionResult result = runToEnd(engine,
+        RunRequest.of(session.id()).withLimits(LimitOverrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    assertThat(result.stdout()).isEqualTo("before\n");
+    assertThat(result.stderr()).isEqualTo("err\nExecution Timed Out");
+  }
+
+  @Test
+  void truncatesOutputOverTheCap() {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "import sys\nsys.stdout.write('x' * (2 * 1024 * 1024))");
+    ExecutionResult result = runToEnd(engine, RunRequest.of(session.id()));
+    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.stdoutTruncated()).isTrue();
+    assertThat(result.stdout()).hasSize((int) Limits.DEFAULTS.maxOutputBytes());
+  }
+
+  @Test
+  void decodesInvalidUtf8WithReplacementCharacters() {
+    ExecutionResult result = runToEnd(engine(), "python", "import sys\nsys.stdout.buffer.write(b'a\\xff\\xfeb')");
+    assertThat(result.stdout()).isEqualTo("a\uFFFD\uFFFDb");
+  }
+
+  @Test
+  void roundTripsUnicodeAndEmoji() {
+    ExecutionResult result = runToEnd(engine(), "python", "print('héllo 世界 🎉')");
+    assertThat(result.stdout()).isEqualTo("héllo 世界 🎉\n");
+  }
+
+  @Test
+  void feedsStdin() {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "print(input()[::-1])");
+    ExecutionResult result = runToEnd(engine, RunRequest.of(session.id()).withStdin("abc\n"));
+    assertThat(result.stdout()).isEqualTo("cba\n");
+  }
+
+  @Test
+  void repeatedIdempotencyKeyReturnsSameExecution() {
+    LivecodeEngine engine = engine(Livecode.builder().workers(0));
+    Session session = engine.createSession("python", "print(1)");
+    Execution first = engine.run(RunRequest.of(session.id()).withIdempotencyKey("click-1"));
+    Execution second = engine.run(RunRequest.of(session.id()).withIdempotencyKey("click-1"));
+    assertThat(second.id()).isEqualTo(first.id());
+    assertThat(engine.executions(session.id(), PageRequest.first(10)).items()).hasSize(1);
+  }
+
+  @Test
+  void rejectsLimitsAboveTheCap() {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "print(1)");
+    RunRequest tooLong = RunRequest.of(session.id()).withLimits(LimitOverrides.NONE.withWallTime(Duration.ofHours(1)));
+    assertThatThrownBy(() -> engine.run(tooLong)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("wall_time_ms");
+  }
+
+  @Test
+  void refusesRunsWhenTooManyAreWaiting() {
+    LivecodeEngine engine = engine(Livecode.builder().workers(0).maxWaitingRuns(1));
+    Session session = engine.createSession("python", "print(1)");
+    engine.run(RunRequest.of(session.id()));
+    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()))).isInstanceOf(QueueFullException.class);
+  }
+
+  @Test
+  void awaitReturnsAsSoonAsTheRunEnds() {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "print(1)");
+    Execution queued = engine.run(RunRequest.of(session.id()));
+    long started = System.nanoTime();
+    Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(30));
+    assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(10);
+  }
+
+  @Test
+  void awaitReturnsUnfinishedExecutionAfterTimeout() {
+    LivecodeEngine engine = engine(Livecode.builder().workers(0));
+    Session session = engine.createSession("python", "print(1)");
+    Execution queued = engine.run(RunRequest.of(session.id()));
+    assertThat(engine.awaitExecution(queued.id(), Duration.ofMillis(50)).status()).isEqualTo(ExecutionStatus.QUEUED);
+  }
+
+  @Test
+  void listsExecutionsNewestFirstAcrossPages() {
+    LivecodeEngine engine = engine(Livecode.builder().workers(0));
+    Session session = engine.createSession("python", "print(1)");
+    List<UUID> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(engine.run(RunRequest.of(session.id())).id());
+    }
+    Page<Execution> first = engine.executions(session.id(), PageRequest.first(3));
+    Page<Execution> second = engine.executions(session.id(), new PageRequest(3, first.nextCursor()));
+    List<UUID> seen = new ArrayList<>();
+    first.items().forEach(e -> seen.add(e.id()));
+    second.items().forEach(e -> seen.add(e.id()));
+    assertThat(seen).containsExactly(created.get(4), created.get(3), created.get(2), created.get(1), created.get(0));
+    assertThat(second.nextCursor()).isEmpty();
+  }
+
+  @Test
+  void restartMarksRunsLeftUnfinishedAsInterrupted() {
+    Store store = Store.inMemory();
+    LivecodeEngine first = engine(Livecode.builder().workers(0).store(store));
+    Session session = first.createSession("python", "print(1)");
+    Execution left = first.run(RunRequest.of(session.id()));
+    first.close();
+    LivecodeEngine second = engine(Livecode.builder().workers(0).store(store).queue(JobQueue.inMemory()));
+    Execution after = second.getExecution(left.id());
+    assertThat(after.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(after.result().orElseThrow().failureReason()).hasValue(FailureReason.INTERRUPTED);
+  }
+
+  @Test
+  void runsFiftyConcurrentExecutionsCorrectly() {
+    LivecodeEngine engine = engine();
+    List<Execution> queued = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      Session session = engine.createSession("python", "print(" + i + " * 2)");
+      queued.add(engine.run(RunRequest.of(session.id())));
+    }
+    for (int i = 0; i < 50; i++) {
+      Execution done = engine.awaitExecution(queued.get(i).id(), Duration.ofSeconds(60));
+      assertThat(done.result().orElseThrow().stdout()).isEqualTo((i * 2) + "\n");
+    }
+  }
+
+  @Test
+  void closeTwiceIsHarmless() {
+    LivecodeEngine engine = engine();
+    engine.close();
+    engine.close();
+    assertThat(engine.status().up()).isFalse();
+  }
+
+  @Test
+  void languagesListsRegisteredRunners() {
+    assertThat(engine().languages()).extracting(LanguageInfo::id).containsExactly("python", "javascript");
+  }
+
+  @Test
+  void runOfUnknownSessionIsNotFound() {
+    assertThatThrownBy(() -> engine().run(RunRequest.of(UUID.randomUUID()))).isInstanceOf(SessionNotFoundException.class);
+  }
+}
