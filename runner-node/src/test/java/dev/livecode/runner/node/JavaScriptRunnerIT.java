@@ -1,0 +1,74 @@
+package dev.livecode.runner.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.ExecutionStatus;
+import dev.livecode.core.FailureReason;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.LanguageRunnerContract;
+import org.junit.jupiter.api.Test;
+
+class JavaScriptRunnerIT extends LanguageRunnerContract {
+
+  @Override
+  protected LanguageRunner runner() {
+    return new JavaScriptRunner();
+  }
+
+  @Override
+  protected String printLine(String text) {
+    return "console.log(\"" + text + "\");\n";
+  }
+
+  @Override
+  protected String infiniteLoop() {
+    return "while (true) {}\n";
+  }
+
+  @Override
+  protected String crash() {
+    return "function f() {\n  throw new Error('boom');\n}\nf();\n";
+  }
+
+  @Override
+  protected String writeBytes(int bytes) {
+    return "const line = 'x'.repeat(63) + '\\n';\nfor (let i = 0; i < " + (bytes / 64 + 1) + "; i++) process.stdout.write(line);\n";
+  }
+
+  @Override
+  protected String echoStdin() {
+    return "process.stdout.write(require('fs').readFileSync(0, 'utf8'));\n";
+  }
+
+  @Test
+  void reportsRuntimeErrorWithItsLine() {
+    ExecutionResult result = run(crash());
+
+    assertThat(result.stderr()).contains("main.js:2").contains("Error: boom");
+  }
+
+  @Test
+  void reportsSyntaxErrorAsRuntimeError() {
+    ExecutionResult result = run("let x = ;\n");
+
+    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.stderr()).contains("SyntaxError");
+  }
+
+  @Test
+  void requiresNodeBuiltins() {
+    ExecutionResult result = run("const os = require('os');\nconsole.log(typeof os.cpus, require('path').join('a', 'b'));\n");
+
+    assertThat(result.stdout()).isEqualTo("function a/b\n");
+  }
+
+  @Test
+  void runsAsyncCode() {
+    ExecutionResult result = run("setTimeout(() => console.log('later'), 10);\n"
+        + "(async () => { await null; console.log('sooner'); })();\n");
+
+    assertThat(result.stdout()).isEqualTo("sooner\nlater\n");
+  }
+}
