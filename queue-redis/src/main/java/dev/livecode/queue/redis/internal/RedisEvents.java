@@ -1,0 +1,152 @@
+package dev.livecode.queue.redis.internal;
+
+import dev.livecode.core.ExecutionStatus;
+import dev.livecode.core.QueueException;
+import dev.livecode.core.spi.ExecutionEvent;
+import dev.livecode.core.spi.ExecutionEvents;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Execution events over Redis pub/sub: every node publishes to one channel and hears every
+ * node, itself included. One subscriber connection per queue; Lettuce resubscribes after a
+ * reconnect. Best-effort, as the SPI says: when Redis cannot take a message, listeners in this
+ * JVM still hear it, and waiters elsewhere fall back to re-reading the store at their deadline.
+ *
+ * <p>Message: {@code <execution-uuid> <STATUS>}.
+ */
+public final class RedisEvents implements ExecutionEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisEvents.class);
+
+  private final String channel;
+  private final String logName;
+  private final StatefulRedisConnection<String, String> commands;
+  private final StatefulRedisPubSubConnection<String, String> subscriber;
+  private final CopyOnWriteArrayList<Consumer<ExecutionEvent>> listeners = new CopyOnWriteArrayList<>();
+  // why: Lettuce calls back on its I/O thread, which must never run listener code.
+  private final ExecutorService dispatcher;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Connects the subscriber and subscribes to {@code channel}.
+   *
+   * @throws QueueException when Redis cannot be reached
+   */
+  public RedisEvents(RedisClient client, RedisURI uri, StatefulRedisConnection<String, String> commands,
+      String channel, String logName) {
+    this.channel = channel;
+    this.logName = logName;
+    this.commands = commands;
+    try {
+      this.subscriber = client.connectPubSub(uri);
+    } catch (RedisException e) {
+      throw new QueueException("cannot connect the event subscriber to Redis at " + RedisUris.masked(uri) + ": "
+          + RedisUris.describe(e, uri), e);
+    }
+    this.dispatcher = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "livecode-redis-events-1");
+      thread.setDaemon(true);
+      return thread;
+    });
+    subscriber.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String from, String message) {
+        if (channel.equals(from)) {
+          receive(message);
+        }
+      }
+    });
+    try {
+      subscriber.sync().subscribe(channel);
+    } catch (RedisException e) {
+      subscriber.close();
+      dispatcher.shutdownNow();
+      throw new QueueException("cannot subscribe to " + channel + " on " + RedisUris.masked(uri) + ": "
+          + RedisUris.describe(e, uri), e);
+    }
+    LOG.info("{} redis events subscribed channel={}", logName, channel);
+  }
+
+  @Override
+  public void publish(ExecutionEvent event) {
+    Objects.requireNonNull(event, "event");
+    try {
+      commands.sync().publish(channel, event.executionId() + " " + event.status().name());
+    } catch (RedisException e) {
+      // Best-effort: tell this JVM directly; other nodes re-read the store at their deadline.
+      LOG.warn("{} redis event not published, delivered locally only execution={} status={} error={}", logName,
+          event.executionId(), event.status(), e.toString());
+      dispatch(event);
+    }
+  }
+
+  @Override
+  public Subscription subscribe(Consumer<ExecutionEvent> listener) {
+    Objects.requireNonNull(listener, "listener");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  private void receive(String message) {
+    int space = message.indexOf(' ');
+    try {
+      UUID id = UUID.fromString(message.substring(0, space));
+      ExecutionStatus status = ExecutionStatus.valueOf(message.substring(space + 1));
+      dispatch(new ExecutionEvent(id, status));
+    } catch (RuntimeException e) {
+      LOG.debug("{} redis event ignored, not understood length={}", logName, message.length());
+    }
+  }
+
+  private void dispatch(ExecutionEvent event) {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      dispatcher.execute(() -> {
+        for (Consumer<ExecutionEvent> listener : listeners) {
+          try {
+            listener.accept(event);
+          } catch (RuntimeException e) {
+            LOG.warn("{} event listener failed execution={} error={}", logName, event.executionId(), e.toString());
+          }
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** Unsubscribes and closes the subscriber connection; harmless when called twice. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    listeners.clear();
+    subscriber.close();
+    dispatcher.shutdown();
+    try {
+      if (!dispatcher.awaitTermination(1, TimeUnit.SECONDS)) {
+        dispatcher.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      dispatcher.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
