@@ -23,29 +23,37 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
-/** The default store: maps guarded per session, so autosaves of different sessions never contend. */
+/**
+ * The default store. Each session's executions are guarded by that session's history lock, so
+ * autosaves and runs of different sessions never contend; no other lock is ever held at the same
+ * time (the executions map is only read or written under it, never computed into).
+ */
 public final class InMemoryStore implements Store {
   private final ConcurrentHashMap<UUID, Session> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, Stored> executions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, SessionHistory> histories = new ConcurrentHashMap<>();
-  private long sequence;
+  private final AtomicLong sequence = new AtomicLong();
 
   private record Stored(long seq, Execution execution) {}
 
-  /** A session's executions in creation order, and its idempotency keys. Guarded by itself. */
+  /** A session's execution ids in creation order, and its idempotency keys. Guarded by itself. */
   private static final class SessionHistory {
-    final List<Stored> runs = new ArrayList<>();
+    final List<UUID> runs = new ArrayList<>();
     final Map<String, UUID> byIdempotencyKey = new HashMap<>();
   }
 
   @Override
   public void insertSession(Session session) {
     Objects.requireNonNull(session, "session");
+    // The history exists before the session is visible, so a run of a just-created session
+    // never finds the session without its history.
+    histories.putIfAbsent(session.id(), new SessionHistory());
     if (sessions.putIfAbsent(session.id(), session) != null) {
       throw new IllegalStateException("session " + session.id() + " exists already");
     }
-    histories.put(session.id(), new SessionHistory());
   }
 
   @Override
@@ -56,6 +64,7 @@ public final class InMemoryStore implements Store {
   @Override
   public Session updateSession(SessionUpdate update, Instant now) {
     Objects.requireNonNull(update, "update");
+    Objects.requireNonNull(now, "now");
     Session updated =
         sessions.computeIfPresent(
             update.sessionId(),
@@ -95,6 +104,9 @@ public final class InMemoryStore implements Store {
       }
       // Read under the session's history lock: a concurrent autosave is either before or after.
       Session session = sessions.get(request.sessionId());
+      if (session == null) {
+        throw new SessionNotFoundException(request.sessionId());
+      }
       Execution execution =
           new Execution(
               request.id(),
@@ -108,16 +120,13 @@ public final class InMemoryStore implements Store {
               request.queuedAt(),
               Optional.empty(),
               Optional.empty());
-      Stored stored = new Stored(nextSequence(), execution);
-      executions.put(execution.id(), stored);
-      history.runs.add(stored);
+      if (executions.putIfAbsent(execution.id(), new Stored(sequence.incrementAndGet(), execution)) != null) {
+        throw new IllegalStateException("execution " + execution.id() + " exists already");
+      }
+      history.runs.add(execution.id());
       request.idempotencyKey().ifPresent(key -> history.byIdempotencyKey.put(key, execution.id()));
       return new CreatedExecution(execution, true);
     }
-  }
-
-  private synchronized long nextSequence() {
-    return ++sequence;
   }
 
   @Override
@@ -128,48 +137,45 @@ public final class InMemoryStore implements Store {
 
   @Override
   public boolean markRunning(UUID executionId, Instant startedAt) {
-    return transition(executionId, current -> current.isFinished() ? null : current.running(startedAt));
+    Objects.requireNonNull(startedAt, "startedAt");
+    return transition(executionId, current -> current.running(startedAt));
   }
 
   @Override
   public boolean finish(UUID executionId, ExecutionResult result) {
-    return transition(executionId, current -> current.isFinished() ? null : current.finished(result));
+    Objects.requireNonNull(result, "result");
+    return transition(executionId, current -> current.finished(result));
   }
 
-  private boolean transition(UUID executionId, java.util.function.UnaryOperator<Execution> change) {
-    boolean[] changed = {false};
-    executions.computeIfPresent(
-        executionId,
-        (id, stored) -> {
-          Execution next = change.apply(stored.execution());
-          if (next == null) {
-            return stored;
-          }
-          changed[0] = true;
-          Stored replacement = new Stored(stored.seq(), next);
-          SessionHistory history = histories.get(next.sessionId());
-          synchronized (history) {
-            int index = history.runs.indexOf(stored);
-            if (index >= 0) {
-              history.runs.set(index, replacement);
-            }
-          }
-          return replacement;
-        });
-    return changed[0];
+  /** Applies {@code change} unless the execution is final, under its session's history lock. */
+  private boolean transition(UUID executionId, UnaryOperator<Execution> change) {
+    Stored found = executions.get(Objects.requireNonNull(executionId, "executionId"));
+    if (found == null) {
+      return false;
+    }
+    SessionHistory history = histories.get(found.execution().sessionId());
+    synchronized (history) {
+      Stored current = executions.get(executionId);
+      if (current.execution().isFinished()) {
+        return false;
+      }
+      executions.put(executionId, new Stored(current.seq(), change.apply(current.execution())));
+      return true;
+    }
   }
 
   @Override
   public Page<Execution> listExecutions(UUID sessionId, PageRequest page) {
+    Objects.requireNonNull(page, "page");
     SessionHistory history = histories.get(Objects.requireNonNull(sessionId, "sessionId"));
-    if (history == null) {
+    if (history == null || !sessions.containsKey(sessionId)) {
       throw new SessionNotFoundException(sessionId);
     }
     long before = page.cursor().map(InMemoryStore::parseCursor).orElse(Long.MAX_VALUE);
     List<Stored> newestFirst = new ArrayList<>();
     synchronized (history) {
       for (int i = history.runs.size() - 1; i >= 0 && newestFirst.size() <= page.limit(); i--) {
-        Stored stored = history.runs.get(i);
+        Stored stored = executions.get(history.runs.get(i));
         if (stored.seq() < before) {
           newestFirst.add(stored);
         }
@@ -183,14 +189,22 @@ public final class InMemoryStore implements Store {
 
   private static long parseCursor(String cursor) {
     try {
-      return Long.parseLong(cursor, 36);
+      long seq = Long.parseLong(cursor, 36);
+      // Only positive sequence numbers are ever handed out; "-5" or "+5" were not made here.
+      if (seq > 0 && cursor.charAt(0) != '+') {
+        return seq;
+      }
     } catch (NumberFormatException e) {
-      throw new InvalidRequestException("cursor '" + cursor + "' was not made by this server");
+      // fall through
     }
+    throw new InvalidRequestException("cursor '" + cursor + "' was not made by this server");
   }
 
   @Override
   public List<Execution> findUnfinished(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+    }
     return executions.values().stream()
         .filter(stored -> !stored.execution().isFinished())
         .sorted(Comparator.comparingLong(Stored::seq))
