@@ -1,0 +1,293 @@
+package dev.livecode.http.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livecode.core.EngineStatus;
+import dev.livecode.core.Execution;
+import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.LivecodeEngine;
+import dev.livecode.core.Page;
+import dev.livecode.core.PageRequest;
+import dev.livecode.core.RunRequest;
+import dev.livecode.core.Session;
+import dev.livecode.core.SessionUpdate;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The endpoints of API.md over a {@link LivecodeEngine}. */
+public final class Api {
+  /** Longest {@code wait_ms} a client may hold a request for. */
+  static final long MAX_WAIT_MS = 30_000;
+  private static final long MIB = 1024L * 1024L;
+  private static final Set<String> LIMIT_FIELDS = Set.of(
+      "wall_time_ms", "cpu_time_ms", "memory_mb", "max_processes", "max_file_bytes", "max_output_bytes");
+  private static final Pattern UUID_PATTERN =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern IF_MATCH = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
+
+  private final LivecodeEngine engine;
+  private final ObjectMapper json;
+  private final int maxSourceBytes;
+  private final int maxStdinBytes;
+
+  public Api(LivecodeEngine engine, ObjectMapper json, int maxSourceBytes, int maxStdinBytes) {
+    this.engine = engine;
+    this.json = json;
+    this.maxSourceBytes = maxSourceBytes;
+    this.maxStdinBytes = maxStdinBytes;
+  }
+
+  /** Every endpoint of API.md. */
+  public Router routes() {
+    return healthOnly()
+        .add("POST", "/code-sessions", this::createSession)
+        .add("GET", "/code-sessions/:id", this::getSession)
+        .add("PATCH", "/code-sessions/:id", this::updateSession)
+        .add("GET", "/code-sessions/:id/executions", this::listExecutions)
+        .add("POST", "/code-sessions/:id/run", this::run)
+        .add("GET", "/executions/:id", this::getExecution)
+        .add("GET", "/languages", this::languages);
+  }
+
+  /** Only {@code GET /health}: what a worker node serves. */
+  public Router healthOnly() {
+    return new Router().add("GET", "/health", this::health);
+  }
+
+  Response createSession(Request request) {
+    JsonNode body = object(request.body(), true);
+    String language = requiredString(body, "language");
+    String source = optionalString(body, "source_code").orElse("");
+    checkSize("source_code", source, maxSourceBytes);
+    Session session = engine.createSession(language, source);
+    return Response.ok(Representations.session(session)).withHeader("Location", "/code-sessions/" + session.id());
+  }
+
+  Response getSession(Request request) {
+    return Response.ok(Representations.session(engine.getSession(id(request, "session"))));
+  }
+
+  Response updateSession(Request request) {
+    UUID id = id(request, "session");
+    JsonNode body = object(request.body(), true);
+    Optional<String> source = optionalString(body, "source_code");
+    source.ifPresent(s -> checkSize("source_code", s, maxSourceBytes));
+    Optional<String> language = optionalString(body, "language");
+    OptionalLong expected = expectedVersion(body, request.header("If-Match"));
+    if (source.isEmpty() && language.isEmpty()) {
+      throw ApiException.invalidField("the body needs source_code or language (or both)");
+    }
+    SessionUpdate update = new SessionUpdate(id, source, language, expected);
+    return Response.ok(Representations.session(engine.updateSession(update)));
+  }
+
+  Response listExecutions(Request request) {
+    UUID id = id(request, "session");
+    int limit = (int) longParam(request, "limit", PageRequest.DEFAULT_LIMIT, 1, PageRequest.MAX_LIMIT);
+    Optional<String> cursor = request.query("cursor").filter(c -> !c.isEmpty());
+    Page<Execution> page = engine.executions(id, new PageRequest(limit, cursor));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("executions", page.items().stream().map(Representations::execution).toList());
+    body.put("next_cursor", page.nextCursor().orElse(null));
+    return Response.ok(body);
+  }
+
+  Response run(Request request) {
+    UUID id = id(request, "session");
+    byte[] raw = request.body();
+    RunRequest run = RunRequest.of(id);
+    if (!isBlank(raw)) {
+      JsonNode body = object(raw, false);
+      Optional<String> stdin = optionalString(body, "stdin");
+      if (stdin.isPresent()) {
+        checkSize("stdin", stdin.get(), maxStdinBytes);
+        run = run.withStdin(stdin.get());
+      }
+      run = run.withLimits(limits(body.get("limits")));
+    }
+    Optional<String> key = request.header("Idempotency-Key");
+    if (key.isPresent()) {
+      run = run.withIdempotencyKey(key.get());
+    }
+    Execution execution = engine.run(run);
+    return Response.ok(Representations.runAccepted(execution)).withHeader("Location", "/executions/" + execution.id());
+  }
+
+  Response getExecution(Request request) {
+    UUID id = id(request, "execution");
+    long waitMs = longParam(request, "wait_ms", 0, 0, MAX_WAIT_MS);
+    Execution execution = waitMs == 0 ? engine.getExecution(id) : engine.awaitExecution(id, Duration.ofMillis(waitMs));
+    return Response.ok(Representations.execution(execution));
+  }
+
+  Response languages(Request request) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("languages", engine.languages().stream().map(Representations::language).toList());
+    body.put("isolation", Representations.health(engine.status()).get("isolation"));
+    return Response.ok(body);
+  }
+
+  Response health(Request request) {
+    EngineStatus status = engine.status();
+    return Response.json(status.up() ? 200 : 503, Representations.health(status));
+  }
+
+  // --- request parsing --------------------------------------------------------------------------
+
+  private JsonNode object(byte[] raw, boolean required) {
+    if (isBlank(raw)) {
+      if (required) {
+        throw ApiException.badRequest("MALFORMED_JSON", "the request needs a JSON object body");
+      }
+      return json.createObjectNode();
+    }
+    JsonNode node;
+    try {
+      node = json.readTree(raw);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON");
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiException.badRequest("MALFORMED_JSON", "the body must be a JSON object");
+    }
+    return node;
+  }
+
+  private static boolean isBlank(byte[] raw) {
+    for (byte b : raw) {
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String requiredString(JsonNode body, String field) {
+    return optionalString(body, field).orElseThrow(() -> ApiException.invalidField(field + " is required"));
+  }
+
+  private static Optional<String> optionalString(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.isTextual()) {
+      throw ApiException.invalidField(field + " must be a string, was " + describe(value));
+    }
+    return Optional.of(value.textValue());
+  }
+
+  private static OptionalLong expectedVersion(JsonNode body, Optional<String> ifMatch) {
+    JsonNode value = body.get("expected_version");
+    OptionalLong fromBody = OptionalLong.empty();
+    if (value != null && !value.isNull()) {
+      if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+        throw ApiException.invalidField("expected_version must be a positive integer, was " + describe(value));
+      }
+      fromBody = OptionalLong.of(value.longValue());
+    }
+    if (ifMatch.isEmpty()) {
+      return fromBody;
+    }
+    var matcher = IF_MATCH.matcher(ifMatch.get());
+    if (!matcher.matches()) {
+      throw ApiException.badRequest("INVALID_HEADER", "If-Match must be a version such as \"3\"");
+    }
+    long fromHeader = Long.parseLong(matcher.group(1));
+    if (fromBody.isPresent() && fromBody.getAsLong() != fromHeader) {
+      throw ApiException.invalidField("expected_version " + fromBody.getAsLong() + " differs from If-Match " + fromHeader);
+    }
+    return OptionalLong.of(fromHeader);
+  }
+
+  private LimitOverrides limits(JsonNode node) {
+    LimitOverrides limits = LimitOverrides.NONE;
+    if (node == null || node.isNull()) {
+      return limits;
+    }
+    if (!node.isObject()) {
+      throw ApiException.invalidField("limits must be an object, was " + describe(node));
+    }
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!LIMIT_FIELDS.contains(name)) {
+        throw ApiException.invalidField("unknown limit '" + name + "'; known: " + List.copyOf(new java.util.TreeSet<>(LIMIT_FIELDS)));
+      }
+      JsonNode value = node.get(name);
+      if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+        throw ApiException.invalidField("limits." + name + " must be a positive integer, was " + describe(value));
+      }
+      long v = value.longValue();
+      limits = switch (name) {
+        case "wall_time_ms" -> limits.withWallTime(Duration.ofMillis(v));
+        case "cpu_time_ms" -> limits.withCpuTime(Duration.ofMillis(v));
+        case "memory_mb" -> limits.withMemoryBytes(v > Long.MAX_VALUE / MIB ? Long.MAX_VALUE : v * MIB);
+        case "max_processes" -> limits.withMaxProcesses((int) Math.min(Integer.MAX_VALUE, v));
+        case "max_file_bytes" -> limits.withMaxFileBytes(v);
+        default -> limits.withMaxOutputBytes(v);
+      };
+    }
+    return limits;
+  }
+
+  private static void checkSize(String field, String value, int maxBytes) {
+    if ((long) value.length() * 3 > maxBytes && value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+      throw new ApiException(413, "PAYLOAD_TOO_LARGE", field + " is larger than " + maxBytes + " bytes of UTF-8");
+    }
+  }
+
+  private static UUID id(Request request, String kind) {
+    String raw = request.pathParam("id");
+    if (raw == null || !UUID_PATTERN.matcher(raw).matches()) {
+      throw ApiException.badRequest("INVALID_ID", "'" + abbreviate(raw) + "' is not a " + kind + " id (a UUID)");
+    }
+    return UUID.fromString(raw);
+  }
+
+  private static long longParam(Request request, String name, long fallback, long min, long max) {
+    Optional<String> raw = request.query(name);
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      long value = Long.parseLong(raw.get().trim());
+      if (value < min || value > max) {
+        throw ApiException.badRequest("INVALID_PARAMETER", name + " must be " + min + " to " + max + ", was " + value);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("INVALID_PARAMETER", name + " must be an integer, was '" + abbreviate(raw.get()) + "'");
+    }
+  }
+
+  private static String describe(JsonNode value) {
+    return switch (value.getNodeType()) {
+      case NULL -> "null";
+      case NUMBER -> "the number " + abbreviate(value.asText());
+      case BOOLEAN -> value.asText();
+      case STRING -> "a string";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      default -> value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static String abbreviate(String value) {
+    if (value == null) {
+      return "";
+    }
+    return value.length() <= 64 ? value : value.substring(0, 64) + "…";
+  }
+}

@@ -1,0 +1,31 @@
+package dev.livecode.http.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** What a handler answers: a status, a JSON body (a map or list), headers. */
+public record Response(int status, Object body, String contentType, Map<String, String> headers) {
+  public static final String JSON = "application/json; charset=utf-8";
+  public static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
+
+  public Response {
+    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(contentType, "contentType");
+    headers = Map.copyOf(headers);
+  }
+
+  public static Response ok(Object body) {
+    return new Response(200, body, JSON, Map.of());
+  }
+
+  public static Response json(int status, Object body) {
+    return new Response(status, body, JSON, Map.of());
+  }
+
+  public Response withHeader(String name, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(headers);
+    copy.put(name, value);
+    return new Response(status, body, contentType, copy);
+  }
+}

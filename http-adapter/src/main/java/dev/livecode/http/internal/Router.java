@@ -1,0 +1,75 @@
+package dev.livecode.http.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** A small route table: method + path pattern ({@code /code-sessions/:id}) to a handler. */
+public final class Router {
+
+  /** Handles one matched request. */
+  @FunctionalInterface
+  public interface Handler {
+    Response handle(Request request);
+  }
+
+  record Route(String method, String[] segments, Handler handler) {}
+
+  /** The outcome of a lookup: a handler with its path parameters, or the methods the path allows. */
+  record Match(Optional<Route> route, Map<String, String> params, Set<String> allowed) {}
+
+  private final List<Route> routes = new ArrayList<>();
+
+  public Router add(String method, String pattern, Handler handler) {
+    Objects.requireNonNull(handler, "handler");
+    routes.add(new Route(method, split(pattern), handler));
+    return this;
+  }
+
+  Match match(String method, String path) {
+    String[] segments = split(path);
+    Set<String> allowed = new LinkedHashSet<>();
+    for (Route route : routes) {
+      Map<String, String> params = bind(route.segments(), segments);
+      if (params == null) {
+        continue;
+      }
+      if (route.method().equals(method)) {
+        return new Match(Optional.of(route), params, Set.of());
+      }
+      allowed.add(route.method());
+    }
+    return new Match(Optional.empty(), Map.of(), allowed);
+  }
+
+  private static Map<String, String> bind(String[] pattern, String[] path) {
+    if (pattern.length != path.length) {
+      return null;
+    }
+    Map<String, String> params = new HashMap<>();
+    for (int i = 0; i < pattern.length; i++) {
+      if (pattern[i].startsWith(":")) {
+        params.put(pattern[i].substring(1), path[i]);
+      } else if (!pattern[i].equals(path[i])) {
+        return null;
+      }
+    }
+    return params;
+  }
+
+  private static String[] split(String path) {
+    String trimmed = path;
+    while (trimmed.startsWith("/")) {
+      trimmed = trimmed.substring(1);
+    }
+    while (trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
+  }
+}

@@ -1,0 +1,59 @@
+package dev.livecode.http.internal;
+
+import dev.livecode.core.Livecode;
+import dev.livecode.core.LivecodeBuilder;
+import dev.livecode.core.LivecodeEngine;
+import dev.livecode.http.LivecodeHttpServer;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the store, queue, engine and HTTP server a {@link ServerConfig} describes, and starts them. */
+public final class ServerLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerLauncher.class);
+
+  private ServerLauncher() {}
+
+  /**
+   * Starts everything. On failure, closes what was already started and rethrows.
+   *
+   * @throws dev.livecode.core.LivecodeException when the store or queue cannot be reached
+   * @throws java.io.UncheckedIOException when the port cannot be bound
+   */
+  public static RunningServer launch(ServerConfig config) {
+    LOG.info("server configuration {}", config.describe());
+    List<AutoCloseable> owned = new ArrayList<>();
+    LivecodeEngine engine = null;
+    try {
+      LivecodeBuilder builder = Livecode.builder()
+          .workers(config.role() == ServerConfig.Role.API ? 0 : config.workers())
+          .isolation(config.isolation())
+          .defaultLimits(config.defaultLimits())
+          .maxLimits(config.maxLimits())
+          .maxSourceBytes(config.maxSourceBytes())
+          .maxStdinBytes(config.maxStdinBytes())
+          .maxWaitingRuns(config.maxWaitingRuns())
+          .shutdownGrace(config.shutdownGrace());
+      config.workspaceRoot().ifPresent(builder::workspaceRoot);
+      config.runnerSettings().forEach(builder::runnerSettings);
+      Backends.configure(config, builder, owned);
+      engine = builder.build();
+      LivecodeHttpServer http = LivecodeHttpServer.builder(engine)
+          .host(config.host())
+          .port(config.port())
+          .threads(config.httpThreads())
+          .maxSourceBytes(config.maxSourceBytes())
+          .maxStdinBytes(config.maxStdinBytes())
+          .healthOnly(config.role() == ServerConfig.Role.WORKER)
+          .start();
+      return new RunningServer(http, engine, owned);
+    } catch (RuntimeException | Error e) {
+      if (engine != null) {
+        engine.close();
+      }
+      Backends.closeAll(owned);
+      throw e;
+    }
+  }
+}
