@@ -1,0 +1,166 @@
+package dev.livecode.benchmarks.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Run latency: POST run, then GET /executions/:id?wait_ms until the result, for one trivial
+ * program per language, each sample interleaved with the baselines (bare spawn, bwrap spawn) so
+ * that a neighbour's load on the shared machine hits both sides alike.
+ */
+public final class LatencyBench {
+  static final Duration RESULT_TIMEOUT = Duration.ofSeconds(20);
+
+  private final Spawner spawner;
+  private final Duration budget;
+
+  /** @param budget the longest one language may take; sampling stops early past it */
+  public LatencyBench(Spawner spawner, Duration budget) {
+    this.spawner = spawner;
+    this.budget = budget;
+  }
+
+  public static String source(String language) {
+    return "python".equals(language) ? "print(1)" : "console.log(1)";
+  }
+
+  /** The samples of one language, in milliseconds, by subject. */
+  public record Samples(
+      String language,
+      Summary server,
+      Map<String, Summary> baselines,
+      Map<String, Summary> breakdown,
+      int failures,
+      String firstFailure) {}
+
+  /**
+   * Measures {@code samples} runs of {@code language} through the server after {@code warmup}
+   * unrecorded ones. {@code withBaselines} adds the bare and bwrap spawns (and for python the
+   * plain {@code python3 -c}).
+   */
+  public Samples measure(LivecodeClient client, String language, int samples, int warmup, boolean withBaselines)
+      throws IOException, InterruptedException {
+    String session = client.createSession(language, source(language));
+    Map<String, List<String>> baselines = new LinkedHashMap<>();
+    Map<String, Boolean> sandboxedFlag = new LinkedHashMap<>();
+    if (withBaselines) {
+      List<String> argv = spawner.argv(language);
+      baselines.put("bare spawn (" + Spawner.describe(language) + ")", argv);
+      sandboxedFlag.put("bare spawn (" + Spawner.describe(language) + ")", false);
+      if (spawner.hasBwrap()) {
+        String name = "bare bwrap spawn (" + Spawner.describe(language) + ")";
+        baselines.put(name, spawner.sandboxed(argv));
+        sandboxedFlag.put(name, true);
+      }
+      if ("python".equals(language)) {
+        baselines.put("bare python3 -c", spawner.plainPythonArgv());
+        sandboxedFlag.put("bare python3 -c", false);
+      }
+    }
+    for (int i = 0; i < warmup; i++) {
+      runOnce(client, session);
+      for (Map.Entry<String, List<String>> b : baselines.entrySet()) {
+        spawner.spawnOnce(b.getValue(), sandboxedFlag.get(b.getKey()));
+      }
+    }
+    double[] server = new double[samples];
+    Map<String, double[]> base = new LinkedHashMap<>();
+    baselines.keySet().forEach(k -> base.put(k, new double[samples]));
+    String[] parts = {"POST run round trip", "queue wait (started_at - queued_at)", "run (finished_at - started_at)",
+      "program wall (execution_time_ms)", "runner overhead (run - program wall)", "outside the engine: HTTP, JSON, wake-up (total - (finished_at - queued_at))"};
+    Map<String, double[]> breakdown = new LinkedHashMap<>();
+    for (String p : parts) {
+      breakdown.put(p, new double[samples]);
+    }
+    int done = 0;
+    int breakdowns = 0;
+    int failures = 0;
+    String firstFailure = "";
+    long deadline = System.nanoTime() + budget.toNanos();
+    for (int i = 0; i < samples && System.nanoTime() < deadline; i++) {
+      Sample s;
+      try {
+        s = runOnce(client, session);
+      } catch (IOException e) {
+        s = Sample.failed(e.getMessage());
+      }
+      if (!s.ok()) {
+        failures++;
+        if (firstFailure.isEmpty()) {
+          firstFailure = s.failure();
+        }
+        continue;
+      }
+      for (Map.Entry<String, List<String>> b : baselines.entrySet()) {
+        base.get(b.getKey())[done] = spawner.spawnOnce(b.getValue(), sandboxedFlag.get(b.getKey())) / 1e6;
+      }
+      server[done] = s.totalMs();
+      if (s.hasTimes()) {
+        breakdown.get(parts[0])[breakdowns] = s.postMs();
+        breakdown.get(parts[1])[breakdowns] = s.queueMs();
+        breakdown.get(parts[2])[breakdowns] = s.runMs();
+        breakdown.get(parts[3])[breakdowns] = s.programMs();
+        breakdown.get(parts[4])[breakdowns] = s.runMs() - s.programMs();
+        breakdown.get(parts[5])[breakdowns] = s.totalMs() - (s.queueMs() + s.runMs());
+        breakdowns++;
+      }
+      done++;
+    }
+    Map<String, Summary> baseSummaries = new LinkedHashMap<>();
+    for (Map.Entry<String, double[]> e : base.entrySet()) {
+      baseSummaries.put(e.getKey(), Summary.of(java.util.Arrays.copyOf(e.getValue(), done)));
+    }
+    Map<String, Summary> breakdownSummaries = new LinkedHashMap<>();
+    for (Map.Entry<String, double[]> e : breakdown.entrySet()) {
+      breakdownSummaries.put(e.getKey(), Summary.of(java.util.Arrays.copyOf(e.getValue(), breakdowns)));
+    }
+    return new Samples(language, Summary.of(java.util.Arrays.copyOf(server, done)), baseSummaries, breakdownSummaries, failures, firstFailure);
+  }
+
+  /** One run through the server: POST run, then wait for the result; checks it printed 1. */
+  static Sample runOnce(LivecodeClient client, String session) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    String execution = client.run(session);
+    long t1 = System.nanoTime();
+    JsonNode result = client.awaitEnd(execution, RESULT_TIMEOUT);
+    long t2 = System.nanoTime();
+    String status = result.path("status").asText();
+    String stdout = result.path("stdout").asText();
+    if (!"COMPLETED".equals(status) || !"1\n".equals(stdout)) {
+      return Sample.failed(
+          "status " + status + " " + result.path("failure_reason").asText("") + " stdout '" + stdout.strip() + "' stderr '"
+              + LivecodeClient.abbreviate(result.path("stderr").asText("").strip()) + "'");
+    }
+    long queued = LivecodeClient.micros(result, "queued_at");
+    long started = LivecodeClient.micros(result, "started_at");
+    long finished = LivecodeClient.micros(result, "finished_at");
+    double program = result.path("execution_time_ms").asDouble(Double.NaN);
+    boolean times = queued > 0 && started > 0 && finished > 0;
+    return new Sample(
+        true,
+        "",
+        (t2 - t0) / 1e6,
+        (t1 - t0) / 1e6,
+        times ? (started - queued) / 1e3 : Double.NaN,
+        times ? (finished - started) / 1e3 : Double.NaN,
+        program,
+        times);
+  }
+
+  /** One sample's figures, in milliseconds. */
+  record Sample(boolean ok, String failure, double totalMs, double postMs, double queueMs, double runMs, double programMs, boolean hasTimes) {
+    static Sample failed(String why) {
+      return new Sample(false, why, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, false);
+    }
+  }
+
+  /** For rows: the baseline names in the order measured. */
+  static List<String> names(Samples s) {
+    return new ArrayList<>(s.baselines().keySet());
+  }
+}

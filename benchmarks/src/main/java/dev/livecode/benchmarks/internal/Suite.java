@@ -1,0 +1,433 @@
+package dev.livecode.benchmarks.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The whole benchmark: for each mode, start the server (and workers), measure latency,
+ * throughput, HTTP and memory beside their baselines, and stop everything again.
+ */
+public final class Suite implements AutoCloseable {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final String PYTHON = "python";
+
+  private final Options options;
+  private final ResultTable table;
+  private final Spawner spawner;
+  private final HttpClient http = LivecodeClient.newHttpClient();
+  private final RssSampler rss = new RssSampler();
+  private final long started = System.nanoTime();
+  private final Map<String, LatencyBench.Samples> pythonByMode = new LinkedHashMap<>();
+  private ServerProcess trivial;
+
+  public Suite(Options options, ResultTable table, Spawner spawner) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.table = Objects.requireNonNull(table, "table");
+    this.spawner = Objects.requireNonNull(spawner, "spawner");
+  }
+
+  public void run() {
+    for (String mode : options.modes()) {
+      try {
+        if ("embedded".equals(mode)) {
+          embedded();
+        } else {
+          redisMysql();
+        }
+      } catch (Exception e) {
+        progress("mode " + mode + " failed: " + e);
+        table.add(Row.of(mode, "mode failed", "-", Figure.value(Double.NaN)).withNote(oneLine(e)));
+      }
+    }
+    if (pythonByMode.containsKey("embedded") && pythonByMode.containsKey("redis-mysql")) {
+      table.add(
+          Row.compared(
+              "modes",
+              "python print(1) POST run -> COMPLETED, redis-mysql vs embedded",
+              "ms",
+              Figure.distribution(pythonByMode.get("redis-mysql").server()),
+              "embedded (same run)",
+              Figure.distribution(pythonByMode.get("embedded").server())));
+    }
+    table.meta("load_average_at_end", Machine.loadAverage());
+    table.meta("duration_s", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+  }
+
+  // ---------------------------------------------------------------- embedded
+
+  private void embedded() throws Exception {
+    String mode = "embedded";
+    List<String> args = serverArgs(options.isolation());
+    try (ServerProcess server = startServer("livecode-embedded", args)) {
+      LivecodeClient client = new LivecodeClient(http, "http://127.0.0.1:" + server.port());
+      describeServer(mode, client);
+      double idle = warmAndIdle(client, server);
+      latency(mode, client, 4.0);
+      rss.reset();
+      throughput(mode, client, "", new LinkedHashMap<>());
+      double runPeak = rss.peakMib(server);
+      rss.reset();
+      http(mode, server, client);
+      double httpPeak = rss.peakMib(server);
+      ServerProcess.pause(1000);
+      memoryRows(mode, server, idle, runPeak, httpPeak, RssSampler.nowMib(server));
+    }
+    tiers();
+  }
+
+  private void tiers() {
+    for (String tier : options.tiers()) {
+      String name = "python print(1) POST run -> COMPLETED, --isolation " + tier;
+      try (ServerProcess server = startServer("livecode-isolation-" + tier, serverArgs(tier))) {
+        LivecodeClient client = new LivecodeClient(http, "http://127.0.0.1:" + server.port());
+        JsonNode health = client.get("/health");
+        table.meta("isolation_" + tier + ".health", health);
+        progress("isolation " + tier + ": " + options.samples() + " samples");
+        LatencyBench.Samples s = new LatencyBench(spawner, budget()).measure(client, PYTHON, options.samples(), options.warmup(), true);
+        String reported = findText(health, "isolation", "tier").orElse("?");
+        for (Map.Entry<String, Summary> b : s.baselines().entrySet()) {
+          if (b.getKey().startsWith("bare python3 -c")) {
+            continue;
+          }
+          Row row = Row.compared("isolation", name, "ms", Figure.distribution(s.server()), b.getKey(), Figure.distribution(b.getValue()))
+              .withNote("server reports tier " + reported);
+          table.add(failures(row, s));
+        }
+      } catch (Exception e) {
+        progress("isolation " + tier + " failed: " + e);
+        table.add(Row.of("isolation", name, "ms", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- redis + mysql
+
+  private void redisMysql() throws Exception {
+    String mode = "redis-mysql";
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
+    String prefix = "livecode-bench-" + stamp + "-" + ThreadLocalRandom.current().nextInt(1000, 10000) + ":";
+    try (RedisKeys redis = RedisKeys.connect(options.redisUrl());
+        MysqlDatabase db = MysqlDatabase.create(options.mysqlUrl(), options.mysqlUser(), options.mysqlPassword(), options.keepData())) {
+      redis.ping();
+      table.meta("redis_mysql.database", db.name());
+      table.meta("redis_mysql.redis_prefix", prefix);
+      List<String> common = serverArgs(options.isolation());
+      common.addAll(List.of("--store", "mysql", "--mysql-url", db.url(), "--mysql-user", options.mysqlUser()));
+      if (!options.mysqlPassword().isEmpty()) {
+        common.addAll(List.of("--mysql-password", options.mysqlPassword()));
+      }
+      common.addAll(List.of("--queue", "redis", "--redis-url", options.redisUrl(), "--redis-prefix", prefix));
+      List<String> apiArgs = new ArrayList<>(common);
+      apiArgs.addAll(List.of("--role", "api"));
+      List<String> workerArgs = new ArrayList<>(common);
+      workerArgs.addAll(List.of("--role", "worker"));
+      try (ServerProcess api = startServer("livecode-api", apiArgs);
+          ServerProcess worker1 = startWorker("livecode-worker-1", workerArgs)) {
+        LivecodeClient client = new LivecodeClient(http, "http://127.0.0.1:" + api.port());
+        describeServer(mode, client);
+        double apiIdle = warmAndIdle(client, api);
+        double w1Idle = RssSampler.nowMib(worker1);
+        latency(mode, client, 8.0);
+        Map<Integer, ThroughputBench.Result> bare = new LinkedHashMap<>();
+        rss.reset();
+        throughput(mode, client, " (1 worker process)", bare);
+        double apiRunPeak = rss.peakMib(api);
+        double w1RunPeak = rss.peakMib(worker1);
+        try (ServerProcess worker2 = startWorker("livecode-worker-2", workerArgs)) {
+          throughput(mode, client, " (2 worker processes)", bare);
+          rss.reset();
+          http(mode, api, client);
+          double apiHttpPeak = rss.peakMib(api);
+          ServerProcess.pause(1000);
+          memoryRows(mode, api, apiIdle, apiRunPeak, apiHttpPeak, RssSampler.nowMib(api));
+          memoryRows(mode, worker1, w1Idle, w1RunPeak, Double.NaN, RssSampler.nowMib(worker1));
+          table.add(Row.of(mode + " memory", "worker-2 RSS after the 2-worker runs", "MiB", Figure.value(RssSampler.nowMib(worker2))));
+        }
+      } finally {
+        if (!options.keepData()) {
+          try {
+            long n = redis.deletePrefix(prefix);
+            progress("deleted " + n + " redis keys under " + prefix);
+          } catch (IOException e) {
+            progress("could not delete redis keys under " + prefix + ": " + e);
+          }
+        }
+      }
+    }
+  }
+
+  private ServerProcess startWorker(String name, List<String> args) throws IOException {
+    ServerProcess worker = startProcess(name, args);
+    // A worker serves at most /health; readiness is that answer.
+    worker.awaitReady(http, "/health", READY_TIMEOUT);
+    return worker;
+  }
+
+  // ---------------------------------------------------------------- sections
+
+  private void latency(String mode, LivecodeClient client, double targetDiffMs) {
+    Map<String, LatencyBench.Samples> byLanguage = new LinkedHashMap<>();
+    for (String language : options.languages()) {
+      String name = language + " " + LatencyBench.source(language) + ": POST run -> COMPLETED";
+      try {
+        progress(mode + " latency " + language + ": " + options.samples() + " samples");
+        LatencyBench.Samples s = new LatencyBench(spawner, budget()).measure(client, language, options.samples(), options.warmup(), true);
+        byLanguage.put(language, s);
+        for (Map.Entry<String, Summary> b : s.baselines().entrySet()) {
+          Row row = Row.compared(mode + " latency", name, "ms", Figure.distribution(s.server()), b.getKey(), Figure.distribution(b.getValue()));
+          if (PYTHON.equals(language) && b.getKey().startsWith("bare bwrap")) {
+            row = row.withNote(target("p50 within " + Figure.format(targetDiffMs) + " ms of bare bwrap", row.diff().orElse(Double.NaN) <= targetDiffMs));
+          }
+          table.add(failures(row, s));
+        }
+        List<String> names = LatencyBench.names(s);
+        if (names.size() >= 2 && names.get(1).startsWith("bare bwrap")) {
+          table.add(
+              Row.compared(mode + " latency", "(baseline) " + names.get(1), "ms", Figure.distribution(s.baselines().get(names.get(1))),
+                  names.get(0), Figure.distribution(s.baselines().get(names.get(0)))).withNote("cost of the sandbox alone"));
+        }
+        for (Map.Entry<String, Summary> part : s.breakdown().entrySet()) {
+          table.add(Row.of(mode + " breakdown", language + ": " + part.getKey(), "ms", Figure.distribution(part.getValue())));
+        }
+      } catch (Exception e) {
+        progress(mode + " latency " + language + " failed: " + e);
+        table.add(Row.of(mode + " latency", name, "ms", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+      }
+    }
+    if (byLanguage.containsKey(PYTHON)) {
+      pythonByMode.put(mode, byLanguage.get(PYTHON));
+    }
+    if (byLanguage.containsKey("typescript") && byLanguage.containsKey("javascript")) {
+      Row row = Row.compared(mode + " latency", "typescript console.log(1) vs javascript, through the server", "ms",
+          Figure.distribution(byLanguage.get("typescript").server()), "javascript console.log(1) (same run)",
+          Figure.distribution(byLanguage.get("javascript").server()));
+      table.add(row.withNote(target("within 3 ms of javascript", row.diff().orElse(Double.NaN) <= 3.0)));
+    }
+  }
+
+  private void throughput(String mode, LivecodeClient client, String label, Map<Integer, ThroughputBench.Result> bareCache) {
+    boolean sandboxed = spawner.hasBwrap();
+    List<String> command = sandboxed ? spawner.sandboxed(spawner.argv(PYTHON)) : spawner.argv(PYTHON);
+    String bareName = (sandboxed ? "bare bwrap spawns" : "bare spawns") + " (python3 -S -I -c)";
+    Duration deadline = Duration.ofSeconds(options.quick() ? 60 : 180);
+    for (int c : options.concurrency()) {
+      String name = "python print(1) runs/s, " + options.runs() + " runs at concurrency " + c + label;
+      try {
+        progress(mode + " throughput c=" + c + label);
+        ThroughputBench.Result server = ThroughputBench.server(client, PYTHON, options.runs(), c, deadline);
+        ThroughputBench.Result bare = bareCache.get(c);
+        if (bare == null) {
+          bare = ThroughputBench.spawns(spawner, command, sandboxed, options.runs(), c, deadline);
+          bareCache.put(c, bare);
+        }
+        Row row = Row.compared(mode + " throughput", name, "runs/s", Figure.value(server.perSecond()), bareName + " at " + c, Figure.value(bare.perSecond()))
+            .withNote("p50 " + Figure.format(server.latencyMs().p50()) + " ms per run");
+        if (c == 8) {
+          row = row.withNote(target(">= 80% of bare bwrap", row.ratio().orElse(0.0) >= 0.8));
+        }
+        if (server.failures() > 0 || server.completed() < options.runs()) {
+          row = row.withNote(server.completed() + " of " + options.runs() + " completed, " + server.failures() + " failed: " + server.firstFailure());
+        }
+        table.add(row);
+      } catch (Exception e) {
+        progress(mode + " throughput failed: " + e);
+        table.add(Row.of(mode + " throughput", name, "runs/s", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+      }
+    }
+  }
+
+  private void http(String mode, ServerProcess server, LivecodeClient client) {
+    Duration measure = Duration.ofMillis((long) (options.httpSeconds() * 1000));
+    Duration warmup = Duration.ofMillis(Math.min(1000, measure.toMillis() / 2));
+    int maxConnections = options.connections().stream().mapToInt(Integer::intValue).max().orElse(1);
+    String store = "redis-mysql".equals(mode) ? "mysql" : "memory";
+    List<String> sessions = new ArrayList<>();
+    String finished;
+    try {
+      progress(mode + " http: creating " + maxConnections + " sessions");
+      for (int i = 0; i < maxConnections; i++) {
+        sessions.add(client.createSession(PYTHON, "print(1)"));
+      }
+      String execution = client.run(sessions.get(0));
+      JsonNode result = client.awaitEnd(execution, LatencyBench.RESULT_TIMEOUT);
+      if (!LivecodeClient.isFinal(result)) {
+        throw new IllegalStateException("the execution for GET did not finish: " + result);
+      }
+      finished = execution;
+      startTrivial();
+    } catch (Exception e) {
+      progress(mode + " http setup failed: " + e);
+      table.add(Row.of(mode + " http", "HTTP setup", "req/s", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+      return;
+    }
+    AtomicLong counter = new AtomicLong();
+    HttpLoad.Target patch = new HttpLoad.Target() {
+      @Override public String method() { return "PATCH"; }
+      @Override public String path(int thread, long seq) { return "/code-sessions/" + sessions.get(thread % sessions.size()); }
+      @Override public String body(int thread, long seq) { return "{\"source_code\":\"print(" + counter.incrementAndGet() + ")\"}"; }
+    };
+    HttpLoad.Target get = new HttpLoad.Target() {
+      @Override public String method() { return "GET"; }
+      @Override public String path(int thread, long seq) { return "/executions/" + finished; }
+      @Override public String body(int thread, long seq) { return null; }
+    };
+    HttpLoad.Target trivialGet = new HttpLoad.Target() {
+      @Override public String method() { return "GET"; }
+      @Override public String path(int thread, long seq) { return "/health"; }
+      @Override public String body(int thread, long seq) { return null; }
+    };
+    for (int c : options.connections()) {
+      try {
+        progress(mode + " http c=" + c);
+        HttpLoad.Result base = HttpLoad.run(options.loadClient(), trivial.port(), trivialGet, c, warmup, measure);
+        HttpLoad.Result p = HttpLoad.run(options.loadClient(), server.port(), patch, c, warmup, measure);
+        HttpLoad.Result g = HttpLoad.run(options.loadClient(), server.port(), get, c, warmup, measure);
+        String baseName = "trivial JDK HttpServer handler at " + c;
+        Row patchRow = Row.compared(mode + " http", "autosave PATCH/s (" + store + " store) at " + c + " connections", "req/s",
+            Figure.value(p.perSecond()), baseName, Figure.value(base.perSecond()));
+        if (c == 32) {
+          double target = "memory".equals(store) ? 20_000 : 6_000;
+          patchRow = patchRow.withNote(target(">= " + (int) target + " PATCH/s", p.perSecond() >= target));
+        }
+        table.add(errors(patchRow, p));
+        table.add(Row.compared(mode + " http", "autosave PATCH latency at " + c + " connections", "ms",
+            Figure.distribution(p.latencyMs()), baseName, Figure.distribution(base.latencyMs())));
+        Row getRow = Row.compared(mode + " http", "GET /executions/:id (finished) per s at " + c + " connections", "req/s",
+            Figure.value(g.perSecond()), baseName, Figure.value(base.perSecond()));
+        if (c == 32) {
+          getRow = getRow.withNote(target(">= 22000 req/s", g.perSecond() >= 22_000));
+        }
+        table.add(errors(getRow, g));
+        table.add(Row.compared(mode + " http", "GET /executions/:id latency at " + c + " connections", "ms",
+            Figure.distribution(g.latencyMs()), baseName, Figure.distribution(base.latencyMs())));
+      } catch (Exception e) {
+        progress(mode + " http c=" + c + " failed: " + e);
+        table.add(Row.of(mode + " http", "HTTP at " + c + " connections", "req/s", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+      }
+    }
+  }
+
+  private void memoryRows(String section, ServerProcess p, double idle, double runPeak, double httpPeak, double after) {
+    String s = section + " memory";
+    table.add(Row.of(s, p.name() + " RSS idle (started, one run per language)", "MiB", Figure.value(idle)));
+    table.add(Row.of(s, p.name() + " RSS peak under run load", "MiB", Figure.value(runPeak)));
+    if (!Double.isNaN(httpPeak)) {
+      table.add(Row.of(s, p.name() + " RSS peak under HTTP load", "MiB", Figure.value(httpPeak)));
+    }
+    table.add(Row.of(s, p.name() + " RSS after the load", "MiB", Figure.value(after)));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private List<String> serverArgs(String isolation) {
+    List<String> args = new ArrayList<>(List.of("--isolation", isolation));
+    options.workers().ifPresent(w -> args.addAll(List.of("--workers", Integer.toString(w))));
+    args.addAll(options.serverArgs());
+    return args;
+  }
+
+  private ServerProcess startServer(String name, List<String> args) throws IOException {
+    ServerProcess server = startProcess(name, args);
+    server.awaitReady(http, "/health", READY_TIMEOUT);
+    return server;
+  }
+
+  private ServerProcess startProcess(String name, List<String> args) throws IOException {
+    List<String> main = new ArrayList<>(List.of("-jar", options.serverJar().toString()));
+    main.addAll(args);
+    progress("starting " + name);
+    ServerProcess p = ServerProcess.start(name, options.serverJvmArgs(), main, true, options.logDir());
+    rss.watch(p);
+    return p;
+  }
+
+  private void startTrivial() throws IOException {
+    if (trivial != null && trivial.isAlive()) {
+      return;
+    }
+    trivial = ServerProcess.start("trivial-httpserver", List.of(),
+        List.of("-cp", System.getProperty("java.class.path"), TrivialServer.class.getName()), true, options.logDir());
+    trivial.awaitReady(http, "/health", READY_TIMEOUT);
+  }
+
+  private void describeServer(String mode, LivecodeClient client) {
+    try {
+      table.meta(mode + ".health", client.get("/health"));
+      table.meta(mode + ".languages", client.get("/languages"));
+    } catch (Exception e) {
+      table.meta(mode + ".health", "unreadable: " + e);
+    }
+  }
+
+  /** One run per language (class loading, JIT, first spawn), then the RSS once settled. */
+  private double warmAndIdle(LivecodeClient client, ServerProcess server) {
+    for (String language : options.languages()) {
+      try {
+        LatencyBench.runOnce(client, client.createSession(language, LatencyBench.source(language)));
+      } catch (Exception e) {
+        progress("warm-up run " + language + " failed: " + e);
+      }
+    }
+    ServerProcess.pause(1000);
+    return RssSampler.nowMib(server);
+  }
+
+  private Duration budget() {
+    return Duration.ofSeconds(options.quick() ? 60 : 150);
+  }
+
+  private static Row failures(Row row, LatencyBench.Samples s) {
+    return s.failures() == 0 ? row : row.withNote(s.failures() + " failed runs excluded, first: " + s.firstFailure());
+  }
+
+  private static Row errors(Row row, HttpLoad.Result r) {
+    return r.errors() == 0 ? row : row.withNote(r.errors() + " errors, first: " + r.firstError());
+  }
+
+  private static String target(String what, boolean met) {
+    return "target " + what + ": " + (met ? "met" : "MISSED");
+  }
+
+  private static java.util.Optional<String> findText(JsonNode node, String... names) {
+    for (String name : names) {
+      JsonNode found = node.findValue(name);
+      if (found != null && found.isValueNode()) {
+        return java.util.Optional.of(found.asText());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.toString() : e.getMessage();
+    return LivecodeClient.abbreviate(m.replace('\n', ' '));
+  }
+
+  private void progress(String message) {
+    System.err.printf("[%6.1fs] %s%n", (System.nanoTime() - started) / 1e9, message);
+  }
+
+  @Override
+  public void close() {
+    if (trivial != null) {
+      trivial.close();
+    }
+    rss.close();
+  }
+
+  public Path out() {
+    return options.out();
+  }
+}
