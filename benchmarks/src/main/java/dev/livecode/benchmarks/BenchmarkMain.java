@@ -42,7 +42,8 @@ public final class BenchmarkMain {
       return;
     }
     ResultTable table = new ResultTable();
-    Path root = options.serverJar().toAbsolutePath().getParent().getParent().getParent();
+    Path cwd = Path.of("").toAbsolutePath();
+    Path root = Options.findRepositoryRoot(cwd).orElse(cwd);
     table.meta("started_at", Instant.now().toString());
     table.meta("machine", Machine.describe(root));
     table.meta("command", "java -jar livecode-benchmarks.jar " + String.join(" ", args));

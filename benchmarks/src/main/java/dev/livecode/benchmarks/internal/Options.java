@@ -194,7 +194,7 @@ public record Options(
   }
 
   /** The directory holding both {@code http-adapter} and {@code benchmarks}, from {@code start} upwards. */
-  static Optional<Path> findRepositoryRoot(Path start) {
+  public static Optional<Path> findRepositoryRoot(Path start) {
     for (Path p = start; p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("http-adapter")) && Files.isDirectory(p.resolve("benchmarks"))) {
         return Optional.of(p);
