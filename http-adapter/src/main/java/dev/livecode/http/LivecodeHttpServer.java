@@ -1,6 +1,7 @@
 package dev.livecode.http;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -178,6 +179,8 @@ public final class LivecodeHttpServer implements AutoCloseable {
       ObjectMapper json = JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          // An emoji goes out as its 4 UTF-8 bytes, not as an escaped surrogate pair.
+          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .build();
       Api api = new Api(engine, json, maxSourceBytes, maxStdinBytes);
       // JSON escapes can make a body up to 6 times its decoded text; 2x plus an overhead covers

@@ -1,19 +1,45 @@
 package dev.livecode.http.internal;
 
 import dev.livecode.core.LivecodeBuilder;
+import dev.livecode.queue.redis.RedisQueue;
+import dev.livecode.store.mysql.MySqlStore;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the store and queue the configuration names; the server owns and closes them. */
+/**
+ * Creates the store and queue the configuration names (STYLE 6: chosen, never discovered). The
+ * server owns and closes them; the engine closes only what it made itself.
+ */
 final class Backends {
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
   private Backends() {}
 
+  /**
+   * @throws dev.livecode.core.StoreException when the database is unreachable or refuses the credentials
+   * @throws dev.livecode.core.QueueException when Redis is unreachable
+   */
   static void configure(ServerConfig config, LivecodeBuilder builder, List<AutoCloseable> owned) {
-    if (config.store() == ServerConfig.StoreKind.MYSQL || config.queue() == ServerConfig.QueueKind.REDIS) {
-      throw new ConfigException("store-mysql / queue-redis are not wired in yet");
+    if (config.store() == ServerConfig.StoreKind.MYSQL) {
+      MySqlStore store = MySqlStore.builder()
+          .jdbcUrl(config.mysqlUrl())
+          .username(config.mysqlUser())
+          .password(config.mysqlPassword())
+          .poolSize(config.mysqlPoolSize())
+          .build();
+      owned.add(store);
+      builder.store(store);
+      LOG.info("store chosen kind=mysql url={}", Secrets.maskUrl(config.mysqlUrl()));
+    }
+    if (config.queue() == ServerConfig.QueueKind.REDIS) {
+      RedisQueue queue = RedisQueue.builder()
+          .uri(config.redisUrl())
+          .keyPrefix(config.redisPrefix())
+          .build();
+      owned.add(queue); // closes its events too
+      builder.queue(queue).events(queue.events());
+      LOG.info("queue chosen kind=redis url={} prefix={}", Secrets.maskUrl(config.redisUrl()), config.redisPrefix());
     }
   }
 

@@ -275,7 +275,7 @@ public record ServerConfig(
       if (store == StoreKind.MYSQL && mysqlUrl.isBlank()) {
         throw new ConfigException("--store mysql needs --mysql-url (or LIVECODE_MYSQL_URL), e.g. jdbc:mysql://127.0.0.1:3306/livecode");
       }
-      if (!mysqlUrl.isBlank() && !mysqlUrl.startsWith("jdbc:mysql:") && !mysqlUrl.startsWith("jdbc:mariadb:")) {
+      if (!mysqlUrl.isBlank() && !mysqlUrl.startsWith("jdbc:mysql:")) {
         throw new ConfigException("--mysql-url must start with jdbc:mysql://, was '" + Secrets.maskUrl(mysqlUrl) + "'");
       }
       String password = value("mysql-password").orElse("");
@@ -290,7 +290,7 @@ public record ServerConfig(
         }
       }
       String redisUrl = value("redis-url").orElse("redis://127.0.0.1:6379");
-      if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://") && !redisUrl.startsWith("redis-socket://")) {
+      if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
         throw new ConfigException("--redis-url must start with redis:// or rediss://, was '" + Secrets.maskUrl(redisUrl) + "'");
       }
       if (role != Role.ALL && queue == QueueKind.MEMORY) {
