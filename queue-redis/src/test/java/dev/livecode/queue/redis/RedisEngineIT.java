@@ -120,6 +120,7 @@ class RedisEngineIT {
     // A worker takes the job and dies without acknowledging it.
     RedisQueue dying = RedisQueue.builder().uri(LocalRedis.url()).keyPrefix(prefix).build();
     Delivery lost = dying.take(Duration.ofSeconds(5)).orElseThrow();
+    assertThat(store.markRunning(lost.job().executionId(), Instant.now())).isTrue();
     dying.close();
     assertThat(lost.job().executionId()).isEqualTo(queued.id());
 
