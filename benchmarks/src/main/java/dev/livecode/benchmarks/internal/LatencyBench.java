@@ -40,10 +40,10 @@ public final class LatencyBench {
 
   /**
    * Measures {@code samples} runs of {@code language} through the server after {@code warmup}
-   * unrecorded ones. {@code withBaselines} adds the bare and bwrap spawns (and for python the
-   * plain {@code python3 -c}).
+   * unrecorded ones. {@code withBaselines} adds the bare and bwrap spawns, {@code withPlainPython}
+   * for python also the plain {@code python3 -c}.
    */
-  public Samples measure(LivecodeClient client, String language, int samples, int warmup, boolean withBaselines)
+  public Samples measure(LivecodeClient client, String language, int samples, int warmup, boolean withBaselines, boolean withPlainPython)
       throws IOException, InterruptedException {
     String session = client.createSession(language, source(language));
     Map<String, List<String>> baselines = new LinkedHashMap<>();
@@ -57,7 +57,7 @@ public final class LatencyBench {
         baselines.put(name, spawner.sandboxed(argv));
         sandboxedFlag.put(name, true);
       }
-      if ("python".equals(language)) {
+      if ("python".equals(language) && withPlainPython) {
         baselines.put("bare python3 -c", spawner.plainPythonArgv());
         sandboxedFlag.put("bare python3 -c", false);
       }
@@ -133,8 +133,8 @@ public final class LatencyBench {
     String stdout = result.path("stdout").asText();
     if (!"COMPLETED".equals(status) || !"1\n".equals(stdout)) {
       return Sample.failed(
-          "status " + status + " " + result.path("failure_reason").asText("") + " stdout '" + stdout.strip() + "' stderr '"
-              + LivecodeClient.abbreviate(result.path("stderr").asText("").strip()) + "'");
+          "status " + status + (result.path("failure_reason").isTextual() ? " " + result.path("failure_reason").asText() : "")
+              + " stdout " + result.path("stdout") + " stderr " + LivecodeClient.abbreviate(result.path("stderr").toString()));
     }
     long queued = LivecodeClient.micros(result, "queued_at");
     long started = LivecodeClient.micros(result, "started_at");

@@ -30,6 +30,10 @@ public final class Suite implements AutoCloseable {
   private final RssSampler rss = new RssSampler();
   private final long started = System.nanoTime();
   private final Map<String, LatencyBench.Samples> pythonByMode = new LinkedHashMap<>();
+  /** mode -> "patch@c" / "get@c" -> result, for the rows that compare the modes. */
+  private final Map<String, Map<String, HttpLoad.Result>> httpByMode = new LinkedHashMap<>();
+  /** label -> concurrency -> result, for the rows that compare 2 worker processes with 1. */
+  private final Map<String, Map<Integer, ThroughputBench.Result>> throughputByLabel = new LinkedHashMap<>();
   private ServerProcess trivial;
 
   public Suite(Options options, ResultTable table, Spawner spawner) {
@@ -60,6 +64,36 @@ public final class Suite implements AutoCloseable {
               Figure.distribution(pythonByMode.get("redis-mysql").server()),
               "embedded (same run)",
               Figure.distribution(pythonByMode.get("embedded").server())));
+    }
+    Map<String, HttpLoad.Result> memory = httpByMode.get("embedded");
+    Map<String, HttpLoad.Result> mysql = httpByMode.get("redis-mysql");
+    if (memory != null && mysql != null) {
+      for (int c : options.connections()) {
+        HttpLoad.Result m = memory.get("patch@" + c);
+        HttpLoad.Result y = mysql.get("patch@" + c);
+        if (m != null && y != null) {
+          table.add(Row.compared("modes", "autosave PATCH/s at " + c + " connections, mysql store vs memory store", "req/s",
+              Figure.value(y.perSecond()), "memory store (same run)", Figure.value(m.perSecond())));
+          table.add(Row.compared("modes", "autosave PATCH latency at " + c + " connections, mysql vs memory", "ms",
+              Figure.distribution(y.latencyMs()), "memory store (same run)", Figure.distribution(m.latencyMs())));
+        }
+        HttpLoad.Result mg = memory.get("get@" + c);
+        HttpLoad.Result yg = mysql.get("get@" + c);
+        if (mg != null && yg != null) {
+          table.add(Row.compared("modes", "GET /executions/:id per s at " + c + " connections, mysql vs memory", "req/s",
+              Figure.value(yg.perSecond()), "memory store (same run)", Figure.value(mg.perSecond())));
+        }
+      }
+    }
+    Map<Integer, ThroughputBench.Result> one = throughputByLabel.get("redis-mysql (1 worker process)");
+    Map<Integer, ThroughputBench.Result> two = throughputByLabel.get("redis-mysql (2 worker processes)");
+    if (one != null && two != null) {
+      for (int c : options.concurrency()) {
+        if (one.containsKey(c) && two.containsKey(c)) {
+          table.add(Row.compared("modes", "redis-mysql runs/s at concurrency " + c + ", 2 worker processes vs 1", "runs/s",
+              Figure.value(two.get(c).perSecond()), "1 worker process (same run)", Figure.value(one.get(c).perSecond())));
+        }
+      }
     }
     table.meta("load_average_at_end", Machine.loadAverage());
     table.meta("duration_s", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
@@ -95,7 +129,7 @@ public final class Suite implements AutoCloseable {
         JsonNode health = client.get("/health");
         table.meta("isolation_" + tier + ".health", health);
         progress("isolation " + tier + ": " + options.samples() + " samples");
-        LatencyBench.Samples s = new LatencyBench(spawner, budget()).measure(client, PYTHON, options.samples(), options.warmup(), true);
+        LatencyBench.Samples s = new LatencyBench(spawner, budget()).measure(client, PYTHON, options.samples(), options.warmup(), true, false);
         String reported = findText(health, "isolation", "tier").orElse("?");
         for (Map.Entry<String, Summary> b : s.baselines().entrySet()) {
           if (b.getKey().startsWith("bare python3 -c")) {
@@ -183,7 +217,7 @@ public final class Suite implements AutoCloseable {
       String name = language + " " + LatencyBench.source(language) + ": POST run -> COMPLETED";
       try {
         progress(mode + " latency " + language + ": " + options.samples() + " samples");
-        LatencyBench.Samples s = new LatencyBench(spawner, budget()).measure(client, language, options.samples(), options.warmup(), true);
+        LatencyBench.Samples s = new LatencyBench(spawner, budget()).measure(client, language, options.samples(), options.warmup(), true, true);
         byLanguage.put(language, s);
         for (Map.Entry<String, Summary> b : s.baselines().entrySet()) {
           Row row = Row.compared(mode + " latency", name, "ms", Figure.distribution(s.server()), b.getKey(), Figure.distribution(b.getValue()));
@@ -233,6 +267,7 @@ public final class Suite implements AutoCloseable {
       try {
         progress(mode + " throughput c=" + c + label);
         ThroughputBench.Result server = ThroughputBench.server(client, PYTHON, options.runs(), c, deadline);
+        throughputByLabel.computeIfAbsent(mode + label, k -> new LinkedHashMap<>()).put(c, server);
         ThroughputBench.Result bare = bareCache.get(c);
         if (bare == null) {
           bare = ThroughputBench.spawns(spawner, command, sandboxed, options.runs(), c, deadline);
@@ -300,6 +335,9 @@ public final class Suite implements AutoCloseable {
         HttpLoad.Result base = HttpLoad.run(options.loadClient(), trivial.port(), trivialGet, c, warmup, measure);
         HttpLoad.Result p = HttpLoad.run(options.loadClient(), server.port(), patch, c, warmup, measure);
         HttpLoad.Result g = HttpLoad.run(options.loadClient(), server.port(), get, c, warmup, measure);
+        Map<String, HttpLoad.Result> byLevel = httpByMode.computeIfAbsent(mode, k -> new LinkedHashMap<>());
+        byLevel.put("patch@" + c, p);
+        byLevel.put("get@" + c, g);
         String baseName = "trivial JDK HttpServer handler at " + c;
         Row patchRow = Row.compared(mode + " http", "autosave PATCH/s (" + store + " store) at " + c + " connections", "req/s",
             Figure.value(p.perSecond()), baseName, Figure.value(base.perSecond()));
