@@ -1,0 +1,624 @@
+package dev.livecode.store.mysql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.livecode.core.Execution;
+import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.Page;
+import dev.livecode.core.PageRequest;
+import dev.livecode.core.Session;
+import dev.livecode.core.SessionNotFoundException;
+import dev.livecode.core.SessionUpdate;
+import dev.livecode.core.StoreException;
+import dev.livecode.core.VersionConflictException;
+import dev.livecode.core.spi.CreatedExecution;
+import dev.livecode.core.spi.NewExecution;
+import dev.livecode.core.spi.Store;
+import dev.livecode.store.mysql.internal.Cursors;
+import dev.livecode.store.mysql.internal.JdbcUrls;
+import dev.livecode.store.mysql.internal.Migrations;
+import dev.livecode.store.mysql.internal.Rows;
+import dev.livecode.store.mysql.internal.SqlErrors;
+import dev.livecode.store.mysql.internal.Statements;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable {@link Store} on MySQL 8.0+ or MariaDB 10.6+. Sessions and every execution, with its
+ * output, survive restarts and are shared by every server node that points at the same database.
+ *
+ * <pre>{@code
+ * Store store = MySqlStore.builder()
+ *     .jdbcUrl("jdbc:mysql://127.0.0.1:3306/livecode")
+ *     .username("livecode")
+ *     .password(System.getenv("LIVECODE_MYSQL_PASSWORD"))
+ *     .build();
+ * LivecodeEngine engine = Livecode.builder().store(store).build();
+ * }</pre>
+ *
+ * <p>Autosaves are one short transaction whose version check and increment happen in the database
+ * (a conditional {@code UPDATE}); a run's snapshot of the session is taken by the statement that
+ * inserts the execution; idempotency keys are unique per session through a unique index, so
+ * concurrent duplicates from any node resolve to one execution.
+ *
+ * @since 0.1
+ */
+public final class MySqlStore implements Store {
+  private static final Logger LOG = LoggerFactory.getLogger(MySqlStore.class);
+
+  /** Connections in the pool the store creates (not used with a host-owned DataSource). */
+  public static final int DEFAULT_POOL_SIZE = 10;
+  /** Prefix of every table, including the Flyway history table {@code livecode_schema_history}. */
+  public static final String DEFAULT_TABLE_PREFIX = "livecode_";
+  /** How long to wait for a connection, from the pool or from the server when connecting. */
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+  /** The name of the Hikari pool the store creates; Hikari prefixes its log lines with it. */
+  public static final String POOL_NAME = "livecode-mysql";
+
+  private static final int MAX_POOL_SIZE = 1_000;
+  private static final int MAX_PREFIX_LENGTH = 32;
+  private static final Pattern PREFIX = Pattern.compile("[a-z0-9_]*");
+  private static final int MAX_ATTEMPTS = 3;
+
+  private final DataSource dataSource;
+  private final HikariDataSource ownedPool;
+  private final Statements sql;
+  private final String description;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private MySqlStore(DataSource dataSource, HikariDataSource ownedPool, String tablePrefix, String description) {
+    this.dataSource = dataSource;
+    this.ownedPool = ownedPool;
+    this.sql = new Statements(tablePrefix);
+    this.description = description;
+  }
+
+  /** Starts the configuration of a store. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public boolean durable() {
+    return true;
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  /** @throws IllegalStateException when a session with this id exists already */
+  @Override
+  public void insertSession(Session session) {
+    Objects.requireNonNull(session, "session");
+    withConnection("insert code session " + session.id(), c -> {
+      try (PreparedStatement s = c.prepareStatement(sql.insertSession)) {
+        s.setBytes(1, Rows.bytes(session.id()));
+        s.setString(2, session.owner());
+        s.setString(3, session.language());
+        s.setString(4, session.sourceCode());
+        s.setLong(5, session.version());
+        Rows.setInstant(s, 6, session.createdAt());
+        Rows.setInstant(s, 7, session.updatedAt());
+        s.executeUpdate();
+      } catch (SQLException e) {
+        if (SqlErrors.isDuplicateKey(e)) {
+          throw new IllegalStateException("session " + session.id() + " exists already", e);
+        }
+        throw e;
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Session> findSession(UUID sessionId) {
+    Objects.requireNonNull(sessionId, "sessionId");
+    return withConnection("read code session " + sessionId, c -> readSession(c, sessionId));
+  }
+
+  @Override
+  public Session updateSession(SessionUpdate update, Instant now) {
+    Objects.requireNonNull(update, "update");
+    Objects.requireNonNull(now, "now");
+    UUID id = update.sessionId();
+    OptionalLong expected = update.expectedVersion();
+    return inTransaction("update code session " + id, c -> {
+      int matched;
+      try (PreparedStatement s = c.prepareStatement(expected.isPresent() ? sql.updateSessionIfVersion : sql.updateSession)) {
+        s.setString(1, update.language().orElse(null));
+        s.setString(2, update.sourceCode().orElse(null));
+        Rows.setInstant(s, 3, now);
+        s.setBytes(4, Rows.bytes(id));
+        if (expected.isPresent()) {
+          s.setLong(5, expected.getAsLong());
+        }
+        matched = s.executeUpdate();
+      }
+      if (matched == 0) {
+        OptionalLong current = readVersion(c, id);
+        if (current.isEmpty()) {
+          throw new SessionNotFoundException(id);
+        }
+        throw new VersionConflictException(id, expected.orElse(-1), current.getAsLong());
+      }
+      // Same transaction, row still locked by our UPDATE: this is exactly the version we made.
+      return readSession(c, id).orElseThrow(() -> new SessionNotFoundException(id));
+    });
+  }
+
+  private Optional<Session> readSession(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql.findSession)) {
+      s.setBytes(1, Rows.bytes(id));
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next() ? Optional.of(Rows.session(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  private OptionalLong readVersion(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql.sessionVersion)) {
+      s.setBytes(1, Rows.bytes(id));
+      try (ResultSet rows = s.executeQuery()) {
+        return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- executions
+
+  @Override
+  public CreatedExecution createExecution(NewExecution request) {
+    Objects.requireNonNull(request, "request");
+    byte[] sessionId = Rows.bytes(request.sessionId());
+    byte[] keyHash = request.idempotencyKey().map(Rows::keyHash).orElse(null);
+    return withConnection("create execution for code session " + request.sessionId(), c -> {
+      if (keyHash != null) {
+        // A retried request usually finds its execution here, without a failed insert.
+        Optional<Execution> earlier = readExecutionByKey(c, sessionId, keyHash);
+        if (earlier.isPresent()) {
+          return new CreatedExecution(earlier.get(), false);
+        }
+      }
+      int inserted;
+      try (PreparedStatement s = c.prepareStatement(sql.insertExecution)) {
+        int i = 0;
+        s.setBytes(++i, Rows.bytes(request.id()));
+        s.setString(++i, request.stdin());
+        s.setLong(++i, request.limits().wallTime().toMillis());
+        s.setLong(++i, request.limits().cpuTime().toMillis());
+        s.setLong(++i, request.limits().memoryBytes());
+        s.setInt(++i, request.limits().maxProcesses());
+        s.setLong(++i, request.limits().maxFileBytes());
+        s.setLong(++i, request.limits().maxOutputBytes());
+        s.setString(++i, request.idempotencyKey().orElse(null));
+        if (keyHash != null) {
+          s.setBytes(++i, keyHash);
+        } else {
+          s.setNull(++i, Types.BINARY);
+        }
+        Rows.setInstant(s, ++i, request.queuedAt());
+        s.setBytes(++i, sessionId);
+        inserted = s.executeUpdate();
+      } catch (SQLException e) {
+        if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
+          // A concurrent request with the same key won the unique index: answer with its execution.
+          Optional<Execution> winner = readExecutionByKey(c, sessionId, keyHash);
+          if (winner.isPresent()) {
+            return new CreatedExecution(winner.get(), false);
+          }
+        }
+        throw e;
+      }
+      if (inserted == 0) {
+        throw new SessionNotFoundException(request.sessionId());
+      }
+      Execution created = readExecution(c, request.id())
+          .orElseThrow(() -> new StoreException("execution " + request.id() + " vanished right after its insert"));
+      return new CreatedExecution(created, true);
+    });
+  }
+
+  @Override
+  public Optional<Execution> findExecution(UUID executionId) {
+    Objects.requireNonNull(executionId, "executionId");
+    return withConnection("read execution " + executionId, c -> readExecution(c, executionId));
+  }
+
+  private Optional<Execution> readExecution(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql.findExecution)) {
+      s.setBytes(1, Rows.bytes(id));
+      return single(s);
+    }
+  }
+
+  private Optional<Execution> readExecutionByKey(Connection c, byte[] sessionId, byte[] keyHash) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql.findExecutionByKey)) {
+      s.setBytes(1, sessionId);
+      s.setBytes(2, keyHash);
+      return single(s);
+    }
+  }
+
+  private static Optional<Execution> single(PreparedStatement s) throws SQLException {
+    try (ResultSet rows = s.executeQuery()) {
+      return rows.next() ? Optional.of(Rows.execution(rows)) : Optional.empty();
+    }
+  }
+
+  @Override
+  public boolean markRunning(UUID executionId, Instant startedAt) {
+    Objects.requireNonNull(executionId, "executionId");
+    Objects.requireNonNull(startedAt, "startedAt");
+    return withConnection("mark execution " + executionId + " running", c -> {
+      try (PreparedStatement s = c.prepareStatement(sql.markRunning)) {
+        Rows.setInstant(s, 1, startedAt);
+        s.setBytes(2, Rows.bytes(executionId));
+        return s.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public boolean finish(UUID executionId, ExecutionResult result) {
+    Objects.requireNonNull(executionId, "executionId");
+    Objects.requireNonNull(result, "result");
+    return withConnection("store the result of execution " + executionId, c -> {
+      try (PreparedStatement s = c.prepareStatement(sql.finish)) {
+        int i = 0;
+        s.setString(++i, result.status().name());
+        s.setString(++i, result.stdout());
+        s.setString(++i, result.stderr());
+        Rows.setNullableInt(s, ++i, result.exitCode());
+        Rows.setNullableInt(s, ++i, result.signal());
+        s.setString(++i, result.failureReason().map(Enum::name).orElse(null));
+        s.setBoolean(++i, result.stdoutTruncated());
+        s.setBoolean(++i, result.stderrTruncated());
+        s.setLong(++i, result.executionTime().toMillis());
+        Rows.setInstant(s, ++i, result.finishedAt());
+        s.setBytes(++i, Rows.bytes(executionId));
+        return s.executeUpdate() > 0;
+      } catch (SQLException e) {
+        if (SqlErrors.isPacketTooLarge(e)) {
+          throw new StoreException("the output of execution " + executionId + " is larger than the server's "
+              + "max_allowed_packet; raise it to at least 4 times the output cap (maxOutputBytes) plus 1 MiB", e);
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public Page<Execution> listExecutions(UUID sessionId, PageRequest page) {
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(page, "page");
+    long before = page.cursor().map(Cursors::decode).orElse(Long.MAX_VALUE);
+    return withConnection("list executions of code session " + sessionId, c -> {
+      List<Execution> items = new ArrayList<>();
+      long lastSeq = 0;
+      boolean more = false;
+      try (PreparedStatement s = c.prepareStatement(sql.listExecutions)) {
+        s.setBytes(1, Rows.bytes(sessionId));
+        s.setLong(2, before);
+        s.setInt(3, page.limit() + 1);
+        try (ResultSet rows = s.executeQuery()) {
+          while (rows.next()) {
+            if (items.size() == page.limit()) {
+              more = true;
+              break;
+            }
+            items.add(Rows.execution(rows));
+            lastSeq = rows.getLong("seq");
+          }
+        }
+      }
+      // An empty page is the one case where the session's existence is not already proven.
+      if (items.isEmpty() && readVersion(c, sessionId).isEmpty()) {
+        throw new SessionNotFoundException(sessionId);
+      }
+      return new Page<>(items, more ? Optional.of(Cursors.encode(lastSeq)) : Optional.empty());
+    });
+  }
+
+  @Override
+  public List<Execution> findUnfinished(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+    }
+    return withConnection("find unfinished executions", c -> {
+      List<Execution> found = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(sql.findUnfinished)) {
+        s.setInt(1, limit);
+        try (ResultSet rows = s.executeQuery()) {
+          while (rows.next()) {
+            found.add(Rows.execution(rows));
+          }
+        }
+      }
+      return found;
+    });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Closes the pool this store created; a host-owned DataSource is left open. Harmless twice. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && ownedPool != null) {
+      ownedPool.close();
+      LOG.info("mysql store closed pool={}", POOL_NAME);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MySqlStore[" + description + "]";
+  }
+
+  // ---------------------------------------------------------------- JDBC plumbing
+
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** One or more statements in autocommit mode, each atomic on its own. */
+  private <T> T withConnection(String operation, SqlWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        return work.run(c);
+      } catch (SQLException e) {
+        if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
+          LOG.debug("mysql retry operation=\"{}\" attempt={} error={}", operation, attempt, e.getErrorCode());
+          continue;
+        }
+        throw failure(operation, e);
+      }
+    }
+  }
+
+  /** One short transaction, tried again on a deadlock or lock wait timeout. */
+  private <T> T inTransaction(String operation, SqlWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          T result = work.run(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException | Error e) {
+          rollbackQuietly(c, e);
+          throw e;
+        } finally {
+          restoreAutoCommit(c);
+        }
+      } catch (SQLException e) {
+        if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
+          LOG.debug("mysql retry operation=\"{}\" attempt={} error={}", operation, attempt, e.getErrorCode());
+          continue;
+        }
+        throw failure(operation, e);
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Throwable cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static void restoreAutoCommit(Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      // The connection is broken; the pool will find out and replace it.
+      LOG.debug("mysql autocommit reset failed error={}", e.getErrorCode());
+    }
+  }
+
+  private static StoreException failure(String operation, SQLException e) {
+    return new StoreException("cannot " + operation + " in MySQL: " + SqlErrors.oneLine(e), e);
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  /**
+   * Configures a {@link MySqlStore}: either a JDBC URL with credentials, from which the store
+   * builds (and later closes) its own Hikari pool, or a host-owned {@link DataSource}.
+   */
+  public static final class Builder {
+    private String jdbcUrl;
+    private String username = "";
+    private String password = "";
+    private int poolSize = DEFAULT_POOL_SIZE;
+    private String tablePrefix = DEFAULT_TABLE_PREFIX;
+    private boolean migrate = true;
+    private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+    private DataSource dataSource;
+
+    private Builder() {}
+
+    /** For example {@code jdbc:mysql://127.0.0.1:3306/livecode}; MariaDB servers use the same URL. */
+    public Builder jdbcUrl(String value) {
+      String url = Objects.requireNonNull(value, "jdbcUrl").strip();
+      if (!url.startsWith("jdbc:mysql:")) {
+        throw new IllegalArgumentException("jdbcUrl must start with jdbc:mysql: (MySQL Connector/J, also for "
+            + "MariaDB), was " + JdbcUrls.mask(url));
+      }
+      this.jdbcUrl = url;
+      return this;
+    }
+
+    /** The database user; default none (empty, or the user in the URL). */
+    public Builder username(String value) {
+      this.username = Objects.requireNonNull(value, "username");
+      return this;
+    }
+
+    /** The user's password; default empty. Never logged. */
+    public Builder password(String value) {
+      this.password = Objects.requireNonNull(value, "password");
+      return this;
+    }
+
+    /** Connections in the store's own pool; default {@value #DEFAULT_POOL_SIZE}. */
+    public Builder poolSize(int value) {
+      if (value < 1 || value > MAX_POOL_SIZE) {
+        throw new IllegalArgumentException("poolSize must be 1 to " + MAX_POOL_SIZE + ", was " + value);
+      }
+      this.poolSize = value;
+      return this;
+    }
+
+    /**
+     * Prefix of the tables ({@code <prefix>sessions}, {@code <prefix>executions}, {@code
+     * <prefix>schema_history}); lower-case letters, digits and {@code _}, at most 32; default
+     * {@value #DEFAULT_TABLE_PREFIX}.
+     */
+    public Builder tablePrefix(String value) {
+      Objects.requireNonNull(value, "tablePrefix");
+      if (value.length() > MAX_PREFIX_LENGTH || !PREFIX.matcher(value).matches()) {
+        throw new IllegalArgumentException("tablePrefix must be at most " + MAX_PREFIX_LENGTH
+            + " of a-z, 0-9 and _, was '" + value + "'");
+      }
+      this.tablePrefix = value;
+      return this;
+    }
+
+    /** Apply pending migrations at start (default true); when false, only validate the schema. */
+    public Builder migrate(boolean value) {
+      this.migrate = value;
+      return this;
+    }
+
+    /** Wait for a connection at most this long (pool and TCP connect); default 5 s. */
+    public Builder connectionTimeout(Duration value) {
+      Objects.requireNonNull(value, "connectionTimeout");
+      if (value.toMillis() < 250) {
+        throw new IllegalArgumentException("connectionTimeout must be >= 250 ms, was " + value.toMillis() + " ms");
+      }
+      this.connectionTimeout = value;
+      return this;
+    }
+
+    /** A pool the host application owns (and closes); replaces jdbcUrl/username/password/poolSize. */
+    public Builder dataSource(DataSource value) {
+      this.dataSource = Objects.requireNonNull(value, "dataSource");
+      return this;
+    }
+
+    /**
+     * Connects, migrates (or validates) the schema, and returns the store.
+     *
+     * @throws IllegalArgumentException when neither or both of jdbcUrl and dataSource are set
+     * @throws StoreException when the database cannot be reached, refuses the credentials, or
+     *     has a schema this release cannot use; the message is one line and says what to check
+     */
+    public MySqlStore build() {
+      if ((jdbcUrl == null) == (dataSource == null)) {
+        throw new IllegalArgumentException("set exactly one of jdbcUrl and dataSource");
+      }
+      return dataSource != null ? buildOnHostDataSource() : buildOwnPool();
+    }
+
+    private MySqlStore buildOwnPool() {
+      String address = JdbcUrls.address(jdbcUrl);
+      String user = username.isEmpty() ? JdbcUrls.userIn(jdbcUrl) : username;
+      HikariConfig config = new HikariConfig();
+      config.setPoolName(POOL_NAME);
+      config.setJdbcUrl(jdbcUrl);
+      if (!username.isEmpty()) {
+        config.setUsername(username);
+      }
+      if (!password.isEmpty()) {
+        config.setPassword(password);
+      }
+      config.setMaximumPoolSize(poolSize);
+      config.setConnectionTimeout(connectionTimeout.toMillis());
+      config.setInitializationFailTimeout(1); // fail in build(), not on the first request
+      config.addDataSourceProperty("characterEncoding", "UTF-8"); // utf8mb4 on the wire
+      config.addDataSourceProperty("connectTimeout", Long.toString(connectionTimeout.toMillis()));
+      config.addDataSourceProperty("useLocalSessionState", "true");
+      config.addDataSourceProperty("cachePrepStmts", "true");
+      config.addDataSourceProperty("prepStmtCacheSize", "64");
+      config.addDataSourceProperty("prepStmtCacheSqlLimit", "2048");
+      HikariDataSource pool;
+      try {
+        pool = new HikariDataSource(config);
+      } catch (RuntimeException e) {
+        throw new StoreException("cannot connect to MySQL at " + address + " as " + (user.isEmpty() ? "(no user)" : user)
+            + ": " + SqlErrors.oneLine(e) + "; check --mysql-url/--mysql-user/--mysql-password", e);
+      }
+      String description = "url=" + JdbcUrls.mask(jdbcUrl) + " user=" + user + " pool_size=" + poolSize
+          + " prefix=" + tablePrefix;
+      try {
+        return start(pool, pool, description);
+      } catch (RuntimeException e) {
+        pool.close();
+        throw e;
+      }
+    }
+
+    private MySqlStore buildOnHostDataSource() {
+      try (Connection c = dataSource.getConnection()) {
+        c.isValid((int) Math.max(1, connectionTimeout.toSeconds()));
+      } catch (SQLException e) {
+        throw new StoreException("cannot connect to MySQL through the given DataSource: " + SqlErrors.oneLine(e)
+            + "; check its URL, user and password", e);
+      }
+      return start(dataSource, null, "datasource=" + dataSource.getClass().getSimpleName() + " prefix=" + tablePrefix);
+    }
+
+    private MySqlStore start(DataSource ds, HikariDataSource owned, String description) {
+      String server = serverVersion(ds);
+      String schema = Migrations.apply(ds, tablePrefix, migrate);
+      LOG.info("mysql store started {} migrate={} schema_version={} server=\"{}\"", description, migrate, schema, server);
+      return new MySqlStore(ds, owned, tablePrefix, description);
+    }
+
+    private static String serverVersion(DataSource ds) {
+      try (Connection c = ds.getConnection()) {
+        DatabaseMetaData meta = c.getMetaData();
+        String version = meta.getDatabaseProductVersion();
+        if (!supported(version)) {
+          LOG.warn("mysql server may be too old version=\"{}\"; livecode needs MySQL 8.0+ or MariaDB 10.6+", version);
+        }
+        return version;
+      } catch (SQLException e) {
+        throw new StoreException("cannot read the MySQL server version: " + SqlErrors.oneLine(e), e);
+      }
+    }
+
+    /** MariaDB reports itself as "5.5.5-10.11.6-MariaDB..." through Connector/J; MySQL as "8.0.36". */
+    static boolean supported(String version) {
+      var m = Pattern.compile("(?:5\\.5\\.5-)?(\\d+)\\.(\\d+)").matcher(version);
+      if (!m.lookingAt()) {
+        return true; // unknown format: do not cry wolf
+      }
+      int major = Integer.parseInt(m.group(1));
+      int minor = Integer.parseInt(m.group(2));
+      if (version.contains("MariaDB")) {
+        return major > 10 || (major == 10 && minor >= 6);
+      }
+      return major >= 8;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.livecode.store.mysql.internal;
+
+import dev.livecode.core.StoreException;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.output.ValidateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The schema, through Flyway with its own history table ({@code <prefix>schema_history}), so it
+ * sits beside a host application's own Flyway setup.
+ */
+public final class Migrations {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+  public static final String LOCATION = "classpath:dev/livecode/store/mysql/migration";
+
+  private Migrations() {}
+
+  /** Migrates (or only validates) and returns the schema version now in place. */
+  public static String apply(DataSource dataSource, String tablePrefix, boolean migrate) {
+    Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
+        .dataSource(dataSource)
+        .locations(LOCATION)
+        .table(tablePrefix + "schema_history")
+        .placeholders(Map.of("prefix", tablePrefix))
+        .failOnMissingLocations(true)
+        .load();
+    try {
+      if (migrate) {
+        int applied = flyway.migrate().migrationsExecuted;
+        if (applied > 0) {
+          LOG.info("mysql schema migrated prefix={} applied={}", tablePrefix, applied);
+        }
+      } else {
+        ValidateResult result = flyway.validateWithResult();
+        if (!result.validationSuccessful) {
+          throw new StoreException("the livecode tables (prefix '" + tablePrefix + "') are not at the version this "
+              + "release needs: " + oneLine(result.getAllErrorMessages())
+              + "; start once with migrations enabled (migrate(true)) or apply the scripts in " + LOCATION);
+        }
+      }
+      MigrationInfo current = flyway.info().current();
+      return current == null ? "none" : current.getVersion().getVersion();
+    } catch (FlywayException e) {
+      throw new StoreException("cannot " + (migrate ? "migrate" : "validate") + " the livecode tables (prefix '"
+          + tablePrefix + "'): " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "no detail" : text.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
+}

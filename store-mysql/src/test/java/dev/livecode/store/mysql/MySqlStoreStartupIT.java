@@ -1,0 +1,195 @@
+package dev.livecode.store.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.livecode.core.Execution;
+import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.ExecutionStatus;
+import dev.livecode.core.Limits;
+import dev.livecode.core.PageRequest;
+import dev.livecode.core.Session;
+import dev.livecode.core.SessionUpdate;
+import dev.livecode.core.StoreException;
+import dev.livecode.core.spi.NewExecution;
+import dev.livecode.core.spi.StoreContract;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Starting, stopping and restarting a MySqlStore: fail-fast messages, migrations, ownership. */
+class MySqlStoreStartupIT {
+  private final String prefix = MySqlTestDatabase.newPrefix();
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+    MySqlTestDatabase.dropTables(prefix);
+  }
+
+  private MySqlStore start(MySqlStore.Builder builder) {
+    MySqlStore store = builder.build();
+    toClose.add(store);
+    return store;
+  }
+
+  @Test
+  void wrongPasswordFailsFastWithOneActionableLineWithoutThePassword() {
+    String password = "not-the-password-" + UUID.randomUUID();
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> start(MySqlTestDatabase.builder().password(password).tablePrefix(prefix)))
+        .isInstanceOfSatisfying(StoreException.class, e -> {
+          assertThat(e.getMessage())
+              .startsWith("cannot connect to MySQL at ")
+              .contains(" as " + MySqlTestDatabase.server().user() + ": ")
+              .containsIgnoringCase("access denied")
+              .endsWith("check --mysql-url/--mysql-user/--mysql-password")
+              .doesNotContain(password)
+              .doesNotContain("\n");
+          assertThat(e.getCause()).isNotNull();
+        });
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void unreachablePortFailsFastWithOneActionableLine() {
+    long started = System.nanoTime();
+
+    assertThatThrownBy(() -> start(MySqlStore.builder().jdbcUrl("jdbc:mysql://127.0.0.1:1/test").username("root")
+            .password("secret").connectionTimeout(Duration.ofSeconds(2)).tablePrefix(prefix)))
+        .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.getMessage())
+            .startsWith("cannot connect to MySQL at 127.0.0.1:1 as root: ")
+            .contains("Communications link failure")
+            .endsWith("check --mysql-url/--mysql-user/--mysql-password")
+            .doesNotContain("secret")
+            .doesNotContain("\n"));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void passwordInTheUrlIsNeverShown() {
+    assertThatThrownBy(() -> start(MySqlStore.builder()
+            .jdbcUrl("jdbc:mysql://127.0.0.1:1/test?user=root&password=hunter2").tablePrefix(prefix)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("as root")
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void createsPrefixedUtf8mb4TablesAndItsOwnHistoryTable() throws Exception {
+    start(MySqlTestDatabase.builder().tablePrefix(prefix));
+
+    try (Connection c = MySqlTestDatabase.connect();
+        PreparedStatement s = c.prepareStatement("SELECT table_name, table_collation FROM information_schema.tables "
+            + "WHERE table_schema = DATABASE() AND table_name LIKE ? ORDER BY table_name")) {
+      s.setString(1, prefix.replace("_", "\\_") + "%");
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          tables.add(rows.getString(1));
+          if (!rows.getString(1).endsWith("schema_history")) {
+            assertThat(rows.getString(2)).as(rows.getString(1)).isEqualTo("utf8mb4_bin");
+          }
+        }
+      }
+      assertThat(tables).containsExactly(prefix + "executions", prefix + "schema_history", prefix + "sessions");
+    }
+  }
+
+  @Test
+  void validateOnlyRefusesATableSetThatWasNeverMigrated() {
+    assertThatThrownBy(() -> start(MySqlTestDatabase.builder().tablePrefix(prefix).migrate(false)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("prefix '" + prefix + "'")
+        .hasMessageContaining("migrate");
+  }
+
+  @Test
+  void validateOnlyAcceptsAMigratedTableSet() {
+    start(MySqlTestDatabase.builder().tablePrefix(prefix)).close();
+
+    MySqlStore store = start(MySqlTestDatabase.builder().tablePrefix(prefix).migrate(false));
+
+    assertThat(store.findSession(UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
+  void keepsEverythingByteForByteAcrossARestart() {
+    Instant t = Instant.parse("2026-03-04T05:06:07.654321Z");
+    MySqlStore first = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "x = 1", 1, t, t);
+    first.insertSession(session);
+    Session saved = first.updateSession(SessionUpdate.source(session.id(), StoreContract.TRICKY_TEXT), t.plusSeconds(1));
+    Execution execution = first.createExecution(new NewExecution(UUID.randomUUID(), session.id(), "🙂 stdin",
+        Limits.DEFAULTS, Optional.of("restart-key"), t.plusSeconds(2))).execution();
+    first.markRunning(execution.id(), t.plusSeconds(3));
+    ExecutionResult result = new ExecutionResult(ExecutionStatus.COMPLETED, StoreContract.TRICKY_TEXT, "warn ⚠\n",
+        OptionalInt.of(0), OptionalInt.empty(), Optional.empty(), false, false, Duration.ofMillis(17), t.plusSeconds(4));
+    first.finish(execution.id(), result);
+    first.close();
+
+    MySqlStore second = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+
+    assertThat(second.findSession(session.id())).contains(saved);
+    assertThat(second.findExecution(execution.id())).contains(execution.running(t.plusSeconds(3)).finished(result));
+    assertThat(second.listExecutions(session.id(), PageRequest.first(5)).items()).hasSize(1);
+  }
+
+  @Test
+  void closingTwiceIsHarmlessAndClosesTheOwnPool() {
+    MySqlStore store = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    assertThat(Thread.getAllStackTraces().keySet()).anySatisfy(t -> assertThat(t.getName()).startsWith(MySqlStore.POOL_NAME));
+
+    store.close();
+    store.close();
+
+    assertThatThrownBy(() -> store.findSession(UUID.randomUUID())).isInstanceOf(StoreException.class);
+  }
+
+  @Test
+  void leavesAHostOwnedDataSourceOpen() throws Exception {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(MySqlTestDatabase.server().url());
+    config.setUsername(MySqlTestDatabase.server().user());
+    config.setPassword(MySqlTestDatabase.server().password());
+    config.setMaximumPoolSize(2);
+    config.setPoolName("host-app");
+    HikariDataSource host = new HikariDataSource(config);
+    toClose.add(host);
+    MySqlStore store = MySqlStore.builder().dataSource(host).tablePrefix(prefix).build();
+    Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "", 1, Instant.EPOCH, Instant.EPOCH);
+    store.insertSession(session);
+
+    store.close();
+
+    assertThat(host.isClosed()).isFalse();
+    try (Connection c = host.getConnection()) {
+      assertThat(c.isValid(2)).isTrue();
+    }
+  }
+
+  @Test
+  void refusesContradictoryOrInvalidSettingsByName() {
+    assertThatThrownBy(() -> MySqlStore.builder().build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jdbcUrl").hasMessageContaining("dataSource");
+    assertThatThrownBy(() -> MySqlStore.builder().poolSize(0)).hasMessageContaining("poolSize");
+    assertThatThrownBy(() -> MySqlStore.builder().tablePrefix("Bad-Prefix")).hasMessageContaining("tablePrefix");
+    assertThatThrownBy(() -> MySqlStore.builder().jdbcUrl("jdbc:postgresql://x/y?password=p"))
+        .hasMessageContaining("jdbc:mysql:").hasMessageNotContaining("=p");
+  }
+}
