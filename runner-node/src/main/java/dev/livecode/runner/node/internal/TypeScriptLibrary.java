@@ -17,6 +17,7 @@ import java.util.Properties;
  */
 public final class TypeScriptLibrary {
   private static final String POM_PROPERTIES = "META-INF/maven/org.webjars.npm/typescript/pom.properties";
+  private static final String BUILT_WITH = "dev/livecode/runner/node/internal/typescript.properties";
   private static final String SERVER_SCRIPT = "dev/livecode/runner/node/internal/transpile-server.js";
 
   private static TypeScriptLibrary extracted;
@@ -31,18 +32,32 @@ public final class TypeScriptLibrary {
     this.serverJs = serverJs;
   }
 
-  /** The webjar's TypeScript version, without extracting anything. */
+  /**
+   * The version of the TypeScript webjar on the class path, without extracting anything: from the
+   * webjar's own Maven metadata, else the version this jar was built with, as long as the
+   * compiler file of that version is there.
+   */
   public static Optional<String> bundledVersion() {
-    try (InputStream in = loader().getResourceAsStream(POM_PROPERTIES)) {
+    return version(POM_PROPERTIES).or(() -> version(BUILT_WITH))
+        .filter(version -> loader().getResource(compilerResource(version)) != null);
+  }
+
+  private static Optional<String> version(String resource) {
+    try (InputStream in = loader().getResourceAsStream(resource)) {
       if (in == null) {
         return Optional.empty();
       }
       Properties properties = new Properties();
       properties.load(in);
-      return Optional.ofNullable(properties.getProperty("version")).map(String::strip).filter(v -> !v.isEmpty());
+      return Optional.ofNullable(properties.getProperty("version")).map(String::strip)
+          .filter(v -> !v.isEmpty() && !v.startsWith("$"));
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  private static String compilerResource(String version) {
+    return "META-INF/resources/webjars/typescript/" + version + "/lib/typescript.js";
   }
 
   /**
@@ -61,7 +76,7 @@ public final class TypeScriptLibrary {
       Path dir = Files.createTempDirectory("livecode-typescript-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       dir.toFile().deleteOnExit();
-      Path typescript = copy("META-INF/resources/webjars/typescript/" + version + "/lib/typescript.js", dir.resolve("typescript.js"));
+      Path typescript = copy(compilerResource(version), dir.resolve("typescript.js"));
       Path server = copy(SERVER_SCRIPT, dir.resolve("transpile-server.js"));
       extracted = new TypeScriptLibrary(version, typescript, server);
       return extracted;

@@ -39,7 +39,7 @@ public final class WarmTranspiler implements AutoCloseable {
   /** Longest the process may take to load the compiler (the machine may be busy). */
   public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   /** V8 old-space cap of the transpiler process, in MiB. */
-  public static final int MAX_OLD_SPACE_MIB = 192;
+  public static final int MAX_OLD_SPACE_MIB = 256;
   private static final int STDERR_KEPT = 2048;
 
   /** What one transpile gave: JavaScript, or the diagnostics of a source that does not compile. */
