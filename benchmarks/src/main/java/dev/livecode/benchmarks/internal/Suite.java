@@ -34,12 +34,23 @@ public final class Suite implements AutoCloseable {
   private final Map<String, Map<String, HttpLoad.Result>> httpByMode = new LinkedHashMap<>();
   /** label -> concurrency -> result, for the rows that compare 2 worker processes with 1. */
   private final Map<String, Map<Integer, ThroughputBench.Result>> throughputByLabel = new LinkedHashMap<>();
+  private final Path serverJar;
   private ServerProcess trivial;
 
-  public Suite(Options options, ResultTable table, Spawner spawner) {
+  /**
+   * @throws IOException when the server jar cannot be copied
+   */
+  public Suite(Options options, ResultTable table, Spawner spawner) throws IOException {
     this.options = Objects.requireNonNull(options, "options");
     this.table = Objects.requireNonNull(table, "table");
     this.spawner = Objects.requireNonNull(spawner, "spawner");
+    // why: a rebuild of http-adapter during a run would replace the jar under the running
+    // servers (and break class loading); every child runs from a private copy.
+    java.nio.file.Files.createDirectories(options.logDir());
+    this.serverJar = options.logDir().resolve("livecode-server-under-test.jar");
+    java.nio.file.Files.copy(options.serverJar(), serverJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    table.meta("server_jar", options.serverJar().toAbsolutePath() + " (modified "
+        + java.nio.file.Files.getLastModifiedTime(options.serverJar()) + ", " + java.nio.file.Files.size(options.serverJar()) + " bytes)");
   }
 
   public void run() {
@@ -390,7 +401,7 @@ public final class Suite implements AutoCloseable {
   }
 
   private ServerProcess startProcess(String name, List<String> args) throws IOException {
-    List<String> main = new ArrayList<>(List.of("-jar", options.serverJar().toString()));
+    List<String> main = new ArrayList<>(List.of("-jar", serverJar.toString()));
     main.addAll(args);
     progress("starting " + name);
     ServerProcess p = ServerProcess.start(name, options.serverJvmArgs(), main, true, options.logDir());
