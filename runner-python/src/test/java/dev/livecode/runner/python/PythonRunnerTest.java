@@ -1,0 +1,43 @@
+package dev.livecode.runner.python;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livecode.core.spi.Program;
+import dev.livecode.core.spi.RunnerProbe;
+import dev.livecode.core.spi.RunnerSettings;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PythonRunnerTest {
+  private static final RunnerProbe PROBE =
+      RunnerProbe.available("3.11.7", Path.of("/opt/python/bin/python3.11"), List.of(Path.of("/opt/python")));
+
+  @Test
+  void writesSourceToMainPyAndRunsItWithTheProbedInterpreter() {
+    Program program = new PythonRunner().prepare("print(1)\n", PROBE, RunnerSettings.DEFAULTS);
+
+    assertThat(program.files()).containsOnlyKeys("main.py").containsEntry("main.py", "print(1)\n");
+    assertThat(program.compile()).isEmpty();
+    assertThat(program.run().orElseThrow().argv()).containsExactly("/opt/python/bin/python3.11", "-S", "-I", "-u", "main.py");
+  }
+
+  @Test
+  void putsOperatorFlagsBeforeTheProgram() {
+    RunnerSettings settings = RunnerSettings.DEFAULTS.withExtraArgs(List.of("-X", "utf8", "-B"));
+
+    Program program = new PythonRunner().prepare("pass\n", PROBE, settings);
+
+    assertThat(program.run().orElseThrow().argv())
+        .containsExactly("/opt/python/bin/python3.11", "-S", "-I", "-u", "-X", "utf8", "-B", "main.py");
+  }
+
+  @Test
+  void namesTheLanguage() {
+    PythonRunner runner = new PythonRunner();
+
+    assertThat(runner.id()).isEqualTo("python");
+    assertThat(runner.aliases()).containsExactly("py");
+    assertThat(runner.displayName()).isEqualTo("Python");
+  }
+}
