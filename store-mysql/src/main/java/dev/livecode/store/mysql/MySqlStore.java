@@ -76,6 +76,8 @@ public final class MySqlStore implements Store {
   private static final int MAX_PREFIX_LENGTH = 32;
   private static final Pattern PREFIX = Pattern.compile("[a-z0-9_]*");
   private static final int MAX_ATTEMPTS = 3;
+  /** Enough for the default 1 MiB output cap on both streams, even if all of it is U+FFFD. */
+  private static final long MIN_PACKET_BYTES = 16L << 20;
 
   private final DataSource dataSource;
   private final HikariDataSource ownedPool;
@@ -379,6 +381,9 @@ public final class MySqlStore implements Store {
 
   /** One or more statements in autocommit mode, each atomic on its own. */
   private <T> T withConnection(String operation, SqlWork<T> work) {
+    if (closed.get()) {
+      throw new StoreException("cannot " + operation + ": the MySQL store is closed");
+    }
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         return work.run(c);
@@ -394,6 +399,9 @@ public final class MySqlStore implements Store {
 
   /** One short transaction, tried again on a deadlock or lock wait timeout. */
   private <T> T inTransaction(String operation, SqlWork<T> work) {
+    if (closed.get()) {
+      throw new StoreException("cannot " + operation + ": the MySQL store is closed");
+    }
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
@@ -588,20 +596,34 @@ public final class MySqlStore implements Store {
     }
 
     private MySqlStore start(DataSource ds, HikariDataSource owned, String description) {
-      String server = serverVersion(ds);
+      ServerInfo server = serverInfo(ds);
       String schema = Migrations.apply(ds, tablePrefix, migrate);
-      LOG.info("mysql store started {} migrate={} schema_version={} server=\"{}\"", description, migrate, schema, server);
+      LOG.info("mysql store started {} migrate={} schema_version={} server=\"{}\" max_allowed_packet={}", description,
+          migrate, schema, server.version(), server.maxAllowedPacket());
       return new MySqlStore(ds, owned, tablePrefix, description);
     }
 
-    private static String serverVersion(DataSource ds) {
+    private record ServerInfo(String version, long maxAllowedPacket) {}
+
+    private static ServerInfo serverInfo(DataSource ds) {
       try (Connection c = ds.getConnection()) {
         DatabaseMetaData meta = c.getMetaData();
         String version = meta.getDatabaseProductVersion();
         if (!supported(version)) {
           LOG.warn("mysql server may be too old version=\"{}\"; livecode needs MySQL 8.0+ or MariaDB 10.6+", version);
         }
-        return version;
+        long maxPacket = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT @@max_allowed_packet");
+            ResultSet rows = s.executeQuery()) {
+          if (rows.next()) {
+            maxPacket = rows.getLong(1);
+          }
+        }
+        if (maxPacket > 0 && maxPacket < MIN_PACKET_BYTES) {
+          LOG.warn("mysql max_allowed_packet={} is below {}: large program output cannot be stored; raise it on "
+              + "the server (at least 4 x the output cap + 1 MiB)", maxPacket, MIN_PACKET_BYTES);
+        }
+        return new ServerInfo(version, maxPacket);
       } catch (SQLException e) {
         throw new StoreException("cannot read the MySQL server version: " + SqlErrors.oneLine(e), e);
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.FailureReason;
+import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -25,7 +26,9 @@ class MySqlEngineIT {
   static final MySqlTestDatabase DB = new MySqlTestDatabase();
 
   private LivecodeEngine engine() {
-    return Livecode.builder().store(DB.store()).runner(TestRunners.python()).discoverRunners(false).workers(1).build();
+    // Isolation is not what this test is about: the plain tier starts fast and probes nothing.
+    return Livecode.builder().store(DB.store()).runner(TestRunners.python()).discoverRunners(false).workers(1)
+        .isolation(IsolationMode.NONE).build();
   }
 
   @Test

@@ -64,7 +64,7 @@ public final class Rows {
 
   public static Instant instant(ResultSet rows, String column) throws SQLException {
     String value = rows.getString(column);
-    return value == null ? null : LocalDateTime.parse(value, DATETIME_READ).toInstant(ZoneOffset.UTC);
+    return value == null ? null : LocalDateTime.parse(value.replace('T', ' '), DATETIME_READ).toInstant(ZoneOffset.UTC);
   }
 
   /** The SHA-256 of an idempotency key: exact bytes, any length, fixed-size index entry. */
