@@ -122,12 +122,16 @@ class ClusterIT {
       for (String id : inputOf.keySet()) {
         ended.add(clients.submit(() -> api.awaitEnd(id, Duration.ofMinutes(4))));
       }
+      List<String> wrong = new ArrayList<>();
       for (Future<JsonNode> future : ended) {
         JsonNode execution = future.get(5, TimeUnit.MINUTES);
         int n = inputOf.get(execution.get("execution_id").asText());
-        assertThat(execution.get("status").asText()).as("run of %d", n).isEqualTo("COMPLETED");
-        assertThat(execution.get("stdout").asText()).isEqualTo((long) n * n + "\n");
+        if (!execution.get("status").asText().equals("COMPLETED")
+            || !execution.get("stdout").asText().equals((long) n * n + "\n")) {
+          wrong.add("stdin " + n + ": " + execution);
+        }
       }
+      assertThat(wrong).as("%d of %d runs ended wrong", wrong.size(), runs).isEmpty();
     } finally {
       clients.shutdownNow();
     }
@@ -441,7 +445,10 @@ class ClusterIT {
           process.waitFor(15, TimeUnit.SECONDS);
         }
       }
-      Files.deleteIfExists(log);
+      // Kept for diagnosis: target/cluster-logs/<role>-<pid>.log
+      Path kept = Path.of(System.getProperty("user.dir"), "target", "cluster-logs");
+      Files.createDirectories(kept);
+      Files.move(log, kept.resolve(role + "-" + process.pid() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
