@@ -35,10 +35,9 @@ public final class AutosaveThroughput {
     String prefix = MySqlTestDatabase.newPrefix();
     System.out.printf("autosave benchmark: %d threads, %d s measured after 2 s warm-up, ~%d B source, mysql pool %d%n",
         threads, seconds, SOURCE.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, pool);
-    try (Store memory = Store.inMemory()) {
+    try (MySqlStore mysql = MySqlTestDatabase.builder().tablePrefix(prefix).poolSize(pool).build();
+        Store memory = Store.inMemory()) {
       report("in-memory", memory, threads, seconds);
-    }
-    try (MySqlStore mysql = MySqlTestDatabase.builder().tablePrefix(prefix).poolSize(pool).build()) {
       report("mysql", mysql, threads, seconds);
     } finally {
       MySqlTestDatabase.dropTables(prefix);
