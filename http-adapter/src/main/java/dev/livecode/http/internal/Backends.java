@@ -36,6 +36,7 @@ final class Backends {
       RedisQueue queue = RedisQueue.builder()
           .uri(config.redisUrl())
           .keyPrefix(config.redisPrefix())
+          .lease(config.redisLease())
           .build();
       owned.add(queue); // closes its events too
       builder.queue(queue).events(queue.events());

@@ -66,6 +66,8 @@ public final class Options {
       opt("cap-max-file-bytes", Group.RARE, "cap of max_file_bytes", "bytes", Long.toString(C.maxFileBytes())),
       opt("cap-max-output-bytes", Group.RARE, "cap of max_output_bytes", "bytes", Long.toString(C.maxOutputBytes())),
       opt("max-stdin-bytes", Group.RARE, "largest stdin accepted (413 above)", "bytes", Integer.toString(LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES)),
+      opt("redis-lease-ms", Group.RARE, "how long a job may go unrenewed before another worker claims it (a dead worker's runs restart after this)", "ms", "30000"),
+      opt("max-attempts", Group.RARE, "deliveries of one run (each ended by a dying worker) before it ends FAILED/INTERNAL_ERROR", "count", Integer.toString(LivecodeBuilder.DEFAULT_MAX_ATTEMPTS)),
       opt("host", Group.RARE, "address to bind", "address", "0.0.0.0"),
       opt("http-threads", Group.RARE, "request threads; a wait_ms request holds one while it waits", "threads", "64"),
       opt("shutdown-grace-ms", Group.RARE, "on SIGTERM, how long running executions may finish", "ms", Long.toString(LivecodeBuilder.DEFAULT_SHUTDOWN_GRACE.toMillis())),

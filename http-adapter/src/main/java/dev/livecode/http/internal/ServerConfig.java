@@ -46,7 +46,9 @@ public record ServerConfig(
     int mysqlPoolSize,
     QueueKind queue,
     String redisUrl,
-    String redisPrefix) {
+    String redisPrefix,
+    Duration redisLease,
+    int maxAttempts) {
 
   /** What this process does. */
   public enum Role { ALL, API, WORKER }
@@ -161,6 +163,7 @@ public record ServerConfig(
     out.put("max_waiting_runs", maxWaitingRuns);
     out.put("http_threads", httpThreads);
     out.put("shutdown_grace_ms", shutdownGrace.toMillis());
+    out.put("max_attempts", maxAttempts);
     runnerSettings.forEach((id, s) -> out.put("lang_" + id,
         s.interpreter().map(Path::toString).orElse("default") + (s.extraArgs().isEmpty() ? "" : " args=" + s.extraArgs())
             + (s.extraEnv().isEmpty() ? "" : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
@@ -175,6 +178,7 @@ public record ServerConfig(
     if (queue == QueueKind.REDIS) {
       out.put("redis_url", Secrets.maskUrl(redisUrl));
       out.put("redis_prefix", redisPrefix);
+      out.put("redis_lease_ms", redisLease.toMillis());
     }
     StringBuilder text = new StringBuilder();
     out.forEach((k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(v));
@@ -319,7 +323,9 @@ public record ServerConfig(
           (int) number("mysql-pool-size", 10, 1, 1000),
           queue,
           redisUrl,
-          value("redis-prefix").orElse("livecode"));
+          value("redis-prefix").orElse("livecode"),
+          Duration.ofMillis(number("redis-lease-ms", 30_000, 100, 3_600_000)),
+          (int) number("max-attempts", LivecodeBuilder.DEFAULT_MAX_ATTEMPTS, 1, 100));
     }
 
     private Optional<String> value(String name) {

@@ -34,6 +34,7 @@ public final class ServerLauncher {
           .maxSourceBytes(config.maxSourceBytes())
           .maxStdinBytes(config.maxStdinBytes())
           .maxWaitingRuns(config.maxWaitingRuns())
+          .maxAttempts(config.maxAttempts())
           .shutdownGrace(config.shutdownGrace());
       config.workspaceRoot().ifPresent(builder::workspaceRoot);
       config.runnerSettings().forEach(builder::runnerSettings);
