@@ -4,6 +4,8 @@ import static dev.livecode.http.HttpClientSupport.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -92,12 +94,27 @@ class ServerJarIT {
 
   @Test
   void workerRoleServesOnlyHealth() throws Exception {
+    String prefix = "lc-jar-it-" + System.nanoTime();
     try (ServerProcess server = ServerProcess.start(List.of(), List.of("--role", "worker", "--workers", "1",
-        "--queue", "redis", "--redis-prefix", "lc-jar-it-" + System.nanoTime()))) {
+        "--queue", "redis", "--redis-prefix", prefix))) {
       HttpClientSupport http = server.client();
 
       assertThat(http.get("/health").status()).isEqualTo(200);
       HttpApiIT.assertProblem(http.post("/code-sessions", object("language", "python")), 404, "NOT_FOUND");
+    } finally {
+      deleteRedisKeys(prefix);
+    }
+  }
+
+  private static void deleteRedisKeys(String prefix) {
+    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      List<String> keys = connection.sync().keys(prefix + "*");
+      if (!keys.isEmpty()) {
+        connection.sync().del(keys.toArray(String[]::new));
+      }
+    } finally {
+      client.shutdown();
     }
   }
 
