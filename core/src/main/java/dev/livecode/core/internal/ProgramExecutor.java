@@ -39,7 +39,12 @@ final class ProgramExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ProgramExecutor.class);
   static final String TIMED_OUT = "Execution Timed Out";
   private static final int SIGXCPU = 24;
-  private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+  private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+  /**
+   * How long the output pumps may take to reach EOF once every process of the program is dead.
+   * Generous: a pump thread can be slow to get a core on a loaded host, and giving up loses output.
+   */
+  private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
   private static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
   private final Sandbox sandbox;
@@ -129,7 +134,7 @@ final class ProgramExecutor {
       long elapsedNanos = System.nanoTime() - started;
       if (!exited) {
         sandboxed.killAll();
-        waitFor(process, DRAIN_GRACE);
+        waitFor(process, KILL_GRACE);
       }
       // Children that outlived the program may hold its pipes: end them before draining.
       sandboxed.killAll();

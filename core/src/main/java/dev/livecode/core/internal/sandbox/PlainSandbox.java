@@ -4,12 +4,24 @@ import dev.livecode.core.IsolationMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code none} tier: a plain subprocess in its own session (so its process group can be
- * killed), with rlimits for CPU time and file size set by the shell before it execs the program.
+ * killed), with rlimits for CPU time and file size set by the shell before it execs the program,
+ * and the cgroup limits when this host offers them. No namespace: it sees and can reach all the
+ * server's user can. Only when asked for explicitly.
  */
 public final class PlainSandbox implements Sandbox {
+  private final Optional<Cgroups> cgroups;
+
+  public PlainSandbox() {
+    this(Optional.empty());
+  }
+
+  PlainSandbox(Optional<Cgroups> cgroups) {
+    this.cgroups = cgroups;
+  }
 
   @Override
   public IsolationMode tier() {
@@ -18,19 +30,31 @@ public final class PlainSandbox implements Sandbox {
 
   @Override
   public List<String> enforcedLimits() {
-    return List.of("wall_time", "cpu_time", "file_size", "output");
+    return Sandboxes.enforced(cgroups);
   }
 
   @Override
   public SandboxedProcess start(LaunchSpec spec) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add("/usr/bin/setsid");
-    command.addAll(RlimitShell.wrap(spec.limits(), spec.argv()));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workspace().toFile());
-    builder.environment().clear();
-    builder.environment().putAll(spec.env());
-    builder.environment().put("HOME", spec.workspace().toString());
-    builder.environment().put("TMPDIR", spec.workspace().toString());
-    return new TreeKillingProcess(builder.start());
+    Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
+    try {
+      List<String> command = new ArrayList<>();
+      command.add("/usr/bin/setsid");
+      command.addAll(RlimitShell.wrap(spec.limits(), group.map(Cgroups.RunGroup::procsFiles).orElse(List.of()),
+          !cgroups.map(Cgroups::limitsMemory).orElse(false), spec.argv()));
+      ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workspace().toFile());
+      builder.environment().clear();
+      builder.environment().putAll(spec.env());
+      builder.environment().put("HOME", spec.workspace().toString());
+      builder.environment().put("TMPDIR", spec.workspace().toString());
+      return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), true);
+    } catch (IOException | RuntimeException e) {
+      group.ifPresent(Cgroups.RunGroup::remove);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    cgroups.ifPresent(Cgroups::close);
   }
 }

@@ -1,22 +1,44 @@
 package dev.livecode.core.internal.sandbox;
 
 import dev.livecode.core.Limits;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sets rlimits with the shell's {@code ulimit} builtin and then execs the program: no extra
- * process per run (util-linux prlimit would be one more exec, and it misparses unit suffixes).
+ * The launch shell: joins the run's cgroups, sets rlimits with the shell's {@code ulimit}
+ * builtin, then execs the sandbox or program. No extra process per run beyond this shell (~1 ms):
+ * util-linux prlimit would be one more exec (and it parses {@code 1G} as one byte).
+ *
+ * <p>CPU time: the soft limit raises SIGXCPU (reported TIMEOUT), the hard limit one second later
+ * SIGKILLs a program that catches SIGXCPU. File size: RLIMIT_FSIZE (SIGXFSZ or EFBIG).
+ * Memory without a memory cgroup: RLIMIT_DATA, which both python and node survive (RLIMIT_AS
+ * would kill node below about 768 MiB because V8 reserves address space); it holds per process.
  */
 final class RlimitShell {
   private RlimitShell() {}
 
-  /** {@code /bin/sh -c 'ulimit ...; exec "$@"' sh argv...} */
-  static List<String> wrap(Limits limits, List<String> argv) {
+  /** {@code /bin/sh -c 'echo $$ > cgroup.procs ...; ulimit ...; exec "$@"' sh argv...} */
+  static List<String> wrap(Limits limits, List<Path> cgroupProcs, boolean limitDataSegment, List<String> argv) {
+    StringBuilder script = new StringBuilder();
+    for (Path procs : cgroupProcs) {
+      String path = procs.toString();
+      if (path.contains("'")) {
+        throw new IllegalArgumentException("unexpected quote in cgroup path " + path);
+      }
+      script.append("echo $$ > '").append(path).append("' && ");
+    }
     long cpuSeconds = Math.max(1, (limits.cpuTime().toMillis() + 999) / 1000);
     long fileBlocks = Math.max(1, limits.maxFileBytes() / 512);
-    String script = "ulimit -t " + cpuSeconds + " && ulimit -f " + fileBlocks + " && ulimit -c 0 && exec \"$@\"";
-    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
+    script.append("ulimit -S -t ").append(cpuSeconds)
+        .append(" && ulimit -H -t ").append(cpuSeconds + 1)
+        .append(" && ulimit -f ").append(fileBlocks)
+        .append(" && ulimit -c 0");
+    if (limitDataSegment) {
+      script.append(" && ulimit -d ").append(Math.max(1, limits.memoryBytes() / 1024));
+    }
+    script.append(" && exec \"$@\"");
+    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(), "sh"));
     command.addAll(argv);
     return command;
   }

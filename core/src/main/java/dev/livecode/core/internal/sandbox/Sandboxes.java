@@ -1,22 +1,157 @@
 package dev.livecode.core.internal.sandbox;
 
 import dev.livecode.core.IsolationMode;
+import dev.livecode.core.Limits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Chooses the sandbox tier: the one asked for, or for AUTO the strongest this host offers. */
+/**
+ * Chooses the sandbox tier: the one asked for, or for AUTO the strongest that really works on
+ * this host, found by running a trivial program in it once at start.
+ */
 public final class Sandboxes {
   private static final Logger LOG = LoggerFactory.getLogger(Sandboxes.class);
+  private static final String PROBE_OUTPUT = "livecode-sandbox-probe";
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   private Sandboxes() {}
 
+  /**
+   * The sandbox for {@code requested}.
+   *
+   * @throws IllegalStateException when the requested tier (or, for AUTO, any isolating tier) does
+   *     not work here; the message says why and what to install
+   */
   public static Sandbox create(IsolationMode requested) {
-    Sandbox sandbox =
-        switch (requested) {
-          case NONE -> new PlainSandbox();
-          case AUTO, BWRAP, UNSHARE -> new PlainSandbox();
-        };
-    LOG.info("sandbox chosen tier={} requested={} enforced={}", sandbox.tier(), requested, sandbox.enforcedLimits());
+    Optional<Cgroups> cgroups = Cgroups.detect();
+    boolean root = isRoot();
+    Sandbox sandbox;
+    try {
+      sandbox = switch (requested) {
+        case NONE -> new PlainSandbox(cgroups);
+        case BWRAP -> require(new BwrapSandbox(cgroups), requested);
+        case UNSHARE -> require(new UnshareSandbox(cgroups, root), requested);
+        case AUTO -> auto(cgroups, root);
+      };
+    } catch (RuntimeException e) {
+      cgroups.ifPresent(Cgroups::close);
+      throw e;
+    }
+    String cgroupInfo = cgroups.map(c -> c.version().name()).orElse("none");
+    if (sandbox.tier() == IsolationMode.BWRAP) {
+      LOG.info("sandbox chosen tier={} requested={} cgroups={} enforced={}", sandbox.tier(), requested, cgroupInfo, sandbox.enforcedLimits());
+    } else {
+      LOG.warn("sandbox chosen tier={} requested={} cgroups={} enforced={} note=\"weaker than bwrap: install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces\"",
+          sandbox.tier(), requested, cgroupInfo, sandbox.enforcedLimits());
+    }
+    if (cgroups.isEmpty()) {
+      LOG.warn("sandbox without cgroups: memory is capped per process by RLIMIT_DATA and the number of processes is not capped; run as root or give the server a delegated cgroup v2 subtree");
+    }
     return sandbox;
+  }
+
+  private static Sandbox auto(Optional<Cgroups> cgroups, boolean root) {
+    List<String> failures = new ArrayList<>();
+    for (Sandbox candidate : List.of(new BwrapSandbox(cgroups), new UnshareSandbox(cgroups, root))) {
+      Optional<String> problem = probe(candidate);
+      if (problem.isEmpty()) {
+        return candidate;
+      }
+      failures.add(candidate.tier() + ": " + problem.get());
+      LOG.warn("sandbox tier unavailable tier={} problem=\"{}\"", candidate.tier(), problem.get());
+    }
+    throw new IllegalStateException("no isolating sandbox works on this host (" + String.join("; ", failures)
+        + "); install bubblewrap (apt-get install bubblewrap) or set isolation=none explicitly to run programs unconfined");
+  }
+
+  private static Sandbox require(Sandbox sandbox, IsolationMode requested) {
+    Optional<String> problem = probe(sandbox);
+    if (problem.isPresent()) {
+      throw new IllegalStateException("isolation " + requested + " was requested but does not work on this host: "
+          + problem.get() + (requested == IsolationMode.BWRAP ? " (install bubblewrap and allow unprivileged user namespaces)" : ""));
+    }
+    return sandbox;
+  }
+
+  /** Runs a trivial program in the sandbox: empty when it printed what it should. */
+  static Optional<String> probe(Sandbox sandbox) {
+    Path workspace = null;
+    try {
+      workspace = Files.createTempDirectory("livecode-probe-");
+      LaunchSpec spec = new LaunchSpec("run", List.of("/bin/sh", "-c", "echo " + PROBE_OUTPUT),
+          Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), Limits.DEFAULTS);
+      try (SandboxedProcess started = sandbox.start(spec)) {
+        Process process = started.process();
+        process.getOutputStream().close();
+        byte[] out;
+        byte[] err;
+        try (InputStream stdout = process.getInputStream(); InputStream stderr = process.getErrorStream()) {
+          if (!process.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            return Optional.of("probe did not finish within " + PROBE_TIMEOUT);
+          }
+          out = stdout.readNBytes(4096);
+          err = stderr.readNBytes(4096);
+        }
+        String text = new String(out, StandardCharsets.UTF_8).trim();
+        if (process.exitValue() != 0 || !text.equals(PROBE_OUTPUT)) {
+          return Optional.of("probe exited " + process.exitValue() + " stderr=" + new String(err, StandardCharsets.UTF_8).trim());
+        }
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      return Optional.of(e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
+    } finally {
+      if (workspace != null) {
+        deleteTree(workspace);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.debug("probe workspace not deleted path={} error={}", dir, e.toString());
+    }
+  }
+
+  /** The limits held by a tier with (or without) these cgroups; wall time and output the engine holds. */
+  static List<String> enforced(Optional<Cgroups> cgroups, String... extra) {
+    List<String> limits = new ArrayList<>(List.of("wall_time", "cpu_time"));
+    boolean memory = cgroups.map(Cgroups::limitsMemory).orElse(false);
+    limits.add(memory ? "memory" : "memory_per_process");
+    if (cgroups.map(Cgroups::limitsProcesses).orElse(false)) {
+      limits.add("processes");
+    }
+    limits.add("file_size");
+    limits.addAll(List.of(extra));
+    limits.add("output");
+    return List.copyOf(limits);
+  }
+
+  static boolean isRoot() {
+    try {
+      return Files.readString(Path.of("/proc/self/status")).lines()
+          .filter(l -> l.startsWith("Uid:")).findFirst()
+          .map(l -> l.split("\\s+")[2].equals("0")).orElse(false);
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -1,0 +1,83 @@
+package dev.livecode.core.internal.sandbox;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A program started by a sandbox: the process the JVM started (the launch shell exec'd into
+ * bwrap, unshare or the program), its cgroup if any, and how to kill everything of it.
+ *
+ * <p>In the namespace tiers, SIGKILL to the started process ends the whole PID namespace (its
+ * init dies with it: {@code --die-with-parent} / {@code --kill-child}), so no child escapes by
+ * double-forking or setsid; the cgroup kill is a second net. Without either, the process tree
+ * and process group are killed (see {@link TreeKillingProcess}).
+ */
+final class ConfinedProcess implements SandboxedProcess {
+  private static final int SIGKILL = 9;
+  private static final int SIGXCPU = 24;
+
+  private final Process process;
+  private final Optional<Cgroups.RunGroup> group;
+  private final Duration cpuLimit;
+  private final Optional<TreeKillingProcess> tree;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  ConfinedProcess(Process process, Optional<Cgroups.RunGroup> group, Duration cpuLimit, boolean killTree) {
+    this.process = process;
+    this.group = group;
+    this.cpuLimit = cpuLimit;
+    this.tree = killTree ? Optional.of(new TreeKillingProcess(process)) : Optional.empty();
+  }
+
+  @Override
+  public Process process() {
+    return process;
+  }
+
+  @Override
+  public void killAll() {
+    if (tree.isPresent()) {
+      tree.get().killAll();
+    } else {
+      // Via the handle: Process.destroyForcibly() would also close our ends of the pipes, losing
+      // output the pumps have not read yet.
+      process.toHandle().destroyForcibly();
+    }
+    group.ifPresent(Cgroups.RunGroup::killAll);
+  }
+
+  @Override
+  public boolean memoryLimitHit() {
+    return group.map(Cgroups.RunGroup::oomKilled).orElse(false);
+  }
+
+  /**
+   * True when the program died of SIGXCPU (the soft CPU limit), or was SIGKILLed after using its
+   * CPU time (the hard limit, for a program that caught SIGXCPU), as the group's CPU counter says.
+   */
+  @Override
+  public boolean cpuLimitHit() {
+    if (process.isAlive()) {
+      return false;
+    }
+    int exit = process.exitValue();
+    if (exit == 128 + SIGXCPU) {
+      return true;
+    }
+    if (exit == 128 + SIGKILL && group.isPresent()) {
+      long used = group.get().cpuNanos();
+      return used >= 0 && used >= cpuLimit.toNanos();
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    killAll();
+    group.ifPresent(Cgroups.RunGroup::remove);
+  }
+}

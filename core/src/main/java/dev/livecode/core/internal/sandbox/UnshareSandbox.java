@@ -1,0 +1,89 @@
+package dev.livecode.core.internal.sandbox;
+
+import dev.livecode.core.IsolationMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code unshare} tier (util-linux, always on Debian): own network (no interfaces up), PID
+ * (with a private /proc), mount, IPC and UTS namespaces, rlimits and cgroups as available. As
+ * root the program runs as uid/gid 65534 (so mode-600 files stay closed to it); as a normal
+ * user it runs as that user in a user namespace.
+ *
+ * <p>Weaker than bwrap: it shares the host's file-system view (it can read whatever uid 65534,
+ * or the server's user, may read: world-readable files, /tmp) and its workspace is on the host's
+ * disk, capped only per file by RLIMIT_FSIZE.
+ */
+final class UnshareSandbox implements Sandbox {
+  static final String UNSHARE = "/usr/bin/unshare";
+  private static final Set<PosixFilePermission> TRAVERSE_ONLY = PosixFilePermissions.fromString("rwx--x--x");
+
+  private final Optional<Cgroups> cgroups;
+  private final boolean root;
+
+  UnshareSandbox(Optional<Cgroups> cgroups, boolean root) {
+    this.cgroups = cgroups;
+    this.root = root;
+  }
+
+  @Override
+  public IsolationMode tier() {
+    return IsolationMode.UNSHARE;
+  }
+
+  @Override
+  public List<String> enforcedLimits() {
+    return Sandboxes.enforced(cgroups);
+  }
+
+  @Override
+  public SandboxedProcess start(LaunchSpec spec) throws IOException {
+    Path workspace = spec.workspace();
+    if (root) {
+      // The program runs as 65534: let it into its own workspace (and only traverse the root).
+      Files.setAttribute(workspace, "unix:uid", Integer.parseInt(BwrapSandbox.SANDBOX_UID));
+      Files.setAttribute(workspace, "unix:gid", Integer.parseInt(BwrapSandbox.SANDBOX_UID));
+      Path parent = workspace.getParent();
+      if (parent != null && !Files.getPosixFilePermissions(parent).equals(TRAVERSE_ONLY)) {
+        Files.setPosixFilePermissions(parent, TRAVERSE_ONLY);
+      }
+    }
+    Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
+    try {
+      List<String> unshare = new ArrayList<>(List.of(UNSHARE, "--fork", "--kill-child", "--pid", "--mount-proc",
+          "--net", "--ipc", "--uts"));
+      if (root) {
+        unshare.addAll(List.of("--setuid", BwrapSandbox.SANDBOX_UID, "--setgid", BwrapSandbox.SANDBOX_UID));
+      } else {
+        unshare.add("--map-current-user");
+      }
+      // util-linux 2.38's unshare exits 1 when its child dies of a signal ("sigprocmask unblock
+      // failed"): a shell as the namespace's init reports the program's death as 128 + signal.
+      unshare.addAll(List.of("--", "/bin/sh", "-c", "\"$@\"; exit $?", "sh"));
+      unshare.addAll(spec.argv());
+      List<String> command = RlimitShell.wrap(spec.limits(), group.map(Cgroups.RunGroup::procsFiles).orElse(List.of()),
+          !cgroups.map(Cgroups::limitsMemory).orElse(false), unshare);
+      ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
+      builder.environment().clear();
+      builder.environment().putAll(spec.env());
+      builder.environment().put("HOME", workspace.toString());
+      builder.environment().put("TMPDIR", workspace.toString());
+      return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), false);
+    } catch (IOException | RuntimeException e) {
+      group.ifPresent(Cgroups.RunGroup::remove);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    cgroups.ifPresent(Cgroups::close);
+  }
+}

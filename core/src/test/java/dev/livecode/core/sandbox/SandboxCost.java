@@ -1,0 +1,91 @@
+package dev.livecode.core.sandbox;
+
+import dev.livecode.core.IsolationMode;
+import dev.livecode.core.Limits;
+import dev.livecode.core.internal.sandbox.LaunchSpec;
+import dev.livecode.core.internal.sandbox.Sandbox;
+import dev.livecode.core.internal.sandbox.SandboxedProcess;
+import dev.livecode.core.internal.sandbox.Sandboxes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints the cost of each sandbox tier: the median wall time of {@code print(1)} under
+ * {@code python3 -S -I} through bwrap, unshare and none, beside the bare interpreter started by the
+ * same JVM, rounds interleaved so host load hits every column alike. Not a test: run with
+ * {@code java -cp core/target/classes:core/target/test-classes:$(cat cp.txt) dev.livecode.core.sandbox.SandboxCost [runs]}.
+ */
+public final class SandboxCost {
+  private SandboxCost() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    Path workspace = Files.createTempDirectory("livecode-cost-");
+    Files.writeString(workspace.resolve("main.py"), "print(1)\n");
+    List<String> argv = List.of("/usr/bin/python3", "-S", "-I", "main.py");
+    Map<String, Sandbox> tiers = new LinkedHashMap<>();
+    for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE, IsolationMode.NONE)) {
+      tiers.put(tier.name().toLowerCase(), Sandboxes.create(tier));
+    }
+    Map<String, long[]> nanos = new LinkedHashMap<>();
+    nanos.put("bare", new long[runs]);
+    tiers.keySet().forEach(t -> nanos.put(t, new long[runs]));
+    for (int round = -5; round < runs; round++) { // five warm-up rounds
+      long bare = time(() -> {
+        Process p = new ProcessBuilder(argv).directory(workspace.toFile()).start();
+        check(p.getInputStream().readAllBytes(), p.waitFor());
+      });
+      if (round >= 0) {
+        nanos.get("bare")[round] = bare;
+      }
+      for (Map.Entry<String, Sandbox> tier : tiers.entrySet()) {
+        LaunchSpec spec = new LaunchSpec("run", argv, Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), Limits.DEFAULTS);
+        long took = time(() -> {
+          try (SandboxedProcess p = tier.getValue().start(spec)) {
+            p.process().getOutputStream().close();
+            check(p.process().getInputStream().readAllBytes(), p.process().waitFor());
+          }
+        });
+        if (round >= 0) {
+          nanos.get(tier.getKey())[round] = took;
+        }
+      }
+    }
+    System.out.printf("print(1) with python3 -S -I, %d runs each, interleaved%n", runs);
+    System.out.printf("%-8s %10s %10s %10s%n", "tier", "median ms", "p10 ms", "p90 ms");
+    for (Map.Entry<String, long[]> e : nanos.entrySet()) {
+      long[] v = e.getValue().clone();
+      Arrays.sort(v);
+      System.out.printf("%-8s %10.1f %10.1f %10.1f%n", e.getKey(), v[v.length / 2] / 1e6, v[v.length / 10] / 1e6,
+          v[v.length * 9 / 10] / 1e6);
+    }
+    tiers.values().forEach(Sandbox::close);
+    try (var files = Files.list(workspace)) {
+      for (Path f : new ArrayList<>(files.toList())) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(workspace);
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  private static long time(Body body) throws Exception {
+    long start = System.nanoTime();
+    body.run();
+    return System.nanoTime() - start;
+  }
+
+  private static void check(byte[] out, int exit) {
+    if (exit != 0 || !new String(out).trim().equals("1")) {
+      throw new IllegalStateException("unexpected run: exit " + exit + " out " + new String(out));
+    }
+  }
+}
