@@ -6,6 +6,7 @@ import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.node.internal.NodeProbe;
+import dev.livecode.runner.node.internal.TranspileCache;
 import dev.livecode.runner.node.internal.TypeScriptLibrary;
 import dev.livecode.runner.node.internal.WarmTranspiler;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import java.util.Set;
  * dependencies ({@code org.webjars.npm:typescript}): nothing is downloaded, only node is needed.
  *
  * <p>A warm node process, started at probe, loads the compiler once and transpiles each program
- * in about a millisecond ({@code transpileModule}: ES2022, CommonJS, so {@code import} of node's
+ * in about a millisecond, and the last few hundred results are kept, so Run on unchanged code skips
+ * even that ({@code transpileModule}: ES2022, CommonJS, so {@code import} of node's
  * modules and a top-level {@code export} work). Types are erased, not checked, as {@code tsx} and
  * {@code ts-node --transpile-only} do; a syntax error ends the run with COMPILE_ERROR and
  * {@code main.ts(line,col): error TSnnnn: message} on stderr, positions in the user's source.
@@ -43,6 +45,7 @@ public final class TypeScriptRunner implements LanguageRunner {
   /** Node flags always given, before the operator's. */
   public static final List<String> FLAGS = List.of("--enable-source-maps");
 
+  private final TranspileCache cache = new TranspileCache();
   private WarmTranspiler transpiler;
 
   /** Used by ServiceLoader. */
@@ -85,7 +88,11 @@ public final class TypeScriptRunner implements LanguageRunner {
   @Override
   public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
     Path node = probe.requireExecutable();
-    WarmTranspiler.Outcome outcome = transpilerFor(node).transpile(sourceCode);
+    WarmTranspiler.Outcome outcome = cache.find(sourceCode).orElseGet(() -> {
+      WarmTranspiler.Outcome fresh = transpilerFor(node).transpile(sourceCode);
+      cache.put(sourceCode, fresh);
+      return fresh;
+    });
     if (!outcome.compiled()) {
       return Program.compileError(outcome.text());
     }

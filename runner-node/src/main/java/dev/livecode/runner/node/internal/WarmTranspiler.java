@@ -42,8 +42,15 @@ public final class WarmTranspiler implements AutoCloseable {
   public static final int MAX_OLD_SPACE_MIB = 256;
   private static final int STDERR_KEPT = 2048;
 
-  /** What one transpile gave: JavaScript, or the diagnostics of a source that does not compile. */
-  public record Outcome(boolean compiled, String text) {
+  /**
+   * What one transpile gave: JavaScript, or the diagnostics of a source that does not compile.
+   *
+   * @param compiled the text is JavaScript
+   * @param text the JavaScript or the diagnostics
+   * @param definitive the same source always gives this outcome (false after a timeout or a crash
+   *     of the transpiler), so it may be cached
+   */
+  public record Outcome(boolean compiled, String text, boolean definitive) {
     public Outcome {
       Objects.requireNonNull(text, "text");
     }
@@ -102,16 +109,16 @@ public final class WarmTranspiler implements AutoCloseable {
         LOG.warn("typescript transpiler timed out ms={} pid={}; restarting it", requestTimeout.toMillis(), current.pid());
         stop(current);
         return new Outcome(false, "main.ts: error: the TypeScript compiler did not finish within "
-            + requestTimeout.toMillis() + " ms\n");
+            + requestTimeout.toMillis() + " ms\n", false);
       }
       if (reply == Reply.DEAD) {
         LOG.warn("typescript transpiler died pid={} stderr=\"{}\"; restarting it on the next run", current.pid(), current.stderrTail());
         stop(current);
-        return new Outcome(false, "main.ts: error: the TypeScript compiler stopped while compiling this program\n");
+        return new Outcome(false, "main.ts: error: the TypeScript compiler stopped while compiling this program\n", false);
       }
       LOG.debug("typescript transpiled bytes={} compiled={} us={}", bytes.length, reply.ok(),
           (System.nanoTime() - started) / 1000);
-      return new Outcome(reply.ok(), reply.text());
+      return new Outcome(reply.ok(), reply.text(), true);
     } finally {
       lock.unlock();
     }
