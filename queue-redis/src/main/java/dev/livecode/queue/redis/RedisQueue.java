@@ -30,6 +30,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -84,6 +87,7 @@ public final class RedisQueue implements JobQueue {
   private static final String FIELD_EXECUTION = "execution";
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:{}\\-]{1,100}");
   private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(1);
+  private static final AtomicInteger THREADS = new AtomicInteger();
 
   // why: XACK and XDEL together, so XLEN = waiting + pending and no acked entry lingers.
   private static final String ACK = """
@@ -133,6 +137,7 @@ public final class RedisQueue implements JobQueue {
   private final String consumerName;
   private final Consumer<String> consumer;
   private final String logName;
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   // why: a blocking XREADGROUP holds its connection's pipeline, so each waiting worker thread
@@ -160,7 +165,18 @@ public final class RedisQueue implements JobQueue {
     this.consumerName = builder.consumerName != null ? builder.consumerName : defaultConsumerName();
     this.consumer = Consumer.from(GROUP, consumerName);
     this.logName = "redis-queue[" + keyPrefix + "]";
-    this.client = RedisClient.create();
+    // why: our own small, named, daemon I/O threads (livecode-redis-<n>) instead of Lettuce's
+    // per-core pools, so a queue costs 3 threads and a forgotten close() never blocks JVM exit.
+    this.resources = DefaultClientResources.builder()
+        .ioThreadPoolSize(2)
+        .computationThreadPoolSize(1)
+        .threadFactoryProvider(pool -> runnable -> {
+          Thread thread = new Thread(runnable, "livecode-redis-" + THREADS.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        })
+        .build();
+    this.client = RedisClient.create(resources);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         // why: during an outage fail at once (the api answers 503, workers back off) instead of
@@ -173,6 +189,7 @@ public final class RedisQueue implements JobQueue {
       this.connection = client.connect(uri);
     } catch (RedisException e) {
       client.shutdown(0, 2, TimeUnit.SECONDS);
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw new QueueException("cannot connect to Redis at " + maskedUri + ": " + RedisUris.describe(e, uri)
           + "; check the URL and that Redis is running", e);
     }
@@ -376,6 +393,7 @@ public final class RedisQueue implements JobQueue {
       idle.close();
     }
     client.shutdown(0, 2, TimeUnit.SECONDS);
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
     LOG.info("{} closed consumer={}", logName, consumerName);
   }
 
