@@ -30,9 +30,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hostile programs, run through the engine on the bwrap tier (and the key ones on unshare), in
@@ -41,6 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * descriptors back to normal, the run's cgroups removed.
  */
 class HostileProgramsIT {
+  private static final Logger LOG = LoggerFactory.getLogger(HostileProgramsIT.class);
   private static final long MIB = 1024L * 1024L;
   /** Short limits keep the suite fast; margins below are generous for a loaded 2-core host. */
   private static final Limits LIMITS =
@@ -53,6 +58,8 @@ class HostileProgramsIT {
   private static final Map<IsolationMode, Path> ROOTS = new EnumMap<>(IsolationMode.class);
   private static int baselineThreads;
   private static long baselineFds;
+  private static String tmpPermissions;
+  private static volatile String attack = "";
 
   record Case(IsolationMode tier, String language) {
     boolean python() {
@@ -76,6 +83,7 @@ class HostileProgramsIT {
 
   @BeforeAll
   static void startEngines() throws IOException {
+    tmpPermissions = PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(System.getProperty("java.io.tmpdir"))));
     for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE)) {
       Path root = Files.createTempDirectory("livecode-hostile-" + tier.name().toLowerCase() + "-");
       ROOTS.put(tier, root);
@@ -111,6 +119,11 @@ class HostileProgramsIT {
     }
   }
 
+  @BeforeEach
+  void nameTheAttack(TestInfo test) {
+    attack = test.getTestMethod().map(java.lang.reflect.Method::getName).orElse("?");
+  }
+
   /** The server is healthy after every attack. */
   @AfterEach
   void serverIsHealthy() throws Exception {
@@ -125,6 +138,8 @@ class HostileProgramsIT {
     for (LivecodeEngine engine : ENGINES.values()) {
       assertThat(engine.status().up()).isTrue();
     }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(System.getProperty("java.io.tmpdir")))))
+        .as("the sandbox leaves the host's temp folder as it was").isEqualTo(tmpPermissions);
   }
 
   // ---- time ----
@@ -501,7 +516,10 @@ class HostileProgramsIT {
     Execution queued = engine.run(RunRequest.of(session.id()).withStdin(stdin).withLimits(LimitOverrides.NONE));
     Execution done = engine.awaitExecution(queued.id(), WAIT);
     assertThat(done.status().isFinal()).as("finished within %s", WAIT).isTrue();
-    return done.result().orElseThrow();
+    ExecutionResult result = done.result().orElseThrow();
+    LOG.info("hostile attack={} case={} status={} reason={} signal={} exit={} ms={}", attack, c, result.status(),
+        result.failureReason().map(Enum::name).orElse("-"), result.signal(), result.exitCode(), result.executionTime().toMillis());
+    return result;
   }
 
   private static long openFds() {

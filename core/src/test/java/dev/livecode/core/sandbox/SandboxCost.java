@@ -25,7 +25,8 @@ public final class SandboxCost {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-    Path workspace = Files.createTempDirectory("livecode-cost-");
+    Path root = Files.createTempDirectory("livecode-cost-");
+    Path workspace = Files.createDirectory(root.resolve("workspace"));
     Files.writeString(workspace.resolve("main.py"), "print(1)\n");
     List<String> argv = List.of("/usr/bin/python3", "-S", "-I", "main.py");
     Map<String, Sandbox> tiers = new LinkedHashMap<>();
@@ -71,6 +72,7 @@ public final class SandboxCost {
       }
     }
     Files.delete(workspace);
+    Files.delete(root);
   }
 
   private interface Body {

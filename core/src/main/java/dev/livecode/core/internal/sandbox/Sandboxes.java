@@ -86,9 +86,11 @@ public final class Sandboxes {
 
   /** Runs a trivial program in the sandbox: empty when it printed what it should. */
   static Optional<String> probe(Sandbox sandbox) {
-    Path workspace = null;
+    Path probeRoot = null;
     try {
-      workspace = Files.createTempDirectory("livecode-probe-");
+      // A private parent: a tier may adjust the workspace's parent (never /tmp itself).
+      probeRoot = Files.createTempDirectory("livecode-probe-");
+      Path workspace = Files.createDirectory(probeRoot.resolve("workspace"));
       LaunchSpec spec = new LaunchSpec("run", List.of("/bin/sh", "-c", "echo " + PROBE_OUTPUT),
           Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), Limits.DEFAULTS);
       try (SandboxedProcess started = sandbox.start(spec)) {
@@ -115,8 +117,8 @@ public final class Sandboxes {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted");
     } finally {
-      if (workspace != null) {
-        deleteTree(workspace);
+      if (probeRoot != null) {
+        deleteTree(probeRoot);
       }
     }
   }

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,13 +17,15 @@ import java.util.Set;
  * root the program runs as uid/gid 65534 (so mode-600 files stay closed to it); as a normal
  * user it runs as that user in a user namespace.
  *
+ * <p>As root, the run's workspace is handed to uid 65534 and its root gains o+x (traverse, not
+ * list), so runs find only their own workspace, whose name is unguessable.
+ *
  * <p>Weaker than bwrap: it shares the host's file-system view (it can read whatever uid 65534,
  * or the server's user, may read: world-readable files, /tmp) and its workspace is on the host's
  * disk, capped only per file by RLIMIT_FSIZE.
  */
 final class UnshareSandbox implements Sandbox {
   static final String UNSHARE = "/usr/bin/unshare";
-  private static final Set<PosixFilePermission> TRAVERSE_ONLY = PosixFilePermissions.fromString("rwx--x--x");
 
   private final Optional<Cgroups> cgroups;
   private final boolean root;
@@ -50,9 +52,16 @@ final class UnshareSandbox implements Sandbox {
       // The program runs as 65534: let it into its own workspace (and only traverse the root).
       Files.setAttribute(workspace, "unix:uid", Integer.parseInt(BwrapSandbox.SANDBOX_UID));
       Files.setAttribute(workspace, "unix:gid", Integer.parseInt(BwrapSandbox.SANDBOX_UID));
+      // Only ever adds o+x to a private workspace root (0700 -> 0701: traversable, not listable);
+      // never touches a parent that others can already traverse (such as /tmp).
       Path parent = workspace.getParent();
-      if (parent != null && !Files.getPosixFilePermissions(parent).equals(TRAVERSE_ONLY)) {
-        Files.setPosixFilePermissions(parent, TRAVERSE_ONLY);
+      if (parent != null) {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(parent);
+        if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+          Set<PosixFilePermission> traversable = EnumSet.copyOf(perms);
+          traversable.add(PosixFilePermission.OTHERS_EXECUTE);
+          Files.setPosixFilePermissions(parent, traversable);
+        }
       }
     }
     Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
