@@ -3,14 +3,17 @@ package dev.livecode.queue.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.QueueException;
 import dev.livecode.core.spi.Delivery;
+import dev.livecode.core.spi.ExecutionEvent;
 import dev.livecode.core.spi.Job;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,8 @@ class RedisOutageIT {
       }
       // One job is in flight when Redis dies: it must come back after the lease, not vanish.
       Delivery inFlight = queue.take(Duration.ofSeconds(5)).orElseThrow();
+      LinkedBlockingQueue<ExecutionEvent> heard = new LinkedBlockingQueue<>();
+      queue.events().subscribe(heard::add);
 
       server.kill();
 
@@ -57,6 +62,10 @@ class RedisOutageIT {
       }
       assertThat(delivered).isEqualTo(accepted);
       assertThat(waitForStats(queue).inFlight()).isZero();
+      try (RedisQueue publisher = RedisQueue.builder().uri(server.url()).keyPrefix("outage").build()) {
+        // Another node publishes, so a local fallback delivery cannot pass for a Redis one.
+        assertThat(heardAfterReconnect(publisher, heard)).as("events resubscribed after the outage").isTrue();
+      }
     }
   }
 
@@ -82,6 +91,21 @@ class RedisOutageIT {
         sleep(100);
       }
     }
+  }
+
+  /** Publishes until the subscriber, reconnected by Lettuce, hears it again. */
+  private static boolean heardAfterReconnect(RedisQueue publisher, LinkedBlockingQueue<ExecutionEvent> heard)
+      throws InterruptedException {
+    ExecutionEvent event = new ExecutionEvent(UUID.randomUUID(), ExecutionStatus.COMPLETED);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      publisher.events().publish(event);
+      ExecutionEvent got = heard.poll(200, TimeUnit.MILLISECONDS);
+      if (event.equals(got)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void assertFailsWithin(Duration limit, Runnable call) {
