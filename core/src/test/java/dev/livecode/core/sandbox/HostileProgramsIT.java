@@ -460,6 +460,21 @@ class HostileProgramsIT {
     assertThat(holderDone.result().orElseThrow().stdout()).isEqualTo("written\n" + token + "\n");
   }
 
+  @Test
+  void closingAnotherEngineLeavesThisEnginesSandboxWorking() throws IOException {
+    Path root = Files.createTempDirectory("livecode-hostile-other-");
+    try {
+      LivecodeEngine other = Livecode.builder().name("hostile-other").discoverRunners(false).runner(TestRunners.python())
+          .isolation(IsolationMode.BWRAP).workers(1).workspaceRoot(root).build();
+      other.close();
+      assertThat(run(new Case(IsolationMode.BWRAP, "python"), "print('still here')", "").stdout()).isEqualTo("still here\n");
+    } finally {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
   // ---- load ----
 
   @Test
@@ -540,13 +555,13 @@ class HostileProgramsIT {
 
   /** True when no per-run cgroup of this JVM is left (the parents stay until the engines close). */
   private static boolean noRunCgroups() {
-    String parent = "livecode-" + ProcessHandle.current().pid();
+    String parent = "livecode-" + ProcessHandle.current().pid() + "-";
     Path base = Path.of("/sys/fs/cgroup");
     if (!Files.isDirectory(base)) {
       return true;
     }
     try (Stream<Path> walk = Files.find(base, 5, (p, a) -> a.isDirectory() && p.getFileName() != null
-        && p.getFileName().toString().startsWith("run-") && p.getParent().getFileName().toString().equals(parent))) {
+        && p.getFileName().toString().startsWith("run-") && p.getParent().getFileName().toString().startsWith(parent))) {
       return walk.findAny().isEmpty();
     } catch (IOException | java.io.UncheckedIOException e) {
       return true;

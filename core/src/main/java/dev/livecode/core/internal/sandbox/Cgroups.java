@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cgroup per execution, under a {@code livecode-<pid>} group made inside the server's own
+ * One cgroup per execution, under a {@code livecode-<pid>-<n>} group made inside the server's own
  * cgroup (so the host's limits on the server still cover the programs). Works with cgroup v1
  * (a memory and a pids hierarchy, as on this machine) and cgroup v2 (memory.max, pids.max,
  * memory.events, cgroup.kill), as root or in a delegated v2 subtree. When neither works the
@@ -40,6 +40,8 @@ final class Cgroups implements AutoCloseable {
   private final boolean memory;
   private final boolean pids;
   private static final AtomicLong COUNTER = new AtomicLong();
+  /** Each sandbox of this JVM gets its own parent: closing one engine must not pull another's groups. */
+  private static final AtomicLong INSTANCES = new AtomicLong();
 
   private Cgroups(Version version, Map<String, Path> parents, boolean memory, boolean pids) {
     this.version = version;
@@ -82,12 +84,13 @@ final class Cgroups implements AutoCloseable {
 
   private static Optional<Cgroups> setUpV1(List<String> mountinfo, List<String> own) {
     Map<String, Path> parents = new LinkedHashMap<>();
+    String parentName = parentName();
     for (String controller : List.of("memory", "pids", "cpu", "cpuacct")) {
       Optional<Path> dir = v1Dir(mountinfo, own, controller);
       if (dir.isEmpty()) {
         continue;
       }
-      Path parent = dir.get().resolve(PREFIX + ProcessHandle.current().pid());
+      Path parent = dir.get().resolve(parentName);
       try {
         removeStale(dir.get());
         Files.createDirectories(parent);
@@ -163,7 +166,7 @@ final class Cgroups implements AutoCloseable {
           LOG.info("cgroup v2 moved server to leaf group={}", leaf);
         }
       }
-      Path parent = dir.resolve(PREFIX + ProcessHandle.current().pid());
+      Path parent = dir.resolve(parentName());
       Files.createDirectories(parent);
       write(parent.resolve("cgroup.subtree_control"), enable);
       return Optional.of(new Cgroups(Version.V2, Map.of("unified", parent), wanted.contains("memory"), wanted.contains("pids")));
@@ -173,13 +176,18 @@ final class Cgroups implements AutoCloseable {
     }
   }
 
+  private static String parentName() {
+    return PREFIX + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
+  }
+
   /** Removes empty groups left by servers that died (their pid is gone). */
   private static void removeStale(Path dir) {
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, PREFIX + "*")) {
       for (Path child : children) {
         String suffix = child.getFileName().toString().substring(PREFIX.length());
-        if (suffix.chars().allMatch(Character::isDigit) && !suffix.isEmpty()
-            && ProcessHandle.of(Long.parseLong(suffix)).isEmpty()) {
+        String pid = suffix.contains("-") ? suffix.substring(0, suffix.indexOf('-')) : suffix;
+        if (!pid.isEmpty() && pid.length() < 10 && pid.chars().allMatch(Character::isDigit)
+            && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
           try (DirectoryStream<Path> runs = Files.newDirectoryStream(child, p -> Files.isDirectory(p))) {
             runs.forEach(Cgroups::removeQuietly);
           }
