@@ -83,12 +83,18 @@ final class ProgramExecutor {
       if (program.compile().isPresent()) {
         Command compile = program.compile().get();
         StepOutcome compiled = runStep("compile", compile, limits, compile.timeLimit().orElse(limits.wallTime()), "", workspace, runner);
+        if (compiled.sandboxFailed()) {
+          return sandboxFailure(execution, runner, "compile", compiled);
+        }
         if (compiled.timedOut() || compiled.exitCode() != 0) {
           return compileFailure(compiled);
         }
       }
       Command run = program.run().orElseThrow();
       StepOutcome ran = runStep("run", run, limits, run.timeLimit().orElse(limits.wallTime()), execution.stdin(), workspace, runner);
+      if (ran.sandboxFailed() && !ran.timedOut()) {
+        return sandboxFailure(execution, runner, "run", ran);
+      }
       return classify(ran);
     } catch (IOException | RuntimeException e) {
       LOG.error("sandbox could not run program execution={} language={} tier={} error={}",
@@ -99,6 +105,13 @@ final class ProgramExecutor {
         workspaces.delete(workspace);
       }
     }
+  }
+
+  /** The sandbox, not the program, failed: its stderr is for the operator, never the user. */
+  private ExecutionResult sandboxFailure(Execution execution, RegisteredRunner runner, String step, StepOutcome outcome) {
+    LOG.error("sandbox could not start program execution={} language={} tier={} step={} exit={} detail=\"{}\"",
+        execution.id(), runner.id(), sandbox.tier(), step, outcome.exitCode(), outcome.stderr().text().trim());
+    return internalError();
   }
 
   private ExecutionResult internalError() {
@@ -142,6 +155,7 @@ final class ProgramExecutor {
       drain(errPump, process.getErrorStream());
       int exit = process.isAlive() ? -1 : process.exitValue();
       return new StepOutcome(exit, !exited, flooded.get(), sandboxed.memoryLimitHit(), sandboxed.cpuLimitHit(),
+          exited && !flooded.get() && !sandboxed.memoryLimitHit() && !sandboxed.cpuLimitHit() && sandboxed.sandboxFailed(),
           stdout, stderr, Duration.ofNanos(elapsedNanos));
     }
   }
@@ -266,7 +280,7 @@ final class ProgramExecutor {
 
   /** What one step did. */
   private record StepOutcome(int exitCode, boolean timedOut, boolean flooded, boolean memoryLimitHit,
-      boolean cpuLimitHit, OutputBuffer stdout, OutputBuffer stderr, Duration elapsed) {
+      boolean cpuLimitHit, boolean sandboxFailed, OutputBuffer stdout, OutputBuffer stderr, Duration elapsed) {
 
     /** Java reports a death by signal N as exit value 128 + N. */
     OptionalInt signal() {

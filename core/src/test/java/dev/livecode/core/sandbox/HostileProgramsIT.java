@@ -13,6 +13,11 @@ import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
+import dev.livecode.core.spi.Command;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.Program;
+import dev.livecode.core.spi.RunnerProbe;
+import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.core.testing.TestRunners;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -468,6 +473,45 @@ class HostileProgramsIT {
           .isolation(IsolationMode.BWRAP).workers(1).workspaceRoot(root).build();
       other.close();
       assertThat(run(new Case(IsolationMode.BWRAP, "python"), "print('still here')", "").stdout()).isEqualTo("still here\n");
+    } finally {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void sandboxThatCannotStartTheProgramIsAnInternalErrorWithoutItsDetailForTheUser() throws IOException {
+    Path root = Files.createTempDirectory("livecode-hostile-broken-");
+    LanguageRunner broken = new LanguageRunner() {
+      @Override
+      public String id() {
+        return "broken";
+      }
+
+      @Override
+      public String displayName() {
+        return "Broken";
+      }
+
+      @Override
+      public RunnerProbe probe(RunnerSettings settings) {
+        return RunnerProbe.available("1", Path.of("/nonexistent/livecode-interpreter"), List.of());
+      }
+
+      @Override
+      public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+        return Program.interpreted(Map.of("main.x", sourceCode), Command.of(List.of(probe.requireExecutable().toString(), "main.x")));
+      }
+    };
+    try (LivecodeEngine engine = Livecode.builder().name("hostile-broken").discoverRunners(false).runner(broken)
+        .isolation(IsolationMode.BWRAP).workers(1).workspaceRoot(root).build()) {
+      Session session = engine.createSession("broken", "anything");
+      Execution done = engine.awaitExecution(engine.run(RunRequest.of(session.id())).id(), WAIT);
+      ExecutionResult result = done.result().orElseThrow();
+      assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+      assertThat(result.failureReason()).contains(FailureReason.INTERNAL_ERROR);
+      assertThat(result.stderr()).doesNotContain("bwrap").doesNotContain("nonexistent");
     } finally {
       try (Stream<Path> walk = Files.walk(root)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -2,12 +2,15 @@ package dev.livecode.core.internal.sandbox;
 
 import dev.livecode.core.IsolationMode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -34,10 +37,19 @@ final class BwrapSandbox implements Sandbox {
       "/etc/nsswitch.conf", "/etc/alternatives", "/etc/ssl/certs", "/etc/mime.types");
   private static final List<String> MERGED_USR = List.of("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32");
 
+  private static final AtomicLong RUNS = new AtomicLong();
   private final Optional<Cgroups> cgroups;
+  /** A private folder (0700) for bwrap's per-run status files, outside every workspace. */
+  private final Path statusDir;
 
   BwrapSandbox(Optional<Cgroups> cgroups) {
     this.cgroups = cgroups;
+    try {
+      this.statusDir = Files.createTempDirectory("livecode-bwrap-",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the sandbox's status folder", e);
+    }
   }
 
   @Override
@@ -53,14 +65,16 @@ final class BwrapSandbox implements Sandbox {
   @Override
   public SandboxedProcess start(LaunchSpec spec) throws IOException {
     Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
+    Path status = statusDir.resolve("run-" + RUNS.incrementAndGet() + ".json");
     try {
       List<String> command = RlimitShell.wrap(spec.limits(), group.map(Cgroups.RunGroup::procsFiles).orElse(List.of()),
-          !cgroups.map(Cgroups::limitsMemory).orElse(false), bwrapArgs(spec));
+          !cgroups.map(Cgroups::limitsMemory).orElse(false), status, bwrapArgs(spec));
       ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("/").toFile());
       builder.environment().clear();
-      return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), false);
+      return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), false, Optional.of(status));
     } catch (IOException | RuntimeException e) {
       group.ifPresent(Cgroups.RunGroup::remove);
+      Files.deleteIfExists(status);
       throw e;
     }
   }
@@ -68,7 +82,7 @@ final class BwrapSandbox implements Sandbox {
   private static List<String> bwrapArgs(LaunchSpec spec) throws IOException {
     String work = LaunchSpec.SANDBOX_WORKDIR;
     List<String> args = new ArrayList<>(List.of(BWRAP,
-        "--unshare-all", "--die-with-parent", "--new-session",
+        "--json-status-fd", "3", "--unshare-all", "--die-with-parent", "--new-session",
         "--uid", SANDBOX_UID, "--gid", SANDBOX_UID, "--hostname", "livecode",
         "--ro-bind", "/usr", "/usr"));
     for (String dir : MERGED_USR) {
@@ -122,5 +136,13 @@ final class BwrapSandbox implements Sandbox {
   @Override
   public void close() {
     cgroups.ifPresent(Cgroups::close);
+    try (Stream<Path> left = Files.list(statusDir)) {
+      for (Path file : left.toList()) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(statusDir);
+    } catch (IOException e) {
+      // Only status files of this server; nothing to do.
+    }
   }
 }

@@ -1,5 +1,9 @@
 package dev.livecode.core.internal.sandbox;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,8 +26,16 @@ final class ConfinedProcess implements SandboxedProcess {
   private final Duration cpuLimit;
   private final Optional<TreeKillingProcess> tree;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Optional<Path> statusFile;
 
   ConfinedProcess(Process process, Optional<Cgroups.RunGroup> group, Duration cpuLimit, boolean killTree) {
+    this(process, group, cpuLimit, killTree, Optional.empty());
+  }
+
+  /** With bwrap's --json-status-fd file: it gains an "exit-code" line only if the program ran to its end. */
+  ConfinedProcess(Process process, Optional<Cgroups.RunGroup> group, Duration cpuLimit, boolean killTree,
+      Optional<Path> statusFile) {
+    this.statusFile = statusFile;
     this.process = process;
     this.group = group;
     this.cpuLimit = cpuLimit;
@@ -73,11 +85,30 @@ final class ConfinedProcess implements SandboxedProcess {
   }
 
   @Override
+  public boolean sandboxFailed() {
+    if (statusFile.isEmpty() || process.isAlive() || process.exitValue() == 0) {
+      return false;
+    }
+    try {
+      return !Files.readString(statusFile.get(), StandardCharsets.UTF_8).contains("\"exit-code\"");
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     killAll();
     group.ifPresent(Cgroups.RunGroup::remove);
+    statusFile.ifPresent(file -> {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // A leftover status file in the sandbox's private folder; removed with it at close.
+      }
+    });
   }
 }

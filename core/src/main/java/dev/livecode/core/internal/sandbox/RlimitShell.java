@@ -20,13 +20,17 @@ final class RlimitShell {
 
   /** {@code /bin/sh -c 'echo $$ > cgroup.procs ...; ulimit ...; exec "$@"' sh argv...} */
   static List<String> wrap(Limits limits, List<Path> cgroupProcs, boolean limitDataSegment, List<String> argv) {
+    return wrap(limits, cgroupProcs, limitDataSegment, null, argv);
+  }
+
+  /** As above, with fd 3 opened for writing on {@code fd3File} (bwrap's --json-status-fd) when not null. */
+  static List<String> wrap(Limits limits, List<Path> cgroupProcs, boolean limitDataSegment, Path fd3File, List<String> argv) {
     StringBuilder script = new StringBuilder();
+    if (fd3File != null) {
+      script.append("exec 3>").append(quoted(fd3File)).append(" && ");
+    }
     for (Path procs : cgroupProcs) {
-      String path = procs.toString();
-      if (path.contains("'")) {
-        throw new IllegalArgumentException("unexpected quote in cgroup path " + path);
-      }
-      script.append("echo $$ > '").append(path).append("' && ");
+      script.append("echo $$ > ").append(quoted(procs)).append(" && ");
     }
     long cpuSeconds = Math.max(1, (limits.cpuTime().toMillis() + 999) / 1000);
     long fileBlocks = Math.max(1, limits.maxFileBytes() / 512);
@@ -41,5 +45,13 @@ final class RlimitShell {
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(), "sh"));
     command.addAll(argv);
     return command;
+  }
+
+  private static String quoted(Path path) {
+    String text = path.toString();
+    if (text.contains("'")) {
+      throw new IllegalArgumentException("unexpected quote in path " + text);
+    }
+    return "'" + text + "'";
   }
 }

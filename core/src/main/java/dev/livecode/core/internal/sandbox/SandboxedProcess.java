@@ -19,6 +19,14 @@ public interface SandboxedProcess extends AutoCloseable {
     return false;
   }
 
+  /**
+   * True when the sandbox itself could not set the program up (a mount or namespace failure),
+   * so the exit code and stderr are the sandbox's, not the program's: an INTERNAL_ERROR.
+   */
+  default boolean sandboxFailed() {
+    return false;
+  }
+
   /** Kills what is left and releases the program's cgroup; harmless when called twice. */
   @Override
   void close();
