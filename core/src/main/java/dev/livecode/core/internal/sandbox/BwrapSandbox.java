@@ -136,6 +136,11 @@ final class BwrapSandbox implements Sandbox {
   @Override
   public void close() {
     cgroups.ifPresent(Cgroups::close);
+    deleteStatusDir();
+  }
+
+  /** Drops this sandbox's own files, leaving the (shared) cgroups: for a candidate not chosen. */
+  void deleteStatusDir() {
     try (Stream<Path> left = Files.list(statusDir)) {
       for (Path file : left.toList()) {
         Files.deleteIfExists(file);

@@ -68,6 +68,9 @@ public final class Sandboxes {
       if (problem.isEmpty()) {
         return candidate;
       }
+      if (candidate instanceof BwrapSandbox bwrap) {
+        bwrap.deleteStatusDir();
+      }
       failures.add(candidate.tier() + ": " + problem.get());
       LOG.warn("sandbox tier unavailable tier={} problem=\"{}\"", candidate.tier(), problem.get());
     }
@@ -78,6 +81,9 @@ public final class Sandboxes {
   private static Sandbox require(Sandbox sandbox, IsolationMode requested) {
     Optional<String> problem = probe(sandbox);
     if (problem.isPresent()) {
+      if (sandbox instanceof BwrapSandbox bwrap) {
+        bwrap.deleteStatusDir();
+      }
       throw new IllegalStateException("isolation " + requested + " was requested but does not work on this host: "
           + problem.get() + (requested == IsolationMode.BWRAP ? " (install bubblewrap and allow unprivileged user namespaces)" : ""));
     }
