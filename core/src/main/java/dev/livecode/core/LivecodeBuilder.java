@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,7 +58,8 @@ public final class LivecodeBuilder {
   private Limits defaultLimits = Limits.DEFAULTS;
   private Limits maxLimits = Limits.DEFAULT_CAPS;
   private IsolationMode isolation = IsolationMode.AUTO;
-  private Path workspaceRoot = Path.of(System.getProperty("java.io.tmpdir"), "livecode-" + ProcessHandle.current().pid());
+  private Path workspaceRoot = Path.of(System.getProperty("java.io.tmpdir"),
+      "livecode-" + ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   private int maxSourceBytes = DEFAULT_MAX_SOURCE_BYTES;
   private int maxStdinBytes = DEFAULT_MAX_STDIN_BYTES;
   private long maxWaitingRuns = DEFAULT_MAX_WAITING_RUNS;
@@ -144,7 +146,10 @@ public final class LivecodeBuilder {
     return this;
   }
 
-  /** Where per-execution workspaces are made. Default: a private folder under java.io.tmpdir. */
+  /**
+   * Where per-execution workspaces are made. Default: a private folder of this engine under
+   * java.io.tmpdir, removed when the engine closes (a folder that already existed is kept).
+   */
   public LivecodeBuilder workspaceRoot(Path value) {
     this.workspaceRoot = Objects.requireNonNull(value, "workspaceRoot");
     return this;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.testing.TestRunners;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LivecodeEngineTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -280,6 +283,27 @@ class LivecodeEngineTest {
     engine.close();
     engine.close();
     assertThat(engine.status().up()).isFalse();
+  }
+
+  @Test
+  void removesItsOwnWorkspaceRootWhenClosed(@TempDir Path tmp) throws Exception {
+    String original = System.getProperty("java.io.tmpdir");
+    System.setProperty("java.io.tmpdir", tmp.toString());
+    LivecodeBuilder builder;
+    try {
+      builder = Livecode.builder();
+    } finally {
+      System.setProperty("java.io.tmpdir", original);
+    }
+    LivecodeEngine engine = engine(builder.workers(1));
+    runToEnd(engine, "python", "print(1)");
+    try (var made = Files.list(tmp)) {
+      assertThat(made).hasSize(1);
+    }
+    engine.close();
+    try (var left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
   }
 
   @Test

@@ -58,6 +58,7 @@ public final class DefaultEngine implements LivecodeEngine {
   private final ExecutionEvents events;
   private final RunnerRegistry runners;
   private final Sandbox sandbox;
+  private final Workspaces workspaces;
   private final List<AutoCloseable> owned;
   private final CompletionWaiters waiters = new CompletionWaiters();
   private final ExecutionEvents.Subscription subscription;
@@ -74,6 +75,7 @@ public final class DefaultEngine implements LivecodeEngine {
     this.events = events;
     this.runners = runners;
     this.sandbox = sandbox;
+    this.workspaces = workspaces;
     this.owned = List.copyOf(owned);
     this.subscription = events.subscribe(waiters);
     if (!queue.durable()) {
@@ -267,6 +269,7 @@ public final class DefaultEngine implements LivecodeEngine {
         LOG.warn("{} close failed resource={} error={}", config.name(), resource.getClass().getSimpleName(), e.toString());
       }
     }
+    workspaces.deleteRoot();
     LOG.info("{} engine stopped", config.name());
   }
 }

@@ -183,22 +183,18 @@ public final class InMemoryStore implements Store {
     }
     boolean more = newestFirst.size() > page.limit();
     List<Stored> items = more ? newestFirst.subList(0, page.limit()) : newestFirst;
-    Optional<String> next = more ? Optional.of(Long.toString(items.get(items.size() - 1).seq(), 36)) : Optional.empty();
+    Optional<String> next = more ? Optional.of(Long.toString(items.get(items.size() - 1).seq())) : Optional.empty();
     return new Page<>(items.stream().map(Stored::execution).toList(), next);
   }
 
   private static long parseCursor(String cursor) {
-    try {
-      long seq = Long.parseLong(cursor, 36);
-      // Only positive sequence numbers are ever handed out; "-5" or "+5" were not made here.
-      if (seq > 0 && cursor.charAt(0) != '+') {
-        return seq;
-      }
-    } catch (NumberFormatException e) {
-      // fall through
+    // Only positive decimal sequence numbers are ever handed out.
+    if (cursor.matches("[1-9][0-9]{0,17}")) {
+      return Long.parseLong(cursor);
     }
     throw new InvalidRequestException("cursor '" + cursor + "' was not made by this server");
   }
+
 
   @Override
   public List<Execution> findUnfinished(int limit) {

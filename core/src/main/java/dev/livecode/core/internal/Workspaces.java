@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 public final class Workspaces {
   private static final Logger LOG = LoggerFactory.getLogger(Workspaces.class);
   private final Path root;
+  private final boolean ownsRoot;
 
   public Workspaces(Path root) {
     this.root = root;
+    this.ownsRoot = !Files.exists(root);
     try {
       Files.createDirectories(root);
       Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
@@ -34,6 +36,13 @@ public final class Workspaces {
   Path create(UUID executionId) throws IOException {
     // A suffix: a redelivered job may run again on this node while a stale copy is being deleted.
     return Files.createDirectory(root.resolve(executionId + "-" + Long.toHexString(System.nanoTime())));
+  }
+
+  /** Removes the root when the engine stops, if this engine made it. */
+  void deleteRoot() {
+    if (ownsRoot && Files.isDirectory(root)) {
+      delete(root);
+    }
   }
 
   void delete(Path workspace) {

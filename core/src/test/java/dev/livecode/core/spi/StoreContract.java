@@ -599,7 +599,7 @@ public abstract class StoreContract {
     Session session = newSession();
     store().createExecution(run(session.id()));
 
-    for (String garbage : List.of("", "not a cursor", "-5", "0", "%%%", "'; DROP TABLE x; --", "😀",
+    for (String garbage : List.of("", "not a cursor", "garbage", "-5", "0", "%%%", "'; DROP TABLE x; --", "😀",
         "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz")) {
       assertThatThrownBy(() -> store().listExecutions(session.id(), new PageRequest(20, Optional.of(garbage))))
           .as("cursor '%s'", garbage)

@@ -71,7 +71,7 @@ public final class Options {
       opt("host", Group.RARE, "address to bind", "address", "0.0.0.0"),
       opt("http-threads", Group.RARE, "request threads; a wait_ms request holds one while it waits", "threads", "64"),
       opt("shutdown-grace-ms", Group.RARE, "on SIGTERM, how long running executions may finish", "ms", Long.toString(LivecodeBuilder.DEFAULT_SHUTDOWN_GRACE.toMillis())),
-      opt("workspace-root", Group.RARE, "folder where per-run workspaces are made", "path", "<tmpdir>/livecode-<pid>"),
+      opt("workspace-root", Group.RARE, "folder where per-run workspaces are made", "path", "<tmpdir>/livecode-<pid>-<random>, removed at stop"),
       opt("lang-<id>-interpreter", Group.RARE, "interpreter or compiler of language <id> (LIVECODE_LANG_<ID>_INTERPRETER)", "path", "the runner's own"),
       opt("lang-<id>-args", Group.RARE, "extra flags before the program, space-separated (LIVECODE_LANG_<ID>_ARGS)", "text", ""),
       opt("lang-<id>-env", Group.RARE, "extra environment variable of the program, repeatable (LIVECODE_LANG_<ID>_ENV: comma-separated)", "KEY=VALUE", ""));
