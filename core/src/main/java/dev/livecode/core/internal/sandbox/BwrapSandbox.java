@@ -67,8 +67,7 @@ final class BwrapSandbox implements Sandbox {
     Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
     Path status = statusDir.resolve("run-" + RUNS.incrementAndGet() + ".json");
     try {
-      List<String> command = RlimitShell.wrap(spec.limits(), group.map(Cgroups.RunGroup::procsFiles).orElse(List.of()),
-          !cgroups.map(Cgroups::limitsMemory).orElse(false), status, bwrapArgs(spec));
+      List<String> command = RlimitShell.wrap(spec, cgroups, group, status, bwrapArgs(spec));
       ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("/").toFile());
       builder.environment().clear();
       return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), false, Optional.of(status));

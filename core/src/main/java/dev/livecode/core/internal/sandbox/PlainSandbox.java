@@ -39,8 +39,7 @@ public final class PlainSandbox implements Sandbox {
     try {
       List<String> command = new ArrayList<>();
       command.add("/usr/bin/setsid");
-      command.addAll(RlimitShell.wrap(spec.limits(), group.map(Cgroups.RunGroup::procsFiles).orElse(List.of()),
-          !cgroups.map(Cgroups::limitsMemory).orElse(false), spec.argv()));
+      command.addAll(RlimitShell.wrap(spec, cgroups, group, null, spec.argv()));
       ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workspace().toFile());
       builder.environment().clear();
       builder.environment().putAll(spec.env());

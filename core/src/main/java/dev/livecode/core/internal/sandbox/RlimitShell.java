@@ -4,6 +4,7 @@ import dev.livecode.core.Limits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The launch shell: joins the run's cgroups, sets rlimits with the shell's {@code ulimit}
@@ -23,8 +24,25 @@ final class RlimitShell {
     return wrap(limits, cgroupProcs, limitDataSegment, null, argv);
   }
 
+  /**
+   * The launch command for a tier: with the run's cgroups when there are some, otherwise with
+   * the rlimit fallbacks (RLIMIT_DATA for memory; RLIMIT_NPROC for processes when not root).
+   */
+  static List<String> wrap(LaunchSpec spec, Optional<Cgroups> cgroups, Optional<Cgroups.RunGroup> group, Path fd3File,
+      List<String> argv) {
+    boolean memoryCgroup = cgroups.map(Cgroups::limitsMemory).orElse(false);
+    boolean pidsCgroup = cgroups.map(Cgroups::limitsProcesses).orElse(false);
+    long nproc = pidsCgroup || Sandboxes.isRoot() ? -1 : UserTasks.current() + spec.limits().maxProcesses();
+    return wrap(spec.limits(), group.map(Cgroups.RunGroup::procsFiles).orElse(List.of()), !memoryCgroup, nproc, fd3File, argv);
+  }
+
   /** As above, with fd 3 opened for writing on {@code fd3File} (bwrap's --json-status-fd) when not null. */
   static List<String> wrap(Limits limits, List<Path> cgroupProcs, boolean limitDataSegment, Path fd3File, List<String> argv) {
+    return wrap(limits, cgroupProcs, limitDataSegment, -1, fd3File, argv);
+  }
+
+  static List<String> wrap(Limits limits, List<Path> cgroupProcs, boolean limitDataSegment, long nproc, Path fd3File,
+      List<String> argv) {
     StringBuilder script = new StringBuilder();
     if (fd3File != null) {
       script.append("exec 3>").append(quoted(fd3File)).append(" && ");
@@ -40,6 +58,9 @@ final class RlimitShell {
         .append(" && ulimit -c 0");
     if (limitDataSegment) {
       script.append(" && ulimit -d ").append(Math.max(1, limits.memoryBytes() / 1024));
+    }
+    if (nproc > 0) {
+      script.append(" && ulimit -p ").append(nproc); // dash: -p is RLIMIT_NPROC
     }
     script.append(" && exec \"$@\"");
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(), "sh"));

@@ -56,7 +56,8 @@ public final class Sandboxes {
           sandbox.tier(), requested, cgroupInfo, sandbox.enforcedLimits());
     }
     if (cgroups.isEmpty()) {
-      LOG.warn("sandbox without cgroups: memory is capped per process by RLIMIT_DATA and the number of processes is not capped; run as root or give the server a delegated cgroup v2 subtree");
+      LOG.warn("sandbox without cgroups: memory is capped per process by RLIMIT_DATA, processes by RLIMIT_NPROC {}; run as root or give the server a delegated cgroup v2 subtree for exact limits and OOM reporting",
+          root ? "(not at all: root ignores RLIMIT_NPROC)" : "(counted over all tasks of the server's uid)");
     }
     return sandbox;
   }
@@ -144,7 +145,8 @@ public final class Sandboxes {
     List<String> limits = new ArrayList<>(List.of("wall_time", "cpu_time"));
     boolean memory = cgroups.map(Cgroups::limitsMemory).orElse(false);
     limits.add(memory ? "memory" : "memory_per_process");
-    if (cgroups.map(Cgroups::limitsProcesses).orElse(false)) {
+    if (cgroups.map(Cgroups::limitsProcesses).orElse(false) || !isRoot()) {
+      // A pids cgroup; or RLIMIT_NPROC, which holds for a non-root server (counted per uid).
       limits.add("processes");
     }
     limits.add("file_size");
@@ -153,7 +155,14 @@ public final class Sandboxes {
     return List.copyOf(limits);
   }
 
+  private static final boolean ROOT = readIsRoot();
+
+  /** Whether the server runs with effective uid 0 (read once). */
   static boolean isRoot() {
+    return ROOT;
+  }
+
+  private static boolean readIsRoot() {
     try {
       return Files.readString(Path.of("/proc/self/status")).lines()
           .filter(l -> l.startsWith("Uid:")).findFirst()

@@ -77,8 +77,7 @@ final class UnshareSandbox implements Sandbox {
       // failed"): a shell as the namespace's init reports the program's death as 128 + signal.
       unshare.addAll(List.of("--", "/bin/sh", "-c", "\"$@\"; exit $?", "sh"));
       unshare.addAll(spec.argv());
-      List<String> command = RlimitShell.wrap(spec.limits(), group.map(Cgroups.RunGroup::procsFiles).orElse(List.of()),
-          !cgroups.map(Cgroups::limitsMemory).orElse(false), unshare);
+      List<String> command = RlimitShell.wrap(spec, cgroups, group, null, unshare);
       ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
       builder.environment().clear();
       builder.environment().putAll(spec.env());
