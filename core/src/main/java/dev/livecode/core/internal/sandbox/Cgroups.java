@@ -145,35 +145,51 @@ final class Cgroups implements AutoCloseable {
         return Optional.empty();
       }
       removeStale(dir);
-      String enable = String.join(" ", wanted.stream().map(c -> "+" + c).toList());
-      if (!List.of(read(dir.resolve("cgroup.subtree_control")).trim().split("\\s+")).containsAll(wanted)) {
-        try {
-          write(dir.resolve("cgroup.subtree_control"), enable);
-        } catch (IOException busy) {
-          // No internal processes: move everything in our group (the server) to a leaf, then enable.
-          Path leaf = dir.resolve(PREFIX + "server-" + ProcessHandle.current().pid());
-          Files.createDirectories(leaf);
-          for (String pid : read(dir.resolve("cgroup.procs")).split("\\s+")) {
-            if (!pid.isBlank()) {
-              try {
-                write(leaf.resolve("cgroup.procs"), pid);
-              } catch (IOException gone) {
-                // The process exited meanwhile.
-              }
+      if (!enableEach(dir, wanted)) {
+        // No internal processes: move everything in our group (the server) to a leaf, then enable.
+        Path leaf = dir.resolve(PREFIX + "server-" + ProcessHandle.current().pid());
+        Files.createDirectories(leaf);
+        for (String pid : read(dir.resolve("cgroup.procs")).split("\\s+")) {
+          if (!pid.isBlank()) {
+            try {
+              write(leaf.resolve("cgroup.procs"), pid);
+            } catch (IOException gone) {
+              // The process exited meanwhile.
             }
           }
-          write(dir.resolve("cgroup.subtree_control"), enable);
-          LOG.info("cgroup v2 moved server to leaf group={}", leaf);
         }
+        LOG.info("cgroup v2 moved server to leaf group={}", leaf);
+        enableEach(dir, wanted);
+      }
+      List<String> enabled = List.of(read(dir.resolve("cgroup.subtree_control")).trim().split("\\s+"));
+      wanted.retainAll(enabled);
+      if (!wanted.contains("memory") && !wanted.contains("pids")) {
+        return Optional.empty();
       }
       Path parent = dir.resolve(parentName());
       Files.createDirectories(parent);
-      write(parent.resolve("cgroup.subtree_control"), enable);
+      enableEach(parent, wanted);
       return Optional.of(new Cgroups(Version.V2, Map.of("unified", parent), wanted.contains("memory"), wanted.contains("pids")));
     } catch (IOException | RuntimeException e) {
       LOG.debug("cgroup v2 not usable dir={} error={}", dir, e.toString());
       return Optional.empty();
     }
+  }
+
+  /** Enables each controller for the children of {@code dir}; false when one could not be. */
+  private static boolean enableEach(Path dir, List<String> controllers) throws IOException {
+    List<String> enabled = List.of(read(dir.resolve("cgroup.subtree_control")).trim().split("\\s+"));
+    boolean all = true;
+    for (String controller : controllers) {
+      if (!enabled.contains(controller)) {
+        try {
+          write(dir.resolve("cgroup.subtree_control"), "+" + controller);
+        } catch (IOException e) {
+          all = false;
+        }
+      }
+    }
+    return all;
   }
 
   private static String parentName() {
@@ -234,6 +250,10 @@ final class Cgroups implements AutoCloseable {
         dirs.add(dir);
         if (memory) {
           write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
+          Path group = dir.resolve("memory.oom.group");
+          if (Files.exists(group)) {
+            write(group, "1"); // an OOM kill takes the whole run, not one random process of it
+          }
           Path swap = dir.resolve("memory.swap.max");
           if (Files.exists(swap)) {
             write(swap, "0");
