@@ -17,8 +17,13 @@ import java.util.Map;
 /**
  * Prints the cost of each sandbox tier: the median wall time of {@code print(1)} under
  * {@code python3 -S -I} through bwrap, unshare and none, beside the bare interpreter started by the
- * same JVM, rounds interleaved so host load hits every column alike. Not a test: run with
- * {@code java -cp core/target/classes:core/target/test-classes:$(cat cp.txt) dev.livecode.core.sandbox.SandboxCost [runs]}.
+ * same JVM, rounds interleaved so host load hits every column alike. Each tier's time is the
+ * whole per-run path: cgroup create, launch shell, sandbox, program, kill and cgroup removal.
+ * Not a test (nothing asserted); after {@code mvn -pl core test-compile}:
+ * <pre>
+ * mvn -q -pl core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
+ * java -cp core/target/classes:core/target/test-classes:$(cat /tmp/cp.txt) dev.livecode.core.sandbox.SandboxCost 100
+ * </pre>
  */
 public final class SandboxCost {
   private SandboxCost() {}
