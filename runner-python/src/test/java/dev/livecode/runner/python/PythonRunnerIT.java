@@ -117,4 +117,100 @@ class PythonRunnerIT extends LanguageRunnerContract {
     assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).hasValue(3);
   }
+
+  @Test
+  void exitEndsTheProgramSuccessfullyKeepingEarlierOutput() {
+    ExecutionResult result = run("print('before')\nexit()\nprint('after')\n");
+
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.exitCode()).hasValue(0);
+    assertThat(result.stdout()).isEqualTo("before\n");
+    assertThat(result.stderr()).isEmpty();
+  }
+
+  @Test
+  void quitEndsTheProgramSuccessfullyKeepingEarlierOutput() {
+    ExecutionResult result = run("print('before')\nquit()\nprint('after')\n");
+
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.exitCode()).hasValue(0);
+    assertThat(result.stdout()).isEqualTo("before\n");
+  }
+
+  @Test
+  void exitWithACodeFailsWithThatCode() {
+    ExecutionResult result = run("print('before')\nexit(4)\n");
+
+    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.exitCode()).hasValue(4);
+    assertThat(result.stdout()).isEqualTo("before\n");
+  }
+
+  @Test
+  void sysExitWithAMessagePrintsItAndExitsOne() {
+    ExecutionResult result = run("import sys\nsys.exit('bye')\n");
+
+    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.exitCode()).hasValue(1);
+    assertThat(result.stderr()).isEqualTo("bye\n");
+  }
+
+  @Test
+  void tracebackNamesMainPyAndTheUsersLinesOnly() {
+    ExecutionResult result = run("print('start')\ndef f():\n    return 1 / 0\nf()\n");
+
+    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.exitCode()).hasValue(1);
+    assertThat(result.stdout()).isEqualTo("start\n");
+    assertThat(result.stderr())
+        .startsWith("Traceback (most recent call last):\n  File \"main.py\", line 4, in <module>\n    f()\n")
+        .contains("  File \"main.py\", line 3, in f\n    return 1 / 0\n")
+        .endsWith("ZeroDivisionError: division by zero\n")
+        .doesNotContain("<string>", "runpy", "_livecode", "bootstrap");
+  }
+
+  @Test
+  void syntaxErrorNamesMainPyAndItsLineLikePython() {
+    ExecutionResult result = run("x = 1\nprint(x\ny = 2\n");
+
+    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.exitCode()).hasValue(1);
+    assertThat(result.stderr())
+        .startsWith("  File \"main.py\", line 2\n    print(x\n")
+        .contains("^")
+        .contains("SyntaxError: ")
+        .doesNotContain("Traceback", "<string>");
+  }
+
+  @Test
+  void compilerWarningsNameMainPy() {
+    ExecutionResult result = run("x = 1\nprint(x is 1)\n");
+
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.stdout()).isEqualTo("True\n");
+    assertThat(result.stderr()).startsWith("main.py:2: SyntaxWarning: ");
+  }
+
+  @Test
+  void runsAsMainModuleNamedMainPy() {
+    ExecutionResult result = run("import sys\n"
+        + "if __name__ == '__main__':\n"
+        + "    print(__file__, sys.argv)\n"
+        + "    print([name for name in globals() if not name.startswith('__')])\n"
+        + "    print(sys._getframe().f_code.co_filename)\n");
+
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.stdout()).isEqualTo("main.py ['main.py']\n['sys']\nmain.py\n");
+  }
+
+  @Test
+  void readsStdinWithInput() {
+    ExecutionResult result = run("name = input('name? ')\nprint('hello', name)\nprint(input())\n",
+        request -> request.withStdin("Ada\nsecond\n"));
+
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.stdout()).isEqualTo("name? hello Ada\nsecond\n");
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.runner.python.internal.Bootstrap;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,14 @@ class PythonRunnerTest {
 
     assertThat(program.files()).containsOnlyKeys("main.py").containsEntry("main.py", "print(1)\n");
     assertThat(program.compile()).isEmpty();
-    assertThat(program.run().orElseThrow().argv()).containsExactly("/opt/python/bin/python3.11", "-S", "-I", "-u", "main.py");
+    assertThat(program.run().orElseThrow().argv())
+        .containsExactly("/opt/python/bin/python3.11", "-S", "-I", "-u", "-c", Bootstrap.RUN, Bootstrap.ON_ERROR);
+  }
+
+  @Test
+  void bootstrapRunsTheFileTheSourceIsWrittenTo() {
+    assertThat(Bootstrap.RUN).contains("open('" + PythonRunner.MAIN_FILE + "', 'rb')");
+    assertThat(Bootstrap.ARGS).containsExactly("-c", Bootstrap.RUN, Bootstrap.ON_ERROR);
   }
 
   @Test
@@ -29,7 +37,8 @@ class PythonRunnerTest {
     Program program = new PythonRunner().prepare("pass\n", PROBE, settings);
 
     assertThat(program.run().orElseThrow().argv())
-        .containsExactly("/opt/python/bin/python3.11", "-S", "-I", "-u", "-X", "utf8", "-B", "main.py");
+        .containsExactly("/opt/python/bin/python3.11", "-S", "-I", "-u", "-X", "utf8", "-B", "-c", Bootstrap.RUN,
+            Bootstrap.ON_ERROR);
   }
 
   @Test
