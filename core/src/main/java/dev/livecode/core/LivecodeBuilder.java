@@ -43,6 +43,13 @@ public final class LivecodeBuilder {
   public static final long DEFAULT_MAX_WAITING_RUNS = 10_000;
   /** Deliveries of one job (each ended by a dying worker) before it is dead-lettered. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /**
+   * Warm processes kept per language in the library: none, so an embedding application starts
+   * no process it did not ask for (the standalone server turns them on). See {@link #warmPool}.
+   *
+   * @since 0.2
+   */
+  public static final int DEFAULT_WARM_POOL = 0;
   /** How long close() lets running executions finish. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -65,6 +72,7 @@ public final class LivecodeBuilder {
   private long maxWaitingRuns = DEFAULT_MAX_WAITING_RUNS;
   private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
   private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+  private int warmPool = DEFAULT_WARM_POOL;
   private Clock clock = Clock.systemUTC();
   private Supplier<UUID> ids = UUID::randomUUID;
 
@@ -177,6 +185,26 @@ public final class LivecodeBuilder {
     return this;
   }
 
+  /**
+   * Interpreters kept started and waiting, per language whose runner has a
+   * {@linkplain LanguageRunner#warmCommand warm command}, so that a run skips the interpreter's
+   * start. Each waits in the sandbox under the {@linkplain #defaultLimits default limits}, in a
+   * workspace of its own, runs one program and is discarded; they are refilled in the background.
+   * Only runs with exactly the default limits and a one-file program without a compile step use
+   * them; every other run, and any run when none is ready, starts cold. Sandbox, limits and
+   * results are the same either way. Default {@value #DEFAULT_WARM_POOL} (off); an engine
+   * without workers keeps none.
+   *
+   * @since 0.2
+   */
+  public LivecodeBuilder warmPool(int perLanguage) {
+    if (perLanguage < 0 || perLanguage > 64) {
+      throw new IllegalArgumentException("warmPool must be 0 to 64, was " + perLanguage);
+    }
+    this.warmPool = perLanguage;
+    return this;
+  }
+
   public LivecodeBuilder shutdownGrace(Duration value) {
     this.shutdownGrace = Objects.requireNonNull(value, "shutdownGrace");
     return this;
@@ -226,9 +254,9 @@ public final class LivecodeBuilder {
     Sandbox sandbox = Sandboxes.create(isolation);
     owned.add(sandbox);
     EngineConfig config = new EngineConfig(name, workers, defaultLimits, maxLimits, maxSourceBytes, maxStdinBytes,
-        maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids);
-    LOG.info("{} configuration workers={} isolation={} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
-        name, workers, isolation, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
+        maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids, warmPool);
+    LOG.info("{} configuration workers={} warm_pool={} isolation={} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
+        name, workers, warmPool, isolation, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
     return new DefaultEngine(config, effectiveStore, effectiveQueue, effectiveEvents, registry, sandbox,
         new Workspaces(workspaceRoot), owned);
   }

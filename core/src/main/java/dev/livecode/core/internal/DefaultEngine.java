@@ -20,6 +20,7 @@ import dev.livecode.core.Session;
 import dev.livecode.core.SessionNotFoundException;
 import dev.livecode.core.SessionUpdate;
 import dev.livecode.core.internal.sandbox.Sandbox;
+import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.CreatedExecution;
 import dev.livecode.core.spi.ExecutionEvent;
 import dev.livecode.core.spi.ExecutionEvents;
@@ -31,7 +32,9 @@ import dev.livecode.core.spi.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -65,6 +68,7 @@ public final class DefaultEngine implements LivecodeEngine {
   private final ExecutorService io = Executors.newCachedThreadPool(new NamedThreads("io"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("timer"));
   private final WorkerPool workers;
+  private final Map<String, WarmPool> warmPools;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public DefaultEngine(EngineConfig config, Store store, JobQueue queue, ExecutionEvents events,
@@ -81,12 +85,39 @@ public final class DefaultEngine implements LivecodeEngine {
     if (!queue.durable()) {
       interruptUnfinished();
     }
-    ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock());
+    this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces) : Map.of();
+    ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
     this.workers = new WorkerPool(config.name(), config.workers(), store, queue, events, runners, executor, timers,
         config.clock(), config.maxAttempts());
-    LOG.info("{} engine started workers={} isolation={} store={} queue={} durable_queue={} languages={}", config.name(),
-        config.workers(), sandbox.tier(), store.getClass().getSimpleName(), queue.getClass().getSimpleName(),
+    LOG.info("{} engine started workers={} isolation={} warm_pool={} warm_languages={} store={} queue={} durable_queue={} languages={}",
+        config.name(), config.workers(), sandbox.tier(), config.warmPool(), warmPools.keySet().stream().sorted().toList(), store.getClass().getSimpleName(), queue.getClass().getSimpleName(),
         queue.durable(), runners.infos().stream().map(LanguageInfo::id).toList());
+  }
+
+  /** A pool per available language whose runner offers a warm command, when a size is configured. */
+  private static Map<String, WarmPool> startWarmPools(EngineConfig config, RunnerRegistry runners, Sandbox sandbox,
+      Workspaces workspaces) {
+    if (config.warmPool() <= 0) {
+      return Map.of();
+    }
+    Map<String, WarmPool> pools = new HashMap<>();
+    NamedThreads threads = new NamedThreads("warm");
+    for (RegisteredRunner runner : runners.all()) {
+      if (!runner.probe().available()) {
+        continue;
+      }
+      Optional<Command> warm;
+      try {
+        warm = runner.runner().warmCommand(runner.probe(), runner.settings());
+      } catch (RuntimeException e) {
+        LOG.warn("{} runner warm command failed, runs start cold language={} error={}", config.name(), runner.id(), e.toString());
+        continue;
+      }
+      warm.ifPresent(command -> pools.put(runner.id(), new WarmPool(runner.id(), config.warmPool(), sandbox, workspaces,
+          command, config.defaultLimits(),
+          workspace -> ProgramExecutor.launchSpec("run", command, config.defaultLimits(), workspace, runner), threads)));
+    }
+    return pools;
   }
 
   /** With a queue that forgets on restart, runs left unfinished by a dead process will never end. */
@@ -245,6 +276,23 @@ public final class DefaultEngine implements LivecodeEngine {
   }
 
 
+  /** Warm processes of {@code language} waiting now; -1 when it has no pool (for tests). */
+  int warmReady(String language) {
+    WarmPool pool = warmPools.get(language);
+    return pool == null ? -1 : pool.ready();
+  }
+
+  /** The configured size of {@code language}'s pool; -1 when it has none (for tests). */
+  int warmSize(String language) {
+    return warmPools.containsKey(language) ? config.warmPool() : -1;
+  }
+
+  /** Runs of {@code language} that took a warm process; -1 when it has no pool (for tests). */
+  long warmTaken(String language) {
+    WarmPool pool = warmPools.get(language);
+    return pool == null ? -1 : pool.taken();
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -252,8 +300,16 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     LOG.info("{} engine stopping grace_ms={}", config.name(), config.shutdownGrace().toMillis());
     workers.stop(config.shutdownGrace());
+    warmPools.values().forEach(WarmPool::close);
     subscription.close();
     timers.shutdownNow();
+    // Let queued clean-ups (used warm processes' cgroups and workspaces) finish first.
+    io.shutdown();
+    try {
+      io.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     io.shutdownNow();
     runners.all().forEach(runner -> {
       try {

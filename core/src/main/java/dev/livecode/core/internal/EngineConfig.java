@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-/** The settled configuration of one engine, as the builder validated it. */
+/**
+ * The settled configuration of one engine, as the builder validated it; {@code warmPool} is the
+ * number of warm processes kept per language that has a warm command (0: none).
+ */
 public record EngineConfig(
     String name,
     int workers,
@@ -18,4 +21,5 @@ public record EngineConfig(
     int maxAttempts,
     Duration shutdownGrace,
     Clock clock,
-    Supplier<UUID> ids) {}
+    Supplier<UUID> ids,
+    int warmPool) {}

@@ -25,6 +25,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,17 +47,25 @@ final class ProgramExecutor {
    */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
   private static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+  /** Stdin up to this size is written directly: it always fits an empty pipe's buffer (64 KiB). */
+  private static final int DIRECT_WRITE_BYTES = 32 * 1024;
 
   private final Sandbox sandbox;
   private final Workspaces workspaces;
   private final ExecutorService io;
   private final Clock clock;
+  private final Map<String, WarmPool> warmPools;
 
   ProgramExecutor(Sandbox sandbox, Workspaces workspaces, ExecutorService io, Clock clock) {
+    this(sandbox, workspaces, io, clock, Map.of());
+  }
+
+  ProgramExecutor(Sandbox sandbox, Workspaces workspaces, ExecutorService io, Clock clock, Map<String, WarmPool> warmPools) {
     this.sandbox = sandbox;
     this.workspaces = workspaces;
     this.io = io;
     this.clock = clock;
+    this.warmPools = Map.copyOf(warmPools);
   }
 
   ExecutionResult execute(Execution execution, RegisteredRunner runner) {
@@ -70,6 +79,10 @@ final class ProgramExecutor {
     if (program.compileError().isPresent()) {
       return new ExecutionResult(ExecutionStatus.FAILED, "", program.compileError().get(), OptionalInt.empty(),
           OptionalInt.empty(), Optional.of(FailureReason.COMPILE_ERROR), false, false, Duration.ZERO, clock.instant());
+    }
+    Optional<WarmPool.Warm> warm = takeWarm(runner, program, execution.limits());
+    if (warm.isPresent()) {
+      return runWarm(execution, runner, program, warm.get());
     }
     Path workspace = null;
     try {
@@ -107,6 +120,56 @@ final class ProgramExecutor {
     }
   }
 
+  /**
+   * A warm process for this run, when the runner has a pool, the program is one file without a
+   * compile step, and the run asks for exactly the limits the warm processes were started with.
+   */
+  private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, Program program, Limits limits) {
+    WarmPool pool = warmPools.get(runner.id());
+    if (pool == null || program.compile().isPresent() || program.files().size() != 1 || !limits.equals(pool.limits())) {
+      return Optional.empty();
+    }
+    return pool.take();
+  }
+
+  /**
+   * Sends the program to a waiting interpreter: header, source, then the run's stdin. Every
+   * process of it is killed before the result is made; removing its cgroup and workspace (a few
+   * ms) is left to an io thread, off the run's path.
+   */
+  private ExecutionResult runWarm(Execution execution, RegisteredRunner runner, Program program, WarmPool.Warm warm) {
+    try {
+      byte[] source = program.files().values().iterator().next().getBytes(StandardCharsets.UTF_8);
+      byte[] header = (source.length + "\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] input = execution.stdin().getBytes(StandardCharsets.UTF_8);
+      byte[] all = new byte[header.length + source.length + input.length];
+      System.arraycopy(header, 0, all, 0, header.length);
+      System.arraycopy(source, 0, all, header.length, source.length);
+      System.arraycopy(input, 0, all, header.length + source.length, input.length);
+      Limits limits = execution.limits();
+      Command run = program.run().orElseThrow();
+      StepOutcome ran = supervise(warm.process(), limits, run.timeLimit().orElse(limits.wallTime()), all, System.nanoTime());
+      if (ran.sandboxFailed() && !ran.timedOut()) {
+        return sandboxFailure(execution, runner, "warm-run", ran);
+      }
+      return classify(ran);
+    } catch (RuntimeException e) {
+      LOG.error("warm process could not run program execution={} language={} tier={} error={}",
+          execution.id(), runner.id(), sandbox.tier(), e.toString(), e);
+      return internalError();
+    } finally {
+      discard(warm);
+    }
+  }
+
+  private void discard(WarmPool.Warm warm) {
+    try {
+      io.execute(warm::close);
+    } catch (RejectedExecutionException e) {
+      warm.close(); // the engine is closing: clean up here
+    }
+  }
+
   /** The sandbox, not the program, failed: its stderr is for the operator, never the user. */
   private ExecutionResult sandboxFailure(Execution execution, RegisteredRunner runner, String step, StepOutcome outcome) {
     LOG.error("sandbox could not start program execution={} language={} tier={} step={} exit={} detail=\"{}\"",
@@ -121,55 +184,78 @@ final class ProgramExecutor {
 
   private StepOutcome runStep(String step, Command command, Limits limits, Duration wallTime, String stdin,
       Path workspace, RegisteredRunner runner) throws IOException {
+    LaunchSpec spec = launchSpec(step, command, limits, workspace, runner);
+    long started = System.nanoTime();
+    try (SandboxedProcess sandboxed = sandbox.start(spec)) {
+      return supervise(sandboxed, limits, wallTime, stdin.getBytes(StandardCharsets.UTF_8), started);
+    }
+  }
+
+  /** What a step is started with: the minimal environment, the runner's and the command's. */
+  static LaunchSpec launchSpec(String step, Command command, Limits limits, Path workspace, RegisteredRunner runner) {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", SYSTEM_PATH);
     env.put("LANG", "C.UTF-8");
     env.put("LC_ALL", "C.UTF-8");
     env.putAll(runner.settings().extraEnv());
     env.putAll(command.env());
-    LaunchSpec spec = new LaunchSpec(step, command.argv(), env, workspace, runner.probe().readOnlyPaths(), limits);
+    return new LaunchSpec(step, command.argv(), env, workspace, runner.probe().readOnlyPaths(), limits);
+  }
+
+  /**
+   * Feeds a started program its stdin, collects its output under the limits, and waits for its
+   * end or its wall time; kills all of it either way. Its execution time counts from {@code started}.
+   */
+  private StepOutcome supervise(SandboxedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin, long started) {
     OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
     OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
     AtomicBoolean flooded = new AtomicBoolean();
     long floodAt = floodThreshold(limits.maxOutputBytes());
-    long started = System.nanoTime();
-    try (SandboxedProcess sandboxed = sandbox.start(spec)) {
-      Process process = sandboxed.process();
-      Runnable onFlood = () -> {
-        if (flooded.compareAndSet(false, true)) {
-          sandboxed.killAll();
-        }
-      };
-      Future<?> outPump = io.submit(() -> pump(process.getInputStream(), stdout, floodAt, onFlood));
-      Future<?> errPump = io.submit(() -> pump(process.getErrorStream(), stderr, floodAt, onFlood));
-      feed(process.getOutputStream(), stdin);
-      boolean exited = waitFor(process, wallTime);
-      long elapsedNanos = System.nanoTime() - started;
-      if (!exited) {
+    Process process = sandboxed.process();
+    Runnable onFlood = () -> {
+      if (flooded.compareAndSet(false, true)) {
         sandboxed.killAll();
-        waitFor(process, KILL_GRACE);
       }
-      // Children that outlived the program may hold its pipes: end them before draining.
+    };
+    Future<?> outPump = io.submit(() -> pump(process.getInputStream(), stdout, floodAt, onFlood));
+    Future<?> errPump = io.submit(() -> pump(process.getErrorStream(), stderr, floodAt, onFlood));
+    feed(process.getOutputStream(), stdin);
+    boolean exited = waitFor(process, wallTime);
+    long elapsedNanos = System.nanoTime() - started;
+    if (!exited) {
       sandboxed.killAll();
-      drain(outPump, process.getInputStream());
-      drain(errPump, process.getErrorStream());
-      int exit = process.isAlive() ? -1 : process.exitValue();
-      return new StepOutcome(exit, !exited, flooded.get(), sandboxed.memoryLimitHit(), sandboxed.cpuLimitHit(),
-          exited && !flooded.get() && !sandboxed.memoryLimitHit() && !sandboxed.cpuLimitHit() && sandboxed.sandboxFailed(),
-          stdout, stderr, Duration.ofNanos(elapsedNanos));
+      waitFor(process, KILL_GRACE);
     }
+    // Children that outlived the program may hold its pipes: end them before draining.
+    sandboxed.killAll();
+    drain(outPump, process.getInputStream());
+    drain(errPump, process.getErrorStream());
+    int exit = process.isAlive() ? -1 : process.exitValue();
+    return new StepOutcome(exit, !exited, flooded.get(), sandboxed.memoryLimitHit(), sandboxed.cpuLimitHit(),
+        exited && !flooded.get() && !sandboxed.memoryLimitHit() && !sandboxed.cpuLimitHit() && sandboxed.sandboxFailed(),
+        stdout, stderr, Duration.ofNanos(elapsedNanos));
   }
 
   private static long floodThreshold(long cap) {
     return Math.max(cap * 8, cap + 16L * 1024 * 1024);
   }
 
-  private void feed(OutputStream stdin, String input) {
-    if (input.isEmpty()) {
-      closeQuietly(stdin);
+  /**
+   * Writes stdin and closes it. A fresh pipe holds 64 KiB, so a small input is written at once
+   * by this thread (no hand-off on the hot path); a larger one by an io thread, so a program that
+   * does not read cannot hold this one past the wall time.
+   */
+  private void feed(OutputStream stdin, byte[] bytes) {
+    if (bytes.length <= DIRECT_WRITE_BYTES) {
+      try (stdin) {
+        if (bytes.length > 0) {
+          stdin.write(bytes);
+        }
+      } catch (IOException e) {
+        // The program exited or closed stdin without reading it all: not an error.
+      }
       return;
     }
-    byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
     io.submit(() -> {
       try (stdin) {
         stdin.write(bytes);

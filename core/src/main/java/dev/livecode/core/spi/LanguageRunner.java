@@ -1,5 +1,6 @@
 package dev.livecode.core.spi;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,6 +41,41 @@ public interface LanguageRunner {
    * @param settings the operator's settings for this language
    */
   Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings);
+
+  /**
+   * A command that starts the interpreter ahead of time and waits for one program on stdin, so
+   * that a run does not pay the interpreter's start ("warm start"). Absent (the default) means
+   * this runner has no warm mode and every run starts cold.
+   *
+   * <p>The engine starts the command in the sandbox, in a fresh empty workspace, under the
+   * server's default limits, before any program is known; the process must then wait, without
+   * using CPU, until its stdin gives it, in this order:
+   * <ol>
+   *   <li>one header line: the UTF-8 byte length {@code n} of the program in ASCII decimal and
+   *       {@code \n};
+   *   <li>exactly {@code n} bytes: the content of the single file that {@link #prepare} laid out
+   *       for the program (for a runner that transpiles, the transpiled file);
+   *   <li>the rest of stdin, until EOF: the program's own stdin.
+   * </ol>
+   * It must read exactly the header and the {@code n} bytes from fd 0 (no read-ahead that would
+   * take the program's stdin), write the file under the name {@link #prepare} gives it in its
+   * working directory (so tracebacks show source lines), and from then on behave exactly as the
+   * cold run of {@link #prepare}'s run command would: the same module name, file name and argv
+   * as seen by the program, the same exit codes and the same stdout and stderr. When stdin ends
+   * before the header is complete, it exits quietly (the engine discarded it).
+   *
+   * <p>The engine uses a warm process only for a program without a compile step and with
+   * exactly one file, whose run asks for the default limits; each process runs one program and
+   * is then killed and discarded with its workspace. The program's wall time is counted from
+   * the moment the program is sent; its CPU time includes the interpreter's own start.
+   *
+   * @param probe what {@link #probe} found (available)
+   * @param settings the operator's settings for this language
+   * @since 0.2
+   */
+  default Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
+    return Optional.empty();
+  }
 
   /** Releases what the runner keeps (warm helper processes). Called once when the engine closes. */
   default void close() {}

@@ -18,6 +18,7 @@ import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.internal.WarmPools;
 import dev.livecode.core.testing.TestRunners;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -59,7 +60,7 @@ class HostileProgramsIT {
   private static final Duration SETTLE = Duration.ofSeconds(15);
   private static final int WORKERS = 4;
 
-  private static final Map<IsolationMode, LivecodeEngine> ENGINES = new EnumMap<>(IsolationMode.class);
+  static final Map<IsolationMode, LivecodeEngine> ENGINES = new EnumMap<>(IsolationMode.class);
   private static final Map<IsolationMode, Path> ROOTS = new EnumMap<>(IsolationMode.class);
   private static int baselineThreads;
   private static long baselineFds;
@@ -86,10 +87,26 @@ class HostileProgramsIT {
         Stream.of(new Case(IsolationMode.UNSHARE, "python"), new Case(IsolationMode.UNSHARE, "javascript")));
   }
 
+  /** Warm processes per language of the engines (0: every run starts cold). */
+  private static int warmPool;
+  /** Processes of this JVM, and run cgroups, once the engines are idle (their warm pools full). */
+  private static long idleProcesses;
+  private static long idleCgroups;
+
+  /** Both tiers, cold; {@link WarmHostileProgramsIT} runs the suite on bwrap with warm pools. */
   @BeforeAll
-  static void startEngines() throws IOException {
+  static void startEngines(TestInfo suite) throws Exception {
+    if (suite.getTestClass().filter(WarmHostileProgramsIT.class::isAssignableFrom).isPresent()) {
+      startEngines(List.of(IsolationMode.BWRAP), WarmHostileProgramsIT.WARM_POOL);
+    } else {
+      startEngines(List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE), 0);
+    }
+  }
+
+  static void startEngines(List<IsolationMode> tiers, int warm) throws Exception {
+    warmPool = warm;
     tmpPermissions = PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(System.getProperty("java.io.tmpdir"))));
-    for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE)) {
+    for (IsolationMode tier : tiers) {
       Path root = Files.createTempDirectory("livecode-hostile-" + tier.name().toLowerCase() + "-");
       ROOTS.put(tier, root);
       LivecodeEngine engine = Livecode.builder()
@@ -102,6 +119,7 @@ class HostileProgramsIT {
           .defaultLimits(LIMITS)
           .maxLimits(Limits.DEFAULT_CAPS)
           .workspaceRoot(root)
+          .warmPool(warm)
           .build();
       ENGINES.put(tier, engine);
       assertThat(engine.status().isolation()).isEqualTo(tier);
@@ -110,18 +128,42 @@ class HostileProgramsIT {
         assertThat(run(new Case(tier, language), "print(1)", "console.log(1)").status()).isEqualTo(ExecutionStatus.COMPLETED);
       }
     }
+    for (LivecodeEngine engine : ENGINES.values()) {
+      eventually("warm pools full", () -> WarmPools.full(engine, "python") && WarmPools.full(engine, "javascript"));
+    }
+    idleProcesses = steady(() -> ProcessHandle.current().descendants().count());
+    idleCgroups = runCgroups();
     baselineThreads = Thread.activeCount();
     baselineFds = openFds();
   }
 
+  /** A count once it has not changed for half a second (warm processes finishing their start). */
+  private static long steady(java.util.function.LongSupplier count) throws InterruptedException {
+    long last = count.getAsLong();
+    long stableSince = System.nanoTime();
+    long deadline = stableSince + SETTLE.toNanos();
+    while (System.nanoTime() - stableSince < 500_000_000L && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      long now = count.getAsLong();
+      if (now != last) {
+        last = now;
+        stableSince = System.nanoTime();
+      }
+    }
+    return last;
+  }
+
   @AfterAll
-  static void closeEngines() throws IOException {
+  static void closeEngines() throws Exception {
     ENGINES.values().forEach(LivecodeEngine::close);
+    eventually("no process left once the engines are closed", () -> ProcessHandle.current().descendants().count() == 0);
     for (Path root : ROOTS.values()) {
       try (Stream<Path> walk = Files.walk(root)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+    ENGINES.clear();
+    ROOTS.clear();
   }
 
   @BeforeEach
@@ -132,11 +174,12 @@ class HostileProgramsIT {
   /** The server is healthy after every attack. */
   @AfterEach
   void serverIsHealthy() throws Exception {
-    eventually("no process left behind", () -> ProcessHandle.current().descendants().count() == 0);
+    // With warm pools, their waiting processes, workspaces and cgroups are all that may be left.
+    eventually("no process left behind", () -> ProcessHandle.current().descendants().count() == idleProcesses);
     for (Path root : ROOTS.values()) {
-      eventually("workspace root " + root + " empty", () -> isEmpty(root));
+      eventually("workspace root " + root + " holds only warm workspaces", () -> entries(root) == 2L * warmPool);
     }
-    eventually("run cgroups removed", HostileProgramsIT::noRunCgroups);
+    eventually("run cgroups removed", () -> runCgroups() == idleCgroups);
     eventually("open file descriptors back to normal", () -> openFds() <= baselineFds + 8);
     // Idle io threads of the engines' cached pools may linger (60 s): bounded by concurrency, not by runs.
     eventually("threads back to normal", () -> Thread.activeCount() <= baselineThreads + 4 * WORKERS * ENGINES.size());
@@ -565,7 +608,7 @@ class HostileProgramsIT {
 
   private record RunRequestSource(String python, String javascript) {}
 
-  private static ExecutionResult run(Case c, String python, String javascript) {
+  static ExecutionResult run(Case c, String python, String javascript) {
     return run(c, new RunRequestSource(python, javascript), "");
   }
 
@@ -589,34 +632,34 @@ class HostileProgramsIT {
     }
   }
 
-  private static boolean isEmpty(Path dir) {
+  private static long entries(Path dir) {
     try (Stream<Path> entries = Files.list(dir)) {
-      return entries.findAny().isEmpty();
+      return entries.count();
     } catch (IOException e) {
-      return false;
+      return -1;
     }
   }
 
-  /** True when no per-run cgroup of this JVM is left (the parents stay until the engines close). */
-  private static boolean noRunCgroups() {
+  /** Per-run cgroups of this JVM (the parents stay until the engines close); 0 when unreadable. */
+  private static long runCgroups() {
     String parent = "livecode-" + ProcessHandle.current().pid() + "-";
     Path base = Path.of("/sys/fs/cgroup");
     if (!Files.isDirectory(base)) {
-      return true;
+      return 0;
     }
     try (Stream<Path> walk = Files.find(base, 5, (p, a) -> a.isDirectory() && p.getFileName() != null
         && p.getFileName().toString().startsWith("run-") && p.getParent().getFileName().toString().startsWith(parent))) {
-      return walk.findAny().isEmpty();
+      return walk.count();
     } catch (IOException | java.io.UncheckedIOException e) {
-      return true;
+      return 0;
     }
   }
 
-  private interface Check {
+  interface Check {
     boolean holds() throws Exception;
   }
 
-  private static void eventually(String what, Check check) throws Exception {
+  static void eventually(String what, Check check) throws Exception {
     long deadline = System.nanoTime() + SETTLE.toNanos();
     while (!check.holds()) {
       if (System.nanoTime() > deadline) {

@@ -13,6 +13,7 @@ import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
+import dev.livecode.core.internal.WarmPools;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
@@ -62,6 +63,17 @@ public abstract class LanguageRunnerContract {
   }
 
   /**
+   * Warm processes the contract's engine keeps for this runner (see {@link LanguageRunner#warmCommand});
+   * a subclass returning more than 0 runs the whole contract on warm processes: before each run
+   * the pool is let fill, so every run with the default limits takes one.
+   *
+   * @since 0.2
+   */
+  protected int warmPool() {
+    return 0;
+  }
+
+  /**
    * Whether the runner is listed in {@code META-INF/services}; only test doubles say no. Real
    * runners must be found by ServiceLoader.
    */
@@ -89,6 +101,7 @@ public abstract class LanguageRunnerContract {
         .runnerSettings(runner.id(), settings())
         .isolation(IsolationMode.AUTO)
         .workers(2)
+        .warmPool(warmPool())
         .build();
   }
 
@@ -107,10 +120,38 @@ public abstract class LanguageRunnerContract {
   /** Runs {@code source} with a request shaped by {@code customize}, and waits for the end. */
   protected final ExecutionResult run(String source, UnaryOperator<RunRequest> customize) {
     Session session = engine.createSession(runner.id(), source);
+    if (warmPool() > 0) {
+      awaitFullWarmPool();
+    }
     Execution queued = engine.run(customize.apply(RunRequest.of(session.id())));
     Execution done = engine.awaitExecution(queued.id(), AWAIT);
     assertThat(done.isFinished()).as("execution %s finished within %s", done.id(), AWAIT).isTrue();
     return done.result().orElseThrow();
+  }
+
+  private void awaitFullWarmPool() {
+    long deadline = System.nanoTime() + AWAIT.toNanos();
+    while (!WarmPools.full(engine, runner.id())) {
+      assertThat(System.nanoTime()).as("the warm pool of %s refilled within %s", runner.id(), AWAIT).isLessThan(deadline);
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** With {@link #warmPool()} above 0: the runner offers a warm command and runs take its processes. */
+  @Test
+  void runsWithTheDefaultLimitsTakeWarmProcessesWhenThePoolIsOn() {
+    if (warmPool() == 0) {
+      return;
+    }
+    long before = WarmPools.taken(engine, runner.id());
+    assertThat(before).as("%s has a warm pool: its runner offers a warm command", runner.id()).isNotNegative();
+    assertThat(run(printLine("warm")).stdout()).isEqualTo("warm\n");
+    assertThat(WarmPools.taken(engine, runner.id())).isEqualTo(before + 1);
   }
 
   @Test

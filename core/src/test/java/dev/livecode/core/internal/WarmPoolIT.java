@@ -1,0 +1,201 @@
+package dev.livecode.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livecode.core.Execution;
+import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.ExecutionStatus;
+import dev.livecode.core.IsolationMode;
+import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Limits;
+import dev.livecode.core.Livecode;
+import dev.livecode.core.LivecodeEngine;
+import dev.livecode.core.RunRequest;
+import dev.livecode.core.Session;
+import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.testing.TestRunners;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The warm pool on the bwrap tier with core's test runners: a warm run ends as a cold one,
+ * leaves nothing to the next, is refilled, is skipped for other limits, and close() ends it all.
+ */
+class WarmPoolIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Limits LIMITS =
+      new Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), 256L << 20, 64, 8L << 20, 64 * 1024);
+  private static final int POOL = 2;
+  private static Path warmRoot;
+  private static Path coldRoot;
+  private static DefaultEngine warm;
+  private static LivecodeEngine cold;
+
+  @BeforeAll
+  static void start() throws Exception {
+    warmRoot = Files.createTempDirectory("livecode-warm-it-");
+    coldRoot = Files.createTempDirectory("livecode-cold-it-");
+    warm = (DefaultEngine) engine("warm-it", warmRoot).warmPool(POOL).build();
+    cold = engine("cold-it", coldRoot).build();
+    eventually("pools full", () -> warm.warmReady("python") == POOL && warm.warmReady("javascript") == POOL);
+  }
+
+  private static dev.livecode.core.LivecodeBuilder engine(String name, Path root) {
+    return Livecode.builder().name(name).discoverRunners(false).runner(TestRunners.python()).runner(TestRunners.node())
+        .isolation(IsolationMode.BWRAP).workers(2).defaultLimits(LIMITS).workspaceRoot(root);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (warm != null) {
+      warm.close();
+    }
+    if (cold != null) {
+      cold.close();
+    }
+    for (Path root : List.of(warmRoot, coldRoot)) {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "python|print(1)|",
+      "python|import sys; print('out'); sys.stderr.write('err\\n'); sys.exit(3)|",
+      "python|import sys; print(sys.argv, __name__, __file__, open('main.py').read()[:6])|",
+      "python|print(input()[::-1]); print(input())|abc\\nline two\\n",
+      "python|import os, signal; os.kill(os.getpid(), signal.SIGKILL)|",
+      "python|while True: pass|",
+      "javascript|console.log(1)|",
+      "javascript|console.log('out'); console.error('err'); process.exit(3)|",
+      "javascript|console.log(process.argv.slice(1), require.main === module, __filename, process.execArgv)|",
+      "javascript|console.log(require('fs').readFileSync(0, 'utf8').split('').reverse().join(''))|abc\\nline two\\n",
+      "javascript|for (;;) {}|",
+  })
+  void warmRunEndsExactlyAsAColdRun(String language, String source, String stdin) {
+    String input = stdin == null ? "" : stdin.replace("\\n", "\n");
+    long takenBefore = warm.warmTaken(language);
+    ExecutionResult hot = run(warm, language, source, input, LimitOverrides.NONE);
+    ExecutionResult reference = run(cold, language, source, input, LimitOverrides.NONE);
+
+    assertThat(warm.warmTaken(language)).as("the run took a warm process").isEqualTo(takenBefore + 1);
+    assertThat(hot.status()).isEqualTo(reference.status());
+    assertThat(hot.failureReason()).isEqualTo(reference.failureReason());
+    if (reference.status() != ExecutionStatus.TIMEOUT) {
+      // A timeout's signal is SIGKILL (wall) or SIGXCPU (CPU), whichever limit comes first: with
+      // equal limits a race in either mode; a warm run's CPU time includes its interpreter's start.
+      assertThat(hot.exitCode()).isEqualTo(reference.exitCode());
+      assertThat(hot.signal()).isEqualTo(reference.signal());
+    }
+    assertThat(hot.stdout()).isEqualTo(reference.stdout());
+    assertThat(hot.stderr()).isEqualTo(reference.stderr());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+      "python|import builtins; builtins.SECRET = 'x'; open('left.txt', 'w').write('x'); open('/tmp/left.txt', 'w').write('x'); print('written')"
+          + "|import builtins, os; print(hasattr(builtins, 'SECRET'), sorted(os.listdir('.')), os.path.exists('/tmp/left.txt'))"
+          + "|False ['main.py'] False",
+      "javascript|globalThis.SECRET = 'x'; const fs = require('fs'); fs.writeFileSync('left.txt', 'x'); fs.writeFileSync('/tmp/left.txt', 'x'); console.log('written')"
+          + "|const fs = require('fs'); console.log(typeof SECRET, fs.readdirSync('.'), fs.existsSync('/tmp/left.txt'))"
+          + "|undefined [ 'main.js' ] false",
+  })
+  void consecutiveRunsSeeNeitherTheFilesNorTheGlobalsOfTheOneBefore(String language, String writer, String reader,
+      String expected) {
+    long takenBefore = warm.warmTaken(language);
+    assertThat(run(warm, language, writer, "", LimitOverrides.NONE).stdout()).isEqualTo("written\n");
+    assertThat(run(warm, language, reader, "", LimitOverrides.NONE).stdout()).isEqualTo(expected + "\n");
+    assertThat(warm.warmTaken(language)).isEqualTo(takenBefore + 2);
+  }
+
+  @Test
+  void thePoolRefillsAfterRuns() throws Exception {
+    for (int i = 0; i < POOL + 1; i++) {
+      assertThat(run(warm, "python", "print(" + i + ")", "", LimitOverrides.NONE).stdout()).isEqualTo(i + "\n");
+    }
+    eventually("python pool full again", () -> warm.warmReady("python") == POOL);
+  }
+
+  @Test
+  void aRunWithOtherLimitsStartsCold() {
+    long takenBefore = warm.warmTaken("python");
+    ExecutionResult result = run(warm, "python", "print('cold')", "", LimitOverrides.NONE.withWallTime(Duration.ofSeconds(3)));
+
+    assertThat(result.stdout()).isEqualTo("cold\n");
+    assertThat(warm.warmTaken("python")).isEqualTo(takenBefore);
+  }
+
+  @Test
+  void wallTimeCountsFromWhenTheProgramIsSentNotFromTheInterpretersStart() throws Exception {
+    eventually("python pool full", () -> warm.warmReady("python") == POOL);
+    Thread.sleep(LIMITS.wallTime().toMillis() + 500);
+
+    ExecutionResult result = run(warm, "python", "import time; time.sleep(1); print('slept')", "", LimitOverrides.NONE);
+
+    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.stdout()).isEqualTo("slept\n");
+    assertThat(result.executionTime()).isLessThan(LIMITS.wallTime());
+  }
+
+  @Test
+  void closingTheEngineLeavesNoProcessAndNoWorkspace() throws Exception {
+    Path root = Files.createTempDirectory("livecode-warm-close-");
+    // Marks this engine's interpreters (python accepts any -X option), apart from other engines'.
+    String marker = "livecode-close-" + UUID.randomUUID();
+    try {
+      DefaultEngine engine = (DefaultEngine) Livecode.builder().name("warm-close").discoverRunners(false)
+          .runner(TestRunners.python()).runnerSettings("python", RunnerSettings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
+          .isolation(IsolationMode.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
+      eventually("pool full", () -> engine.warmReady("python") == POOL);
+      eventually("its interpreters started", () -> marked(marker) >= POOL);
+
+      engine.close();
+
+      eventually("no process of the closed engine left", () -> marked(marker) == 0);
+      assertThat(Files.exists(root) ? Files.list(root).count() : 0).isZero();
+    } finally {
+      if (Files.exists(root)) {
+        try (Stream<Path> walk = Files.walk(root)) {
+          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  private static long marked(String marker) {
+    return ProcessHandle.current().descendants()
+        .filter(p -> p.isAlive() && p.info().commandLine().map(line -> line.contains(marker)).orElse(false))
+        .count();
+  }
+
+  private static ExecutionResult run(LivecodeEngine engine, String language, String source, String stdin,
+      LimitOverrides limits) {
+    Session session = engine.createSession(language, source);
+    Execution queued = engine.run(RunRequest.of(session.id()).withStdin(stdin).withLimits(limits));
+    Execution done = engine.awaitExecution(queued.id(), WAIT);
+    assertThat(done.isFinished()).isTrue();
+    return done.result().orElseThrow();
+  }
+
+  private static void eventually(String what, BooleanSupplier check) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!check.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not true within " + WAIT + ": " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+}
