@@ -118,4 +118,21 @@ public final class PythonRunner implements LanguageRunner {
     argv.addAll(Bootstrap.ARGS);
     return Program.interpreted(Map.of(MAIN_FILE, sourceCode), Command.of(argv));
   }
+
+  /**
+   * {@code python -S -I -u [extraArgs] -c WARM_BOOTSTRAP}: the interpreter started ahead of the
+   * program, with the bootstrap's set-up done, waiting for the program on stdin; it then writes it
+   * to {@code main.py} and runs it exactly as a cold start does.
+   *
+   * @since 0.2
+   */
+  @Override
+  public Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
+    List<String> argv = new ArrayList<>(1 + FLAGS.size() + settings.extraArgs().size() + Bootstrap.WARM_ARGS.size());
+    argv.add(probe.requireExecutable().toString());
+    argv.addAll(FLAGS);
+    argv.addAll(settings.extraArgs());
+    argv.addAll(Bootstrap.WARM_ARGS);
+    return Optional.of(Command.of(argv));
+  }
 }

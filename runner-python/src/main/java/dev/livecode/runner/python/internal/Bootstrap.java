@@ -105,4 +105,55 @@ public final class Bootstrap {
 
   /** The interpreter arguments that run {@code main.py} through the bootstrap. */
   public static final List<String> ARGS = List.of("-c", RUN, ON_ERROR);
+
+  /** Where {@link #RUN} reads the program; a warm start reads it from stdin instead. */
+  private static final String READ_MAIN = """
+          with open('main.py', 'rb') as f:
+              source = f.read()
+      """;
+
+  /**
+   * Reads one program from fd 0 as {@code LanguageRunner#warmCommand} sends it (a header line
+   * with its byte length, then exactly those bytes, with {@code posix.read}: no read-ahead, so
+   * the rest of stdin stays the program's), and writes it to {@code main.py}. EOF first (the
+   * engine discarding an unused interpreter) exits 0 quietly. {@code posix} is loaded at every
+   * start, so importing it changes nothing the program can see.
+   */
+  private static final String RECEIVE_MAIN = """
+          import posix
+          header = b''
+          while not header.endswith(b'\\n'):
+              byte = posix.read(0, 1)
+              if not byte:
+                  posix._exit(0)
+              header += byte
+          size, chunks = int(header), []
+          while size > 0:
+              chunk = posix.read(0, size)
+              if not chunk:
+                  posix._exit(0)
+              chunks.append(chunk)
+              size -= len(chunk)
+          source = b''.join(chunks)
+          with open('main.py', 'wb') as f:
+              f.write(source)
+      """;
+
+  /**
+   * The {@code -c} program of a warm start: {@link #RUN} with everything before reading the
+   * program done while waiting for it (the builtins, argv, {@code __file__}), the program then
+   * received on stdin and written to {@code main.py}, and from there exactly {@link #RUN}: the
+   * same frames, compile path, tracebacks and exit codes as a cold start.
+   */
+  public static final String WARM_RUN = warmRun();
+
+  /** The interpreter arguments of a warm start ({@link #WARM_RUN}, then {@link #ON_ERROR} as argv[1]). */
+  public static final List<String> WARM_ARGS = List.of("-c", WARM_RUN, ON_ERROR);
+
+  private static String warmRun() {
+    if (!RUN.contains(READ_MAIN)) {
+      throw new IllegalStateException("the bootstrap no longer reads main.py where the warm start expects it");
+    }
+    return RUN.replace(READ_MAIN, RECEIVE_MAIN);
+  }
 }

@@ -1,0 +1,51 @@
+package dev.livecode.runner.python;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Limits;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Python contract and tests again, every run with the default limits on a warm interpreter;
+ * and warm and cold runs of the same programs side by side.
+ */
+class WarmPythonRunnerIT extends PythonRunnerIT {
+
+  @Override
+  protected int warmPool() {
+    return 2;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "print(1)",
+      "import sys\nprint(sys.argv, __name__, __file__, __cached__, sorted(globals()), sorted(sys.modules)[:3])",
+      "import sys\nprint(len(sys.modules), 'posix' in sys.modules, 'os' in sys.modules, exit, quit)",
+      "import os\nprint(sorted(os.listdir('.')), os.getcwd())",
+      "print('out')\nimport sys\nsys.stderr.write('err\\n')\nexit(4)",
+      "def f():\n    raise ValueError('boom')\n\nf()\n",
+      "print('before')\nx = (1,\n",
+      "import sys\nsys.exit('bye')",
+      "import sys\nprint(sys.stdin.read().upper(), end='')",
+      "print(input(), input())",
+      "raise KeyboardInterrupt",
+      "def r(n):\n    return r(n + 1)\nr(0)\n",
+  })
+  void warmRunEndsAsTheColdRunOfTheSameProgram(String source) {
+    ExecutionResult warm = run(source, request -> request.withStdin("some\ninput\n"));
+    // Any limit other than the default takes the cold path.
+    ExecutionResult cold = run(source, request -> request.withStdin("some\ninput\n")
+        .withLimits(LimitOverrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
+
+    assertThat(warm.status()).isEqualTo(cold.status());
+    assertThat(warm.failureReason()).isEqualTo(cold.failureReason());
+    assertThat(warm.exitCode()).isEqualTo(cold.exitCode());
+    assertThat(warm.signal()).isEqualTo(cold.signal());
+    assertThat(warm.stdout()).isEqualTo(cold.stdout());
+    assertThat(warm.stderr()).isEqualTo(cold.stderr());
+  }
+}
