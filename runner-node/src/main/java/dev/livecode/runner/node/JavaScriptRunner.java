@@ -6,9 +6,11 @@ import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.node.internal.NodeProbe;
+import dev.livecode.runner.node.internal.WarmBootstrap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,5 +58,21 @@ public final class JavaScriptRunner implements LanguageRunner {
     argv.addAll(settings.extraArgs());
     argv.add(MAIN_FILE);
     return Program.interpreted(Map.of(MAIN_FILE, sourceCode), Command.of(argv));
+  }
+
+  /**
+   * {@code node [extraArgs] -e BOOTSTRAP}: node started ahead of the program, which then arrives
+   * on stdin, is written to {@code main.js} and runs as the main module, as {@code node main.js}
+   * runs it (see {@link WarmBootstrap}).
+   *
+   * @since 0.2
+   */
+  @Override
+  public Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
+    List<String> argv = new ArrayList<>(settings.extraArgs().size() + 3);
+    argv.add(probe.requireExecutable().toString());
+    argv.addAll(settings.extraArgs());
+    argv.addAll(WarmBootstrap.ARGS);
+    return Optional.of(Command.of(argv));
   }
 }

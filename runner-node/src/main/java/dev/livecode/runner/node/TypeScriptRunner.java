@@ -8,6 +8,7 @@ import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.node.internal.NodeProbe;
 import dev.livecode.runner.node.internal.TranspileCache;
 import dev.livecode.runner.node.internal.TypeScriptLibrary;
+import dev.livecode.runner.node.internal.WarmBootstrap;
 import dev.livecode.runner.node.internal.WarmTranspiler;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,6 +103,23 @@ public final class TypeScriptRunner implements LanguageRunner {
     argv.addAll(settings.extraArgs());
     argv.add(MAIN_FILE);
     return Program.interpreted(Map.of(MAIN_FILE, outcome.text()), Command.of(argv));
+  }
+
+  /**
+   * {@code node --enable-source-maps [extraArgs] -e BOOTSTRAP}: node started ahead of the
+   * program; the engine sends it the JavaScript that {@link #prepare} transpiled (a syntax error
+   * never reaches it), which then runs exactly as a cold run's {@code main.js}.
+   *
+   * @since 0.2
+   */
+  @Override
+  public Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
+    List<String> argv = new ArrayList<>(FLAGS.size() + settings.extraArgs().size() + 3);
+    argv.add(probe.requireExecutable().toString());
+    argv.addAll(FLAGS);
+    argv.addAll(settings.extraArgs());
+    argv.addAll(WarmBootstrap.ARGS);
+    return Optional.of(Command.of(argv));
   }
 
   private synchronized WarmTranspiler transpilerFor(Path node) {

@@ -42,13 +42,19 @@ class WarmTranspilerIT {
   }
 
   @Test
-  void killsATranspileThatTakesTooLongAndStartsAfresh() {
+  void killsATranspileThatTakesTooLongAndStartsAfresh() throws InterruptedException {
     StringBuilder huge = new StringBuilder();
     for (int i = 0; i < 20_000; i++) {
       huge.append("const v").append(i).append(": Array<Map<string, number>> = [new Map([['k', ").append(i).append("]])];\n");
     }
     try (WarmTranspiler transpiler = new WarmTranspiler(NODE, TypeScriptLibrary.get(), Duration.ofMillis(1))) {
       transpiler.warmUpInBackground();
+      // Let the warm-up start its process first: one that came after the timeout would start
+      // another and leave it running.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!transpiler.isRunning() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
       WarmTranspiler.Outcome outcome = transpiler.transpile(huge.toString());
 
       assertThat(outcome.compiled()).isFalse();
