@@ -48,7 +48,14 @@ public record ServerConfig(
     String redisUrl,
     String redisPrefix,
     Duration redisLease,
-    int maxAttempts) {
+    int maxAttempts,
+    int warmPool) {
+
+  /**
+   * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a
+   * run and the next both skip the interpreter's start while the pool refills; 0 turns it off.
+   */
+  public static final int DEFAULT_WARM_POOL = 2;
 
   /** What this process does. */
   public enum Role { ALL, API, WORKER }
@@ -164,6 +171,7 @@ public record ServerConfig(
     out.put("http_threads", httpThreads);
     out.put("shutdown_grace_ms", shutdownGrace.toMillis());
     out.put("max_attempts", maxAttempts);
+    out.put("warm_pool", warmPool);
     runnerSettings.forEach((id, s) -> out.put("lang_" + id,
         s.interpreter().map(Path::toString).orElse("default") + (s.extraArgs().isEmpty() ? "" : " args=" + s.extraArgs())
             + (s.extraEnv().isEmpty() ? "" : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
@@ -325,7 +333,8 @@ public record ServerConfig(
           redisUrl,
           value("redis-prefix").orElse("livecode"),
           Duration.ofMillis(number("redis-lease-ms", 30_000, 100, 3_600_000)),
-          (int) number("max-attempts", LivecodeBuilder.DEFAULT_MAX_ATTEMPTS, 1, 100));
+          (int) number("max-attempts", LivecodeBuilder.DEFAULT_MAX_ATTEMPTS, 1, 100),
+          (int) number("warm-pool", DEFAULT_WARM_POOL, 0, 64));
     }
 
     private Optional<String> value(String name) {

@@ -35,6 +35,7 @@ public final class ServerLauncher {
           .maxStdinBytes(config.maxStdinBytes())
           .maxWaitingRuns(config.maxWaitingRuns())
           .maxAttempts(config.maxAttempts())
+          .warmPool(config.role() == ServerConfig.Role.API ? 0 : config.warmPool())
           .shutdownGrace(config.shutdownGrace());
       config.workspaceRoot().ifPresent(builder::workspaceRoot);
       config.runnerSettings().forEach(builder::runnerSettings);
