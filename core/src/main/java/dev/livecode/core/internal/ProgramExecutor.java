@@ -47,8 +47,11 @@ final class ProgramExecutor {
    */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
   private static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
-  /** Stdin up to this size is written directly: it always fits an empty pipe's buffer (64 KiB). */
-  private static final int DIRECT_WRITE_BYTES = 32 * 1024;
+  /**
+   * Stdin up to this size is written directly: it always fits an empty pipe's buffer, which is
+   * 64 KiB but may be one page when the user is over its pipe-buffer quota (non-root servers).
+   */
+  private static final int DIRECT_WRITE_BYTES = 4096;
 
   private final Sandbox sandbox;
   private final Workspaces workspaces;
@@ -241,9 +244,9 @@ final class ProgramExecutor {
   }
 
   /**
-   * Writes stdin and closes it. A fresh pipe holds 64 KiB, so a small input is written at once
-   * by this thread (no hand-off on the hot path); a larger one by an io thread, so a program that
-   * does not read cannot hold this one past the wall time.
+   * Writes stdin and closes it. A fresh pipe holds at least a page, so a small input is written
+   * at once by this thread (no hand-off on the hot path); a larger one by an io thread, so a
+   * program that does not read cannot hold this one past the wall time.
    */
   private void feed(OutputStream stdin, byte[] bytes) {
     if (bytes.length <= DIRECT_WRITE_BYTES) {
