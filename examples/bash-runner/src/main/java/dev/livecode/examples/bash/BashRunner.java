@@ -1,20 +1,19 @@
 package dev.livecode.examples.bash;
 
 import dev.livecode.core.spi.Command;
+import dev.livecode.core.spi.HostCommands;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +27,7 @@ import java.util.regex.Pattern;
  * program's environment.
  */
 public final class BashRunner implements LanguageRunner {
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
   private static final Pattern VERSION = Pattern.compile("version (\\d+\\.\\d+\\.\\d+)");
 
   /** ServiceLoader needs a public no-argument constructor. */
@@ -51,26 +51,17 @@ public final class BashRunner implements LanguageRunner {
   /** Called once at engine start: find bash, ask its version, never again per run. */
   @Override
   public RunnerProbe probe(RunnerSettings settings) {
-    Optional<Path> bash = settings.interpreter().or(() -> onPath("bash"));
-    if (bash.isEmpty() || !Files.isExecutable(bash.get())) {
+    Optional<Path> bash = HostCommands.locate(settings.interpreter(), "bash");
+    if (bash.isEmpty()) {
       return RunnerProbe.unavailable("bash not found on PATH; install it or set its path in the bash settings");
     }
     try {
       Path executable = bash.get().toRealPath();
-      Process process = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
-      String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return RunnerProbe.unavailable(executable + " --version did not answer");
-      }
-      Matcher version = VERSION.matcher(text);
+      Matcher version = VERSION.matcher(HostCommands.run(List.of(executable.toString(), "--version"), PROBE_TIMEOUT));
       // bash lives in /usr/bin (or /bin), which every sandbox shows: no extra read-only paths.
       return RunnerProbe.available(version.find() ? version.group(1) : "unknown", executable, List.of());
     } catch (IOException e) {
       return RunnerProbe.unavailable(bash.get() + " does not run: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return RunnerProbe.unavailable("interrupted while probing bash");
     }
   }
 
@@ -82,16 +73,5 @@ public final class BashRunner implements LanguageRunner {
     argv.addAll(settings.extraArgs());
     argv.add("main.sh");
     return Program.interpreted(Map.of("main.sh", sourceCode), Command.of(argv));
-  }
-
-  private static Optional<Path> onPath(String name) {
-    String path = Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
-    for (String dir : path.split(":")) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 }

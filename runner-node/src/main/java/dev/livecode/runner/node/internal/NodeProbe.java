@@ -1,5 +1,6 @@
 package dev.livecode.runner.node.internal;
 
+import dev.livecode.core.spi.HostCommands;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.livecode.runner.node.internal;
+package dev.livecode.core.spi;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** Finding and asking the interpreter on the host, at probe time only (never per run). */
+/**
+ * For runner authors: finding and asking an interpreter on the host in {@link LanguageRunner#probe}
+ * (once, at start; never per run).
+ *
+ * @since 0.1
+ */
 public final class HostCommands {
   private static final List<Path> SYSTEM_DIRS = List.of(Path.of("/usr"), Path.of("/bin"), Path.of("/lib"),
       Path.of("/lib64"), Path.of("/sbin"));
