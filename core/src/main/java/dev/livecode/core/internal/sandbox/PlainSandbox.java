@@ -2,7 +2,6 @@ package dev.livecode.core.internal.sandbox;
 
 import dev.livecode.core.IsolationMode;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,21 +34,7 @@ public final class PlainSandbox implements Sandbox {
 
   @Override
   public SandboxedProcess start(LaunchSpec spec) throws IOException {
-    Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
-    try {
-      List<String> command = new ArrayList<>();
-      command.add("/usr/bin/setsid");
-      command.addAll(RlimitShell.wrap(spec, cgroups, group, null, spec.argv()));
-      ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workspace().toFile());
-      builder.environment().clear();
-      builder.environment().putAll(spec.env());
-      builder.environment().put("HOME", spec.workspace().toString());
-      builder.environment().put("TMPDIR", spec.workspace().toString());
-      return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), true);
-    } catch (IOException | RuntimeException e) {
-      group.ifPresent(Cgroups.RunGroup::remove);
-      throw e;
-    }
+    return HostLaunch.start(spec, cgroups, List.of("/usr/bin/setsid"), spec.argv(), true);
   }
 
   @Override

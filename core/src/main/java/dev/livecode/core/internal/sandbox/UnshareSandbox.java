@@ -64,30 +64,18 @@ final class UnshareSandbox implements Sandbox {
         }
       }
     }
-    Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
-    try {
-      List<String> unshare = new ArrayList<>(List.of(UNSHARE, "--fork", "--kill-child", "--pid", "--mount-proc",
-          "--net", "--ipc", "--uts"));
-      if (root) {
-        unshare.addAll(List.of("--setuid", BwrapSandbox.SANDBOX_UID, "--setgid", BwrapSandbox.SANDBOX_UID));
-      } else {
-        unshare.add("--map-current-user");
-      }
-      // util-linux 2.38's unshare exits 1 when its child dies of a signal ("sigprocmask unblock
-      // failed"): a shell as the namespace's init reports the program's death as 128 + signal.
-      unshare.addAll(List.of("--", "/bin/sh", "-c", "\"$@\"; exit $?", "sh"));
-      unshare.addAll(spec.argv());
-      List<String> command = RlimitShell.wrap(spec, cgroups, group, null, unshare);
-      ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
-      builder.environment().clear();
-      builder.environment().putAll(spec.env());
-      builder.environment().put("HOME", workspace.toString());
-      builder.environment().put("TMPDIR", workspace.toString());
-      return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), false);
-    } catch (IOException | RuntimeException e) {
-      group.ifPresent(Cgroups.RunGroup::remove);
-      throw e;
+    List<String> unshare = new ArrayList<>(List.of(UNSHARE, "--fork", "--kill-child", "--pid", "--mount-proc",
+        "--net", "--ipc", "--uts"));
+    if (root) {
+      unshare.addAll(List.of("--setuid", BwrapSandbox.SANDBOX_UID, "--setgid", BwrapSandbox.SANDBOX_UID));
+    } else {
+      unshare.add("--map-current-user");
     }
+    // util-linux 2.38's unshare exits 1 when its child dies of a signal ("sigprocmask unblock
+    // failed"): a shell as the namespace's init reports the program's death as 128 + signal.
+    unshare.addAll(List.of("--", "/bin/sh", "-c", "\"$@\"; exit $?", "sh"));
+    unshare.addAll(spec.argv());
+    return HostLaunch.start(spec, cgroups, List.of(), unshare, false);
   }
 
   @Override
