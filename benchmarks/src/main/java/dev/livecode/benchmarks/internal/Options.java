@@ -28,6 +28,7 @@ public record Options(
     String loadClient,
     List<String> serverJvmArgs,
     List<String> serverArgs,
+    List<String> coldArgs,
     Optional<Integer> workers,
     String mysqlUrl,
     String mysqlUser,
@@ -58,6 +59,8 @@ public record Options(
         --workers N         passed to the server as --workers (default: the server's own default)
         --server-jvm-args S extra JVM options for the server, space-separated
         --server-args S     extra server flags, space-separated
+        --cold-args S       flags of the cold-start server (default "--warm-pool 0"): its latency
+                            section and the isolation tiers run with them; '' skips the cold section
         --mysql-url U       MySQL server for redis-mysql mode, without a database
                             (default jdbc:mysql://127.0.0.1:3306/); a fresh database is created
         --mysql-user U      default root
@@ -75,6 +78,7 @@ public record Options(
     tiers = List.copyOf(tiers);
     serverJvmArgs = List.copyOf(serverJvmArgs);
     serverArgs = List.copyOf(serverArgs);
+    coldArgs = List.copyOf(coldArgs);
     Objects.requireNonNull(serverJar, "serverJar");
     Objects.requireNonNull(out, "out");
     positive("samples", samples);
@@ -118,6 +122,7 @@ public record Options(
     String loadClient = "raw";
     List<String> jvmArgs = List.of();
     List<String> serverArgs = List.of();
+    List<String> coldArgs = List.of("--warm-pool", "0");
     Optional<Integer> workers = Optional.empty();
     String mysqlUrl = "jdbc:mysql://127.0.0.1:3306/";
     String mysqlUser = "root";
@@ -151,6 +156,7 @@ public record Options(
             case "--workers" -> workers = Optional.of(integer(flag, v));
             case "--server-jvm-args" -> jvmArgs = spaced(v);
             case "--server-args" -> serverArgs = spaced(v);
+            case "--cold-args" -> coldArgs = spaced(v);
             case "--mysql-url" -> mysqlUrl = v;
             case "--mysql-user" -> mysqlUser = v;
             case "--mysql-password" -> mysqlPassword = v;
@@ -185,6 +191,7 @@ public record Options(
         loadClient,
         jvmArgs,
         serverArgs,
+        coldArgs,
         workers,
         mysqlUrl,
         mysqlUser,
