@@ -250,8 +250,14 @@ public final class LivecodeBuilder {
     if (events == null) {
       owned.add(effectiveEvents);
     }
-    RunnerRegistry registry = RunnerRegistry.create(discoverRunners, runners, runnerSettings, classLoader);
     Sandbox sandbox = Sandboxes.create(isolation);
+    RunnerRegistry registry;
+    try {
+      registry = RunnerRegistry.create(discoverRunners, runners, runnerSettings, classLoader).reachableIn(sandbox);
+    } catch (RuntimeException e) {
+      sandbox.close();
+      throw e;
+    }
     owned.add(sandbox);
     EngineConfig config = new EngineConfig(name, workers, defaultLimits, maxLimits, maxSourceBytes, maxStdinBytes,
         maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids, warmPool);

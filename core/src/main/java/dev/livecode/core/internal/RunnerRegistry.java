@@ -94,6 +94,24 @@ public final class RunnerRegistry {
     }
   }
 
+  /**
+   * This registry with every available runner whose read-only paths the sandbox cannot show
+   * reported unavailable, with the sandbox's reason.
+   */
+  public RunnerRegistry reachableIn(dev.livecode.core.internal.sandbox.Sandbox sandbox) {
+    Map<String, RegisteredRunner> checked = new LinkedHashMap<>();
+    for (RegisteredRunner runner : byId.values()) {
+      Optional<String> why = runner.probe().available() ? sandbox.unreachable(runner.probe().readOnlyPaths()) : Optional.empty();
+      if (why.isPresent()) {
+        LOG.warn("language unavailable in this sandbox language={} tier={} reason=\"{}\"", runner.id(), sandbox.tier(), why.get());
+        checked.put(runner.id(), new RegisteredRunner(runner.runner(), RunnerProbe.unavailable(why.get()), runner.settings()));
+      } else {
+        checked.put(runner.id(), runner);
+      }
+    }
+    return new RunnerRegistry(checked);
+  }
+
   /** The runner for an id or alias, case-insensitive. */
   Optional<RegisteredRunner> find(String name) {
     return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));

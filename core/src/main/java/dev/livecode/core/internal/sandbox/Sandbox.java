@@ -2,7 +2,9 @@ package dev.livecode.core.internal.sandbox;
 
 import dev.livecode.core.IsolationMode;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Starts one program confined to its workspace under its limits. Implementations decide how
@@ -23,6 +25,15 @@ public interface Sandbox extends AutoCloseable {
    * @throws IOException when the sandbox could not start the program (an INTERNAL_ERROR)
    */
   SandboxedProcess start(LaunchSpec spec) throws IOException;
+
+  /**
+   * Why this tier cannot show the program these host paths (a runner's read-only paths), or empty
+   * when it can. Checked once at start, so that a language this tier cannot run is reported
+   * unavailable instead of failing every run.
+   */
+  default Optional<String> unreachable(List<Path> readOnlyPaths) {
+    return Optional.empty();
+  }
 
   @Override
   default void close() {}

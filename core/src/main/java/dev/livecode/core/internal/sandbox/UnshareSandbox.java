@@ -78,6 +78,31 @@ final class UnshareSandbox implements Sandbox {
     return HostLaunch.start(spec, cgroups, List.of(), unshare, false);
   }
 
+  /**
+   * As root the program runs as uid 65534 in the host's file view, so an interpreter under a
+   * private folder (a pyenv Python in /root) is out of its reach: every folder above it must be
+   * traversable by others.
+   */
+  @Override
+  public Optional<String> unreachable(List<Path> readOnlyPaths) {
+    if (!root) {
+      return Optional.empty();
+    }
+    for (Path path : readOnlyPaths) {
+      for (Path dir = path.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+        try {
+          if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            return Optional.of(dir + " is not reachable by uid " + BwrapSandbox.SANDBOX_UID
+                + " in the unshare tier; use the bwrap tier, or an interpreter under /usr");
+          }
+        } catch (IOException e) {
+          return Optional.of(dir + " cannot be read: " + e.getMessage());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   @Override
   public void close() {
     cgroups.ifPresent(Cgroups::close);

@@ -1,0 +1,33 @@
+package dev.livecode.core.internal.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnshareSandboxTest {
+
+  @Test
+  void reportsAnInterpreterUnderAPrivateFolderUnreachableAsRoot(@TempDir Path tmp) throws Exception {
+    Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path prefix = Files.createDirectories(home.resolve(".pyenv/versions/3.11.7"));
+    Optional<String> why = new UnshareSandbox(Optional.empty(), true).unreachable(List.of(prefix));
+    assertThat(why).hasValueSatisfying(reason -> assertThat(reason).contains(home.toString()).contains("bwrap"));
+  }
+
+  @Test
+  void reachesSystemFoldersAsRoot() {
+    assertThat(new UnshareSandbox(Optional.empty(), true).unreachable(List.of(Path.of("/usr/bin")))).isEmpty();
+  }
+
+  @Test
+  void reachesEverythingItsUserCanAsNonRoot(@TempDir Path tmp) throws Exception {
+    Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    assertThat(new UnshareSandbox(Optional.empty(), false).unreachable(List.of(home))).isEmpty();
+  }
+}
