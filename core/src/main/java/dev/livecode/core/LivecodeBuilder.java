@@ -50,6 +50,13 @@ public final class LivecodeBuilder {
    * @since 0.2
    */
   public static final int DEFAULT_WARM_POOL = 0;
+  /**
+   * Finished executions kept in memory by id, so that reading a finished run again (polling,
+   * {@code GET /executions/:id}) does not go to the store. See {@link #finishedExecutionCache}.
+   *
+   * @since 0.2
+   */
+  public static final int DEFAULT_FINISHED_EXECUTION_CACHE = 10_000;
   /** How long close() lets running executions finish. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -73,6 +80,7 @@ public final class LivecodeBuilder {
   private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
   private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
   private int warmPool = DEFAULT_WARM_POOL;
+  private int finishedExecutionCache = DEFAULT_FINISHED_EXECUTION_CACHE;
   private Clock clock = Clock.systemUTC();
   private Supplier<UUID> ids = UUID::randomUUID;
 
@@ -205,6 +213,23 @@ public final class LivecodeBuilder {
     return this;
   }
 
+  /**
+   * Finished executions kept in memory by id (0: none). A finished execution never changes and
+   * executions are never deleted, so a cached one is never stale, even when another node finished
+   * it; executions still queued or running always come from the store. Besides this count, the
+   * cache holds at most about 16 Mi characters of source, stdin and output in all, and skips an
+   * execution with more than 1 Mi of them. Default {@value #DEFAULT_FINISHED_EXECUTION_CACHE}.
+   *
+   * @since 0.2
+   */
+  public LivecodeBuilder finishedExecutionCache(int entries) {
+    if (entries < 0 || entries > 1_000_000) {
+      throw new IllegalArgumentException("finishedExecutionCache must be 0 to 1000000, was " + entries);
+    }
+    this.finishedExecutionCache = entries;
+    return this;
+  }
+
   public LivecodeBuilder shutdownGrace(Duration value) {
     this.shutdownGrace = Objects.requireNonNull(value, "shutdownGrace");
     return this;
@@ -260,9 +285,9 @@ public final class LivecodeBuilder {
     }
     owned.add(sandbox);
     EngineConfig config = new EngineConfig(name, workers, defaultLimits, maxLimits, maxSourceBytes, maxStdinBytes,
-        maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids, warmPool);
-    LOG.info("{} configuration workers={} warm_pool={} isolation={} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
-        name, workers, warmPool, isolation, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
+        maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids, warmPool, finishedExecutionCache);
+    LOG.info("{} configuration workers={} warm_pool={} finished_execution_cache={} isolation={} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
+        name, workers, warmPool, finishedExecutionCache, isolation, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
     return new DefaultEngine(config, effectiveStore, effectiveQueue, effectiveEvents, registry, sandbox,
         new Workspaces(workspaceRoot), owned);
   }

@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class DefaultEngine implements LivecodeEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultEngine.class);
   private static final int RECOVERY_BATCH = 500;
+  /** Text (source, stdin, output) the finished-execution cache may hold in all, in chars. */
+  private static final long FINISHED_CACHE_CHARS = 16L << 20;
 
   private final EngineConfig config;
   private final Store store;
@@ -64,6 +66,7 @@ public final class DefaultEngine implements LivecodeEngine {
   private final Workspaces workspaces;
   private final List<AutoCloseable> owned;
   private final CompletionWaiters waiters = new CompletionWaiters();
+  private final FinishedExecutions finished;
   private final ExecutionEvents.Subscription subscription;
   private final ExecutorService io = Executors.newCachedThreadPool(new NamedThreads("io"));
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("timer"));
@@ -81,6 +84,7 @@ public final class DefaultEngine implements LivecodeEngine {
     this.sandbox = sandbox;
     this.workspaces = workspaces;
     this.owned = List.copyOf(owned);
+    this.finished = new FinishedExecutions(config.finishedExecutionCache(), FINISHED_CACHE_CHARS);
     this.subscription = events.subscribe(waiters);
     if (!queue.durable()) {
       interruptUnfinished();
@@ -212,7 +216,15 @@ public final class DefaultEngine implements LivecodeEngine {
 
   @Override
   public Optional<Execution> findExecution(UUID executionId) {
-    return store.findExecution(Objects.requireNonNull(executionId, "executionId"));
+    Objects.requireNonNull(executionId, "executionId");
+    // why (issue 7): a finished execution never changes, so polling it need not reach the store.
+    Optional<Execution> cached = finished.find(executionId);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    Optional<Execution> stored = store.findExecution(executionId);
+    stored.ifPresent(finished::offer);
+    return stored;
   }
 
   @Override

@@ -8,7 +8,8 @@ import java.util.function.Supplier;
 
 /**
  * The settled configuration of one engine, as the builder validated it; {@code warmPool} is the
- * number of warm processes kept per language that has a warm command (0: none).
+ * number of warm processes kept per language that has a warm command (0: none);
+ * {@code finishedExecutionCache} the number of finished executions kept in memory (0: none).
  */
 public record EngineConfig(
     String name,
@@ -22,4 +23,5 @@ public record EngineConfig(
     Duration shutdownGrace,
     Clock clock,
     Supplier<UUID> ids,
-    int warmPool) {}
+    int warmPool,
+    int finishedExecutionCache) {}
