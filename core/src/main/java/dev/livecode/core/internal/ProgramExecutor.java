@@ -118,7 +118,8 @@ final class ProgramExecutor {
       return internalError();
     } finally {
       if (workspace != null) {
-        workspaces.delete(workspace);
+        Path done = workspace;
+        later(() -> workspaces.delete(done));
       }
     }
   }
@@ -137,8 +138,7 @@ final class ProgramExecutor {
 
   /**
    * Sends the program to a waiting interpreter: header, source, then the run's stdin. Every
-   * process of it is killed before the result is made; removing its cgroup and workspace (a few
-   * ms) is left to an io thread, off the run's path.
+   * process of it is killed before the result is made.
    */
   private ExecutionResult runWarm(Execution execution, RegisteredRunner runner, Program program, WarmPool.Warm warm) {
     try {
@@ -161,15 +161,19 @@ final class ProgramExecutor {
           execution.id(), runner.id(), sandbox.tier(), e.toString(), e);
       return internalError();
     } finally {
-      discard(warm);
+      later(warm::close);
     }
   }
 
-  private void discard(WarmPool.Warm warm) {
+  /**
+   * Clean-up after a run (its processes are already dead: removing what they leave takes a few
+   * ms), done by an io thread so the result is not held back by it.
+   */
+  private void later(Runnable cleanUp) {
     try {
-      io.execute(warm::close);
+      io.execute(cleanUp);
     } catch (RejectedExecutionException e) {
-      warm.close(); // the engine is closing: clean up here
+      cleanUp.run(); // the engine is closing: clean up here
     }
   }
 
@@ -189,8 +193,11 @@ final class ProgramExecutor {
       Path workspace, RegisteredRunner runner) throws IOException {
     LaunchSpec spec = launchSpec(step, command, limits, workspace, runner);
     long started = System.nanoTime();
-    try (SandboxedProcess sandboxed = sandbox.start(spec)) {
+    SandboxedProcess sandboxed = sandbox.start(spec);
+    try {
       return supervise(sandboxed, limits, wallTime, stdin.getBytes(StandardCharsets.UTF_8), started);
+    } finally {
+      later(sandboxed::close);
     }
   }
 

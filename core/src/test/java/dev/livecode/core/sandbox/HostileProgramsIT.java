@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * Hostile programs, run through the engine on the bwrap tier (and the key ones on unshare), in
  * python and node wherever the attack applies. Each must be contained, get the right status, and
  * leave the server healthy: no process left, the workspace root empty, threads and open file
- * descriptors back to normal, the run's cgroups removed.
+ * descriptors back to normal, no process left in the run cgroups (kept empty for reuse, and
+ * removed when the engines close).
  */
 class HostileProgramsIT {
   private static final Logger LOG = LoggerFactory.getLogger(HostileProgramsIT.class);
@@ -91,7 +92,9 @@ class HostileProgramsIT {
   private static int warmPool;
   /** Processes of this JVM, and run cgroups, once the engines are idle (their warm pools full). */
   private static long idleProcesses;
-  private static long idleCgroups;
+  private static long idleCgroupTasks;
+  /** Idle run cgroups an engine keeps for reuse, per hierarchy (Cgroups.MAX_IDLE). */
+  private static final int REUSED_CGROUPS = 64;
 
   /** Both tiers, cold; {@link WarmHostileProgramsIT} runs the suite on bwrap with warm pools. */
   @BeforeAll
@@ -132,7 +135,7 @@ class HostileProgramsIT {
       eventually("warm pools full", () -> WarmPools.full(engine, "python") && WarmPools.full(engine, "javascript"));
     }
     idleProcesses = steady(() -> ProcessHandle.current().descendants().count());
-    idleCgroups = runCgroups();
+    idleCgroupTasks = runCgroupTasks();
     baselineThreads = Thread.activeCount();
     baselineFds = openFds();
   }
@@ -157,6 +160,7 @@ class HostileProgramsIT {
   static void closeEngines() throws Exception {
     ENGINES.values().forEach(LivecodeEngine::close);
     eventually("no process left once the engines are closed", () -> ProcessHandle.current().descendants().count() == 0);
+    assertThat(runCgroups()).as("run cgroups removed once the engines are closed").isZero();
     for (Path root : ROOTS.values()) {
       try (Stream<Path> walk = Files.walk(root)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -179,7 +183,9 @@ class HostileProgramsIT {
     for (Path root : ROOTS.values()) {
       eventually("workspace root " + root + " holds only warm workspaces", () -> entries(root) == 2L * warmPool);
     }
-    eventually("run cgroups removed", () -> runCgroups() == idleCgroups);
+    eventually("no process left in the run cgroups", () -> runCgroupTasks() == idleCgroupTasks);
+    assertThat(runCgroups()).as("run cgroups kept for reuse").isLessThanOrEqualTo(3L * REUSED_CGROUPS * ENGINES.size()
+        + 3L * 2 * warmPool * ENGINES.size());
     eventually("open file descriptors back to normal", () -> openFds() <= baselineFds + 8);
     // Idle io threads of the engines' cached pools may linger (60 s): bounded by concurrency, not by runs.
     eventually("threads back to normal", () -> Thread.activeCount() <= baselineThreads + 4 * WORKERS * ENGINES.size());
@@ -198,6 +204,21 @@ class HostileProgramsIT {
     ExecutionResult result = run(c, "while True: pass", "for (;;) {}");
     assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
     assertThat(result.stderr()).endsWith("Execution Timed Out");
+  }
+
+  /**
+   * Run cgroups are reused: the CPU time of a run that timed out must not count against the next
+   * runs in its group (a SIGKILL would then be taken for the hard CPU limit and reported TIMEOUT).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allTiersBoth")
+  void runsAfterACpuTimeoutAreNotChargedItsCpuTime(Case c) throws Exception {
+    assertThat(run(c, "while True: pass", "for (;;) {}").status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    for (int i = 0; i < runsThroughAReusedGroup(); i++) {
+      ExecutionResult result = run(c, "import os\nos.kill(os.getpid(), 9)", "process.kill(process.pid, 'SIGKILL')");
+      assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+      assertThat(result.failureReason()).contains(FailureReason.SIGNALED);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -277,6 +298,17 @@ class HostileProgramsIT {
         "const b = [];\nfor (let i = 0; i < 2048; i++) b.push(Buffer.alloc(1024 * 1024, 1));\nconsole.log(b.length);");
     assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
     assertThat(result.failureReason()).contains(FailureReason.MEMORY_LIMIT_EXCEEDED);
+  }
+
+  /** Run cgroups are reused: an OOM kill in one run must not be reported for the next runs in its group. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allTiersBoth")
+  void runsAfterAMemoryKillAreNotReportedOverMemory(Case c) throws Exception {
+    ExecutionResult killed = run(c, "x = bytearray(2 * 1024 ** 3)", "const b = [];\nfor (;;) b.push(Buffer.alloc(1024 * 1024, 1));");
+    assertThat(killed.failureReason()).contains(FailureReason.MEMORY_LIMIT_EXCEEDED);
+    for (int i = 0; i < runsThroughAReusedGroup(); i++) {
+      assertThat(run(c, "print(1)", "console.log(1)").status()).isEqualTo(ExecutionStatus.COMPLETED);
+    }
   }
 
   // ---- output and files ----
@@ -606,6 +638,16 @@ class HostileProgramsIT {
 
   // ---- helpers ----
 
+  /**
+   * Sequential runs after which one has surely used the group of an earlier run: a cold run takes
+   * the group released last (once released: awaited here), a warm one the group of a process
+   * started before it, and every warm process of a language is replaced within the pool's size.
+   */
+  private static int runsThroughAReusedGroup() throws Exception {
+    eventually("no process left in the run cgroups", () -> runCgroupTasks() == idleCgroupTasks);
+    return 2 * warmPool + 1;
+  }
+
   private record RunRequestSource(String python, String javascript) {}
 
   static ExecutionResult run(Case c, String python, String javascript) {
@@ -640,18 +682,33 @@ class HostileProgramsIT {
     }
   }
 
-  /** Per-run cgroups of this JVM (the parents stay until the engines close); 0 when unreadable. */
+  /** Per-run cgroups of this JVM (the parents stay until the engines close). */
   private static long runCgroups() {
+    return runCgroupDirs().size();
+  }
+
+  /** Processes in the per-run cgroups of this JVM (each counted once per hierarchy it is in). */
+  private static long runCgroupTasks() {
+    return runCgroupDirs().stream().mapToLong(dir -> {
+      try {
+        return Files.readAllLines(dir.resolve("cgroup.procs")).stream().filter(l -> !l.isBlank()).count();
+      } catch (IOException e) {
+        return 0; // removed meanwhile
+      }
+    }).sum();
+  }
+
+  private static List<Path> runCgroupDirs() {
     String parent = "livecode-" + ProcessHandle.current().pid() + "-";
     Path base = Path.of("/sys/fs/cgroup");
     if (!Files.isDirectory(base)) {
-      return 0;
+      return List.of();
     }
     try (Stream<Path> walk = Files.find(base, 5, (p, a) -> a.isDirectory() && p.getFileName() != null
         && p.getFileName().toString().startsWith("run-") && p.getParent().getFileName().toString().startsWith(parent))) {
-      return walk.count();
+      return walk.toList();
     } catch (IOException | java.io.UncheckedIOException e) {
-      return 0;
+      return List.of();
     }
   }
 

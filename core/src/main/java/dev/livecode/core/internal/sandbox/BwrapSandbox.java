@@ -64,7 +64,7 @@ final class BwrapSandbox implements Sandbox {
 
   @Override
   public SandboxedProcess start(LaunchSpec spec) throws IOException {
-    Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
+    Optional<RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().acquire(spec.limits())) : Optional.empty();
     Path status = statusDir.resolve("run-" + RUNS.incrementAndGet() + ".json");
     try {
       List<String> command = RlimitShell.wrap(spec, cgroups, group, status, bwrapArgs(spec));
@@ -72,7 +72,7 @@ final class BwrapSandbox implements Sandbox {
       builder.environment().clear();
       return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), false, Optional.of(status));
     } catch (IOException | RuntimeException e) {
-      group.ifPresent(Cgroups.RunGroup::remove);
+      group.ifPresent(RunGroup::release);
       Files.deleteIfExists(status);
       throw e;
     }

@@ -5,20 +5,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cgroup per execution, under a {@code livecode-<pid>-<n>} group made inside the server's own
+ * One cgroup per execution (reused by later executions once empty), under a {@code livecode-<pid>-<n>} group made inside the server's own
  * cgroup (so the host's limits on the server still cover the programs). Works with cgroup v1
  * (a memory and a pids hierarchy, as on this machine) and cgroup v2 (memory.max, pids.max,
  * memory.events, cgroup.kill), as root or in a delegated v2 subtree. When neither works the
@@ -42,6 +44,13 @@ final class Cgroups implements AutoCloseable {
   private static final AtomicLong COUNTER = new AtomicLong();
   /** Each sandbox of this JVM gets its own parent: closing one engine must not pull another's groups. */
   private static final AtomicLong INSTANCES = new AtomicLong();
+  /** Idle groups kept for reuse: enough for every run of a busy server at once, at a few KiB of kernel memory each. */
+  static final int MAX_IDLE = 64;
+  /** How long a finished run's group may take to empty (its killed processes exiting). */
+  static final long EMPTY_TIMEOUT_NANOS = 3_000_000_000L;
+  private final Deque<RunGroup> idle = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger idleCount = new AtomicInteger();
+  private volatile boolean closed;
 
   private Cgroups(Version version, Map<String, Path> parents, boolean memory, boolean pids) {
     this.version = version;
@@ -215,8 +224,49 @@ final class Cgroups implements AutoCloseable {
     }
   }
 
-  /** Creates the group of one run with its limits set; the caller must {@link RunGroup#remove()} it. */
-  RunGroup create(Limits limits) throws IOException {
+  /**
+   * A group for one run with {@code limits} set: an idle one left by an earlier run with the same
+   * limits, or a new one. Reuse matters: on this host, creating and removing the three v1 groups
+   * of a run costs about 8 ms of its latency (a fresh memory cgroup's first process starts slower
+   * too), against well under 1 ms for joining existing ones. The caller must
+   * {@link RunGroup#release()} it.
+   */
+  RunGroup acquire(Limits limits) throws IOException {
+    RunGroup.GroupLimits wanted = new RunGroup.GroupLimits(limits.memoryBytes(), limits.maxProcesses());
+    for (RunGroup group : idle) {
+      if (group.limits().equals(wanted) && idle.removeFirstOccurrence(group)) {
+        idleCount.decrementAndGet();
+        return group;
+      }
+    }
+    return create(wanted);
+  }
+
+  /**
+   * Takes a group back once its run is over: kills what is left in it and keeps it for reuse if it
+   * empties, its counters rebased; removes it when it does not, when this sandbox is closed, or
+   * when enough groups are idle already (the oldest idle one goes first).
+   */
+  void release(RunGroup group) {
+    if (closed || !group.awaitEmpty(System.nanoTime() + EMPTY_TIMEOUT_NANOS)) {
+      group.remove();
+      return;
+    }
+    group.startCounting();
+    idle.offerFirst(group);
+    if (idleCount.incrementAndGet() > MAX_IDLE) {
+      RunGroup oldest = idle.pollLast();
+      if (oldest != null) {
+        idleCount.decrementAndGet();
+        oldest.remove();
+      }
+    }
+    if (closed) {
+      removeIdle();
+    }
+  }
+
+  private RunGroup create(RunGroup.GroupLimits limits) throws IOException {
     String name = "run-" + COUNTER.incrementAndGet();
     List<Path> dirs = new ArrayList<>();
     try {
@@ -270,12 +320,22 @@ final class Cgroups implements AutoCloseable {
       dirs.forEach(Cgroups::removeQuietly);
       throw e;
     }
-    return new RunGroup(version, dirs);
+    return new RunGroup(this, version, dirs, limits);
   }
 
   @Override
   public void close() {
+    closed = true;
+    removeIdle();
     parents.values().forEach(Cgroups::removeQuietly);
+  }
+
+  private void removeIdle() {
+    RunGroup group;
+    while ((group = idle.pollFirst()) != null) {
+      idleCount.decrementAndGet();
+      group.remove();
+    }
   }
 
   static String read(Path file) throws IOException {
@@ -321,126 +381,6 @@ final class Cgroups implements AutoCloseable {
 
     private static String unescape(String field) {
       return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-    }
-  }
-
-  /** The cgroup(s) of one run: one dir per v1 hierarchy, or one v2 dir. */
-  static final class RunGroup {
-    private final Version version;
-    private final List<Path> dirs;
-
-    RunGroup(Version version, List<Path> dirs) {
-      this.version = version;
-      this.dirs = List.copyOf(dirs);
-    }
-
-    /** The cgroup.procs files the launch shell writes its pid into. */
-    List<Path> procsFiles() {
-      return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
-    }
-
-    /** True when the kernel's OOM killer killed a process of this group. */
-    boolean oomKilled() {
-      for (Path dir : dirs) {
-        Path file = dir.resolve(version == Version.V1 ? "memory.oom_control" : "memory.events");
-        if (!Files.exists(file)) {
-          continue;
-        }
-        try {
-          for (String line : read(file).split("\n")) {
-            String[] kv = line.trim().split("\\s+");
-            if (kv.length == 2 && kv[0].equals("oom_kill") && Long.parseLong(kv[1]) > 0) {
-              return true;
-            }
-          }
-        } catch (IOException | NumberFormatException e) {
-          LOG.debug("oom counter unreadable file={} error={}", file, e.toString());
-        }
-      }
-      return false;
-    }
-
-    /** CPU time used by the whole group in nanoseconds, or -1 when this host cannot tell. */
-    long cpuNanos() {
-      for (Path dir : dirs) {
-        try {
-          Path v1 = dir.resolve("cpuacct.usage");
-          if (Files.exists(v1)) {
-            return Long.parseLong(read(v1).trim());
-          }
-          Path v2 = dir.resolve("cpu.stat");
-          if (version == Version.V2 && Files.exists(v2)) {
-            for (String line : read(v2).split("\n")) {
-              if (line.startsWith("usage_usec ")) {
-                return Long.parseLong(line.substring(11).trim()) * 1000;
-              }
-            }
-          }
-        } catch (IOException | NumberFormatException e) {
-          LOG.debug("cpu usage unreadable dir={} error={}", dir, e.toString());
-        }
-      }
-      return -1;
-    }
-
-    /** SIGKILLs every process in the group (cgroup.kill on v2; each listed pid otherwise). */
-    void killAll() {
-      if (version == Version.V2) {
-        Path kill = dirs.get(0).resolve("cgroup.kill");
-        if (Files.exists(kill)) {
-          try {
-            write(kill, "1");
-            return;
-          } catch (IOException e) {
-            LOG.debug("cgroup.kill failed dir={} error={}", dirs.get(0), e.toString());
-          }
-        }
-      }
-      for (Path procs : procsFiles()) {
-        killListed(procs);
-      }
-    }
-
-    private static boolean killListed(Path procs) {
-      boolean any = false;
-      try {
-        for (String pid : read(procs).split("\\s+")) {
-          if (!pid.isBlank()) {
-            any = true;
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-          }
-        }
-      } catch (NoSuchFileException e) {
-        return false;
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("cgroup kill failed procs={} error={}", procs, e.toString());
-      }
-      return any;
-    }
-
-    /** Kills what is left, waits (briefly) for the group to empty, and removes it. */
-    void remove() {
-      long deadline = System.nanoTime() + 3_000_000_000L;
-      for (Path dir : dirs) {
-        while (true) {
-          try {
-            Files.deleteIfExists(dir);
-            break;
-          } catch (IOException busy) {
-            if (System.nanoTime() > deadline) {
-              LOG.warn("cgroup not removed dir={} error={}", dir, busy.toString());
-              break;
-            }
-            killListed(dir.resolve("cgroup.procs"));
-            try {
-              Thread.sleep(5);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              break;
-            }
-          }
-        }
-      }
     }
   }
 }

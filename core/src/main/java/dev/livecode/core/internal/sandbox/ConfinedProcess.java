@@ -22,18 +22,18 @@ final class ConfinedProcess implements SandboxedProcess {
   private static final int SIGXCPU = 24;
 
   private final Process process;
-  private final Optional<Cgroups.RunGroup> group;
+  private final Optional<RunGroup> group;
   private final Duration cpuLimit;
   private final Optional<TreeKillingProcess> tree;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Optional<Path> statusFile;
 
-  ConfinedProcess(Process process, Optional<Cgroups.RunGroup> group, Duration cpuLimit, boolean killTree) {
+  ConfinedProcess(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree) {
     this(process, group, cpuLimit, killTree, Optional.empty());
   }
 
   /** With bwrap's --json-status-fd file: it gains an "exit-code" line only if the program ran to its end. */
-  ConfinedProcess(Process process, Optional<Cgroups.RunGroup> group, Duration cpuLimit, boolean killTree,
+  ConfinedProcess(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree,
       Optional<Path> statusFile) {
     this.statusFile = statusFile;
     this.process = process;
@@ -56,12 +56,12 @@ final class ConfinedProcess implements SandboxedProcess {
       // output the pumps have not read yet.
       process.toHandle().destroyForcibly();
     }
-    group.ifPresent(Cgroups.RunGroup::killAll);
+    group.ifPresent(RunGroup::killAll);
   }
 
   @Override
   public boolean memoryLimitHit() {
-    return group.map(Cgroups.RunGroup::oomKilled).orElse(false);
+    return group.map(RunGroup::oomKilled).orElse(false);
   }
 
   /**
@@ -102,7 +102,7 @@ final class ConfinedProcess implements SandboxedProcess {
       return;
     }
     killAll();
-    group.ifPresent(Cgroups.RunGroup::remove);
+    group.ifPresent(RunGroup::release);
     statusFile.ifPresent(file -> {
       try {
         Files.deleteIfExists(file);

@@ -20,7 +20,7 @@ final class HostLaunch {
    */
   static SandboxedProcess start(LaunchSpec spec, Optional<Cgroups> cgroups, List<String> prefix, List<String> inner,
       boolean ownProcessGroup) throws IOException {
-    Optional<Cgroups.RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().create(spec.limits())) : Optional.empty();
+    Optional<RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().acquire(spec.limits())) : Optional.empty();
     try {
       List<String> command = new ArrayList<>(prefix);
       command.addAll(RlimitShell.wrap(spec, cgroups, group, null, inner));
@@ -31,7 +31,7 @@ final class HostLaunch {
       builder.environment().put("TMPDIR", spec.workspace().toString());
       return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), ownProcessGroup);
     } catch (IOException | RuntimeException e) {
-      group.ifPresent(Cgroups.RunGroup::remove);
+      group.ifPresent(RunGroup::release);
       throw e;
     }
   }

@@ -28,12 +28,12 @@ final class RlimitShell {
    * The launch command for a tier: with the run's cgroups when there are some, otherwise with
    * the rlimit fallbacks (RLIMIT_DATA for memory; RLIMIT_NPROC for processes when not root).
    */
-  static List<String> wrap(LaunchSpec spec, Optional<Cgroups> cgroups, Optional<Cgroups.RunGroup> group, Path fd3File,
+  static List<String> wrap(LaunchSpec spec, Optional<Cgroups> cgroups, Optional<RunGroup> group, Path fd3File,
       List<String> argv) {
     boolean memoryCgroup = cgroups.map(Cgroups::limitsMemory).orElse(false);
     boolean pidsCgroup = cgroups.map(Cgroups::limitsProcesses).orElse(false);
     long nproc = pidsCgroup || Sandboxes.isRoot() ? -1 : UserTasks.current() + spec.limits().maxProcesses();
-    return wrap(spec.limits(), group.map(Cgroups.RunGroup::procsFiles).orElse(List.of()), !memoryCgroup, nproc, fd3File, argv);
+    return wrap(spec.limits(), group.map(RunGroup::procsFiles).orElse(List.of()), !memoryCgroup, nproc, fd3File, argv);
   }
 
   /** As above, with fd 3 opened for writing on {@code fd3File} (bwrap's --json-status-fd) when not null. */
