@@ -89,6 +89,9 @@ public final class DefaultEngine implements LivecodeEngine {
     if (!queue.durable()) {
       interruptUnfinished();
     }
+    if (config.workers() > 0) {
+      sandbox.prepare(config.defaultLimits(), config.workers());
+    }
     this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces) : Map.of();
     ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
     this.workers = new WorkerPool(config.name(), config.workers(), store, queue, events, runners, executor, timers,

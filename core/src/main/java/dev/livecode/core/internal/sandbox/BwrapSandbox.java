@@ -1,6 +1,7 @@
 package dev.livecode.core.internal.sandbox;
 
 import dev.livecode.core.IsolationMode;
+import dev.livecode.core.Limits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code bwrap} tier (bubblewrap): new user, PID, network, IPC, UTS, cgroup and mount
@@ -29,6 +32,7 @@ import java.util.stream.Stream;
  * /proc/1/environ); the program's environment is given with --clearenv/--setenv.
  */
 final class BwrapSandbox implements Sandbox {
+  private static final Logger LOG = LoggerFactory.getLogger(BwrapSandbox.class);
   static final String BWRAP = "/usr/bin/bwrap";
   static final String SANDBOX_UID = "65534";
   private static final String COMPILE_STEP = "compile";
@@ -41,6 +45,8 @@ final class BwrapSandbox implements Sandbox {
   private final Optional<Cgroups> cgroups;
   /** A private folder (0700) for bwrap's per-run status files, outside every workspace. */
   private final Path statusDir;
+  /** Set once by {@link #prepare}, before the first start. */
+  private volatile Optional<ReadyLaunchers> launchers = Optional.empty();
 
   BwrapSandbox(Optional<Cgroups> cgroups) {
     this.cgroups = cgroups;
@@ -63,11 +69,33 @@ final class BwrapSandbox implements Sandbox {
   }
 
   @Override
+  public void prepare(Limits limits, int launches) {
+    if (cgroups.isPresent() && launches > 0 && this.launchers.isEmpty()) {
+      this.launchers = Optional.of(new ReadyLaunchers(cgroups.get(), limits, launches, task -> {
+        Thread thread = new Thread(task, "livecode-launchers");
+        thread.setDaemon(true);
+        return thread;
+      }));
+    }
+  }
+
+  @Override
   public SandboxedProcess start(LaunchSpec spec) throws IOException {
+    List<String> bwrap = bwrapArgs(spec);
+    Optional<ReadyLaunchers.Launcher> launcher = launchers.flatMap(ready -> ready.take(spec.limits()));
+    if (launcher.isPresent()) {
+      String run = "run-" + RUNS.incrementAndGet();
+      try {
+        return launcher.get().exec(bwrap, statusDir.resolve(run + ".json"), statusDir.resolve(run + ".sh"),
+            spec.limits().cpuTime());
+      } catch (IOException e) {
+        LOG.warn("launch shell unusable, starting one for this run error={}", e.toString());
+      }
+    }
     Optional<RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().acquire(spec.limits())) : Optional.empty();
     Path status = statusDir.resolve("run-" + RUNS.incrementAndGet() + ".json");
     try {
-      List<String> command = RlimitShell.wrap(spec, cgroups, group, status, bwrapArgs(spec));
+      List<String> command = RlimitShell.wrap(spec, cgroups, group, status, bwrap);
       ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("/").toFile());
       builder.environment().clear();
       return new ConfinedProcess(builder.start(), group, spec.limits().cpuTime(), false, Optional.of(status));
@@ -134,6 +162,7 @@ final class BwrapSandbox implements Sandbox {
 
   @Override
   public void close() {
+    launchers.ifPresent(ReadyLaunchers::close);
     cgroups.ifPresent(Cgroups::close);
     deleteStatusDir();
   }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,6 +29,7 @@ final class ConfinedProcess implements SandboxedProcess {
   private final Optional<TreeKillingProcess> tree;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Optional<Path> statusFile;
+  private final List<Path> scratchFiles;
 
   ConfinedProcess(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree) {
     this(process, group, cpuLimit, killTree, Optional.empty());
@@ -35,7 +38,14 @@ final class ConfinedProcess implements SandboxedProcess {
   /** With bwrap's --json-status-fd file: it gains an "exit-code" line only if the program ran to its end. */
   ConfinedProcess(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree,
       Optional<Path> statusFile) {
+    this(process, group, cpuLimit, killTree, statusFile, List.of());
+  }
+
+  /** As above, also deleting {@code scratchFiles} (the launcher's script) when closed. */
+  ConfinedProcess(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree,
+      Optional<Path> statusFile, List<Path> scratchFiles) {
     this.statusFile = statusFile;
+    this.scratchFiles = List.copyOf(scratchFiles);
     this.process = process;
     this.group = group;
     this.cpuLimit = cpuLimit;
@@ -103,12 +113,14 @@ final class ConfinedProcess implements SandboxedProcess {
     }
     killAll();
     group.ifPresent(RunGroup::release);
-    statusFile.ifPresent(file -> {
+    List<Path> files = new ArrayList<>(scratchFiles);
+    statusFile.ifPresent(files::add);
+    for (Path file : files) {
       try {
         Files.deleteIfExists(file);
       } catch (IOException e) {
-        // A leftover status file in the sandbox's private folder; removed with it at close.
+        // A leftover file in the sandbox's private folder; removed with it at close.
       }
-    });
+    }
   }
 }

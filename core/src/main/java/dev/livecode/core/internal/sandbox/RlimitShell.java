@@ -31,9 +31,7 @@ final class RlimitShell {
   static List<String> wrap(LaunchSpec spec, Optional<Cgroups> cgroups, Optional<RunGroup> group, Path fd3File,
       List<String> argv) {
     boolean memoryCgroup = cgroups.map(Cgroups::limitsMemory).orElse(false);
-    boolean pidsCgroup = cgroups.map(Cgroups::limitsProcesses).orElse(false);
-    long nproc = pidsCgroup || Sandboxes.isRoot() ? -1 : UserTasks.current() + spec.limits().maxProcesses();
-    return wrap(spec.limits(), group.map(RunGroup::procsFiles).orElse(List.of()), !memoryCgroup, nproc, fd3File, argv);
+    return wrap(spec.limits(), group.map(RunGroup::procsFiles).orElse(List.of()), !memoryCgroup, nproc(spec.limits(), cgroups), fd3File, argv);
   }
 
   /** As above, with fd 3 opened for writing on {@code fd3File} (bwrap's --json-status-fd) when not null. */
@@ -47,6 +45,39 @@ final class RlimitShell {
     if (fd3File != null) {
       script.append("exec 3>").append(quoted(fd3File)).append(" && ");
     }
+    script.append(confine(limits, cgroupProcs, limitDataSegment, nproc)).append(" && exec \"$@\"");
+    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(), "sh"));
+    command.addAll(argv);
+    return command;
+  }
+
+  /**
+   * A launch shell started ahead of its run (see {@link ReadyLaunchers}): it joins the cgroups and
+   * sets the rlimits at once, then waits for one line on stdin, the path of a script (see
+   * {@link #execScript}) that it sources; the rest of stdin is the program's. EOF instead ends it.
+   */
+  static List<String> launcher(Limits limits, Cgroups cgroups, RunGroup group) {
+    String confine = confine(limits, group.procsFiles(), !cgroups.limitsMemory(), nproc(limits, Optional.of(cgroups)));
+    return List.of("/bin/sh", "-c", confine + " && read -r script && . \"$script\"", "sh");
+  }
+
+  /** What a launch shell sources: fd 3 opened on {@code fd3File}, then exec of {@code argv}. */
+  static String execScript(Path fd3File, List<String> argv) {
+    StringBuilder script = new StringBuilder("exec 3>").append(quoted(fd3File)).append(" && exec");
+    for (String arg : argv) {
+      script.append(' ').append(quotedArg(arg));
+    }
+    return script.append('\n').toString();
+  }
+
+  private static long nproc(Limits limits, Optional<Cgroups> cgroups) {
+    boolean pidsCgroup = cgroups.map(Cgroups::limitsProcesses).orElse(false);
+    return pidsCgroup || Sandboxes.isRoot() ? -1 : UserTasks.current() + limits.maxProcesses();
+  }
+
+  /** Joins the cgroups and sets the rlimits, as one {@code &&} chain of shell builtins. */
+  private static String confine(Limits limits, List<Path> cgroupProcs, boolean limitDataSegment, long nproc) {
+    StringBuilder script = new StringBuilder();
     for (Path procs : cgroupProcs) {
       script.append("echo $$ > ").append(quoted(procs)).append(" && ");
     }
@@ -62,10 +93,12 @@ final class RlimitShell {
     if (nproc > 0) {
       script.append(" && ulimit -p ").append(nproc); // dash: -p is RLIMIT_NPROC
     }
-    script.append(" && exec \"$@\"");
-    List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(), "sh"));
-    command.addAll(argv);
-    return command;
+    return script.toString();
+  }
+
+  /** Any argument, single-quoted for sh (a quote inside ends the quoting, is escaped, and reopens it). */
+  private static String quotedArg(String arg) {
+    return "'" + arg.replace("'", "'\\''") + "'";
   }
 
   private static String quoted(Path path) {

@@ -1,6 +1,7 @@
 package dev.livecode.core.internal.sandbox;
 
 import dev.livecode.core.IsolationMode;
+import dev.livecode.core.Limits;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +35,13 @@ public interface Sandbox extends AutoCloseable {
   default Optional<String> unreachable(List<Path> readOnlyPaths) {
     return Optional.empty();
   }
+
+  /**
+   * Lets the sandbox prepare, ahead of time, up to {@code launches} starts of programs with
+   * {@code limits} (the engine's defaults), where it can make them faster that way. Called once,
+   * before the first {@link #start}.
+   */
+  default void prepare(Limits limits, int launches) {}
 
   @Override
   default void close() {}
