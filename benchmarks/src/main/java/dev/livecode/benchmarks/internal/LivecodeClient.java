@@ -6,28 +6,35 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The API of docs/API.md as a browser-side client uses it, on one JDK {@link HttpClient}
- * (HTTP/1.1, keep-alive; thread-safe, so load threads share it).
+ * The API of docs/API.md as a browser-side client uses it: HTTP/1.1 keep-alive connections on
+ * blocking sockets ({@link RawHttpConnection}), one per concurrent caller, reused (thread-safe, so
+ * load threads share it). Not the JDK {@link HttpClient}: its selector and executor threads add
+ * 2-3 ms of hand-offs per request on these 2-core machines, which would be counted as the server's.
  */
 public final class LivecodeClient {
   static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "TIMEOUT", "CANCELLED");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(40);
 
-  private final HttpClient http;
   private final String base;
+  private final String host;
+  private final int port;
+  private final Queue<RawHttpConnection> idle = new ConcurrentLinkedQueue<>();
 
-  public LivecodeClient(HttpClient http, String base) {
-    this.http = Objects.requireNonNull(http, "http");
+  /** A client of the server at {@code base} ({@code http://host:port}). */
+  public LivecodeClient(String base) {
     this.base = Objects.requireNonNull(base, "base");
+    URI uri = URI.create(base);
+    this.host = uri.getHost();
+    this.port = uri.getPort();
   }
 
   public static HttpClient newHttpClient() {
@@ -66,7 +73,7 @@ public final class LivecodeClient {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode last;
     do {
-      long leftMs = Math.max(1, Math.min(30_000, (deadline - System.nanoTime()) / 1_000_000));
+      long leftMs = Math.max(1, Math.min(25_000, (deadline - System.nanoTime()) / 1_000_000));
       last = send("GET", "/executions/" + executionId + "?wait_ms=" + leftMs, null);
       if (FINAL.contains(last.path("status").asText())) {
         return last;
@@ -80,18 +87,24 @@ public final class LivecodeClient {
   }
 
   /** Sends one request; a status other than 200 is an {@link IOException} with the body. */
-  public JsonNode send(String method, String path, String jsonBody) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT);
-    if (jsonBody == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+  public JsonNode send(String method, String path, String jsonBody) throws IOException {
+    RawHttpConnection connection = idle.poll();
+    if (connection == null) {
+      connection = new RawHttpConnection(host, port);
     }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
+    RawHttpConnection.Response response;
+    try {
+      response = connection.exchangeForBody(RawHttpConnection.request(method, path, host + ":" + port, jsonBody));
+    } catch (IOException | RuntimeException e) {
+      connection.close();
+      throw e;
     }
-    return JSON.readTree(response.body());
+    idle.add(connection);
+    String body = new String(response.body(), StandardCharsets.UTF_8);
+    if (response.status() != 200) {
+      throw new IOException(method + " " + path + " answered " + response.status() + ": " + abbreviate(body));
+    }
+    return JSON.readTree(body);
   }
 
   static boolean isFinal(JsonNode execution) {

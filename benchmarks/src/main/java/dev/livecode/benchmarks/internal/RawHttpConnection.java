@@ -48,12 +48,24 @@ public final class RawHttpConnection implements Closeable {
 
   /** Sends {@code request} and reads the response; returns its status code. */
   public int exchange(byte[] request) throws IOException {
+    return send(request, false).status();
+  }
+
+  /** A response: its status and, when asked for, its body. */
+  public record Response(int status, byte[] body) {}
+
+  /** Sends {@code request} and reads the whole response, keeping its body. */
+  public Response exchangeForBody(byte[] request) throws IOException {
+    return send(request, true);
+  }
+
+  private Response send(byte[] request, boolean keepBody) throws IOException {
     if (socket == null) {
       connect();
     }
     out.write(request);
     out.flush();
-    return readResponse();
+    return readResponse(keepBody);
   }
 
   private void connect() throws IOException {
@@ -65,7 +77,7 @@ public final class RawHttpConnection implements Closeable {
     out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
   }
 
-  private int readResponse() throws IOException {
+  private Response readResponse(boolean keepBody) throws IOException {
     String statusLine = readLine();
     // "HTTP/1.1 200 OK"
     int status;
@@ -92,21 +104,34 @@ public final class RawHttpConnection implements Closeable {
         default -> {}
       }
     }
+    java.io.ByteArrayOutputStream body = keepBody ? new java.io.ByteArrayOutputStream() : null;
     if (chunked) {
       for (long size = Long.parseLong(readLine().split(";")[0].trim(), 16); size > 0; size = Long.parseLong(readLine().split(";")[0].trim(), 16)) {
-        skip(size);
+        consume(size, body);
         readLine();
       }
       while (!readLine().isEmpty()) {
         // trailers
       }
     } else if (contentLength > 0) {
-      skip(contentLength);
+      consume(contentLength, body);
     }
     if (closeAfter) {
       close();
     }
-    return status;
+    return new Response(status, body == null ? new byte[0] : body.toByteArray());
+  }
+
+  private void consume(long n, java.io.ByteArrayOutputStream body) throws IOException {
+    if (body == null) {
+      skip(n);
+      return;
+    }
+    byte[] bytes = in.readNBytes((int) n);
+    if (bytes.length < n) {
+      throw new EOFException("connection closed in a response body");
+    }
+    body.write(bytes, 0, bytes.length);
   }
 
   private void skip(long n) throws IOException {

@@ -116,7 +116,7 @@ public final class Suite implements AutoCloseable {
     String mode = "embedded";
     List<String> args = serverArgs(options.isolation());
     try (ServerProcess server = startServer("livecode-embedded", args)) {
-      LivecodeClient client = new LivecodeClient(http, "http://127.0.0.1:" + server.port());
+      LivecodeClient client = new LivecodeClient("http://127.0.0.1:" + server.port());
       describeServer(mode, client);
       double idle = warmAndIdle(client, server);
       // The standalone default keeps a warm pool: these are warm figures (0 = warm-pool targets).
@@ -134,7 +134,7 @@ public final class Suite implements AutoCloseable {
       List<String> coldArgs = serverArgs(options.isolation());
       coldArgs.addAll(options.coldArgs());
       try (ServerProcess cold = startServer("livecode-embedded-cold", coldArgs)) {
-        LivecodeClient client = new LivecodeClient(http, "http://127.0.0.1:" + cold.port());
+        LivecodeClient client = new LivecodeClient("http://127.0.0.1:" + cold.port());
         describeServer("embedded_cold", client);
         warmAndIdle(client, cold);
         latency("embedded cold (" + String.join(" ", options.coldArgs()) + ")", client, 4.0);
@@ -152,7 +152,7 @@ public final class Suite implements AutoCloseable {
       List<String> args = serverArgs(tier);
       args.addAll(options.coldArgs()); // the tier's own cost: cold starts
       try (ServerProcess server = startServer("livecode-isolation-" + tier, args)) {
-        LivecodeClient client = new LivecodeClient(http, "http://127.0.0.1:" + server.port());
+        LivecodeClient client = new LivecodeClient("http://127.0.0.1:" + server.port());
         JsonNode health = client.get("/health");
         table.meta("isolation_" + tier + ".health", health);
         progress("isolation " + tier + ": " + options.samples() + " samples");
@@ -196,7 +196,7 @@ public final class Suite implements AutoCloseable {
       workerArgs.addAll(List.of("--role", "worker"));
       try (ServerProcess api = startServer("livecode-api", apiArgs);
           ServerProcess worker1 = startWorker("livecode-worker-1", workerArgs)) {
-        LivecodeClient client = new LivecodeClient(http, "http://127.0.0.1:" + api.port());
+        LivecodeClient client = new LivecodeClient("http://127.0.0.1:" + api.port());
         describeServer(mode, client);
         double apiIdle = warmAndIdle(client, api);
         double w1Idle = RssSampler.nowMib(worker1);
