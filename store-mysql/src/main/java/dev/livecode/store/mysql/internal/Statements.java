@@ -14,6 +14,8 @@ public final class Statements {
   public final String sessionVersion;
   public final String updateSession;
   public final String updateSessionIfVersion;
+  public final String updateSessionIfVersionGiven;
+  private final String findSessionsPrefix;
   public final String insertExecution;
   public final String findExecution;
   public final String findExecutionByKey;
@@ -32,6 +34,9 @@ public final class Statements {
     updateSession = "UPDATE " + sessions + " SET language = COALESCE(?, language), "
         + "source_code = COALESCE(?, source_code), version = version + 1, updated_at = ? WHERE id = ?";
     updateSessionIfVersion = updateSession + " AND version = ?";
+    // One statement for a batch of autosaves with and without an expected version (-1: none).
+    updateSessionIfVersionGiven = updateSession + " AND (? < 0 OR version = ?)";
+    findSessionsPrefix = "SELECT " + SESSION_COLUMNS + " FROM " + sessions + " WHERE id IN (?";
     // The snapshot of the session is taken by the same statement that creates the execution.
     insertExecution = "INSERT INTO " + executions + " (id, session_id, language, source_code, stdin, wall_time_ms, "
         + "cpu_time_ms, memory_bytes, max_processes, max_file_bytes, max_output_bytes, idempotency_key, "
@@ -49,5 +54,10 @@ public final class Statements {
         + " WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?";
     findUnfinished = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions + " WHERE " + UNFINISHED
         + " ORDER BY seq LIMIT ?";
+  }
+
+  /** The sessions whose ids are bound to {@code count} placeholders. */
+  public String findSessions(int count) {
+    return findSessionsPrefix + ", ?".repeat(count - 1) + ")";
   }
 }
