@@ -12,6 +12,7 @@ import java.util.Optional;
 /** The benchmark's command line, parsed and validated. */
 public record Options(
     List<String> modes,
+    List<String> sections,
     boolean quick,
     Path serverJar,
     Path out,
@@ -36,11 +37,16 @@ public record Options(
     String redisUrl,
     boolean keepData) {
 
+  /** The parts of a mode that {@code --sections} can pick. */
+  public static final List<String> SECTIONS = List.of("latency", "throughput", "http");
+
   public static final String USAGE =
       """
       usage: java -jar benchmarks/target/livecode-benchmarks.jar [options]
 
         --mode M            embedded (default) | redis-mysql | all (both, one after the other)
+        --sections L        which parts to run in each mode: latency,throughput,http (default all
+                            three; e.g. --sections http measures only the HTTP rounds)
         --quick             fewer samples and shorter HTTP rounds (whole run about 2 minutes)
         --server-jar P      the server jar (default: http-adapter/target/livecode-server.jar,
                             looked up from the current directory and its parents)
@@ -72,6 +78,7 @@ public record Options(
 
   public Options {
     modes = List.copyOf(modes);
+    sections = List.copyOf(sections);
     concurrency = List.copyOf(concurrency);
     connections = List.copyOf(connections);
     languages = List.copyOf(languages);
@@ -96,6 +103,11 @@ public record Options(
         throw new IllegalArgumentException("--mode must be embedded, redis-mysql or all, was " + mode);
       }
     }
+    for (String section : sections) {
+      if (!SECTIONS.contains(section)) {
+        throw new IllegalArgumentException("--sections must be a list of " + String.join(", ", SECTIONS) + ", was " + section);
+      }
+    }
     if (!List.of("raw", "jdk").contains(loadClient)) {
       throw new IllegalArgumentException("--load-client must be raw or jdk, was " + loadClient);
     }
@@ -108,6 +120,7 @@ public record Options(
    */
   public static Options parse(String[] args) {
     List<String> modes = List.of("embedded");
+    List<String> sections = SECTIONS;
     boolean quick = Arrays.asList(args).contains("--quick");
     Path serverJar = null;
     Path out = null;
@@ -142,6 +155,7 @@ public record Options(
           String v = args[++i];
           switch (flag) {
             case "--mode" -> modes = v.equals("all") ? List.of("embedded", "redis-mysql") : List.of(v.toLowerCase(Locale.ROOT));
+            case "--sections" -> sections = words(v);
             case "--server-jar" -> serverJar = Path.of(v);
             case "--out" -> out = Path.of(v);
             case "--samples" -> samples = integer(flag, v);
@@ -175,6 +189,7 @@ public record Options(
     }
     return new Options(
         modes,
+        sections,
         quick,
         serverJar,
         out,
@@ -198,6 +213,11 @@ public record Options(
         mysqlPassword,
         redisUrl,
         keep);
+  }
+
+  /** True when {@code --sections} asks for {@code section} (all of them by default). */
+  public boolean includes(String section) {
+    return sections.contains(section);
   }
 
   /** The directory holding both {@code http-adapter} and {@code benchmarks}, from {@code start} upwards. */

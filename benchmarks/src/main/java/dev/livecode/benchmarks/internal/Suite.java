@@ -130,7 +130,7 @@ public final class Suite implements AutoCloseable {
       ServerProcess.pause(1000);
       memoryRows(mode, server, idle, runPeak, httpPeak, RssSampler.nowMib(server));
     }
-    if (!options.coldArgs().isEmpty()) {
+    if (!options.coldArgs().isEmpty() && options.includes("latency")) {
       List<String> coldArgs = serverArgs(options.isolation());
       coldArgs.addAll(options.coldArgs());
       try (ServerProcess cold = startServer("livecode-embedded-cold", coldArgs)) {
@@ -147,6 +147,9 @@ public final class Suite implements AutoCloseable {
   }
 
   private void tiers() {
+    if (!options.includes("latency")) {
+      return;
+    }
     for (String tier : options.tiers()) {
       String name = "python print(1) POST run -> COMPLETED, --isolation " + tier;
       List<String> args = serverArgs(tier);
@@ -239,6 +242,9 @@ public final class Suite implements AutoCloseable {
   // ---------------------------------------------------------------- sections
 
   private void latency(String mode, LivecodeClient client, double targetDiffMs) {
+    if (!options.includes("latency")) {
+      return;
+    }
     Map<String, LatencyBench.Samples> byLanguage = new LinkedHashMap<>();
     for (String language : options.languages()) {
       String name = language + " " + LatencyBench.source(language) + ": POST run -> COMPLETED";
@@ -290,6 +296,9 @@ public final class Suite implements AutoCloseable {
   }
 
   private void throughput(String mode, LivecodeClient client, String label, Map<Integer, ThroughputBench.Result> bareCache) {
+    if (!options.includes("throughput")) {
+      return;
+    }
     boolean sandboxed = spawner.hasBwrap();
     List<String> command = sandboxed ? spawner.sandboxed(spawner.argv(PYTHON)) : spawner.argv(PYTHON);
     String bareName = (sandboxed ? "bare bwrap spawns" : "bare spawns") + " (python3 -S -I -c)";
@@ -322,6 +331,9 @@ public final class Suite implements AutoCloseable {
   }
 
   private void http(String mode, ServerProcess server, LivecodeClient client) {
+    if (!options.includes("http")) {
+      return;
+    }
     Duration measure = Duration.ofMillis((long) (options.httpSeconds() * 1000));
     Duration warmup = Duration.ofMillis(Math.min(1000, measure.toMillis() / 2));
     int maxConnections = options.connections().stream().mapToInt(Integer::intValue).max().orElse(1);

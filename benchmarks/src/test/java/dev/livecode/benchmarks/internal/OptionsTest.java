@@ -43,6 +43,27 @@ class OptionsTest {
   }
 
   @Test
+  void sectionsPickOnlyTheNamedParts() {
+    Options o = Options.parse(new String[] {"--sections", "http"});
+
+    assertThat(o.includes("http")).isTrue();
+    assertThat(o.includes("latency")).isFalse();
+    assertThat(o.includes("throughput")).isFalse();
+  }
+
+  @Test
+  void runsEverySectionByDefault() {
+    assertThat(Options.parse(new String[0]).sections()).containsExactly("latency", "throughput", "http");
+  }
+
+  @Test
+  void rejectsAnUnknownSectionNamingIt() {
+    assertThatThrownBy(() -> Options.parse(new String[] {"--sections", "disk"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("disk");
+  }
+
+  @Test
   void rejectsAnUnknownModeNamingIt() {
     assertThatThrownBy(() -> Options.parse(new String[] {"--mode", "cluster"}))
         .isInstanceOf(IllegalArgumentException.class)
