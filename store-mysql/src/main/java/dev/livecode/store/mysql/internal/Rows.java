@@ -19,8 +19,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -29,11 +27,6 @@ import java.util.UUID;
 /** Conversions between rows and livecode's records. */
 public final class Rows {
   private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
-  /** What the server returns for DATETIME(6): always six fraction digits, but be lenient. */
-  private static final DateTimeFormatter DATETIME_READ = new DateTimeFormatterBuilder()
-      .appendPattern("uuuu-MM-dd HH:mm:ss")
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-      .toFormatter();
   private Rows() {}
 
   public static byte[] bytes(UUID id) {
@@ -62,9 +55,13 @@ public final class Rows {
     statement.setString(index, DATETIME.format(LocalDateTime.ofInstant(storable(instant), ZoneOffset.UTC)));
   }
 
+  /**
+   * Decoded by the driver straight into a LocalDateTime (microseconds kept): going through
+   * {@code getString} formatted and re-parsed the text, a visible cost of every autosave (issue 7).
+   */
   public static Instant instant(ResultSet rows, String column) throws SQLException {
-    String value = rows.getString(column);
-    return value == null ? null : LocalDateTime.parse(value.replace('T', ' '), DATETIME_READ).toInstant(ZoneOffset.UTC);
+    LocalDateTime value = rows.getObject(column, LocalDateTime.class);
+    return value == null ? null : value.toInstant(ZoneOffset.UTC);
   }
 
   /** The SHA-256 of an idempotency key: exact bytes, any length, fixed-size index entry. */
