@@ -40,6 +40,12 @@ final class WarmPool implements AutoCloseable {
   /** A warm process older than this is replaced rather than used. */
   static final Duration MAX_AGE = Duration.ofSeconds(60);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /**
+   * How long a refill waits after a used process is discarded: starting an interpreter takes a
+   * core for ~10 ms, which on a 2-core host would otherwise compete with the result of the run
+   * just finished on its way to the client.
+   */
+  static final Duration REFILL_DELAY = Duration.ofMillis(20);
 
   private final String language;
   private final int size;
@@ -55,6 +61,7 @@ final class WarmPool implements AutoCloseable {
   private final AtomicLong taken = new AtomicLong();
   private boolean closed;
   private boolean wake;
+  private long lastDiscardNanos = System.nanoTime() - REFILL_DELAY.toNanos();
   private int failuresInARow;
 
   /** Builds the launch of one warm process in a given workspace. */
@@ -170,9 +177,25 @@ final class WarmPool implements AutoCloseable {
       if (failures > 0 && !backOff(failures)) {
         return;
       }
-      if (start) {
+      if (start && afterDiscardDelay()) {
         startOne();
       }
+    }
+  }
+
+  /** Waits until {@link #REFILL_DELAY} has passed since the last discard; false when closed meanwhile. */
+  private boolean afterDiscardDelay() {
+    lock.lock();
+    try {
+      long left;
+      while (!closed && (left = lastDiscardNanos + REFILL_DELAY.toNanos() - System.nanoTime()) > 0) {
+        changed.awaitNanos(left);
+      }
+      return !closed;
+    } catch (InterruptedException e) {
+      return false;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -238,6 +261,7 @@ final class WarmPool implements AutoCloseable {
     lock.lock();
     try {
       wake = true;
+      lastDiscardNanos = System.nanoTime();
       changed.signalAll();
     } finally {
       lock.unlock();

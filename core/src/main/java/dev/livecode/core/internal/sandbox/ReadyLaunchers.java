@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
 final class ReadyLaunchers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReadyLaunchers.class);
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
+  /**
+   * How long a refill waits after a take: starting a shell costs the JVM a process spawn, better
+   * done once the run that took the launcher (a cold start, ~15 ms) is over on a 2-core host.
+   */
+  static final Duration REFILL_DELAY = Duration.ofMillis(30);
 
   private final Cgroups cgroups;
   private final Limits limits;
@@ -44,6 +49,7 @@ final class ReadyLaunchers implements AutoCloseable {
   private final Deque<Launcher> ready = new ArrayDeque<>();
   private final Thread refiller;
   private boolean closed;
+  private long lastTakeNanos = System.nanoTime() - REFILL_DELAY.toNanos();
 
   ReadyLaunchers(Cgroups cgroups, Limits limits, int size, ThreadFactory threads) {
     this.cgroups = cgroups;
@@ -62,6 +68,7 @@ final class ReadyLaunchers implements AutoCloseable {
     Optional<Launcher> taken = Optional.empty();
     lock.lock();
     try {
+      lastTakeNanos = System.nanoTime();
       while (taken.isEmpty() && !ready.isEmpty()) {
         Launcher candidate = ready.pollFirst();
         if (candidate.process.isAlive()) {
@@ -95,8 +102,15 @@ final class ReadyLaunchers implements AutoCloseable {
     while (true) {
       lock.lock();
       try {
-        while (!closed && ready.size() >= size) {
-          changed.await();
+        while (!closed) {
+          long untilRefill = lastTakeNanos + REFILL_DELAY.toNanos() - System.nanoTime();
+          if (ready.size() >= size) {
+            changed.await();
+          } else if (untilRefill > 0) {
+            changed.awaitNanos(untilRefill);
+          } else {
+            break;
+          }
         }
         if (closed) {
           return;
