@@ -149,13 +149,15 @@ final class WorkerPool {
   }
 
   private void finish(Execution execution, ExecutionResult result) {
-    if (store.finish(execution.id(), result)) {
+    boolean stored = store.finish(execution.id(), result);
+    // Waiting clients first: the log line is a write the result need not wait for.
+    events.publish(new ExecutionEvent(execution.id(), result.status()));
+    if (stored) {
       LOG.info("{} execution finished id={} session={} language={} status={} reason={} exit={} ms={}", name,
           execution.id(), execution.sessionId(), execution.language(), result.status(),
           result.failureReason().map(Enum::name).orElse("-"),
           result.exitCode().isPresent() ? result.exitCode().getAsInt() : "-", result.executionTime().toMillis());
     }
-    events.publish(new ExecutionEvent(execution.id(), result.status()));
   }
 
   /** Stops taking jobs; waits up to {@code grace} for running ones; then interrupts. */
