@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cgroup per execution (reused by later executions once empty), under a {@code livecode-<pid>-<n>} group made inside the server's own
- * cgroup (so the host's limits on the server still cover the programs). Works with cgroup v1
+ * One cgroup per execution (kept for a later execution once empty), under a
+ * {@code livecode-<pid>-<n>} group made inside the server's own cgroup (so the host's limits on
+ * the server still cover the programs). Works with cgroup v1
  * (a memory and a pids hierarchy, as on this machine) and cgroup v2 (memory.max, pids.max,
  * memory.events, cgroup.kill), as root or in a delegated v2 subtree. When neither works the
  * sandboxes fall back to rlimits and say so in {@link Sandbox#enforcedLimits()}.
