@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,6 +41,12 @@ class WarmPoolIT {
   private static Path coldRoot;
   private static DefaultEngine warm;
   private static LivecodeEngine cold;
+
+  /** Pools refill a little after each run (WarmPool.REFILL_DELAY): each case starts from full ones. */
+  @BeforeEach
+  void poolsFull() throws Exception {
+    eventually("pools full", () -> warm.warmReady("python") == POOL && warm.warmReady("javascript") == POOL);
+  }
 
   @BeforeAll
   static void start() throws Exception {

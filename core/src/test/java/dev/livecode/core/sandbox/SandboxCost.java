@@ -18,11 +18,14 @@ import java.util.Map;
  * Prints the cost of each sandbox tier: the median wall time of {@code print(1)} under
  * {@code python3 -S -I} through bwrap, unshare and none, beside the bare interpreter started by the
  * same JVM, rounds interleaved so host load hits every column alike. Each tier's time is the
- * whole per-run path: cgroup create, launch shell, sandbox, program, kill and cgroup removal.
+ * whole per-run path: cgroup, launch shell, sandbox, program, kill and cgroup hand-back.
+ * {@code bwrap+ready} is the bwrap tier as an engine prepares it: a launch shell that joined its
+ * cgroups ahead of the run. An optional pause before each run (ms) lets the host go idle as
+ * between two clicks on Run, which is when joining a cgroup on the run's path costs most.
  * Not a test (nothing asserted); after {@code mvn -pl core test-compile}:
  * <pre>
  * mvn -q -pl core dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -cp core/target/classes:core/target/test-classes:$(cat /tmp/cp.txt) dev.livecode.core.sandbox.SandboxCost 100
+ * java -cp core/target/classes:core/target/test-classes:$(cat /tmp/cp.txt) dev.livecode.core.sandbox.SandboxCost 100 25
  * </pre>
  */
 public final class SandboxCost {
@@ -30,6 +33,7 @@ public final class SandboxCost {
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    long pauseMs = args.length > 1 ? Long.parseLong(args[1]) : 0;
     Path root = Files.createTempDirectory("livecode-cost-");
     Path workspace = Files.createDirectory(root.resolve("workspace"));
     Files.writeString(workspace.resolve("main.py"), "print(1)\n");
@@ -38,10 +42,14 @@ public final class SandboxCost {
     for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE, IsolationMode.NONE)) {
       tiers.put(tier.name().toLowerCase(), Sandboxes.create(tier));
     }
+    Sandbox ready = Sandboxes.create(IsolationMode.BWRAP);
+    ready.prepare(Limits.DEFAULTS, 1);
+    tiers.put("bwrap+ready", ready);
     Map<String, long[]> nanos = new LinkedHashMap<>();
     nanos.put("bare", new long[runs]);
     tiers.keySet().forEach(t -> nanos.put(t, new long[runs]));
     for (int round = -5; round < runs; round++) { // five warm-up rounds
+      Thread.sleep(pauseMs);
       long bare = time(() -> {
         Process p = new ProcessBuilder(argv).directory(workspace.toFile()).start();
         check(p.getInputStream().readAllBytes(), p.waitFor());
@@ -51,6 +59,7 @@ public final class SandboxCost {
       }
       for (Map.Entry<String, Sandbox> tier : tiers.entrySet()) {
         LaunchSpec spec = new LaunchSpec("run", argv, Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), Limits.DEFAULTS);
+        Thread.sleep(pauseMs);
         long took = time(() -> {
           try (SandboxedProcess p = tier.getValue().start(spec)) {
             p.process().getOutputStream().close();
@@ -62,7 +71,7 @@ public final class SandboxCost {
         }
       }
     }
-    System.out.printf("print(1) with python3 -S -I, %d runs each, interleaved%n", runs);
+    System.out.printf("print(1) with python3 -S -I, %d runs each, interleaved, %d ms pause before each%n", runs, pauseMs);
     System.out.printf("%-8s %10s %10s %10s%n", "tier", "median ms", "p10 ms", "p90 ms");
     for (Map.Entry<String, long[]> e : nanos.entrySet()) {
       long[] v = e.getValue().clone();
