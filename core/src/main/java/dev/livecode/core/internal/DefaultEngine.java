@@ -96,35 +96,54 @@ public final class DefaultEngine implements LivecodeEngine {
     ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
     this.workers = new WorkerPool(config.name(), config.workers(), store, queue, events, runners, executor, timers,
         config.clock(), config.maxAttempts());
-    LOG.info("{} engine started workers={} isolation={} warm_pool={} warm_languages={} store={} queue={} durable_queue={} languages={}",
-        config.name(), config.workers(), sandbox.tier(), config.warmPool(), warmPools.keySet().stream().sorted().toList(), store.getClass().getSimpleName(), queue.getClass().getSimpleName(),
+    LOG.info("{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
+        config.name(), config.workers(), sandbox.tier(), config.warmPool(), config.readySandboxes(), warmPools.keySet().stream().sorted().toList(), store.getClass().getSimpleName(), queue.getClass().getSimpleName(),
         queue.durable(), runners.infos().stream().map(LanguageInfo::id).toList());
   }
 
-  /** A pool per available language whose runner offers a warm command, when a size is configured. */
+  /**
+   * A pool per available language: of warm interpreters where the runner offers a warm command
+   * and a size is configured, otherwise of ready sandboxes when those are configured and the
+   * runner's programs can use one.
+   */
   private static Map<String, WarmPool> startWarmPools(EngineConfig config, RunnerRegistry runners, Sandbox sandbox,
       Workspaces workspaces) {
-    if (config.warmPool() <= 0) {
-      return Map.of();
-    }
     Map<String, WarmPool> pools = new HashMap<>();
     NamedThreads threads = new NamedThreads("warm");
     for (RegisteredRunner runner : runners.all()) {
       if (!runner.probe().available()) {
         continue;
       }
-      Optional<Command> warm;
-      try {
-        warm = runner.runner().warmCommand(runner.probe(), runner.settings());
-      } catch (RuntimeException e) {
-        LOG.warn("{} runner warm command failed, runs start cold language={} error={}", config.name(), runner.id(), e.toString());
+      Optional<Command> warm = config.warmPool() > 0 ? warmCommand(config, runner) : Optional.empty();
+      Optional<ReadySandbox> ready = warm.isEmpty() && config.readySandboxes() > 0 ? readySandbox(config, runner) : Optional.empty();
+      Command command = warm.or(() -> ready.map(ReadySandbox::stage)).orElse(null);
+      if (command == null) {
         continue;
       }
-      warm.ifPresent(command -> pools.put(runner.id(), new WarmPool(runner.id(), config.warmPool(), sandbox, workspaces,
-          command, config.defaultLimits(),
-          workspace -> ProgramExecutor.launchSpec("run", command, config.defaultLimits(), workspace, runner), threads)));
+      int size = warm.isPresent() ? config.warmPool() : config.readySandboxes();
+      pools.put(runner.id(), new WarmPool(runner.id(), size, sandbox, workspaces, command, ready, config.defaultLimits(),
+          workspace -> ProgramExecutor.launchSpec("run", command, config.defaultLimits(), workspace, runner), threads));
     }
     return pools;
+  }
+
+  private static Optional<Command> warmCommand(EngineConfig config, RegisteredRunner runner) {
+    try {
+      return runner.runner().warmCommand(runner.probe(), runner.settings());
+    } catch (RuntimeException e) {
+      LOG.warn("{} runner warm command failed, runs start cold language={} error={}", config.name(), runner.id(), e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** What a ready sandbox of this runner waits for, learnt from an empty program. */
+  private static Optional<ReadySandbox> readySandbox(EngineConfig config, RegisteredRunner runner) {
+    try {
+      return ReadySandbox.of(runner.prepare(""));
+    } catch (RuntimeException e) {
+      LOG.warn("{} runner cannot prepare an empty program, no ready sandboxes language={} error={}", config.name(), runner.id(), e.toString());
+      return Optional.empty();
+    }
   }
 
   /** With a queue that forgets on restart, runs left unfinished by a dead process will never end. */
@@ -299,7 +318,8 @@ public final class DefaultEngine implements LivecodeEngine {
 
   /** The configured size of {@code language}'s pool; -1 when it has none (for tests). */
   int warmSize(String language) {
-    return warmPools.containsKey(language) ? config.warmPool() : -1;
+    WarmPool pool = warmPools.get(language);
+    return pool == null ? -1 : pool.size();
   }
 
   /** Runs of {@code language} that took a warm process; -1 when it has no pool (for tests). */

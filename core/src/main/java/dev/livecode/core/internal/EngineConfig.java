@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 /**
  * The settled configuration of one engine, as the builder validated it; {@code warmPool} is the
  * number of warm processes kept per language that has a warm command (0: none);
+ * {@code readySandboxes} the number of sandboxes made ahead per language without a warm pool;
  * {@code finishedExecutionCache} the number of finished executions kept in memory (0: none).
  */
 public record EngineConfig(
@@ -24,4 +25,5 @@ public record EngineConfig(
     Clock clock,
     Supplier<UUID> ids,
     int warmPool,
+    int readySandboxes,
     int finishedExecutionCache) {}

@@ -125,20 +125,20 @@ final class ProgramExecutor {
   }
 
   /**
-   * A warm process for this run, when the runner has a pool, the program is one file without a
-   * compile step, and the run asks for exactly the limits the warm processes were started with.
+   * A warm process (or ready sandbox) for this run, when the runner has a pool that accepts the
+   * program, and the run asks for exactly the limits the pool's processes were started with.
    */
   private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, Program program, Limits limits) {
     WarmPool pool = warmPools.get(runner.id());
-    if (pool == null || program.compile().isPresent() || program.files().size() != 1 || !limits.equals(pool.limits())) {
+    if (pool == null || !pool.accepts(program) || !limits.equals(pool.limits())) {
       return Optional.empty();
     }
     return pool.take();
   }
 
   /**
-   * Sends the program to a waiting interpreter: header, source, then the run's stdin. Every
-   * process of it is killed before the result is made.
+   * Sends the program to a waiting interpreter (or ready sandbox): header, source, then the run's
+   * stdin. Every process of it is killed before the result is made.
    */
   private ExecutionResult runWarm(Execution execution, RegisteredRunner runner, Program program, WarmPool.Warm warm) {
     try {

@@ -5,6 +5,7 @@ import dev.livecode.core.internal.sandbox.LaunchSpec;
 import dev.livecode.core.internal.sandbox.Sandbox;
 import dev.livecode.core.internal.sandbox.SandboxedProcess;
 import dev.livecode.core.spi.Command;
+import dev.livecode.core.spi.Program;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pre-started interpreters of one language, each waiting in the sandbox for one program on its
- * stdin (see {@link dev.livecode.core.spi.LanguageRunner#warmCommand}).
+ * stdin (see {@link dev.livecode.core.spi.LanguageRunner#warmCommand}); or, for a language
+ * without them, ready sandboxes: the same, with a tiny shell waiting instead of the interpreter
+ * (see {@link ReadySandbox}).
  *
  * <p>Each is started through the same {@link Sandbox#start} as a cold run, under the server's
  * default limits, in a fresh empty workspace of its own; it runs at most one program and is then
@@ -54,6 +57,7 @@ final class WarmPool implements AutoCloseable {
   private final LaunchSpecs launches;
   private final Command command;
   private final Limits limits;
+  private final Optional<ReadySandbox> staged;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Deque<Warm> ready = new ArrayDeque<>();
@@ -71,6 +75,17 @@ final class WarmPool implements AutoCloseable {
 
   WarmPool(String language, int size, Sandbox sandbox, Workspaces workspaces, Command command, Limits limits,
       LaunchSpecs launches, NamedThreads threads) {
+    this(language, size, sandbox, workspaces, command, Optional.empty(), limits, launches, threads);
+  }
+
+  /**
+   * A pool of ready sandboxes ({@code staged} present: each waits in {@link ReadySandbox#STAGE},
+   * only for programs that run with exactly {@code staged}'s file and command) or of warm
+   * interpreters (absent: any one-file program).
+   */
+  WarmPool(String language, int size, Sandbox sandbox, Workspaces workspaces, Command command,
+      Optional<ReadySandbox> staged, Limits limits, LaunchSpecs launches, NamedThreads threads) {
+    this.staged = staged;
     this.language = language;
     this.size = size;
     this.sandbox = sandbox;
@@ -86,6 +101,11 @@ final class WarmPool implements AutoCloseable {
     return language;
   }
 
+  /** How many processes it keeps waiting. */
+  int size() {
+    return size;
+  }
+
   /** The limits every warm process runs under: only a run with exactly these may take one. */
   Limits limits() {
     return limits;
@@ -93,6 +113,14 @@ final class WarmPool implements AutoCloseable {
 
   Command command() {
     return command;
+  }
+
+  /** True for a program this pool's processes can run: one file, no compile step (and for ready sandboxes, their file and command). */
+  boolean accepts(Program program) {
+    if (program.compile().isPresent() || program.files().size() != 1) {
+      return false;
+    }
+    return staged.map(ready -> ready.accepts(program)).orElse(true);
   }
 
   /** A live warm process not older than {@link #MAX_AGE}, removed from the pool; empty when none. */

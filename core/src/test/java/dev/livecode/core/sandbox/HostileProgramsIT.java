@@ -88,7 +88,7 @@ class HostileProgramsIT {
         Stream.of(new Case(IsolationMode.UNSHARE, "python"), new Case(IsolationMode.UNSHARE, "javascript")));
   }
 
-  /** Warm processes per language of the engines (0: every run starts cold). */
+  /** Warm processes or ready sandboxes per language of the engines (0: every run starts cold). */
   private static int warmPool;
   /** Processes of this JVM, and run cgroups, once the engines are idle (their warm pools full). */
   private static long idleProcesses;
@@ -96,18 +96,23 @@ class HostileProgramsIT {
   /** Idle run cgroups an engine keeps for reuse, per hierarchy (Cgroups.MAX_IDLE). */
   private static final int REUSED_CGROUPS = 64;
 
-  /** Both tiers, cold; {@link WarmHostileProgramsIT} runs the suite on bwrap with warm pools. */
+  /**
+   * Both tiers, cold; {@link WarmHostileProgramsIT} runs the suite on bwrap with warm pools,
+   * {@link ReadyHostileProgramsIT} with ready sandboxes.
+   */
   @BeforeAll
   static void startEngines(TestInfo suite) throws Exception {
     if (suite.getTestClass().filter(WarmHostileProgramsIT.class::isAssignableFrom).isPresent()) {
-      startEngines(List.of(IsolationMode.BWRAP), WarmHostileProgramsIT.WARM_POOL);
+      startEngines(List.of(IsolationMode.BWRAP), WarmHostileProgramsIT.WARM_POOL, 0);
+    } else if (suite.getTestClass().filter(ReadyHostileProgramsIT.class::isAssignableFrom).isPresent()) {
+      startEngines(List.of(IsolationMode.BWRAP), 0, ReadyHostileProgramsIT.READY_SANDBOXES);
     } else {
-      startEngines(List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE), 0);
+      startEngines(List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE), 0, 0);
     }
   }
 
-  static void startEngines(List<IsolationMode> tiers, int warm) throws Exception {
-    warmPool = warm;
+  static void startEngines(List<IsolationMode> tiers, int warm, int ready) throws Exception {
+    warmPool = warm + ready;
     tmpPermissions = PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(System.getProperty("java.io.tmpdir"))));
     for (IsolationMode tier : tiers) {
       Path root = Files.createTempDirectory("livecode-hostile-" + tier.name().toLowerCase() + "-");
@@ -123,6 +128,7 @@ class HostileProgramsIT {
           .maxLimits(Limits.DEFAULT_CAPS)
           .workspaceRoot(root)
           .warmPool(warm)
+          .readySandboxes(ready)
           .build();
       ENGINES.put(tier, engine);
       assertThat(engine.status().isolation()).isEqualTo(tier);

@@ -45,6 +45,7 @@ public final class Options {
       new Option("redis-url", Group.ESSENTIAL, "Redis URI (with --queue redis); password and TLS go in the URI", "redis[s]://[:password@]host:port[/db]", "redis://127.0.0.1:6379", true),
 
       opt("warm-pool", Group.COMMON, "interpreters kept started per language, each waiting in the sandbox for one run with the default limits; 0: every run starts cold", "count", Integer.toString(ServerConfig.DEFAULT_WARM_POOL)),
+      opt("ready-sandboxes", Group.COMMON, "sandboxes made ahead per language without warm interpreters (or all with --warm-pool 0), each waiting for one run with the default limits, which starts its interpreter there; 0: cold runs make their own", "count", Integer.toString(ServerConfig.DEFAULT_READY_SANDBOXES)),
       opt("isolation", Group.COMMON, "sandbox tier; auto picks the strongest this host offers", "auto|bwrap|unshare|none", "auto"),
       opt("wall-time-ms", Group.COMMON, "default wall-clock limit of a run", "ms", Long.toString(D.wallTime().toMillis())),
       opt("cpu-time-ms", Group.COMMON, "default CPU-time limit of a run", "ms", Long.toString(D.cpuTime().toMillis())),

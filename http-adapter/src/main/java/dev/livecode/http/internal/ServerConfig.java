@@ -49,13 +49,20 @@ public record ServerConfig(
     String redisPrefix,
     Duration redisLease,
     int maxAttempts,
-    int warmPool) {
+    int warmPool,
+    int readySandboxes) {
 
   /**
    * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a
    * run and the next both skip the interpreter's start while the pool refills; 0 turns it off.
    */
   public static final int DEFAULT_WARM_POOL = 2;
+
+  /**
+   * Ready sandboxes per language without warm interpreters ({@code --ready-sandboxes}): two, as
+   * for the warm pool; 0 turns them off.
+   */
+  public static final int DEFAULT_READY_SANDBOXES = 2;
 
   /** What this process does. */
   public enum Role { ALL, API, WORKER }
@@ -172,6 +179,7 @@ public record ServerConfig(
     out.put("shutdown_grace_ms", shutdownGrace.toMillis());
     out.put("max_attempts", maxAttempts);
     out.put("warm_pool", warmPool);
+    out.put("ready_sandboxes", readySandboxes);
     runnerSettings.forEach((id, s) -> out.put("lang_" + id,
         s.interpreter().map(Path::toString).orElse("default") + (s.extraArgs().isEmpty() ? "" : " args=" + s.extraArgs())
             + (s.extraEnv().isEmpty() ? "" : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
@@ -334,7 +342,8 @@ public record ServerConfig(
           value("redis-prefix").orElse("livecode"),
           Duration.ofMillis(number("redis-lease-ms", 30_000, 100, 3_600_000)),
           (int) number("max-attempts", LivecodeBuilder.DEFAULT_MAX_ATTEMPTS, 1, 100),
-          (int) number("warm-pool", DEFAULT_WARM_POOL, 0, 64));
+          (int) number("warm-pool", DEFAULT_WARM_POOL, 0, 64),
+          (int) number("ready-sandboxes", DEFAULT_READY_SANDBOXES, 0, 64));
     }
 
     private Optional<String> value(String name) {

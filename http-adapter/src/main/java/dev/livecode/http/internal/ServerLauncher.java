@@ -36,6 +36,7 @@ public final class ServerLauncher {
           .maxWaitingRuns(config.maxWaitingRuns())
           .maxAttempts(config.maxAttempts())
           .warmPool(config.role() == ServerConfig.Role.API ? 0 : config.warmPool())
+          .readySandboxes(config.role() == ServerConfig.Role.API ? 0 : config.readySandboxes())
           .shutdownGrace(config.shutdownGrace());
       config.workspaceRoot().ifPresent(builder::workspaceRoot);
       config.runnerSettings().forEach(builder::runnerSettings);
