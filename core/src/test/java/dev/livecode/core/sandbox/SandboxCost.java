@@ -72,11 +72,11 @@ public final class SandboxCost {
       }
     }
     System.out.printf("print(1) with python3 -S -I, %d runs each, interleaved, %d ms pause before each%n", runs, pauseMs);
-    System.out.printf("%-8s %10s %10s %10s%n", "tier", "median ms", "p10 ms", "p90 ms");
+    System.out.printf("%-12s %10s %10s %10s%n", "tier", "median ms", "p10 ms", "p90 ms");
     for (Map.Entry<String, long[]> e : nanos.entrySet()) {
       long[] v = e.getValue().clone();
       Arrays.sort(v);
-      System.out.printf("%-8s %10.1f %10.1f %10.1f%n", e.getKey(), v[v.length / 2] / 1e6, v[v.length / 10] / 1e6,
+      System.out.printf("%-12s %10.1f %10.1f %10.1f%n", e.getKey(), v[v.length / 2] / 1e6, v[v.length / 10] / 1e6,
           v[v.length * 9 / 10] / 1e6);
     }
     tiers.values().forEach(Sandbox::close);
