@@ -121,7 +121,7 @@ public final class DefaultEngine implements LivecodeEngine {
         continue;
       }
       int size = warm.isPresent() ? config.warmPool() : config.readySandboxes();
-      pools.put(runner.id(), new WarmPool(runner.id(), size, sandbox, workspaces, command, ready, config.defaultLimits(),
+      pools.put(runner.id(), new WarmPool(runner.id(), size, sandbox, workspaces, ready, config.defaultLimits(),
           workspace -> ProgramExecutor.launchSpec("run", command, config.defaultLimits(), workspace, runner), threads));
     }
     return pools;

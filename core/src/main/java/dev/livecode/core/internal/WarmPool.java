@@ -4,7 +4,6 @@ import dev.livecode.core.Limits;
 import dev.livecode.core.internal.sandbox.LaunchSpec;
 import dev.livecode.core.internal.sandbox.Sandbox;
 import dev.livecode.core.internal.sandbox.SandboxedProcess;
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.Program;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,7 +54,6 @@ final class WarmPool implements AutoCloseable {
   private final Sandbox sandbox;
   private final Workspaces workspaces;
   private final LaunchSpecs launches;
-  private final Command command;
   private final Limits limits;
   private final Optional<ReadySandbox> staged;
   private final ReentrantLock lock = new ReentrantLock();
@@ -73,24 +71,18 @@ final class WarmPool implements AutoCloseable {
     LaunchSpec forWorkspace(Path workspace);
   }
 
-  WarmPool(String language, int size, Sandbox sandbox, Workspaces workspaces, Command command, Limits limits,
-      LaunchSpecs launches, NamedThreads threads) {
-    this(language, size, sandbox, workspaces, command, Optional.empty(), limits, launches, threads);
-  }
-
   /**
    * A pool of ready sandboxes ({@code staged} present: each waits in {@link ReadySandbox#STAGE},
    * only for programs that run with exactly {@code staged}'s file and command) or of warm
    * interpreters (absent: any one-file program).
    */
-  WarmPool(String language, int size, Sandbox sandbox, Workspaces workspaces, Command command,
-      Optional<ReadySandbox> staged, Limits limits, LaunchSpecs launches, NamedThreads threads) {
+  WarmPool(String language, int size, Sandbox sandbox, Workspaces workspaces, Optional<ReadySandbox> staged,
+      Limits limits, LaunchSpecs launches, NamedThreads threads) {
     this.staged = staged;
     this.language = language;
     this.size = size;
     this.sandbox = sandbox;
     this.workspaces = workspaces;
-    this.command = command;
     this.limits = limits;
     this.launches = launches;
     this.refiller = threads.newThread(this::refill);
@@ -109,10 +101,6 @@ final class WarmPool implements AutoCloseable {
   /** The limits every warm process runs under: only a run with exactly these may take one. */
   Limits limits() {
     return limits;
-  }
-
-  Command command() {
-    return command;
   }
 
   /** True for a program this pool's processes can run: one file, no compile step (and for ready sandboxes, their file and command). */
