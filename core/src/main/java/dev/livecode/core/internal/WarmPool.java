@@ -89,10 +89,6 @@ final class WarmPool implements AutoCloseable {
     refiller.start();
   }
 
-  String language() {
-    return language;
-  }
-
   /** How many processes it keeps waiting. */
   int size() {
     return size;
