@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,29 +198,23 @@ final class WarmPool implements AutoCloseable {
 
   /** Waits until {@link #REFILL_DELAY} has passed since the last discard; false when closed meanwhile. */
   private boolean afterDiscardDelay() {
-    lock.lock();
-    try {
-      long left;
-      while (!closed && (left = lastDiscardNanos + REFILL_DELAY.toNanos() - System.nanoTime()) > 0) {
-        changed.awaitNanos(left);
-      }
-      return !closed;
-    } catch (InterruptedException e) {
-      return false;
-    } finally {
-      lock.unlock();
-    }
+    return awaitUntil(() -> lastDiscardNanos + REFILL_DELAY.toNanos());
   }
 
   /** Sleeps a while after warm processes died unused; false when closed meanwhile. */
   private boolean backOff(int failures) {
     long millis = Math.min(MAX_BACKOFF.toMillis(), 100L << Math.min(failures, 10));
     LOG.warn("warm process failed before its program came language={} in_a_row={} next_try_ms={}", language, failures, millis);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    return awaitUntil(() -> deadline);
+  }
+
+  /** Waits until {@code deadlineNanos} (read again at every wake-up) has passed; false when closed meanwhile. */
+  private boolean awaitUntil(LongSupplier deadlineNanos) {
     lock.lock();
     try {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
       long left;
-      while (!closed && (left = deadline - System.nanoTime()) > 0) {
+      while (!closed && (left = deadlineNanos.getAsLong() - System.nanoTime()) > 0) {
         changed.awaitNanos(left);
       }
       return !closed;

@@ -26,11 +26,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The warm pool on the bwrap tier with core's test runners: a warm run ends as a cold one,
- * leaves nothing to the next, is refilled, is skipped for other limits, and close() ends it all.
+ * The warm pool on the bwrap tier with core's test runners, with warm interpreters and with ready
+ * sandboxes: a pooled run ends as a cold one, leaves nothing to the next, is refilled, is skipped
+ * for other limits, and close() ends it all.
  */
 class WarmPoolIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -38,23 +41,53 @@ class WarmPoolIT {
       new Limits(Duration.ofSeconds(2), Duration.ofSeconds(2), 256L << 20, 64, 8L << 20, 64 * 1024);
   private static final int POOL = 2;
   private static Path warmRoot;
+  private static Path readyRoot;
   private static Path coldRoot;
+  /** Warm interpreters. */
   private static DefaultEngine warm;
+  /** Ready sandboxes instead (no warm interpreters): the same pool, the interpreter started per run. */
+  private static DefaultEngine ready;
   private static LivecodeEngine cold;
+
+  /** Programs run through a pool and through a sandbox made for them: language, source, stdin. */
+  private static final List<List<String>> PROGRAMS = List.of(
+      List.of("python", "print(1)", ""),
+      List.of("python", "import sys; print('out'); sys.stderr.write('err\\n'); sys.exit(3)", ""),
+      List.of("python", "import sys; print(sys.argv, __name__, __file__, open('main.py').read()[:6])", ""),
+      List.of("python", "print(input()[::-1]); print(input())", "abc\nline two\n"),
+      List.of("python", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)", ""),
+      List.of("python", "while True: pass", ""),
+      List.of("python", "print('no newline at the end')  # \u00e9 \ud83d\ude00", ""),
+      List.of("javascript", "console.log(1)", ""),
+      List.of("javascript", "console.log('out'); console.error('err'); process.exit(3)", ""),
+      List.of("javascript", "console.log(process.argv.slice(1), require.main === module, __filename, process.execArgv)", ""),
+      List.of("javascript", "console.log(require('fs').readFileSync(0, 'utf8').split('').reverse().join(''))", "abc\nline two\n"),
+      List.of("javascript", "for (;;) {}", ""));
+
+  static Stream<Arguments> pooledRuns() {
+    return Stream.of("warm", "ready").flatMap(pool -> PROGRAMS.stream().map(p -> Arguments.of(pool, p.get(0), p.get(1), p.get(2))));
+  }
 
   /** Pools refill a little after each run (WarmPool.REFILL_DELAY): each case starts from full ones. */
   @BeforeEach
   void poolsFull() throws Exception {
-    eventually("pools full", () -> warm.warmReady("python") == POOL && warm.warmReady("javascript") == POOL);
+    for (DefaultEngine engine : List.of(warm, ready)) {
+      eventually("pools full", () -> engine.warmReady("python") == POOL && engine.warmReady("javascript") == POOL);
+    }
   }
 
   @BeforeAll
   static void start() throws Exception {
     warmRoot = Files.createTempDirectory("livecode-warm-it-");
+    readyRoot = Files.createTempDirectory("livecode-ready-it-");
     coldRoot = Files.createTempDirectory("livecode-cold-it-");
     warm = (DefaultEngine) engine("warm-it", warmRoot).warmPool(POOL).build();
+    ready = (DefaultEngine) engine("ready-it", readyRoot).readySandboxes(POOL).build();
     cold = engine("cold-it", coldRoot).build();
-    eventually("pools full", () -> warm.warmReady("python") == POOL && warm.warmReady("javascript") == POOL);
+  }
+
+  private static DefaultEngine pool(String kind) {
+    return kind.equals("warm") ? warm : ready;
   }
 
   private static dev.livecode.core.LivecodeBuilder engine(String name, Path root) {
@@ -64,40 +97,27 @@ class WarmPoolIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (warm != null) {
-      warm.close();
+    for (LivecodeEngine engine : java.util.Arrays.asList(warm, ready, cold)) {
+      if (engine != null) {
+        engine.close();
+      }
     }
-    if (cold != null) {
-      cold.close();
-    }
-    for (Path root : List.of(warmRoot, coldRoot)) {
+    for (Path root : List.of(warmRoot, readyRoot, coldRoot)) {
       try (Stream<Path> walk = Files.walk(root)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
   }
 
-  @ParameterizedTest(name = "{0}: {1}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "python|print(1)|",
-      "python|import sys; print('out'); sys.stderr.write('err\\n'); sys.exit(3)|",
-      "python|import sys; print(sys.argv, __name__, __file__, open('main.py').read()[:6])|",
-      "python|print(input()[::-1]); print(input())|abc\\nline two\\n",
-      "python|import os, signal; os.kill(os.getpid(), signal.SIGKILL)|",
-      "python|while True: pass|",
-      "javascript|console.log(1)|",
-      "javascript|console.log('out'); console.error('err'); process.exit(3)|",
-      "javascript|console.log(process.argv.slice(1), require.main === module, __filename, process.execArgv)|",
-      "javascript|console.log(require('fs').readFileSync(0, 'utf8').split('').reverse().join(''))|abc\\nline two\\n",
-      "javascript|for (;;) {}|",
-  })
-  void warmRunEndsExactlyAsAColdRun(String language, String source, String stdin) {
-    String input = stdin == null ? "" : stdin.replace("\\n", "\n");
-    long takenBefore = warm.warmTaken(language);
-    ExecutionResult hot = run(warm, language, source, input, LimitOverrides.NONE);
+  @ParameterizedTest(name = "{0} {1}: {2}")
+  @MethodSource("pooledRuns")
+  void pooledRunEndsExactlyAsAColdRun(String kind, String language, String source, String input) {
+    DefaultEngine pooled = pool(kind);
+    long takenBefore = pooled.warmTaken(language);
+    ExecutionResult hot = run(pooled, language, source, input, LimitOverrides.NONE);
     ExecutionResult reference = run(cold, language, source, input, LimitOverrides.NONE);
 
-    assertThat(warm.warmTaken(language)).as("the run took a warm process").isEqualTo(takenBefore + 1);
+    assertThat(pooled.warmTaken(language)).as("the run took a pooled process").isEqualTo(takenBefore + 1);
     assertThat(hot.status()).isEqualTo(reference.status());
     assertThat(hot.failureReason()).isEqualTo(reference.failureReason());
     if (reference.status() != ExecutionStatus.TIMEOUT) {
@@ -110,21 +130,28 @@ class WarmPoolIT {
     assertThat(hot.stderr()).isEqualTo(reference.stderr());
   }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "python|import builtins; builtins.SECRET = 'x'; open('left.txt', 'w').write('x'); open('/tmp/left.txt', 'w').write('x'); print('written')"
-          + "|import builtins, os; print(hasattr(builtins, 'SECRET'), sorted(os.listdir('.')), os.path.exists('/tmp/left.txt'))"
-          + "|False ['main.py'] False",
-      "javascript|globalThis.SECRET = 'x'; const fs = require('fs'); fs.writeFileSync('left.txt', 'x'); fs.writeFileSync('/tmp/left.txt', 'x'); console.log('written')"
-          + "|const fs = require('fs'); console.log(typeof SECRET, fs.readdirSync('.'), fs.existsSync('/tmp/left.txt'))"
-          + "|undefined [ 'main.js' ] false",
-  })
-  void consecutiveRunsSeeNeitherTheFilesNorTheGlobalsOfTheOneBefore(String language, String writer, String reader,
-      String expected) {
-    long takenBefore = warm.warmTaken(language);
-    assertThat(run(warm, language, writer, "", LimitOverrides.NONE).stdout()).isEqualTo("written\n");
-    assertThat(run(warm, language, reader, "", LimitOverrides.NONE).stdout()).isEqualTo(expected + "\n");
-    assertThat(warm.warmTaken(language)).isEqualTo(takenBefore + 2);
+  static Stream<Arguments> consecutivePrograms() {
+    List<List<String>> programs = List.of(
+        List.of("python",
+            "import builtins; builtins.SECRET = 'x'; open('left.txt', 'w').write('x'); open('/tmp/left.txt', 'w').write('x'); print('written')",
+            "import builtins, os; print(hasattr(builtins, 'SECRET'), sorted(os.listdir('.')), os.path.exists('/tmp/left.txt'))",
+            "False ['main.py'] False"),
+        List.of("javascript",
+            "globalThis.SECRET = 'x'; const fs = require('fs'); fs.writeFileSync('left.txt', 'x'); fs.writeFileSync('/tmp/left.txt', 'x'); console.log('written')",
+            "const fs = require('fs'); console.log(typeof SECRET, fs.readdirSync('.'), fs.existsSync('/tmp/left.txt'))",
+            "undefined [ 'main.js' ] false"));
+    return Stream.of("warm", "ready").flatMap(pool -> programs.stream().map(p -> Arguments.of(pool, p.get(0), p.get(1), p.get(2), p.get(3))));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("consecutivePrograms")
+  void consecutiveRunsSeeNeitherTheFilesNorTheGlobalsOfTheOneBefore(String kind, String language, String writer,
+      String reader, String expected) {
+    DefaultEngine pooled = pool(kind);
+    long takenBefore = pooled.warmTaken(language);
+    assertThat(run(pooled, language, writer, "", LimitOverrides.NONE).stdout()).isEqualTo("written\n");
+    assertThat(run(pooled, language, reader, "", LimitOverrides.NONE).stdout()).isEqualTo(expected + "\n");
+    assertThat(pooled.warmTaken(language)).isEqualTo(takenBefore + 2);
   }
 
   @Test
@@ -135,13 +162,15 @@ class WarmPoolIT {
     eventually("python pool full again", () -> warm.warmReady("python") == POOL);
   }
 
-  @Test
-  void aRunWithOtherLimitsStartsCold() {
-    long takenBefore = warm.warmTaken("python");
-    ExecutionResult result = run(warm, "python", "print('cold')", "", LimitOverrides.NONE.withWallTime(Duration.ofSeconds(3)));
+  @ParameterizedTest
+  @ValueSource(strings = {"warm", "ready"})
+  void aRunWithOtherLimitsStartsCold(String kind) {
+    DefaultEngine pooled = pool(kind);
+    long takenBefore = pooled.warmTaken("python");
+    ExecutionResult result = run(pooled, "python", "print('cold')", "", LimitOverrides.NONE.withWallTime(Duration.ofSeconds(3)));
 
     assertThat(result.stdout()).isEqualTo("cold\n");
-    assertThat(warm.warmTaken("python")).isEqualTo(takenBefore);
+    assertThat(pooled.warmTaken("python")).isEqualTo(takenBefore);
   }
 
   @Test
