@@ -258,26 +258,27 @@ public final class GroupCommit implements AutoCloseable {
     // Earlier deferred ones first (keeps each session's order), then whatever arrived since.
     int deferred = later.size();
     for (int i = 0; i < deferred && batch.size() < MAX_BATCH; i++) {
-      Pending p = later.pollFirst();
-      if (sessions.contains(p.update.sessionId()) || chars + p.chars > MAX_BATCH_CHARS) {
-        later.addLast(p);
-      } else {
-        batch.add(p);
-        sessions.add(p.update.sessionId());
-        chars += p.chars;
-      }
+      chars = admit(later.pollFirst(), batch, sessions, chars, later);
     }
     Pending p;
     while (batch.size() < MAX_BATCH && (p = waiting.poll()) != null) {
-      if (sessions.contains(p.update.sessionId()) || chars + p.chars > MAX_BATCH_CHARS) {
-        later.addLast(p);
-      } else {
-        batch.add(p);
-        sessions.add(p.update.sessionId());
-        chars += p.chars;
-      }
+      chars = admit(p, batch, sessions, chars, later);
     }
     return batch;
+  }
+
+  /**
+   * Adds {@code p} to the batch, or defers it to the next one when its session is in the batch
+   * already or the batch would grow too large; returns the batch's characters.
+   */
+  private static long admit(Pending p, List<Pending> batch, Set<UUID> sessions, long chars, Deque<Pending> later) {
+    if (sessions.contains(p.update.sessionId()) || chars + p.chars > MAX_BATCH_CHARS) {
+      later.addLast(p);
+      return chars;
+    }
+    batch.add(p);
+    sessions.add(p.update.sessionId());
+    return chars + p.chars;
   }
 
   private void apply(List<Pending> batch, Link link) {
