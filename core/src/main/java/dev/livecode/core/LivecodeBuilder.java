@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LivecodeBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(LivecodeBuilder.class);
+  /** First host uid programs run as when the engine runs as root: 60000, above the uids people get on Debian. */
+  public static final int DEFAULT_FIRST_SANDBOX_UID = 60000;
+  /** Host uids programs may run as at once, from {@link #DEFAULT_FIRST_SANDBOX_UID}: 1000. */
+  public static final int DEFAULT_SANDBOX_UID_COUNT = 1000;
 
   /** Worker threads: one per core. */
   public static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
@@ -79,6 +83,8 @@ public final class LivecodeBuilder {
   private Limits defaultLimits = Limits.DEFAULTS;
   private Limits maxLimits = Limits.DEFAULT_CAPS;
   private IsolationMode isolation = IsolationMode.AUTO;
+  private int firstSandboxUid = DEFAULT_FIRST_SANDBOX_UID;
+  private int sandboxUidCount = DEFAULT_SANDBOX_UID_COUNT;
   private Path workspaceRoot = Path.of(System.getProperty("java.io.tmpdir"),
       "livecode-" + ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   private int maxSourceBytes = DEFAULT_MAX_SOURCE_BYTES;
@@ -167,6 +173,23 @@ public final class LivecodeBuilder {
   /** The sandbox tier. Default: {@link IsolationMode#AUTO}, the strongest available. */
   public LivecodeBuilder isolation(IsolationMode value) {
     this.isolation = Objects.requireNonNull(value, "isolation");
+    return this;
+  }
+
+  /**
+   * The host uids programs run as when the engine runs as root: {@code count} uids from
+   * {@code first}, one per program (or waiting warm interpreter) at a time, so no program is
+   * ever host root and no two running programs share a uid; a run waits when all are in use.
+   * No account of the host may have a uid or gid in the range ({@link #build} fails if one
+   * does). A non-root engine runs programs as its own user and ignores this. Default: 60000-60999.
+   */
+  public LivecodeBuilder sandboxUids(int first, int count) {
+    if (first < 1000 || count < 1 || (long) first + count > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("sandboxUids must start at 1000 or above and hold at least one uid, was first="
+          + first + " count=" + count);
+    }
+    this.firstSandboxUid = first;
+    this.sandboxUidCount = count;
     return this;
   }
 
@@ -304,7 +327,7 @@ public final class LivecodeBuilder {
     if (events == null) {
       owned.add(effectiveEvents);
     }
-    Sandbox sandbox = Sandboxes.create(isolation);
+    Sandbox sandbox = Sandboxes.create(isolation, firstSandboxUid, sandboxUidCount);
     RunnerRegistry registry;
     try {
       registry = RunnerRegistry.create(discoverRunners, runners, runnerSettings, classLoader).reachableIn(sandbox);
@@ -315,8 +338,8 @@ public final class LivecodeBuilder {
     owned.add(sandbox);
     EngineConfig config = new EngineConfig(name, workers, defaultLimits, maxLimits, maxSourceBytes, maxStdinBytes,
         maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids, warmPool, readySandboxes, finishedExecutionCache);
-    LOG.info("{} configuration workers={} warm_pool={} ready_sandboxes={} finished_execution_cache={} isolation={} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
-        name, workers, warmPool, readySandboxes, finishedExecutionCache, isolation, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
+    LOG.info("{} configuration workers={} warm_pool={} ready_sandboxes={} finished_execution_cache={} isolation={} sandbox_uids={}-{} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
+        name, workers, warmPool, readySandboxes, finishedExecutionCache, isolation, firstSandboxUid, firstSandboxUid + sandboxUidCount - 1, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
     return new DefaultEngine(config, effectiveStore, effectiveQueue, effectiveEvents, registry, sandbox,
         new Workspaces(workspaceRoot), owned);
   }

@@ -305,7 +305,7 @@ public final class DefaultEngine implements LivecodeEngine {
     } catch (LivecodeException e) {
       problem = "queue unreachable: " + e.getMessage();
     }
-    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), sandbox.enforcedLimits(),
+    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), sandbox.enforcedLimits(), sandbox.protections(), sandbox.gaps(),
         workers.size(), depth, live, closed.get() ? "engine closed" : problem);
   }
 

@@ -6,9 +6,14 @@ import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
 import java.util.List;
+import java.util.Optional;
 
 /** A runner with what its probe found at start and the operator's settings for it. */
-record RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings settings) {
+record RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings settings, Optional<String> note) {
+
+  RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings settings) {
+    this(runner, probe, settings, Optional.empty());
+  }
 
   String id() {
     return runner.id();
@@ -25,7 +30,9 @@ record RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings
         probe.version(),
         runner.aliases().stream().sorted().toList(),
         probe.available(),
-        probe.unavailableReason());
+        probe.unavailableReason(),
+        probe.executable().map(Object::toString),
+        note);
   }
 
   List<String> names() {

@@ -95,21 +95,69 @@ public final class RunnerRegistry {
   }
 
   /**
-   * This registry with every available runner whose read-only paths the sandbox cannot show
-   * reported unavailable, with the sandbox's reason.
+   * This registry as the sandbox can run it: a runner whose interpreter the sandbox cannot show
+   * (a pyenv Python under a private /root, out of reach of the programs' own uids) is probed
+   * again with the same interpreter from the system folders, when the operator did not name an
+   * interpreter; when none fits it is reported unavailable, with the sandbox's reason.
    */
   public RunnerRegistry reachableIn(dev.livecode.core.internal.sandbox.Sandbox sandbox) {
     Map<String, RegisteredRunner> checked = new LinkedHashMap<>();
     for (RegisteredRunner runner : byId.values()) {
       Optional<String> why = runner.probe().available() ? sandbox.unreachable(runner.probe().readOnlyPaths()) : Optional.empty();
-      if (why.isPresent()) {
+      if (why.isEmpty()) {
+        checked.put(runner.id(), runner);
+        continue;
+      }
+      Optional<RegisteredRunner> fallback = runner.settings().interpreter().isEmpty()
+          ? systemInterpreter(runner, sandbox, why.get()) : Optional.empty();
+      if (fallback.isPresent()) {
+        checked.put(runner.id(), fallback.get());
+      } else {
         LOG.warn("language unavailable in this sandbox language={} tier={} reason=\"{}\"", runner.id(), sandbox.tier(), why.get());
         checked.put(runner.id(), new RegisteredRunner(runner.runner(), RunnerProbe.unavailable(why.get()), runner.settings()));
-      } else {
-        checked.put(runner.id(), runner);
       }
     }
     return new RunnerRegistry(checked);
+  }
+
+  /** Folders searched for an interpreter every uid can reach. */
+  private static final List<String> SYSTEM_BIN = List.of("/usr/local/bin", "/usr/bin", "/bin");
+
+  /**
+   * The runner probed with the first system interpreter of the same name (python3.11, then
+   * python3) that the sandbox can reach.
+   */
+  private static Optional<RegisteredRunner> systemInterpreter(RegisteredRunner runner,
+      dev.livecode.core.internal.sandbox.Sandbox sandbox, String why) {
+    Optional<java.nio.file.Path> unreachable = runner.probe().executable();
+    if (unreachable.isEmpty()) {
+      return Optional.empty();
+    }
+    String name = unreachable.get().getFileName().toString();
+    List<String> names = new ArrayList<>(List.of(name));
+    String unversioned = name.replaceFirst("\\.\\d+$", "");
+    if (!unversioned.equals(name)) {
+      names.add(unversioned);
+    }
+    for (String candidateName : names) {
+      for (String dir : SYSTEM_BIN) {
+        java.nio.file.Path candidate = java.nio.file.Path.of(dir, candidateName);
+        if (!java.nio.file.Files.isExecutable(candidate)) {
+          continue;
+        }
+        RunnerSettings settings = runner.settings().withInterpreter(candidate);
+        RunnerProbe probe = probe(runner.runner(), settings);
+        if (probe.available() && sandbox.unreachable(probe.readOnlyPaths()).isEmpty()) {
+          String note = "using " + probe.executable().map(Object::toString).orElse(candidate.toString())
+              + " (" + unreachable.get() + " is out of the sandbox's reach: " + why + ")";
+          LOG.warn("language interpreter replaced language={} tier={} interpreter={} instead_of={} version={}",
+              runner.id(), sandbox.tier(), probe.executable().orElse(candidate), unreachable.get(), probe.version());
+          // The operator's settings stay as they were: the interpreter is the fallback's own choice.
+          return Optional.of(new RegisteredRunner(runner.runner(), probe, settings, Optional.of(note)));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The runner for an id or alias, case-insensitive. */

@@ -30,26 +30,25 @@ final class ConfinedProcess implements SandboxedProcess {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Optional<Path> statusFile;
   private final List<Path> scratchFiles;
+  private final Optional<SandboxUids.Lease> uid;
 
-  ConfinedProcess(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree) {
-    this(process, group, cpuLimit, killTree, Optional.empty());
-  }
-
-  /** With bwrap's --json-status-fd file: it gains an "exit-code" line only if the program ran to its end. */
+  /**
+   * @param killTree kill the process tree and group too (no PID namespace holds the program)
+   * @param statusFile bwrap's --json-status-fd file: it gains an "exit-code" line only if the
+   *     program ran to its end
+   * @param scratchFiles files of this run in the sandbox's private folder, deleted when closed
+   * @param uid the program's own uid, given back when closed (after a sweep of its processes
+   *     where no PID namespace ended them all)
+   */
   ConfinedProcess(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree,
-      Optional<Path> statusFile) {
-    this(process, group, cpuLimit, killTree, statusFile, List.of());
-  }
-
-  /** As above, also deleting {@code scratchFiles} (the launcher's script) when closed. */
-  ConfinedProcess(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree,
-      Optional<Path> statusFile, List<Path> scratchFiles) {
+      Optional<Path> statusFile, List<Path> scratchFiles, Optional<SandboxUids.Lease> uid) {
     this.statusFile = statusFile;
     this.scratchFiles = List.copyOf(scratchFiles);
     this.process = process;
     this.group = group;
     this.cpuLimit = cpuLimit;
     this.tree = killTree ? Optional.of(new TreeKillingProcess(process)) : Optional.empty();
+    this.uid = uid;
   }
 
   @Override
@@ -112,6 +111,10 @@ final class ConfinedProcess implements SandboxedProcess {
       return;
     }
     killAll();
+    if (tree.isPresent()) {
+      uid.ifPresent(lease -> SandboxUids.killProcessesOf(lease.uid()));
+    }
+    uid.ifPresent(SandboxUids.Lease::close);
     group.ifPresent(RunGroup::release);
     List<Path> files = new ArrayList<>(scratchFiles);
     statusFile.ifPresent(files::add);

@@ -44,6 +44,7 @@ final class ReadyLaunchers implements AutoCloseable {
   private final Cgroups cgroups;
   private final Limits limits;
   private final int size;
+  private final boolean ownUid;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Deque<Launcher> ready = new ArrayDeque<>();
@@ -51,10 +52,12 @@ final class ReadyLaunchers implements AutoCloseable {
   private boolean closed;
   private long lastTakeNanos = System.nanoTime() - REFILL_DELAY.toNanos();
 
-  ReadyLaunchers(Cgroups cgroups, Limits limits, int size, ThreadFactory threads) {
+  /** @param ownUid whether each run gets a uid of its own (RLIMIT_NPROC then holds, see {@link RlimitShell}) */
+  ReadyLaunchers(Cgroups cgroups, Limits limits, int size, boolean ownUid, ThreadFactory threads) {
     this.cgroups = cgroups;
     this.limits = limits;
     this.size = size;
+    this.ownUid = ownUid;
     this.refiller = threads.newThread(this::refill);
     refiller.start();
   }
@@ -144,7 +147,7 @@ final class ReadyLaunchers implements AutoCloseable {
   private Launcher start() throws IOException {
     RunGroup group = cgroups.acquire(limits);
     try {
-      ProcessBuilder builder = new ProcessBuilder(RlimitShell.launcher(limits, cgroups, group)).directory(Path.of("/").toFile());
+      ProcessBuilder builder = new ProcessBuilder(RlimitShell.launcher(limits, cgroups, group, ownUid)).directory(Path.of("/").toFile());
       builder.environment().clear();
       return new Launcher(builder.start(), group);
     } catch (IOException | RuntimeException e) {
@@ -204,15 +207,17 @@ final class ReadyLaunchers implements AutoCloseable {
     }
 
     /**
-     * Has the shell exec {@code argv} with fd 3 on {@code statusFile}, through {@code scriptFile}
-     * (written here, in the sandbox's private folder); the handle deletes both when closed.
+     * Has the shell open {@code redirects} and exec {@code argv}, through {@code scriptFile}
+     * (written here, in the sandbox's private folder); the handle deletes it, the status file
+     * and {@code scratch} when closed, and gives {@code uid} back.
      *
      * @throws IOException when the shell cannot be told (it died meanwhile); the launcher is then
      *     discarded and the caller starts the run the usual way
      */
-    SandboxedProcess exec(List<String> argv, Path statusFile, Path scriptFile, Duration cpuLimit) throws IOException {
+    SandboxedProcess exec(List<RlimitShell.Redirect> redirects, List<String> argv, Path scriptFile, Path statusFile,
+        List<Path> scratch, Duration cpuLimit, Optional<SandboxUids.Lease> uid) throws IOException {
       try {
-        Files.writeString(scriptFile, RlimitShell.execScript(statusFile, argv), StandardCharsets.UTF_8);
+        Files.writeString(scriptFile, RlimitShell.execScript(redirects, argv), StandardCharsets.UTF_8);
         OutputStream stdin = process.getOutputStream();
         stdin.write((scriptFile + "\n").getBytes(StandardCharsets.UTF_8));
         stdin.flush();
@@ -221,7 +226,9 @@ final class ReadyLaunchers implements AutoCloseable {
         Files.deleteIfExists(scriptFile);
         throw e;
       }
-      return new ConfinedProcess(process, Optional.of(group), cpuLimit, false, Optional.of(statusFile), List.of(scriptFile));
+      List<Path> files = new ArrayList<>(scratch);
+      files.add(scriptFile);
+      return new ConfinedProcess(process, Optional.of(group), cpuLimit, false, Optional.of(statusFile), files, uid);
     }
 
     /** Ends an unused launcher (SIGKILL), closes its pipes and hands its group back. */

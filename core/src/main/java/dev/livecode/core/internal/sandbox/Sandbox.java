@@ -20,6 +20,20 @@ public interface Sandbox extends AutoCloseable {
   List<String> enforcedLimits();
 
   /**
+   * What confines programs here besides the limits: {@code namespaces}, {@code seccomp},
+   * {@code own_uid} (each program under a host uid of its own, never root),
+   * {@code no_user_namespaces}.
+   */
+  default List<String> protections() {
+    return List.of();
+  }
+
+  /** What this tier would give but this host does not, each in words (e.g. why there is no seccomp filter). */
+  default List<String> gaps() {
+    return List.of();
+  }
+
+  /**
    * Starts the program. The process's stdin, stdout and stderr are pipes. The caller owns the
    * returned handle and must close it.
    *

@@ -27,44 +27,60 @@ public final class Sandboxes {
 
   private Sandboxes() {}
 
+  /** The sandbox for {@code requested}, with the default uid range when the server is root. */
+  public static Sandbox create(IsolationMode requested) {
+    return create(requested, SandboxUids.DEFAULT_FIRST, SandboxUids.DEFAULT_COUNT);
+  }
+
   /**
-   * The sandbox for {@code requested}.
+   * The sandbox for {@code requested}; as root, programs run under uids {@code firstUid} to
+   * {@code firstUid + uidCount - 1}, one per program at a time.
    *
    * @throws IllegalStateException when the requested tier (or, for AUTO, any isolating tier) does
    *     not work here; the message says why and what to install
+   * @throws IllegalArgumentException when the uid range is unusable (see {@link SandboxUids})
    */
-  public static Sandbox create(IsolationMode requested) {
-    Optional<Cgroups> cgroups = Cgroups.detect();
+  public static Sandbox create(IsolationMode requested, int firstUid, int uidCount) {
     boolean root = isRoot();
+    Optional<SandboxUids> uids = root
+        ? Optional.of(new SandboxUids(firstUid, uidCount, SandboxUids.defaultLockDir())) : Optional.empty();
+    Optional<Cgroups> cgroups = Cgroups.detect();
+    SeccompFilter seccomp = SeccompFilter.install();
     Sandbox sandbox;
     try {
       sandbox = switch (requested) {
-        case NONE -> new PlainSandbox(cgroups);
-        case BWRAP -> require(new BwrapSandbox(cgroups), requested);
-        case UNSHARE -> require(new UnshareSandbox(cgroups, root), requested);
-        case AUTO -> auto(cgroups, root);
+        case NONE -> require(new PlainSandbox(cgroups, uids, seccomp), requested);
+        case BWRAP -> require(new BwrapSandbox(cgroups, uids, seccomp), requested);
+        case UNSHARE -> require(new UnshareSandbox(cgroups, uids, seccomp), requested);
+        case AUTO -> auto(cgroups, uids, seccomp);
       };
     } catch (RuntimeException e) {
       cgroups.ifPresent(Cgroups::close);
+      seccomp.delete();
       throw e;
     }
     String cgroupInfo = cgroups.map(c -> c.version().name()).orElse("none");
+    String uidInfo = uids.map(u -> u.first() + "-" + (u.first() + u.count() - 1)).orElse("server's own");
     if (sandbox.tier() == IsolationMode.BWRAP) {
-      LOG.info("sandbox chosen tier={} requested={} cgroups={} enforced={}", sandbox.tier(), requested, cgroupInfo, sandbox.enforcedLimits());
+      LOG.info("sandbox chosen tier={} requested={} cgroups={} uids={} protections={} enforced={}", sandbox.tier(), requested,
+          cgroupInfo, uidInfo, sandbox.protections(), sandbox.enforcedLimits());
     } else {
-      LOG.warn("sandbox chosen tier={} requested={} cgroups={} enforced={} note=\"weaker than bwrap: install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces\"",
-          sandbox.tier(), requested, cgroupInfo, sandbox.enforcedLimits());
+      LOG.warn("sandbox chosen tier={} requested={} cgroups={} uids={} protections={} enforced={} note=\"weaker than bwrap: install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces\"",
+          sandbox.tier(), requested, cgroupInfo, uidInfo, sandbox.protections(), sandbox.enforcedLimits());
+    }
+    for (String gap : sandbox.gaps()) {
+      LOG.warn("sandbox gap tier={} gap=\"{}\"", sandbox.tier(), gap);
     }
     if (cgroups.isEmpty()) {
       LOG.warn("sandbox without cgroups: memory is capped per process by RLIMIT_DATA, processes by RLIMIT_NPROC {}; run as root or give the server a delegated cgroup v2 subtree for exact limits and OOM reporting",
-          root ? "(not at all: root ignores RLIMIT_NPROC)" : "(counted over all tasks of the server's uid)");
+          root ? "(per program: each runs under its own uid)" : "(counted over all tasks of the server's uid)");
     }
     return sandbox;
   }
 
-  private static Sandbox auto(Optional<Cgroups> cgroups, boolean root) {
+  private static Sandbox auto(Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
     List<String> failures = new ArrayList<>();
-    for (Sandbox candidate : List.of(new BwrapSandbox(cgroups), new UnshareSandbox(cgroups, root))) {
+    for (Sandbox candidate : List.of(new BwrapSandbox(cgroups, uids, seccomp), new UnshareSandbox(cgroups, uids, seccomp))) {
       Optional<String> problem = probe(candidate);
       if (problem.isEmpty()) {
         return candidate;
@@ -140,19 +156,51 @@ public final class Sandboxes {
     }
   }
 
-  /** The limits held by a tier with (or without) these cgroups; wall time and output the engine holds. */
-  static List<String> enforced(Optional<Cgroups> cgroups, String... extra) {
+  /**
+   * The limits held by a tier with (or without) these cgroups; wall time and output the engine holds.
+   *
+   * @param ownUid programs run under uids of their own (RLIMIT_NPROC then holds per program)
+   */
+  static List<String> enforced(Optional<Cgroups> cgroups, boolean ownUid, String... extra) {
     List<String> limits = new ArrayList<>(List.of("wall_time", "cpu_time"));
     boolean memory = cgroups.map(Cgroups::limitsMemory).orElse(false);
     limits.add(memory ? "memory" : "memory_per_process");
-    if (cgroups.map(Cgroups::limitsProcesses).orElse(false) || !isRoot()) {
-      // A pids cgroup; or RLIMIT_NPROC, which holds for a non-root server (counted per uid).
+    if (cgroups.map(Cgroups::limitsProcesses).orElse(false) || ownUid || !isRoot()) {
+      // A pids cgroup; or RLIMIT_NPROC, which holds for a uid that is not root.
       limits.add("processes");
     }
     limits.add("file_size");
     limits.addAll(List.of(extra));
     limits.add("output");
     return List.copyOf(limits);
+  }
+
+  /** What {@link Sandbox#protections} lists for a tier with these properties. */
+  static List<String> protections(List<String> base, boolean ownUid, boolean seccomp, boolean noUserNamespaces) {
+    List<String> all = new ArrayList<>(base);
+    if (seccomp) {
+      all.add("seccomp");
+      all.add("no_new_privs");
+    }
+    if (ownUid) {
+      all.add("own_uid");
+    }
+    if (noUserNamespaces || seccomp) {
+      // The filter refuses unshare and clone with CLONE_NEWUSER as well.
+      all.add("no_user_namespaces");
+    }
+    return List.copyOf(all);
+  }
+
+  /** The seccomp gap of a tier, if any: why its programs run without the filter. */
+  static List<String> gaps(SeccompFilter seccomp, boolean loaded, String loaderNote) {
+    if (seccomp.missing().isPresent()) {
+      return List.of("seccomp: " + seccomp.missing().get());
+    }
+    if (!loaded) {
+      return List.of("seccomp: no loader (" + loaderNote + ", which is missing); programs run without the filter");
+    }
+    return List.of();
   }
 
   private static final boolean ROOT = readIsRoot();

@@ -24,7 +24,7 @@ class ReadyLaunchersIT {
   @BeforeEach
   void start() throws IOException {
     cgroups = Cgroups.detect().orElseThrow(() -> new AssertionError("this host must offer cgroups (run as root)"));
-    launchers = new ReadyLaunchers(cgroups, Limits.DEFAULTS, 1, Thread::new);
+    launchers = new ReadyLaunchers(cgroups, Limits.DEFAULTS, 1, false, Thread::new);
     dir = Files.createTempDirectory("livecode-launchers-");
   }
 
@@ -104,6 +104,8 @@ class ReadyLaunchersIT {
 
   private SandboxedProcess exec(ReadyLaunchers.Launcher launcher, List<String> argv) throws IOException {
     String name = "run-" + System.nanoTime();
-    return launcher.exec(argv, dir.resolve(name + ".json"), dir.resolve(name + ".sh"), Limits.DEFAULTS.cpuTime());
+    Path status = dir.resolve(name + ".json");
+    return launcher.exec(List.of(new RlimitShell.Redirect(3, status, true)), argv, dir.resolve(name + ".sh"), status,
+        List.of(), Limits.DEFAULTS.cpuTime(), java.util.Optional.empty());
   }
 }

@@ -11,23 +11,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class UnshareSandboxTest {
+  private static final SeccompFilter NO_FILTER = SeccompFilter.install();
+
+  private static Optional<SandboxUids> ownUids(Path tmp) {
+    return Optional.of(new SandboxUids(SandboxUids.DEFAULT_FIRST, 4, tmp.resolve("uid-locks")));
+  }
 
   @Test
-  void reportsAnInterpreterUnderAPrivateFolderUnreachableAsRoot(@TempDir Path tmp) throws Exception {
+  void reportsAnInterpreterUnderAPrivateFolderUnreachableWithOwnUids(@TempDir Path tmp) throws Exception {
     Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path prefix = Files.createDirectories(home.resolve(".pyenv/versions/3.11.7"));
-    Optional<String> why = new UnshareSandbox(Optional.empty(), true).unreachable(List.of(prefix));
-    assertThat(why).hasValueSatisfying(reason -> assertThat(reason).contains(home.toString()).contains("bwrap"));
+    Optional<String> why = new UnshareSandbox(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(prefix));
+    assertThat(why).hasValueSatisfying(reason -> assertThat(reason).contains(home.toString()).contains("/usr"));
   }
 
   @Test
-  void reachesSystemFoldersAsRoot() {
-    assertThat(new UnshareSandbox(Optional.empty(), true).unreachable(List.of(Path.of("/usr/bin")))).isEmpty();
+  void reachesSystemFoldersWithOwnUids(@TempDir Path tmp) {
+    assertThat(new UnshareSandbox(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(Path.of("/usr/bin")))).isEmpty();
   }
 
   @Test
-  void reachesEverythingItsUserCanAsNonRoot(@TempDir Path tmp) throws Exception {
+  void reachesEverythingItsUserCanWithTheServersUid(@TempDir Path tmp) throws Exception {
     Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    assertThat(new UnshareSandbox(Optional.empty(), false).unreachable(List.of(home))).isEmpty();
+    assertThat(new UnshareSandbox(Optional.empty(), Optional.empty(), NO_FILTER).unreachable(List.of(home))).isEmpty();
   }
 }
