@@ -80,8 +80,11 @@ for name in ("api", "worker"):
 worker = services.get("worker", {})
 check((worker.get("deploy") or {}).get("replicas") == 2, "worker must have deploy.replicas: 2")
 security = worker.get("security_opt") or []
-for needed in ("seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"):
+for needed in ("seccomp=./deploy/seccomp-worker.json", "apparmor=unconfined", "systempaths=unconfined"):
     check(needed in security, f"worker needs security_opt {needed} for bubblewrap (docs/deployment.md)")
+check("seccomp=unconfined" not in security, "the worker must not run without a seccomp profile")
+import os
+check(os.path.isfile("deploy/seccomp-worker.json"), "deploy/seccomp-worker.json is missing")
 check(services.get("api", {}).get("ports"), "api must publish its port")
 
 dockerfile = open("Dockerfile", encoding="utf-8").read()

@@ -34,6 +34,8 @@ wait_for() { # name, seconds, command...
 command -v bwrap >/dev/null || { log "installing bubblewrap"; install_packages bubblewrap; }
 command -v python3 >/dev/null || install_packages python3
 command -v node >/dev/null || install_packages nodejs
+# libseccomp's Python binding: core's test regenerates the checked-in seccomp filter with it.
+/usr/bin/python3 -c "import seccomp" 2>/dev/null || { log "installing python3-seccomp"; install_packages python3-seccomp; }
 
 # Redis
 if ! command -v redis-server >/dev/null; then log "installing redis"; install_packages redis-server redis-tools; fi

@@ -56,6 +56,12 @@ public final class LatencyBench {
         String name = "bare bwrap spawn (" + Spawner.describe(language) + ")";
         baselines.put(name, spawner.sandboxed(argv));
         sandboxedFlag.put(name, true);
+        if (spawner.hardens()) {
+          // What the uid drop and the seccomp filter cost a spawn: the same bwrap without them.
+          String unhardened = "bwrap spawn without uid drop and seccomp (" + Spawner.describe(language) + ")";
+          baselines.put(unhardened, spawner.unhardened(argv));
+          sandboxedFlag.put(unhardened, true);
+        }
       }
       if ("python".equals(language) && withPlainPython) {
         baselines.put("bare python3 -c", spawner.plainPythonArgv());

@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
  * The baselines: one program started by this JVM with {@link ProcessBuilder} and a minimal
  * environment, either bare or inside bubblewrap with an argument set comparable to the server's
  * bwrap tier (all namespaces unshared, read-only /usr, private /tmp and working directory,
- * unprivileged uid, die-with-parent, new session, an empty environment for bwrap itself).
+ * unprivileged uid, die-with-parent, new session, an empty environment for bwrap itself) and,
+ * like the server, when run as root: bwrap started under an unprivileged host uid (setpriv, no
+ * groups, no_new_privs), no nested user namespaces and the server's seccomp filter. So the
+ * floor pays what the server's sandbox pays; {@link #unhardened} is the same spawn without the
+ * uid drop and the filter, to show what they cost.
  */
 public final class Spawner {
   private static final File DEV_NULL = new File("/dev/null");
@@ -25,19 +29,62 @@ public final class Spawner {
   private final Path python;
   private final Path node;
   private final Optional<Path> bwrap;
+  private final Optional<Path> seccompFilter;
+  /** A host uid outside the server's default range (60000-60999), for the baseline's bwrap as root. */
+  static final int BASELINE_UID = 61000;
+  private static final String SECCOMP_RESOURCE = "/dev/livecode/core/internal/sandbox/seccomp-x86_64.bpf";
 
-  private Spawner(Path python, Path node, Optional<Path> bwrap) {
+  private Spawner(Path python, Path node, Optional<Path> bwrap, Optional<Path> seccompFilter) {
     this.python = python;
     this.node = node;
     this.bwrap = bwrap;
+    this.seccompFilter = seccompFilter;
   }
 
   /** Resolves the real interpreters once (the pyenv shim on PATH costs ~80 ms a start). */
   public static Spawner detect() throws IOException {
     Path python = realPython();
+    if (isRoot() && !reachableByOthers(python)) {
+      // What the server does too: a uid of the programs' own cannot reach a pyenv under /root.
+      python = Path.of("/usr/bin/python3").toRealPath();
+    }
     Path node = onPath("node").orElseThrow(() -> new IOException("node not found on PATH"));
     Optional<Path> bwrap = onPath("bwrap");
-    return new Spawner(python, node.toRealPath(), bwrap);
+    return new Spawner(python, node.toRealPath(), bwrap, isRoot() ? Optional.of(seccompFilterFile()) : Optional.empty());
+  }
+
+  /** The server's seccomp filter (copied into this jar from core at build time), as a file. */
+  private static Path seccompFilterFile() throws IOException {
+    try (InputStream in = Spawner.class.getResourceAsStream(SECCOMP_RESOURCE)) {
+      if (in == null) {
+        throw new IOException("the seccomp filter is missing from the benchmarks jar");
+      }
+      Path file = Files.createTempFile("livecode-bench-seccomp-", ".bpf");
+      file.toFile().deleteOnExit();
+      Files.write(file, in.readAllBytes());
+      return file;
+    }
+  }
+
+  private static boolean isRoot() {
+    try {
+      return Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean reachableByOthers(Path path) {
+    for (Path dir = path.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+      try {
+        if (!Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+          return false;
+        }
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Path python() {
@@ -71,8 +118,29 @@ public final class Spawner {
     return "python".equals(language) ? "python3 -S -I -c" : "node -e";
   }
 
-  /** {@code argv} inside bubblewrap. */
+  /** {@code argv} inside bubblewrap, confined as the server's bwrap tier confines programs. */
   public List<String> sandboxed(List<String> argv) {
+    List<String> command = new ArrayList<>();
+    if (seccompFilter.isPresent()) {
+      command.addAll(List.of("/usr/bin/setpriv", "--reuid=" + BASELINE_UID, "--regid=" + BASELINE_UID, "--clear-groups",
+          "--no-new-privs", "--"));
+    }
+    command.add(bwrap.orElseThrow(() -> new IllegalStateException("bwrap is not installed")).toString());
+    if (seccompFilter.isPresent()) {
+      // The filter on stdin: the program's stdin is empty either way.
+      command.addAll(List.of("--unshare-user", "--disable-userns", "--seccomp", "0"));
+    }
+    command.addAll(unhardened(argv).subList(1, unhardened(argv).size()));
+    return command;
+  }
+
+  /** Whether {@link #sandboxed} drops the uid and loads the filter here (the JVM runs as root). */
+  public boolean hardens() {
+    return seccompFilter.isPresent();
+  }
+
+  /** {@code argv} inside bubblewrap as the server confined it before programs had uids of their own and the filter. */
+  public List<String> unhardened(List<String> argv) {
     Path executable = Path.of(argv.get(0));
     List<String> command = new ArrayList<>();
     command.add(bwrap.orElseThrow(() -> new IllegalStateException("bwrap is not installed")).toString());
@@ -113,7 +181,9 @@ public final class Spawner {
    * @throws IOException when it cannot start, exits non-zero or does not print {@code 1}
    */
   public long spawnOnce(List<String> command, boolean sandboxed) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectInput(DEV_NULL).redirectError(ProcessBuilder.Redirect.DISCARD);
+    boolean filtered = command.contains("--seccomp");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .redirectInput(filtered ? seccompFilter.orElseThrow().toFile() : DEV_NULL);
     builder.environment().clear();
     if (!sandboxed) {
       // bwrap itself gets an empty environment (it would leak into /proc/1/environ); the program inside gets --setenv.

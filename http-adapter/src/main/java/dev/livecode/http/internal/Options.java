@@ -61,6 +61,8 @@ public final class Options {
       opt("max-waiting-runs", Group.COMMON, "runs waiting in the queue beyond which run requests get 503 + Retry-After", "count", Long.toString(LivecodeBuilder.DEFAULT_MAX_WAITING_RUNS)),
       opt("max-source-bytes", Group.COMMON, "largest source_code accepted (413 above)", "bytes", Integer.toString(LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES)),
 
+      opt("sandbox-uid-first", Group.RARE, "as root: first host uid programs run as, one uid per program at a time (no account may use the range)", "uid", Integer.toString(LivecodeBuilder.DEFAULT_FIRST_SANDBOX_UID)),
+      opt("sandbox-uid-count", Group.RARE, "as root: host uids programs may run as at once; a run waits when all are in use", "count", Integer.toString(LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT)),
       opt("max-wall-time-ms", Group.RARE, "cap: the most wall time a run request may ask for (400 above)", "ms", Long.toString(C.wallTime().toMillis())),
       opt("max-cpu-time-ms", Group.RARE, "cap of cpu_time_ms", "ms", Long.toString(C.cpuTime().toMillis())),
       opt("max-memory-mb", Group.RARE, "cap of memory_mb", "MiB", Long.toString(C.memoryBytes() / MIB)),

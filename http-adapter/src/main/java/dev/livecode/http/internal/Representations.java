@@ -64,6 +64,7 @@ final class Representations {
     body.put("aliases", info.aliases());
     body.put("available", info.available());
     body.put("unavailable_reason", info.unavailableReason().orElse(null));
+    info.note().ifPresent(note -> body.put("note", note));
     return body;
   }
 
@@ -72,6 +73,10 @@ final class Representations {
     body.put("status", status.up() ? "UP" : "DOWN");
     body.put("isolation", status.isolation().name().toLowerCase(java.util.Locale.ROOT));
     body.put("enforced_limits", List.copyOf(status.enforcedLimits()));
+    body.put("protections", List.copyOf(status.protections()));
+    if (!status.sandboxGaps().isEmpty()) {
+      body.put("sandbox_gaps", List.copyOf(status.sandboxGaps()));
+    }
     body.put("workers", status.workers());
     body.put("queue_depth", status.queueDepth().isPresent() ? status.queueDepth().getAsLong() : null);
     body.put("live_workers", status.liveWorkers().isPresent() ? status.liveWorkers().getAsLong() : null);

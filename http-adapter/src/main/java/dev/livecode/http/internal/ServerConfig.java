@@ -50,7 +50,9 @@ public record ServerConfig(
     Duration redisLease,
     int maxAttempts,
     int warmPool,
-    int readySandboxes) {
+    int readySandboxes,
+    int sandboxUidFirst,
+    int sandboxUidCount) {
 
   /**
    * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a
@@ -180,6 +182,7 @@ public record ServerConfig(
     out.put("max_attempts", maxAttempts);
     out.put("warm_pool", warmPool);
     out.put("ready_sandboxes", readySandboxes);
+    out.put("sandbox_uids", sandboxUidFirst + "-" + ((long) sandboxUidFirst + sandboxUidCount - 1));
     runnerSettings.forEach((id, s) -> out.put("lang_" + id,
         s.interpreter().map(Path::toString).orElse("default") + (s.extraArgs().isEmpty() ? "" : " args=" + s.extraArgs())
             + (s.extraEnv().isEmpty() ? "" : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
@@ -343,7 +346,9 @@ public record ServerConfig(
           Duration.ofMillis(number("redis-lease-ms", 30_000, 100, 3_600_000)),
           (int) number("max-attempts", LivecodeBuilder.DEFAULT_MAX_ATTEMPTS, 1, 100),
           (int) number("warm-pool", DEFAULT_WARM_POOL, 0, 64),
-          (int) number("ready-sandboxes", DEFAULT_READY_SANDBOXES, 0, 64));
+          (int) number("ready-sandboxes", DEFAULT_READY_SANDBOXES, 0, 64),
+          (int) number("sandbox-uid-first", LivecodeBuilder.DEFAULT_FIRST_SANDBOX_UID, 1000, Integer.MAX_VALUE - 1),
+          (int) number("sandbox-uid-count", LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT, 1, 1_000_000));
     }
 
     private Optional<String> value(String name) {
