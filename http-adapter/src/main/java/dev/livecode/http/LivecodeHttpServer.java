@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link LivecodeEngine} over the REST API of API.md on the JDK's HttpServer.
+ * Serves a {@link LivecodeEngine} over the REST API of docs/api.md on the JDK's HttpServer.
  *
  * <pre>{@code
  * try (LivecodeEngine engine = Livecode.builder().build();

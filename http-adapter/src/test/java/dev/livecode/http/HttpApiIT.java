@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The REST API of API.md on the embedded defaults, with the real Python and Node runners. */
+/** The REST API of docs/api.md on the embedded defaults, with the real Python and Node runners. */
 class HttpApiIT {
   private static RunningServer server;
   private static HttpClientSupport http;

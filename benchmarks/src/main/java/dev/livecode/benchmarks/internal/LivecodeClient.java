@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The API of docs/API.md as a browser-side client uses it: HTTP/1.1 keep-alive connections on
+ * The API of docs/api.md as a browser-side client uses it: HTTP/1.1 keep-alive connections on
  * blocking sockets ({@link RawHttpConnection}), one per concurrent caller, reused (thread-safe, so
  * load threads share it). Not the JDK {@link HttpClient}: its selector and executor threads add
  * 2-3 ms of hand-offs per request on these 2-core machines, which would be counted as the server's.

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The endpoints of API.md over a {@link LivecodeEngine}. */
+/** The endpoints of docs/api.md over a {@link LivecodeEngine}. */
 public final class Api {
   /** Longest {@code wait_ms} a client may hold a request for. */
   static final long MAX_WAIT_MS = 30_000;
@@ -47,7 +47,7 @@ public final class Api {
     this.maxStdinBytes = maxStdinBytes;
   }
 
-  /** Every endpoint of API.md. */
+  /** Every endpoint of docs/api.md. */
   public Router routes() {
     return healthOnly()
         .add("POST", "/code-sessions", this::createSession)

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The JSON shapes of API.md, snake_case, times as ISO-8601 UTC strings. */
+/** The JSON shapes of docs/api.md, snake_case, times as ISO-8601 UTC strings. */
 final class Representations {
   private Representations() {}
 
