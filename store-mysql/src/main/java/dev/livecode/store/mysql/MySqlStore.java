@@ -144,7 +144,7 @@ public final class MySqlStore implements Store {
   }
 
   /**
-   * Autosaves waiting at the same moment share one transaction, and so one log flush (issue 7);
+   * Autosaves waiting at the same moment share one transaction, and so one log flush, not one each;
    * each is still conditional on its own expected version and is answered after the commit.
    */
   @Override

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Autosaves that arrive together share one transaction (issue 7): each must still be durable,
- * conditional on its own expected version, and answered with its own outcome.
+ * Autosaves that arrive together share one transaction, so a burst pays one redo-log flush instead
+ * of one each: each must still be durable, conditional on its own expected version, and answered
+ * with its own outcome.
  */
 class AutosaveGroupCommitIT {
   @RegisterExtension

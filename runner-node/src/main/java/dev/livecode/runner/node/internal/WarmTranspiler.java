@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One long-lived node process that has loaded the TypeScript compiler and turns TypeScript into
- * JavaScript on request (issue 6: spawning a transpiler per run costs 170-490 ms, a warm one
- * about 1 ms).
+ * JavaScript on request, because spawning a transpiler per run costs 170-490 ms and a warm one
+ * about 1 ms.
  *
  * <p>It runs outside the sandbox, because it only parses text and never runs user code, and it
  * is bounded instead: a minimal environment, a V8 heap cap, one request at a time, and a time

@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Application-level group commit of autosaves (issue 7). Each commit waits for InnoDB's redo-log
+ * Application-level group commit of autosaves. Each commit waits for InnoDB's redo-log
  * flush (about 1.4 ms on the CI server with {@code innodb_flush_log_at_trx_commit=1}), so one
  * transaction per autosave caps a node at a few thousand per second. Here, writer threads take
  * every autosave waiting at that moment and apply them in ONE transaction: each {@code UPDATE}

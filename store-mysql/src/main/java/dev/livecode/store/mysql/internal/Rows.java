@@ -57,7 +57,7 @@ public final class Rows {
 
   /**
    * Decoded by the driver straight into a LocalDateTime (microseconds kept): going through
-   * {@code getString} formatted and re-parsed the text, a visible cost of every autosave (issue 7).
+   * {@code getString} formatted and re-parsed the text, a visible cost on every autosave's latency.
    */
   public static Instant instant(ResultSet rows, String column) throws SQLException {
     LocalDateTime value = rows.getObject(column, LocalDateTime.class);
