@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Issue 7: finished executions are served from memory; anything else still comes from the store. */
+/** Finished executions are served from memory; anything else still comes from the store. */
 class FinishedExecutionCacheTest {
   private final CountingStore store = new CountingStore(Store.inMemory());
   private final List<LivecodeEngine> engines = new ArrayList<>();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole HTTP flow on {@code --store mysql}, and a server killed with {@code kill -9} that
- * comes back with every session and finished execution byte for byte (issue 4). Needs the MySQL
+ * comes back with every session and finished execution byte for byte. Needs the MySQL
  * or MariaDB of {@code LIVECODE_TEST_MYSQL_URL} (default jdbc:mysql://127.0.0.1:3306/test, root,
  * no password); each run works in a database of its own, dropped afterwards.
  */

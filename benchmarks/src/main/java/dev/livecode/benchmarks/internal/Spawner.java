@@ -108,7 +108,7 @@ public final class Spawner {
     };
   }
 
-  /** Issue 2's baseline: the real python3 with no flags, {@code python3 -c 'print(1)'}. */
+  /** The plain-interpreter baseline: the real python3 with no flags, {@code python3 -c 'print(1)'}. */
   public List<String> plainPythonArgv() {
     return List.of(python.toString(), "-c", "print(1)");
   }

@@ -258,7 +258,7 @@ public final class Suite implements AutoCloseable {
             row = row.withNote(target("p50 within " + Figure.format(targetDiffMs) + " ms of bare bwrap", row.diff().orElse(Double.NaN) <= targetDiffMs));
           }
           if (targetDiffMs <= 0 && b.getKey().startsWith("bare bwrap")) {
-            // the warm pool's targets (issue 7): absolute p50s
+            // the warm pool's latency targets: absolute p50s
             double limit = PYTHON.equals(language) ? 5.0 : 8.0;
             row = row.withNote(target("warm p50 under " + Figure.format(limit) + " ms", s.server().p50() < limit));
           }

@@ -239,7 +239,7 @@ public final class DefaultEngine implements LivecodeEngine {
   @Override
   public Optional<Execution> findExecution(UUID executionId) {
     Objects.requireNonNull(executionId, "executionId");
-    // why (issue 7): a finished execution never changes, so polling it need not reach the store.
+    // why: a finished execution never changes, so polling it need not reach the store.
     Optional<Execution> cached = finished.find(executionId);
     if (cached.isPresent()) {
       return cached;

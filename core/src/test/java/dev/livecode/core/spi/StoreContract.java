@@ -38,7 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link Store} (issue 4), run against every implementation: the in-memory
+ * The contract of {@link Store}, run against every implementation: the in-memory
  * default as a unit test, store-mysql as an integration test. Subclasses are usually empty apart
  * from {@link #store()}.
  *

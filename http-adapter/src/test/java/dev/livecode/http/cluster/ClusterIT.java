@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The server jar as a cluster: one api process and worker processes in JVMs of their own,
  * sharing one MySQL database (created per test) and one Redis (a key prefix per test), as
- * docker-compose.yml deploys them (issue 5).
+ * docker-compose.yml deploys them.
  *
  * <p>Services: {@code LIVECODE_TEST_MYSQL_URL} (default jdbc:mysql://127.0.0.1:3306/test, root,
  * empty password; {@code LIVECODE_TEST_MYSQL_USER}, {@code LIVECODE_TEST_MYSQL_PASSWORD}) and
