@@ -374,7 +374,7 @@ class HttpApiIT {
     assertThat(ids(languages, "id")).contains("python", "javascript", "typescript");
     for (JsonNode language : languages) {
       assertThat(fieldNames(language)).containsExactly("id", "name", "version", "aliases", "available",
-          "unavailable_reason");
+          "unavailable_reason", "note");
     }
     JsonNode python = StreamSupport.stream(languages.spliterator(), false)
         .filter(l -> l.get("id").asText().equals("python")).findFirst().orElseThrow();

@@ -64,7 +64,7 @@ final class Representations {
     body.put("aliases", info.aliases());
     body.put("available", info.available());
     body.put("unavailable_reason", info.unavailableReason().orElse(null));
-    info.note().ifPresent(note -> body.put("note", note));
+    body.put("note", info.note().orElse(null));
     return body;
   }
 

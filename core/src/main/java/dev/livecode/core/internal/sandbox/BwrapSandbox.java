@@ -260,7 +260,9 @@ final class BwrapSandbox implements Sandbox {
           args.addAll(List.of("--dir", inside));
         } else if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
           redirects.add(new RlimitShell.Redirect(fd, entry, false));
-          args.addAll(List.of("--perms", "0444", "--ro-bind-data", Integer.toString(fd), inside));
+          // A compiled program stays executable; nothing else is.
+          String perms = Files.isExecutable(entry) ? "0555" : "0444";
+          args.addAll(List.of("--perms", perms, "--ro-bind-data", Integer.toString(fd), inside));
           fd++;
         }
       }
