@@ -50,7 +50,8 @@ public record ServerConfig(
     Duration redisLease,
     int maxAttempts,
     int warmPool,
-    int readySandboxes) {
+    int readySandboxes,
+    long memoryStoreBudgetBytes) {
 
   /**
    * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a
@@ -184,6 +185,9 @@ public record ServerConfig(
         s.interpreter().map(Path::toString).orElse("default") + (s.extraArgs().isEmpty() ? "" : " args=" + s.extraArgs())
             + (s.extraEnv().isEmpty() ? "" : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
     out.put("store", store.name().toLowerCase(Locale.ROOT));
+    if (store == StoreKind.MEMORY) {
+      out.put("memory_store_budget_mb", memoryStoreBudgetBytes / MIB);
+    }
     if (store == StoreKind.MYSQL) {
       out.put("mysql_url", Secrets.maskUrl(mysqlUrl));
       out.put("mysql_user", mysqlUser);
@@ -313,6 +317,12 @@ public record ServerConfig(
       if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
         throw new ConfigException("--redis-url must start with redis:// or rediss://, was '" + Secrets.maskUrl(redisUrl) + "'");
       }
+      long memoryStoreBudgetMb = number("memory-store-budget-mb",
+          LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES / MIB, 1, 1L << 20);
+      if (store != StoreKind.MEMORY && value("memory-store-budget-mb").isPresent()) {
+        throw new ConfigException(source("memory-store-budget-mb") + " applies to --store memory only; a MySQL store"
+            + " keeps every execution on disk");
+      }
       if (role != Role.ALL && queue == QueueKind.MEMORY) {
         throw new ConfigException("--role " + role.name().toLowerCase(Locale.ROOT)
             + " shares work with other processes and needs --queue redis (and --store mysql)");
@@ -343,7 +353,8 @@ public record ServerConfig(
           Duration.ofMillis(number("redis-lease-ms", 30_000, 100, 3_600_000)),
           (int) number("max-attempts", LivecodeBuilder.DEFAULT_MAX_ATTEMPTS, 1, 100),
           (int) number("warm-pool", DEFAULT_WARM_POOL, 0, 64),
-          (int) number("ready-sandboxes", DEFAULT_READY_SANDBOXES, 0, 64));
+          (int) number("ready-sandboxes", DEFAULT_READY_SANDBOXES, 0, 64),
+          memoryStoreBudgetMb * MIB);
     }
 
     private Optional<String> value(String name) {
