@@ -2,6 +2,7 @@ package dev.livecode.core;
 
 import dev.livecode.core.internal.DefaultEngine;
 import dev.livecode.core.internal.EngineConfig;
+import dev.livecode.core.internal.InMemoryStore;
 import dev.livecode.core.internal.RunnerRegistry;
 import dev.livecode.core.internal.Workspaces;
 import dev.livecode.core.internal.sandbox.Sandbox;
@@ -68,6 +69,13 @@ public final class LivecodeBuilder {
    * @since 0.2
    */
   public static final int DEFAULT_FINISHED_EXECUTION_CACHE = 10_000;
+  /**
+   * What the default in-memory store may hold of sessions and executions: 256 MiB of their
+   * source, stdin and output. See {@link #memoryStoreBudgetBytes}.
+   *
+   * @since 0.2
+   */
+  public static final long DEFAULT_MEMORY_STORE_BUDGET_BYTES = 256L * 1024 * 1024;
   /** How long close() lets running executions finish. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -95,6 +103,8 @@ public final class LivecodeBuilder {
   private int warmPool = DEFAULT_WARM_POOL;
   private int readySandboxes = DEFAULT_READY_SANDBOXES;
   private int finishedExecutionCache = DEFAULT_FINISHED_EXECUTION_CACHE;
+  private long memoryStoreBudgetBytes = DEFAULT_MEMORY_STORE_BUDGET_BYTES;
+  private boolean memoryStoreBudgetSet;
   private Clock clock = Clock.systemUTC();
   private Supplier<UUID> ids = UUID::randomUUID;
 
@@ -267,10 +277,12 @@ public final class LivecodeBuilder {
 
   /**
    * Finished executions kept in memory by id (0: none). A finished execution never changes and
-   * executions are never deleted, so a cached one is never stale, even when another node finished
-   * it; executions still queued or running always come from the store. Besides this count, the
-   * cache holds at most about 16 Mi characters of source, stdin and output in all, and skips an
-   * execution with more than 1 Mi of them. Default {@value #DEFAULT_FINISHED_EXECUTION_CACHE}.
+   * durable stores never delete executions, so a cached one is never stale, even when another
+   * node finished it; executions still queued or running always come from the store. Besides this
+   * count, the cache holds at most about 16 Mi characters of source, stdin and output in all, and
+   * skips an execution with more than 1 Mi of them. Not used in front of the in-memory store,
+   * which is a map by id already and evicts what the cache would keep alive. Default
+   * {@value #DEFAULT_FINISHED_EXECUTION_CACHE}.
    *
    * @since 0.2
    */
@@ -279,6 +291,29 @@ public final class LivecodeBuilder {
       throw new IllegalArgumentException("finishedExecutionCache must be 0 to 1000000, was " + entries);
     }
     this.finishedExecutionCache = entries;
+    return this;
+  }
+
+  /**
+   * What the default in-memory store (used when no {@link #store store} is given) may hold:
+   * sessions and executions, counted by their source, stdin and output as the JVM keeps the text
+   * (one byte per character when all are Latin-1, else two), plus a fixed cost each. Past it, the
+   * executions that finished first are evicted, and reading one throws
+   * {@link ExecutionEvictedException}; when live sessions and unfinished executions alone fill
+   * it, creating more throws {@link StoreFullException}. The heap the text takes can be larger
+   * (G1 gives an array of half a region or more whole regions of its own). A MySQL store keeps
+   * everything durably instead. At least 64 KiB; default
+   * {@value #DEFAULT_MEMORY_STORE_BUDGET_BYTES}.
+   *
+   * @since 0.2
+   */
+  public LivecodeBuilder memoryStoreBudgetBytes(long value) {
+    if (value < InMemoryStore.MIN_BUDGET_BYTES) {
+      throw new IllegalArgumentException("memoryStoreBudgetBytes must be at least " + InMemoryStore.MIN_BUDGET_BYTES
+          + ", was " + value);
+    }
+    this.memoryStoreBudgetBytes = value;
+    this.memoryStoreBudgetSet = true;
     return this;
   }
 
@@ -307,15 +342,20 @@ public final class LivecodeBuilder {
   /**
    * Discovers and probes runners, picks the sandbox, and starts the workers.
    *
-   * @throws IllegalArgumentException when the default limits exceed the caps
+   * @throws IllegalArgumentException when the default limits exceed the caps, or a store is given
+   *     together with a budget for the default one
    * @throws LivecodeException when runner discovery fails (a broken jar, a duplicate language)
    */
   public LivecodeEngine build() {
     if (!defaultLimits.within(maxLimits)) {
       throw new IllegalArgumentException("defaultLimits " + defaultLimits + " exceed maxLimits " + maxLimits);
     }
+    if (store != null && memoryStoreBudgetSet) {
+      throw new IllegalArgumentException("memoryStoreBudgetBytes applies to the default in-memory store, but a store"
+          + " was given; give that store its own bounds (Store.inMemory(budgetBytes))");
+    }
     List<AutoCloseable> owned = new ArrayList<>();
-    Store effectiveStore = store != null ? store : Store.inMemory();
+    Store effectiveStore = store != null ? store : Store.inMemory(memoryStoreBudgetBytes);
     JobQueue effectiveQueue = queue != null ? queue : JobQueue.inMemory();
     ExecutionEvents effectiveEvents = events != null ? events : ExecutionEvents.local();
     if (store == null) {
@@ -338,8 +378,9 @@ public final class LivecodeBuilder {
     owned.add(sandbox);
     EngineConfig config = new EngineConfig(name, workers, defaultLimits, maxLimits, maxSourceBytes, maxStdinBytes,
         maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids, warmPool, readySandboxes, finishedExecutionCache);
-    LOG.info("{} configuration workers={} warm_pool={} ready_sandboxes={} finished_execution_cache={} isolation={} sandbox_uids={}-{} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
-        name, workers, warmPool, readySandboxes, finishedExecutionCache, isolation, firstSandboxUid, firstSandboxUid + sandboxUidCount - 1, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
+    LOG.info("{} configuration workers={} warm_pool={} ready_sandboxes={} finished_execution_cache={} memory_store_budget_bytes={} isolation={} sandbox_uids={}-{} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
+        name, workers, warmPool, readySandboxes, finishedExecutionCache, store == null ? memoryStoreBudgetBytes : "-",
+        isolation, firstSandboxUid, firstSandboxUid + sandboxUidCount - 1, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
     return new DefaultEngine(config, effectiveStore, effectiveQueue, effectiveEvents, registry, sandbox,
         new Workspaces(workspaceRoot), owned);
   }

@@ -18,6 +18,7 @@ public interface LivecodeEngine extends AutoCloseable {
    *
    * @throws UnsupportedLanguageException for an unknown language
    * @throws InvalidRequestException for a source over the size limit
+   * @throws StoreFullException when live sessions and unfinished runs fill the in-memory store's budget
    */
   Session createSession(String language, String sourceCode);
 
@@ -31,6 +32,7 @@ public interface LivecodeEngine extends AutoCloseable {
    *
    * @throws SessionNotFoundException when there is no such session
    * @throws VersionConflictException when {@code expectedVersion} is not the stored version
+   * @throws StoreFullException when a larger source does not fit the in-memory store's budget
    */
   Session updateSession(SessionUpdate update);
 
@@ -42,18 +44,24 @@ public interface LivecodeEngine extends AutoCloseable {
    * @throws UnsupportedLanguageException when the session's language cannot run here
    * @throws InvalidRequestException for limits over the caps
    * @throws QueueFullException when too many runs are waiting
+   * @throws StoreFullException when live sessions and unfinished runs fill the in-memory store's budget
    */
   Execution run(RunRequest request);
 
+  /** The execution, or empty when there is none (never created, or evicted by the in-memory store). */
   Optional<Execution> findExecution(UUID executionId);
 
-  /** @throws ExecutionNotFoundException when there is no such execution */
+  /**
+   * @throws ExecutionNotFoundException when there is no such execution
+   * @throws ExecutionEvictedException when the in-memory store evicted it to stay within its budget
+   */
   Execution getExecution(UUID executionId);
 
   /**
    * Waits until the execution has ended or {@code timeout} has passed, then returns it as it is.
    *
    * @throws ExecutionNotFoundException when there is no such execution
+   * @throws ExecutionEvictedException when the in-memory store evicted it to stay within its budget
    */
   Execution awaitExecution(UUID executionId, Duration timeout);
 

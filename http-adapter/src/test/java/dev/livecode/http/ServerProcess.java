@@ -39,7 +39,7 @@ final class ServerProcess implements AutoCloseable {
     Path out = Files.createTempFile("livecode-server-out", ".txt");
     Path err = Files.createTempFile("livecode-server-err", ".txt");
     try {
-      ProcessBuilder builder = new ProcessBuilder(command(List.of(), args))
+      ProcessBuilder builder = new ProcessBuilder(command(List.of(), List.of(), args))
           .redirectOutput(out.toFile()).redirectError(err.toFile());
       builder.environment().putAll(env);
       Process process = builder.start();
@@ -53,23 +53,29 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts the jar (plus {@code extraClassPath}) on a free port and waits for /health. */
   static ServerProcess start(List<Path> extraClassPath, List<String> args) throws Exception {
+    return start(List.of(), extraClassPath, args);
+  }
+
+  /** The same, with JVM options after the usual ones (a later -Xmx wins). */
+  static ServerProcess start(List<String> jvmOptions, List<Path> extraClassPath, List<String> args) throws Exception {
     int port = freePort();
     List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
     all.addAll(args);
     Path log = Files.createTempFile("livecode-server", ".log");
-    Process process = new ProcessBuilder(command(extraClassPath, all))
+    Process process = new ProcessBuilder(command(jvmOptions, extraClassPath, all))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ServerProcess server = new ServerProcess(process, log, port);
     server.awaitHealthy(Duration.ofSeconds(60));
     return server;
   }
 
-  private static List<String> command(List<Path> extraClassPath, List<String> args) {
+  private static List<String> command(List<String> jvmOptions, List<Path> extraClassPath, List<String> args) {
     assertThat(SERVER_JAR).as("run mvn package first").exists();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(jvmOptions);
     if (extraClassPath.isEmpty()) {
       command.addAll(List.of("-jar", SERVER_JAR.toString()));
     } else {

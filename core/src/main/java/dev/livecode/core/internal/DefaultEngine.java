@@ -2,6 +2,7 @@ package dev.livecode.core.internal;
 
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
+import dev.livecode.core.ExecutionEvictedException;
 import dev.livecode.core.ExecutionNotFoundException;
 import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.ExecutionStatus;
@@ -84,7 +85,10 @@ public final class DefaultEngine implements LivecodeEngine {
     this.sandbox = sandbox;
     this.workspaces = workspaces;
     this.owned = List.copyOf(owned);
-    this.finished = new FinishedExecutions(config.finishedExecutionCache(), FINISHED_CACHE_CHARS);
+    // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
+    // would only keep alive, and keep serving, executions the store evicted to stay in its budget.
+    this.finished = new FinishedExecutions(store instanceof InMemoryStore ? 0 : config.finishedExecutionCache(),
+        FINISHED_CACHE_CHARS);
     this.subscription = events.subscribe(waiters);
     if (!queue.durable()) {
       interruptUnfinished();
@@ -251,7 +255,9 @@ public final class DefaultEngine implements LivecodeEngine {
 
   @Override
   public Execution getExecution(UUID executionId) {
-    return findExecution(executionId).orElseThrow(() -> new ExecutionNotFoundException(executionId));
+    return findExecution(executionId).orElseThrow(() -> store.evicted(executionId)
+        ? new ExecutionEvictedException(executionId)
+        : new ExecutionNotFoundException(executionId));
   }
 
   @Override

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A bounded cache of finished executions by id, so that polling a finished run does not cost a
- * store read each time. A finished execution never changes and nothing deletes
- * executions, so an entry is never stale, on this node or any other: only finished executions are
- * admitted. Bounded both in entries and in the characters of text the entries hold (a run's
+ * store read each time. A finished execution never changes and the stores it is put in front of
+ * never delete executions (the engine keeps it away from the in-memory store, which evicts), so an
+ * entry is never stale, on this node or any other: only finished executions are admitted. Bounded both in entries and in the characters of text the entries hold (a run's
  * output can be megabytes); the oldest admitted entry leaves first.
  */
 final class FinishedExecutions {

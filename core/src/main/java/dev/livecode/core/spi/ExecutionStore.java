@@ -6,6 +6,7 @@ import dev.livecode.core.InvalidRequestException;
 import dev.livecode.core.Page;
 import dev.livecode.core.PageRequest;
 import dev.livecode.core.SessionNotFoundException;
+import dev.livecode.core.StoreFullException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,10 +26,26 @@ public interface ExecutionStore {
    * that one with {@code created == false} instead.
    *
    * @throws SessionNotFoundException when there is no such session
+   * @throws StoreFullException when a store with a memory budget has no room for it
    */
   CreatedExecution createExecution(NewExecution request);
 
+  /**
+   * The execution, or empty when there is none: never created, or {@linkplain #evicted evicted}.
+   */
   Optional<Execution> findExecution(UUID executionId);
+
+  /**
+   * True when this store held the execution and let it go to stay within a memory budget (only
+   * the in-memory store does), so that a reader learns it is gone rather than unknown. A store
+   * remembers only recent evictions; an id evicted long ago may read as unknown again. Default:
+   * false, for stores that keep every execution.
+   *
+   * @since 0.2
+   */
+  default boolean evicted(UUID executionId) {
+    return false;
+  }
 
   /** QUEUED or RUNNING to RUNNING; false (and no change) when the execution is already final. */
   boolean markRunning(UUID executionId, Instant startedAt);

@@ -4,6 +4,7 @@ import dev.livecode.core.Session;
 import dev.livecode.core.SessionNotFoundException;
 import dev.livecode.core.SessionUpdate;
 import dev.livecode.core.StoreException;
+import dev.livecode.core.StoreFullException;
 import dev.livecode.core.VersionConflictException;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,7 +18,11 @@ import java.util.UUID;
  */
 public interface SessionStore {
 
-  /** Stores a new session (version 1). */
+  /**
+   * Stores a new session (version 1).
+   *
+   * @throws StoreFullException when a store with a memory budget has no room for it
+   */
   void insertSession(Session session);
 
   Optional<Session> findSession(UUID sessionId);
@@ -28,6 +33,7 @@ public interface SessionStore {
    *
    * @throws SessionNotFoundException when there is no such session
    * @throws VersionConflictException when the expected version is not the stored one
+   * @throws StoreFullException when a store with a memory budget has no room for a larger source
    */
   Session updateSession(SessionUpdate update, Instant now);
 }

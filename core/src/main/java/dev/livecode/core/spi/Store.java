@@ -1,5 +1,6 @@
 package dev.livecode.core.spi;
 
+import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.internal.InMemoryStore;
 
 /**
@@ -10,9 +11,30 @@ import dev.livecode.core.internal.InMemoryStore;
  */
 public interface Store extends SessionStore, ExecutionStore, AutoCloseable {
 
-  /** A thread-safe store in this JVM's memory: nothing survives a restart. */
+  /**
+   * A thread-safe store in this JVM's memory, within the default budget of
+   * {@value LivecodeBuilder#DEFAULT_MEMORY_STORE_BUDGET_BYTES} bytes: see {@link #inMemory(long)}.
+   */
   static Store inMemory() {
-    return new InMemoryStore();
+    return new InMemoryStore(LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES);
+  }
+
+  /**
+   * A thread-safe store in this JVM's memory that holds at most {@code budgetBytes} of sessions
+   * and executions: their source, stdin and output as the JVM keeps the text (one byte per
+   * character when all are Latin-1, else two) plus a fixed cost each. Past the budget, the
+   * executions that finished first are evicted: they leave their session's history, their
+   * idempotency key is forgotten, and reading one throws
+   * {@link dev.livecode.core.ExecutionEvictedException} (for the latest evictions; older ones read
+   * as unknown). Live sessions and unfinished executions are never evicted; when they alone fill
+   * the budget, creating more throws {@link dev.livecode.core.StoreFullException}. Nothing
+   * survives a restart.
+   *
+   * @throws IllegalArgumentException for a budget under 64 KiB
+   * @since 0.2
+   */
+  static Store inMemory(long budgetBytes) {
+    return new InMemoryStore(budgetBytes);
   }
 
   /** True when what is stored survives a restart of this process. */

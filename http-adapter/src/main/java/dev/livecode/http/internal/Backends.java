@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the store and queue the configuration names (STYLE 6: chosen, never discovered). The
- * server owns and closes them; the engine closes only what it made itself.
+ * server owns and closes them; the engine closes only what it made itself (the in-memory store,
+ * which is given its budget here).
  */
 final class Backends {
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
@@ -31,6 +32,9 @@ final class Backends {
       owned.add(store);
       builder.store(store);
       LOG.info("store chosen kind=mysql url={}", Secrets.maskUrl(config.mysqlUrl()));
+    } else {
+      builder.memoryStoreBudgetBytes(config.memoryStoreBudgetBytes());
+      LOG.info("store chosen kind=memory budget_bytes={}", config.memoryStoreBudgetBytes());
     }
     if (config.queue() == ServerConfig.QueueKind.REDIS) {
       RedisQueue queue = RedisQueue.builder()

@@ -1,5 +1,6 @@
 package dev.livecode.http.internal;
 
+import dev.livecode.core.ExecutionEvictedException;
 import dev.livecode.core.ExecutionNotFoundException;
 import dev.livecode.core.InvalidRequestException;
 import dev.livecode.core.LanguageInfo;
@@ -8,6 +9,7 @@ import dev.livecode.core.QueueException;
 import dev.livecode.core.QueueFullException;
 import dev.livecode.core.SessionNotFoundException;
 import dev.livecode.core.StoreException;
+import dev.livecode.core.StoreFullException;
 import dev.livecode.core.UnsupportedLanguageException;
 import dev.livecode.core.VersionConflictException;
 import java.util.LinkedHashMap;
@@ -45,6 +47,10 @@ public final class Errors {
     if (error instanceof ExecutionNotFoundException e) {
       return new ApiException(404, "EXECUTION_NOT_FOUND", e.getMessage());
     }
+    if (error instanceof ExecutionEvictedException e) {
+      // Gone, not unknown: it existed, and asking again will not bring it back.
+      return new ApiException(410, "EXECUTION_EVICTED", e.getMessage());
+    }
     if (error instanceof VersionConflictException e) {
       return new ApiException(409, "VERSION_CONFLICT", e.getMessage(),
           Map.of("current_version", e.currentVersion(), "expected_version", e.expectedVersion()), Map.of());
@@ -60,6 +66,10 @@ public final class Errors {
       long seconds = Math.max(1, e.retryAfter().toSeconds());
       return new ApiException(503, "QUEUE_FULL", e.getMessage(), Map.of(),
           Map.of("Retry-After", Long.toString(seconds)));
+    }
+    if (error instanceof StoreFullException e) {
+      return new ApiException(503, "STORE_FULL", e.getMessage(), Map.of(),
+          Map.of("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))));
     }
     if (error instanceof QueueException) {
       LOG.warn("queue unavailable error={}", error.toString());
@@ -108,6 +118,7 @@ public final class Errors {
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
       case 409 -> "Conflict";
+      case 410 -> "Gone";
       case 413 -> "Content Too Large";
       case 415 -> "Unsupported Media Type";
       case 422 -> "Unprocessable Content";

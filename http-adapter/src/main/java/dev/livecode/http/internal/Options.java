@@ -59,6 +59,7 @@ public final class Options {
       opt("mysql-pool-size", Group.COMMON, "database connections of this process", "count", "10"),
       opt("redis-prefix", Group.COMMON, "prefix of every Redis key, so several deployments can share one Redis", "text", "livecode"),
       opt("max-waiting-runs", Group.COMMON, "runs waiting in the queue beyond which run requests get 503 + Retry-After", "count", Long.toString(LivecodeBuilder.DEFAULT_MAX_WAITING_RUNS)),
+      opt("memory-store-budget-mb", Group.COMMON, "what the in-memory store may hold of sessions and executions (their source, stdin and output); past it, the executions that finished first are evicted (410), and when live sessions and unfinished runs fill it, creating more gets 503 + Retry-After", "MiB", Long.toString(LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES / MIB)),
       opt("max-source-bytes", Group.COMMON, "largest source_code accepted (413 above)", "bytes", Integer.toString(LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES)),
 
       opt("sandbox-uid-first", Group.RARE, "as root: first host uid programs run as, one uid per program at a time (no account may use the range)", "uid", Integer.toString(LivecodeBuilder.DEFAULT_FIRST_SANDBOX_UID)),

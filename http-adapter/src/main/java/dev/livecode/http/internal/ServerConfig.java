@@ -52,7 +52,8 @@ public record ServerConfig(
     int warmPool,
     int readySandboxes,
     int sandboxUidFirst,
-    int sandboxUidCount) {
+    int sandboxUidCount,
+    long memoryStoreBudgetBytes) {
 
   /**
    * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a
@@ -187,6 +188,9 @@ public record ServerConfig(
         s.interpreter().map(Path::toString).orElse("default") + (s.extraArgs().isEmpty() ? "" : " args=" + s.extraArgs())
             + (s.extraEnv().isEmpty() ? "" : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
     out.put("store", store.name().toLowerCase(Locale.ROOT));
+    if (store == StoreKind.MEMORY) {
+      out.put("memory_store_budget_mb", memoryStoreBudgetBytes / MIB);
+    }
     if (store == StoreKind.MYSQL) {
       out.put("mysql_url", Secrets.maskUrl(mysqlUrl));
       out.put("mysql_user", mysqlUser);
@@ -316,6 +320,12 @@ public record ServerConfig(
       if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
         throw new ConfigException("--redis-url must start with redis:// or rediss://, was '" + Secrets.maskUrl(redisUrl) + "'");
       }
+      long memoryStoreBudgetMb = number("memory-store-budget-mb",
+          LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES / MIB, 1, 1L << 20);
+      if (store != StoreKind.MEMORY && value("memory-store-budget-mb").isPresent()) {
+        throw new ConfigException(source("memory-store-budget-mb") + " applies to --store memory only; a MySQL store"
+            + " keeps every execution on disk");
+      }
       if (role != Role.ALL && queue == QueueKind.MEMORY) {
         throw new ConfigException("--role " + role.name().toLowerCase(Locale.ROOT)
             + " shares work with other processes and needs --queue redis (and --store mysql)");
@@ -348,7 +358,8 @@ public record ServerConfig(
           (int) number("warm-pool", DEFAULT_WARM_POOL, 0, 64),
           (int) number("ready-sandboxes", DEFAULT_READY_SANDBOXES, 0, 64),
           (int) number("sandbox-uid-first", LivecodeBuilder.DEFAULT_FIRST_SANDBOX_UID, 1000, Integer.MAX_VALUE - 1),
-          (int) number("sandbox-uid-count", LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT, 1, 1_000_000));
+          (int) number("sandbox-uid-count", LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT, 1, 1_000_000),
+          memoryStoreBudgetMb * MIB);
     }
 
     private Optional<String> value(String name) {

@@ -83,6 +83,28 @@ class ServerConfigTest {
   }
 
   @Test
+  void readsTheMemoryStoreBudgetInMibFromTheFlagOrTheVariable() {
+    ServerConfig byDefault = ServerConfig.parse(new String[0], Map.of());
+    ServerConfig byFlag = ServerConfig.parse(new String[] {"--memory-store-budget-mb", "64"}, Map.of());
+    ServerConfig byVariable = ServerConfig.parse(new String[0], Map.of("LIVECODE_MEMORY_STORE_BUDGET_MB", "1024"));
+
+    assertThat(byDefault.memoryStoreBudgetBytes()).isEqualTo(256L << 20);
+    assertThat(byFlag.memoryStoreBudgetBytes()).isEqualTo(64L << 20);
+    assertThat(byVariable.memoryStoreBudgetBytes()).isEqualTo(1024L << 20);
+    assertThat(byFlag.describe()).contains("memory_store_budget_mb=64");
+  }
+
+  @Test
+  void rejectsAMemoryStoreBudgetForTheMysqlStore() {
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--store", "mysql", "--mysql-url",
+        "jdbc:mysql://db:3306/lc", "--memory-store-budget-mb", "64"}, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--memory-store-budget-mb applies to --store memory only");
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--memory-store-budget-mb", "0"}, Map.of()))
+        .hasMessage("--memory-store-budget-mb must be 1 to 1048576, was 0");
+  }
+
+  @Test
   void readsThePasswordFromAFileAndNeverDescribesIt() throws Exception {
     Path file = Files.createTempFile("pw", ".txt");
     try {
