@@ -5,9 +5,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>The JDK server hands a connection to its executor as soon as a byte of a request arrives, and
  * the request thread then blocks reading the rest of the line and headers. A fixed pool with a
  * queue therefore lets a few dozen clients that send one byte and stop hold every thread while
- * {@code GET /health} waits in the queue. Here a request never waits for a thread: the pool hands
- * it to an idle thread or starts one, up to {@code maxRequests} requests in progress, and refuses
- * the request beyond that (the JDK server then closes the connection at once). Threads blocked on
+ * {@code GET /health} waits in the queue. Here a request never waits for a busy thread: the pool
+ * hands it to a free thread or starts one, up to {@code maxRequests} requests in progress, and
+ * refuses the request beyond that (the JDK server then closes the connection at once). Threads blocked on
  * a slow client cost memory, not CPU, and the watchdog ends them: a request whose headers are not
  * in within the header timeout, or whose body is not in within the request timeout, has its
  * thread interrupted, which closes its connection ({@link RequestWatch}).
@@ -46,6 +46,9 @@ public final class RequestThreads implements Executor, AutoCloseable {
   private final long requestTimeoutNanos;
   private final Set<RequestWatch> inProgress = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<RequestWatch> current = new ThreadLocal<>();
+  /** Tasks submitted and not finished: requests being read or handled, answers being written. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Object submitting = new Object();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private long reportedDropped;
@@ -60,7 +63,7 @@ public final class RequestThreads implements Executor, AutoCloseable {
     this.headerTimeoutNanos = headerTimeout.toNanos();
     this.requestTimeoutNanos = requestTimeout.toNanos();
     this.pool = new ThreadPoolExecutor(Math.min(coreThreads, maxRequests), maxRequests, IDLE_SECONDS, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), new Named("livecode-http-", false), new ThreadPoolExecutor.AbortPolicy());
+        new StartOrQueue(), new Named("livecode-http-", false), new ThreadPoolExecutor.AbortPolicy());
     this.watchdog = Executors.newSingleThreadScheduledExecutor(new Named("livecode-http-watchdog-", true));
     watchdog.scheduleWithFixedDelay(this::scan, SCAN_MILLIS, SCAN_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -73,10 +76,47 @@ public final class RequestThreads implements Executor, AutoCloseable {
   @Override
   public void execute(Runnable exchange) {
     try {
-      pool.execute(() -> watched(exchange));
+      submit(() -> watched(exchange));
     } catch (RejectedExecutionException e) {
       refused.incrementAndGet();
       throw e;
+    }
+  }
+
+  private void submit(Runnable task) {
+    Runnable counted = () -> {
+      try {
+        task.run();
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    };
+    // One submitter at a time, so that StartOrQueue's count is exact for it: the JDK's dispatcher
+    // and the threads answering parked requests submit concurrently otherwise.
+    synchronized (submitting) {
+      inFlight.incrementAndGet();
+      try {
+        pool.execute(counted);
+      } catch (RejectedExecutionException e) {
+        inFlight.decrementAndGet();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * The pool's queue: it takes a task only while some thread is free for it (idle, or done with
+   * its task and on its way back), so that the pool otherwise starts a thread, or refuses the task
+   * at the maximum. A request thus never waits behind busy ones, and no thread is started only
+   * because the free ones had not reached the queue yet, which under CPU load would grow the pool
+   * to its maximum and refuse requests with few in progress.
+   */
+  private final class StartOrQueue extends LinkedBlockingQueue<Runnable> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean offer(Runnable task) {
+      return inFlight.get() <= pool.getPoolSize() && super.offer(task);
     }
   }
 
@@ -104,7 +144,7 @@ public final class RequestThreads implements Executor, AutoCloseable {
   /** Runs the answer of a parked request; on the calling thread when every thread is busy. */
   void answer(Runnable task) {
     try {
-      pool.execute(task);
+      submit(task);
     } catch (RejectedExecutionException e) {
       task.run();
     }
