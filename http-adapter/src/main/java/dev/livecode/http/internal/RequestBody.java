@@ -29,6 +29,7 @@ final class RequestBody {
    */
   static byte[] read(InputStream in, RequestWatch watch, long maxBytes, long declared) {
     if (!watch.beginBody()) {
+      watch.abandonBody();
       throw timedOut();
     }
     byte[] body = null;
@@ -44,11 +45,10 @@ final class RequestBody {
     } catch (IOException e) {
       failure = ApiException.badRequest("UNREADABLE_BODY", "the request body could not be read");
     }
-    if (!watch.endBody()) {
-      throw timedOut();
-    }
-    if (failure != null) {
-      throw failure;
+    boolean onTime = watch.endBody();
+    if (!onTime || failure != null) {
+      watch.abandonBody();
+      throw onTime ? failure : timedOut();
     }
     return body;
   }
@@ -59,7 +59,7 @@ final class RequestBody {
    * @return whether the body was read to its end, so that the connection can serve another request
    */
   static boolean discard(InputStream in, RequestWatch watch, long maxBytes) {
-    if (!watch.beginBody()) {
+    if (watch.bodyAbandoned() || !watch.beginBody()) {
       return false;
     }
     boolean end = false;

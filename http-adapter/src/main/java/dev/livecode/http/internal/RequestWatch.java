@@ -33,6 +33,7 @@ final class RequestWatch {
   private final long requestTimeoutNanos;
   private Phase phase = Phase.HEADERS;
   private long lingerDeadline;
+  private volatile boolean bodyAbandoned;
 
   RequestWatch(Thread thread, long headerTimeoutNanos, long requestTimeoutNanos, long startNanos) {
     this.thread = thread;
@@ -105,6 +106,18 @@ final class RequestWatch {
       phase = Phase.HANDLING;
     }
     return false;
+  }
+
+  /**
+   * Reading the body failed (too large, too slow, malformed, cut off): what is left of it is not
+   * read again, and the answer closes the connection.
+   */
+  void abandonBody() {
+    bodyAbandoned = true;
+  }
+
+  boolean bodyAbandoned() {
+    return bodyAbandoned;
   }
 
   /** Whether the headers took longer than the header timeout. */

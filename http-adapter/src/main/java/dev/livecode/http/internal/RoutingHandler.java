@@ -171,8 +171,8 @@ public final class RoutingHandler implements HttpHandler {
       // The client went away: nothing to answer.
       LOG.debug("response not written method={} path={} error={}", exchange.method(), exchange.path(), failure.toString());
     }
-    LOG.info("request method={} path={} status={} ms={}", exchange.method(), exchange.path(),
-        failure == null ? response.status() : -1, (System.nanoTime() - exchange.startNanos()) / 1_000_000);
+    LOG.info("request method={} path={} status={} ms={}", exchange.method(), exchange.path(), response.status(),
+        (System.nanoTime() - exchange.startNanos()) / 1_000_000);
     if (failure != null) {
       throw failure;
     }
