@@ -2,8 +2,10 @@ package dev.livecode.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The engine: code sessions, runs, and the workers that execute them. Build one with
@@ -64,6 +66,28 @@ public interface LivecodeEngine extends AutoCloseable {
    * @throws ExecutionEvictedException when the in-memory store evicted it to stay within its budget
    */
   Execution awaitExecution(UUID executionId, Duration timeout);
+
+  /**
+   * {@link #awaitExecution} without a thread held while it waits: the future completes with the
+   * execution as it is once it has ended or {@code timeout} has passed. A server parks a long
+   * poll on it instead of blocking a request thread per waiting client.
+   *
+   * <p>The engine of {@link Livecode#builder()} completes the future on one of its own threads,
+   * never on the caller's or on a worker's, so what is chained to it may block briefly. This
+   * default, for other implementations, waits on a common-pool thread instead.
+   *
+   * @throws ExecutionNotFoundException when there is no such execution (thrown at once, not
+   *     through the future)
+   * @since 0.1
+   */
+  default CompletableFuture<Execution> awaitExecutionAsync(UUID executionId, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    Execution now = getExecution(executionId);
+    if (now.isFinished() || timeout.isZero() || timeout.isNegative()) {
+      return CompletableFuture.completedFuture(now);
+    }
+    return CompletableFuture.supplyAsync(() -> awaitExecution(executionId, timeout));
+  }
 
   /**
    * A session's executions, newest first.

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -231,6 +232,36 @@ class LivecodeEngineTest {
     Session session = engine.createSession("python", "print(1)");
     Execution queued = engine.run(RunRequest.of(session.id()));
     assertThat(engine.awaitExecution(queued.id(), Duration.ofMillis(50)).status()).isEqualTo(ExecutionStatus.QUEUED);
+  }
+
+  @Test
+  void awaitAsyncCompletesWhenTheRunEnds() throws Exception {
+    LivecodeEngine engine = engine();
+    Session session = engine.createSession("python", "import time\ntime.sleep(0.3)\nprint(1)");
+    Execution queued = engine.run(RunRequest.of(session.id()));
+
+    CompletableFuture<Execution> ended = engine.awaitExecutionAsync(queued.id(), Duration.ofSeconds(30));
+
+    assertThat(ended.get(20, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.COMPLETED);
+  }
+
+  @Test
+  void awaitAsyncCompletesWithTheUnfinishedExecutionAfterTimeout() throws Exception {
+    LivecodeEngine engine = engine(Livecode.builder().workers(0));
+    Session session = engine.createSession("python", "print(1)");
+    Execution queued = engine.run(RunRequest.of(session.id()));
+
+    CompletableFuture<Execution> ended = engine.awaitExecutionAsync(queued.id(), Duration.ofMillis(50));
+
+    assertThat(ended.get(10, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.QUEUED);
+  }
+
+  @Test
+  void awaitAsyncOfUnknownExecutionIsNotFoundAtOnce() {
+    LivecodeEngine engine = engine(Livecode.builder().workers(0));
+
+    assertThatThrownBy(() -> engine.awaitExecutionAsync(UUID.randomUUID(), Duration.ofSeconds(1)))
+        .isInstanceOf(ExecutionNotFoundException.class);
   }
 
   @Test

@@ -10,18 +10,14 @@ import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.http.internal.Api;
 import dev.livecode.http.internal.Errors;
+import dev.livecode.http.internal.RequestThreads;
 import dev.livecode.http.internal.RoutingHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +32,43 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The server does not close the engine it was given. Closing the server stops taking requests,
- * lets requests in progress finish for at most {@link Builder#stopDelay(Duration)}, and stops its
- * threads.
+ * answers parked long polls with 503, lets requests in progress finish for at most
+ * {@link Builder#stopDelay(Duration)}, and stops its threads.
+ *
+ * <h2>Slow and hostile clients</h2>
+ *
+ * A request never waits for a thread: each one being read or answered has its own, up to
+ * {@link Builder#maxConnections(int)}, and the connection of a request beyond that is closed at
+ * once. A client whose request line and headers are not in within
+ * {@link Builder#headerTimeout(Duration)}, or whose body is not in within
+ * {@link Builder#requestTimeout(Duration)}, is dropped (408 where an answer can still be
+ * written). Headers over {@link Builder#maxHeaderBytes(int)} get 431. A long poll
+ * ({@code wait_ms}) holds no thread while it waits.
+ *
+ * <h2>Settings of the JDK server</h2>
+ *
+ * Some limits of the JDK's HTTP server are system properties, read once per JVM when the first
+ * server starts. This library never sets them, since they are the embedding application's; the
+ * standalone server sets those not given on its command line. Set them with {@code -D}:
+ * <ul>
+ *   <li>{@code sun.net.httpserver.nodelay} (default false): without {@code true}, a keep-alive
+ *       client waits about 40 ms per request (Nagle's algorithm against delayed ACKs).
+ *   <li>{@code sun.net.httpserver.maxIdleConnections} (default 200): a keep-alive connection that
+ *       becomes idle while this many are idle is closed without notice, so that a client sending
+ *       its next request on it sees the connection reset. Set it to at least the number of
+ *       keep-alive clients, for example to {@link Builder#maxConnections(int)}; the server logs a
+ *       warning at start when it is lower.
+ *   <li>{@code jdk.httpserver.maxConnections} (default unlimited): open connections, idle ones
+ *       included; the JDK closes a new connection beyond it at once. Without it idle connections
+ *       are bounded only by {@code sun.net.httpserver.idleInterval} (30 s).
+ *   <li>{@code sun.net.httpserver.maxReqHeaderSize} (default 380 KiB): beyond it the JDK closes the
+ *       connection while reading the headers, before this server can answer 431.
+ *   <li>{@code sun.net.httpserver.maxRspTime} (seconds, default unlimited): how long a response may
+ *       take to be written once the request is read; it also frees the JDK's record of a
+ *       connection whose answer failed. Keep it above the longest {@code wait_ms} (30 s).
+ * </ul>
+ * JDK 17.0.15 reads all five; earlier JDK 17 updates may lack {@code jdk.httpserver.maxConnections}
+ * and {@code sun.net.httpserver.maxReqHeaderSize}, which this server does not depend on.
  *
  * @since 0.1
  */
@@ -46,29 +77,35 @@ public final class LivecodeHttpServer implements AutoCloseable {
 
   /** The port of the original service. */
   public static final int DEFAULT_PORT = 1409;
-  /** Request threads: a long-polling {@code wait_ms} request holds one, so there are many. */
+  /** Request threads kept started; more start on demand, up to {@link #DEFAULT_MAX_CONNECTIONS}. */
   public static final int DEFAULT_THREADS = 64;
+  /** Connections being read or answered at once (each has a thread while it is). */
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+  /** Time from a request's first byte to the end of its headers. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(5);
+  /** Time from a request's first byte to the end of its body. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /** Request line and headers, in bytes: 431 above. */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+  /** The JDK server's own default of {@code sun.net.httpserver.maxIdleConnections}. */
+  private static final int JDK_MAX_IDLE_CONNECTIONS = 200;
   /** Largest request body: 1 MiB on top of the largest source and stdin. */
   public static final long DEFAULT_BODY_OVERHEAD_BYTES = 1024L * 1024L;
   /** How long close() lets requests in progress finish. */
   public static final Duration DEFAULT_STOP_DELAY = Duration.ofSeconds(1);
-
-  static {
-    // Without it, keep-alive clients wait ~40 ms per request (Nagle against delayed ACKs). Must be
-    // set before the HttpServer implementation reads its configuration.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
+  /** Connections the kernel queues before the server accepts them. */
+  private static final int BACKLOG = 256;
 
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final RequestThreads threads;
+  private final RoutingHandler handler;
   private final Duration stopDelay;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LivecodeHttpServer(HttpServer server, ExecutorService executor, Duration stopDelay) {
+  private LivecodeHttpServer(HttpServer server, RequestThreads threads, RoutingHandler handler, Duration stopDelay) {
     this.server = server;
-    this.executor = executor;
+    this.threads = threads;
+    this.handler = handler;
     this.stopDelay = stopDelay;
   }
 
@@ -81,23 +118,19 @@ public final class LivecodeHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Stops taking requests, lets those in progress finish (bounded), stops the threads. Idempotent. */
+  /**
+   * Stops taking requests, answers parked long polls with 503, lets requests in progress finish
+   * (bounded), stops the threads. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     LOG.info("http server stopping port={} delay_ms={}", port(), stopDelay.toMillis());
+    handler.stop();
     server.stop((int) Math.max(0, stopDelay.toSeconds()));
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(stopDelay.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    threads.shutdown(stopDelay.plusSeconds(1));
     LOG.info("http server stopped");
   }
 
@@ -111,6 +144,10 @@ public final class LivecodeHttpServer implements AutoCloseable {
     private int maxStdinBytes = LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES;
     private boolean healthOnly;
     private Duration stopDelay = DEFAULT_STOP_DELAY;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
 
     private Builder(LivecodeEngine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -131,7 +168,11 @@ public final class LivecodeHttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Request threads. Default: {@value #DEFAULT_THREADS}. */
+    /**
+     * Request threads kept started. More start when every one is busy, up to
+     * {@link #maxConnections(int)}, and stop after 30 s without work. Default:
+     * {@value #DEFAULT_THREADS}.
+     */
     public Builder threads(int value) {
       if (value < 1 || value > 4096) {
         throw new IllegalArgumentException("threads must be 1 to 4096, was " + value);
@@ -164,6 +205,55 @@ public final class LivecodeHttpServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Connections being read or answered at once; the connection of a request beyond is closed at
+     * once. Each holds a request thread while it is read or handled (a parked long poll holds
+     * none). Idle keep-alive connections count only where {@code jdk.httpserver.maxConnections} is
+     * set (see the class comment). Default: {@value #DEFAULT_MAX_CONNECTIONS}.
+     */
+    public Builder maxConnections(int value) {
+      if (value < 1 || value > 65_536) {
+        throw new IllegalArgumentException("maxConnections must be 1 to 65536, was " + value);
+      }
+      this.maxConnections = value;
+      return this;
+    }
+
+    /**
+     * How long a client may take from a request's first byte to the end of its headers; a slower
+     * one is dropped. Default: 5 s.
+     */
+    public Builder headerTimeout(Duration value) {
+      this.headerTimeout = positive("headerTimeout", value);
+      return this;
+    }
+
+    /**
+     * How long a client may take from a request's first byte to the end of its body; a slower one
+     * gets 408, or is dropped when its read is stuck. Not the time to answer. Default: 30 s.
+     */
+    public Builder requestTimeout(Duration value) {
+      this.requestTimeout = positive("requestTimeout", value);
+      return this;
+    }
+
+    /** Largest request line and headers, in bytes; larger get 431. Default: 16 KiB. */
+    public Builder maxHeaderBytes(int value) {
+      if (value < 1024) {
+        throw new IllegalArgumentException("maxHeaderBytes must be >= 1024, was " + value);
+      }
+      this.maxHeaderBytes = value;
+      return this;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, was " + value);
+      }
+      return value;
+    }
+
     /** How long close() lets requests in progress finish. Default: 1 s. */
     public Builder stopDelay(Duration value) {
       this.stopDelay = Objects.requireNonNull(value, "stopDelay");
@@ -186,34 +276,39 @@ public final class LivecodeHttpServer implements AutoCloseable {
       // JSON escapes can make a body up to 6 times its decoded text; 2x plus an overhead covers
       // ordinary clients, and the decoded sizes are checked again field by field.
       long maxBody = DEFAULT_BODY_OVERHEAD_BYTES + 2L * maxSourceBytes + 2L * maxStdinBytes;
+      RequestThreads requestThreads = new RequestThreads(threads, maxConnections, headerTimeout, requestTimeout);
       RoutingHandler handler = new RoutingHandler(healthOnly ? api.healthOnly() : api.routes(),
-          new Errors(engine::languages), json, maxBody);
-      ExecutorService executor = Executors.newFixedThreadPool(threads, new Named());
+          new Errors(engine::languages), json, maxBody, maxHeaderBytes, requestThreads);
       HttpServer server;
       try {
-        server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
       } catch (IOException e) {
-        executor.shutdownNow();
+        requestThreads.close();
         throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
       }
       server.createContext("/", handler);
-      server.setExecutor(executor);
+      server.setExecutor(requestThreads);
       server.start();
-      LivecodeHttpServer started = new LivecodeHttpServer(server, executor, stopDelay);
-      LOG.info("http server started port={} threads={} health_only={} max_body_bytes={}", started.port(), threads,
-          healthOnly, maxBody);
+      LivecodeHttpServer started = new LivecodeHttpServer(server, requestThreads, handler, stopDelay);
+      LOG.info("http server started port={} threads={} max_connections={} header_timeout_ms={} request_timeout_ms={}"
+          + " max_header_bytes={} health_only={} max_body_bytes={}", started.port(), threads, maxConnections,
+          headerTimeout.toMillis(), requestTimeout.toMillis(), maxHeaderBytes, healthOnly, maxBody);
+      warnOnJdkSettings();
       return started;
     }
-  }
 
-  private static final class Named implements ThreadFactory {
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable task) {
-      Thread thread = new Thread(task, "livecode-http-" + count.incrementAndGet());
-      thread.setDaemon(false);
-      return thread;
+    /** Says which JVM-wide settings of the JDK server work against this server (see the class comment). */
+    private void warnOnJdkSettings() {
+      if (!Boolean.getBoolean("sun.net.httpserver.nodelay")) {
+        LOG.info("http server jdk setting sun.net.httpserver.nodelay is off: keep-alive clients wait ~40 ms per"
+            + " request; start the JVM with -Dsun.net.httpserver.nodelay=true");
+      }
+      int maxIdle = Integer.getInteger("sun.net.httpserver.maxIdleConnections", JDK_MAX_IDLE_CONNECTIONS);
+      if (maxIdle < maxConnections) {
+        LOG.warn("http server jdk setting sun.net.httpserver.maxIdleConnections={} is below max_connections={}:"
+            + " a keep-alive connection that goes idle beyond it is closed while its client may still send on it;"
+            + " start the JVM with -Dsun.net.httpserver.maxIdleConnections={}", maxIdle, maxConnections, maxConnections);
+      }
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -505,6 +506,19 @@ class HttpApiIT {
     assertProblem(http.patch("/code-sessions/" + id, object("source_code", overSourceCap)), 413, "PAYLOAD_TOO_LARGE");
     assertProblem(http.post("/code-sessions/" + id + "/run", object("stdin", "y".repeat(1024 * 1024 + 1))), 413,
         "PAYLOAD_TOO_LARGE");
+  }
+
+  @Test
+  void answers400ProblemAtOnceToAMalformedChunkedBody() throws Exception {
+    try (RawConnection connection = RawConnection.open(server.port(), Duration.ofSeconds(5))) {
+      RawConnection.Answer answer = connection.send("PATCH /code-sessions/" + UUID.randomUUID()
+          + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+          .read();
+
+      assertThat(answer.status()).isEqualTo(400);
+      assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
+      assertThat(answer.closes()).isTrue();
+    }
   }
 
   @Test

@@ -44,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -285,6 +286,44 @@ public final class DefaultEngine implements LivecodeEngine {
       waiters.unregister(executionId, ended);
     }
     return getExecution(executionId);
+  }
+
+  @Override
+  public CompletableFuture<Execution> awaitExecutionAsync(UUID executionId, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    Execution execution = getExecution(executionId);
+    if (execution.isFinished() || timeout.isZero() || timeout.isNegative()) {
+      return CompletableFuture.completedFuture(execution);
+    }
+    CompletableFuture<Void> ended = waiters.register(executionId);
+    Execution again;
+    try {
+      // Re-read after registering: the end may have come between the first read and now.
+      again = getExecution(executionId);
+    } catch (RuntimeException e) {
+      waiters.unregister(executionId, ended);
+      throw e;
+    }
+    if (again.isFinished()) {
+      waiters.unregister(executionId, ended);
+      return CompletableFuture.completedFuture(again);
+    }
+    ended.completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    // why: the end is announced on a worker's (or the queue listener's) thread, and the timeout on
+    // the JDK's delay thread; the store read and what the caller chains must block neither.
+    return ended.handleAsync((ignored, error) -> {
+      waiters.unregister(executionId, ended);
+      return getExecution(executionId);
+    }, this::onIo);
+  }
+
+  /** The io pool, or the caller once the engine is closed, so that no waiter is left hanging. */
+  private void onIo(Runnable task) {
+    try {
+      io.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
   }
 
   @Override

@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 /** The endpoints of docs/api.md over a {@link LivecodeEngine}. */
@@ -55,7 +57,7 @@ public final class Api {
         .add("PATCH", "/code-sessions/:id", this::updateSession)
         .add("GET", "/code-sessions/:id/executions", this::listExecutions)
         .add("POST", "/code-sessions/:id/run", this::run)
-        .add("GET", "/executions/:id", this::getExecution)
+        .addDeferred("GET", "/executions/:id", this::getExecution)
         .add("GET", "/languages", this::languages);
   }
 
@@ -123,11 +125,15 @@ public final class Api {
     return Response.ok(Representations.runAccepted(execution)).withHeader("Location", "/executions/" + execution.id());
   }
 
-  Response getExecution(Request request) {
+  /** With {@code wait_ms}, the request is parked on the engine's future, holding no thread. */
+  CompletionStage<Response> getExecution(Request request) {
     UUID id = id(request, "execution");
     long waitMs = longParam(request, "wait_ms", 0, 0, MAX_WAIT_MS);
-    Execution execution = waitMs == 0 ? engine.getExecution(id) : engine.awaitExecution(id, Duration.ofMillis(waitMs));
-    return Response.ok(Representations.execution(execution));
+    if (waitMs == 0) {
+      return CompletableFuture.completedFuture(Response.ok(Representations.execution(engine.getExecution(id))));
+    }
+    return engine.awaitExecutionAsync(id, Duration.ofMillis(waitMs))
+        .thenApply(execution -> Response.ok(Representations.execution(execution)));
   }
 
   Response languages(Request request) {

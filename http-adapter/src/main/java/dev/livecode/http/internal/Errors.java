@@ -117,12 +117,14 @@ public final class Errors {
       case 400 -> "Bad Request";
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
+      case 408 -> "Request Timeout";
       case 409 -> "Conflict";
       case 410 -> "Gone";
       case 413 -> "Content Too Large";
       case 415 -> "Unsupported Media Type";
       case 422 -> "Unprocessable Content";
       case 429 -> "Too Many Requests";
+      case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";
       default -> "Error";

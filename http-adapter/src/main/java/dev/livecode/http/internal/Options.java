@@ -2,6 +2,7 @@ package dev.livecode.http.internal;
 
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.Limits;
+import dev.livecode.http.LivecodeHttpServer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -61,6 +62,7 @@ public final class Options {
       opt("max-waiting-runs", Group.COMMON, "runs waiting in the queue beyond which run requests get 503 + Retry-After", "count", Long.toString(LivecodeBuilder.DEFAULT_MAX_WAITING_RUNS)),
       opt("memory-store-budget-mb", Group.COMMON, "what the in-memory store may hold of sessions and executions (their source, stdin and output); past it, the executions that finished first are evicted (410), and when live sessions and unfinished runs fill it, creating more gets 503 + Retry-After", "MiB", Long.toString(LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES / MIB)),
       opt("max-source-bytes", Group.COMMON, "largest source_code accepted (413 above)", "bytes", Integer.toString(LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES)),
+      opt("max-connections", Group.COMMON, "open connections, idle keep-alive ones included; a new one beyond is closed at once", "count", Integer.toString(LivecodeHttpServer.DEFAULT_MAX_CONNECTIONS)),
 
       opt("sandbox-uid-first", Group.RARE, "as root: first host uid programs run as, one uid per program at a time (no account may use the range)", "uid", Integer.toString(LivecodeBuilder.DEFAULT_FIRST_SANDBOX_UID)),
       opt("sandbox-uid-count", Group.RARE, "as root: host uids programs may run as at once; a run waits when all are in use", "count", Integer.toString(LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT)),
@@ -74,7 +76,10 @@ public final class Options {
       opt("redis-lease-ms", Group.RARE, "how long a job may go unrenewed before another worker claims it (a dead worker's runs restart after this)", "ms", "30000"),
       opt("max-attempts", Group.RARE, "deliveries of one run (each ended by a dying worker) before it ends FAILED/INTERNAL_ERROR", "count", Integer.toString(LivecodeBuilder.DEFAULT_MAX_ATTEMPTS)),
       opt("host", Group.RARE, "address to bind", "address", "0.0.0.0"),
-      opt("http-threads", Group.RARE, "request threads; a wait_ms request holds one while it waits", "threads", "64"),
+      opt("http-threads", Group.RARE, "request threads kept started; more start on demand, one per request being read or answered, up to --max-connections (a waiting wait_ms request holds none)", "threads", Integer.toString(LivecodeHttpServer.DEFAULT_THREADS)),
+      opt("header-timeout-ms", Group.RARE, "time from a request's first byte to the end of its headers; a slower client is dropped", "ms", Long.toString(LivecodeHttpServer.DEFAULT_HEADER_TIMEOUT.toMillis())),
+      opt("request-timeout-ms", Group.RARE, "time from a request's first byte to the end of its body; a slower client gets 408 or is dropped", "ms", Long.toString(LivecodeHttpServer.DEFAULT_REQUEST_TIMEOUT.toMillis())),
+      opt("max-header-bytes", Group.RARE, "largest request line and headers (431 above; beyond 4 times this the connection is closed)", "bytes", Integer.toString(LivecodeHttpServer.DEFAULT_MAX_HEADER_BYTES)),
       opt("shutdown-grace-ms", Group.RARE, "on SIGTERM, how long running executions may finish", "ms", Long.toString(LivecodeBuilder.DEFAULT_SHUTDOWN_GRACE.toMillis())),
       opt("workspace-root", Group.RARE, "folder where per-run workspaces are made", "path", "<tmpdir>/livecode-<pid>-<random>, removed at stop"),
       opt("lang-<id>-interpreter", Group.RARE, "interpreter or compiler of language <id> (LIVECODE_LANG_<ID>_INTERPRETER)", "path", "the runner's own"),

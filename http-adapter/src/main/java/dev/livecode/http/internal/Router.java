@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** A small route table: method + path pattern ({@code /code-sessions/:id}) to a handler. */
 public final class Router {
@@ -18,7 +20,16 @@ public final class Router {
     Response handle(Request request);
   }
 
-  record Route(String method, String[] segments, Handler handler) {}
+  /**
+   * Handles one matched request whose answer may come later, without holding the request thread
+   * meanwhile (a long poll).
+   */
+  @FunctionalInterface
+  public interface DeferredHandler {
+    CompletionStage<Response> handle(Request request);
+  }
+
+  record Route(String method, String[] segments, DeferredHandler handler) {}
 
   /** The outcome of a lookup: a handler with its path parameters, or the methods the path allows. */
   record Match(Optional<Route> route, Map<String, String> params, Set<String> allowed) {}
@@ -26,6 +37,11 @@ public final class Router {
   private final List<Route> routes = new ArrayList<>();
 
   public Router add(String method, String pattern, Handler handler) {
+    Objects.requireNonNull(handler, "handler");
+    return addDeferred(method, pattern, request -> CompletableFuture.completedFuture(handler.handle(request)));
+  }
+
+  public Router addDeferred(String method, String pattern, DeferredHandler handler) {
     Objects.requireNonNull(handler, "handler");
     routes.add(new Route(method, split(pattern), handler));
     return this;

@@ -5,69 +5,177 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one {@link HttpHandler} of the server: routes, maps errors to problem documents, writes
- * JSON, and logs one line per request (never a body).
+ * The one {@link HttpHandler} of the server: checks the request's timing and header size, routes,
+ * maps errors to problem documents, writes JSON, and logs one line per request (never a body).
+ *
+ * <p>A handler's answer that is not ready yet (a long poll) is parked: the request thread returns
+ * to the pool and the answer is written by another when it comes. A request whose connection
+ * broke is reported to the JDK server by throwing, so that it forgets the connection; a request
+ * whose body was not read to its end is answered with {@code Connection: close}.
  */
 public final class RoutingHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger("dev.livecode.http.access");
+  /** How long writing an answer and closing may take when the JDK server still drains a body. */
+  private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Router router;
   private final Errors errors;
   private final ObjectMapper json;
   private final long maxBodyBytes;
+  private final int maxHeaderBytes;
+  private final RequestThreads threads;
+  private final Set<CompletableFuture<Response>> parked = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
 
-  public RoutingHandler(Router router, Errors errors, ObjectMapper json, long maxBodyBytes) {
+  public RoutingHandler(Router router, Errors errors, ObjectMapper json, long maxBodyBytes, int maxHeaderBytes,
+      RequestThreads threads) {
     this.router = router;
     this.errors = errors;
     this.json = json;
     this.maxBodyBytes = maxBodyBytes;
+    this.maxHeaderBytes = maxHeaderBytes;
+    this.threads = threads;
   }
+
+  /** One request, as read by the JDK server and timed since its first byte. */
+  private record Exchange(HttpExchange http, String method, String path, long startNanos) {}
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    long start = System.nanoTime();
-    String method = exchange.getRequestMethod();
-    String path = exchange.getRequestURI().getRawPath();
-    int status = 500;
-    try {
-      Response response;
-      try {
-        response = dispatch(exchange, method, path);
-      } catch (Throwable e) {
-        if (e instanceof Error && !(e instanceof StackOverflowError || e instanceof OutOfMemoryError)) {
-          throw e;
-        }
-        ApiException problem = errors.map(e);
-        response = new Response(problem.status(), Errors.problem(problem), Response.PROBLEM_JSON, problem.headers());
-      }
-      status = response.status();
-      write(exchange, response, method);
-    } catch (IOException e) {
-      // The client went away: nothing to answer.
-      LOG.debug("response not written method={} path={} error={}", method, path, e.toString());
-    } finally {
-      exchange.close();
-      LOG.info("request method={} path={} status={} ms={}", method, path, status,
-          (System.nanoTime() - start) / 1_000_000);
+  public void handle(HttpExchange http) throws IOException {
+    RequestWatch watch = threads.current();
+    Exchange exchange = new Exchange(http, http.getRequestMethod(), http.getRequestURI().getRawPath(), System.nanoTime());
+    CompletableFuture<Response> answer;
+    boolean bodyRead;
+    if (!watch.enterHandler() || watch.headersLate(exchange.startNanos())) {
+      answer = CompletableFuture.completedFuture(problem(RequestBody.timedOut()));
+      bodyRead = false;
+    } else if (headerBytes(http) > maxHeaderBytes) {
+      answer = CompletableFuture.completedFuture(problem(new ApiException(431, "HEADERS_TOO_LARGE",
+          "the request line and headers are larger than " + maxHeaderBytes + " bytes")));
+      bodyRead = false;
+    } else {
+      answer = dispatch(exchange, watch);
+      bodyRead = RequestBody.discard(http.getRequestBody(), watch, RequestBody.DISCARD_BYTES);
+    }
+    if (!answer.isDone() && !bodyRead) {
+      // A long poll is answered later, on another thread: the body must be gone by then.
+      answer.cancel(false);
+      answer = CompletableFuture.completedFuture(problem(watch.requestLate(System.nanoTime())
+          ? RequestBody.timedOut()
+          : new ApiException(413, "PAYLOAD_TOO_LARGE", "this request takes no body")));
+    }
+    if (answer.isDone()) {
+      respond(exchange, outcome(answer), bodyRead, watch);
+    } else {
+      park(exchange, answer);
     }
   }
 
-  private Response dispatch(HttpExchange exchange, String method, String path) {
-    Router.Match match = router.match("HEAD".equals(method) ? "GET" : method, path);
-    if (match.route().isPresent()) {
-      return match.route().get().handler().handle(new Request(exchange, match.params(), maxBodyBytes));
+  private CompletableFuture<Response> dispatch(Exchange exchange, RequestWatch watch) {
+    try {
+      String method = exchange.method();
+      Router.Match match = router.match("HEAD".equals(method) ? "GET" : method, exchange.path());
+      if (match.route().isPresent()) {
+        return match.route().get().handler()
+            .handle(new Request(exchange.http(), match.params(), maxBodyBytes, watch))
+            .toCompletableFuture();
+      }
+      if (match.allowed().isEmpty()) {
+        throw new ApiException(404, "NOT_FOUND", "no resource at " + exchange.path());
+      }
+      String allow = String.join(", ", match.allowed());
+      throw new ApiException(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + exchange.path()
+          + "; allowed: " + allow, Map.of(), Map.of("Allow", allow));
+    } catch (Throwable e) {
+      if (e instanceof Error && !(e instanceof StackOverflowError || e instanceof OutOfMemoryError)) {
+        throw (Error) e;
+      }
+      return CompletableFuture.failedFuture(e);
     }
-    if (match.allowed().isEmpty()) {
-      throw new ApiException(404, "NOT_FOUND", "no resource at " + path);
+  }
+
+  private void park(Exchange exchange, CompletableFuture<Response> answer) {
+    parked.add(answer);
+    if (stopping) {
+      answer.complete(stoppingProblem());
     }
-    String allow = String.join(", ", match.allowed());
-    throw new ApiException(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path + "; allowed: " + allow,
-        Map.of(), Map.of("Allow", allow));
+    answer.whenComplete((response, error) -> threads.answer(() -> {
+      parked.remove(answer);
+      try {
+        respond(exchange, outcome(answer), true, RequestWatch.unwatched());
+      } catch (IOException e) {
+        // Logged by respond; the JDK server closes the connection when its timers find it.
+      }
+    }));
+  }
+
+  /** Answers every parked request now with 503, and every later one at once: the server stops. */
+  public void stop() {
+    stopping = true;
+    for (CompletableFuture<Response> answer : List.copyOf(parked)) {
+      answer.complete(stoppingProblem());
+    }
+  }
+
+  private static Response stoppingProblem() {
+    return problem(new ApiException(503, "SHUTTING_DOWN", "the server is stopping; retry shortly", Map.of(),
+        Map.of("Retry-After", Errors.RETRY_AFTER_SECONDS, "Connection", "close")));
+  }
+
+  private Response outcome(CompletableFuture<Response> answer) {
+    try {
+      return answer.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return problem(errors.map(cause));
+    } catch (RuntimeException e) {
+      return problem(errors.map(e));
+    }
+  }
+
+  private static Response problem(ApiException problem) {
+    return new Response(problem.status(), Errors.problem(problem), Response.PROBLEM_JSON, problem.headers());
+  }
+
+  /**
+   * Writes the answer and closes the exchange.
+   *
+   * @throws IOException when the connection broke, so that the JDK server forgets it
+   */
+  private void respond(Exchange exchange, Response answer, boolean bodyRead, RequestWatch watch) throws IOException {
+    Response response = bodyRead ? answer : answer.withHeader("Connection", "close");
+    boolean lingering = !bodyRead && watch.beginLinger(System.nanoTime() + LINGER_NANOS);
+    IOException failure = null;
+    try {
+      write(exchange.http(), response, exchange.method());
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      exchange.http().close();
+      if (lingering) {
+        watch.endLinger();
+      }
+    }
+    if (failure != null) {
+      // The client went away: nothing to answer.
+      LOG.debug("response not written method={} path={} error={}", exchange.method(), exchange.path(), failure.toString());
+    }
+    LOG.info("request method={} path={} status={} ms={}", exchange.method(), exchange.path(), response.status(),
+        (System.nanoTime() - exchange.startNanos()) / 1_000_000);
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private void write(HttpExchange exchange, Response response, String method) throws IOException {
@@ -83,5 +191,17 @@ public final class RoutingHandler implements HttpHandler {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  /** The request line and header lines as sent, CRLFs included. */
+  static long headerBytes(HttpExchange exchange) {
+    long bytes = exchange.getRequestMethod().length() + 1 + exchange.getRequestURI().toString().length() + 1
+        + exchange.getProtocol().length() + 2;
+    for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+      for (String value : header.getValue()) {
+        bytes += header.getKey().length() + 2 + value.length() + 2;
+      }
+    }
+    return bytes + 2;
   }
 }

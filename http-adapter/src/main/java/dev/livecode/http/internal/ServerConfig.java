@@ -4,6 +4,7 @@ import dev.livecode.core.IsolationMode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.Limits;
 import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.http.LivecodeHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,10 @@ public record ServerConfig(
     int maxStdinBytes,
     long maxWaitingRuns,
     int httpThreads,
+    int maxConnections,
+    Duration headerTimeout,
+    Duration requestTimeout,
+    int maxHeaderBytes,
     Duration shutdownGrace,
     Optional<Path> workspaceRoot,
     Map<String, RunnerSettings> runnerSettings,
@@ -179,6 +184,10 @@ public record ServerConfig(
     out.put("max_stdin_bytes", maxStdinBytes);
     out.put("max_waiting_runs", maxWaitingRuns);
     out.put("http_threads", httpThreads);
+    out.put("max_connections", maxConnections);
+    out.put("header_timeout_ms", headerTimeout.toMillis());
+    out.put("request_timeout_ms", requestTimeout.toMillis());
+    out.put("max_header_bytes", maxHeaderBytes);
     out.put("shutdown_grace_ms", shutdownGrace.toMillis());
     out.put("max_attempts", maxAttempts);
     out.put("warm_pool", warmPool);
@@ -341,7 +350,11 @@ public record ServerConfig(
           (int) number("max-source-bytes", LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES, 1, 64 * MIB),
           (int) number("max-stdin-bytes", LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES, 1, 64 * MIB),
           number("max-waiting-runs", LivecodeBuilder.DEFAULT_MAX_WAITING_RUNS, 1, Long.MAX_VALUE),
-          (int) number("http-threads", 64, 1, 4096),
+          (int) number("http-threads", LivecodeHttpServer.DEFAULT_THREADS, 1, 4096),
+          (int) number("max-connections", LivecodeHttpServer.DEFAULT_MAX_CONNECTIONS, 1, 65_536),
+          Duration.ofMillis(number("header-timeout-ms", LivecodeHttpServer.DEFAULT_HEADER_TIMEOUT.toMillis(), 100, 3_600_000)),
+          Duration.ofMillis(number("request-timeout-ms", LivecodeHttpServer.DEFAULT_REQUEST_TIMEOUT.toMillis(), 100, 3_600_000)),
+          (int) number("max-header-bytes", LivecodeHttpServer.DEFAULT_MAX_HEADER_BYTES, 1024, 1024 * 1024),
           Duration.ofMillis(number("shutdown-grace-ms", LivecodeBuilder.DEFAULT_SHUTDOWN_GRACE.toMillis(), 0, 3_600_000)),
           value("workspace-root").map(p -> path("workspace-root", p)),
           runners,

@@ -23,6 +23,7 @@ public final class ServerLauncher {
    */
   public static RunningServer launch(ServerConfig config) {
     LOG.info("server configuration {}", config.describe());
+    LOG.info("jdk http server settings {}", JdkHttpSettings.apply(config));
     List<AutoCloseable> owned = new ArrayList<>();
     LivecodeEngine engine = null;
     try {
@@ -47,6 +48,10 @@ public final class ServerLauncher {
           .host(config.host())
           .port(config.port())
           .threads(config.httpThreads())
+          .maxConnections(config.maxConnections())
+          .headerTimeout(config.headerTimeout())
+          .requestTimeout(config.requestTimeout())
+          .maxHeaderBytes(config.maxHeaderBytes())
           .maxSourceBytes(config.maxSourceBytes())
           .maxStdinBytes(config.maxStdinBytes())
           .healthOnly(config.role() == ServerConfig.Role.WORKER)

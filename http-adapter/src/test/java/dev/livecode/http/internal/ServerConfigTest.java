@@ -122,6 +122,24 @@ class ServerConfigTest {
   }
 
   @Test
+  void readsTheConnectionCapTimeoutsAndHeaderLimit() {
+    ServerConfig config = ServerConfig.parse(new String[] {"--header-timeout-ms", "2000", "--max-header-bytes=8192"},
+        Map.of("LIVECODE_MAX_CONNECTIONS", "300", "LIVECODE_REQUEST_TIMEOUT_MS", "9000"));
+
+    assertThat(config.maxConnections()).isEqualTo(300);
+    assertThat(config.headerTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(config.maxHeaderBytes()).isEqualTo(8192);
+    assertThat(config.describe()).contains("max_connections=300", "header_timeout_ms=2000");
+  }
+
+  @Test
+  void rejectsATimeoutBelowItsFloor() {
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--header-timeout-ms", "0"}, Map.of()))
+        .hasMessage("--header-timeout-ms must be 100 to 3600000, was 0");
+  }
+
+  @Test
   void helpListsEveryOption() {
     String help = Options.help();
 
