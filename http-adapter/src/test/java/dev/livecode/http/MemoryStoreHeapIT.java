@@ -46,6 +46,41 @@ class MemoryStoreHeapIT {
     }
   }
 
+  /**
+   * Idle keep-alive connections that each read a large result keep no copy of it: the server
+   * writes responses in slices, so the JDK's per-connection write buffer stays small.
+   */
+  @Test
+  void idleKeepAliveConnectionsKeepNoCopyOfALargeResult() throws Exception {
+    int connections = 8;
+    try (ServerProcess server = ServerProcess.start(List.of("-Xmx2g", "-XX:+UseG1GC"), List.of(), List.of(
+        "--workers", "2", "--warm-pool", "0", "--ready-sandboxes", "0",
+        "--cap-max-output-bytes", Long.toString(OUTPUT_BYTES)))) {
+      HttpClientSupport http = server.client();
+      String session = http.createSession("python", PROGRAM);
+      String execution = http.run(session, object("limits", object("max_output_bytes", OUTPUT_BYTES)));
+      http.awaitEnd(execution);
+      long before = heapInUseAfterGc(server.pid());
+      List<RawConnection> open = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < connections; i++) {
+          RawConnection connection = RawConnection.open(server.port, java.time.Duration.ofSeconds(30));
+          open.add(connection);
+          RawConnection.Answer answer = connection.send(RawConnection.request("GET", "/executions/" + execution, null)).read();
+          assertThat(answer.status()).isEqualTo(200);
+          assertThat(answer.closes()).as("the connection stays open").isFalse();
+        }
+        long after = heapInUseAfterGc(server.pid());
+        System.out.printf("keep-alive heap: %d idle connections that read %d MiB each: +%d MiB%n",
+            connections, OUTPUT_BYTES / MIB, (after - before) / MIB);
+        // A 16 MiB body in one write pins ~32 MiB per connection (256 MiB for 8); slices pin ~16 KiB.
+        assertThat(after - before).isLessThan(64 * MIB);
+      } finally {
+        open.forEach(RawConnection::close);
+      }
+    }
+  }
+
   /** The server's heap in use after two full collections, as jcmd reads it. */
   private static long heapInUseAfterGc(long pid) throws Exception {
     jcmd(pid, "GC.run");

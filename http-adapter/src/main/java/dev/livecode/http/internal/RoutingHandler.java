@@ -178,6 +178,8 @@ public final class RoutingHandler implements HttpHandler {
     }
   }
 
+  private static final int WRITE_SLICE = 16 * 1024;
+
   private void write(HttpExchange exchange, Response response, String method) throws IOException {
     byte[] bytes = json.writeValueAsBytes(response.body());
     exchange.getResponseHeaders().set("Content-Type", response.contentType());
@@ -189,7 +191,12 @@ public final class RoutingHandler implements HttpHandler {
     }
     exchange.sendResponseHeaders(response.status(), bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
+      // In slices: the JDK server's write buffer grows to the largest single write and keeps
+      // that size for the connection's life, so one 16 MiB result would pin 16 MiB or more per
+      // idle keep-alive connection.
+      for (int offset = 0; offset < bytes.length; offset += WRITE_SLICE) {
+        out.write(bytes, offset, Math.min(WRITE_SLICE, bytes.length - offset));
+      }
     }
   }
 
