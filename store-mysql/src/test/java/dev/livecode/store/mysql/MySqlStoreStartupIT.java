@@ -111,6 +111,32 @@ class MySqlStoreStartupIT {
     }
   }
 
+  /** A host application's schema already holds its own tables (and no livecode history table). */
+  @Test
+  void migratesIntoASchemaThatAlreadyHoldsAnotherApplicationsTables() throws Exception {
+    String hostTable = prefix + "host_orders";
+    try (Connection c = MySqlTestDatabase.connect(); java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE " + hostTable + " (id INT PRIMARY KEY)");
+    }
+    try {
+      start(MySqlTestDatabase.builder().tablePrefix(prefix));
+      try (Connection c = MySqlTestDatabase.connect();
+          PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM information_schema.tables "
+              + "WHERE table_schema = DATABASE() AND table_name IN (?, ?)")) {
+        s.setString(1, prefix + "sessions");
+        s.setString(2, prefix + "executions");
+        try (ResultSet rows = s.executeQuery()) {
+          rows.next();
+          assertThat(rows.getInt(1)).as("livecode's tables were created beside the host's").isEqualTo(2);
+        }
+      }
+    } finally {
+      try (Connection c = MySqlTestDatabase.connect(); java.sql.Statement s = c.createStatement()) {
+        s.execute("DROP TABLE IF EXISTS " + hostTable);
+      }
+    }
+  }
+
   @Test
   void validateOnlyRefusesATableSetThatWasNeverMigrated() {
     assertThatThrownBy(() -> start(MySqlTestDatabase.builder().tablePrefix(prefix).migrate(false)))

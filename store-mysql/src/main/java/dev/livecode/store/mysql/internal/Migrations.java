@@ -28,6 +28,11 @@ public final class Migrations {
         .table(tablePrefix + "schema_history")
         .placeholders(Map.of("prefix", tablePrefix))
         .failOnMissingLocations(true)
+        // A schema that already holds a host application's tables (or another prefix's) is no
+        // reason to refuse: the history table is our own, so start it at version 0 and apply
+        // every migration. Without this Flyway stops at "non-empty schema but no history table".
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
         .load();
     try {
       if (migrate) {
