@@ -57,6 +57,7 @@ public final class Api {
         .add("PATCH", "/code-sessions/:id", this::updateSession)
         .add("GET", "/code-sessions/:id/executions", this::listExecutions)
         .add("POST", "/code-sessions/:id/run", this::run)
+        .add("GET", "/openapi.json", this::openApi)
         .addDeferred("GET", "/executions/:id", this::getExecution)
         .add("GET", "/languages", this::languages);
   }
@@ -134,6 +135,10 @@ public final class Api {
     }
     return engine.awaitExecutionAsync(id, Duration.ofMillis(waitMs))
         .thenApply(execution -> Response.ok(Representations.execution(execution)));
+  }
+
+  Response openApi(Request request) {
+    return OpenApiDocument.response();
   }
 
   Response languages(Request request) {

@@ -31,6 +31,9 @@ public final class Router {
 
   record Route(String method, String[] segments, DeferredHandler handler) {}
 
+  /** A route as it was added: its method and path pattern. */
+  public record Endpoint(String method, String pattern) {}
+
   /** The outcome of a lookup: a handler with its path parameters, or the methods the path allows. */
   record Match(Optional<Route> route, Map<String, String> params, Set<String> allowed) {}
 
@@ -45,6 +48,11 @@ public final class Router {
     Objects.requireNonNull(handler, "handler");
     routes.add(new Route(method, split(pattern), handler));
     return this;
+  }
+
+  /** Every route, in the order added: what a description of the API must cover. */
+  public List<Endpoint> endpoints() {
+    return routes.stream().map(route -> new Endpoint(route.method(), "/" + String.join("/", route.segments()))).toList();
   }
 
   Match match(String method, String path) {
