@@ -3,6 +3,7 @@ package dev.livecode.core.internal;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.LivecodeException;
 import dev.livecode.core.UnsupportedLanguageException;
+import dev.livecode.core.spi.HelperProcesses;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
@@ -39,10 +40,11 @@ public final class RunnerRegistry {
 
   /**
    * Discovers runners on the class path (unless {@code discover} is false), lets explicit ones
-   * replace discovered ones of the same id, and probes each once.
+   * replace discovered ones of the same id, and probes each once, handing it where its helper
+   * processes go.
    */
   public static RunnerRegistry create(boolean discover, Collection<LanguageRunner> explicit,
-      Map<String, RunnerSettings> settings, ClassLoader loader) {
+      Map<String, RunnerSettings> settings, ClassLoader loader, HelperProcesses helpers) {
     Map<String, LanguageRunner> runners = new LinkedHashMap<>();
     if (discover) {
       for (LanguageRunner runner : discover(loader)) {
@@ -61,7 +63,7 @@ public final class RunnerRegistry {
     Map<String, RegisteredRunner> probed = new LinkedHashMap<>();
     for (LanguageRunner runner : runners.values()) {
       RunnerSettings own = settings.getOrDefault(runner.id(), RunnerSettings.DEFAULTS);
-      RunnerProbe probe = probe(runner, own);
+      RunnerProbe probe = probe(runner, own, helpers);
       if (probe.available()) {
         LOG.info("language ready language={} version={} executable={}", runner.id(), probe.version(),
             probe.executable().map(Object::toString).orElse("-"));
@@ -85,9 +87,9 @@ public final class RunnerRegistry {
     return found;
   }
 
-  private static RunnerProbe probe(LanguageRunner runner, RunnerSettings settings) {
+  private static RunnerProbe probe(LanguageRunner runner, RunnerSettings settings, HelperProcesses helpers) {
     try {
-      return runner.probe(settings);
+      return runner.probe(settings, helpers);
     } catch (RuntimeException e) {
       LOG.warn("runner probe failed language={} error={}", runner.id(), e.toString());
       return RunnerProbe.unavailable("probe failed: " + e.getMessage());
