@@ -3,6 +3,10 @@ package dev.livecode.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.spi.Command;
+import dev.livecode.core.spi.Delivery;
+import dev.livecode.core.spi.Job;
+import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.QueueStats;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
@@ -12,10 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +32,15 @@ import org.junit.jupiter.api.Test;
 class LongPrepareTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private final Stalling stalling = new Stalling();
+  private final LeaseCountingQueue queue = new LeaseCountingQueue();
   private LivecodeEngine engine;
 
   private LivecodeEngine engine(int workers) {
-    engine = Livecode.builder().discoverRunners(false).runner(TestRunners.python()).runner(stalling)
-        .workers(workers).build();
+    return engine(Livecode.builder().workers(workers));
+  }
+
+  private LivecodeEngine engine(LivecodeBuilder builder) {
+    engine = builder.discoverRunners(false).runner(TestRunners.python()).runner(stalling).build();
     return engine;
   }
 
@@ -40,6 +50,7 @@ class LongPrepareTest {
     if (engine != null) {
       engine.close();
     }
+    queue.close();
   }
 
   private Execution start(String language, String source, Duration wallTime) {
@@ -102,11 +113,71 @@ class LongPrepareTest {
     assertThat(result.stdout()).isEqualTo("prepared\n");
   }
 
+  @Test
+  void renewsTheQueueLeaseOfAJobWhileItPrepares() {
+    engine(Livecode.builder().workers(1).queue(queue));
+    Execution slow = start("stalling", "stall then echo", Duration.ofSeconds(10));
+    awaitPreparing(1);
+    awaitUntil("the lease renewed", () -> queue.renewals.get() > 0);
+    assertThat(queue.acks.get()).isZero();
+    stalling.release.countDown();
+
+    assertThat(end(slow).stdout()).isEqualTo("prepared\n");
+    awaitUntil("the job acknowledged", () -> queue.acks.get() == 1);
+  }
+
   private void awaitPreparing(int count) {
+    awaitUntil(count + " prepares under way", () -> stalling.preparing.get() >= count);
+  }
+
+  private static void awaitUntil(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (stalling.preparing.get() < count) {
-      assertThat(System.nanoTime()).as("%d prepares under way within %s", count, WAIT).isLessThan(deadline);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("%s within %s", what, WAIT).isLessThan(deadline);
       Thread.onSpinWait();
+    }
+  }
+
+  /** The in-memory queue, claiming to be durable (so the engine keeps leases), counting renewals. */
+  static final class LeaseCountingQueue implements JobQueue {
+    final JobQueue delegate = JobQueue.inMemory();
+    final AtomicInteger renewals = new AtomicInteger();
+    final AtomicInteger acks = new AtomicInteger();
+
+    @Override
+    public void enqueue(Job job) {
+      delegate.enqueue(job);
+    }
+
+    @Override
+    public Optional<Delivery> take(Duration maxWait) {
+      return delegate.take(maxWait);
+    }
+
+    @Override
+    public void ack(Delivery delivery) {
+      acks.incrementAndGet();
+      delegate.ack(delivery);
+    }
+
+    @Override
+    public void renew(Delivery delivery) {
+      renewals.incrementAndGet();
+    }
+
+    @Override
+    public QueueStats stats() {
+      return delegate.stats();
+    }
+
+    @Override
+    public boolean durable() {
+      return true;
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
     }
   }
 
