@@ -65,6 +65,11 @@ class WarmTranspilerIT {
       assertThat(outcome.text()).contains("did not finish within 500 ms");
       assertThat(outcome.transpiling()).isGreaterThanOrEqualTo(Duration.ofMillis(450));
       assertThat(transpiler.transpile("2;\n", LIMIT).kind()).isEqualTo(WarmTranspiler.Kind.JAVASCRIPT);
+      // The kill is a signal: the process is gone a moment later.
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (before.stream().allMatch(WarmTranspilerIT::alive) && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
       assertThat(before).as("the process that ran out of time").anyMatch(pid -> !alive(pid));
     }
   }
