@@ -2,6 +2,7 @@ package dev.livecode.core;
 
 import dev.livecode.core.internal.DefaultEngine;
 import dev.livecode.core.internal.EngineConfig;
+import dev.livecode.core.internal.HelperGroup;
 import dev.livecode.core.internal.InMemoryStore;
 import dev.livecode.core.internal.RunnerRegistry;
 import dev.livecode.core.internal.Workspaces;
@@ -368,14 +369,17 @@ public final class LivecodeBuilder {
       owned.add(effectiveEvents);
     }
     Sandbox sandbox = Sandboxes.create(isolation, firstSandboxUid, sandboxUidCount);
+    HelperGroup helpers = HelperGroup.create(name);
     RunnerRegistry registry;
     try {
-      registry = RunnerRegistry.create(discoverRunners, runners, runnerSettings, classLoader).reachableIn(sandbox);
+      registry = RunnerRegistry.create(discoverRunners, runners, runnerSettings, classLoader, helpers).reachableIn(sandbox);
     } catch (RuntimeException e) {
+      helpers.close();
       sandbox.close();
       throw e;
     }
     owned.add(sandbox);
+    owned.add(helpers); // closed after the runners, which stop their helpers first
     EngineConfig config = new EngineConfig(name, workers, defaultLimits, maxLimits, maxSourceBytes, maxStdinBytes,
         maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids, warmPool, readySandboxes, finishedExecutionCache);
     LOG.info("{} configuration workers={} warm_pool={} ready_sandboxes={} finished_execution_cache={} memory_store_budget_bytes={} isolation={} sandbox_uids={}-{} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",

@@ -71,18 +71,34 @@ final class ProgramExecutor {
     this.warmPools = Map.copyOf(warmPools);
   }
 
-  ExecutionResult execute(Execution execution, RegisteredRunner runner) {
+  /**
+   * The runner's prepare step, within the run's wall time: the program to run, or already the
+   * run's result (it did not compile, it ran out of time compiling, or the runner failed).
+   */
+  Prepared prepare(Execution execution, RegisteredRunner runner) {
+    long started = System.nanoTime();
     Program program;
     try {
-      program = runner.prepare(execution.sourceCode());
+      program = runner.prepare(execution.sourceCode(), execution.limits().wallTime());
     } catch (RuntimeException e) {
       LOG.error("runner prepare failed execution={} language={} error={}", execution.id(), runner.id(), e.toString(), e);
-      return internalError();
+      return Prepared.ended(internalError());
+    }
+    if (program.timedOut()) {
+      // As a program that runs out of its wall time: TIMEOUT, no reason, the timeout line last.
+      return Prepared.ended(new ExecutionResult(ExecutionStatus.TIMEOUT, "", withTimeoutLine(program.compileError().orElseThrow()),
+          OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), false, false,
+          Duration.ofNanos(System.nanoTime() - started), clock.instant()));
     }
     if (program.compileError().isPresent()) {
-      return new ExecutionResult(ExecutionStatus.FAILED, "", program.compileError().get(), OptionalInt.empty(),
-          OptionalInt.empty(), Optional.of(FailureReason.COMPILE_ERROR), false, false, Duration.ZERO, clock.instant());
+      return Prepared.ended(new ExecutionResult(ExecutionStatus.FAILED, "", program.compileError().get(), OptionalInt.empty(),
+          OptionalInt.empty(), Optional.of(FailureReason.COMPILE_ERROR), false, false, Duration.ZERO, clock.instant()));
     }
+    return Prepared.toRun(program);
+  }
+
+  /** Runs a prepared program: its compile step if any, then the program, in the sandbox. */
+  ExecutionResult run(Execution execution, RegisteredRunner runner, Program program) {
     Optional<WarmPool.Warm> warm = takeWarm(runner, program, execution.limits());
     if (warm.isPresent()) {
       return runWarm(execution, runner, program, warm.get());
@@ -372,6 +388,23 @@ final class ProgramExecutor {
       return first;
     }
     return first + (first.endsWith("\n") ? "" : "\n") + second;
+  }
+
+  /** What a runner's prepare step gave: a program to run, or the run's result already. */
+  record Prepared(Optional<Program> program, Optional<ExecutionResult> result) {
+    Prepared {
+      if (program.isPresent() == result.isPresent()) {
+        throw new IllegalArgumentException("a prepared run has a program or a result, exactly one");
+      }
+    }
+
+    static Prepared toRun(Program program) {
+      return new Prepared(Optional.of(program), Optional.empty());
+    }
+
+    static Prepared ended(ExecutionResult result) {
+      return new Prepared(Optional.empty(), Optional.of(result));
+    }
   }
 
   /** What one step did. */

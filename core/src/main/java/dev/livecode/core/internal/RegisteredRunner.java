@@ -5,6 +5,7 @@ import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,6 +22,11 @@ record RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings
 
   Program prepare(String sourceCode) {
     return runner.prepare(sourceCode, probe, settings);
+  }
+
+  /** Prepares a run's program within the run's wall time. */
+  Program prepare(String sourceCode, Duration timeLimit) {
+    return runner.prepare(sourceCode, probe, settings, timeLimit);
   }
 
   LanguageInfo info() {

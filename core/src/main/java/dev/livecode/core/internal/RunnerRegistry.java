@@ -3,6 +3,7 @@ package dev.livecode.core.internal;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.LivecodeException;
 import dev.livecode.core.UnsupportedLanguageException;
+import dev.livecode.core.spi.HelperProcesses;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
@@ -22,10 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class RunnerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(RunnerRegistry.class);
   private final Map<String, RegisteredRunner> byId;
+  /** Where runners put their helper processes: given again to a runner probed a second time. */
+  private final HelperProcesses helpers;
   private final Map<String, RegisteredRunner> byName = new LinkedHashMap<>();
 
-  private RunnerRegistry(Map<String, RegisteredRunner> byId) {
+  private RunnerRegistry(Map<String, RegisteredRunner> byId, HelperProcesses helpers) {
     this.byId = byId;
+    this.helpers = helpers;
     for (RegisteredRunner runner : byId.values()) {
       for (String name : runner.names()) {
         RegisteredRunner clash = byName.putIfAbsent(name.toLowerCase(Locale.ROOT), runner);
@@ -39,10 +43,11 @@ public final class RunnerRegistry {
 
   /**
    * Discovers runners on the class path (unless {@code discover} is false), lets explicit ones
-   * replace discovered ones of the same id, and probes each once.
+   * replace discovered ones of the same id, and probes each once, handing it where its helper
+   * processes go.
    */
   public static RunnerRegistry create(boolean discover, Collection<LanguageRunner> explicit,
-      Map<String, RunnerSettings> settings, ClassLoader loader) {
+      Map<String, RunnerSettings> settings, ClassLoader loader, HelperProcesses helpers) {
     Map<String, LanguageRunner> runners = new LinkedHashMap<>();
     if (discover) {
       for (LanguageRunner runner : discover(loader)) {
@@ -61,7 +66,7 @@ public final class RunnerRegistry {
     Map<String, RegisteredRunner> probed = new LinkedHashMap<>();
     for (LanguageRunner runner : runners.values()) {
       RunnerSettings own = settings.getOrDefault(runner.id(), RunnerSettings.DEFAULTS);
-      RunnerProbe probe = probe(runner, own);
+      RunnerProbe probe = probe(runner, own, helpers);
       if (probe.available()) {
         LOG.info("language ready language={} version={} executable={}", runner.id(), probe.version(),
             probe.executable().map(Object::toString).orElse("-"));
@@ -70,7 +75,7 @@ public final class RunnerRegistry {
       }
       probed.put(runner.id(), new RegisteredRunner(runner, probe, own));
     }
-    return new RunnerRegistry(probed);
+    return new RunnerRegistry(probed, helpers);
   }
 
   private static List<LanguageRunner> discover(ClassLoader loader) {
@@ -85,9 +90,9 @@ public final class RunnerRegistry {
     return found;
   }
 
-  private static RunnerProbe probe(LanguageRunner runner, RunnerSettings settings) {
+  private static RunnerProbe probe(LanguageRunner runner, RunnerSettings settings, HelperProcesses helpers) {
     try {
-      return runner.probe(settings);
+      return runner.probe(settings, helpers);
     } catch (RuntimeException e) {
       LOG.warn("runner probe failed language={} error={}", runner.id(), e.toString());
       return RunnerProbe.unavailable("probe failed: " + e.getMessage());
@@ -109,7 +114,7 @@ public final class RunnerRegistry {
         continue;
       }
       Optional<RegisteredRunner> fallback = runner.settings().interpreter().isEmpty()
-          ? systemInterpreter(runner, sandbox, why.get()) : Optional.empty();
+          ? systemInterpreter(runner, sandbox, why.get(), helpers) : Optional.empty();
       if (fallback.isPresent()) {
         checked.put(runner.id(), fallback.get());
       } else {
@@ -117,7 +122,7 @@ public final class RunnerRegistry {
         checked.put(runner.id(), new RegisteredRunner(runner.runner(), RunnerProbe.unavailable(why.get()), runner.settings()));
       }
     }
-    return new RunnerRegistry(checked);
+    return new RunnerRegistry(checked, helpers);
   }
 
   /** Folders searched for an interpreter every uid can reach. */
@@ -128,7 +133,7 @@ public final class RunnerRegistry {
    * python3) that the sandbox can reach.
    */
   private static Optional<RegisteredRunner> systemInterpreter(RegisteredRunner runner,
-      dev.livecode.core.internal.sandbox.Sandbox sandbox, String why) {
+      dev.livecode.core.internal.sandbox.Sandbox sandbox, String why, HelperProcesses helpers) {
     Optional<java.nio.file.Path> unreachable = runner.probe().executable();
     if (unreachable.isEmpty()) {
       return Optional.empty();
@@ -146,7 +151,7 @@ public final class RunnerRegistry {
           continue;
         }
         RunnerSettings settings = runner.settings().withInterpreter(candidate);
-        RunnerProbe probe = probe(runner.runner(), settings);
+        RunnerProbe probe = probe(runner.runner(), settings, helpers);
         if (probe.available() && sandbox.unreachable(probe.readOnlyPaths()).isEmpty()) {
           String note = "using " + probe.executable().map(Object::toString).orElse(candidate.toString())
               + " (" + unreachable.get() + " is out of the sandbox's reach: " + why + ")";

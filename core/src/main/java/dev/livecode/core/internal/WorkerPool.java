@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Worker threads: take a job, run it, store the result, publish the end, and only then
  * acknowledge (at-least-once). A job whose execution is already final is acknowledged unrun.
+ *
+ * <p>{@code workers} jobs run at once, one per {@linkplain RunSlots slot}. There are
+ * {@linkplain #spareThreads more threads than slots}, so that while some jobs' runners take long to
+ * prepare (a transpile; those jobs lend their slots meanwhile) other jobs are still taken and run
+ * on every slot. Each job keeps its queue lease renewed from the moment it is marked RUNNING
+ * until it is acknowledged, its prepare and its wait for a slot included.
  */
 final class WorkerPool {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -40,6 +46,8 @@ final class WorkerPool {
   private final ScheduledExecutorService timers;
   private final Clock clock;
   private final int maxAttempts;
+  private final int size;
+  private final RunSlots slots;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean running = true;
@@ -47,6 +55,7 @@ final class WorkerPool {
   WorkerPool(String name, int size, Store store, JobQueue queue, ExecutionEvents events, RunnerRegistry runners,
       ProgramExecutor executor, ScheduledExecutorService timers, Clock clock, int maxAttempts) {
     this.name = name;
+    this.size = size;
     this.store = store;
     this.queue = queue;
     this.events = events;
@@ -55,32 +64,53 @@ final class WorkerPool {
     this.timers = timers;
     this.clock = clock;
     this.maxAttempts = maxAttempts;
+    this.slots = new RunSlots(size, timers);
     NamedThreads factory = new NamedThreads("worker");
-    for (int i = 0; i < size; i++) {
+    int count = size == 0 ? 0 : size + spareThreads(size);
+    for (int i = 0; i < count; i++) {
       Thread thread = factory.newThread(this::loop);
       threads.add(thread);
       thread.start();
     }
   }
 
+  /**
+   * Threads beyond the slots: how many jobs may be in a long prepare (each lent its slot) before
+   * the jobs behind them wait for a thread rather than for a slot.
+   */
+  static int spareThreads(int slots) {
+    return Math.max(4, slots);
+  }
+
+  /** The run concurrency: programs run at once. */
   int size() {
-    return threads.size();
+    return size;
   }
 
   private void loop() {
     Duration backoff = Duration.ofMillis(100);
     while (running) {
       try {
-        Optional<Delivery> delivery = queue.take(TAKE_WAIT);
-        if (delivery.isPresent()) {
-          busy.incrementAndGet();
-          try {
-            process(delivery.get());
-          } finally {
-            busy.decrementAndGet();
+        Optional<RunSlots.Slot> free = slots.acquire(TAKE_WAIT);
+        if (free.isEmpty()) {
+          continue;
+        }
+        try (RunSlots.Slot slot = free.get()) {
+          Optional<Delivery> delivery = queue.take(TAKE_WAIT);
+          if (delivery.isPresent()) {
+            busy.incrementAndGet();
+            try {
+              process(delivery.get(), slot);
+            } finally {
+              busy.decrementAndGet();
+            }
           }
         }
         backoff = Duration.ofMillis(100);
+      } catch (InterruptedException e) {
+        // Stopping: a job left unacknowledged is delivered again (durable queue) or marked interrupted at the next start.
+        Thread.currentThread().interrupt();
+        return;
       } catch (LivecodeException e) {
         // Queue or store unreachable: back off and try again; unacknowledged jobs are not lost.
         LOG.warn("{} worker cannot reach queue or store, retrying in {} ms error={}", name, backoff.toMillis(), e.toString());
@@ -93,7 +123,7 @@ final class WorkerPool {
     }
   }
 
-  private void process(Delivery delivery) {
+  private void process(Delivery delivery, RunSlots.Slot slot) throws InterruptedException {
     Optional<Execution> found = store.findExecution(delivery.job().executionId());
     if (found.isEmpty()) {
       LOG.warn("{} job for unknown execution acknowledged id={}", name, delivery.job().executionId());
@@ -130,7 +160,13 @@ final class WorkerPool {
     ScheduledFuture<?> lease = queue.durable() ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS) : null;
     ExecutionResult result;
     try {
-      result = executor.execute(execution, runner.get());
+      ProgramExecutor.Prepared prepared = slot.lendWhile(() -> executor.prepare(execution, runner.get()));
+      if (prepared.result().isPresent()) {
+        result = prepared.result().get();
+      } else {
+        slot.reacquire();
+        result = executor.run(execution, runner.get(), prepared.program().orElseThrow());
+      }
     } finally {
       if (lease != null) {
         lease.cancel(false);

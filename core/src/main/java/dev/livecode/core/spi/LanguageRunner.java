@@ -1,5 +1,6 @@
 package dev.livecode.core.spi;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -8,8 +9,9 @@ import java.util.Set;
  * {@code META-INF/services/dev.livecode.core.spi.LanguageRunner}. It says how to lay out a
  * program and what to run; it knows nothing of the sandbox, the queue or the store.
  *
- * <p>The engine calls {@link #probe} once at start and {@link #prepare} once per run, from any
- * thread. Implementations need a public no-argument constructor.
+ * <p>The engine calls {@link #probe(RunnerSettings, HelperProcesses)} once at start and
+ * {@link #prepare(String, RunnerProbe, RunnerSettings, Duration)} once per run, from any thread
+ * and for several runs at once. Implementations need a public no-argument constructor.
  *
  * @since 0.1
  */
@@ -33,6 +35,20 @@ public interface LanguageRunner {
   RunnerProbe probe(RunnerSettings settings);
 
   /**
+   * {@link #probe(RunnerSettings)}, for a runner that keeps helper processes of its own on the
+   * host (a warm compiler): the engine calls this one, and the default ignores {@code helpers}.
+   * A runner that overrides it starts its helpers through {@code helpers}, so that their CPU is
+   * capped with the other runners' helpers instead of taking what the runs need.
+   *
+   * @param settings the operator's settings for this language
+   * @param helpers where this runner's helper processes go, for as long as the engine runs
+   * @since 0.3
+   */
+  default RunnerProbe probe(RunnerSettings settings, HelperProcesses helpers) {
+    return probe(settings);
+  }
+
+  /**
    * Lays out one program: its files, an optional compile step, and the command that runs it.
    * May instead return {@link Program#compileError} when the runner compiles in-process.
    *
@@ -41,6 +57,25 @@ public interface LanguageRunner {
    * @param settings the operator's settings for this language
    */
   Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings);
+
+  /**
+   * {@link #prepare(String, RunnerProbe, RunnerSettings)} within the run's time limit: the engine
+   * calls this one, and the default ignores {@code timeLimit}. A runner whose prepare can take
+   * long (one that compiles in-process or in a helper) overrides it and, when its work does not
+   * finish within {@code timeLimit}, stops it and returns {@link Program#outOfTime}, so the run
+   * ends TIMEOUT. The engine does not count a prepare that takes long against its run
+   * concurrency (other runs go on meanwhile), so the limit is what bounds it.
+   *
+   * @param sourceCode the user's source, never null
+   * @param probe what {@link #probe} found
+   * @param settings the operator's settings for this language
+   * @param timeLimit the run's wall-time limit, which the prepare step gets in full, as a compile
+   *     step does
+   * @since 0.3
+   */
+  default Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings, Duration timeLimit) {
+    return prepare(sourceCode, probe, settings);
+  }
 
   /**
    * A command that starts the interpreter ahead of time and waits for one program on stdin, so
@@ -77,6 +112,9 @@ public interface LanguageRunner {
     return Optional.empty();
   }
 
-  /** Releases what the runner keeps (warm helper processes). Called once when the engine closes. */
+  /**
+   * Releases what the runner keeps (warm helper processes). Called once when the engine closes,
+   * before the engine removes the helpers' group.
+   */
   default void close() {}
 }

@@ -12,8 +12,11 @@ import java.util.Optional;
  *     step's output as stderr
  * @param run the command that runs the program
  * @param compileError diagnostics of a compile the runner did itself; when present nothing runs
+ * @param timedOut the runner's own compile ran out of the run's time limit ({@link #outOfTime}):
+ *     the run ends TIMEOUT with {@code compileError} as stderr (since 0.3)
  */
-public record Program(Map<String, String> files, Optional<Command> compile, Optional<Command> run, Optional<String> compileError) {
+public record Program(Map<String, String> files, Optional<Command> compile, Optional<Command> run, Optional<String> compileError,
+    boolean timedOut) {
   public Program {
     files = Map.copyOf(files);
     Objects.requireNonNull(compile, "compile");
@@ -22,7 +25,15 @@ public record Program(Map<String, String> files, Optional<Command> compile, Opti
     if (run.isEmpty() == compileError.isEmpty()) {
       throw new IllegalArgumentException("a program has a run command or a compile error, exactly one");
     }
+    if (timedOut && compileError.isEmpty()) {
+      throw new IllegalArgumentException("a program that timed out says why in its compile error");
+    }
     files.keySet().forEach(Program::checkRelative);
+  }
+
+  /** A program that did not time out in the runner: the constructor of 0.1 and 0.2. */
+  public Program(Map<String, String> files, Optional<Command> compile, Optional<Command> run, Optional<String> compileError) {
+    this(files, compile, run, compileError, false);
   }
 
   /** An interpreted program: its files and the command that runs them. */
@@ -37,7 +48,19 @@ public record Program(Map<String, String> files, Optional<Command> compile, Opti
 
   /** The runner compiled the source itself and it did not compile. */
   public static Program compileError(String diagnostics) {
-    return new Program(Map.of(), Optional.empty(), Optional.empty(), Optional.of(diagnostics));
+    return new Program(Map.of(), Optional.empty(), Optional.empty(), Optional.of(diagnostics), false);
+  }
+
+  /**
+   * The runner's own compile (a transpile in a helper process) did not finish within the time
+   * limit it was given by {@link LanguageRunner#prepare(String, RunnerProbe, RunnerSettings, java.time.Duration)}:
+   * the run ends TIMEOUT, as a program that runs out of its wall time does, with
+   * {@code diagnostics} and the engine's timeout line as stderr.
+   *
+   * @since 0.3
+   */
+  public static Program outOfTime(String diagnostics) {
+    return new Program(Map.of(), Optional.empty(), Optional.empty(), Optional.of(diagnostics), true);
   }
 
   private static void checkRelative(String name) {

@@ -8,6 +8,7 @@ import dev.livecode.core.FailureReason;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.LanguageRunnerContract;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TypeScriptRunnerIT extends LanguageRunnerContract {
@@ -137,18 +138,20 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
   }
 
   @Test
-  void restartsTheTranspilerWhenItDies() {
+  void replacesTranspilersThatDie() {
     assertThat(run(printLine("warm")).stdout()).isEqualTo("warm\n");
     TypeScriptRunner runner = (TypeScriptRunner) registeredRunner();
-    long pid = runner.transpilerPid();
-    assertThat(pid).isPositive();
-    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    ProcessHandle.of(pid).ifPresent(handle -> handle.onExit().join());
+    List<Long> pids = runner.transpilerPids();
+    assertThat(pids).isNotEmpty();
+    for (long pid : pids) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      ProcessHandle.of(pid).ifPresent(handle -> handle.onExit().join());
+    }
 
     ExecutionResult result = run(printLine("again"));
 
     assertThat(result.stdout()).isEqualTo("again\n");
-    assertThat(runner.transpilerPid()).isPositive().isNotEqualTo(pid);
+    assertThat(runner.transpilerPids()).isNotEmpty().doesNotContainAnyElementsOf(pids);
   }
 
   @Test

@@ -21,7 +21,7 @@ public final class TranspileCache {
     return Optional.ofNullable(entries.get(source));
   }
 
-  /** Keeps a definitive outcome; others (timeouts, crashes) are not worth repeating. */
+  /** Keeps a definitive outcome; others (timeouts, crashes) are not the source's own answer. */
   public synchronized void put(String source, WarmTranspiler.Outcome outcome) {
     long size = (long) source.length() + outcome.text().length();
     if (!outcome.definitive() || size > MAX_CHARS / 4) {

@@ -1,323 +1,393 @@
 package dev.livecode.runner.node.internal;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.livecode.core.spi.HelperProcesses;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One long-lived node process that has loaded the TypeScript compiler and turns TypeScript into
- * JavaScript on request, because spawning a transpiler per run costs 170-490 ms and a warm one
- * about 1 ms.
+ * Node processes that have loaded the TypeScript compiler and turn TypeScript into JavaScript on
+ * request: spawning a transpiler per run costs 170-490 ms, a warm one about 1 ms.
  *
- * <p>It runs outside the sandbox, because it only parses text and never runs user code, and it
- * is bounded instead: a minimal environment, a V8 heap cap, one request at a time, and a time
- * limit per request after which the process is killed and started afresh. A process that dies
- * is started again on the next request.
+ * <p>A small elastic pool, because one source can keep a transpiler busy for its run's whole time
+ * limit (TypeScript's parser takes exponential time on some inputs): each transpile borrows a
+ * process of its own, so no transpile waits behind another's. {@value #SPARE} process is kept
+ * ready beyond those in use, and one more is started for each transpile that finds none ready, up
+ * to {@link #maxProcesses}; beyond that a transpile waits for one to come back, within its time
+ * limit. The lock here guards only the pool's bookkeeping and is never held while a process works.
+ *
+ * <p>The processes run outside the sandbox, because they only parse text and never run user
+ * code, and are bounded instead: a minimal environment, a V8 heap cap, the time limit of the run
+ * that asked (after which the process is killed and replaced), and the engine's helper group,
+ * which caps all of them together to one core where the host has cgroups. A process joins that
+ * group once it has loaded the compiler: its start reads no user text, and a start that queued
+ * behind the runaway transpiles it is meant to relieve would leave small programs waiting.
  */
 public final class WarmTranspiler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarmTranspiler.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final AtomicInteger STARTERS = new AtomicInteger();
 
-  /** Longest a single transpile may take before the process is restarted. */
-  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
-  /** Longest the process may take to load the compiler (the machine may be busy). */
+  /** Most transpiler processes at once: each holds about 120 MB. */
+  public static final int DEFAULT_MAX_PROCESSES = 4;
+  /** Processes kept ready beyond those in use. */
+  public static final int SPARE = 1;
+  /** Longest a process may take to load the compiler (the machine may be busy). */
   public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-  /** V8 old-space cap of the transpiler process, in MiB. */
-  public static final int MAX_OLD_SPACE_MIB = 256;
-  private static final int STDERR_KEPT = 2048;
+  /** V8 old-space cap of each transpiler process, in MiB. */
+  public static final int MAX_OLD_SPACE_MIB = TranspilerProcess.MAX_OLD_SPACE_MIB;
+
+  /** What a transpile gave. */
+  public enum Kind {
+    /** The text is the JavaScript. */
+    JAVASCRIPT,
+    /** The source does not compile: the text is the diagnostics. */
+    DIAGNOSTICS,
+    /** The time limit ran out (waiting for a process, or transpiling): the text says which. */
+    TIMED_OUT,
+    /** The process died on this source: the text says so. */
+    CRASHED
+  }
 
   /**
-   * What one transpile gave: JavaScript, or the diagnostics of a source that does not compile.
+   * What one transpile gave.
    *
-   * @param compiled the text is JavaScript
-   * @param text the JavaScript or the diagnostics
-   * @param definitive the same source always gives this outcome (false after a timeout or a crash
-   *     of the transpiler), so it may be cached
+   * @param kind what the text is
+   * @param text the JavaScript, the diagnostics, or what went wrong
+   * @param transpiling how long the source was in a transpiler (not waiting for one)
    */
-  public record Outcome(boolean compiled, String text, boolean definitive) {
+  public record Outcome(Kind kind, String text, Duration transpiling) {
     public Outcome {
+      Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(transpiling, "transpiling");
+    }
+
+    public static Outcome javascript(String text) {
+      return new Outcome(Kind.JAVASCRIPT, text, Duration.ZERO);
+    }
+
+    public static Outcome diagnostics(String text) {
+      return new Outcome(Kind.DIAGNOSTICS, text, Duration.ZERO);
+    }
+
+    public boolean compiled() {
+      return kind == Kind.JAVASCRIPT;
+    }
+
+    /** The same source always gives this outcome, so it may be cached. */
+    public boolean definitive() {
+      return kind == Kind.JAVASCRIPT || kind == Kind.DIAGNOSTICS;
     }
   }
 
   private final Path node;
   private final TypeScriptLibrary library;
-  private final Duration requestTimeout;
+  private final HelperProcesses helpers;
+  private final int maxProcesses;
+  private final ExecutorService starter = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "livecode-typescript-start-" + STARTERS.incrementAndGet());
+    thread.setDaemon(true);
+    return thread;
+  });
   private final ReentrantLock lock = new ReentrantLock();
-  private volatile Worker worker;
-  private volatile boolean closed;
+  private final Condition changed = lock.newCondition();
+  // Guarded by lock:
+  private final Deque<TranspilerProcess> ready = new ArrayDeque<>();
+  private final Set<TranspilerProcess> all = new HashSet<>();
+  private final Set<TranspilerProcess> lent = new HashSet<>();
+  private int live; // started or starting, not yet given up
+  private int starting;
+  private int waiting;
+  private long failedStarts;
+  private String lastStartFailure = "";
+  private boolean closed;
 
-  public WarmTranspiler(Path node, TypeScriptLibrary library, Duration requestTimeout) {
+  public WarmTranspiler(Path node, TypeScriptLibrary library, HelperProcesses helpers, int maxProcesses) {
     this.node = Objects.requireNonNull(node, "node");
     this.library = Objects.requireNonNull(library, "library");
-    this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    this.helpers = Objects.requireNonNull(helpers, "helpers");
+    if (maxProcesses < 1) {
+      throw new IllegalArgumentException("maxProcesses must be at least 1, was " + maxProcesses);
+    }
+    this.maxProcesses = maxProcesses;
   }
 
-  /** Starts the process on a background thread, so the first run does not wait for it. */
+  /** Starts the spare process in the background, so the first run does not wait for it. */
   public void warmUpInBackground() {
-    Thread thread = new Thread(() -> {
-      lock.lock();
-      try {
-        if (!closed) {
-          ensureStarted();
-        }
-      } catch (RuntimeException e) {
-        if (closed) {
-          return;
-        }
-        LOG.warn("typescript transpiler warm-up failed error={}; it is retried on the first run", e.getMessage());
-      } finally {
-        lock.unlock();
-      }
-    }, "livecode-typescript-warmup-" + THREADS.incrementAndGet());
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  /**
-   * Transpiles one program.
-   *
-   * @throws IllegalStateException when the transpiler cannot be started, or after close
-   */
-  public Outcome transpile(String source) {
-    byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
     lock.lock();
     try {
-      if (closed) {
-        throw new IllegalStateException("the TypeScript runner is closed");
-      }
-      Worker current = ensureStarted();
-      long started = System.nanoTime();
-      Reply reply = current.request(bytes, requestTimeout);
-      if (reply == null) {
-        LOG.warn("typescript transpiler timed out ms={} pid={}; restarting it", requestTimeout.toMillis(), current.pid());
-        stop(current);
-        return new Outcome(false, "main.ts: error: the TypeScript compiler did not finish within "
-            + requestTimeout.toMillis() + " ms\n", false);
-      }
-      if (reply == Reply.DEAD) {
-        LOG.warn("typescript transpiler died pid={} stderr=\"{}\"; restarting it on the next run", current.pid(), current.stderrTail());
-        stop(current);
-        return new Outcome(false, "main.ts: error: the TypeScript compiler stopped while compiling this program\n", false);
-      }
-      LOG.debug("typescript transpiled bytes={} compiled={} us={}", bytes.length, reply.ok(),
-          (System.nanoTime() - started) / 1000);
-      return new Outcome(reply.ok(), reply.text(), true);
+      topUp();
     } finally {
       lock.unlock();
     }
   }
 
-  private Worker ensureStarted() {
-    Worker current = worker;
-    if (current != null && current.process.isAlive()) {
-      return current;
+  /**
+   * Transpiles one program within {@code timeLimit}, waiting for a process included.
+   *
+   * @throws IllegalStateException when no transpiler can be started, or after close
+   */
+  public Outcome transpile(String source, Duration timeLimit) {
+    byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + timeLimit.toNanos();
+    TranspilerProcess process = borrow(deadline);
+    if (process == null) {
+      LOG.warn("typescript transpiler none free ms={} max_processes={}", timeLimit.toMillis(), maxProcesses);
+      return new Outcome(Kind.TIMED_OUT, "main.ts: error: no TypeScript compiler was free within "
+          + timeLimit.toMillis() + " ms\n", Duration.ZERO);
     }
-    if (current != null) {
-      LOG.warn("typescript transpiler exited pid={} exit={} stderr=\"{}\"; starting a new one", current.pid(),
-          current.process.exitValue(), current.stderrTail());
-      stop(current);
+    long sent = System.nanoTime();
+    TranspilerProcess.Reply reply = process.request(bytes, Duration.ofNanos(Math.max(0, deadline - sent)));
+    Duration transpiling = Duration.ofNanos(System.nanoTime() - sent);
+    if (reply == null) {
+      LOG.warn("typescript transpiler timed out ms={} pid={}; replacing it", transpiling.toMillis(), process.pid());
+      discard(process);
+      return new Outcome(Kind.TIMED_OUT, "main.ts: error: the TypeScript compiler did not finish within "
+          + timeLimit.toMillis() + " ms\n", transpiling);
     }
-    worker = Worker.start(node, library);
-    if (closed) { // close() ran meanwhile and may not have seen this process
-      stop(worker);
-      throw new IllegalStateException("the TypeScript runner is closed");
+    if (reply == TranspilerProcess.Reply.DEAD) {
+      LOG.warn("typescript transpiler died pid={} stderr=\"{}\"; replacing it", process.pid(), process.stderrTail());
+      discard(process);
+      return new Outcome(Kind.CRASHED, "main.ts: error: the TypeScript compiler stopped while compiling this program\n",
+          transpiling);
     }
+    giveBack(process);
+    LOG.debug("typescript transpiled bytes={} compiled={} us={}", bytes.length, reply.ok(), transpiling.toNanos() / 1000);
+    return new Outcome(reply.ok() ? Kind.JAVASCRIPT : Kind.DIAGNOSTICS, reply.text(), transpiling);
+  }
+
+  /** A ready process, or null when none was had by {@code deadline}. */
+  private TranspilerProcess borrow(long deadline) {
+    lock.lock();
+    try {
+      long failuresBefore = failedStarts;
+      while (true) {
+        if (closed) {
+          throw new IllegalStateException("the TypeScript runner is closed");
+        }
+        TranspilerProcess process = ready.pollFirst();
+        if (process != null && !process.isAlive()) {
+          LOG.warn("typescript transpiler exited pid={} stderr=\"{}\"; replacing it", process.pid(), process.stderrTail());
+          forget(process);
+          continue;
+        }
+        if (process != null) {
+          lent.add(process);
+          topUp(); // the spare for the next transpile
+          return process;
+        }
+        if (failedStarts != failuresBefore && starting == 0) {
+          throw new IllegalStateException("the TypeScript compiler did not start: " + lastStartFailure);
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          return null;
+        }
+        waiting++;
+        try {
+          topUp();
+          changed.awaitNanos(remaining);
+        } finally {
+          waiting--;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Starts processes (lock held) until every waiting transpile and the spare have one coming. */
+  private void topUp() {
+    while (!closed && ready.size() + starting < SPARE + waiting && live < maxProcesses) {
+      live++;
+      starting++;
+      try {
+        starter.execute(this::startOne);
+      } catch (RejectedExecutionException e) {
+        live--;
+        starting--;
+        return;
+      }
+    }
+  }
+
+  private void startOne() {
     long started = System.nanoTime();
-    Reply ready = worker.await(STARTUP_TIMEOUT);
-    if (ready == null || ready == Reply.DEAD || !ready.ok()) {
-      Worker failed = worker;
-      stop(failed);
-      throw new IllegalStateException("the TypeScript compiler did not start: "
-          + (ready == null ? "no answer within " + STARTUP_TIMEOUT.toSeconds() + " s" : failed.stderrTail()));
+    TranspilerProcess process = null;
+    String failure;
+    try {
+      process = TranspilerProcess.start(node, library);
+      if (!track(process)) {
+        return;
+      }
+      TranspilerProcess.Reply hello = process.await(STARTUP_TIMEOUT);
+      if (hello != null && hello != TranspilerProcess.Reply.DEAD && hello.ok()) {
+        boolean capped = helpers.confine(process.handle());
+        LOG.info("typescript transpiler started pid={} typescript={} node={} cpu_capped={} ms={}", process.pid(), hello.text(),
+            node, capped, (System.nanoTime() - started) / 1_000_000);
+        ready(process);
+        return;
+      }
+      failure = hello == null ? "no answer within " + STARTUP_TIMEOUT.toSeconds() + " s" : process.stderrTail();
+    } catch (RuntimeException e) {
+      failure = e.getMessage();
     }
-    LOG.info("typescript transpiler started pid={} typescript={} node={} ms={}", worker.pid(), ready.text(), node,
-        (System.nanoTime() - started) / 1_000_000);
-    return worker;
-  }
-
-  private void stop(Worker current) {
-    current.kill();
-    if (worker == current) {
-      worker = null;
+    if (process != null) {
+      process.kill();
+    }
+    LOG.warn("typescript transpiler did not start error=\"{}\"; the next run tries again", failure);
+    lock.lock();
+    try {
+      if (process != null) {
+        all.remove(process);
+      }
+      live--;
+      starting--;
+      failedStarts++;
+      lastStartFailure = failure;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
-  /** True while a warm process is up (for tests and health). */
-  public boolean isRunning() {
-    Worker current = worker;
-    return current != null && current.process.isAlive();
+  /** Registers a process being started, so close() finds it; false (and it is killed) after close. */
+  private boolean track(TranspilerProcess process) {
+    lock.lock();
+    try {
+      if (closed) {
+        live--;
+        starting--;
+        process.kill();
+        return false;
+      }
+      all.add(process);
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** The warm process's pid, or -1 (for tests). */
-  public long pid() {
-    Worker current = worker;
-    return current == null ? -1 : current.pid();
+  private void ready(TranspilerProcess process) {
+    lock.lock();
+    try {
+      starting--;
+      if (closed) {
+        process.kill();
+        return;
+      }
+      ready.offerFirst(process);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** Stops the process; a transpile in progress ends with an error. Calling it twice is harmless. */
+  private void giveBack(TranspilerProcess process) {
+    lock.lock();
+    try {
+      if (closed) {
+        process.kill();
+        return;
+      }
+      lent.remove(process);
+      ready.offerFirst(process); // the last used first: its code paths are the warmest
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Kills a process that timed out or died, and starts its replacement if one is wanted. */
+  private void discard(TranspilerProcess process) {
+    process.kill();
+    lock.lock();
+    try {
+      forget(process);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void forget(TranspilerProcess process) {
+    lent.remove(process);
+    if (all.remove(process)) {
+      live--;
+    }
+    topUp();
+    changed.signalAll();
+  }
+
+  /** Pids of the processes up now, ready or busy (for tests). */
+  public List<Long> pids() {
+    lock.lock();
+    try {
+      return all.stream().filter(TranspilerProcess::isAlive).map(TranspilerProcess::pid).sorted().toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Processes transpiling now (for tests). */
+  public int busy() {
+    lock.lock();
+    try {
+      return lent.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Processes ready now (for tests). */
+  public int ready() {
+    lock.lock();
+    try {
+      return ready.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops every process; a transpile in progress ends as crashed. Calling it twice is harmless. */
   @Override
   public void close() {
-    closed = true;
-    Worker current = worker;
-    if (current != null) {
-      current.kill();
-      LOG.info("typescript transpiler stopped pid={}", current.pid());
-    }
-    worker = null;
-  }
-
-  /** One reply frame. */
-  private record Reply(boolean ok, String text) {
-    static final Reply DEAD = new Reply(false, "");
-  }
-
-  /** One node process and the thread that reads its replies. */
-  private static final class Worker {
-    private final Process process;
-    private final OutputStream stdin;
-    private final BlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
-    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-
-    private Worker(Process process) {
-      this.process = process;
-      this.stdin = process.getOutputStream();
-    }
-
-    static Worker start(Path node, TypeScriptLibrary library) {
-      ProcessBuilder builder = new ProcessBuilder(List.of(node.toString(), "--max-old-space-size=" + MAX_OLD_SPACE_MIB,
-          library.serverJs().toString(), library.typescriptJs().toString()))
-          .directory(library.serverJs().getParent().toFile());
-      Map<String, String> env = builder.environment();
-      env.clear(); // never the server's environment: it may hold secrets, and it slows node down
-      env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-      env.put("LANG", "C.UTF-8");
-      Process process;
-      try {
-        process = builder.start();
-      } catch (IOException e) {
-        throw new IllegalStateException("could not start " + node + " for the TypeScript compiler: " + e.getMessage(), e);
+    List<TranspilerProcess> stopping;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
       }
-      Worker worker = new Worker(process);
-      int n = THREADS.incrementAndGet();
-      daemon("livecode-typescript-reader-" + n, worker::readReplies).start();
-      daemon("livecode-typescript-stderr-" + n, worker::readStderr).start();
-      return worker;
+      closed = true;
+      stopping = new ArrayList<>(all);
+      all.clear();
+      lent.clear();
+      ready.clear();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
-
-    private static Thread daemon(String name, Runnable body) {
-      Thread thread = new Thread(body, name);
-      thread.setDaemon(true);
-      return thread;
-    }
-
-    long pid() {
-      return process.pid();
-    }
-
-    /** The reply, {@link Reply#DEAD} if the process ended, or null on timeout. */
-    Reply request(byte[] source, Duration timeout) {
-      try {
-        stdin.write((source.length + "\n").getBytes(StandardCharsets.ISO_8859_1));
-        stdin.write(source);
-        stdin.flush();
-      } catch (IOException e) {
-        return Reply.DEAD;
-      }
-      return await(timeout);
-    }
-
-    Reply await(Duration timeout) {
-      try {
-        return replies.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Reply.DEAD;
-      }
-    }
-
-    private void readReplies() {
-      try (InputStream in = new BufferedInputStream(process.getInputStream(), 64 * 1024)) {
-        for (;;) {
-          String header = readLine(in);
-          int space = header.indexOf(' ');
-          if (space < 0) {
-            throw new IOException("bad reply header: " + header);
-          }
-          int length = Integer.parseInt(header.substring(space + 1));
-          byte[] body = in.readNBytes(length);
-          if (body.length < length) {
-            throw new EOFException();
-          }
-          replies.add(new Reply(header.startsWith("OK"), new String(body, StandardCharsets.UTF_8)));
-        }
-      } catch (IOException | RuntimeException e) {
-        replies.add(Reply.DEAD);
-      }
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-      StringBuilder line = new StringBuilder(16);
-      for (;;) {
-        int b = in.read();
-        if (b < 0) {
-          throw new EOFException();
-        }
-        if (b == '\n') {
-          return line.toString();
-        }
-        if (line.length() > 64) {
-          throw new IOException("reply header too long");
-        }
-        line.append((char) b);
-      }
-    }
-
-    private void readStderr() {
-      byte[] chunk = new byte[1024];
-      try (InputStream in = process.getErrorStream()) {
-        int read;
-        while ((read = in.read(chunk)) >= 0) {
-          synchronized (stderr) {
-            if (stderr.size() < STDERR_KEPT) {
-              stderr.write(chunk, 0, Math.min(read, STDERR_KEPT - stderr.size()));
-            }
-          }
-        }
-      } catch (IOException e) {
-        // The process is gone.
-      }
-    }
-
-    String stderrTail() {
-      synchronized (stderr) {
-        return stderr.toString(StandardCharsets.UTF_8).strip().replace('\n', ' ');
-      }
-    }
-
-    void kill() {
-      process.destroyForcibly();
-      try {
-        stdin.close();
-      } catch (IOException e) {
-        // Already gone.
-      }
+    stopping.forEach(TranspilerProcess::kill);
+    starter.shutdownNow();
+    if (!stopping.isEmpty()) {
+      LOG.info("typescript transpilers stopped pids={}", stopping.stream().map(TranspilerProcess::pid).toList());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.livecode.runner.node.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class TranspileCacheTest {
@@ -9,7 +10,7 @@ class TranspileCacheTest {
   @Test
   void returnsTheOutcomeOfAnEarlierTranspile() {
     TranspileCache cache = new TranspileCache();
-    WarmTranspiler.Outcome outcome = new WarmTranspiler.Outcome(true, "let a = 1;\n", true);
+    WarmTranspiler.Outcome outcome = WarmTranspiler.Outcome.javascript("let a = 1;\n");
 
     cache.put("let a: number = 1;\n", outcome);
 
@@ -18,10 +19,10 @@ class TranspileCacheTest {
   }
 
   @Test
-  void doesNotKeepTimeoutsOrCrashes() {
+  void doesNotKeepTimeouts() {
     TranspileCache cache = new TranspileCache();
 
-    cache.put("x", new WarmTranspiler.Outcome(false, "did not finish", false));
+    cache.put("x", new WarmTranspiler.Outcome(WarmTranspiler.Kind.TIMED_OUT, "did not finish", Duration.ofSeconds(5)));
 
     assertThat(cache.find("x")).isEmpty();
   }
@@ -30,7 +31,7 @@ class TranspileCacheTest {
   void dropsTheLeastRecentlyUsedBeyondItsSize() {
     TranspileCache cache = new TranspileCache();
     for (int i = 0; i <= TranspileCache.MAX_ENTRIES; i++) {
-      cache.put("source " + i, new WarmTranspiler.Outcome(true, "js " + i, true));
+      cache.put("source " + i, WarmTranspiler.Outcome.javascript("js " + i));
       cache.find("source 0"); // keep the first one in use
     }
 
@@ -44,7 +45,7 @@ class TranspileCacheTest {
     TranspileCache cache = new TranspileCache();
     String big = "x".repeat((int) (TranspileCache.MAX_CHARS / 8));
     for (int i = 0; i < 20; i++) {
-      cache.put(i + big, new WarmTranspiler.Outcome(true, big, true));
+      cache.put(i + big, WarmTranspiler.Outcome.javascript(big));
     }
 
     assertThat(cache.size()).isLessThanOrEqualTo(4);
