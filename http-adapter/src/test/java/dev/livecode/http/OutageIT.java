@@ -100,7 +100,7 @@ class OutageIT {
 
   /** A proxy that delegates, or throws what {@code failure} supplies once it is set (close always delegates). */
   @SuppressWarnings("unchecked")
-  private static <T> T failing(Class<T> type, T delegate, AtomicReference<Supplier<RuntimeException>> failure) {
+  static <T> T failing(Class<T> type, T delegate, AtomicReference<Supplier<RuntimeException>> failure) {
     return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
       Supplier<RuntimeException> f = failure.get();
       if (f != null && !method.getName().equals("close") && method.getDeclaringClass() != Object.class) {
