@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.internal.WarmPools;
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.Delivery;
 import dev.livecode.core.spi.Job;
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.QueueStats;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,18 +128,6 @@ class EngineListenerTest {
   }
 
   @Test
-  void warmPoolMissIsToldWhenNoInterpreterIsWaiting() {
-    Recording events = new Recording();
-    LivecodeEngine engine = engine(Livecode.builder().workers(1).warmPool(1).runner(new WarmStartsThatFail())
-        .listener(events));
-
-    ExecutionResult result = runToEnd(engine, "print('cold')");
-
-    assertThat(result.stdout()).isEqualTo("cold\n");
-    assertThat(events.warm).containsExactly("miss python");
-  }
-
-  @Test
   void defaultMethodsHearNothingAndThrowNothing() {
     EngineListener.NONE.executionQueued(UUID.randomUUID(), "python");
     EngineListener.NONE.executionStarted(UUID.randomUUID(), "python", Duration.ZERO);
@@ -206,39 +189,6 @@ class EngineListenerTest {
     @Override
     public void warmPoolMiss(String language) {
       warm.add("miss " + language);
-    }
-  }
-
-  /**
-   * The test Python runner with a warm command no process can be started with (no argument may
-   * hold a NUL byte), so its pool never has an interpreter waiting and every run starts cold.
-   */
-  private static final class WarmStartsThatFail implements LanguageRunner {
-    private final LanguageRunner python = TestRunners.python();
-
-    @Override
-    public String id() {
-      return python.id();
-    }
-
-    @Override
-    public String displayName() {
-      return python.displayName();
-    }
-
-    @Override
-    public RunnerProbe probe(RunnerSettings settings) {
-      return python.probe(settings);
-    }
-
-    @Override
-    public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
-      return python.prepare(sourceCode, probe, settings);
-    }
-
-    @Override
-    public Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
-      return Optional.of(Command.of(List.of("/usr/bin/true", "never\0started")));
     }
   }
 
