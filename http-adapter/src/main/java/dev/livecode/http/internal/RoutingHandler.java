@@ -183,11 +183,16 @@ public final class RoutingHandler implements HttpHandler {
       LOG.debug("response not written method={} path={} error={}", exchange.method(), exchange.path(), failure.toString());
     }
     long elapsedNanos = System.nanoTime() - exchange.startNanos();
-    metrics.record(exchange.method(), exchange.match().template(), response.status(), elapsedNanos);
     LOG.info("request method={} path={} status={} ms={}", exchange.method(), exchange.path(), response.status(),
         elapsedNanos / 1_000_000);
-    if (failure != null) {
-      throw failure;
+    try {
+      // Last: a registry that refuses the meter (it has another of that name and type) throws,
+      // and by then the request has been answered and logged.
+      metrics.record(exchange.method(), exchange.match().template(), response.status(), elapsedNanos);
+    } finally {
+      if (failure != null) {
+        throw failure;
+      }
     }
   }
 
