@@ -4,6 +4,7 @@ import dev.livecode.core.internal.DefaultEngine;
 import dev.livecode.core.internal.EngineConfig;
 import dev.livecode.core.internal.HelperGroup;
 import dev.livecode.core.internal.InMemoryStore;
+import dev.livecode.core.internal.Listeners;
 import dev.livecode.core.internal.RunnerRegistry;
 import dev.livecode.core.internal.Workspaces;
 import dev.livecode.core.internal.sandbox.Sandbox;
@@ -86,6 +87,7 @@ public final class LivecodeBuilder {
   private JobQueue queue;
   private ExecutionEvents events;
   private final List<LanguageRunner> runners = new ArrayList<>();
+  private final List<EngineListener> listeners = new ArrayList<>();
   private final Map<String, RunnerSettings> runnerSettings = new HashMap<>();
   private boolean discoverRunners = true;
   private ClassLoader classLoader = LivecodeBuilder.class.getClassLoader();
@@ -147,6 +149,18 @@ public final class LivecodeBuilder {
   /** Registers a runner; it replaces a discovered runner of the same language. */
   public LivecodeBuilder runner(LanguageRunner value) {
     runners.add(Objects.requireNonNull(value, "runner"));
+    return this;
+  }
+
+  /**
+   * Adds a listener told of every run this engine queues, starts and finishes, and of its warm
+   * pools' hits and misses (for metrics); listeners are called in the order they were added.
+   * Default: none.
+   *
+   * @since 0.2
+   */
+  public LivecodeBuilder listener(EngineListener value) {
+    listeners.add(Objects.requireNonNull(value, "listener"));
     return this;
   }
 
@@ -386,6 +400,6 @@ public final class LivecodeBuilder {
         name, workers, warmPool, readySandboxes, finishedExecutionCache, store == null ? memoryStoreBudgetBytes : "-",
         isolation, firstSandboxUid, firstSandboxUid + sandboxUidCount - 1, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
     return new DefaultEngine(config, effectiveStore, effectiveQueue, effectiveEvents, registry, sandbox,
-        new Workspaces(workspaceRoot), owned);
+        new Workspaces(workspaceRoot), owned, Listeners.of(name, listeners));
   }
 }

@@ -10,13 +10,18 @@ import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.http.internal.Api;
 import dev.livecode.http.internal.Errors;
+import dev.livecode.http.internal.OperationsApi;
 import dev.livecode.http.internal.RequestThreads;
+import dev.livecode.http.internal.Router;
 import dev.livecode.http.internal.RoutingHandler;
+import dev.livecode.http.internal.ServerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +75,16 @@ import org.slf4j.LoggerFactory;
  * JDK 17.0.15 reads all five; earlier JDK 17 updates may lack {@code jdk.httpserver.maxConnections}
  * and {@code sun.net.httpserver.maxReqHeaderSize}, which this server does not depend on.
  *
+ * <h2>Metrics and probes</h2>
+ *
+ * {@code GET /metrics} writes the Prometheus text of {@link Builder#meterRegistry(MeterRegistry)},
+ * or of a registry the server creates (and closes) when none is given. The server records its
+ * requests by route template ({@code /executions/{id}}, never a raw path) and the engine's queue
+ * depth and live workers there; the engine's runs get there through an {@link EngineMetrics}
+ * registered on the engine with the same registry. {@code GET /health/live} answers 200 while the
+ * server answers at all, {@code GET /health/ready} 200 when the engine can take work and 503
+ * otherwise. Both are served on a {@link Builder#healthOnly(boolean)} server too.
+ *
  * @since 0.1
  */
 public final class LivecodeHttpServer implements AutoCloseable {
@@ -100,13 +115,16 @@ public final class LivecodeHttpServer implements AutoCloseable {
   private final RequestThreads threads;
   private final RoutingHandler handler;
   private final Duration stopDelay;
+  private final ServerMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LivecodeHttpServer(HttpServer server, RequestThreads threads, RoutingHandler handler, Duration stopDelay) {
+  private LivecodeHttpServer(HttpServer server, RequestThreads threads, RoutingHandler handler, Duration stopDelay,
+      ServerMetrics metrics) {
     this.server = server;
     this.threads = threads;
     this.handler = handler;
     this.stopDelay = stopDelay;
+    this.metrics = metrics;
   }
 
   public static Builder builder(LivecodeEngine engine) {
@@ -118,9 +136,15 @@ public final class LivecodeHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** The registry this server records in: the one it was given, or the one it created. */
+  public MeterRegistry meterRegistry() {
+    return metrics.registry();
+  }
+
   /**
    * Stops taking requests, answers parked long polls with 503, lets requests in progress finish
-   * (bounded), stops the threads. Idempotent.
+   * (bounded), stops the threads, and removes its gauges from the registry (closing the registry
+   * only when it created it). Idempotent.
    */
   @Override
   public void close() {
@@ -131,6 +155,7 @@ public final class LivecodeHttpServer implements AutoCloseable {
     handler.stop();
     server.stop((int) Math.max(0, stopDelay.toSeconds()));
     threads.shutdown(stopDelay.plusSeconds(1));
+    metrics.close();
     LOG.info("http server stopped");
   }
 
@@ -148,6 +173,8 @@ public final class LivecodeHttpServer implements AutoCloseable {
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private MeterRegistry meterRegistry;
+    private Boolean jvmMetrics;
 
     private Builder(LivecodeEngine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -199,7 +226,32 @@ public final class LivecodeHttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Serve only {@code GET /health} (a worker node). Default: false. */
+    /**
+     * Where the server records its meters (requests, queue depth, live workers; the JVM's with
+     * {@link #jvmMetrics(boolean)}). {@code GET /metrics} writes it when it is a
+     * {@code PrometheusMeterRegistry} or a composite holding one, and is not served otherwise. The
+     * server never closes a registry it was given. Default: a Prometheus registry of its own.
+     */
+    public Builder meterRegistry(MeterRegistry value) {
+      this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Whether to bind Micrometer's JVM meters (memory, GC, threads, processor, uptime) to the
+     * registry. Default: true for the registry the server creates, false for one given (an
+     * application's registry usually has them already, and GC meters bound twice count every pause
+     * twice).
+     */
+    public Builder jvmMetrics(boolean value) {
+      this.jvmMetrics = value;
+      return this;
+    }
+
+    /**
+     * Serve only {@code GET /health}, the probes and {@code GET /metrics} (a worker node). Default:
+     * false.
+     */
     public Builder healthOnly(boolean value) {
       this.healthOnly = value;
       return this;
@@ -277,22 +329,28 @@ public final class LivecodeHttpServer implements AutoCloseable {
       // ordinary clients, and the decoded sizes are checked again field by field.
       long maxBody = DEFAULT_BODY_OVERHEAD_BYTES + 2L * maxSourceBytes + 2L * maxStdinBytes;
       RequestThreads requestThreads = new RequestThreads(threads, maxConnections, headerTimeout, requestTimeout);
-      RoutingHandler handler = new RoutingHandler(healthOnly ? api.healthOnly() : api.routes(),
-          new Errors(engine::languages), json, maxBody, maxHeaderBytes, requestThreads);
+      ServerMetrics metrics = ServerMetrics.create(engine, Optional.ofNullable(meterRegistry),
+          Optional.ofNullable(jvmMetrics));
+      Router routes = new OperationsApi(engine, metrics.prometheus()).addTo(healthOnly ? api.healthOnly() : api.routes());
+      RoutingHandler handler = new RoutingHandler(routes, new Errors(engine::languages), json, maxBody, maxHeaderBytes,
+          requestThreads, metrics);
       HttpServer server;
       try {
         server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
       } catch (IOException e) {
         requestThreads.close();
+        metrics.close();
         throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
       }
       server.createContext("/", handler);
       server.setExecutor(requestThreads);
       server.start();
-      LivecodeHttpServer started = new LivecodeHttpServer(server, requestThreads, handler, stopDelay);
+      LivecodeHttpServer started = new LivecodeHttpServer(server, requestThreads, handler, stopDelay, metrics);
       LOG.info("http server started port={} threads={} max_connections={} header_timeout_ms={} request_timeout_ms={}"
-          + " max_header_bytes={} health_only={} max_body_bytes={}", started.port(), threads, maxConnections,
-          headerTimeout.toMillis(), requestTimeout.toMillis(), maxHeaderBytes, healthOnly, maxBody);
+          + " max_header_bytes={} health_only={} max_body_bytes={} metrics_registry={} metrics_endpoint={}",
+          started.port(), threads, maxConnections, headerTimeout.toMillis(), requestTimeout.toMillis(), maxHeaderBytes,
+          healthOnly, maxBody, meterRegistry == null ? "own" : meterRegistry.getClass().getSimpleName(),
+          metrics.prometheus().isPresent());
       warnOnJdkSettings();
       return started;
     }

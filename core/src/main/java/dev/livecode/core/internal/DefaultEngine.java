@@ -1,5 +1,6 @@
 package dev.livecode.core.internal;
 
+import dev.livecode.core.EngineListener;
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionEvictedException;
@@ -75,9 +76,12 @@ public final class DefaultEngine implements LivecodeEngine {
   private final WorkerPool workers;
   private final Map<String, WarmPool> warmPools;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final EngineListener listener;
 
   public DefaultEngine(EngineConfig config, Store store, JobQueue queue, ExecutionEvents events,
-      RunnerRegistry runners, Sandbox sandbox, Workspaces workspaces, List<AutoCloseable> owned) {
+      RunnerRegistry runners, Sandbox sandbox, Workspaces workspaces, List<AutoCloseable> owned,
+      EngineListener listener) {
+    this.listener = listener;
     this.config = config;
     this.store = store;
     this.queue = queue;
@@ -97,10 +101,10 @@ public final class DefaultEngine implements LivecodeEngine {
     if (config.workers() > 0) {
       sandbox.prepare(config.defaultLimits(), config.workers());
     }
-    this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces) : Map.of();
+    this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces, listener) : Map.of();
     ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
     this.workers = new WorkerPool(config.name(), config.workers(), store, queue, events, runners, executor, timers,
-        config.clock(), config.maxAttempts());
+        config.clock(), config.maxAttempts(), listener);
     LOG.info("{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
         config.name(), config.workers(), sandbox.tier(), config.warmPool(), config.readySandboxes(), warmPools.keySet().stream().sorted().toList(), store.getClass().getSimpleName(), queue.getClass().getSimpleName(),
         queue.durable(), runners.infos().stream().map(LanguageInfo::id).toList());
@@ -112,7 +116,7 @@ public final class DefaultEngine implements LivecodeEngine {
    * runner's programs can use one.
    */
   private static Map<String, WarmPool> startWarmPools(EngineConfig config, RunnerRegistry runners, Sandbox sandbox,
-      Workspaces workspaces) {
+      Workspaces workspaces, EngineListener listener) {
     Map<String, WarmPool> pools = new HashMap<>();
     NamedThreads threads = new NamedThreads("warm");
     for (RegisteredRunner runner : runners.all()) {
@@ -127,7 +131,8 @@ public final class DefaultEngine implements LivecodeEngine {
       }
       int size = warm.isPresent() ? config.warmPool() : config.readySandboxes();
       pools.put(runner.id(), new WarmPool(runner.id(), size, sandbox, workspaces, ready, config.defaultLimits(),
-          workspace -> ProgramExecutor.launchSpec("run", command, config.defaultLimits(), workspace, runner), threads));
+          workspace -> ProgramExecutor.launchSpec("run", command, config.defaultLimits(), workspace, runner), threads,
+          listener));
     }
     return pools;
   }
@@ -233,10 +238,13 @@ public final class DefaultEngine implements LivecodeEngine {
       queue.enqueue(new Job(execution.id()));
     } catch (QueueException e) {
       // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
-      store.finish(execution.id(), ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
-          "the run queue was unreachable; run it again", config.clock().instant()));
+      ExecutionResult refused = ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+          "the run queue was unreachable; run it again", config.clock().instant());
+      store.finish(execution.id(), refused);
+      listener.executionFinished(execution.id(), execution.language(), refused);
       throw e;
     }
+    listener.executionQueued(execution.id(), execution.language());
     LOG.debug("{} execution queued id={} session={} language={}", config.name(), execution.id(), session.id(), execution.language());
     return execution;
   }

@@ -1,5 +1,6 @@
 package dev.livecode.core.internal;
 
+import dev.livecode.core.EngineListener;
 import dev.livecode.core.Limits;
 import dev.livecode.core.internal.sandbox.LaunchSpec;
 import dev.livecode.core.internal.sandbox.Sandbox;
@@ -57,6 +58,7 @@ final class WarmPool implements AutoCloseable {
   private final LaunchSpecs launches;
   private final Limits limits;
   private final Optional<ReadySandbox> staged;
+  private final EngineListener listener;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Deque<Warm> ready = new ArrayDeque<>();
@@ -78,8 +80,9 @@ final class WarmPool implements AutoCloseable {
    * interpreters (absent: any one-file program).
    */
   WarmPool(String language, int size, Sandbox sandbox, Workspaces workspaces, Optional<ReadySandbox> staged,
-      Limits limits, LaunchSpecs launches, NamedThreads threads) {
+      Limits limits, LaunchSpecs launches, NamedThreads threads, EngineListener listener) {
     this.staged = staged;
+    this.listener = listener;
     this.language = language;
     this.size = size;
     this.sandbox = sandbox;
@@ -108,7 +111,10 @@ final class WarmPool implements AutoCloseable {
     return staged.map(ready -> ready.accepts(program)).orElse(true);
   }
 
-  /** A live warm process not older than {@link #MAX_AGE}, removed from the pool; empty when none. */
+  /**
+   * A live warm process not older than {@link #MAX_AGE}, removed from the pool; empty when none.
+   * The listener hears a hit or a miss either way.
+   */
   Optional<Warm> take() {
     List<Warm> stale = new ArrayList<>(0);
     Optional<Warm> taken = Optional.empty();
@@ -133,6 +139,9 @@ final class WarmPool implements AutoCloseable {
     stale.forEach(Warm::close);
     if (taken.isPresent()) {
       this.taken.incrementAndGet();
+      listener.warmPoolHit(language);
+    } else {
+      listener.warmPoolMiss(language);
     }
     return taken;
   }

@@ -1,5 +1,6 @@
 package dev.livecode.core.internal;
 
+import dev.livecode.core.EngineListener;
 import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.ExecutionStatus;
@@ -48,12 +49,14 @@ final class WorkerPool {
   private final int maxAttempts;
   private final int size;
   private final RunSlots slots;
+  private final EngineListener listener;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean running = true;
 
   WorkerPool(String name, int size, Store store, JobQueue queue, ExecutionEvents events, RunnerRegistry runners,
-      ProgramExecutor executor, ScheduledExecutorService timers, Clock clock, int maxAttempts) {
+      ProgramExecutor executor, ScheduledExecutorService timers, Clock clock, int maxAttempts, EngineListener listener) {
+    this.listener = listener;
     this.name = name;
     this.size = size;
     this.store = store;
@@ -157,6 +160,7 @@ final class WorkerPool {
       return;
     }
     events.publish(new ExecutionEvent(execution.id(), ExecutionStatus.RUNNING));
+    listener.executionStarted(execution.id(), execution.language(), Duration.between(execution.queuedAt(), clock.instant()));
     ScheduledFuture<?> lease = queue.durable() ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS) : null;
     ExecutionResult result;
     try {
@@ -189,6 +193,7 @@ final class WorkerPool {
     // Waiting clients first: the log line is a write the result need not wait for.
     events.publish(new ExecutionEvent(execution.id(), result.status()));
     if (stored) {
+      listener.executionFinished(execution.id(), execution.language(), result);
       LOG.info("{} execution finished id={} session={} language={} status={} reason={} exit={} ms={}", name,
           execution.id(), execution.sessionId(), execution.language(), result.status(),
           result.failureReason().map(Enum::name).orElse("-"),

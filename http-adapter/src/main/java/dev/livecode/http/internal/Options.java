@@ -35,8 +35,8 @@ public final class Options {
   private static final Limits C = Limits.DEFAULT_CAPS;
 
   public static final List<Option> ALL = List.of(
-      opt("port", Group.ESSENTIAL, "TCP port of the HTTP API (and of /health on a worker)", "port", "1409"),
-      opt("role", Group.ESSENTIAL, "all: API and workers; api: takes requests, runs nothing; worker: runs jobs, serves only /health", "all|api|worker", "all"),
+      opt("port", Group.ESSENTIAL, "TCP port of the HTTP API (and of /health, the probes and /metrics on a worker)", "port", "1409"),
+      opt("role", Group.ESSENTIAL, "all: API and workers; api: takes requests, runs nothing; worker: runs jobs, serves only /health, /health/live, /health/ready and /metrics", "all|api|worker", "all"),
       opt("workers", Group.ESSENTIAL, "programs run at once by this process", "threads", "cores (" + LivecodeBuilder.DEFAULT_WORKERS + ")"),
       opt("store", Group.ESSENTIAL, "where sessions and executions live", "memory|mysql", "memory"),
       opt("mysql-url", Group.ESSENTIAL, "JDBC URL of the MySQL/MariaDB database (with --store mysql)", "jdbc:mysql://host:port/db", ""),

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a handler answers: a status, a JSON body (a map or list), headers. */
+/** What a handler answers: a status, a JSON body (a map or list) or bytes written as they are, headers. */
 public record Response(int status, Object body, String contentType, Map<String, String> headers) {
   public static final String JSON = "application/json; charset=utf-8";
   public static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
@@ -21,6 +21,11 @@ public record Response(int status, Object body, String contentType, Map<String, 
 
   public static Response json(int status, Object body) {
     return new Response(status, body, JSON, Map.of());
+  }
+
+  /** An answer whose body is already bytes in {@code contentType}, not JSON (the metrics text). */
+  public static Response bytes(int status, String contentType, byte[] body) {
+    return new Response(status, body, contentType, Map.of());
   }
 
   public Response withHeader(String name, String value) {

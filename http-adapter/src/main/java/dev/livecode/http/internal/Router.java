@@ -29,13 +29,21 @@ public final class Router {
     CompletionStage<Response> handle(Request request);
   }
 
-  record Route(String method, String[] segments, DeferredHandler handler) {}
+  /** One endpoint; {@code template} is its pattern as metrics name it ({@code /executions/{id}}). */
+  record Route(String method, String template, String[] segments, DeferredHandler handler) {}
 
   /** A route as it was added: its method and path pattern. */
   public record Endpoint(String method, String pattern) {}
 
-  /** The outcome of a lookup: a handler with its path parameters, or the methods the path allows. */
-  record Match(Optional<Route> route, Map<String, String> params, Set<String> allowed) {}
+  /**
+   * The outcome of a lookup: a handler with its path parameters, or the methods the path allows;
+   * {@code template} is the template of a route whose path matched, whatever its method, or
+   * {@link #UNMATCHED}.
+   */
+  record Match(Optional<Route> route, Map<String, String> params, Set<String> allowed, String template) {}
+
+  /** The template of a request whose path no route has: never the path itself, which the client chose. */
+  static final String UNMATCHED = "UNMATCHED";
 
   private final List<Route> routes = new ArrayList<>();
 
@@ -46,7 +54,7 @@ public final class Router {
 
   public Router addDeferred(String method, String pattern, DeferredHandler handler) {
     Objects.requireNonNull(handler, "handler");
-    routes.add(new Route(method, split(pattern), handler));
+    routes.add(new Route(method, template(pattern), split(pattern), handler));
     return this;
   }
 
@@ -58,17 +66,29 @@ public final class Router {
   Match match(String method, String path) {
     String[] segments = split(path);
     Set<String> allowed = new LinkedHashSet<>();
+    String template = UNMATCHED;
     for (Route route : routes) {
       Map<String, String> params = bind(route.segments(), segments);
       if (params == null) {
         continue;
       }
       if (route.method().equals(method)) {
-        return new Match(Optional.of(route), params, Set.of());
+        return new Match(Optional.of(route), params, Set.of(), route.template());
       }
       allowed.add(route.method());
+      template = allowed.size() == 1 ? route.template() : template;
     }
-    return new Match(Optional.empty(), Map.of(), allowed);
+    return new Match(Optional.empty(), Map.of(), allowed, template);
+  }
+
+  /** {@code /code-sessions/:id/run} as {@code /code-sessions/{id}/run}, the form dashboards know. */
+  private static String template(String pattern) {
+    String[] segments = split(pattern);
+    StringBuilder template = new StringBuilder();
+    for (String segment : segments) {
+      template.append('/').append(segment.startsWith(":") ? "{" + segment.substring(1) + "}" : segment);
+    }
+    return template.length() == 0 ? "/" : template.toString();
   }
 
   private static Map<String, String> bind(String[] pattern, String[] path) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,26 +36,36 @@ public final class RoutingHandler implements HttpHandler {
   private final long maxBodyBytes;
   private final int maxHeaderBytes;
   private final RequestThreads threads;
+  private final RequestMetrics metrics;
   private final Set<CompletableFuture<Response>> parked = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
   public RoutingHandler(Router router, Errors errors, ObjectMapper json, long maxBodyBytes, int maxHeaderBytes,
-      RequestThreads threads) {
+      RequestThreads threads, RequestMetrics metrics) {
     this.router = router;
     this.errors = errors;
     this.json = json;
     this.maxBodyBytes = maxBodyBytes;
     this.maxHeaderBytes = maxHeaderBytes;
     this.threads = threads;
+    this.metrics = metrics;
   }
 
-  /** One request, as read by the JDK server and timed since its first byte. */
-  private record Exchange(HttpExchange http, String method, String path, long startNanos) {}
+  /**
+   * One request, as read by the JDK server and timed since its first byte, with what the route
+   * table found for it.
+   */
+  private record Exchange(HttpExchange http, String method, String path, long startNanos, Router.Match match) {}
 
   @Override
   public void handle(HttpExchange http) throws IOException {
     RequestWatch watch = threads.current();
-    Exchange exchange = new Exchange(http, http.getRequestMethod(), http.getRequestURI().getRawPath(), System.nanoTime());
+    long startNanos = System.nanoTime();
+    String method = http.getRequestMethod();
+    // An opaque request target (no path at all) is matched as the empty path: no route has it.
+    String path = Objects.requireNonNullElse(http.getRequestURI().getRawPath(), "");
+    Exchange exchange = new Exchange(http, method, path, startNanos,
+        router.match("HEAD".equals(method) ? "GET" : method, path));
     CompletableFuture<Response> answer;
     boolean bodyRead;
     if (!watch.enterHandler() || watch.headersLate(exchange.startNanos())) {
@@ -85,7 +96,7 @@ public final class RoutingHandler implements HttpHandler {
   private CompletableFuture<Response> dispatch(Exchange exchange, RequestWatch watch) {
     try {
       String method = exchange.method();
-      Router.Match match = router.match("HEAD".equals(method) ? "GET" : method, exchange.path());
+      Router.Match match = exchange.match();
       if (match.route().isPresent()) {
         return match.route().get().handler()
             .handle(new Request(exchange.http(), match.params(), maxBodyBytes, watch))
@@ -171,17 +182,24 @@ public final class RoutingHandler implements HttpHandler {
       // The client went away: nothing to answer.
       LOG.debug("response not written method={} path={} error={}", exchange.method(), exchange.path(), failure.toString());
     }
+    long elapsedNanos = System.nanoTime() - exchange.startNanos();
     LOG.info("request method={} path={} status={} ms={}", exchange.method(), exchange.path(), response.status(),
-        (System.nanoTime() - exchange.startNanos()) / 1_000_000);
-    if (failure != null) {
-      throw failure;
+        elapsedNanos / 1_000_000);
+    try {
+      // Last: a registry that refuses the meter (it has another of that name and type) throws,
+      // and by then the request has been answered and logged.
+      metrics.record(exchange.method(), exchange.match().template(), response.status(), elapsedNanos);
+    } finally {
+      if (failure != null) {
+        throw failure;
+      }
     }
   }
 
   private static final int WRITE_SLICE = 16 * 1024;
 
   private void write(HttpExchange exchange, Response response, String method) throws IOException {
-    byte[] bytes = json.writeValueAsBytes(response.body());
+    byte[] bytes = response.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(response.body());
     exchange.getResponseHeaders().set("Content-Type", response.contentType());
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));

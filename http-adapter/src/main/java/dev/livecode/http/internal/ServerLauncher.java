@@ -3,7 +3,10 @@ package dev.livecode.http.internal;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
+import dev.livecode.http.EngineMetrics;
 import dev.livecode.http.LivecodeHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,7 +30,11 @@ public final class ServerLauncher {
     List<AutoCloseable> owned = new ArrayList<>();
     LivecodeEngine engine = null;
     try {
+      // One registry for the engine's runs and the server's requests, served at GET /metrics.
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      owned.add(metrics::close);
       LivecodeBuilder builder = Livecode.builder()
+          .listener(new EngineMetrics(metrics))
           .workers(config.role() == ServerConfig.Role.API ? 0 : config.workers())
           .isolation(config.isolation())
           .defaultLimits(config.defaultLimits())
@@ -55,6 +62,8 @@ public final class ServerLauncher {
           .maxSourceBytes(config.maxSourceBytes())
           .maxStdinBytes(config.maxStdinBytes())
           .healthOnly(config.role() == ServerConfig.Role.WORKER)
+          .meterRegistry(metrics)
+          .jvmMetrics(true)
           .start();
       return new RunningServer(http, engine, owned);
     } catch (RuntimeException | Error e) {
