@@ -24,7 +24,11 @@ public interface EngineListener {
   /** Hears nothing. */
   EngineListener NONE = new EngineListener() {};
 
-  /** A run was accepted and put on the queue (a run deduplicated by its idempotency key was not). */
+  /**
+   * A run was accepted and is being put on the queue, always before any worker can start it (a
+   * run deduplicated by its idempotency key is not told); when the queue then refuses it,
+   * {@link #executionFinished} follows with FAILED.
+   */
   default void executionQueued(UUID executionId, String language) {}
 
   /**

@@ -104,7 +104,7 @@ class EngineListenerTest {
   }
 
   @Test
-  void runRefusedByAnUnreachableQueueIsToldAsFinishedAndNeverQueued() {
+  void runRefusedByAnUnreachableQueueIsToldAsQueuedThenFinishedFailed() {
     Recording events = new Recording();
     LivecodeEngine engine = engine(Livecode.builder().workers(0).runner(TestRunners.python())
         .queue(new UnreachableQueue()).listener(events));
@@ -112,7 +112,9 @@ class EngineListenerTest {
 
     assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()))).isInstanceOf(QueueException.class);
 
-    assertThat(events.list()).singleElement().asString().startsWith("finished ").endsWith(" python FAILED INTERNAL_ERROR");
+    assertThat(events.list()).hasSize(2);
+    assertThat(events.list().get(0)).startsWith("queued ");
+    assertThat(events.list().get(1)).startsWith("finished ").endsWith(" python FAILED INTERNAL_ERROR");
   }
 
   @Test

@@ -234,6 +234,8 @@ public final class DefaultEngine implements LivecodeEngine {
       LOG.debug("{} run deduplicated by idempotency key id={} session={}", config.name(), execution.id(), session.id());
       return execution;
     }
+    // Told before the job is visible to workers, so a listener always hears queued before started.
+    listener.executionQueued(execution.id(), execution.language());
     try {
       queue.enqueue(new Job(execution.id()));
     } catch (QueueException e) {
@@ -244,7 +246,6 @@ public final class DefaultEngine implements LivecodeEngine {
       listener.executionFinished(execution.id(), execution.language(), refused);
       throw e;
     }
-    listener.executionQueued(execution.id(), execution.language());
     LOG.debug("{} execution queued id={} session={} language={}", config.name(), execution.id(), session.id(), execution.language());
     return execution;
   }
