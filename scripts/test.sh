@@ -5,8 +5,9 @@
 #
 # Maven prints only what the tests say (each class's "Tests run:" line, each module's Results),
 # its warnings and its errors: its progress lines (a header per plugin, about 250 a build) and
-# Surefire's banners are left out so that a failure stands out. The tests log at WARN; LIVECODE_TEST_LOG=INFO (or
-# -Dlivecode.test.log=INFO) shows their INFO lines too. `mvn -B -ntp verify` shows everything.
+# Surefire's banners are left out so that a failure stands out. The tests log at WARN;
+# LIVECODE_TEST_LOG=INFO (or -Dlivecode.test.log=INFO) shows their INFO lines too.
+# `mvn -B -ntp verify` shows everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/services.sh
