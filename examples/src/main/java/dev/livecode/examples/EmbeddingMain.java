@@ -15,7 +15,7 @@ import java.time.Duration;
  * found on the class path (Python and JavaScript here), and the strongest sandbox the host has.
  * It runs a Python and a JavaScript snippet and prints how they ended.
  *
- * <pre>mvn -q -pl examples exec:java -Dexec.mainClass=dev.livecode.examples.EmbeddingMain</pre>
+ * <pre>mvn -q -B -ntp -pl examples -am test-compile exec:java -Dexec.mainClass=dev.livecode.examples.EmbeddingMain</pre>
  */
 public final class EmbeddingMain {
   private EmbeddingMain() {}

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * asserts: it is a measurement, not a test.
  *
  * <pre>
- * mvn -q -pl store-mysql exec:java -Dexec.classpathScope=test \
+ * mvn -q -B -ntp -pl store-mysql -am test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=dev.livecode.store.mysql.AutosaveThroughput [-Dthreads=32 -Dseconds=5 -Dpool=10]
  * </pre>
  *
