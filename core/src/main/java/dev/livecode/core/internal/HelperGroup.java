@@ -1,5 +1,7 @@
 package dev.livecode.core.internal;
 
+import dev.livecode.core.internal.sandbox.CgroupMount;
+
 import dev.livecode.core.spi.HelperProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -124,12 +126,12 @@ public final class HelperGroup implements HelperProcesses, AutoCloseable {
    */
   private static Optional<Path> cpuCgroupOfThisProcess() throws IOException {
     List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup"));
-    List<Mount> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-        .map(Mount::parse).filter(m -> m != null).toList();
+    List<CgroupMount> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .map(CgroupMount::parse).filter(m -> m != null).toList();
     for (String line : own) {
       String[] parts = line.split(":", 3);
       if (parts.length == 3 && List.of(parts[1].split(",")).contains("cpu")) {
-        for (Mount mount : mounts) {
+        for (CgroupMount mount : mounts) {
           if (mount.fsType().equals("cgroup") && List.of(mount.superOptions().split(",")).contains("cpu")) {
             Path dir = mount.dirFor(parts[2]);
             return Files.isWritable(dir) ? Optional.of(dir) : Optional.empty();
@@ -138,7 +140,7 @@ public final class HelperGroup implements HelperProcesses, AutoCloseable {
       }
     }
     String unified = own.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse(null);
-    Mount mount = mounts.stream().filter(m -> m.fsType().equals("cgroup2")).findFirst().orElse(null);
+    CgroupMount mount = mounts.stream().filter(m -> m.fsType().equals("cgroup2")).findFirst().orElse(null);
     if (unified == null || mount == null) {
       return Optional.empty();
     }
@@ -169,35 +171,5 @@ public final class HelperGroup implements HelperProcesses, AutoCloseable {
 
   private static void write(Path file, String value) throws IOException {
     Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE);
-  }
-
-  /** A line of /proc/self/mountinfo, as far as finding a cgroup directory needs it. */
-  private record Mount(String root, Path mountPoint, String fsType, String superOptions) {
-    static Mount parse(String line) {
-      String[] halves = line.split(" - ", 2);
-      if (halves.length != 2) {
-        return null;
-      }
-      String[] left = halves[0].split(" ");
-      String[] right = halves[1].split(" ");
-      if (left.length < 5 || right.length < 3) {
-        return null;
-      }
-      return new Mount(unescape(left[3]), Path.of(unescape(left[4])), right[0], right[2]);
-    }
-
-    /** Where the group at {@code path} (as /proc/self/cgroup names it) is in this mount. */
-    Path dirFor(String path) {
-      String relative = path;
-      if (!root.equals("/") && (path.equals(root) || path.startsWith(root + "/"))) {
-        relative = path.substring(root.length());
-      }
-      relative = relative.startsWith("/") ? relative.substring(1) : relative;
-      return relative.isEmpty() ? mountPoint : mountPoint.resolve(relative);
-    }
-
-    private static String unescape(String field) {
-      return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-    }
   }
 }

@@ -128,7 +128,7 @@ final class Cgroups implements AutoCloseable {
       return Optional.empty();
     }
     for (String line : mountinfo) {
-      Mount mount = Mount.parse(line);
+      CgroupMount mount = CgroupMount.parse(line);
       if (mount != null && mount.fsType().equals("cgroup") && List.of(mount.superOptions().split(",")).contains(controller)) {
         return Optional.of(mount.dirFor(ownPath));
       }
@@ -138,7 +138,7 @@ final class Cgroups implements AutoCloseable {
 
   private static Optional<Cgroups> setUpV2(List<String> mountinfo, List<String> own) {
     String ownPath = own.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse(null);
-    Mount mount = mountinfo.stream().map(Mount::parse).filter(m -> m != null && m.fsType().equals("cgroup2")).findFirst().orElse(null);
+    CgroupMount mount = mountinfo.stream().map(CgroupMount::parse).filter(m -> m != null && m.fsType().equals("cgroup2")).findFirst().orElse(null);
     if (ownPath == null || mount == null) {
       return Optional.empty();
     }
@@ -352,36 +352,6 @@ final class Cgroups implements AutoCloseable {
       Files.deleteIfExists(dir);
     } catch (IOException e) {
       LOG.debug("cgroup not removed dir={} error={}", dir, e.toString());
-    }
-  }
-
-  /** A line of /proc/self/mountinfo, as far as cgroups need it. */
-  private record Mount(String root, Path mountPoint, String fsType, String superOptions) {
-    static Mount parse(String line) {
-      String[] halves = line.split(" - ", 2);
-      if (halves.length != 2) {
-        return null;
-      }
-      String[] left = halves[0].split(" ");
-      String[] right = halves[1].split(" ");
-      if (left.length < 5 || right.length < 3) {
-        return null;
-      }
-      return new Mount(unescape(left[3]), Path.of(unescape(left[4])), right[0], right[2]);
-    }
-
-    /** Where the group at {@code path} (as /proc/self/cgroup names it) is in this mount. */
-    Path dirFor(String path) {
-      String relative = path;
-      if (!root.equals("/") && (path.equals(root) || path.startsWith(root + "/"))) {
-        relative = path.substring(root.length());
-      }
-      relative = relative.startsWith("/") ? relative.substring(1) : relative;
-      return relative.isEmpty() ? mountPoint : mountPoint.resolve(relative);
-    }
-
-    private static String unescape(String field) {
-      return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
     }
   }
 }
