@@ -155,7 +155,8 @@ public final class RunnerRegistry {
         if (probe.available() && sandbox.unreachable(probe.readOnlyPaths()).isEmpty()) {
           String note = "using " + probe.executable().map(Object::toString).orElse(candidate.toString())
               + " (" + unreachable.get() + " is out of the sandbox's reach: " + why + ")";
-          LOG.warn("language interpreter replaced language={} tier={} interpreter={} instead_of={} version={}",
+          // A choice made, not a degradation: the language runs; /languages carries the same note.
+          LOG.info("language interpreter replaced language={} tier={} interpreter={} instead_of={} version={}",
               runner.id(), sandbox.tier(), probe.executable().orElse(candidate), unreachable.get(), probe.version());
           // The operator's settings stay as they were: the interpreter is the fallback's own choice.
           return Optional.of(new RegisteredRunner(runner.runner(), probe, settings, Optional.of(note)));
