@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class OptionsTest {
 
   @Test
-  void defaultsMeasureTheEmbeddedServerAtTheIssueLevels() {
+  void defaultsMeasureTheEmbeddedServerAtTheTargetLevels() {
     Options o = Options.parse(new String[0]);
 
     assertThat(o.modes()).containsExactly("embedded");
