@@ -69,6 +69,29 @@ final class ServerProcess implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Starts a copy of the jar as {@code uid} (through setpriv, no groups), from a folder every user
+   * can read, on a free port, and waits for /health: a server that is not root.
+   */
+  static ServerProcess startAs(int uid, List<String> args) throws Exception {
+    Path dir = Files.createTempDirectory("livecode-server-jar-");
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path jar = Files.copy(SERVER_JAR, dir.resolve("livecode-server.jar"));
+    Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    int port = freePort();
+    List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--"));
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp", "-jar", jar.toString(), "--port", Integer.toString(port)));
+    command.addAll(args);
+    Path log = Files.createTempFile("livecode-server", ".log");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        .directory(new java.io.File("/tmp"));
+    builder.environment().put("HOME", "/tmp");
+    ServerProcess server = new ServerProcess(builder.start(), log, port);
+    server.awaitHealthy(Duration.ofSeconds(60));
+    return server;
+  }
+
   private static List<String> command(List<String> jvmOptions, List<Path> extraClassPath, List<String> args) {
     assertThat(SERVER_JAR).as("run mvn package first").exists();
     List<String> command = new ArrayList<>();

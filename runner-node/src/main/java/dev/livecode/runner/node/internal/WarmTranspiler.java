@@ -114,6 +114,8 @@ public final class WarmTranspiler implements AutoCloseable {
   private int starting;
   private int waiting;
   private long failedStarts;
+  /** Whether any process has loaded the compiler yet: until then the pool itself is starting. */
+  private boolean everReady;
   private String lastStartFailure = "";
   private boolean closed;
 
@@ -145,14 +147,20 @@ public final class WarmTranspiler implements AutoCloseable {
   public Outcome transpile(String source, Duration timeLimit) {
     byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
     long deadline = System.nanoTime() + timeLimit.toNanos();
-    TranspilerProcess process = borrow(deadline);
+    boolean poolStarting = poolStarting();
+    // While the pool has never had a ready process (the server just started and the first
+    // compiler is still loading, which takes seconds on a busy host) the wait is the server's,
+    // not the program's: it may last up to STARTUP_TIMEOUT, and the transpile then gets the run's
+    // whole time limit.
+    TranspilerProcess process = borrow(poolStarting ? System.nanoTime() + STARTUP_TIMEOUT.toNanos() : deadline);
     if (process == null) {
       LOG.warn("typescript transpiler none free ms={} max_processes={}", timeLimit.toMillis(), maxProcesses);
       return new Outcome(Kind.TIMED_OUT, "main.ts: error: no TypeScript compiler was free within "
           + timeLimit.toMillis() + " ms\n", Duration.ZERO);
     }
     long sent = System.nanoTime();
-    TranspilerProcess.Reply reply = process.request(bytes, Duration.ofNanos(Math.max(0, deadline - sent)));
+    long transpileDeadline = poolStarting ? sent + timeLimit.toNanos() : deadline;
+    TranspilerProcess.Reply reply = process.request(bytes, Duration.ofNanos(Math.max(0, transpileDeadline - sent)));
     Duration transpiling = Duration.ofNanos(System.nanoTime() - sent);
     if (reply == null) {
       LOG.warn("typescript transpiler timed out ms={} pid={}; replacing it", transpiling.toMillis(), process.pid());
@@ -169,6 +177,16 @@ public final class WarmTranspiler implements AutoCloseable {
     giveBack(process);
     LOG.debug("typescript transpiled bytes={} compiled={} us={}", bytes.length, reply.ok(), transpiling.toNanos() / 1000);
     return new Outcome(reply.ok() ? Kind.JAVASCRIPT : Kind.DIAGNOSTICS, reply.text(), transpiling);
+  }
+
+  /** Whether no process has loaded the compiler yet. */
+  private boolean poolStarting() {
+    lock.lock();
+    try {
+      return !everReady;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** A ready process, or null when none was had by {@code deadline}. */
@@ -294,6 +312,7 @@ public final class WarmTranspiler implements AutoCloseable {
         process.kill();
         return;
       }
+      everReady = true;
       ready.offerFirst(process);
       changed.signalAll();
     } finally {
