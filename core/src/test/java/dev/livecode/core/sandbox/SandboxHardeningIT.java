@@ -339,6 +339,36 @@ class SandboxHardeningIT {
         .doesNotContain("--ro-bind");
   }
 
+  /** On bwrap the host-wide parts of /proc are empty or behind /dev/null, whatever the uid may read. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bwrapBoth")
+  void hostWidePartsOfProcAreEmptyOrMasked(Case c) throws Exception {
+    ExecutionResult result = run(c, """
+        import os
+        for d in ['/proc/sys', '/proc/fs', '/proc/bus', '/proc/irq']:
+            if os.path.isdir(d):
+                print(d, 'entries', len(os.listdir(d)))
+        for f in ['/proc/keys', '/proc/kallsyms', '/proc/timer_list', '/proc/sysrq-trigger', '/proc/key-users']:
+            if os.path.exists(f):
+                try:
+                    print(f, 'bytes', len(open(f, 'rb').read()))
+                except OSError as e:
+                    print(f, 'unreadable')
+        """, """
+        const fs = require('fs');
+        for (const d of ['/proc/sys', '/proc/fs', '/proc/bus', '/proc/irq']) {
+          if (fs.existsSync(d)) console.log(d, 'entries', fs.readdirSync(d).length);
+        }
+        for (const f of ['/proc/keys', '/proc/kallsyms', '/proc/timer_list', '/proc/sysrq-trigger', '/proc/key-users']) {
+          if (fs.existsSync(f)) { try { console.log(f, 'bytes', fs.readFileSync(f).length); } catch (e) { console.log(f, 'unreadable'); } }
+        }
+        """);
+    List<String> lines = result.stdout().lines().toList();
+    // /dev/null bound into /proc (mounted nodev) cannot even be opened: masked either way.
+    assertThat(lines).contains("/proc/sys entries 0").anySatisfy(line -> assertThat(line).startsWith("/proc/kallsyms "));
+    assertThat(lines).allSatisfy(line -> assertThat(line).matches(".* (entries 0|bytes 0|unreadable)"));
+  }
+
   // --- helpers ---
 
   private static LivecodeEngine engine(Case c) {
