@@ -7,7 +7,6 @@ import java.util.Optional;
 /**
  * A language the engine knows, and whether it can run here.
  *
- * @param interpreter the interpreter or compiler programs of this language run with, when found
  * @param note what the engine chose on its own for this language (an interpreter the sandbox can
  *     reach in place of the one found first), or empty
  */
@@ -18,7 +17,6 @@ public record LanguageInfo(
     List<String> aliases,
     boolean available,
     Optional<String> unavailableReason,
-    Optional<String> interpreter,
     Optional<String> note) {
   public LanguageInfo {
     Objects.requireNonNull(id, "id");
@@ -26,7 +24,6 @@ public record LanguageInfo(
     Objects.requireNonNull(version, "version");
     aliases = List.copyOf(aliases);
     Objects.requireNonNull(unavailableReason, "unavailableReason");
-    Objects.requireNonNull(interpreter, "interpreter");
     Objects.requireNonNull(note, "note");
   }
 }

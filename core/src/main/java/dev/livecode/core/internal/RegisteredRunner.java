@@ -37,7 +37,6 @@ record RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings
         runner.aliases().stream().sorted().toList(),
         probe.available(),
         probe.unavailableReason(),
-        probe.executable().map(Object::toString),
         note);
   }
 

@@ -49,10 +49,13 @@ final class SeccompFilter {
 
   private final Optional<Path> file;
   private final Optional<String> missing;
+  /** Whether the host tiers can load the filter: it is there and so is perl (looked up once, not per run). */
+  private final boolean hostCanLoad;
 
   private SeccompFilter(Optional<Path> file, Optional<String> missing) {
     this.file = file;
     this.missing = missing;
+    this.hostCanLoad = file.isPresent() && Files.isExecutable(Path.of(PERL));
   }
 
   /** The filter, written into a folder of its own that only the server can read. */
@@ -103,7 +106,7 @@ final class SeccompFilter {
    * neither a filter nor a uid to drop to.
    */
   List<String> hostLoader(Optional<Integer> uid) {
-    if (file.isPresent() && Files.isExecutable(Path.of(PERL))) {
+    if (hostCanLoad) {
       return List.of(PERL, "-e", LOADER, file.get().toString(), uid.map(String::valueOf).orElse("-"));
     }
     return uid.map(SeccompFilter::setpriv).orElse(List.of());
@@ -111,7 +114,7 @@ final class SeccompFilter {
 
   /** Whether {@link #hostLoader} loads the filter (perl is there). */
   boolean hostCanLoad() {
-    return file.isPresent() && Files.isExecutable(Path.of(PERL));
+    return hostCanLoad;
   }
 
   /** util-linux setpriv: the uid and gid, no supplementary groups, no_new_privs, then exec. */
