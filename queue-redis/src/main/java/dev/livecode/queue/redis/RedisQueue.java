@@ -283,6 +283,11 @@ public final class RedisQueue implements JobQueue {
     long deadline = System.nanoTime() + maxWait.toNanos();
     // why: a BLOCK longer than the command timeout would be cut by it; wait in slices instead.
     long slice = Math.max(50, commandTimeout.toMillis() / 2);
+    if (Thread.currentThread().isInterrupted() || closed.get()) {
+      // A wait that will not happen opens no connection: connecting on an interrupted thread
+      // fails, which would turn an interrupt into a queue failure.
+      return Optional.empty();
+    }
     StatefulRedisConnection<String, String> blocking = borrow();
     boolean healthy = false;
     try {
