@@ -97,7 +97,7 @@ class OpenApiIT {
           }
         }));
 
-    List<String> routed = new Api(server.engine(), JSON, 1, 1).routes().endpoints().stream()
+    List<String> routed = new Api(server.engine(), JSON).routes().endpoints().stream()
         .map(endpoint -> endpoint.method() + " " + template(endpoint.pattern())).toList();
 
     assertThat(routed).isNotEmpty();

@@ -189,7 +189,7 @@ public final class DefaultEngine implements LivecodeEngine {
     // Cheap bound first: a UTF-8 encoding is at most 3 bytes per UTF-16 unit.
     if ((long) sourceCode.length() * 3 > config.maxSourceBytes()
         && sourceCode.getBytes(StandardCharsets.UTF_8).length > config.maxSourceBytes()) {
-      throw new InvalidRequestException("source_code is larger than " + config.maxSourceBytes() + " bytes");
+      throw InvalidRequestException.tooLarge("source_code", config.maxSourceBytes());
     }
   }
 
@@ -216,13 +216,14 @@ public final class DefaultEngine implements LivecodeEngine {
   @Override
   public Execution run(RunRequest request) {
     Objects.requireNonNull(request, "request");
+    // The request's own size first, before the store is asked anything about it.
+    if (request.stdin().length() > config.maxStdinBytes()
+        || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
+      throw InvalidRequestException.tooLarge("stdin", config.maxStdinBytes());
+    }
     Session session = getSession(request.sessionId());
     runners.resolveAvailable(session.language());
     Limits limits = request.limits().resolve(config.defaultLimits(), config.maxLimits());
-    if (request.stdin().length() > config.maxStdinBytes()
-        || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
-      throw new InvalidRequestException("stdin is larger than " + config.maxStdinBytes() + " bytes");
-    }
     QueueStats stats = queue.stats();
     if (stats.waiting() >= config.maxWaitingRuns()) {
       throw new QueueFullException(stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
@@ -363,6 +364,10 @@ public final class DefaultEngine implements LivecodeEngine {
         workers.size(), depth, live, closed.get() ? "engine closed" : problem);
   }
 
+  @Override
+  public SizeCaps sizeCaps() {
+    return new SizeCaps(config.maxSourceBytes(), config.maxStdinBytes());
+  }
 
   /** Warm processes of {@code language} waiting now; -1 when it has no pool (for tests). */
   int warmReady(String language) {

@@ -12,7 +12,6 @@ import dev.livecode.core.PageRequest;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.SessionUpdate;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -39,14 +38,14 @@ public final class Api {
 
   private final LivecodeEngine engine;
   private final ObjectMapper json;
-  private final int maxSourceBytes;
-  private final int maxStdinBytes;
 
-  public Api(LivecodeEngine engine, ObjectMapper json, int maxSourceBytes, int maxStdinBytes) {
+  /**
+   * Sizes are the engine's to check ({@link LivecodeEngine#sizeCaps()}): a source or stdin over
+   * them comes back as a 413 through {@link Errors}.
+   */
+  public Api(LivecodeEngine engine, ObjectMapper json) {
     this.engine = engine;
     this.json = json;
-    this.maxSourceBytes = maxSourceBytes;
-    this.maxStdinBytes = maxStdinBytes;
   }
 
   /** Every endpoint of docs/api.md. */
@@ -71,7 +70,6 @@ public final class Api {
     JsonNode body = object(request.body(), true);
     String language = requiredString(body, "language");
     String source = optionalString(body, "source_code").orElse("");
-    checkSize("source_code", source, maxSourceBytes);
     Session session = engine.createSession(language, source);
     return Response.ok(Representations.session(session)).withHeader("Location", "/code-sessions/" + session.id());
   }
@@ -84,7 +82,6 @@ public final class Api {
     UUID id = id(request, "session");
     JsonNode body = object(request.body(), true);
     Optional<String> source = optionalString(body, "source_code");
-    source.ifPresent(s -> checkSize("source_code", s, maxSourceBytes));
     Optional<String> language = optionalString(body, "language");
     OptionalLong expected = expectedVersion(body, request.header("If-Match"));
     if (source.isEmpty() && language.isEmpty()) {
@@ -113,7 +110,6 @@ public final class Api {
       JsonNode body = object(raw, false);
       Optional<String> stdin = optionalString(body, "stdin");
       if (stdin.isPresent()) {
-        checkSize("stdin", stdin.get(), maxStdinBytes);
         run = run.withStdin(stdin.get());
       }
       run = run.withLimits(limits(body.get("limits")));
@@ -251,12 +247,6 @@ public final class Api {
       };
     }
     return limits;
-  }
-
-  private static void checkSize(String field, String value, int maxBytes) {
-    if ((long) value.length() * 3 > maxBytes && value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-      throw new ApiException(413, "PAYLOAD_TOO_LARGE", field + " is larger than " + maxBytes + " bytes of UTF-8");
-    }
   }
 
   private static UUID id(Request request, String kind) {

@@ -59,8 +59,6 @@ public final class ServerLauncher {
           .headerTimeout(config.headerTimeout())
           .requestTimeout(config.requestTimeout())
           .maxHeaderBytes(config.maxHeaderBytes())
-          .maxSourceBytes(config.maxSourceBytes())
-          .maxStdinBytes(config.maxStdinBytes())
           .healthOnly(config.role() == ServerConfig.Role.WORKER)
           .meterRegistry(metrics)
           .jvmMetrics(true)
