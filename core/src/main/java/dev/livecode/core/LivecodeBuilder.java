@@ -134,13 +134,20 @@ public final class LivecodeBuilder {
     return this;
   }
 
-  /** The queue; the engine does not close a queue it was given. Default: in memory. */
+  /**
+   * The queue; the engine does not close a queue it was given. Its {@link JobQueue#events()}
+   * announce finished runs unless {@link #events} is set. Default: in memory.
+   */
   public LivecodeBuilder queue(JobQueue value) {
     this.queue = Objects.requireNonNull(value, "queue");
     return this;
   }
 
-  /** Execution events across nodes; the engine does not close what it was given. Default: this JVM only. */
+  /**
+   * Execution events across nodes, instead of the queue's own; the engine does not close what it
+   * was given. Default: the {@link #queue}'s {@link JobQueue#events()}, or events within this JVM
+   * when no queue is given.
+   */
   public LivecodeBuilder events(ExecutionEvents value) {
     this.events = Objects.requireNonNull(value, "events");
     return this;
@@ -372,14 +379,15 @@ public final class LivecodeBuilder {
     List<AutoCloseable> owned = new ArrayList<>();
     Store effectiveStore = store != null ? store : Store.inMemory(memoryStoreBudgetBytes);
     JobQueue effectiveQueue = queue != null ? queue : JobQueue.inMemory();
-    ExecutionEvents effectiveEvents = events != null ? events : ExecutionEvents.local();
+    // A given queue brings its events (and closes them); the engine owns only what it made.
+    ExecutionEvents effectiveEvents = events != null ? events : queue != null ? queue.events() : ExecutionEvents.local();
     if (store == null) {
       owned.add(effectiveStore);
     }
     if (queue == null) {
       owned.add(effectiveQueue);
     }
-    if (events == null) {
+    if (events == null && queue == null) {
       owned.add(effectiveEvents);
     }
     Sandbox sandbox = Sandboxes.create(isolation, firstSandboxUid, sandboxUidCount);

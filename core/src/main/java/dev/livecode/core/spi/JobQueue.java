@@ -45,6 +45,19 @@ public interface JobQueue extends AutoCloseable {
     return false;
   }
 
+  /**
+   * How a finished run is announced to the processes that share this queue, so that a waiter on
+   * one node wakes on another node's result. The engine uses them unless
+   * {@code LivecodeBuilder.events(..)} names others, and never closes them: the queue does, in
+   * {@link #close()}. A queue shared by several processes overrides this and returns the same
+   * instance on every call. Default: events within this JVM only.
+   *
+   * @since 0.3
+   */
+  default ExecutionEvents events() {
+    return ExecutionEvents.local();
+  }
+
   /** Stops this process's use of the queue; harmless when called twice. */
   @Override
   default void close() {}

@@ -43,7 +43,7 @@ final class Backends {
           .lease(config.redisLease())
           .build();
       owned.add(queue); // closes its events too
-      builder.queue(queue).events(queue.events());
+      builder.queue(queue);
       LOG.info("queue chosen kind=redis url={} prefix={}", Secrets.maskUrl(config.redisUrl()), config.redisPrefix());
     }
   }

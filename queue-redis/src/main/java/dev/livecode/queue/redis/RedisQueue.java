@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * RedisQueue queue = RedisQueue.builder().uri("redis://:secret@redis:6379/0").build();
- * LivecodeEngine engine = Livecode.builder().queue(queue).events(queue.events()).build();
+ * LivecodeEngine engine = Livecode.builder().queue(queue).build(); // announces runs on queue.events()
  * }</pre>
  *
  * <p>Keys, for the default prefix {@code livecode}: the stream {@code livecode:jobs} (group
@@ -213,11 +213,13 @@ public final class RedisQueue implements JobQueue {
   }
 
   /**
-   * Execution events over this Redis ({@code <prefix>:events} pub/sub), for
-   * {@code Livecode.builder().events(..)}. The same instance on every call; closed with the queue.
+   * Execution events over this Redis ({@code <prefix>:events} pub/sub), which an engine built on
+   * this queue uses unless {@code Livecode.builder().events(..)} names others. The same instance
+   * on every call; closed with the queue.
    *
    * @throws QueueException when the subscriber connection cannot be opened
    */
+  @Override
   public synchronized ExecutionEvents events() {
     ensureOpen();
     if (events == null) {

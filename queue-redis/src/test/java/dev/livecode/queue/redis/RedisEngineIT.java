@@ -64,8 +64,7 @@ class RedisEngineIT {
         // The queue is under test here, not the sandbox.
         .isolation(IsolationMode.NONE)
         .store(store)
-        .queue(queue)
-        .events(queue.events());
+        .queue(queue);
   }
 
   private LivecodeEngine start(LivecodeBuilder builder) {
