@@ -3,6 +3,7 @@ package dev.livecode.core.spi;
 import dev.livecode.core.QueueException;
 import dev.livecode.core.internal.InMemoryQueue;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,4 +62,27 @@ public interface JobQueue extends AutoCloseable {
   /** Stops this process's use of the queue; harmless when called twice. */
   @Override
   default void close() {}
+
+  /**
+   * Makes queues of one kind, so that an application can choose one by name from its
+   * configuration without compiling against it (the standalone server's {@code --queue redis}).
+   * Found with {@link java.util.ServiceLoader}: an implementation has a public no-argument
+   * constructor and a line in {@code META-INF/services/dev.livecode.core.spi.JobQueue$Provider}.
+   *
+   * @since 0.3
+   */
+  interface Provider {
+    /** The name it is chosen by, in lower case: {@code redis}. */
+    String name();
+
+    /**
+     * A queue ready for use, with its {@link JobQueue#events() events}, which the caller closes.
+     * The settings are keyed by names the provider documents; one not given keeps the provider's
+     * default.
+     *
+     * @throws IllegalArgumentException for a setting the provider does not know, or a bad value
+     * @throws QueueException when the queue cannot be reached
+     */
+    JobQueue create(Map<String, String> settings);
+  }
 }

@@ -2,6 +2,7 @@ package dev.livecode.core.spi;
 
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.internal.InMemoryStore;
+import java.util.Map;
 
 /**
  * A store of sessions and executions. One type because a run snapshots a session into an
@@ -45,4 +46,26 @@ public interface Store extends SessionStore, ExecutionStore, AutoCloseable {
   /** Releases what the store created (its pool); harmless when called twice. */
   @Override
   default void close() {}
+
+  /**
+   * Makes stores of one kind, so that an application can choose one by name from its
+   * configuration without compiling against it (the standalone server's {@code --store mysql}).
+   * Found with {@link java.util.ServiceLoader}: an implementation has a public no-argument
+   * constructor and a line in {@code META-INF/services/dev.livecode.core.spi.Store$Provider}.
+   *
+   * @since 0.3
+   */
+  interface Provider {
+    /** The name it is chosen by, in lower case: {@code mysql}. */
+    String name();
+
+    /**
+     * A store ready for use, which the caller closes. The settings are keyed by names the
+     * provider documents; one not given keeps the provider's default.
+     *
+     * @throws IllegalArgumentException for a setting the provider does not know, or a bad value
+     * @throws dev.livecode.core.StoreException when the store cannot be reached
+     */
+    Store create(Map<String, String> settings);
+  }
 }

@@ -163,6 +163,21 @@ public record ServerConfig(
     return new Reader(flags, env).read(langs);
   }
 
+  /**
+   * What the chosen store's provider is made from: the {@code --mysql-*} flags, keyed without
+   * their prefix, with the password read from its file. Empty for the in-memory store.
+   */
+  public Map<String, String> storeSettings() {
+    return store == StoreKind.MEMORY ? Map.of() : Map.of("url", mysqlUrl, "user", mysqlUser, "password", mysqlPassword,
+        "pool-size", Integer.toString(mysqlPoolSize));
+  }
+
+  /** What the chosen queue's provider is made from: the {@code --redis-*} flags, keyed without their prefix. */
+  public Map<String, String> queueSettings() {
+    return queue == QueueKind.MEMORY ? Map.of() : Map.of("url", redisUrl, "prefix", redisPrefix,
+        "lease-ms", Long.toString(redisLease.toMillis()));
+  }
+
   /** The configuration as {@code key=value} pairs for the start-up log line, secrets masked. */
   public String describe() {
     Map<String, Object> out = new LinkedHashMap<>();

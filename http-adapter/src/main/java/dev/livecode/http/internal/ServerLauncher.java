@@ -49,7 +49,7 @@ public final class ServerLauncher {
           .shutdownGrace(config.shutdownGrace());
       config.workspaceRoot().ifPresent(builder::workspaceRoot);
       config.runnerSettings().forEach(builder::runnerSettings);
-      Backends.configure(config, builder, owned);
+      Backends.configure(config, builder, owned, ServerLauncher.class.getClassLoader());
       engine = builder.build();
       LivecodeHttpServer http = LivecodeHttpServer.builder(engine)
           .host(config.host())

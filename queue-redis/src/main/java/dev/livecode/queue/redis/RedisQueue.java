@@ -70,6 +70,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every Redis failure is a {@link QueueException}, raised within the command timeout. Thread
  * safe. The queue owns its connections; {@link #close()} closes them and {@link #events()}.
  *
+ * <p>An application that chooses its queue by name finds this one as the
+ * {@link JobQueue.Provider} named {@code redis}, with the settings {@code url}, {@code prefix}
+ * and {@code lease-ms}.
+ *
  * @since 0.1
  */
 public final class RedisQueue implements JobQueue {
