@@ -112,6 +112,13 @@ public final class LivecodeHttpServer implements AutoCloseable {
   public static final long DEFAULT_BODY_OVERHEAD_BYTES = 1024L * 1024L;
   /** How long close() lets requests in progress finish. */
   public static final Duration DEFAULT_STOP_DELAY = Duration.ofSeconds(1);
+  /**
+   * Longest {@code wait_ms} a request may ask for, holding its connection that long: a proxy or
+   * a JVM-wide response time limit in front of this server must allow at least this.
+   *
+   * @since 0.3
+   */
+  public static final Duration MAX_WAIT = Duration.ofSeconds(30);
   /** Connections the kernel queues before the server accepts them. */
   private static final int BACKLOG = 256;
 

@@ -12,6 +12,7 @@ import dev.livecode.core.PageRequest;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.SessionUpdate;
+import dev.livecode.http.LivecodeHttpServer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,8 +28,7 @@ import java.util.regex.Pattern;
 
 /** The endpoints of docs/api.md over a {@link LivecodeEngine}. */
 public final class Api {
-  /** Longest {@code wait_ms} a client may hold a request for. */
-  static final long MAX_WAIT_MS = 30_000;
+  private static final long MAX_WAIT_MS = LivecodeHttpServer.MAX_WAIT.toMillis();
   private static final long MIB = 1024L * 1024L;
   private static final Set<String> LIMIT_FIELDS = Set.of(
       "wall_time_ms", "cpu_time_ms", "memory_mb", "max_processes", "max_file_bytes", "max_output_bytes");
