@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/ci
 mkdir -p "$out"
-jar=http-adapter/target/livecode-server.jar
+jar=server/target/livecode-server.jar
 bash_jar=examples/bash-runner/target/livecode-example-bash-runner-0.1.0-SNAPSHOT.jar
 
 say() { echo "readme: $*"; }
@@ -111,7 +111,7 @@ for line in "python: COMPLETED" "javascript: COMPLETED"; do
 done
 
 # --- examples/bash-runner/README.md: a language added as a jar beside the server ---------------
-plugin="java -cp $jar:$bash_jar dev.livecode.http.Main"
+plugin="java -cp $jar:$bash_jar dev.livecode.server.Main"
 shows examples/bash-runner/README.md "$plugin"
 start_server bash-plugin $plugin
 grep -q 'runner discovered language=bash' "$server_log" || fail "bash-plugin: the bash runner was not discovered" "$server_log"
@@ -127,9 +127,9 @@ for store in in-memory mysql; do
 done
 
 # --- docs/benchmarks.md: build, then both modes with the fewest samples that still fill every row
-shows docs/benchmarks.md "mvn -q -B -ntp -pl http-adapter,benchmarks -am package -DskipTests"
+shows docs/benchmarks.md "mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests"
 shows docs/benchmarks.md "java -jar benchmarks/target/livecode-benchmarks.jar --mode all"
-step benchmarks-build mvn -q -B -ntp -pl http-adapter,benchmarks -am package -DskipTests
+step benchmarks-build mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests
 step benchmarks java -jar benchmarks/target/livecode-benchmarks.jar --mode all --quick --samples 5 --runs 10 \
   --concurrency 2 --connections 1 --http-seconds 1 --tiers bwrap --cold-args '' --out "$out/benchmarks/results.json"
 python3 - "$out/benchmarks/results.json" <<'PYTHON' || fail "benchmarks: the results above are incomplete" "$out/benchmarks.log"
