@@ -2,9 +2,11 @@
 # Runs the commands the README and the docs show, from this checkout and in their quickest form,
 # and checks what each one does; CI runs it on a fresh clone before the test suite. Each command
 # is first looked up in the document that shows it, so that a document and this script cannot
-# drift apart unnoticed. Output of each step goes to target/ci/<step>.log; a failing step prints
-# that log's last lines. Needs root (the no-bwrap server runs in a mount namespace of its own) and
-# the services of scripts/services.sh (MariaDB and Redis for the benchmarks and store-mysql).
+# drift apart unnoticed; it also checks that http-adapter stays a library without the server's
+# backends (.ci/check-library-deps.sh). Output of each step goes to target/ci/<step>.log; a
+# failing step prints that log's last lines. Needs root (the no-bwrap server runs in a mount
+# namespace of its own) and the services of scripts/services.sh (MariaDB and Redis for the
+# benchmarks and store-mysql).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/ci
@@ -81,6 +83,9 @@ smoke() { # name, isolation, languages...: the README's four calls against the r
   python3 .ci/api-smoke.py "http://127.0.0.1:$port" "$@" || fail "$name: the API calls above failed" "$server_log"
   stop_server
 }
+
+# --- README, modules: http-adapter is a library that brings no backend and no logging binding --
+step library-deps .ci/check-library-deps.sh
 
 # --- README, first command: install bubblewrap where it can, build, start on the embedded default
 shows README.md "scripts/start.sh"
