@@ -40,4 +40,5 @@ if [ "${#found[@]}" -gt 0 ]; then
   sed 's/^/  | /' "$tree"
   exit 1
 fi
-echo "library-deps: ok ($(($(wc -l < "$tree") - 1)) dependencies of livecode-http-adapter at run time, none of them a backend or a logging binding)"
+echo "library-deps: ok ($(($(wc -l < "$tree") - 1)) dependencies of livecode-http-adapter at run time," \
+  "no backend and no logging binding among them)"

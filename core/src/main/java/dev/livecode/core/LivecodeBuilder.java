@@ -380,7 +380,8 @@ public final class LivecodeBuilder {
     Store effectiveStore = store != null ? store : Store.inMemory(memoryStoreBudgetBytes);
     JobQueue effectiveQueue = queue != null ? queue : JobQueue.inMemory();
     // A given queue brings its events (and closes them); the engine owns only what it made.
-    ExecutionEvents effectiveEvents = events != null ? events : queue != null ? queue.events() : ExecutionEvents.local();
+    ExecutionEvents effectiveEvents =
+        events != null ? events : queue != null ? queue.events() : ExecutionEvents.local();
     if (store == null) {
       owned.add(effectiveStore);
     }

@@ -32,9 +32,9 @@ final class Backends {
   static void configure(ServerConfig config, LivecodeBuilder builder, List<AutoCloseable> owned, ClassLoader loader) {
     // Both looked up before either is made, so that a missing one fails before a pool is opened.
     Optional<Store.Provider> storeProvider = config.store() == ServerConfig.StoreKind.MEMORY ? Optional.empty()
-        : Optional.of(provider(Store.Provider.class, "store", name(config.store()), Store.Provider::name, loader));
+        : Optional.of(provider(Store.Provider.class, Store.Provider::name, "store", config.store(), loader));
     Optional<JobQueue.Provider> queueProvider = config.queue() == ServerConfig.QueueKind.MEMORY ? Optional.empty()
-        : Optional.of(provider(JobQueue.Provider.class, "queue", name(config.queue()), JobQueue.Provider::name, loader));
+        : Optional.of(provider(JobQueue.Provider.class, JobQueue.Provider::name, "queue", config.queue(), loader));
     if (storeProvider.isPresent()) {
       Store store = storeProvider.get().create(config.storeSettings());
       owned.add(store);
@@ -53,12 +53,9 @@ final class Backends {
     }
   }
 
-  private static String name(Enum<?> kind) {
-    return kind.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static <P> P provider(Class<P> type, String what, String name, Function<P, String> nameOf,
+  private static <P> P provider(Class<P> type, Function<P, String> nameOf, String what, Enum<?> kind,
       ClassLoader loader) {
+    String name = kind.name().toLowerCase(Locale.ROOT);
     try {
       return ServiceLoader.load(type, loader).stream().map(ServiceLoader.Provider::get)
           .filter(p -> nameOf.apply(p).equals(name)).findFirst()

@@ -11,15 +11,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The store and queue are found by name; one missing from the class path is a usage error, before anything opens. */
+/** The store and queue are found by name; one missing from the class path is a usage error before anything opens. */
 class BackendsTest {
   /** Sees the JDK only: no provider of any kind. */
   private static final ClassLoader EMPTY = new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader());
 
   @Test
   void aStoreMissingFromTheClassPathIsAUsageErrorNamingTheJar() {
-    ServerConfig config = ServerConfig.parse(new String[] {"--store", "mysql", "--mysql-url", "jdbc:mysql://db:3306/lc"},
-        Map.of());
+    ServerConfig config = ServerConfig.parse(
+        new String[] {"--store", "mysql", "--mysql-url", "jdbc:mysql://db:3306/lc"}, Map.of());
     List<AutoCloseable> owned = new ArrayList<>();
 
     assertThatThrownBy(() -> Backends.configure(config, Livecode.builder(), owned, EMPTY))

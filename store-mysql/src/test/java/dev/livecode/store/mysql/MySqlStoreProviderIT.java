@@ -41,7 +41,8 @@ class MySqlStoreProviderIT {
 
       assertThat(store).isInstanceOf(MySqlStore.class);
       assertThat(store.durable()).isTrue();
-      assertThat(store.findSession(session.id())).hasValueSatisfying(s -> assertThat(s.sourceCode()).isEqualTo("print(1)"));
+      assertThat(store.findSession(session.id()))
+          .hasValueSatisfying(s -> assertThat(s.sourceCode()).isEqualTo("print(1)"));
     }
   }
 
