@@ -2,12 +2,8 @@ package dev.livecode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.ExecutionEvent;
-import dev.livecode.core.spi.ExecutionEvents;
-import dev.livecode.core.spi.Job;
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.QueueStats;
+import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +22,7 @@ class QueueEventsTest {
       runToEnd(engine);
     }
 
-    assertThat(queue.events.published).extracting(ExecutionEvent::status).contains(ExecutionStatus.COMPLETED);
+    assertThat(queue.events.published).extracting(ExecutionEvents.Event::status).contains(Execution.Status.COMPLETED);
     assertThat(queue.events.closed).as("the queue's events are the queue's to close").isFalse();
   }
 
@@ -38,7 +34,7 @@ class QueueEventsTest {
       runToEnd(engine);
     }
 
-    assertThat(chosen.published).extracting(ExecutionEvent::status).contains(ExecutionStatus.COMPLETED);
+    assertThat(chosen.published).extracting(ExecutionEvents.Event::status).contains(Execution.Status.COMPLETED);
     assertThat(queue.events.published).isEmpty();
   }
 
@@ -48,7 +44,7 @@ class QueueEventsTest {
     try (LivecodeEngine engine = engine(Livecode.builder().queue(queue))) {
       Execution done = runToEnd(engine);
 
-      assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
+      assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
     }
   }
 
@@ -67,17 +63,17 @@ class QueueEventsTest {
 
   private static final class RecordingEvents implements ExecutionEvents {
     private final ExecutionEvents local = ExecutionEvents.local();
-    final List<ExecutionEvent> published = new CopyOnWriteArrayList<>();
+    final List<ExecutionEvents.Event> published = new CopyOnWriteArrayList<>();
     volatile boolean closed;
 
     @Override
-    public void publish(ExecutionEvent event) {
+    public void publish(ExecutionEvents.Event event) {
       published.add(event);
       local.publish(event);
     }
 
     @Override
-    public Subscription subscribe(Consumer<ExecutionEvent> listener) {
+    public Subscription subscribe(Consumer<ExecutionEvents.Event> listener) {
       return local.subscribe(listener);
     }
 
@@ -93,22 +89,22 @@ class QueueEventsTest {
     final RecordingEvents events = new RecordingEvents();
 
     @Override
-    public void enqueue(Job job) {
+    public void enqueue(JobQueue.Job job) {
       jobs.enqueue(job);
     }
 
     @Override
-    public Optional<Delivery> take(Duration maxWait) {
+    public Optional<JobQueue.Delivery> take(Duration maxWait) {
       return jobs.take(maxWait);
     }
 
     @Override
-    public void ack(Delivery delivery) {
+    public void ack(JobQueue.Delivery delivery) {
       jobs.ack(delivery);
     }
 
     @Override
-    public QueueStats stats() {
+    public JobQueue.Stats stats() {
       return jobs.stats();
     }
 

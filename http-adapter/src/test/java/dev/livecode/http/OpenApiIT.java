@@ -7,10 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
-import dev.livecode.core.QueueException;
-import dev.livecode.core.StoreException;
+import dev.livecode.core.exception.QueueException;
+import dev.livecode.core.exception.StoreException;
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Store;
 import dev.livecode.http.OpenApiCheck.Exchange;
 import dev.livecode.http.internal.Api;
@@ -363,7 +363,7 @@ class OpenApiIT {
   @Test
   void describes422ForALanguageWithoutItsInterpreter() {
     try (Served missing = new Served(Livecode.builder().workers(1)
-        .runnerSettings("python", RunnerSettings.DEFAULTS.withInterpreter(Path.of("/nonexistent/python3"))))) {
+        .runnerSettings("python", LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/nonexistent/python3"))))) {
       HttpClientSupport client = new HttpClientSupport(missing.port());
       String session = client.createSession("python", "print(1)");
 

@@ -1,6 +1,6 @@
 package dev.livecode.server;
 
-import dev.livecode.core.LivecodeException;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.server.internal.ConfigException;
 import dev.livecode.server.internal.Options;
 import dev.livecode.server.internal.RunningServer;

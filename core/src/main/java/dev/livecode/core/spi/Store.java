@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @since 0.1
  */
-public interface Store extends SessionStore, ExecutionStore, AutoCloseable {
+public interface Store extends Sessions, Executions, AutoCloseable {
 
   /**
    * A thread-safe store in this JVM's memory, within the default budget of
@@ -26,9 +26,9 @@ public interface Store extends SessionStore, ExecutionStore, AutoCloseable {
    * character when all are Latin-1, else two) plus a fixed cost each. Past the budget, the
    * executions that finished first are evicted: they leave their session's history, their
    * idempotency key is forgotten, and reading one throws
-   * {@link dev.livecode.core.ExecutionEvictedException} (for the latest evictions; older ones read
+   * {@link dev.livecode.core.exception.LivecodeException.ExecutionEvicted} (for the latest evictions; older ones read
    * as unknown). Live sessions and unfinished executions are never evicted; when they alone fill
-   * the budget, creating more throws {@link dev.livecode.core.StoreFullException}. Nothing
+   * the budget, creating more throws {@link dev.livecode.core.exception.LivecodeException.StoreFull}. Nothing
    * survives a restart.
    *
    * @throws IllegalArgumentException for a budget under 64 KiB
@@ -64,7 +64,7 @@ public interface Store extends SessionStore, ExecutionStore, AutoCloseable {
      * provider documents; one not given keeps the provider's default.
      *
      * @throws IllegalArgumentException for a setting the provider does not know, or a bad value
-     * @throws dev.livecode.core.StoreException when the store cannot be reached
+     * @throws dev.livecode.core.exception.StoreException when the store cannot be reached
      */
     Store create(Map<String, String> settings);
   }

@@ -26,8 +26,8 @@ final class Backends {
 
   /**
    * @throws ConfigException when no provider of the chosen name is on the class path
-   * @throws dev.livecode.core.StoreException when the database is unreachable or refuses the credentials
-   * @throws dev.livecode.core.QueueException when Redis is unreachable
+   * @throws dev.livecode.core.exception.StoreException when the database is unreachable or refuses the credentials
+   * @throws dev.livecode.core.exception.QueueException when Redis is unreachable
    */
   static void configure(ServerConfig config, LivecodeBuilder builder, List<AutoCloseable> owned, ClassLoader loader) {
     // Both looked up before either is made, so that a missing one fails before a pool is opened.
