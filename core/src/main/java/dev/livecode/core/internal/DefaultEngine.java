@@ -21,7 +21,6 @@ import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.SessionNotFoundException;
 import dev.livecode.core.SessionUpdate;
-import dev.livecode.core.internal.sandbox.Sandbox;
 import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.CreatedExecution;
 import dev.livecode.core.spi.ExecutionEvent;
@@ -31,9 +30,11 @@ import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.NewExecution;
 import dev.livecode.core.spi.QueueStats;
 import dev.livecode.core.spi.Store;
+import dev.livecode.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class DefaultEngine implements LivecodeEngine {
       interruptUnfinished();
     }
     if (config.workers() > 0) {
-      sandbox.prepare(config.defaultLimits(), config.workers());
+      sandbox.prepare(ProgramExecutor.sandboxLimits(config.defaultLimits()), config.workers());
     }
     this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces, listener) : Map.of();
     ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
@@ -359,8 +360,15 @@ public final class DefaultEngine implements LivecodeEngine {
     } catch (LivecodeException e) {
       problem = "queue unreachable: " + e.getMessage();
     }
-    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), sandbox.enforcedLimits(), sandbox.protections(), sandbox.gaps(),
+    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), enforcedLimits(), sandbox.protections(), sandbox.gaps(),
         workers.size(), depth, live, closed.get() ? "engine closed" : problem);
+  }
+
+  /** The sandbox's limits, and the output cap, which the engine holds itself on every tier. */
+  private List<String> enforcedLimits() {
+    List<String> limits = new ArrayList<>(sandbox.enforcedLimits());
+    limits.add("output");
+    return limits;
   }
 
 

@@ -2,10 +2,10 @@ package dev.livecode.core.internal;
 
 import dev.livecode.core.EngineListener;
 import dev.livecode.core.Limits;
-import dev.livecode.core.internal.sandbox.LaunchSpec;
-import dev.livecode.core.internal.sandbox.Sandbox;
-import dev.livecode.core.internal.sandbox.SandboxedProcess;
 import dev.livecode.core.spi.Program;
+import dev.livecode.sandbox.ConfinedProcess;
+import dev.livecode.sandbox.LaunchSpec;
+import dev.livecode.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -242,7 +242,7 @@ final class WarmPool implements AutoCloseable {
     Path workspace = null;
     try {
       workspace = workspaces.create(UUID.randomUUID());
-      SandboxedProcess process = sandbox.start(launches.forWorkspace(workspace));
+      ConfinedProcess process = sandbox.start(launches.forWorkspace(workspace));
       Warm warm = new Warm(process, workspace, System.nanoTime());
       boolean keep;
       lock.lock();
@@ -307,18 +307,18 @@ final class WarmPool implements AutoCloseable {
 
   /** One started interpreter waiting for its program; closing it kills it and drops its workspace. */
   final class Warm implements AutoCloseable {
-    private final SandboxedProcess process;
+    private final ConfinedProcess process;
     private final Path workspace;
     private final long startedNanos;
     private boolean closed;
 
-    private Warm(SandboxedProcess process, Path workspace, long startedNanos) {
+    private Warm(ConfinedProcess process, Path workspace, long startedNanos) {
       this.process = process;
       this.workspace = workspace;
       this.startedNanos = startedNanos;
     }
 
-    SandboxedProcess process() {
+    ConfinedProcess process() {
       return process;
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -13,6 +12,7 @@ import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.internal.WarmPools;
 import dev.livecode.core.testing.TestRunners;
+import dev.livecode.sandbox.Isolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ class SandboxHardeningIT {
 
   enum Start { COLD, WARM, READY }
 
-  record Engine(IsolationMode tier, Start start) {
+  record Engine(Isolation tier, Start start) {
     @Override
     public String toString() {
       return tier.name().toLowerCase() + "/" + start.name().toLowerCase();
@@ -68,7 +68,7 @@ class SandboxHardeningIT {
 
   static Stream<Engine> engines() {
     List<Engine> all = new ArrayList<>();
-    for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE, IsolationMode.NONE)) {
+    for (Isolation tier : List.of(Isolation.BWRAP, Isolation.UNSHARE, Isolation.NONE)) {
       for (Start start : Start.values()) {
         all.add(new Engine(tier, start));
       }
@@ -85,7 +85,7 @@ class SandboxHardeningIT {
   }
 
   static Stream<Case> bwrapBoth() {
-    return both().filter(c -> c.engine().tier() == IsolationMode.BWRAP);
+    return both().filter(c -> c.engine().tier() == Isolation.BWRAP);
   }
 
   @BeforeAll

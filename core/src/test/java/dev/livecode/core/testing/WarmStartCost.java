@@ -3,7 +3,6 @@ package dev.livecode.core.testing;
 import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.LimitOverrides;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
@@ -11,6 +10,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.internal.WarmPools;
 import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.sandbox.Isolation;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class WarmStartCost {
 
   public static void measure(int runs, List<Case> cases) throws InterruptedException {
     LimitOverrides cold = LimitOverrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
-    var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(IsolationMode.AUTO)
+    var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(Isolation.AUTO)
         .workers(2).warmPool(2);
     cases.forEach(c -> builder.runner(c.runner()));
     try (LivecodeEngine engine = builder.build()) {

@@ -7,7 +7,6 @@ import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.FailureReason;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
@@ -17,6 +16,7 @@ import dev.livecode.core.Session;
 import dev.livecode.core.spi.Delivery;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.testing.TestRunners;
+import dev.livecode.sandbox.Isolation;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
@@ -62,7 +62,7 @@ class RedisEngineIT {
         .discoverRunners(false)
         .runner(TestRunners.python())
         // The queue is under test here, not the sandbox.
-        .isolation(IsolationMode.NONE)
+        .isolation(Isolation.NONE)
         .store(store)
         .queue(queue)
         .events(queue.events());

@@ -1,12 +1,12 @@
 package dev.livecode.runner.python;
 
-import dev.livecode.core.spi.HostCommands;
 import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.python.internal.Bootstrap;
+import dev.livecode.sandbox.HostCommands;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

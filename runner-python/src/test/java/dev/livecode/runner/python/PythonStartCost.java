@@ -3,7 +3,6 @@ package dev.livecode.runner.python;
 import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
@@ -12,6 +11,7 @@ import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.sandbox.Isolation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +40,7 @@ public final class PythonStartCost {
         .discoverRunners(false)
         .runner(bootstrapped)
         .runner(direct)
-        .isolation(IsolationMode.AUTO)
+        .isolation(Isolation.AUTO)
         .workers(1)
         .build()) {
       long[] withBootstrap = new long[runs];

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.FailureReason;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -13,6 +12,7 @@ import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.NewExecution;
 import dev.livecode.core.testing.TestRunners;
+import dev.livecode.sandbox.Isolation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,7 +28,7 @@ class MySqlEngineIT {
   private LivecodeEngine engine() {
     // Isolation is not what this test is about: the plain tier starts fast and probes nothing.
     return Livecode.builder().store(DB.store()).runner(TestRunners.python()).discoverRunners(false).workers(1)
-        .isolation(IsolationMode.NONE).build();
+        .isolation(Isolation.NONE).build();
   }
 
   @Test

@@ -1,8 +1,8 @@
 package dev.livecode.runner.node.internal;
 
-import dev.livecode.core.spi.HostCommands;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.sandbox.HostCommands;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
