@@ -1,6 +1,7 @@
 package dev.livecode.sandbox.internal;
 
 import dev.livecode.sandbox.ConfinedProcess;
+import dev.livecode.sandbox.PrestartedPool;
 import dev.livecode.sandbox.SandboxLimits;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,15 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,121 +28,66 @@ import org.slf4j.LoggerFactory;
  * shell that then only waits, it costs the run nothing. A launcher is a root shell outside the
  * sandbox holding a cgroup; it runs nothing but the script the sandbox wrote for it, and is
  * handed to at most one run. Only runs with the limits given at start take one (the engine's
- * defaults); others start their shell on the run's path as before.
+ * defaults); others start their shell on the run's path as before. The pool that keeps them
+ * started is a {@link PrestartedPool}.
  */
 final class ReadyLaunchers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReadyLaunchers.class);
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
   /**
-   * How long a refill waits after a take: starting a shell costs the JVM a process spawn, better
-   * done once the run that took the launcher (a cold start, ~15 ms) is over on a 2-core host.
+   * How long a refill waits after a take (or the end of the run that took one): starting a shell
+   * costs the JVM a process spawn, better done once the run that took the launcher (a cold
+   * start, ~15 ms) is over on a 2-core host.
    */
   static final Duration REFILL_DELAY = Duration.ofMillis(30);
 
   private final Cgroups cgroups;
   private final SandboxLimits limits;
-  private final int size;
   private final boolean ownUid;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final Deque<Launcher> ready = new ArrayDeque<>();
-  private final Thread refiller;
-  private boolean closed;
-  private long lastTakeNanos = System.nanoTime() - REFILL_DELAY.toNanos();
+  private final PrestartedPool<Launcher> pool;
 
   /** @param ownUid whether each run gets a uid of its own (RLIMIT_NPROC then holds, see {@link RlimitShell}) */
   ReadyLaunchers(Cgroups cgroups, SandboxLimits limits, int size, boolean ownUid, ThreadFactory threads) {
     this.cgroups = cgroups;
     this.limits = limits;
-    this.size = size;
     this.ownUid = ownUid;
-    this.refiller = threads.newThread(this::refill);
-    refiller.start();
+    this.pool = PrestartedPool.builder("launch-shells", new PrestartedPool.Items<Launcher>() {
+      @Override
+      public Launcher start() throws IOException {
+        return startLauncher();
+      }
+
+      @Override
+      public boolean alive(Launcher launcher) {
+        return launcher.process.isAlive();
+      }
+
+      @Override
+      public CompletionStage<?> ended(Launcher launcher) {
+        return launcher.process.onExit();
+      }
+
+      @Override
+      public void discard(Launcher launcher) {
+        if (!launcher.process.isAlive()) {
+          LOG.warn("launch shell died while waiting exit={}", launcher.process.exitValue());
+        }
+        launcher.discard();
+      }
+    }).size(size).refillDelay(REFILL_DELAY).backOff(RETRY_AFTER_FAILURE, RETRY_AFTER_FAILURE).threads(threads).start();
   }
 
   /** A waiting launcher for a run with {@code wanted} limits, removed from the pool; empty when none. */
   Optional<Launcher> take(SandboxLimits wanted) {
-    if (!wanted.equals(limits)) {
-      return Optional.empty();
-    }
-    List<Launcher> dead = new ArrayList<>(0);
-    Optional<Launcher> taken = Optional.empty();
-    lock.lock();
-    try {
-      lastTakeNanos = System.nanoTime();
-      while (taken.isEmpty() && !ready.isEmpty()) {
-        Launcher candidate = ready.pollFirst();
-        if (candidate.process.isAlive()) {
-          taken = Optional.of(candidate);
-        } else {
-          dead.add(candidate);
-        }
-      }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    for (Launcher launcher : dead) {
-      LOG.warn("launch shell died while waiting exit={}", launcher.process.exitValue());
-      launcher.discard();
-    }
-    return taken;
+    return wanted.equals(limits) ? pool.take() : Optional.empty();
   }
 
   /** Launchers waiting (for tests). */
   int ready() {
-    lock.lock();
-    try {
-      return ready.size();
-    } finally {
-      lock.unlock();
-    }
+    return pool.idle();
   }
 
-  private void refill() {
-    while (true) {
-      lock.lock();
-      try {
-        while (!closed) {
-          long untilRefill = lastTakeNanos + REFILL_DELAY.toNanos() - System.nanoTime();
-          if (ready.size() >= size) {
-            changed.await();
-          } else if (untilRefill > 0) {
-            changed.awaitNanos(untilRefill);
-          } else {
-            break;
-          }
-        }
-        if (closed) {
-          return;
-        }
-      } catch (InterruptedException e) {
-        return;
-      } finally {
-        lock.unlock();
-      }
-      try {
-        Launcher launcher = start();
-        lock.lock();
-        try {
-          if (!closed) {
-            ready.addLast(launcher);
-            continue;
-          }
-        } finally {
-          lock.unlock();
-        }
-        launcher.discard();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("launch shell not started error={} retry_ms={}", e.toString(), RETRY_AFTER_FAILURE.toMillis());
-        if (!pauseAfterFailure()) {
-          return;
-        }
-      }
-    }
-  }
-
-  private Launcher start() throws IOException {
+  private Launcher startLauncher() throws IOException {
     RunGroup group = cgroups.acquire(limits);
     try {
       ProcessBuilder builder = new ProcessBuilder(RlimitShell.launcher(limits, cgroups, group, ownUid)).directory(Path.of("/").toFile());
@@ -157,40 +99,10 @@ final class ReadyLaunchers implements AutoCloseable {
     }
   }
 
-  private boolean pauseAfterFailure() {
-    lock.lock();
-    try {
-      long left = RETRY_AFTER_FAILURE.toNanos();
-      while (!closed && left > 0) {
-        left = changed.awaitNanos(left);
-      }
-      return !closed;
-    } catch (InterruptedException e) {
-      return false;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Stops refilling and ends every waiting launcher. */
   @Override
   public void close() {
-    List<Launcher> left;
-    lock.lock();
-    try {
-      closed = true;
-      left = new ArrayList<>(ready);
-      ready.clear();
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    try {
-      refiller.join(TimeUnit.SECONDS.toMillis(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    left.forEach(Launcher::discard);
+    pool.close();
   }
 
   /** One waiting launch shell in its run group. */
