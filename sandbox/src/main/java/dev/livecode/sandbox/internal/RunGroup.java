@@ -22,6 +22,8 @@ final class RunGroup {
   private final GroupLimits limits;
   private volatile long oomKillsBefore;
   private volatile long cpuNanosBefore;
+  /** What pids.max holds now: the process limit, plus what unreaped processes of earlier runs still take. */
+  private volatile long pidsMax;
 
   /** The limits a group is set up with: a group is only reused for runs with the same ones. */
   record GroupLimits(long memoryBytes, int maxProcesses) {}
@@ -31,6 +33,7 @@ final class RunGroup {
     this.version = version;
     this.dirs = List.copyOf(dirs);
     this.limits = limits;
+    this.pidsMax = limits.maxProcesses();
   }
 
   GroupLimits limits() {
@@ -53,11 +56,41 @@ final class RunGroup {
     return total < 0 ? -1 : total - cpuNanosBefore;
   }
 
-  /** Makes the counters read from now on count from zero: done before a reused group's next run. */
+  /**
+   * Makes the counters read from now on count from zero, and gives the next run its whole process
+   * limit: done before a reused group's next run.
+   */
   void startCounting() {
     oomKillsBefore = oomKills();
     long cpu = cpuNanosTotal();
     cpuNanosBefore = Math.max(cpu, 0);
+    leaveRoomForUnreaped();
+  }
+
+  /**
+   * A killed process that was reparented to the host's init (bwrap's own init in its PID
+   * namespace, or a none-tier program's orphan) counts against pids.max until that init reaps
+   * it, which some inits do seconds later and a container's own first process may never do. So
+   * the limit is raised by what the group still counts, once it lists no process: otherwise a
+   * fork bomb's orphans would leave the next runs of the group unable to fork at all. RLIMIT_NPROC
+   * still caps each run's own processes (see {@link RlimitShell}).
+   */
+  private void leaveRoomForUnreaped() {
+    for (Path dir : dirs) {
+      Path current = dir.resolve("pids.current");
+      if (!Files.exists(current)) {
+        continue;
+      }
+      try {
+        long wanted = limits.maxProcesses() + Math.max(0, Long.parseLong(Cgroups.read(current).trim()));
+        if (wanted != pidsMax) {
+          Cgroups.write(dir.resolve("pids.max"), Long.toString(wanted));
+          pidsMax = wanted;
+        }
+      } catch (IOException | NumberFormatException e) {
+        LOG.debug("pids limit not adjusted dir={} error={}", dir, e.toString());
+      }
+    }
   }
 
   private long oomKills() {
