@@ -1,6 +1,6 @@
 package dev.livecode.sandbox;
 
-import dev.livecode.sandbox.internal.HelperCgroup;
+import dev.livecode.sandbox.internal.Sandboxes;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -15,7 +15,7 @@ public interface HelperCpuGroup extends AutoCloseable {
 
   /** The group of a new engine, or an uncapped stand-in where the host offers none. */
   static HelperCpuGroup create(String engineName) {
-    return HelperCgroup.create(engineName);
+    return Sandboxes.helperCpuGroup(engineName);
   }
 
   /** The group's directory, when there is one. */

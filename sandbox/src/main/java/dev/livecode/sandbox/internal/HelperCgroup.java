@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Where no cpu cgroup is writable (not root, no delegated v2 subtree), helpers run uncapped
  * and the log says so once.
  */
-public final class HelperCgroup implements HelperCpuGroup {
+final class HelperCgroup implements HelperCpuGroup {
   private static final Logger LOG = LoggerFactory.getLogger(HelperCgroup.class);
   /** One core: the scheduling period and the quota of CPU time the helpers get in each. */
   static final long PERIOD_US = 100_000;
@@ -40,7 +40,7 @@ public final class HelperCgroup implements HelperCpuGroup {
   }
 
   /** See {@link HelperCpuGroup#create}. */
-  public static HelperCpuGroup create(String engineName) {
+  static HelperCpuGroup create(String engineName) {
     try {
       Optional<Path> parent = cpuCgroupOfThisProcess();
       if (parent.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.livecode.sandbox.internal;
 
 import dev.livecode.sandbox.ConfinedProcess;
+import dev.livecode.sandbox.HelperCpuGroup;
 import dev.livecode.sandbox.Isolation;
 import dev.livecode.sandbox.LaunchSpec;
 import dev.livecode.sandbox.Sandbox;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the sandbox tier: the one asked for, or for AUTO the strongest that really works on
- * this host, found by running a trivial program in it once at start. Public only for
- * {@link Sandbox#create}, the way in.
+ * this host, found by running a trivial program in it once at start. The one class here that the
+ * public package calls: {@link Sandbox#create} and {@link HelperCpuGroup#create} come in through it.
  */
 public final class Sandboxes {
   private static final Logger LOG = LoggerFactory.getLogger(Sandboxes.class);
@@ -30,6 +31,11 @@ public final class Sandboxes {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   private Sandboxes() {}
+
+  /** See {@link HelperCpuGroup#create}. */
+  public static HelperCpuGroup helperCpuGroup(String engineName) {
+    return HelperCgroup.create(engineName);
+  }
 
   /** See {@link Sandbox#create(Isolation, int, int)}. */
   public static Sandbox create(Isolation requested, int firstUid, int uidCount) {
