@@ -248,7 +248,7 @@ public final class PrestartedPool<T> implements AutoCloseable {
     }
   }
 
-  /** Sleeps after failures in a row, doubling from the first pause; false when closed (or interrupted) meanwhile. */
+  /** Sleeps after failures in a row, doubling from the first pause; false when closed or interrupted meanwhile. */
   private boolean backOff(int failures) {
     long millis = Math.min(maxBackOff.toMillis(), firstBackOff.toMillis() << Math.min(failures - 1, 20));
     LOG.warn("prestarted items failing pool={} in_a_row={} next_try_ms={}", name, failures, millis);
@@ -256,7 +256,7 @@ public final class PrestartedPool<T> implements AutoCloseable {
     return awaitUntil(() -> deadline);
   }
 
-  /** Waits until {@code deadlineNanos} (read again at every wake-up) has passed; false when closed (or interrupted) meanwhile. */
+  /** Waits until {@code deadlineNanos} (read again at every wake-up) has passed; false when closed or interrupted. */
   private boolean awaitUntil(LongSupplier deadlineNanos) {
     lock.lock();
     try {
@@ -347,7 +347,10 @@ public final class PrestartedPool<T> implements AutoCloseable {
       return this;
     }
 
-    /** The pause after the first failure in a row, doubled for each further one up to {@code longest}. Default: 200 ms, 30 s. */
+    /**
+     * The pause after the first failure in a row, doubled for each further one up to {@code longest}.
+     * Default: 200 ms, 30 s.
+     */
     public Builder<T> backOff(Duration first, Duration longest) {
       positive("first back-off", first);
       positive("longest back-off", longest);

@@ -85,7 +85,7 @@ public interface Sandbox extends AutoCloseable {
    */
   default void prepare(SandboxLimits limits, int launches) {}
 
-  /** Ends what the sandbox prepared and removes its files and cgroups; programs still running are the caller's to close. */
+  /** Ends what the sandbox prepared and removes its files and cgroups; running programs are the caller's to close. */
   @Override
   default void close() {}
 }

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param maxProcesses processes and threads at once
  * @param maxFileBytes bytes in any one file the program writes
  */
-public record SandboxLimits(Duration wallTime, Duration cpuTime, long memoryBytes, int maxProcesses, long maxFileBytes) {
+public record SandboxLimits(
+    Duration wallTime, Duration cpuTime, long memoryBytes, int maxProcesses, long maxFileBytes) {
 
   private static final long MIB = 1024L * 1024L;
 

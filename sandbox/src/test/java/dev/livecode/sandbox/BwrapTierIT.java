@@ -55,8 +55,8 @@ class BwrapTierIT extends SandboxTierIT {
   void aStepThatWritesBackLeavesItsFilesInTheHostWorkspace() throws Exception {
     Path workspace = workspace();
 
-    Ran ran = run(new LaunchSpec(List.of("/bin/sh", "-c", "echo compiled > out.bin; pwd"), Map.of("PATH", "/usr/bin:/bin"),
-        workspace, List.of(), LIMITS, true), "");
+    Ran ran = run(new LaunchSpec(List.of("/bin/sh", "-c", "echo compiled > out.bin; pwd"),
+        Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), LIMITS, true), "");
 
     assertThat(ran.stdout()).isEqualTo(LaunchSpec.SANDBOX_WORKDIR + "\n");
     assertThat(Files.readString(workspace.resolve("out.bin"))).isEqualTo("compiled\n");

@@ -112,7 +112,8 @@ class PrestartedPoolTest {
   @Test
   void backsOffAfterFailuresInARowDoublingUpToTheLongestPause() throws Exception {
     items.failing.set(true);
-    pool = PrestartedPool.builder("test", items).size(1).backOff(Duration.ofMillis(100), Duration.ofMillis(400)).start();
+    pool = PrestartedPool.builder("test", items).size(1)
+        .backOff(Duration.ofMillis(100), Duration.ofMillis(400)).start();
 
     eventually("five attempts", () -> items.attempts.size() >= 5);
     List<Long> attempts = List.copyOf(items.attempts);
@@ -202,7 +203,8 @@ class PrestartedPoolTest {
   @Test
   void closeDuringABackOffReturnsWithoutWaitingItOut() throws Exception {
     items.failing.set(true);
-    pool = PrestartedPool.builder("test", items).size(1).backOff(Duration.ofSeconds(30), Duration.ofSeconds(30)).start();
+    pool = PrestartedPool.builder("test", items).size(1)
+        .backOff(Duration.ofSeconds(30), Duration.ofSeconds(30)).start();
     eventually("a failed start", () -> items.attempts.size() == 1);
     Thread.sleep(50);
 

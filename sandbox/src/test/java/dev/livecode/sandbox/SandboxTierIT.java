@@ -193,7 +193,8 @@ abstract class SandboxTierIT {
 
     Ran ran = run(List.of("/bin/sh", "-c", "head -c 4194304 /dev/zero > big; echo $?; wc -c < big"), limits, "");
 
-    assertThat(ran.stdout()).as("stderr: %s", ran.stderr()).isEqualTo((128 + 25) + "\n" + MIB + "\n"); // head died of SIGXFSZ
+    // head died of SIGXFSZ (25) at the limit.
+    assertThat(ran.stdout()).as("stderr: %s", ran.stderr()).isEqualTo((128 + 25) + "\n" + MIB + "\n");
   }
 
   @Test

@@ -195,8 +195,8 @@ final class ProgramExecutor {
 
   /** The sandbox, not the program, failed: its stderr is for the operator, never the user. */
   private ExecutionResult sandboxFailure(Execution execution, RegisteredRunner runner, String step, StepOutcome outcome) {
-    LOG.error("sandbox could not start program execution={} language={} tier={} step={} exit={} signal={} detail=\"{}\"",
-        execution.id(), runner.id(), sandbox.tier(), step, outcome.verdict().exitCode().orElse(-1),
+    LOG.error("sandbox could not start program execution={} language={} tier={} step={} exit={} signal={}"
+        + " detail=\"{}\"", execution.id(), runner.id(), sandbox.tier(), step, outcome.verdict().exitCode().orElse(-1),
         outcome.verdict().signal().orElse(0), outcome.stderr().text().trim());
     return internalError();
   }
@@ -243,7 +243,8 @@ final class ProgramExecutor {
    * Feeds a started program its stdin, collects its output under the limits, and waits for its
    * end or its wall time; kills all of it either way. Its execution time counts from {@code started}.
    */
-  private StepOutcome supervise(ConfinedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin, long started) {
+  private StepOutcome supervise(ConfinedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin,
+      long started) {
     OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
     OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
     AtomicBoolean flooded = new AtomicBoolean();
@@ -261,7 +262,8 @@ final class ProgramExecutor {
     ConfinedProcess.Verdict verdict = sandboxed.await(wallTime);
     drain(outPump, process.getInputStream());
     drain(errPump, process.getErrorStream());
-    return new StepOutcome(verdict, flooded.get(), stdout, stderr, Duration.ofNanos(awaited - started).plus(verdict.elapsed()));
+    Duration elapsed = Duration.ofNanos(awaited - started).plus(verdict.elapsed());
+    return new StepOutcome(verdict, flooded.get(), stdout, stderr, elapsed);
   }
 
   private static long floodThreshold(long cap) {

@@ -120,7 +120,8 @@ final class WarmPool implements AutoCloseable {
   }
 
   /** How the pool starts, checks and ends a warm process: each in a fresh workspace of its own. */
-  private record Started(Sandbox sandbox, Workspaces workspaces, LaunchSpecs launches) implements PrestartedPool.Items<Warm> {
+  private record Started(Sandbox sandbox, Workspaces workspaces, LaunchSpecs launches)
+      implements PrestartedPool.Items<Warm> {
     @Override
     public Warm start() throws IOException {
       Path workspace = workspaces.create(UUID.randomUUID());

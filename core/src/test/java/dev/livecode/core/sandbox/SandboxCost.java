@@ -57,8 +57,8 @@ public final class SandboxCost {
         nanos.get("bare")[round] = bare;
       }
       for (Map.Entry<String, Sandbox> tier : tiers.entrySet()) {
-        LaunchSpec spec = new LaunchSpec(argv, Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), SandboxLimits.DEFAULTS,
-            false);
+        LaunchSpec spec = new LaunchSpec(argv, Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(),
+            SandboxLimits.DEFAULTS, false);
         Thread.sleep(pauseMs);
         long took = time(() -> {
           try (ConfinedProcess p = tier.getValue().start(spec)) {
