@@ -1,16 +1,16 @@
 package dev.livecode.core.internal;
 
-import dev.livecode.core.spi.HelperProcesses;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.sandbox.HelperCpuGroup;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The cgroup of one engine's runner helpers, as runners see it (see {@link HelperProcesses}): at
+ * The cgroup of one engine's runner helpers, as runners see it (see {@link LanguageRunner.HelperProcesses}): at
  * most one core for all of them together. The sandbox makes and removes the group
  * ({@link HelperCpuGroup}); this only hands it to the runners.
  */
-public final class HelperGroup implements HelperProcesses, AutoCloseable {
+public final class HelperGroup implements LanguageRunner.HelperProcesses, AutoCloseable {
   private final HelperCpuGroup group;
 
   private HelperGroup(HelperCpuGroup group) {

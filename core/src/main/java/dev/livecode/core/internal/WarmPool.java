@@ -2,7 +2,7 @@ package dev.livecode.core.internal;
 
 import dev.livecode.core.EngineListener;
 import dev.livecode.core.Limits;
-import dev.livecode.core.spi.Program;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.sandbox.ConfinedProcess;
 import dev.livecode.sandbox.LaunchSpec;
 import dev.livecode.sandbox.PrestartedPool;
@@ -81,7 +81,7 @@ final class WarmPool implements AutoCloseable {
   }
 
   /** True for a program this pool's processes can run: one file, no compile step (and for ready sandboxes, their file and command). */
-  boolean accepts(Program program) {
+  boolean accepts(LanguageRunner.Program program) {
     if (program.compile().isPresent() || program.files().size() != 1) {
       return false;
     }

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * Tells every node that an execution changed, so that a request waiting on one node answers the
- * moment a worker on another node finishes. Delivery is best-effort: waiters re-read the store.
+ * moment a worker on another node finishes. JobQueue.Delivery is best-effort: waiters re-read the store.
  *
  * @since 0.1
  */
@@ -16,10 +16,10 @@ public interface ExecutionEvents extends AutoCloseable {
     return new LocalEvents();
   }
 
-  void publish(ExecutionEvent event);
+  void publish(Event event);
 
   /** Calls {@code listener} for every event from now on, until the subscription is closed. */
-  Subscription subscribe(Consumer<ExecutionEvent> listener);
+  Subscription subscribe(Consumer<Event> listener);
 
   @Override
   default void close() {}
