@@ -1,10 +1,7 @@
 package dev.livecode.core.testing;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.IsolationMode;
-import dev.livecode.core.LimitOverrides;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -31,7 +28,7 @@ public final class WarmStartCost {
   public record Case(LanguageRunner runner, String source, String output) {}
 
   public static void measure(int runs, List<Case> cases) throws InterruptedException {
-    LimitOverrides cold = LimitOverrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
+    Limits.Overrides cold = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
     var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(IsolationMode.AUTO)
         .workers(2).warmPool(2);
     cases.forEach(c -> builder.runner(c.runner()));
@@ -50,7 +47,7 @@ public final class WarmStartCost {
           awaitFull(engine, id);
           Thread.sleep(20);
           long takenBefore = WarmPools.taken(engine, id);
-          long[] w = run(engine, id, c.source(), c.output(), LimitOverrides.NONE);
+          long[] w = run(engine, id, c.source(), c.output(), Limits.Overrides.NONE);
           if (WarmPools.taken(engine, id) != takenBefore + 1) {
             throw new IllegalStateException("a warm run did not take a warm process");
           }
@@ -80,14 +77,14 @@ public final class WarmStartCost {
   }
 
   /** {total nanos, execution time nanos} of one run. */
-  private static long[] run(LivecodeEngine engine, String language, String source, String output, LimitOverrides limits) {
+  private static long[] run(LivecodeEngine engine, String language, String source, String output, Limits.Overrides limits) {
     var session = engine.createSession(language, source);
     long started = System.nanoTime();
     Execution queued = engine.run(RunRequest.of(session.id()).withLimits(limits));
     Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(30));
     long total = System.nanoTime() - started;
-    ExecutionResult result = done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
-    if (result.status() != ExecutionStatus.COMPLETED || !result.stdout().equals(output)) {
+    Execution.Result result = done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
+    if (result.status() != Execution.Status.COMPLETED || !result.stdout().equals(output)) {
       throw new IllegalStateException(language + " run failed: " + result);
     }
     return new long[] {total, result.executionTime().toNanos()};

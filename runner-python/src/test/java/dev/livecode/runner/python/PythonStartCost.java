@@ -1,17 +1,11 @@
 package dev.livecode.runner.python;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,8 +59,8 @@ public final class PythonStartCost {
   private static long run(LivecodeEngine engine, String language) {
     Execution queued = engine.run(RunRequest.of(engine.createSession(language, "print(1)\n").id()));
     Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(30));
-    ExecutionResult result = done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
-    if (result.status() != ExecutionStatus.COMPLETED || !result.stdout().equals("1\n")) {
+    Execution.Result result = done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
+    if (result.status() != Execution.Status.COMPLETED || !result.stdout().equals("1\n")) {
       throw new IllegalStateException(language + " run failed: " + result);
     }
     return result.executionTime().toNanos();
@@ -100,18 +94,18 @@ public final class PythonStartCost {
     }
 
     @Override
-    public RunnerProbe probe(RunnerSettings settings) {
+    public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
       return delegate.probe(settings);
     }
 
     @Override
-    public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
       List<String> argv = new ArrayList<>();
       argv.add(probe.requireExecutable().toString());
       argv.addAll(PythonRunner.FLAGS);
       argv.addAll(settings.extraArgs());
       argv.add(PythonRunner.MAIN_FILE);
-      return Program.interpreted(Map.of(PythonRunner.MAIN_FILE, sourceCode), Command.of(argv));
+      return LanguageRunner.Program.interpreted(Map.of(PythonRunner.MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
     }
   }
 }

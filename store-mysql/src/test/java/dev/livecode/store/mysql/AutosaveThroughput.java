@@ -1,7 +1,6 @@
 package dev.livecode.store.mysql;
 
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionUpdate;
 import dev.livecode.core.spi.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,12 +62,12 @@ public final class AutosaveThroughput {
   private static double[] latencies(Store store, int count) {
     Session session = session(store);
     for (int i = 0; i < count / 4; i++) {
-      store.updateSession(SessionUpdate.source(session.id(), SOURCE + i), Instant.now());
+      store.updateSession(Session.Update.source(session.id(), SOURCE + i), Instant.now());
     }
     double[] millis = new double[count];
     for (int i = 0; i < count; i++) {
       long start = System.nanoTime();
-      store.updateSession(SessionUpdate.source(session.id(), SOURCE + i), Instant.now());
+      store.updateSession(Session.Update.source(session.id(), SOURCE + i), Instant.now());
       millis[i] = (System.nanoTime() - start) / 1e6;
     }
     return millis;
@@ -91,7 +90,7 @@ public final class AutosaveThroughput {
         try {
           for (int i = 0; !stop.get(); i++) {
             long start = System.nanoTime();
-            store.updateSession(SessionUpdate.source(session.id(), SOURCE + i), Instant.now());
+            store.updateSession(Session.Update.source(session.id(), SOURCE + i), Instant.now());
             if (measuring.get()) {
               mine.add((System.nanoTime() - start) / 1e6);
               counts[index]++;
