@@ -188,17 +188,4 @@ public final class RunnerRegistry {
   Collection<RegisteredRunner> all() {
     return byId.values();
   }
-
-  /** A runner jar could not be loaded, or two claim one language. */
-  public static final class RunnerDiscoveryException extends LivecodeException {
-    private static final long serialVersionUID = 1L;
-
-    LivecodeException.RunnerDiscovery(String message) {
-      super(message);
-    }
-
-    LivecodeException.RunnerDiscovery(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
 }

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the store and queue the configuration names (STYLE 6: chosen, never discovered). The
+ * Creates the store and queue the configuration names (chosen by name, never discovered). The
  * server owns and closes them; the engine closes only what it made itself (the in-memory store,
  * which is given its budget here).
  */

@@ -1,4 +1,4 @@
-package dev.livecode.core;
+package dev.livecode.core.exception;
 
 /** The store could not be reached or failed; the cause is kept. */
 public class StoreException extends LivecodeException {

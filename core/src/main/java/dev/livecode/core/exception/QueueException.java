@@ -1,4 +1,4 @@
-package dev.livecode.core;
+package dev.livecode.core.exception;
 
 /** The job queue could not be reached or failed; the cause is kept. Callers may retry later. */
 public class QueueException extends LivecodeException {
