@@ -8,12 +8,12 @@ import dev.livecode.core.internal.InMemoryStore;
 import dev.livecode.core.internal.Listeners;
 import dev.livecode.core.internal.RunnerRegistry;
 import dev.livecode.core.internal.Workspaces;
-import dev.livecode.core.internal.sandbox.Sandbox;
-import dev.livecode.core.internal.sandbox.Sandboxes;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Store;
+import dev.livecode.sandbox.Isolation;
+import dev.livecode.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class LivecodeBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(LivecodeBuilder.class);
   /** First host uid programs run as when the engine runs as root: 60000, above the uids people get on Debian. */
-  public static final int DEFAULT_FIRST_SANDBOX_UID = 60000;
+  public static final int DEFAULT_FIRST_SANDBOX_UID = Sandbox.DEFAULT_FIRST_UID;
   /** Host uids programs may run as at once, from {@link #DEFAULT_FIRST_SANDBOX_UID}: 1000. */
-  public static final int DEFAULT_SANDBOX_UID_COUNT = 1000;
+  public static final int DEFAULT_SANDBOX_UID_COUNT = Sandbox.DEFAULT_UID_COUNT;
 
   /** Worker threads: one per core. */
   public static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
@@ -93,7 +93,7 @@ public final class LivecodeBuilder {
   private ClassLoader classLoader = LivecodeBuilder.class.getClassLoader();
   private Limits defaultLimits = Limits.DEFAULTS;
   private Limits maxLimits = Limits.DEFAULT_CAPS;
-  private IsolationMode isolation = IsolationMode.AUTO;
+  private Isolation isolation = Isolation.AUTO;
   private int firstSandboxUid = DEFAULT_FIRST_SANDBOX_UID;
   private int sandboxUidCount = DEFAULT_SANDBOX_UID_COUNT;
   private Path workspaceRoot = Path.of(System.getProperty("java.io.tmpdir"),
@@ -202,8 +202,8 @@ public final class LivecodeBuilder {
     return this;
   }
 
-  /** The sandbox tier. Default: {@link IsolationMode#AUTO}, the strongest available. */
-  public LivecodeBuilder isolation(IsolationMode value) {
+  /** The sandbox tier. Default: {@link Isolation#AUTO}, the strongest available. */
+  public LivecodeBuilder isolation(Isolation value) {
     this.isolation = Objects.requireNonNull(value, "isolation");
     return this;
   }
@@ -391,7 +391,7 @@ public final class LivecodeBuilder {
     if (events == null && queue == null) {
       owned.add(effectiveEvents);
     }
-    Sandbox sandbox = Sandboxes.create(isolation, firstSandboxUid, sandboxUidCount);
+    Sandbox sandbox = Sandbox.create(isolation, firstSandboxUid, sandboxUidCount);
     HelperGroup helpers = HelperGroup.create(name);
     RunnerRegistry registry;
     try {

@@ -11,14 +11,15 @@ import dev.livecode.core.Page;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.internal.sandbox.Sandbox;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class DefaultEngine implements LivecodeEngine {
       interruptUnfinished();
     }
     if (config.workers() > 0) {
-      sandbox.prepare(config.defaultLimits(), config.workers());
+      sandbox.prepare(ProgramExecutor.sandboxLimits(config.defaultLimits()), config.workers());
     }
     this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces, listener) : Map.of();
     ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
@@ -209,6 +210,10 @@ public final class DefaultEngine implements LivecodeEngine {
     Session session = getSession(request.sessionId());
     runners.resolveAvailable(session.language());
     Limits limits = request.limits().resolve(config.defaultLimits(), config.maxLimits());
+    if (request.stdin().length() > config.maxStdinBytes()
+        || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
+      throw new LivecodeException.InvalidRequest("stdin is larger than " + config.maxStdinBytes() + " bytes");
+    }
     JobQueue.Stats stats = queue.stats();
     if (stats.waiting() >= config.maxWaitingRuns()) {
       throw new LivecodeException.QueueFull(stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
@@ -345,7 +350,7 @@ public final class DefaultEngine implements LivecodeEngine {
     } catch (LivecodeException e) {
       problem = "queue unreachable: " + e.getMessage();
     }
-    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), sandbox.enforcedLimits(), sandbox.protections(), sandbox.gaps(),
+    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), enforcedLimits(), sandbox.protections(), sandbox.gaps(),
         workers.size(), depth, live, closed.get() ? "engine closed" : problem);
   }
 
@@ -353,6 +358,14 @@ public final class DefaultEngine implements LivecodeEngine {
   public SizeCaps sizeCaps() {
     return new SizeCaps(config.maxSourceBytes(), config.maxStdinBytes());
   }
+
+  /** The sandbox's limits, and the output cap, which the engine holds itself on every tier. */
+  private List<String> enforcedLimits() {
+    List<String> limits = new ArrayList<>(sandbox.enforcedLimits());
+    limits.add("output");
+    return limits;
+  }
+
 
   /** Warm processes of {@code language} waiting now; -1 when it has no pool (for tests). */
   int warmReady(String language) {

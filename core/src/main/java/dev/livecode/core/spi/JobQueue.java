@@ -5,6 +5,9 @@ import dev.livecode.core.internal.InMemoryQueue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.UUID;
 
 /**
  * The queue between run requests and workers, with at-least-once delivery: a job is delivered
@@ -84,5 +87,40 @@ public interface JobQueue extends AutoCloseable {
      * @throws QueueException when the queue cannot be reached
      */
     JobQueue create(Map<String, String> settings);
+  }
+
+  /** A queued run: the execution to perform. Everything else is in the store. */
+  record Job(UUID executionId) {
+    public Job {
+      Objects.requireNonNull(executionId, "executionId");
+    }
+  }
+
+  /**
+   * A job handed to a worker.
+   *
+   * @param job the job
+   * @param receipt what the queue needs to ack or renew this delivery
+   * @param attempt 1 on first delivery, more when an earlier worker died with it
+   */
+  record Delivery(Job job, String receipt, int attempt) {
+    public Delivery {
+      Objects.requireNonNull(job, "job");
+      Objects.requireNonNull(receipt, "receipt");
+      if (attempt < 1) {
+        throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
+      }
+    }
+  }
+
+  /**
+   * @param waiting jobs not yet taken by a worker
+   * @param inFlight jobs taken and not yet acknowledged
+   * @param liveWorkers workers seen alive recently across all nodes, when the queue can tell
+   */
+  record Stats(long waiting, long inFlight, OptionalLong liveWorkers) {
+    public Stats {
+      Objects.requireNonNull(liveWorkers, "liveWorkers");
+    }
   }
 }

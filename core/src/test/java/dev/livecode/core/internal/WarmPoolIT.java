@@ -3,7 +3,6 @@ package dev.livecode.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -11,6 +10,7 @@ import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.testing.TestRunners;
+import dev.livecode.sandbox.Isolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +89,7 @@ class WarmPoolIT {
 
   private static dev.livecode.core.LivecodeBuilder engine(String name, Path root) {
     return Livecode.builder().name(name).discoverRunners(false).runner(TestRunners.python()).runner(TestRunners.node())
-        .isolation(IsolationMode.BWRAP).workers(2).defaultLimits(LIMITS).workspaceRoot(root);
+        .isolation(Isolation.BWRAP).workers(2).defaultLimits(LIMITS).workspaceRoot(root);
   }
 
   @AfterAll
@@ -190,7 +190,7 @@ class WarmPoolIT {
     try {
       DefaultEngine engine = (DefaultEngine) Livecode.builder().name("warm-close").discoverRunners(false)
           .runner(TestRunners.python()).runnerSettings("python", LanguageRunner.Settings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
-          .isolation(IsolationMode.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
+          .isolation(Isolation.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
       eventually("pool full", () -> engine.warmReady("python") == POOL);
       eventually("its interpreters started", () -> marked(marker) >= POOL);
 

@@ -2,9 +2,9 @@ package dev.livecode.core.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.internal.WarmPools;
+import dev.livecode.sandbox.Isolation;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class ReadyHostileProgramsIT extends HostileProgramsIT {
 
   @Test
   void runsWithTheDefaultLimitsTakeReadySandboxes() throws Exception {
-    LivecodeEngine engine = ENGINES.get(IsolationMode.BWRAP);
+    LivecodeEngine engine = ENGINES.get(Isolation.BWRAP);
     for (Case c : bwrapBoth().toList()) {
       eventually("pool full", () -> WarmPools.full(engine, c.language()));
       long before = WarmPools.taken(engine, c.language());

@@ -1,11 +1,10 @@
 package dev.livecode.core.sandbox;
 
-import dev.livecode.core.IsolationMode;
-import dev.livecode.core.Limits;
-import dev.livecode.core.internal.sandbox.LaunchSpec;
-import dev.livecode.core.internal.sandbox.Sandbox;
-import dev.livecode.core.internal.sandbox.SandboxedProcess;
-import dev.livecode.core.internal.sandbox.Sandboxes;
+import dev.livecode.sandbox.ConfinedProcess;
+import dev.livecode.sandbox.Isolation;
+import dev.livecode.sandbox.LaunchSpec;
+import dev.livecode.sandbox.Sandbox;
+import dev.livecode.sandbox.SandboxLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,11 +38,11 @@ public final class SandboxCost {
     Files.writeString(workspace.resolve("main.py"), "print(1)\n");
     List<String> argv = List.of("/usr/bin/python3", "-S", "-I", "main.py");
     Map<String, Sandbox> tiers = new LinkedHashMap<>();
-    for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE, IsolationMode.NONE)) {
-      tiers.put(tier.name().toLowerCase(), Sandboxes.create(tier));
+    for (Isolation tier : List.of(Isolation.BWRAP, Isolation.UNSHARE, Isolation.NONE)) {
+      tiers.put(tier.name().toLowerCase(), Sandbox.create(tier));
     }
-    Sandbox ready = Sandboxes.create(IsolationMode.BWRAP);
-    ready.prepare(Limits.DEFAULTS, 1);
+    Sandbox ready = Sandbox.create(Isolation.BWRAP);
+    ready.prepare(SandboxLimits.DEFAULTS, 1);
     tiers.put("bwrap+ready", ready);
     Map<String, long[]> nanos = new LinkedHashMap<>();
     nanos.put("bare", new long[runs]);
@@ -58,10 +57,11 @@ public final class SandboxCost {
         nanos.get("bare")[round] = bare;
       }
       for (Map.Entry<String, Sandbox> tier : tiers.entrySet()) {
-        LaunchSpec spec = new LaunchSpec("run", argv, Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), Limits.DEFAULTS);
+        LaunchSpec spec = new LaunchSpec(argv, Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(),
+            SandboxLimits.DEFAULTS, false);
         Thread.sleep(pauseMs);
         long took = time(() -> {
-          try (SandboxedProcess p = tier.getValue().start(spec)) {
+          try (ConfinedProcess p = tier.getValue().start(spec)) {
             p.process().getOutputStream().close();
             check(p.process().getInputStream().readAllBytes(), p.process().waitFor());
           }

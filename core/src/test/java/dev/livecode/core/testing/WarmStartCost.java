@@ -1,13 +1,13 @@
 package dev.livecode.core.testing;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.internal.WarmPools;
 import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.sandbox.Isolation;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class WarmStartCost {
 
   public static void measure(int runs, List<Case> cases) throws InterruptedException {
     Limits.Overrides cold = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
-    var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(IsolationMode.AUTO)
+    var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(Isolation.AUTO)
         .workers(2).warmPool(2);
     cases.forEach(c -> builder.runner(c.runner()));
     try (LivecodeEngine engine = builder.build()) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
@@ -14,6 +13,7 @@ import dev.livecode.core.Session;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.testing.TestRunners;
+import dev.livecode.sandbox.Isolation;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
@@ -59,7 +59,7 @@ class RedisEngineIT {
         .discoverRunners(false)
         .runner(TestRunners.python())
         // The queue is under test here, not the sandbox.
-        .isolation(IsolationMode.NONE)
+        .isolation(Isolation.NONE)
         .store(store)
         .queue(queue);
   }

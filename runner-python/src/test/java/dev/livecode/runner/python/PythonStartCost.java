@@ -1,11 +1,11 @@
 package dev.livecode.runner.python;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.sandbox.Isolation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ public final class PythonStartCost {
         .discoverRunners(false)
         .runner(bootstrapped)
         .runner(direct)
-        .isolation(IsolationMode.AUTO)
+        .isolation(Isolation.AUTO)
         .workers(1)
         .build()) {
       long[] withBootstrap = new long[runs];

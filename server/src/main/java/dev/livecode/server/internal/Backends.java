@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the store and queue the configuration names (STYLE 6: chosen, never guessed), through
+ * Creates the store and queue the configuration names (chosen by name, never guessed), through
  * the {@link Store.Provider} and {@link JobQueue.Provider} of that name on the class path, so
  * the server does not compile against store-mysql or queue-redis. The server owns and closes
  * them; the engine closes only what it made itself (the in-memory store, which is given its

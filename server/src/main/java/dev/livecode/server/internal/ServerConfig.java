@@ -1,10 +1,10 @@
 package dev.livecode.server.internal;
 
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.Limits;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.http.LivecodeHttpServer;
+import dev.livecode.sandbox.Isolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ public record ServerConfig(
     String host,
     Role role,
     int workers,
-    IsolationMode isolation,
+    Isolation isolation,
     Limits defaultLimits,
     Limits maxLimits,
     int maxSourceBytes,
@@ -288,7 +288,7 @@ public record ServerConfig(
       int port = (int) number("port", 1409, 0, 65535);
       Role role = choice("role", Role.class, Role.ALL);
       int workers = (int) number("workers", LivecodeBuilder.DEFAULT_WORKERS, 0, 1024);
-      IsolationMode isolation = choice("isolation", IsolationMode.class, IsolationMode.AUTO);
+      Isolation isolation = choice("isolation", Isolation.class, Isolation.AUTO);
       Limits d = Limits.DEFAULTS;
       Limits c = Limits.DEFAULT_CAPS;
       Limits caps = new Limits(

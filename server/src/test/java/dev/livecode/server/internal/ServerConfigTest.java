@@ -3,7 +3,7 @@ package dev.livecode.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +22,7 @@ class ServerConfigTest {
     assertThat(config.defaultLimits().wallTime()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.store()).isEqualTo(ServerConfig.StoreKind.MEMORY);
     assertThat(config.queue()).isEqualTo(ServerConfig.QueueKind.MEMORY);
-    assertThat(config.isolation()).isEqualTo(IsolationMode.AUTO);
+    assertThat(config.isolation()).isEqualTo(Isolation.AUTO);
   }
 
   @Test

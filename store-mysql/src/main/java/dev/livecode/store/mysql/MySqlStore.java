@@ -104,11 +104,6 @@ public final class MySqlStore implements Store {
     return new Builder();
   }
 
-  @Override
-  public boolean durable() {
-    return true;
-  }
-
   // ---------------------------------------------------------------- sessions
 
   /** @throws IllegalStateException when a session with this id exists already */

@@ -3,7 +3,6 @@ package dev.livecode.store.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -11,6 +10,7 @@ import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.testing.TestRunners;
+import dev.livecode.sandbox.Isolation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -26,7 +26,7 @@ class MySqlEngineIT {
   private LivecodeEngine engine() {
     // Isolation is not what this test is about: the plain tier starts fast and probes nothing.
     return Livecode.builder().store(DB.store()).runner(TestRunners.python()).discoverRunners(false).workers(1)
-        .isolation(IsolationMode.NONE).build();
+        .isolation(Isolation.NONE).build();
   }
 
   @Test

@@ -40,7 +40,6 @@ class MySqlStoreProviderIT {
       store.insertSession(session);
 
       assertThat(store).isInstanceOf(MySqlStore.class);
-      assertThat(store.durable()).isTrue();
       assertThat(store.findSession(session.id()))
           .hasValueSatisfying(s -> assertThat(s.sourceCode()).isEqualTo("print(1)"));
     }
