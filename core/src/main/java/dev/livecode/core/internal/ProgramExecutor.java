@@ -93,11 +93,15 @@ final class ProgramExecutor {
     return Prepared.toRun(program);
   }
 
-  /** Runs a prepared program: its compile step if any, then the program, in the sandbox. */
-  Execution.Result run(Execution execution, RegisteredRunner runner, LanguageRunner.Program program) {
+  /**
+   * Runs a prepared program: its compile step if any, then the program, in the sandbox. The run
+   * step's output goes to {@code live}'s events as it is read, its stdin comes from {@code live}
+   * when the run is interactive, and each process is shown to {@code live} so a cancel can kill it.
+   */
+  Execution.Result run(Execution execution, RegisteredRunner runner, LanguageRunner.Program program, LiveRun live) {
     Optional<WarmPool.Warm> warm = takeWarm(runner, program, execution.limits());
     if (warm.isPresent()) {
-      return runWarm(execution, runner, program, warm.get());
+      return runWarm(execution, runner, program, warm.get(), live);
     }
     Path workspace = null;
     try {
@@ -110,7 +114,8 @@ final class ProgramExecutor {
       Limits limits = execution.limits();
       if (program.compile().isPresent()) {
         LanguageRunner.Command compile = program.compile().get();
-        StepOutcome compiled = runStep("compile", compile, limits, compile.timeLimit().orElse(limits.wallTime()), "", workspace, runner);
+        StepOutcome compiled = runStep("compile", compile, limits, compile.timeLimit().orElse(limits.wallTime()), "", workspace,
+            runner, live, false);
         if (compiled.sandboxFailed()) {
           return sandboxFailure(execution, runner, "compile", compiled);
         }
@@ -119,7 +124,8 @@ final class ProgramExecutor {
         }
       }
       LanguageRunner.Command run = program.run().orElseThrow();
-      StepOutcome ran = runStep("run", run, limits, run.timeLimit().orElse(limits.wallTime()), execution.stdin(), workspace, runner);
+      StepOutcome ran = runStep("run", run, limits, run.timeLimit().orElse(limits.wallTime()), execution.stdin(), workspace,
+          runner, live, true);
       if (ran.sandboxFailed() && !ran.timedOut()) {
         return sandboxFailure(execution, runner, "run", ran);
       }
@@ -138,11 +144,13 @@ final class ProgramExecutor {
 
   /**
    * A warm process (or ready sandbox) for this run, when the runner has a pool that accepts the
-   * program, and the run asks for exactly the limits the pool's processes were started with.
+   * program, and the run asks for exactly the limits the pool's processes were started with. The
+   * wall time aside: the engine holds it ({@link ConfinedProcess#await}), not the started process,
+   * so an interactive run's longer one takes a warm process too.
    */
   private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, LanguageRunner.Program program, Limits limits) {
     WarmPool pool = warmPools.get(runner.id());
-    if (pool == null || !pool.accepts(program) || !limits.equals(pool.limits())) {
+    if (pool == null || !pool.accepts(program) || !limits.withWallTime(pool.limits().wallTime()).equals(pool.limits())) {
       return Optional.empty();
     }
     return pool.take();
@@ -152,18 +160,22 @@ final class ProgramExecutor {
    * Sends the program to a waiting interpreter (or ready sandbox): header, source, then the run's
    * stdin. Every process of it is killed before the result is made.
    */
-  private Execution.Result runWarm(Execution execution, RegisteredRunner runner, LanguageRunner.Program program, WarmPool.Warm warm) {
+  private Execution.Result runWarm(Execution execution, RegisteredRunner runner, LanguageRunner.Program program,
+      WarmPool.Warm warm, LiveRun live) {
+    live.started(warm.process());
     try {
       byte[] source = program.files().values().iterator().next().getBytes(StandardCharsets.UTF_8);
       byte[] header = (source.length + "\n").getBytes(StandardCharsets.US_ASCII);
-      byte[] input = execution.stdin().getBytes(StandardCharsets.UTF_8);
+      // An interactive run's stdin, its first text included, comes from its pipe after the program.
+      byte[] input = live.stdin().isPresent() ? new byte[0] : execution.stdin().getBytes(StandardCharsets.UTF_8);
       byte[] all = new byte[header.length + source.length + input.length];
       System.arraycopy(header, 0, all, 0, header.length);
       System.arraycopy(source, 0, all, header.length, source.length);
       System.arraycopy(input, 0, all, header.length + source.length, input.length);
       Limits limits = execution.limits();
       LanguageRunner.Command run = program.run().orElseThrow();
-      StepOutcome ran = supervise(warm.process(), limits, run.timeLimit().orElse(limits.wallTime()), all, System.nanoTime());
+      StepOutcome ran = supervise(warm.process(), limits, run.timeLimit().orElse(limits.wallTime()), all, System.nanoTime(),
+          Optional.of(live));
       if (ran.sandboxFailed() && !ran.timedOut()) {
         return sandboxFailure(execution, runner, "warm-run", ran);
       }
@@ -173,6 +185,7 @@ final class ProgramExecutor {
           execution.id(), runner.id(), sandbox.tier(), e.toString(), e);
       return internalError();
     } finally {
+      live.stopped(warm.process());
       later(warm::close);
     }
   }
@@ -202,14 +215,18 @@ final class ProgramExecutor {
         "livecode could not run this program; the operator has the details in the server log", clock.instant());
   }
 
+  /** One step in a fresh sandbox; {@code streamed}: the run step, whose output and stdin are live. */
   private StepOutcome runStep(String step, LanguageRunner.Command command, Limits limits, Duration wallTime, String stdin,
-      Path workspace, RegisteredRunner runner) throws IOException {
+      Path workspace, RegisteredRunner runner, LiveRun live, boolean streamed) throws IOException {
     LaunchSpec spec = launchSpec(step, command, limits, workspace, runner);
     long started = System.nanoTime();
     ConfinedProcess sandboxed = sandbox.start(spec);
+    live.started(sandboxed);
     try {
-      return supervise(sandboxed, limits, wallTime, stdin.getBytes(StandardCharsets.UTF_8), started);
+      byte[] input = streamed && live.stdin().isPresent() ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8);
+      return supervise(sandboxed, limits, wallTime, input, started, streamed ? Optional.of(live) : Optional.empty());
     } finally {
+      live.stopped(sandboxed);
       later(sandboxed::close);
     }
   }
@@ -238,11 +255,15 @@ final class ProgramExecutor {
   /**
    * Feeds a started program its stdin, collects its output under the limits, and waits for its
    * end or its wall time; kills all of it either way. Its execution time counts from {@code started}.
+   * With {@code live}, the output goes to its events as it is read and, for an interactive run,
+   * stdin is {@code stdin} then what its pipe is sent, until it is closed or the run ends.
    */
   private StepOutcome supervise(ConfinedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin,
-      long started) {
-    OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
-    OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
+      long started, Optional<LiveRun> live) {
+    OutputBuffer stdout = live.map(run -> new OutputBuffer(limits.maxOutputBytes(), run.chunks(Execution.Event.Kind.STDOUT)))
+        .orElseGet(() -> new OutputBuffer(limits.maxOutputBytes()));
+    OutputBuffer stderr = live.map(run -> new OutputBuffer(limits.maxOutputBytes(), run.chunks(Execution.Event.Kind.STDERR)))
+        .orElseGet(() -> new OutputBuffer(limits.maxOutputBytes()));
     AtomicBoolean flooded = new AtomicBoolean();
     long floodAt = floodThreshold(limits.maxOutputBytes());
     Process process = sandboxed.process();
@@ -253,7 +274,12 @@ final class ProgramExecutor {
     };
     Future<?> outPump = io.submit(() -> pump(process.getInputStream(), stdout, floodAt, onFlood));
     Future<?> errPump = io.submit(() -> pump(process.getErrorStream(), stderr, floodAt, onFlood));
-    feed(process.getOutputStream(), stdin);
+    Optional<StdinPipe> pipe = live.flatMap(LiveRun::stdin);
+    if (pipe.isPresent()) {
+      pipe.get().attach(process.getOutputStream(), stdin, io);
+    } else {
+      feed(process.getOutputStream(), stdin);
+    }
     long awaited = System.nanoTime();
     ConfinedProcess.Verdict verdict = sandboxed.await(wallTime);
     drain(outPump, process.getInputStream());

@@ -8,6 +8,7 @@ import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,13 +46,16 @@ final class WorkerPool {
   private final int size;
   private final RunSlots slots;
   private final EngineListener listener;
+  private final LiveExecutions live;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean running = true;
 
   WorkerPool(String name, int size, Store store, JobQueue queue, ExecutionEvents events, RunnerRegistry runners,
-      ProgramExecutor executor, ScheduledExecutorService timers, Clock clock, int maxAttempts, EngineListener listener) {
+      ProgramExecutor executor, ScheduledExecutorService timers, Clock clock, int maxAttempts, EngineListener listener,
+      LiveExecutions live) {
     this.listener = listener;
+    this.live = live;
     this.name = name;
     this.size = size;
     this.store = store;
@@ -134,10 +138,11 @@ final class WorkerPool {
       queue.ack(delivery);
       return;
     }
+    LiveRun run = live.runOrDetached(execution.id());
     if (delivery.attempt() > maxAttempts) {
       String why = "gave up after " + (delivery.attempt() - 1) + " attempts: each ended with its worker dying";
       finish(execution, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
-          "livecode could not run this program; the operator has the details in the server log", clock.instant()));
+          "livecode could not run this program; the operator has the details in the server log", clock.instant()), run);
       LOG.error("{} execution dead-lettered id={} attempts={}", name, execution.id(), delivery.attempt() - 1);
       queue.deadLetter(delivery, why);
       return;
@@ -146,14 +151,21 @@ final class WorkerPool {
     if (runner.isEmpty()) {
       LOG.error("{} language not available on this worker id={} language={}", name, execution.id(), execution.language());
       finish(execution, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
-          "language " + execution.language() + " is not available on the worker that took this run", clock.instant()));
+          "language " + execution.language() + " is not available on the worker that took this run", clock.instant()), run);
       queue.ack(delivery);
       return;
     }
-    if (!store.markRunning(execution.id(), clock.instant())) {
+    if (!run.claim()) {
+      // Cancelled while queued: the cancel ends it, and it never starts.
       queue.ack(delivery);
       return;
     }
+    Instant startedAt = clock.instant();
+    if (!store.markRunning(execution.id(), startedAt)) {
+      queue.ack(delivery);
+      return;
+    }
+    run.log().status(Execution.Status.RUNNING, delivery.attempt() > 1);
     events.publish(new ExecutionEvents.Event(execution.id(), Execution.Status.RUNNING));
     listener.executionStarted(execution.id(), execution.language(), Duration.between(execution.queuedAt(), clock.instant()));
     ScheduledFuture<?> lease = queue.durable() ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS) : null;
@@ -164,14 +176,14 @@ final class WorkerPool {
         result = prepared.result().get();
       } else {
         slot.reacquire();
-        result = executor.run(execution, runner.get(), prepared.program().orElseThrow());
+        result = executor.run(execution, runner.get(), prepared.program().orElseThrow(), run);
       }
     } finally {
       if (lease != null) {
         lease.cancel(false);
       }
     }
-    finish(execution, result);
+    finish(execution.running(startedAt), result, run);
     queue.ack(delivery);
   }
 
@@ -183,8 +195,14 @@ final class WorkerPool {
     }
   }
 
-  private void finish(Execution execution, Execution.Result result) {
+  private void finish(Execution execution, Execution.Result made, LiveRun run) {
+    Execution.Result result = run.end() ? LiveRun.cancelled(made) : made;
     boolean stored = store.finish(execution.id(), result);
+    if (stored) {
+      // Before the end is published: whoever the end wakes finds the events complete.
+      run.log().done(execution.finished(result));
+      live.ended(execution.id());
+    }
     // Waiting clients first: the log line is a write the result need not wait for.
     events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
     if (stored) {
