@@ -481,6 +481,16 @@ public final class DefaultEngine implements LivecodeEngine {
   }
 
 
+  /** What the events of an execution weigh now; 0 without a log (for tests). */
+  long eventBytes(UUID executionId) {
+    return live.findLog(executionId).map(EventLog::weightBytes).orElse(0L);
+  }
+
+  /** How many events an execution's log holds; 0 without a log (for tests). */
+  int eventCount(UUID executionId) {
+    return live.findLog(executionId).map(log -> log.after(0, Integer.MAX_VALUE).size()).orElse(0);
+  }
+
   /** Warm processes of {@code language} waiting now; -1 when it has no pool (for tests). */
   int warmReady(String language) {
     WarmPool pool = warmPools.get(language);

@@ -116,6 +116,10 @@ final class ProgramExecutor {
         LanguageRunner.Command compile = program.compile().get();
         StepOutcome compiled = runStep("compile", compile, limits, compile.timeLimit().orElse(limits.wallTime()), "", workspace,
             runner, live, false);
+        if (live.cancelRequested()) {
+          // Killed by a cancel: its diagnostics are no program's output (the worker makes it CANCELLED).
+          return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.SIGNALED), compiled, "", "");
+        }
         if (compiled.sandboxFailed()) {
           return sandboxFailure(execution, runner, "compile", compiled);
         }
@@ -126,7 +130,8 @@ final class ProgramExecutor {
       LanguageRunner.Command run = program.run().orElseThrow();
       StepOutcome ran = runStep("run", run, limits, run.timeLimit().orElse(limits.wallTime()), execution.stdin(), workspace,
           runner, live, true);
-      if (ran.sandboxFailed() && !ran.timedOut()) {
+      // A cancel kills bwrap too, which then reports no exit code: no sandbox failure either.
+      if (ran.sandboxFailed() && !ran.timedOut() && !live.cancelRequested()) {
         return sandboxFailure(execution, runner, "run", ran);
       }
       return classify(ran);
@@ -176,7 +181,7 @@ final class ProgramExecutor {
       LanguageRunner.Command run = program.run().orElseThrow();
       StepOutcome ran = supervise(warm.process(), limits, run.timeLimit().orElse(limits.wallTime()), all, System.nanoTime(),
           Optional.of(live));
-      if (ran.sandboxFailed() && !ran.timedOut()) {
+      if (ran.sandboxFailed() && !ran.timedOut() && !live.cancelRequested()) {
         return sandboxFailure(execution, runner, "warm-run", ran);
       }
       return classify(ran);
