@@ -50,7 +50,7 @@ final class EventPublisher implements Flow.Publisher<Execution.Event> {
     private volatile Runnable unregister = () -> {};
     /** Written only by the drain, which {@link #work} keeps to one thread at a time. */
     private long position;
-    private Throwable pendingError;
+    private volatile Throwable pendingError;
 
     Cursor(Flow.Subscriber<? super Execution.Event> subscriber, EventLog log, long after, Executor executor) {
       this.subscriber = subscriber;
@@ -86,6 +86,10 @@ final class EventPublisher implements Flow.Publisher<Execution.Event> {
     }
 
     private void signal() {
+      // A subscriber that asks for nothing costs an append nothing: its next request drains it.
+      if (demand.get() == 0 && pendingError == null && !log.expired()) {
+        return;
+      }
       if (work.getAndIncrement() == 0) {
         try {
           executor.execute(this);

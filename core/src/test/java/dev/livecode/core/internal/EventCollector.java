@@ -15,27 +15,27 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
   private final List<Long> arrivals = new ArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final long initialDemand;
-  private final Predicate<Execution.Event> stopAfter;
+  private final Predicate<String> stopAfter;
   private volatile Flow.Subscription subscription;
 
-  private EventCollector(long initialDemand, Predicate<Execution.Event> stopAfter) {
+  private EventCollector(long initialDemand, Predicate<String> stopAfter) {
     this.initialDemand = initialDemand;
     this.stopAfter = stopAfter;
   }
 
   static EventCollector subscribe(Flow.Publisher<Execution.Event> publisher) {
-    return subscribeUntil(publisher, event -> false);
+    return subscribeUntil(publisher, stdout -> false);
   }
 
-  /** Asks one event at a time, and cancels after the first that {@code stopAfter} accepts. */
-  static EventCollector subscribeUntil(Flow.Publisher<Execution.Event> publisher, Predicate<Execution.Event> stopAfter) {
-    EventCollector collector = new EventCollector(1, stopAfter);
+  /** Asks one event at a time, and cancels once the stdout so far satisfies {@code stop}. */
+  static EventCollector subscribeUntil(Flow.Publisher<Execution.Event> publisher, Predicate<String> stop) {
+    EventCollector collector = new EventCollector(1, stop);
     publisher.subscribe(collector);
     return collector;
   }
 
   static EventCollector subscribeWithoutDemand(Flow.Publisher<Execution.Event> publisher) {
-    EventCollector collector = new EventCollector(0, event -> false);
+    EventCollector collector = new EventCollector(0, stdout -> false);
     publisher.subscribe(collector);
     return collector;
   }
@@ -59,7 +59,7 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
       arrivals.add(System.nanoTime());
       notifyAll();
     }
-    if (stopAfter.test(event)) {
+    if (stopAfter.test(text(Execution.Event.Kind.STDOUT))) {
       subscription.cancel();
       done.complete(null);
     } else if (initialDemand == 1) {
