@@ -162,6 +162,12 @@ final class WorkerPool {
     }
     Instant startedAt = clock.instant();
     if (!store.markRunning(execution.id(), startedAt)) {
+      // Ended meanwhile, elsewhere: its events end here too, so no subscriber waits for them.
+      store.findExecution(execution.id()).filter(Execution::isFinished).ifPresent(ended -> {
+        run.end();
+        run.log().done(ended);
+        live.ended(execution.id());
+      });
       queue.ack(delivery);
       return;
     }
