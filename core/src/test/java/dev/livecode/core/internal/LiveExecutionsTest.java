@@ -115,6 +115,21 @@ class LiveExecutionsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"cold", "warm"})
+  void nodeOutputIsSeenAsWrittenToo(String setup) {
+    DefaultEngine engine = engine(setup);
+    Session session = engine.createSession("javascript", """
+        console.log('First');
+        setTimeout(() => { console.log('Second'); setTimeout(() => console.log('Third'), 750); }, 750);
+        """);
+    Execution queued = engine.run(RunRequest.of(session.id()));
+    EventCollector events = EventCollector.subscribe(engine.events(queued.id(), 0));
+    events.awaitDone(WAIT);
+    assertThat(events.arrivalOf("Second") - events.arrivalOf("First")).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(250));
+    assertThat(events.text(Execution.Event.Kind.STDOUT)).isEqualTo("First\nSecond\nThird\n");
+  }
+
   @Test
   void resubscribingFromTheLastSequenceNumberGivesExactlyTheRest() {
     DefaultEngine engine = engine("cold");
