@@ -99,7 +99,7 @@ final class ProgramExecutor {
    * when the run is interactive, and each process is shown to {@code live} so a cancel can kill it.
    */
   Execution.Result run(Execution execution, RegisteredRunner runner, LanguageRunner.Program program, LiveRun live) {
-    Optional<WarmPool.Warm> warm = takeWarm(runner, program, execution.limits());
+    Optional<WarmPool.Warm> warm = takeWarm(runner, program, execution.limits(), live.stdin().isPresent());
     if (warm.isPresent()) {
       return runWarm(execution, runner, program, warm.get(), live);
     }
@@ -149,13 +149,15 @@ final class ProgramExecutor {
 
   /**
    * A warm process (or ready sandbox) for this run, when the runner has a pool that accepts the
-   * program, and the run asks for exactly the limits the pool's processes were started with. The
-   * wall time aside: the engine holds it ({@link ConfinedProcess#await}), not the started process,
-   * so an interactive run's longer one takes a warm process too.
+   * program, and the run asks for exactly the limits the pool's processes were started with. An
+   * interactive run's wall time aside, which is its own default rather than a request for other
+   * limits: the engine holds the wall time ({@link ConfinedProcess#await}), not the started process.
    */
-  private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, LanguageRunner.Program program, Limits limits) {
+  private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, LanguageRunner.Program program, Limits limits,
+      boolean interactive) {
     WarmPool pool = warmPools.get(runner.id());
-    if (pool == null || !pool.accepts(program) || !limits.withWallTime(pool.limits().wallTime()).equals(pool.limits())) {
+    Limits compared = interactive ? limits.withWallTime(pool == null ? limits.wallTime() : pool.limits().wallTime()) : limits;
+    if (pool == null || !pool.accepts(program) || !compared.equals(pool.limits())) {
       return Optional.empty();
     }
     return pool.take();
