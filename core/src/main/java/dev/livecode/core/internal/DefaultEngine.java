@@ -387,7 +387,8 @@ public final class DefaultEngine implements LivecodeEngine {
       throw conflict(now, "has ended; it takes no more stdin");
     }
     StdinPipe pipe = live.run(executionId).flatMap(LiveRun::stdin)
-        .orElseThrow(() -> conflict(now, "is not interactive (or not run by this engine); its stdin was given with the run"));
+        .orElseThrow(() -> conflict(now,
+            "is not interactive (or not run by this engine): its stdin came with the run"));
     switch (pipe.send(bytes, eof)) {
       case CLOSED:
         throw conflict(getExecution(executionId), "has its stdin closed");

@@ -114,8 +114,8 @@ final class ProgramExecutor {
       Limits limits = execution.limits();
       if (program.compile().isPresent()) {
         LanguageRunner.Command compile = program.compile().get();
-        StepOutcome compiled = runStep("compile", compile, limits, compile.timeLimit().orElse(limits.wallTime()), "", workspace,
-            runner, live, false);
+        Duration compileTime = compile.timeLimit().orElse(limits.wallTime());
+        StepOutcome compiled = runStep("compile", compile, limits, compileTime, "", workspace, runner, live, false);
         if (live.cancelRequested()) {
           // Killed by a cancel: its diagnostics are no program's output (the worker makes it CANCELLED).
           return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.SIGNALED), compiled, "", "");
@@ -128,8 +128,8 @@ final class ProgramExecutor {
         }
       }
       LanguageRunner.Command run = program.run().orElseThrow();
-      StepOutcome ran = runStep("run", run, limits, run.timeLimit().orElse(limits.wallTime()), execution.stdin(), workspace,
-          runner, live, true);
+      Duration runTime = run.timeLimit().orElse(limits.wallTime());
+      StepOutcome ran = runStep("run", run, limits, runTime, execution.stdin(), workspace, runner, live, true);
       // A cancel kills bwrap too, which then reports no exit code: no sandbox failure either.
       if (ran.sandboxFailed() && !ran.timedOut() && !live.cancelRequested()) {
         return sandboxFailure(execution, runner, "run", ran);
@@ -156,8 +156,11 @@ final class ProgramExecutor {
   private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, LanguageRunner.Program program, Limits limits,
       boolean interactive) {
     WarmPool pool = warmPools.get(runner.id());
-    Limits compared = interactive ? limits.withWallTime(pool == null ? limits.wallTime() : pool.limits().wallTime()) : limits;
-    if (pool == null || !pool.accepts(program) || !compared.equals(pool.limits())) {
+    if (pool == null || !pool.accepts(program)) {
+      return Optional.empty();
+    }
+    Limits compared = interactive ? limits.withWallTime(pool.limits().wallTime()) : limits;
+    if (!compared.equals(pool.limits())) {
       return Optional.empty();
     }
     return pool.take();
@@ -181,8 +184,8 @@ final class ProgramExecutor {
       System.arraycopy(input, 0, all, header.length + source.length, input.length);
       Limits limits = execution.limits();
       LanguageRunner.Command run = program.run().orElseThrow();
-      StepOutcome ran = supervise(warm.process(), limits, run.timeLimit().orElse(limits.wallTime()), all, System.nanoTime(),
-          Optional.of(live));
+      Duration runTime = run.timeLimit().orElse(limits.wallTime());
+      StepOutcome ran = supervise(warm.process(), limits, runTime, all, System.nanoTime(), Optional.of(live));
       if (ran.sandboxFailed() && !ran.timedOut() && !live.cancelRequested()) {
         return sandboxFailure(execution, runner, "warm-run", ran);
       }
@@ -267,10 +270,11 @@ final class ProgramExecutor {
    */
   private StepOutcome supervise(ConfinedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin,
       long started, Optional<LiveRun> live) {
-    OutputBuffer stdout = live.map(run -> new OutputBuffer(limits.maxOutputBytes(), run.chunks(Execution.Event.Kind.STDOUT)))
-        .orElseGet(() -> new OutputBuffer(limits.maxOutputBytes()));
-    OutputBuffer stderr = live.map(run -> new OutputBuffer(limits.maxOutputBytes(), run.chunks(Execution.Event.Kind.STDERR)))
-        .orElseGet(() -> new OutputBuffer(limits.maxOutputBytes()));
+    long cap = limits.maxOutputBytes();
+    OutputBuffer stdout = live.map(run -> new OutputBuffer(cap, run.chunks(Execution.Event.Kind.STDOUT)))
+        .orElseGet(() -> new OutputBuffer(cap));
+    OutputBuffer stderr = live.map(run -> new OutputBuffer(cap, run.chunks(Execution.Event.Kind.STDERR)))
+        .orElseGet(() -> new OutputBuffer(cap));
     AtomicBoolean flooded = new AtomicBoolean();
     long floodAt = floodThreshold(limits.maxOutputBytes());
     Process process = sandboxed.process();

@@ -151,7 +151,8 @@ final class WorkerPool {
     if (runner.isEmpty()) {
       LOG.error("{} language not available on this worker id={} language={}", name, execution.id(), execution.language());
       finish(execution, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
-          "language " + execution.language() + " is not available on the worker that took this run", clock.instant()), run);
+          "language " + execution.language() + " is not available on the worker that took this run", clock.instant()),
+          run);
       queue.ack(delivery);
       return;
     }

@@ -94,7 +94,7 @@ class InMemoryEventLogTest {
     Instant now = Instant.now();
     Execution queued = new Execution(id, UUID.randomUUID(), "python", "", "", Limits.DEFAULTS, Optional.empty(),
         Execution.Status.QUEUED, now, Optional.empty(), Optional.empty());
-    return queued.running(now).finished(new Execution.Result(Execution.Status.TIMEOUT, stdout, stderr, OptionalInt.empty(),
-        OptionalInt.empty(), Optional.empty(), true, false, Duration.ZERO, now));
+    return queued.running(now).finished(new Execution.Result(Execution.Status.TIMEOUT, stdout, stderr,
+        OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), true, false, Duration.ZERO, now));
   }
 }

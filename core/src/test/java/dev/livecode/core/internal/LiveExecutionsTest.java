@@ -101,8 +101,9 @@ class LiveExecutionsTest {
     long second = events.arrivalOf("Second");
     long third = events.arrivalOf("Third");
     // The program sleeps 750 ms between lines: a line seen only with the next would arrive with it.
-    assertThat(second - first).as("First arrives well before Second is written").isGreaterThan(TimeUnit.MILLISECONDS.toNanos(250));
-    assertThat(third - second).as("Second arrives well before Third is written").isGreaterThan(TimeUnit.MILLISECONDS.toNanos(250));
+    long gap = TimeUnit.MILLISECONDS.toNanos(250);
+    assertThat(second - first).as("First arrives well before Second is written").isGreaterThan(gap);
+    assertThat(third - second).as("Second arrives well before Third is written").isGreaterThan(gap);
     assertThat(events.sequences()).as("numbered from 1 without a gap").isEqualTo(
         Stream.iterate(1L, n -> n + 1).limit(events.list().size()).toList());
     assertThat(events.list().get(0).kind()).isEqualTo(Execution.Event.Kind.STATUS);
@@ -126,7 +127,8 @@ class LiveExecutionsTest {
     Execution queued = engine.run(RunRequest.of(session.id()));
     EventCollector events = EventCollector.subscribe(engine.events(queued.id(), 0));
     events.awaitDone(WAIT);
-    assertThat(events.arrivalOf("Second") - events.arrivalOf("First")).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(250));
+    assertThat(events.arrivalOf("Second") - events.arrivalOf("First"))
+        .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(250));
     assertThat(events.text(Execution.Event.Kind.STDOUT)).isEqualTo("First\nSecond\nThird\n");
   }
 
@@ -166,7 +168,8 @@ class LiveExecutionsTest {
         age = input('age? ')
         print('age', age)
         """, true);
-    assertThat(queued.limits().wallTime()).as("an interactive run's own default").isEqualTo(Limits.INTERACTIVE_WALL_TIME);
+    assertThat(queued.limits().wallTime()).as("an interactive run's own default")
+        .isEqualTo(Limits.INTERACTIVE_WALL_TIME);
     EventCollector events = EventCollector.subscribe(engine.events(queued.id(), 0));
 
     events.awaitText(Execution.Event.Kind.STDOUT, "name? ", WAIT);
@@ -178,9 +181,11 @@ class LiveExecutionsTest {
     Execution ended = engine.getExecution(queued.id());
     assertThat(ended.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(ended.result().orElseThrow().stdout()).isEqualTo("name? hello Ada\nage? age 36\n");
-    assertThatThrownBy(() -> engine.sendStdin(queued.id(), "late\n")).isInstanceOf(LivecodeException.ExecutionConflict.class);
+    assertThatThrownBy(() -> engine.sendStdin(queued.id(), "late\n"))
+        .isInstanceOf(LivecodeException.ExecutionConflict.class);
     if (setup.equals("warm")) {
-      assertThat(engine.warmTaken("python")).as("the interactive run took the warm interpreter").isEqualTo(takenBefore + 1);
+      assertThat(engine.warmTaken("python")).as("the interactive run took the warm interpreter")
+          .isEqualTo(takenBefore + 1);
     }
   }
 
@@ -190,10 +195,12 @@ class LiveExecutionsTest {
     Execution blocker = start(engine, "import time\ntime.sleep(1.5)\n", false);
     Session session = engine.createSession("python", "import sys\nprint(repr(sys.stdin.read()))\n");
     Execution queued = engine.run(RunRequest.of(session.id()).withStdin("one\n").withInteractive(true));
-    assertThat(queued.limits().wallTime()).as("the interactive default, within the cap").isEqualTo(Limits.DEFAULT_CAPS.wallTime());
+    assertThat(queued.limits().wallTime()).as("the interactive default, within the cap")
+        .isEqualTo(Limits.DEFAULT_CAPS.wallTime());
     engine.sendStdin(queued.id(), "two\n");
     engine.closeStdin(queued.id());
-    assertThatThrownBy(() -> engine.sendStdin(queued.id(), "three\n")).isInstanceOf(LivecodeException.ExecutionConflict.class)
+    assertThatThrownBy(() -> engine.sendStdin(queued.id(), "three\n"))
+        .isInstanceOf(LivecodeException.ExecutionConflict.class)
         .hasMessageContaining("closed");
 
     Execution ended = engine.awaitExecution(queued.id(), WAIT);
@@ -205,9 +212,11 @@ class LiveExecutionsTest {
   void stdinForARunThatIsNotInteractiveIsAConflict() {
     DefaultEngine engine = engine("cold");
     Execution queued = start(engine, "print(input())", false);
-    assertThatThrownBy(() -> engine.sendStdin(queued.id(), "x\n")).isInstanceOf(LivecodeException.ExecutionConflict.class);
+    assertThatThrownBy(() -> engine.sendStdin(queued.id(), "x\n"))
+        .isInstanceOf(LivecodeException.ExecutionConflict.class);
     assertThatThrownBy(() -> engine.closeStdin(queued.id())).isInstanceOf(LivecodeException.ExecutionConflict.class);
-    assertThatThrownBy(() -> engine.sendStdin(UUID.randomUUID(), "x")).isInstanceOf(LivecodeException.ExecutionNotFound.class);
+    assertThatThrownBy(() -> engine.sendStdin(UUID.randomUUID(), "x"))
+        .isInstanceOf(LivecodeException.ExecutionNotFound.class);
   }
 
   @Test
@@ -219,7 +228,8 @@ class LiveExecutionsTest {
     assertThatThrownBy(() -> engine.sendStdin(queued.id(), "c".repeat(101)))
         .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
     for (int i = 0; i < 50; i++) {
-      assertThatThrownBy(() -> engine.sendStdin(queued.id(), "d".repeat(200))).isInstanceOf(LivecodeException.InvalidRequest.class);
+      assertThatThrownBy(() -> engine.sendStdin(queued.id(), "d".repeat(200)))
+          .isInstanceOf(LivecodeException.InvalidRequest.class);
     }
     engine.sendStdin(queued.id(), "e".repeat(100));
     engine.closeStdin(queued.id());
@@ -284,7 +294,8 @@ class LiveExecutionsTest {
     Execution queued = start(engine, "print(1)\n", false);
     engine.awaitExecution(queued.id(), WAIT);
     assertThatThrownBy(() -> engine.cancel(queued.id()))
-        .isInstanceOfSatisfying(LivecodeException.ExecutionConflict.class, e -> assertThat(e.status()).isEqualTo("COMPLETED"));
+        .isInstanceOfSatisfying(LivecodeException.ExecutionConflict.class, e -> assertThat(e.status())
+            .isEqualTo("COMPLETED"));
   }
 
   @Test
@@ -335,14 +346,16 @@ class LiveExecutionsTest {
     events.awaitDone(WAIT);
     Execution.Result result = engine.getExecution(queued.id()).result().orElseThrow();
     assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
-    assertThat(events.text(Execution.Event.Kind.STDERR)).isEqualTo(result.stderr()).isEqualTo("half\nExecution Timed Out");
+    assertThat(events.text(Execution.Event.Kind.STDERR)).isEqualTo(result.stderr())
+        .isEqualTo("half\nExecution Timed Out");
     assertThat(events.text(Execution.Event.Kind.STDOUT)).isEqualTo("tick\n");
   }
 
   @Test
   void unknownExecutionHasNoEvents() {
     DefaultEngine engine = engine("cold");
-    assertThatThrownBy(() -> engine.events(UUID.randomUUID(), 0)).isInstanceOf(LivecodeException.ExecutionNotFound.class);
+    assertThatThrownBy(() -> engine.events(UUID.randomUUID(), 0))
+        .isInstanceOf(LivecodeException.ExecutionNotFound.class);
     assertThatThrownBy(() -> engine.cancel(UUID.randomUUID())).isInstanceOf(LivecodeException.ExecutionNotFound.class);
   }
 
