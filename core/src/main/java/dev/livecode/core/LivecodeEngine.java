@@ -1,6 +1,7 @@
 package dev.livecode.core;
 
 import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.internal.EndedEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -8,11 +9,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import dev.livecode.core.internal.EndedEvents;
 
 /**
- * The engine: code sessions, runs, and the workers that execute them. Build one with
- * {@link Livecode#builder()}; it is thread-safe. Close it to stop its workers.
+ * The engine: code sessions, runs, and the workers that execute them. Build one with {@link
+ * Livecode#builder()}; it is thread-safe. Close it to stop its workers.
  *
  * @since 0.1
  */
@@ -23,42 +23,51 @@ public interface LivecodeEngine extends AutoCloseable {
    *
    * @throws LivecodeException.UnsupportedLanguage for an unknown language
    * @throws LivecodeException.InvalidRequest for a source over the size limit
-   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory store's budget
+   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory
+   *     store's budget
    */
   Session createSession(String language, String sourceCode);
 
   Optional<Session> findSession(UUID sessionId);
 
-  /** @throws LivecodeException.SessionNotFound when there is no such session */
+  /**
+   * @throws LivecodeException.SessionNotFound when there is no such session
+   */
   Session getSession(UUID sessionId);
 
   /**
    * Autosaves: persists the change and increments the version.
    *
    * @throws LivecodeException.SessionNotFound when there is no such session
-   * @throws LivecodeException.VersionConflict when {@code expectedVersion} is not the stored version
-   * @throws LivecodeException.StoreFull when a larger source does not fit the in-memory store's budget
+   * @throws LivecodeException.VersionConflict when {@code expectedVersion} is not the stored
+   *     version
+   * @throws LivecodeException.StoreFull when a larger source does not fit the in-memory store's
+   *     budget
    */
   Session updateSession(Session.Update update);
 
   /**
-   * Snapshots the session's saved source and queues it. Returns at once with a QUEUED execution
-   * (or the earlier one for a repeated idempotency key, in whatever state it is now).
+   * Snapshots the session's saved source and queues it. Returns at once with a QUEUED execution (or
+   * the earlier one for a repeated idempotency key, in whatever state it is now).
    *
    * @throws LivecodeException.SessionNotFound when there is no such session
    * @throws LivecodeException.UnsupportedLanguage when the session's language cannot run here
    * @throws LivecodeException.InvalidRequest for limits over the caps
    * @throws LivecodeException.QueueFull when too many runs are waiting
-   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory store's budget
+   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory
+   *     store's budget
    */
   Execution run(RunRequest request);
 
-  /** The execution, or empty when there is none (never created, or evicted by the in-memory store). */
+  /**
+   * The execution, or empty when there is none (never created, or evicted by the in-memory store).
+   */
   Optional<Execution> findExecution(UUID executionId);
 
   /**
    * @throws LivecodeException.ExecutionNotFound when there is no such execution
-   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within its budget
+   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within
+   *     its budget
    */
   Execution getExecution(UUID executionId);
 
@@ -66,21 +75,22 @@ public interface LivecodeEngine extends AutoCloseable {
    * Waits until the execution has ended or {@code timeout} has passed, then returns it as it is.
    *
    * @throws LivecodeException.ExecutionNotFound when there is no such execution
-   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within its budget
+   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within
+   *     its budget
    */
   Execution awaitExecution(UUID executionId, Duration timeout);
 
   /**
    * {@link #awaitExecution} without a thread held while it waits: the future completes with the
-   * execution as it is once it has ended or {@code timeout} has passed. A server parks a long
-   * poll on it instead of blocking a request thread per waiting client.
+   * execution as it is once it has ended or {@code timeout} has passed. A server parks a long poll
+   * on it instead of blocking a request thread per waiting client.
    *
    * <p>The engine of {@link Livecode#builder()} completes the future on one of its own threads,
    * never on the caller's or on a worker's, so what is chained to it may block briefly. This
    * default, for other implementations, waits on a common-pool thread instead.
    *
-   * @throws LivecodeException.ExecutionNotFound when there is no such execution (thrown at once, not
-   *     through the future)
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution (thrown at once,
+   *     not through the future)
    * @since 0.1
    */
   default CompletableFuture<Execution> awaitExecutionAsync(UUID executionId, Duration timeout) {
@@ -96,23 +106,24 @@ public interface LivecodeEngine extends AutoCloseable {
    * The execution's events after sequence number {@code afterSequence} (0: all of them), as they
    * come: status changes, output chunks as the program writes them, and DONE last, after which the
    * subscriber is completed. Resuming after the last number a subscriber saw repeats and skips
-   * nothing. An execution that has ended replays what is kept of it. Each subscriber gets events
-   * as fast as it {@linkplain Flow.Subscription#request requests} them, on one of the engine's
+   * nothing. An execution that has ended replays what is kept of it. Each subscriber gets events as
+   * fast as it {@linkplain Flow.Subscription#request requests} them, on one of the engine's
    * delivery threads (so {@code onNext} must not block: ask for less instead); one that asks
    * slowly, or not at all, only falls behind and holds no thread and no copy of the output.
    *
-   * <p>A {@link Flow.Publisher} because it is the JDK's demand-driven stream (the Reactive
-   * Streams interfaces, as {@code java.net.http} uses them): back-pressure and cancellation come
-   * with it, and adapters to Reactor, RxJava or Mutiny exist already.
+   * <p>A {@link Flow.Publisher} because it is the JDK's demand-driven stream (the Reactive Streams
+   * interfaces, as {@code java.net.http} uses them): back-pressure and cancellation come with it,
+   * and adapters to Reactor, RxJava or Mutiny exist already.
    *
    * <p>The engine of {@link Livecode#builder()} keeps an ended execution's events for some minutes
-   * (within a memory budget); after that a subscriber still behind gets
-   * {@link LivecodeException.EventsExpired} through {@code onError}, and a subscription from 0
-   * replays the result in one chunk per stream. This default, for engines that keep no live
-   * events, does that once the execution has ended.
+   * (within a memory budget); after that a subscriber still behind gets {@link
+   * LivecodeException.EventsExpired} through {@code onError}, and a subscription from 0 replays the
+   * result in one chunk per stream. This default, for engines that keep no live events, does that
+   * once the execution has ended.
    *
    * @throws LivecodeException.ExecutionNotFound when there is no such execution (thrown at once)
-   * @throws LivecodeException.EventsExpired when {@code afterSequence > 0} and the events are no longer kept
+   * @throws LivecodeException.EventsExpired when {@code afterSequence > 0} and the events are no
+   *     longer kept
    * @since 0.4
    */
   default Flow.Publisher<Execution.Event> events(UUID executionId, long afterSequence) {
@@ -125,24 +136,25 @@ public interface LivecodeEngine extends AutoCloseable {
    * QUEUED, it is delivered when the program starts. Returns the bytes of UTF-8 accepted.
    *
    * @throws LivecodeException.ExecutionNotFound when there is no such execution
-   * @throws LivecodeException.ExecutionConflict when the run is not interactive, its stdin is closed
-   *     or it has ended (this default: always, no run of it being interactive)
-   * @throws LivecodeException.InvalidRequest {@linkplain LivecodeException.InvalidRequest#isTooLarge() too large}
-   *     when all the run's stdin would exceed {@link SizeCaps#maxStdinBytes()}; nothing is then sent
+   * @throws LivecodeException.ExecutionConflict when the run is not interactive, its stdin is
+   *     closed or it has ended (this default: always, no run of it being interactive)
+   * @throws LivecodeException.InvalidRequest {@linkplain
+   *     LivecodeException.InvalidRequest#isTooLarge() too large} when all the run's stdin would
+   *     exceed {@link SizeCaps#maxStdinBytes()}; nothing is then sent
    * @since 0.4
    */
   default int sendStdin(UUID executionId, String text) {
     Execution execution = getExecution(executionId);
-    throw new LivecodeException.ExecutionConflict(executionId, execution.status().name(),
-        "this engine runs nothing interactively");
+    throw new LivecodeException.ExecutionConflict(
+        executionId, execution.status().name(), "this engine runs nothing interactively");
   }
 
   /**
    * Closes the stdin of an interactive run after what was sent: the program reads end-of-file.
    *
    * @throws LivecodeException.ExecutionNotFound when there is no such execution
-   * @throws LivecodeException.ExecutionConflict when the run is not interactive, its stdin is already
-   *     closed or it has ended
+   * @throws LivecodeException.ExecutionConflict when the run is not interactive, its stdin is
+   *     already closed or it has ended
    * @since 0.4
    */
   default void closeStdin(UUID executionId) {
@@ -150,9 +162,9 @@ public interface LivecodeEngine extends AutoCloseable {
   }
 
   /**
-   * Cancels an execution and returns it once it has stopped, CANCELLED. A QUEUED one never
-   * starts; a RUNNING one has its whole process tree killed through the sandbox, and keeps the
-   * output it wrote. Cancelling a CANCELLED execution again returns it as it is.
+   * Cancels an execution and returns it once it has stopped, CANCELLED. A QUEUED one never starts;
+   * a RUNNING one has its whole process tree killed through the sandbox, and keeps the output it
+   * wrote. Cancelling a CANCELLED execution again returns it as it is.
    *
    * @throws LivecodeException.ExecutionNotFound when there is no such execution
    * @throws LivecodeException.ExecutionConflict when it ended otherwise (this default: also when it
@@ -164,8 +176,14 @@ public interface LivecodeEngine extends AutoCloseable {
     if (execution.status() == Execution.Status.CANCELLED) {
       return execution;
     }
-    throw new LivecodeException.ExecutionConflict(executionId, execution.status().name(),
-        "execution " + executionId + " is " + execution.status() + "; this engine cannot cancel it");
+    throw new LivecodeException.ExecutionConflict(
+        executionId,
+        execution.status().name(),
+        "execution "
+            + executionId
+            + " is "
+            + execution.status()
+            + "; this engine cannot cancel it");
   }
 
   /**
@@ -184,8 +202,8 @@ public interface LivecodeEngine extends AutoCloseable {
 
   /**
    * The largest source and stdin this engine accepts, so that a front end can bound what it reads
-   * before handing it over (the engine refuses larger ones itself, with
-   * {@link LivecodeException.InvalidRequest#isTooLarge()}). The engine of {@link Livecode#builder()} gives
+   * before handing it over (the engine refuses larger ones itself, with {@link
+   * LivecodeException.InvalidRequest#isTooLarge()}). The engine of {@link Livecode#builder()} gives
    * what {@link LivecodeBuilder#maxSourceBytes} and {@link LivecodeBuilder#maxStdinBytes} set; this
    * default, for other implementations, the builder's defaults.
    *
@@ -207,14 +225,18 @@ public interface LivecodeEngine extends AutoCloseable {
    * @since 0.3
    */
   record SizeCaps(int maxSourceBytes, int maxStdinBytes) {
-    /** {@link LivecodeBuilder#DEFAULT_MAX_SOURCE_BYTES} and {@link LivecodeBuilder#DEFAULT_MAX_STDIN_BYTES}. */
+    /**
+     * {@link LivecodeBuilder#DEFAULT_MAX_SOURCE_BYTES} and {@link
+     * LivecodeBuilder#DEFAULT_MAX_STDIN_BYTES}.
+     */
     public static final SizeCaps DEFAULTS =
-        new SizeCaps(LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES, LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES);
+        new SizeCaps(
+            LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES, LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES);
 
     public SizeCaps {
       if (maxSourceBytes < 1 || maxStdinBytes < 1) {
-        throw new IllegalArgumentException("size caps must be > 0, were source=" + maxSourceBytes
-            + " stdin=" + maxStdinBytes);
+        throw new IllegalArgumentException(
+            "size caps must be > 0, were source=" + maxSourceBytes + " stdin=" + maxStdinBytes);
       }
     }
   }

@@ -12,11 +12,15 @@ import java.util.UUID;
  * @param stdin standard input for the program
  * @param limits limits asked for, each up to the server's cap
  * @param idempotencyKey the same key for the same session returns the same execution
- * @param interactive stdin stays open after {@code stdin} for {@link LivecodeEngine#sendStdin} until
- *     {@link LivecodeEngine#closeStdin} or the end of the run; the default wall-clock limit is then
- *     {@link Limits#INTERACTIVE_WALL_TIME} (since 0.4)
+ * @param interactive stdin stays open after {@code stdin} for {@link LivecodeEngine#sendStdin}
+ *     until {@link LivecodeEngine#closeStdin} or the end of the run; the default wall-clock limit
+ *     is then {@link Limits#INTERACTIVE_WALL_TIME} (since 0.4)
  */
-public record RunRequest(UUID sessionId, String stdin, Limits.Overrides limits, Optional<String> idempotencyKey,
+public record RunRequest(
+    UUID sessionId,
+    String stdin,
+    Limits.Overrides limits,
+    Optional<String> idempotencyKey,
     boolean interactive) {
 
   /** The longest idempotency key accepted. */
@@ -27,15 +31,18 @@ public record RunRequest(UUID sessionId, String stdin, Limits.Overrides limits, 
     Objects.requireNonNull(stdin, "stdin");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-    idempotencyKey.ifPresent(key -> {
-      if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-        throw new LivecodeException.InvalidRequest("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
-      }
-    });
+    idempotencyKey.ifPresent(
+        key -> {
+          if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new LivecodeException.InvalidRequest(
+                "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+          }
+        });
   }
 
   /** A run whose stdin is {@code stdin} then end-of-file. */
-  public RunRequest(UUID sessionId, String stdin, Limits.Overrides limits, Optional<String> idempotencyKey) {
+  public RunRequest(
+      UUID sessionId, String stdin, Limits.Overrides limits, Optional<String> idempotencyKey) {
     this(sessionId, stdin, limits, idempotencyKey, false);
   }
 
@@ -55,7 +62,9 @@ public record RunRequest(UUID sessionId, String stdin, Limits.Overrides limits, 
     return new RunRequest(sessionId, stdin, limits, Optional.of(value), interactive);
   }
 
-  /** @since 0.4 */
+  /**
+   * @since 0.4
+   */
   public RunRequest withInteractive(boolean value) {
     return new RunRequest(sessionId, stdin, limits, idempotencyKey, value);
   }

@@ -63,9 +63,11 @@ public abstract class LivecodeException extends RuntimeException {
     private final UUID executionId;
 
     public ExecutionEvicted(UUID executionId) {
-      super("execution " + Objects.requireNonNull(executionId, "executionId")
-          + " was evicted from the in-memory store to stay within its memory budget; run it again"
-          + " (a MySQL store keeps every execution)");
+      super(
+          "execution "
+              + Objects.requireNonNull(executionId, "executionId")
+              + " was evicted from the in-memory store to stay within its memory budget; run it again"
+              + " (a MySQL store keeps every execution)");
       this.executionId = executionId;
     }
 
@@ -74,7 +76,10 @@ public abstract class LivecodeException extends RuntimeException {
     }
   }
 
-  /** A request the engine refuses as given: a field out of range, a limit over its cap, a bad cursor. */
+  /**
+   * A request the engine refuses as given: a field out of range, a limit over its cap, a bad
+   * cursor.
+   */
   public static final class InvalidRequest extends LivecodeException {
     private static final long serialVersionUID = 1L;
     private final boolean tooLarge;
@@ -99,8 +104,8 @@ public abstract class LivecodeException extends RuntimeException {
     }
 
     /**
-     * Whether the request was refused for its size rather than its content, so that an HTTP
-     * server can answer 413 instead of 400.
+     * Whether the request was refused for its size rather than its content, so that an HTTP server
+     * can answer 413 instead of 400.
      *
      * @since 0.3
      */
@@ -139,8 +144,8 @@ public abstract class LivecodeException extends RuntimeException {
 
   /**
    * The events asked for are no longer kept: the execution ended long enough ago that its event
-   * sequence was dropped. Its result is still there; a subscription from the start replays it.
-   * An HTTP server answers 410.
+   * sequence was dropped. Its result is still there; a subscription from the start replays it. An
+   * HTTP server answers 410.
    *
    * @since 0.4
    */
@@ -150,8 +155,12 @@ public abstract class LivecodeException extends RuntimeException {
     private final long after;
 
     public EventsExpired(UUID executionId, long after) {
-      super("the events of execution " + Objects.requireNonNull(executionId, "executionId") + " after " + after
-          + " are no longer kept; subscribe from 0 for its result");
+      super(
+          "the events of execution "
+              + Objects.requireNonNull(executionId, "executionId")
+              + " after "
+              + after
+              + " are no longer kept; subscribe from 0 for its result");
       this.executionId = executionId;
       this.after = after;
     }
@@ -194,8 +203,14 @@ public abstract class LivecodeException extends RuntimeException {
     private final long currentVersion;
 
     public VersionConflict(UUID sessionId, long expectedVersion, long currentVersion) {
-      super("code session " + sessionId + " is at version " + currentVersion + ", not "
-          + expectedVersion + "; reload it and apply the change again");
+      super(
+          "code session "
+              + sessionId
+              + " is at version "
+              + currentVersion
+              + ", not "
+              + expectedVersion
+              + "; reload it and apply the change again");
       this.sessionId = sessionId;
       this.expectedVersion = expectedVersion;
       this.currentVersion = currentVersion;
@@ -214,15 +229,23 @@ public abstract class LivecodeException extends RuntimeException {
     }
   }
 
-  /** More runs are waiting than the engine accepts (backpressure); retry after {@link #retryAfter()}. */
+  /**
+   * More runs are waiting than the engine accepts (backpressure); retry after {@link
+   * #retryAfter()}.
+   */
   public static final class QueueFull extends LivecodeException {
     private static final long serialVersionUID = 1L;
     private final long waiting;
     private final transient Duration retryAfter;
 
     public QueueFull(long waiting, long maxWaiting, Duration retryAfter) {
-      super(waiting + " runs are waiting (at most " + maxWaiting + "); retry in "
-          + retryAfter.toSeconds() + " s");
+      super(
+          waiting
+              + " runs are waiting (at most "
+              + maxWaiting
+              + "); retry in "
+              + retryAfter.toSeconds()
+              + " s");
       this.waiting = waiting;
       this.retryAfter = retryAfter;
     }
@@ -238,8 +261,8 @@ public abstract class LivecodeException extends RuntimeException {
 
   /**
    * The in-memory store cannot take more: live sessions and unfinished runs alone hold its whole
-   * memory budget, and only finished executions can be evicted to make room. Retry after
-   * {@link #retryAfter()}, when running executions have ended and can go.
+   * memory budget, and only finished executions can be evicted to make room. Retry after {@link
+   * #retryAfter()}, when running executions have ended and can go.
    *
    * @since 0.2
    */
@@ -250,9 +273,14 @@ public abstract class LivecodeException extends RuntimeException {
     private final transient Duration retryAfter;
 
     public StoreFull(long liveBytes, long budgetBytes, Duration retryAfter) {
-      super("the in-memory store is full: live sessions and unfinished runs hold " + liveBytes + " of its "
-          + budgetBytes + " bytes; retry in " + Objects.requireNonNull(retryAfter, "retryAfter").toSeconds()
-          + " s, or give it a larger budget, or use a MySQL store");
+      super(
+          "the in-memory store is full: live sessions and unfinished runs hold "
+              + liveBytes
+              + " of its "
+              + budgetBytes
+              + " bytes; retry in "
+              + Objects.requireNonNull(retryAfter, "retryAfter").toSeconds()
+              + " s, or give it a larger budget, or use a MySQL store");
       this.liveBytes = liveBytes;
       this.budgetBytes = budgetBytes;
       this.retryAfter = retryAfter;

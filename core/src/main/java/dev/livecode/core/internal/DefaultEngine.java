@@ -3,18 +3,18 @@ package dev.livecode.core.internal;
 import dev.livecode.core.EngineListener;
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.Limits;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.Page;
-import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Store;
+import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.Store;
 import dev.livecode.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,8 +31,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +45,18 @@ import org.slf4j.LoggerFactory;
 public final class DefaultEngine implements LivecodeEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultEngine.class);
   private static final int RECOVERY_BATCH = 500;
+
   /** Text (source, stdin, output) the finished-execution cache may hold in all, in chars. */
   private static final long FINISHED_CACHE_CHARS = 16L << 20;
-  /** How long an ended execution's events stay for a late subscriber, and what the ended ones may weigh in all. */
+
+  /**
+   * How long an ended execution's events stay for a late subscriber, and what the ended ones may
+   * weigh in all.
+   */
   private static final Duration EVENT_RETENTION = Duration.ofMinutes(5);
+
   private static final long ENDED_EVENTS_BYTES = 32L << 20;
+
   /** How long a cancel waits for the run it stopped to be recorded. */
   private static final Duration CANCEL_WAIT = Duration.ofSeconds(30);
 
@@ -65,7 +72,8 @@ public final class DefaultEngine implements LivecodeEngine {
   private final FinishedExecutions finished;
   private final ExecutionEvents.Subscription subscription;
   private final ExecutorService io = Executors.newCachedThreadPool(new NamedThreads("io"));
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("timer"));
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(new NamedThreads("timer"));
   private final WorkerPool workers;
   private final Map<String, WarmPool> warmPools;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -73,10 +81,18 @@ public final class DefaultEngine implements LivecodeEngine {
   private final LiveExecutions live;
   // why: subscribers' callbacks must run on neither a worker's nor an output pump's thread.
   private final ExecutorService delivery =
-      Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), new NamedThreads("events"));
+      Executors.newFixedThreadPool(
+          Math.max(2, Runtime.getRuntime().availableProcessors()), new NamedThreads("events"));
 
-  public DefaultEngine(EngineConfig config, Store store, JobQueue queue, ExecutionEvents events,
-      RunnerRegistry runners, Sandbox sandbox, Workspaces workspaces, List<AutoCloseable> owned,
+  public DefaultEngine(
+      EngineConfig config,
+      Store store,
+      JobQueue queue,
+      ExecutionEvents events,
+      RunnerRegistry runners,
+      Sandbox sandbox,
+      Workspaces workspaces,
+      List<AutoCloseable> owned,
       EngineListener listener) {
     this.listener = listener;
     this.config = config;
@@ -90,8 +106,10 @@ public final class DefaultEngine implements LivecodeEngine {
     this.live = new LiveExecutions(EVENT_RETENTION, ENDED_EVENTS_BYTES, timers);
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
     // would only keep alive, and keep serving, executions the store evicted to stay in its budget.
-    this.finished = new FinishedExecutions(store instanceof InMemoryStore ? 0 : config.finishedExecutionCache(),
-        FINISHED_CACHE_CHARS);
+    this.finished =
+        new FinishedExecutions(
+            store instanceof InMemoryStore ? 0 : config.finishedExecutionCache(),
+            FINISHED_CACHE_CHARS);
     this.subscription = events.subscribe(waiters);
     if (!queue.durable()) {
       interruptUnfinished();
@@ -99,47 +117,96 @@ public final class DefaultEngine implements LivecodeEngine {
     if (config.workers() > 0) {
       sandbox.prepare(ProgramExecutor.sandboxLimits(config.defaultLimits()), config.workers());
     }
-    this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces, listener) : Map.of();
-    ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
-    this.workers = new WorkerPool(config.name(), config.workers(), store, queue, events, runners, executor, timers,
-        config.clock(), config.maxAttempts(), listener, live);
-    LOG.info("{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
-        config.name(), config.workers(), sandbox.tier(), config.warmPool(), config.readySandboxes(), warmPools.keySet().stream().sorted().toList(), store.getClass().getSimpleName(), queue.getClass().getSimpleName(),
-        queue.durable(), runners.infos().stream().map(LanguageInfo::id).toList());
+    this.warmPools =
+        config.workers() > 0
+            ? startWarmPools(config, runners, sandbox, workspaces, listener)
+            : Map.of();
+    ProgramExecutor executor =
+        new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
+    this.workers =
+        new WorkerPool(
+            config.name(),
+            config.workers(),
+            store,
+            queue,
+            events,
+            runners,
+            executor,
+            timers,
+            config.clock(),
+            config.maxAttempts(),
+            listener,
+            live);
+    LOG.info(
+        "{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
+        config.name(),
+        config.workers(),
+        sandbox.tier(),
+        config.warmPool(),
+        config.readySandboxes(),
+        warmPools.keySet().stream().sorted().toList(),
+        store.getClass().getSimpleName(),
+        queue.getClass().getSimpleName(),
+        queue.durable(),
+        runners.infos().stream().map(LanguageInfo::id).toList());
   }
 
   /**
-   * A pool per available language: of warm interpreters where the runner offers a warm command
-   * and a size is configured, otherwise of ready sandboxes when those are configured and the
-   * runner's programs can use one.
+   * A pool per available language: of warm interpreters where the runner offers a warm command and
+   * a size is configured, otherwise of ready sandboxes when those are configured and the runner's
+   * programs can use one.
    */
-  private static Map<String, WarmPool> startWarmPools(EngineConfig config, RunnerRegistry runners, Sandbox sandbox,
-      Workspaces workspaces, EngineListener listener) {
+  private static Map<String, WarmPool> startWarmPools(
+      EngineConfig config,
+      RunnerRegistry runners,
+      Sandbox sandbox,
+      Workspaces workspaces,
+      EngineListener listener) {
     Map<String, WarmPool> pools = new HashMap<>();
     NamedThreads threads = new NamedThreads("warm");
     for (RegisteredRunner runner : runners.all()) {
       if (!runner.probe().available()) {
         continue;
       }
-      Optional<LanguageRunner.Command> warm = config.warmPool() > 0 ? warmCommand(config, runner) : Optional.empty();
-      Optional<ReadySandbox> ready = warm.isEmpty() && config.readySandboxes() > 0 ? readySandbox(config, runner) : Optional.empty();
+      Optional<LanguageRunner.Command> warm =
+          config.warmPool() > 0 ? warmCommand(config, runner) : Optional.empty();
+      Optional<ReadySandbox> ready =
+          warm.isEmpty() && config.readySandboxes() > 0
+              ? readySandbox(config, runner)
+              : Optional.empty();
       LanguageRunner.Command command = warm.or(() -> ready.map(ReadySandbox::stage)).orElse(null);
       if (command == null) {
         continue;
       }
       int size = warm.isPresent() ? config.warmPool() : config.readySandboxes();
-      pools.put(runner.id(), new WarmPool(runner.id(), size, sandbox, workspaces, ready, config.defaultLimits(),
-          workspace -> ProgramExecutor.launchSpec("run", command, config.defaultLimits(), workspace, runner), threads,
-          listener));
+      pools.put(
+          runner.id(),
+          new WarmPool(
+              runner.id(),
+              size,
+              sandbox,
+              workspaces,
+              ready,
+              config.defaultLimits(),
+              workspace ->
+                  ProgramExecutor.launchSpec(
+                      "run", command, config.defaultLimits(), workspace, runner),
+              threads,
+              listener));
     }
     return pools;
   }
 
-  private static Optional<LanguageRunner.Command> warmCommand(EngineConfig config, RegisteredRunner runner) {
+  private static Optional<LanguageRunner.Command> warmCommand(
+      EngineConfig config, RegisteredRunner runner) {
     try {
       return runner.runner().warmCommand(runner.probe(), runner.settings());
     } catch (RuntimeException e) {
-      LOG.warn("{} runner warm command failed, runs start cold language={} error={}", config.name(), runner.id(), e.toString());
+      LOG.warn(
+          "{} runner warm command failed, runs start cold language={} error={}",
+          config.name(),
+          runner.id(),
+          e.toString());
       return Optional.empty();
     }
   }
@@ -149,19 +216,29 @@ public final class DefaultEngine implements LivecodeEngine {
     try {
       return ReadySandbox.of(runner.prepare(""));
     } catch (RuntimeException e) {
-      LOG.warn("{} runner cannot prepare an empty program, no ready sandboxes language={} error={}", config.name(), runner.id(), e.toString());
+      LOG.warn(
+          "{} runner cannot prepare an empty program, no ready sandboxes language={} error={}",
+          config.name(),
+          runner.id(),
+          e.toString());
       return Optional.empty();
     }
   }
 
-  /** With a queue that forgets on restart, runs left unfinished by a dead process will never end. */
+  /**
+   * With a queue that forgets on restart, runs left unfinished by a dead process will never end.
+   */
   private void interruptUnfinished() {
     int count = 0;
     List<Execution> batch;
     while (!(batch = store.findUnfinished(RECOVERY_BATCH)).isEmpty()) {
       for (Execution execution : batch) {
-        store.finish(execution.id(), Execution.Result.failedWithoutRun(Execution.FailureReason.INTERRUPTED,
-            "the server stopped before this run finished; run it again", config.clock().instant()));
+        store.finish(
+            execution.id(),
+            Execution.Result.failedWithoutRun(
+                Execution.FailureReason.INTERRUPTED,
+                "the server stopped before this run finished; run it again",
+                config.clock().instant()));
         count++;
       }
     }
@@ -177,9 +254,11 @@ public final class DefaultEngine implements LivecodeEngine {
     checkSourceSize(sourceCode);
     RegisteredRunner runner = runners.resolve(language);
     Instant now = config.clock().instant();
-    Session session = new Session(config.ids().get(), Session.ANONYMOUS, runner.id(), sourceCode, 1, now, now);
+    Session session =
+        new Session(config.ids().get(), Session.ANONYMOUS, runner.id(), sourceCode, 1, now, now);
     store.insertSession(session);
-    LOG.debug("{} session created id={} language={}", config.name(), session.id(), session.language());
+    LOG.debug(
+        "{} session created id={} language={}", config.name(), session.id(), session.language());
     return session;
   }
 
@@ -198,16 +277,18 @@ public final class DefaultEngine implements LivecodeEngine {
 
   @Override
   public Session getSession(UUID sessionId) {
-    return findSession(sessionId).orElseThrow(() -> new LivecodeException.SessionNotFound(sessionId));
+    return findSession(sessionId)
+        .orElseThrow(() -> new LivecodeException.SessionNotFound(sessionId));
   }
 
   @Override
   public Session updateSession(Session.Update update) {
     Objects.requireNonNull(update, "update");
     update.sourceCode().ifPresent(this::checkSourceSize);
-    Session.Update canonical = update.language().isPresent()
-        ? update.withLanguage(runners.resolve(update.language().get()).id())
-        : update;
+    Session.Update canonical =
+        update.language().isPresent()
+            ? update.withLanguage(runners.resolve(update.language().get()).id())
+            : update;
     return store.updateSession(canonical, config.clock().instant());
   }
 
@@ -221,38 +302,61 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     Session session = getSession(request.sessionId());
     runners.resolveAvailable(session.language());
-    Limits defaults = request.interactive()
-        ? config.defaultLimits().withWallTime(Limits.INTERACTIVE_WALL_TIME)
-        : config.defaultLimits();
+    Limits defaults =
+        request.interactive()
+            ? config.defaultLimits().withWallTime(Limits.INTERACTIVE_WALL_TIME)
+            : config.defaultLimits();
     Limits limits = request.limits().resolve(defaults, config.maxLimits());
     if (request.stdin().length() > config.maxStdinBytes()
         || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
-      throw new LivecodeException.InvalidRequest("stdin is larger than " + config.maxStdinBytes() + " bytes");
+      throw new LivecodeException.InvalidRequest(
+          "stdin is larger than " + config.maxStdinBytes() + " bytes");
     }
     JobQueue.Stats stats = queue.stats();
     if (stats.waiting() >= config.maxWaitingRuns()) {
-      throw new LivecodeException.QueueFull(stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
+      throw new LivecodeException.QueueFull(
+          stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
     }
-    Store.CreatedExecution created = store.createExecution(new Store.NewExecution(config.ids().get(), session.id(),
-        request.stdin(), limits, request.idempotencyKey(), config.clock().instant()));
+    Store.CreatedExecution created =
+        store.createExecution(
+            new Store.NewExecution(
+                config.ids().get(),
+                session.id(),
+                request.stdin(),
+                limits,
+                request.idempotencyKey(),
+                config.clock().instant()));
     Execution execution = created.execution();
     if (!created.created()) {
-      LOG.debug("{} run deduplicated by idempotency key id={} session={}", config.name(), execution.id(), session.id());
+      LOG.debug(
+          "{} run deduplicated by idempotency key id={} session={}",
+          config.name(),
+          execution.id(),
+          session.id());
       return execution;
     }
     // Told before the job is visible to workers, so a listener always hears queued before started.
     listener.executionQueued(execution.id(), execution.language());
     InMemoryEventLog log = live.log(execution.id());
     log.status(Execution.Status.QUEUED, false);
-    live.register(new LiveRun(execution.id(), log, request.interactive()
-        ? Optional.of(new StdinPipe(config.maxStdinBytes(), request.stdin().getBytes(StandardCharsets.UTF_8)))
-        : Optional.empty()));
+    live.register(
+        new LiveRun(
+            execution.id(),
+            log,
+            request.interactive()
+                ? Optional.of(
+                    new StdinPipe(
+                        config.maxStdinBytes(), request.stdin().getBytes(StandardCharsets.UTF_8)))
+                : Optional.empty()));
     try {
       queue.enqueue(new JobQueue.Job(execution.id()));
     } catch (QueueException e) {
       // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
-      Execution.Result refused = Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
-          "the run queue was unreachable; run it again", config.clock().instant());
+      Execution.Result refused =
+          Execution.Result.failedWithoutRun(
+              Execution.FailureReason.INTERNAL_ERROR,
+              "the run queue was unreachable; run it again",
+              config.clock().instant());
       store.finish(execution.id(), refused);
       live.run(execution.id()).ifPresent(LiveRun::end);
       log.done(execution.finished(refused));
@@ -260,7 +364,12 @@ public final class DefaultEngine implements LivecodeEngine {
       listener.executionFinished(execution.id(), execution.language(), refused);
       throw e;
     }
-    LOG.debug("{} execution queued id={} session={} language={}", config.name(), execution.id(), session.id(), execution.language());
+    LOG.debug(
+        "{} execution queued id={} session={} language={}",
+        config.name(),
+        execution.id(),
+        session.id(),
+        execution.language());
     return execution;
   }
 
@@ -279,9 +388,12 @@ public final class DefaultEngine implements LivecodeEngine {
 
   @Override
   public Execution getExecution(UUID executionId) {
-    return findExecution(executionId).orElseThrow(() -> store.evicted(executionId)
-        ? new LivecodeException.ExecutionEvicted(executionId)
-        : new LivecodeException.ExecutionNotFound(executionId));
+    return findExecution(executionId)
+        .orElseThrow(
+            () ->
+                store.evicted(executionId)
+                    ? new LivecodeException.ExecutionEvicted(executionId)
+                    : new LivecodeException.ExecutionNotFound(executionId));
   }
 
   @Override
@@ -334,10 +446,12 @@ public final class DefaultEngine implements LivecodeEngine {
     ended.completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS);
     // why: the end is announced on a worker's (or the queue listener's) thread, and the timeout on
     // the JDK's delay thread; the store read and what the caller chains must block neither.
-    return ended.handleAsync((ignored, error) -> {
-      waiters.unregister(executionId, ended);
-      return getExecution(executionId);
-    }, this::onIo);
+    return ended.handleAsync(
+        (ignored, error) -> {
+          waiters.unregister(executionId, ended);
+          return getExecution(executionId);
+        },
+        this::onIo);
   }
 
   /** The io pool, or the caller once the engine is closed, so that no waiter is left hanging. */
@@ -353,7 +467,8 @@ public final class DefaultEngine implements LivecodeEngine {
   public Flow.Publisher<Execution.Event> events(UUID executionId, long afterSequence) {
     Objects.requireNonNull(executionId, "executionId");
     if (afterSequence < 0) {
-      throw new LivecodeException.InvalidRequest("the sequence to resume after must be >= 0, was " + afterSequence);
+      throw new LivecodeException.InvalidRequest(
+          "the sequence to resume after must be >= 0, was " + afterSequence);
     }
     Optional<EventLog> log = live.findLog(executionId);
     if (log.isPresent()) {
@@ -361,7 +476,8 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     Execution now = getExecution(executionId);
     if (!now.isFinished()) {
-      // Not started here yet (or run by another node): its events are logged here if a worker here runs it.
+      // Not started here yet (or run by another node): its events are logged here if a worker here
+      // runs it.
       return new EventPublisher(live.log(executionId), afterSequence, delivery);
     }
     if (afterSequence > 0) {
@@ -386,9 +502,14 @@ public final class DefaultEngine implements LivecodeEngine {
     if (now.isFinished()) {
       throw conflict(now, "has ended; it takes no more stdin");
     }
-    StdinPipe pipe = live.run(executionId).flatMap(LiveRun::stdin)
-        .orElseThrow(() -> conflict(now,
-            "is not interactive (or not run by this engine): its stdin came with the run"));
+    StdinPipe pipe =
+        live.run(executionId)
+            .flatMap(LiveRun::stdin)
+            .orElseThrow(
+                () ->
+                    conflict(
+                        now,
+                        "is not interactive (or not run by this engine): its stdin came with the run"));
     switch (pipe.send(bytes, eof)) {
       case CLOSED:
         throw conflict(getExecution(executionId), "has its stdin closed");
@@ -400,7 +521,9 @@ public final class DefaultEngine implements LivecodeEngine {
   }
 
   private static LivecodeException.ExecutionConflict conflict(Execution execution, String why) {
-    return new LivecodeException.ExecutionConflict(execution.id(), execution.status().name(),
+    return new LivecodeException.ExecutionConflict(
+        execution.id(),
+        execution.status().name(),
         "execution " + execution.id() + " (" + execution.status() + ") " + why);
   }
 
@@ -411,21 +534,43 @@ public final class DefaultEngine implements LivecodeEngine {
       return cancelledOrConflict(now);
     }
     Optional<LiveRun> run = live.run(executionId);
-    LiveRun.Claim claim = run.map(LiveRun::cancel)
-        .orElse(now.status() == Execution.Status.QUEUED ? LiveRun.Claim.UNCLAIMED : LiveRun.Claim.ENDED);
+    LiveRun.Claim claim =
+        run.map(LiveRun::cancel)
+            .orElse(
+                now.status() == Execution.Status.QUEUED
+                    ? LiveRun.Claim.UNCLAIMED
+                    : LiveRun.Claim.ENDED);
     if (claim == LiveRun.Claim.UNCLAIMED) {
       // No worker has it: it never starts, and its end is made here.
-      Execution.Result cancelled = new Execution.Result(Execution.Status.CANCELLED, "", "", OptionalInt.empty(),
-          OptionalInt.empty(), Optional.empty(), false, false, Duration.ZERO, config.clock().instant());
+      Execution.Result cancelled =
+          new Execution.Result(
+              Execution.Status.CANCELLED,
+              "",
+              "",
+              OptionalInt.empty(),
+              OptionalInt.empty(),
+              Optional.empty(),
+              false,
+              false,
+              Duration.ZERO,
+              config.clock().instant());
       if (store.finish(executionId, cancelled)) {
         live.log(executionId).done(now.finished(cancelled));
         live.ended(executionId);
         events.publish(new ExecutionEvents.Event(executionId, Execution.Status.CANCELLED));
         listener.executionFinished(executionId, now.language(), cancelled);
-        LOG.info("{} execution cancelled while queued id={} session={}", config.name(), executionId, now.sessionId());
+        LOG.info(
+            "{} execution cancelled while queued id={} session={}",
+            config.name(),
+            executionId,
+            now.sessionId());
       }
     } else if (claim == LiveRun.Claim.CLAIMED) {
-      LOG.info("{} execution cancel asked id={} session={}", config.name(), executionId, now.sessionId());
+      LOG.info(
+          "{} execution cancel asked id={} session={}",
+          config.name(),
+          executionId,
+          now.sessionId());
     }
     Execution after = awaitExecution(executionId, CANCEL_WAIT);
     if (!after.isFinished()) {
@@ -465,8 +610,16 @@ public final class DefaultEngine implements LivecodeEngine {
     } catch (LivecodeException e) {
       problem = "queue unreachable: " + e.getMessage();
     }
-    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), enforcedLimits(), sandbox.protections(), sandbox.gaps(),
-        workers.size(), depth, live, closed.get() ? "engine closed" : problem);
+    return new EngineStatus(
+        problem.isEmpty() && !closed.get(),
+        sandbox.tier(),
+        enforcedLimits(),
+        sandbox.protections(),
+        sandbox.gaps(),
+        workers.size(),
+        depth,
+        live,
+        closed.get() ? "engine closed" : problem);
   }
 
   @Override
@@ -480,7 +633,6 @@ public final class DefaultEngine implements LivecodeEngine {
     limits.add("output");
     return limits;
   }
-
 
   /** What the events of an execution weigh now; 0 without a log (for tests). */
   long eventBytes(UUID executionId) {
@@ -529,18 +681,29 @@ public final class DefaultEngine implements LivecodeEngine {
       Thread.currentThread().interrupt();
     }
     io.shutdownNow();
-    runners.all().forEach(runner -> {
-      try {
-        runner.runner().close();
-      } catch (RuntimeException e) {
-        LOG.warn("{} runner close failed language={} error={}", config.name(), runner.id(), e.toString());
-      }
-    });
+    runners
+        .all()
+        .forEach(
+            runner -> {
+              try {
+                runner.runner().close();
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "{} runner close failed language={} error={}",
+                    config.name(),
+                    runner.id(),
+                    e.toString());
+              }
+            });
     for (AutoCloseable resource : owned) {
       try {
         resource.close();
       } catch (Exception e) {
-        LOG.warn("{} close failed resource={} error={}", config.name(), resource.getClass().getSimpleName(), e.toString());
+        LOG.warn(
+            "{} close failed resource={} error={}",
+            config.name(),
+            resource.getClass().getSimpleName(),
+            e.toString());
       }
     }
     workspaces.deleteRoot();

@@ -16,20 +16,34 @@ public final class EndedEvents {
 
   private EndedEvents() {}
 
-  /** @throws dev.livecode.core.exception.LivecodeException.ExecutionNotFound at once for an unknown id */
-  public static Flow.Publisher<Execution.Event> of(LivecodeEngine engine, UUID executionId, long after) {
+  /**
+   * @throws dev.livecode.core.exception.LivecodeException.ExecutionNotFound at once for an unknown
+   *     id
+   */
+  public static Flow.Publisher<Execution.Event> of(
+      LivecodeEngine engine, UUID executionId, long after) {
     engine.getExecution(executionId);
-    return subscriber -> awaitEnd(engine, executionId, ended -> new EventPublisher(InMemoryEventLog.ofEnded(ended),
-        after, ForkJoinPool.commonPool()).subscribe(subscriber));
+    return subscriber ->
+        awaitEnd(
+            engine,
+            executionId,
+            ended ->
+                new EventPublisher(
+                        InMemoryEventLog.ofEnded(ended), after, ForkJoinPool.commonPool())
+                    .subscribe(subscriber));
   }
 
-  private static void awaitEnd(LivecodeEngine engine, UUID executionId, java.util.function.Consumer<Execution> then) {
-    engine.awaitExecutionAsync(executionId, WAIT).thenAccept(execution -> {
-      if (execution.isFinished()) {
-        then.accept(execution);
-      } else {
-        awaitEnd(engine, executionId, then);
-      }
-    });
+  private static void awaitEnd(
+      LivecodeEngine engine, UUID executionId, java.util.function.Consumer<Execution> then) {
+    engine
+        .awaitExecutionAsync(executionId, WAIT)
+        .thenAccept(
+            execution -> {
+              if (execution.isFinished()) {
+                then.accept(execution);
+              } else {
+                awaitEnd(engine, executionId, then);
+              }
+            });
   }
 }

@@ -7,14 +7,17 @@ import java.util.UUID;
 /**
  * The ordered events of one execution, numbered from 1: what a live subscriber reads from any
  * position. In memory here ({@link InMemoryEventLog}); behind this interface so that a shared log
- * (a Redis stream) can carry one execution's events between the node that runs it and the nodes
- * its subscribers are connected to.
+ * (a Redis stream) can carry one execution's events between the node that runs it and the nodes its
+ * subscribers are connected to.
  */
 interface EventLog {
 
   UUID executionId();
 
-  /** A change of status before the end; a RUNNING that says {@code restarted} starts the output over. */
+  /**
+   * A change of status before the end; a RUNNING that says {@code restarted} starts the output
+   * over.
+   */
   void status(Execution.Status status, boolean restarted);
 
   /** A chunk of stdout or stderr, as the program wrote it (already within the output cap). */
@@ -36,9 +39,15 @@ interface EventLog {
   /** True once the log was dropped: its events are gone, a subscriber behind cannot catch up. */
   boolean expired();
 
-  /** Calls {@code listener} (on the appending thread; it must not block) after each append or the expiry. */
+  /**
+   * Calls {@code listener} (on the appending thread; it must not block) after each append or the
+   * expiry.
+   */
   Runnable onChange(Runnable listener);
 
-  /** What the log's events take in memory, estimated: two bytes a char of text plus a fixed cost per event. */
+  /**
+   * What the log's events take in memory, estimated: two bytes a char of text plus a fixed cost per
+   * event.
+   */
   long weightBytes();
 }

@@ -48,11 +48,17 @@ final class EventPublisher implements Flow.Publisher<Execution.Event> {
     private final AtomicInteger work = new AtomicInteger();
     private volatile boolean done;
     private volatile Runnable unregister = () -> {};
+
     /** Written only by the drain, which {@link #work} keeps to one thread at a time. */
     private long position;
+
     private volatile Throwable pendingError;
 
-    Cursor(Flow.Subscriber<? super Execution.Event> subscriber, EventLog log, long after, Executor executor) {
+    Cursor(
+        Flow.Subscriber<? super Execution.Event> subscriber,
+        EventLog log,
+        long after,
+        Executor executor) {
       this.subscriber = subscriber;
       this.log = log;
       this.executor = executor;
@@ -121,7 +127,10 @@ final class EventPublisher implements Flow.Publisher<Execution.Event> {
       }
     }
 
-    /** Delivers what is asked for and kept, up to a batch; true when more could be delivered at once. */
+    /**
+     * Delivers what is asked for and kept, up to a batch; true when more could be delivered at
+     * once.
+     */
     private boolean drain() {
       if (done) {
         return false;

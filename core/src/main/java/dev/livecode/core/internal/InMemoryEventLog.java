@@ -10,19 +10,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An execution's events in this JVM. Its size is bounded by what feeds it: output chunks only
- * carry what the output cap keeps, so the text is at most the cap per stream (and the timeout line).
+ * An execution's events in this JVM. Its size is bounded by what feeds it: output chunks only carry
+ * what the output cap keeps, so the text is at most the cap per stream (and the timeout line).
  */
 final class InMemoryEventLog implements EventLog {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryEventLog.class);
-  /** The estimated fixed cost of one event beside its text: the record, its string, the list slot. */
+
+  /**
+   * The estimated fixed cost of one event beside its text: the record, its string, the list slot.
+   */
   static final long EVENT_OVERHEAD_BYTES = 128;
 
   private final UUID executionId;
   private final List<Execution.Event> events = new ArrayList<>();
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
+
   /** Index of the first event of the current attempt (after the last restart). */
   private int attemptStart;
+
   private long textChars;
   private boolean complete;
   private boolean expired;
@@ -78,17 +83,22 @@ final class InMemoryEventLog implements EventLog {
       if (complete || expired) {
         return;
       }
-      ended.result().ifPresent(result -> {
-        rest(Execution.Event.Kind.STDOUT, result.stdout());
-        rest(Execution.Event.Kind.STDERR, result.stderr());
-      });
+      ended
+          .result()
+          .ifPresent(
+              result -> {
+                rest(Execution.Event.Kind.STDOUT, result.stdout());
+                rest(Execution.Event.Kind.STDERR, result.stderr());
+              });
       events.add(Execution.Event.done(events.size() + 1L, ended));
       complete = true;
     }
     changed();
   }
 
-  /** Appends what of {@code whole} the chunks of this attempt have not said; they must be its start. */
+  /**
+   * Appends what of {@code whole} the chunks of this attempt have not said; they must be its start.
+   */
   private void rest(Execution.Event.Kind stream, String whole) {
     int said = 0;
     for (int i = attemptStart; i < events.size(); i++) {
@@ -98,7 +108,11 @@ final class InMemoryEventLog implements EventLog {
       }
       if (!whole.startsWith(event.text(), said)) {
         // Cannot happen while chunks are cut from the bytes the result is decoded from.
-        LOG.warn("live output differs from the result execution={} stream={} at={}", executionId, stream, said);
+        LOG.warn(
+            "live output differs from the result execution={} stream={} at={}",
+            executionId,
+            stream,
+            said);
         return;
       }
       said += event.text().length();

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The live state of this engine's executions: each one's event log, and the runs it can still
- * write stdin to or cancel. A log is kept for {@code retention} after its execution ended (so a
- * late subscriber replays it) and while the ended logs together weigh at most {@code endedBudgetBytes};
+ * The live state of this engine's executions: each one's event log, and the runs it can still write
+ * stdin to or cancel. A log is kept for {@code retention} after its execution ended (so a late
+ * subscriber replays it) and while the ended logs together weigh at most {@code endedBudgetBytes};
  * the oldest ended one is dropped first.
  */
 final class LiveExecutions {

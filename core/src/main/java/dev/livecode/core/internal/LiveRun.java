@@ -14,7 +14,11 @@ import java.util.function.Consumer;
  */
 final class LiveRun {
   /** What a cancel found. */
-  enum Claim { UNCLAIMED, CLAIMED, ENDED }
+  enum Claim {
+    UNCLAIMED,
+    CLAIMED,
+    ENDED
+  }
 
   private final UUID executionId;
   private final EventLog log;
@@ -32,8 +36,16 @@ final class LiveRun {
 
   /** {@code result} as the end of a cancelled run: what the program wrote is kept. */
   static Execution.Result cancelled(Execution.Result result) {
-    return new Execution.Result(Execution.Status.CANCELLED, result.stdout(), result.stderr(), result.exitCode(),
-        result.signal(), Optional.empty(), result.stdoutTruncated(), result.stderrTruncated(), result.executionTime(),
+    return new Execution.Result(
+        Execution.Status.CANCELLED,
+        result.stdout(),
+        result.stderr(),
+        result.exitCode(),
+        result.signal(),
+        Optional.empty(),
+        result.stdoutTruncated(),
+        result.stderrTruncated(),
+        result.executionTime(),
         result.finishedAt());
   }
 

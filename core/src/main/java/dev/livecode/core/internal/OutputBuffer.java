@@ -9,19 +9,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * One output stream of a program: keeps the first {@code cap} bytes, counts the rest. Each chunk
- * of what it keeps is also decoded as it comes and handed to {@code chunks} (the live events): a
- * character split between two reads waits for its last byte, so the texts handed on are always
- * the start of {@link #text()}.
+ * One output stream of a program: keeps the first {@code cap} bytes, counts the rest. Each chunk of
+ * what it keeps is also decoded as it comes and handed to {@code chunks} (the live events): a
+ * character split between two reads waits for its last byte, so the texts handed on are always the
+ * start of {@link #text()}.
  */
 final class OutputBuffer {
   private final long cap;
   private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
   private final Consumer<String> chunks;
-  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-      .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+  private final CharsetDecoder decoder =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPLACE)
+          .onUnmappableCharacter(CodingErrorAction.REPLACE);
+
   /** The bytes of a character not yet complete (at most 3). */
   private byte[] carry = new byte[0];
+
   private long total;
 
   OutputBuffer(long cap) {
@@ -62,7 +67,9 @@ final class OutputBuffer {
     return total > cap;
   }
 
-  /** The kept bytes as text: invalid UTF-8 becomes U+FFFD; a character cut by the cap is dropped. */
+  /**
+   * The kept bytes as text: invalid UTF-8 becomes U+FFFD; a character cut by the cap is dropped.
+   */
   synchronized String text() {
     byte[] bytes = kept.toByteArray();
     int end = truncated() ? utf8Boundary(bytes) : bytes.length;

@@ -7,14 +7,18 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The stdin of an interactive run: what is sent before the program starts waits here, and from
- * its start each piece is written to the program's stdin pipe in order, by one io task at a time,
- * so that a program that does not read blocks neither the sender nor a worker. Bounded by what
- * the run may be sent in all, the run's first stdin included.
+ * The stdin of an interactive run: what is sent before the program starts waits here, and from its
+ * start each piece is written to the program's stdin pipe in order, by one io task at a time, so
+ * that a program that does not read blocks neither the sender nor a worker. Bounded by what the run
+ * may be sent in all, the run's first stdin included.
  */
 final class StdinPipe {
   /** Why a send was refused. */
-  enum Refusal { NONE, CLOSED, TOO_LARGE }
+  enum Refusal {
+    NONE,
+    CLOSED,
+    TOO_LARGE
+  }
 
   private final long cap;
   private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
@@ -33,7 +37,10 @@ final class StdinPipe {
     }
   }
 
-  /** Queues {@code data} for the program; refused once stdin is closed, or past the cap (nothing is then taken). */
+  /**
+   * Queues {@code data} for the program; refused once stdin is closed, or past the cap (nothing is
+   * then taken).
+   */
   Refusal send(byte[] data, boolean eof) {
     synchronized (this) {
       if (eofAsked || ended) {
@@ -56,7 +63,9 @@ final class StdinPipe {
     return eofAsked || ended;
   }
 
-  /** The program started: {@code prefix} (a warm interpreter's program) goes first, then what waits. */
+  /**
+   * The program started: {@code prefix} (a warm interpreter's program) goes first, then what waits.
+   */
   void attach(OutputStream stdin, byte[] prefix, Executor executor) {
     synchronized (this) {
       if (prefix.length > 0) {

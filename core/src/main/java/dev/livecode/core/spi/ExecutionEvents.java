@@ -1,14 +1,15 @@
 package dev.livecode.core.spi;
 
-import dev.livecode.core.internal.LocalEvents;
-import java.util.function.Consumer;
 import dev.livecode.core.Execution;
+import dev.livecode.core.internal.LocalEvents;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Tells every node that an execution changed, so that a request waiting on one node answers the
- * moment a worker on another node finishes. JobQueue.Delivery is best-effort: waiters re-read the store.
+ * moment a worker on another node finishes. JobQueue.Delivery is best-effort: waiters re-read the
+ * store.
  *
  * @since 0.1
  */

@@ -28,7 +28,8 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
   }
 
   /** Asks one event at a time, and cancels once the stdout so far satisfies {@code stop}. */
-  static EventCollector subscribeUntil(Flow.Publisher<Execution.Event> publisher, Predicate<String> stop) {
+  static EventCollector subscribeUntil(
+      Flow.Publisher<Execution.Event> publisher, Predicate<String> stop) {
     EventCollector collector = new EventCollector(1, stop);
     publisher.subscribe(collector);
     return collector;
@@ -91,7 +92,8 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
     while (!text(stream).equals(text)) {
       long left = deadline - System.nanoTime();
       if (left <= 0 || done.isDone()) {
-        throw new AssertionError("expected " + stream + " " + text + " but got " + text(stream) + " in " + events);
+        throw new AssertionError(
+            "expected " + stream + " " + text + " but got " + text(stream) + " in " + events);
       }
       try {
         TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -116,7 +118,9 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
 
   synchronized String text(Execution.Event.Kind stream) {
     StringBuilder text = new StringBuilder();
-    events.stream().filter(event -> event.kind() == stream).forEach(event -> text.append(event.text()));
+    events.stream()
+        .filter(event -> event.kind() == stream)
+        .forEach(event -> text.append(event.text()));
     return text.toString();
   }
 

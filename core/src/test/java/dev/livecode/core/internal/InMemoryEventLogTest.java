@@ -30,7 +30,8 @@ class InMemoryEventLogTest {
   void chunksCutInsideACharacterJoinToTheFinalTextAndTheRestComesBeforeDone() {
     UUID id = UUID.randomUUID();
     InMemoryEventLog log = new InMemoryEventLog(id);
-    OutputBuffer stdout = new OutputBuffer(9, text -> log.output(Execution.Event.Kind.STDOUT, text));
+    OutputBuffer stdout =
+        new OutputBuffer(9, text -> log.output(Execution.Event.Kind.STDOUT, text));
     byte[] bytes = "aé€😀bcdef".getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < bytes.length; i++) {
       stdout.append(new byte[] {bytes[i]}, 1);
@@ -53,14 +54,19 @@ class InMemoryEventLogTest {
     log.status(Execution.Status.QUEUED, false);
     log.output(Execution.Event.Kind.STDOUT, "one");
     log.output(Execution.Event.Kind.STDOUT, "two");
-    EventCollector reader = EventCollector.subscribeUntil(new EventPublisher(log, 0, executor), out -> false);
-    EventCollector stalled = EventCollector.subscribeWithoutDemand(new EventPublisher(log, 1, executor));
+    EventCollector reader =
+        EventCollector.subscribeUntil(new EventPublisher(log, 0, executor), out -> false);
+    EventCollector stalled =
+        EventCollector.subscribeWithoutDemand(new EventPublisher(log, 1, executor));
     reader.awaitText(Execution.Event.Kind.STDOUT, "onetwo", WAIT);
 
     log.expire();
-    assertThatThrownBy(() -> stalled.awaitDone(WAIT)).hasRootCauseInstanceOf(LivecodeException.EventsExpired.class);
-    assertThatThrownBy(() -> reader.awaitDone(WAIT)).hasRootCauseInstanceOf(LivecodeException.EventsExpired.class)
-        .rootCause().hasMessageContaining("after 3");
+    assertThatThrownBy(() -> stalled.awaitDone(WAIT))
+        .hasRootCauseInstanceOf(LivecodeException.EventsExpired.class);
+    assertThatThrownBy(() -> reader.awaitDone(WAIT))
+        .hasRootCauseInstanceOf(LivecodeException.EventsExpired.class)
+        .rootCause()
+        .hasMessageContaining("after 3");
   }
 
   @Test
@@ -86,15 +92,39 @@ class InMemoryEventLogTest {
     log.status(Execution.Status.RUNNING, true);
     log.output(Execution.Event.Kind.STDOUT, "kept");
     log.done(ended(id, "kept and more", ""));
-    assertThat(log.after(0, 100)).extracting(Execution.Event::text)
+    assertThat(log.after(0, 100))
+        .extracting(Execution.Event::text)
         .containsExactly("", "lost ", "", "kept", " and more", "");
   }
 
   private static Execution ended(UUID id, String stdout, String stderr) {
     Instant now = Instant.now();
-    Execution queued = new Execution(id, UUID.randomUUID(), "python", "", "", Limits.DEFAULTS, Optional.empty(),
-        Execution.Status.QUEUED, now, Optional.empty(), Optional.empty());
-    return queued.running(now).finished(new Execution.Result(Execution.Status.TIMEOUT, stdout, stderr,
-        OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), true, false, Duration.ZERO, now));
+    Execution queued =
+        new Execution(
+            id,
+            UUID.randomUUID(),
+            "python",
+            "",
+            "",
+            Limits.DEFAULTS,
+            Optional.empty(),
+            Execution.Status.QUEUED,
+            now,
+            Optional.empty(),
+            Optional.empty());
+    return queued
+        .running(now)
+        .finished(
+            new Execution.Result(
+                Execution.Status.TIMEOUT,
+                stdout,
+                stderr,
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                Optional.empty(),
+                true,
+                false,
+                Duration.ZERO,
+                now));
   }
 }

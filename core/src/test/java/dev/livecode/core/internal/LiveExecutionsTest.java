@@ -30,13 +30,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Live executions through the engine's embedding API, with real interpreters in the sandbox:
- * output seen as it is written, resumed from a sequence number, interactive stdin, cancel.
- * Timing is asserted as order, never as tight milliseconds: the host is shared and slow.
+ * Live executions through the engine's embedding API, with real interpreters in the sandbox: output
+ * seen as it is written, resumed from a sequence number, interactive stdin, cancel. Timing is
+ * asserted as order, never as tight milliseconds: the host is shared and slow.
  */
 class LiveExecutionsTest {
   private static final Duration WAIT = Duration.ofSeconds(40);
-  private static final String FIRST_SECOND_THIRD = """
+  private static final String FIRST_SECOND_THIRD =
+      """
       import time
       print('First')
       time.sleep(0.75)
@@ -63,20 +64,25 @@ class LiveExecutionsTest {
       case "warm" -> builder.warmPool(1);
       case "unshare" -> builder.isolation(Isolation.UNSHARE);
       case "none" -> builder.isolation(Isolation.NONE);
-      default -> { }
+      default -> {}
     }
     return build(builder);
   }
 
   private static LivecodeBuilder base() {
-    return Livecode.builder().discoverRunners(false).runner(TestRunners.python()).runner(TestRunners.node()).workers(2);
+    return Livecode.builder()
+        .discoverRunners(false)
+        .runner(TestRunners.python())
+        .runner(TestRunners.node())
+        .workers(2);
   }
 
   private DefaultEngine build(LivecodeBuilder builder) {
     DefaultEngine engine = (DefaultEngine) builder.build();
     engines.add(engine);
     if (engine.warmSize("python") > 0) {
-      eventually("the warm pool filled", () -> engine.warmReady("python") == engine.warmSize("python"));
+      eventually(
+          "the warm pool filled", () -> engine.warmReady("python") == engine.warmSize("python"));
     }
     return engine;
   }
@@ -104,15 +110,19 @@ class LiveExecutionsTest {
     long gap = TimeUnit.MILLISECONDS.toNanos(250);
     assertThat(second - first).as("First arrives well before Second is written").isGreaterThan(gap);
     assertThat(third - second).as("Second arrives well before Third is written").isGreaterThan(gap);
-    assertThat(events.sequences()).as("numbered from 1 without a gap").isEqualTo(
-        Stream.iterate(1L, n -> n + 1).limit(events.list().size()).toList());
+    assertThat(events.sequences())
+        .as("numbered from 1 without a gap")
+        .isEqualTo(Stream.iterate(1L, n -> n + 1).limit(events.list().size()).toList());
     assertThat(events.list().get(0).kind()).isEqualTo(Execution.Event.Kind.STATUS);
     assertThat(events.list().get(0).status()).isEqualTo(Execution.Status.QUEUED);
-    assertThat(events.text(Execution.Event.Kind.STDOUT)).isEqualTo(ended.result().orElseThrow().stdout())
+    assertThat(events.text(Execution.Event.Kind.STDOUT))
+        .isEqualTo(ended.result().orElseThrow().stdout())
         .isEqualTo("First\nSecond\nThird\n");
     assertThat(events.last().execution()).contains(ended);
     if (setup.equals("warm")) {
-      assertThat(engine.warmTaken("python")).as("the run took the warm interpreter").isEqualTo(takenBefore + 1);
+      assertThat(engine.warmTaken("python"))
+          .as("the run took the warm interpreter")
+          .isEqualTo(takenBefore + 1);
     }
   }
 
@@ -120,7 +130,10 @@ class LiveExecutionsTest {
   @ValueSource(strings = {"cold", "warm"})
   void nodeOutputIsSeenAsWrittenToo(String setup) {
     DefaultEngine engine = engine(setup);
-    Session session = engine.createSession("javascript", """
+    Session session =
+        engine.createSession(
+            "javascript",
+            """
         console.log('First');
         setTimeout(() => { console.log('Second'); setTimeout(() => console.log('Third'), 750); }, 750);
         """);
@@ -136,8 +149,9 @@ class LiveExecutionsTest {
   void resubscribingFromTheLastSequenceNumberGivesExactlyTheRest() {
     DefaultEngine engine = engine("cold");
     Execution queued = start(engine, FIRST_SECOND_THIRD, false);
-    EventCollector early = EventCollector.subscribeUntil(engine.events(queued.id(), 0),
-        stdout -> stdout.contains("Second\n"));
+    EventCollector early =
+        EventCollector.subscribeUntil(
+            engine.events(queued.id(), 0), stdout -> stdout.contains("Second\n"));
     early.awaitDone(WAIT);
     assertThat(early.text(Execution.Event.Kind.STDOUT)).isEqualTo("First\nSecond\n");
     long last = early.last().sequence();
@@ -145,7 +159,8 @@ class LiveExecutionsTest {
     EventCollector rest = EventCollector.subscribe(engine.events(queued.id(), last));
     rest.awaitDone(WAIT);
     // print() may write the line and its newline apart: one chunk or two.
-    assertThat(rest.list().subList(0, rest.list().size() - 1)).extracting(Execution.Event::kind)
+    assertThat(rest.list().subList(0, rest.list().size() - 1))
+        .extracting(Execution.Event::kind)
         .containsOnly(Execution.Event.Kind.STDOUT);
     assertThat(rest.text(Execution.Event.Kind.STDOUT)).isEqualTo("Third\n");
     assertThat(rest.last().kind()).isEqualTo(Execution.Event.Kind.DONE);
@@ -153,7 +168,8 @@ class LiveExecutionsTest {
 
     EventCollector replay = EventCollector.subscribe(engine.events(queued.id(), 0));
     replay.awaitDone(WAIT);
-    assertThat(replay.text(Execution.Event.Kind.STDOUT)).as("a late subscriber from 0 replays it all")
+    assertThat(replay.text(Execution.Event.Kind.STDOUT))
+        .as("a late subscriber from 0 replays it all")
         .isEqualTo("First\nSecond\nThird\n");
   }
 
@@ -162,13 +178,18 @@ class LiveExecutionsTest {
   void inputIsAnsweredTwiceInARowThroughSendStdin(String setup) {
     DefaultEngine engine = engine(setup, Duration.ofMinutes(2));
     long takenBefore = engine.warmTaken("python");
-    Execution queued = start(engine, """
+    Execution queued =
+        start(
+            engine,
+            """
         name = input('name? ')
         print('hello', name)
         age = input('age? ')
         print('age', age)
-        """, true);
-    assertThat(queued.limits().wallTime()).as("an interactive run's own default")
+        """,
+            true);
+    assertThat(queued.limits().wallTime())
+        .as("an interactive run's own default")
         .isEqualTo(Limits.INTERACTIVE_WALL_TIME);
     EventCollector events = EventCollector.subscribe(engine.events(queued.id(), 0));
 
@@ -184,7 +205,8 @@ class LiveExecutionsTest {
     assertThatThrownBy(() -> engine.sendStdin(queued.id(), "late\n"))
         .isInstanceOf(LivecodeException.ExecutionConflict.class);
     if (setup.equals("warm")) {
-      assertThat(engine.warmTaken("python")).as("the interactive run took the warm interpreter")
+      assertThat(engine.warmTaken("python"))
+          .as("the interactive run took the warm interpreter")
           .isEqualTo(takenBefore + 1);
     }
   }
@@ -194,8 +216,10 @@ class LiveExecutionsTest {
     DefaultEngine engine = build(base().workers(1));
     Execution blocker = start(engine, "import time\ntime.sleep(1.5)\n", false);
     Session session = engine.createSession("python", "import sys\nprint(repr(sys.stdin.read()))\n");
-    Execution queued = engine.run(RunRequest.of(session.id()).withStdin("one\n").withInteractive(true));
-    assertThat(queued.limits().wallTime()).as("the interactive default, within the cap")
+    Execution queued =
+        engine.run(RunRequest.of(session.id()).withStdin("one\n").withInteractive(true));
+    assertThat(queued.limits().wallTime())
+        .as("the interactive default, within the cap")
         .isEqualTo(Limits.DEFAULT_CAPS.wallTime());
     engine.sendStdin(queued.id(), "two\n");
     engine.closeStdin(queued.id());
@@ -205,7 +229,8 @@ class LiveExecutionsTest {
 
     Execution ended = engine.awaitExecution(queued.id(), WAIT);
     assertThat(ended.result().orElseThrow().stdout()).isEqualTo("'one\\ntwo\\n'\n");
-    assertThat(engine.awaitExecution(blocker.id(), WAIT).status()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(engine.awaitExecution(blocker.id(), WAIT).status())
+        .isEqualTo(Execution.Status.COMPLETED);
   }
 
   @Test
@@ -214,7 +239,8 @@ class LiveExecutionsTest {
     Execution queued = start(engine, "print(input())", false);
     assertThatThrownBy(() -> engine.sendStdin(queued.id(), "x\n"))
         .isInstanceOf(LivecodeException.ExecutionConflict.class);
-    assertThatThrownBy(() -> engine.closeStdin(queued.id())).isInstanceOf(LivecodeException.ExecutionConflict.class);
+    assertThatThrownBy(() -> engine.closeStdin(queued.id()))
+        .isInstanceOf(LivecodeException.ExecutionConflict.class);
     assertThatThrownBy(() -> engine.sendStdin(UUID.randomUUID(), "x"))
         .isInstanceOf(LivecodeException.ExecutionNotFound.class);
   }
@@ -223,10 +249,12 @@ class LiveExecutionsTest {
   void stdinPastTheCapCountedAcrossCallsIsTooLargeAndTheRunGoesOn() {
     DefaultEngine engine = build(base().maxStdinBytes(1000));
     Session session = engine.createSession("python", "import sys\nprint(len(sys.stdin.read()))\n");
-    Execution queued = engine.run(RunRequest.of(session.id()).withStdin("a".repeat(300)).withInteractive(true));
+    Execution queued =
+        engine.run(RunRequest.of(session.id()).withStdin("a".repeat(300)).withInteractive(true));
     engine.sendStdin(queued.id(), "b".repeat(600));
     assertThatThrownBy(() -> engine.sendStdin(queued.id(), "c".repeat(101)))
-        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
+        .isInstanceOfSatisfying(
+            LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
     for (int i = 0; i < 50; i++) {
       assertThatThrownBy(() -> engine.sendStdin(queued.id(), "d".repeat(200)))
           .isInstanceOf(LivecodeException.InvalidRequest.class);
@@ -243,22 +271,30 @@ class LiveExecutionsTest {
   void cancelOfAQueuedRunEndsItBeforeItEverStarts() {
     DefaultEngine engine = build(base().workers(1));
     Execution busy = start(engine, "while True: pass\n", false);
-    eventually("the first run started", () -> engine.getExecution(busy.id()).status() == Execution.Status.RUNNING);
+    eventually(
+        "the first run started",
+        () -> engine.getExecution(busy.id()).status() == Execution.Status.RUNNING);
     Execution queued = start(engine, "print('never')\n", false);
 
     Execution cancelled = engine.cancel(queued.id());
     assertThat(cancelled.status()).isEqualTo(Execution.Status.CANCELLED);
     assertThat(cancelled.startedAt()).isEmpty();
-    assertThat(engine.cancel(queued.id()).status()).as("a second cancel is fine").isEqualTo(Execution.Status.CANCELLED);
+    assertThat(engine.cancel(queued.id()).status())
+        .as("a second cancel is fine")
+        .isEqualTo(Execution.Status.CANCELLED);
     EventCollector events = EventCollector.subscribe(engine.events(queued.id(), 0));
     events.awaitDone(WAIT);
-    assertThat(events.list()).extracting(Execution.Event::kind)
+    assertThat(events.list())
+        .extracting(Execution.Event::kind)
         .containsExactly(Execution.Event.Kind.STATUS, Execution.Event.Kind.DONE);
 
     assertThat(engine.cancel(busy.id()).status()).isEqualTo(Execution.Status.CANCELLED);
     Execution next = start(engine, "print('next')\n", false);
-    assertThat(engine.awaitExecution(next.id(), WAIT).result().orElseThrow().stdout()).isEqualTo("next\n");
-    assertThat(engine.getExecution(queued.id()).startedAt()).as("the cancelled run never started").isEmpty();
+    assertThat(engine.awaitExecution(next.id(), WAIT).result().orElseThrow().stdout())
+        .isEqualTo("next\n");
+    assertThat(engine.getExecution(queued.id()).startedAt())
+        .as("the cancelled run never started")
+        .isEmpty();
   }
 
   @ParameterizedTest
@@ -266,13 +302,18 @@ class LiveExecutionsTest {
   void cancelOfARunningProgramKillsItsWholeTreeAndKeepsItsOutput(String setup) throws IOException {
     DefaultEngine engine = engine(setup);
     String marker = "livecode-cancel-" + UUID.randomUUID();
-    Execution queued = start(engine, """
+    Execution queued =
+        start(
+            engine,
+            """
         import subprocess
         subprocess.Popen(['/bin/sh', '-c', 'while :; do :; done', '%s'])
         print('before')
         while True:
             pass
-        """.formatted(marker), false);
+        """
+                .formatted(marker),
+            false);
     EventCollector events = EventCollector.subscribe(engine.events(queued.id(), 0));
     events.awaitText(Execution.Event.Kind.STDOUT, "before\n", WAIT);
     eventually("the child runs", () -> processesWith(marker) > 0);
@@ -294,23 +335,37 @@ class LiveExecutionsTest {
     Execution queued = start(engine, "print(1)\n", false);
     engine.awaitExecution(queued.id(), WAIT);
     assertThatThrownBy(() -> engine.cancel(queued.id()))
-        .isInstanceOfSatisfying(LivecodeException.ExecutionConflict.class, e -> assertThat(e.status())
-            .isEqualTo("COMPLETED"));
+        .isInstanceOfSatisfying(
+            LivecodeException.ExecutionConflict.class,
+            e -> assertThat(e.status()).isEqualTo("COMPLETED"));
   }
 
   @Test
   void manySubscribersAndOneThatNeverReadsKeepTheEngineBoundedAndTheProgramOnTime() {
     long cap = 64 * 1024;
-    DefaultEngine engine = build(base().defaultLimits(new Limits(Duration.ofSeconds(10), Duration.ofSeconds(10),
-        256L << 20, 64, 16L << 20, cap)));
+    DefaultEngine engine =
+        build(
+            base()
+                .defaultLimits(
+                    new Limits(
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(10),
+                        256L << 20,
+                        64,
+                        16L << 20,
+                        cap)));
     // 2 MB of stdout, far past the cap, and a little stderr.
-    Execution queued = start(engine, """
+    Execution queued =
+        start(
+            engine,
+            """
         import sys
         line = 'x' * 999 + '\\n'
         for i in range(2000):
             sys.stdout.write(line)
         sys.stderr.write('done\\n')
-        """, false);
+        """,
+            false);
     EventCollector stalled = EventCollector.subscribeWithoutDemand(engine.events(queued.id(), 0));
     List<EventCollector> readers = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
@@ -323,7 +378,8 @@ class LiveExecutionsTest {
     assertThat(result.stdoutTruncated()).isTrue();
     long weight = engine.eventBytes(queued.id());
     int count = engine.eventCount(queued.id());
-    assertThat(weight).as("the events weigh at most the capped text (2 bytes a char) and a fixed cost per event")
+    assertThat(weight)
+        .as("the events weigh at most the capped text (2 bytes a char) and a fixed cost per event")
         .isLessThanOrEqualTo(2 * (2 * cap) + InMemoryEventLog.EVENT_OVERHEAD_BYTES * count)
         .isLessThanOrEqualTo(6 * cap);
     for (EventCollector reader : readers) {
@@ -334,19 +390,26 @@ class LiveExecutionsTest {
     assertThat(stalled.list()).isEmpty();
     stalled.request(Long.MAX_VALUE);
     stalled.awaitDone(WAIT);
-    assertThat(stalled.text(Execution.Event.Kind.STDOUT)).as("the one that never read catches up later")
+    assertThat(stalled.text(Execution.Event.Kind.STDOUT))
+        .as("the one that never read catches up later")
         .isEqualTo(result.stdout());
   }
 
   @Test
   void timeoutLineAndCompileLikeEndsAreInTheChunks() {
-    DefaultEngine engine = build(base().defaultLimits(Limits.DEFAULTS.withWallTime(Duration.ofSeconds(2))));
-    Execution queued = start(engine, "import sys\nprint('tick')\nsys.stderr.write('half')\nwhile True: pass\n", false);
+    DefaultEngine engine =
+        build(base().defaultLimits(Limits.DEFAULTS.withWallTime(Duration.ofSeconds(2))));
+    Execution queued =
+        start(
+            engine,
+            "import sys\nprint('tick')\nsys.stderr.write('half')\nwhile True: pass\n",
+            false);
     EventCollector events = EventCollector.subscribe(engine.events(queued.id(), 0));
     events.awaitDone(WAIT);
     Execution.Result result = engine.getExecution(queued.id()).result().orElseThrow();
     assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
-    assertThat(events.text(Execution.Event.Kind.STDERR)).isEqualTo(result.stderr())
+    assertThat(events.text(Execution.Event.Kind.STDERR))
+        .isEqualTo(result.stderr())
         .isEqualTo("half\nExecution Timed Out");
     assertThat(events.text(Execution.Event.Kind.STDOUT)).isEqualTo("tick\n");
   }
@@ -356,20 +419,29 @@ class LiveExecutionsTest {
     DefaultEngine engine = engine("cold");
     assertThatThrownBy(() -> engine.events(UUID.randomUUID(), 0))
         .isInstanceOf(LivecodeException.ExecutionNotFound.class);
-    assertThatThrownBy(() -> engine.cancel(UUID.randomUUID())).isInstanceOf(LivecodeException.ExecutionNotFound.class);
+    assertThatThrownBy(() -> engine.cancel(UUID.randomUUID()))
+        .isInstanceOf(LivecodeException.ExecutionNotFound.class);
   }
 
-  /** Live processes (not zombies: those have no command line) whose command line holds {@code marker}. */
+  /**
+   * Live processes (not zombies: those have no command line) whose command line holds {@code
+   * marker}.
+   */
   private static long processesWith(String marker) {
     try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-          .filter(p -> {
-            try {
-              return new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).contains(marker);
-            } catch (IOException e) {
-              return false;
-            }
-          }).count();
+      return entries
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(
+              p -> {
+                try {
+                  return new String(
+                          Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                      .contains(marker);
+                } catch (IOException e) {
+                  return false;
+                }
+              })
+          .count();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

@@ -40,36 +40,58 @@ class WarmPoolIT {
   private static Path warmRoot;
   private static Path readyRoot;
   private static Path coldRoot;
+
   /** Warm interpreters. */
   private static DefaultEngine warm;
-  /** Ready sandboxes instead (no warm interpreters): the same pool, the interpreter started per run. */
+
+  /**
+   * Ready sandboxes instead (no warm interpreters): the same pool, the interpreter started per run.
+   */
   private static DefaultEngine ready;
+
   private static LivecodeEngine cold;
 
   /** Programs run through a pool and through a sandbox made for them: language, source, stdin. */
-  private static final List<List<String>> PROGRAMS = List.of(
-      List.of("python", "print(1)", ""),
-      List.of("python", "import sys; print('out'); sys.stderr.write('err\\n'); sys.exit(3)", ""),
-      List.of("python", "import sys; print(sys.argv, __name__, __file__, open('main.py').read()[:6])", ""),
-      List.of("python", "print(input()[::-1]); print(input())", "abc\nline two\n"),
-      List.of("python", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)", ""),
-      List.of("python", "while True: pass", ""),
-      List.of("python", "print('no newline at the end')  # \u00e9 \ud83d\ude00", ""),
-      List.of("javascript", "console.log(1)", ""),
-      List.of("javascript", "console.log('out'); console.error('err'); process.exit(3)", ""),
-      List.of("javascript", "console.log(process.argv.slice(1), require.main === module, __filename, process.execArgv)", ""),
-      List.of("javascript", "console.log(require('fs').readFileSync(0, 'utf8').split('').reverse().join(''))", "abc\nline two\n"),
-      List.of("javascript", "for (;;) {}", ""));
+  private static final List<List<String>> PROGRAMS =
+      List.of(
+          List.of("python", "print(1)", ""),
+          List.of(
+              "python", "import sys; print('out'); sys.stderr.write('err\\n'); sys.exit(3)", ""),
+          List.of(
+              "python",
+              "import sys; print(sys.argv, __name__, __file__, open('main.py').read()[:6])",
+              ""),
+          List.of("python", "print(input()[::-1]); print(input())", "abc\nline two\n"),
+          List.of("python", "import os, signal; os.kill(os.getpid(), signal.SIGKILL)", ""),
+          List.of("python", "while True: pass", ""),
+          List.of("python", "print('no newline at the end')  # \u00e9 \ud83d\ude00", ""),
+          List.of("javascript", "console.log(1)", ""),
+          List.of("javascript", "console.log('out'); console.error('err'); process.exit(3)", ""),
+          List.of(
+              "javascript",
+              "console.log(process.argv.slice(1), require.main === module, __filename, process.execArgv)",
+              ""),
+          List.of(
+              "javascript",
+              "console.log(require('fs').readFileSync(0, 'utf8').split('').reverse().join(''))",
+              "abc\nline two\n"),
+          List.of("javascript", "for (;;) {}", ""));
 
   static Stream<Arguments> pooledRuns() {
-    return Stream.of("warm", "ready").flatMap(pool -> PROGRAMS.stream().map(p -> Arguments.of(pool, p.get(0), p.get(1), p.get(2))));
+    return Stream.of("warm", "ready")
+        .flatMap(
+            pool -> PROGRAMS.stream().map(p -> Arguments.of(pool, p.get(0), p.get(1), p.get(2))));
   }
 
-  /** Pools refill a little after each run (WarmPool.REFILL_DELAY): each case starts from full ones. */
+  /**
+   * Pools refill a little after each run (WarmPool.REFILL_DELAY): each case starts from full ones.
+   */
   @BeforeEach
   void poolsFull() throws Exception {
     for (DefaultEngine engine : List.of(warm, ready)) {
-      eventually("pools full", () -> engine.warmReady("python") == POOL && engine.warmReady("javascript") == POOL);
+      eventually(
+          "pools full",
+          () -> engine.warmReady("python") == POOL && engine.warmReady("javascript") == POOL);
     }
   }
 
@@ -88,8 +110,15 @@ class WarmPoolIT {
   }
 
   private static dev.livecode.core.LivecodeBuilder engine(String name, Path root) {
-    return Livecode.builder().name(name).discoverRunners(false).runner(TestRunners.python()).runner(TestRunners.node())
-        .isolation(Isolation.BWRAP).workers(2).defaultLimits(LIMITS).workspaceRoot(root);
+    return Livecode.builder()
+        .name(name)
+        .discoverRunners(false)
+        .runner(TestRunners.python())
+        .runner(TestRunners.node())
+        .isolation(Isolation.BWRAP)
+        .workers(2)
+        .defaultLimits(LIMITS)
+        .workspaceRoot(root);
   }
 
   @AfterAll
@@ -114,7 +143,9 @@ class WarmPoolIT {
     Execution.Result hot = run(pooled, language, source, input, Limits.Overrides.NONE);
     Execution.Result reference = run(cold, language, source, input, Limits.Overrides.NONE);
 
-    assertThat(pooled.warmTaken(language)).as("the run took a pooled process").isEqualTo(takenBefore + 1);
+    assertThat(pooled.warmTaken(language))
+        .as("the run took a pooled process")
+        .isEqualTo(takenBefore + 1);
     assertThat(hot.status()).isEqualTo(reference.status());
     assertThat(hot.failureReason()).isEqualTo(reference.failureReason());
     if (reference.status() != Execution.Status.TIMEOUT) {
@@ -128,33 +159,43 @@ class WarmPoolIT {
   }
 
   static Stream<Arguments> consecutivePrograms() {
-    List<List<String>> programs = List.of(
-        List.of("python",
-            "import builtins; builtins.SECRET = 'x'; open('left.txt', 'w').write('x'); open('/tmp/left.txt', 'w').write('x'); print('written')",
-            "import builtins, os; print(hasattr(builtins, 'SECRET'), sorted(os.listdir('.')), os.path.exists('/tmp/left.txt'))",
-            "False ['main.py'] False"),
-        List.of("javascript",
-            "globalThis.SECRET = 'x'; const fs = require('fs'); fs.writeFileSync('left.txt', 'x'); fs.writeFileSync('/tmp/left.txt', 'x'); console.log('written')",
-            "const fs = require('fs'); console.log(typeof SECRET, fs.readdirSync('.'), fs.existsSync('/tmp/left.txt'))",
-            "undefined [ 'main.js' ] false"));
-    return Stream.of("warm", "ready").flatMap(pool -> programs.stream().map(p -> Arguments.of(pool, p.get(0), p.get(1), p.get(2), p.get(3))));
+    List<List<String>> programs =
+        List.of(
+            List.of(
+                "python",
+                "import builtins; builtins.SECRET = 'x'; open('left.txt', 'w').write('x'); open('/tmp/left.txt', 'w').write('x'); print('written')",
+                "import builtins, os; print(hasattr(builtins, 'SECRET'), sorted(os.listdir('.')), os.path.exists('/tmp/left.txt'))",
+                "False ['main.py'] False"),
+            List.of(
+                "javascript",
+                "globalThis.SECRET = 'x'; const fs = require('fs'); fs.writeFileSync('left.txt', 'x'); fs.writeFileSync('/tmp/left.txt', 'x'); console.log('written')",
+                "const fs = require('fs'); console.log(typeof SECRET, fs.readdirSync('.'), fs.existsSync('/tmp/left.txt'))",
+                "undefined [ 'main.js' ] false"));
+    return Stream.of("warm", "ready")
+        .flatMap(
+            pool ->
+                programs.stream()
+                    .map(p -> Arguments.of(pool, p.get(0), p.get(1), p.get(2), p.get(3))));
   }
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("consecutivePrograms")
-  void consecutiveRunsSeeNeitherTheFilesNorTheGlobalsOfTheOneBefore(String kind, String language, String writer,
-      String reader, String expected) {
+  void consecutiveRunsSeeNeitherTheFilesNorTheGlobalsOfTheOneBefore(
+      String kind, String language, String writer, String reader, String expected) {
     DefaultEngine pooled = pool(kind);
     long takenBefore = pooled.warmTaken(language);
-    assertThat(run(pooled, language, writer, "", Limits.Overrides.NONE).stdout()).isEqualTo("written\n");
-    assertThat(run(pooled, language, reader, "", Limits.Overrides.NONE).stdout()).isEqualTo(expected + "\n");
+    assertThat(run(pooled, language, writer, "", Limits.Overrides.NONE).stdout())
+        .isEqualTo("written\n");
+    assertThat(run(pooled, language, reader, "", Limits.Overrides.NONE).stdout())
+        .isEqualTo(expected + "\n");
     assertThat(pooled.warmTaken(language)).isEqualTo(takenBefore + 2);
   }
 
   @Test
   void thePoolRefillsAfterRuns() throws Exception {
     for (int i = 0; i < POOL + 1; i++) {
-      assertThat(run(warm, "python", "print(" + i + ")", "", Limits.Overrides.NONE).stdout()).isEqualTo(i + "\n");
+      assertThat(run(warm, "python", "print(" + i + ")", "", Limits.Overrides.NONE).stdout())
+          .isEqualTo(i + "\n");
     }
     eventually("python pool full again", () -> warm.warmReady("python") == POOL);
   }
@@ -164,7 +205,13 @@ class WarmPoolIT {
   void aRunWithOtherLimitsStartsCold(String kind) {
     DefaultEngine pooled = pool(kind);
     long takenBefore = pooled.warmTaken("python");
-    Execution.Result result = run(pooled, "python", "print('cold')", "", Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(3)));
+    Execution.Result result =
+        run(
+            pooled,
+            "python",
+            "print('cold')",
+            "",
+            Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(3)));
 
     assertThat(result.stdout()).isEqualTo("cold\n");
     assertThat(pooled.warmTaken("python")).isEqualTo(takenBefore);
@@ -175,7 +222,13 @@ class WarmPoolIT {
     eventually("python pool full", () -> warm.warmReady("python") == POOL);
     Thread.sleep(LIMITS.wallTime().toMillis() + 500);
 
-    Execution.Result result = run(warm, "python", "import time; time.sleep(1); print('slept')", "", Limits.Overrides.NONE);
+    Execution.Result result =
+        run(
+            warm,
+            "python",
+            "import time; time.sleep(1); print('slept')",
+            "",
+            Limits.Overrides.NONE);
 
     assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("slept\n");
@@ -188,9 +241,21 @@ class WarmPoolIT {
     // Marks this engine's interpreters (python accepts any -X option), apart from other engines'.
     String marker = "livecode-close-" + UUID.randomUUID();
     try {
-      DefaultEngine engine = (DefaultEngine) Livecode.builder().name("warm-close").discoverRunners(false)
-          .runner(TestRunners.python()).runnerSettings("python", LanguageRunner.Settings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
-          .isolation(Isolation.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
+      DefaultEngine engine =
+          (DefaultEngine)
+              Livecode.builder()
+                  .name("warm-close")
+                  .discoverRunners(false)
+                  .runner(TestRunners.python())
+                  .runnerSettings(
+                      "python",
+                      LanguageRunner.Settings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
+                  .isolation(Isolation.BWRAP)
+                  .workers(1)
+                  .defaultLimits(LIMITS)
+                  .workspaceRoot(root)
+                  .warmPool(POOL)
+                  .build();
       eventually("pool full", () -> engine.warmReady("python") == POOL);
       eventually("its interpreters started", () -> marked(marker) >= POOL);
 
@@ -208,12 +273,20 @@ class WarmPoolIT {
   }
 
   private static long marked(String marker) {
-    return ProcessHandle.current().descendants()
-        .filter(p -> p.isAlive() && p.info().commandLine().map(line -> line.contains(marker)).orElse(false))
+    return ProcessHandle.current()
+        .descendants()
+        .filter(
+            p ->
+                p.isAlive()
+                    && p.info().commandLine().map(line -> line.contains(marker)).orElse(false))
         .count();
   }
 
-  private static Execution.Result run(LivecodeEngine engine, String language, String source, String stdin,
+  private static Execution.Result run(
+      LivecodeEngine engine,
+      String language,
+      String source,
+      String stdin,
       Limits.Overrides limits) {
     Session session = engine.createSession(language, source);
     Execution queued = engine.run(RunRequest.of(session.id()).withStdin(stdin).withLimits(limits));

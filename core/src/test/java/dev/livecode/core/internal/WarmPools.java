@@ -6,7 +6,10 @@ import dev.livecode.core.LivecodeEngine;
 public final class WarmPools {
   private WarmPools() {}
 
-  /** True when {@code language} has no pool, or its pool holds as many waiting processes as configured. */
+  /**
+   * True when {@code language} has no pool, or its pool holds as many waiting processes as
+   * configured.
+   */
   public static boolean full(LivecodeEngine engine, String language) {
     DefaultEngine defaults = (DefaultEngine) engine;
     int ready = defaults.warmReady(language);

@@ -16,11 +16,12 @@ public final class TestRunners {
   private TestRunners() {}
 
   /**
-   * A warm python: reads the header and source from fd 0 (exactly, no read-ahead), writes
-   * main.py and runs it in __main__ as {@code python main.py} would (a test double: its
-   * tracebacks show two bootstrap frames more than a cold run).
+   * A warm python: reads the header and source from fd 0 (exactly, no read-ahead), writes main.py
+   * and runs it in __main__ as {@code python main.py} would (a test double: its tracebacks show two
+   * bootstrap frames more than a cold run).
    */
-  static final String PYTHON_WARM = """
+  static final String PYTHON_WARM =
+      """
       def _livecode_warm():
           import os, sys
           header = b''
@@ -50,7 +51,8 @@ public final class TestRunners {
       """;
 
   /** A warm node: the same protocol, then main.js is run as the main module. */
-  static final String NODE_WARM = """
+  static final String NODE_WARM =
+      """
       (() => {
         const fs = require('fs');
         const Module = require('module');
@@ -126,19 +128,37 @@ public final class TestRunners {
       """;
 
   public static LanguageRunner python() {
-    return new Simple("python", "Python", Path.of("/usr/bin/python3"), "main.py", List.of("-S", "-I", "-u"),
+    return new Simple(
+        "python",
+        "Python",
+        Path.of("/usr/bin/python3"),
+        "main.py",
+        List.of("-S", "-I", "-u"),
         List.of("-c", PYTHON_WARM));
   }
 
   public static LanguageRunner node() {
-    return new Simple("javascript", "JavaScript", Path.of("/usr/bin/node"), "main.js", List.of(), List.of("-e", NODE_WARM));
+    return new Simple(
+        "javascript",
+        "JavaScript",
+        Path.of("/usr/bin/node"),
+        "main.js",
+        List.of(),
+        List.of("-e", NODE_WARM));
   }
 
-  private record Simple(String id, String displayName, Path executable, String file, List<String> flags,
-      List<String> warmArgs) implements LanguageRunner {
+  private record Simple(
+      String id,
+      String displayName,
+      Path executable,
+      String file,
+      List<String> flags,
+      List<String> warmArgs)
+      implements LanguageRunner {
 
     @Override
-    public Optional<LanguageRunner.Command> warmCommand(LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+    public Optional<LanguageRunner.Command> warmCommand(
+        LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
       List<String> argv = new ArrayList<>();
       argv.add(probe.requireExecutable().toString());
       argv.addAll(flags);
@@ -156,13 +176,15 @@ public final class TestRunners {
     }
 
     @Override
-    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+    public LanguageRunner.Program prepare(
+        String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
       List<String> argv = new ArrayList<>();
       argv.add(probe.requireExecutable().toString());
       argv.addAll(flags);
       argv.addAll(settings.extraArgs());
       argv.add(file);
-      return LanguageRunner.Program.interpreted(Map.of(file, sourceCode), LanguageRunner.Command.of(argv));
+      return LanguageRunner.Program.interpreted(
+          Map.of(file, sourceCode), LanguageRunner.Command.of(argv));
     }
   }
 }

@@ -28,14 +28,23 @@ public final class WarmStartCost {
   public record Case(LanguageRunner runner, String source, String output) {}
 
   public static void measure(int runs, List<Case> cases) throws InterruptedException {
-    Limits.Overrides cold = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
-    var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(Isolation.AUTO)
-        .workers(2).warmPool(2);
+    Limits.Overrides cold =
+        Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
+    var builder =
+        Livecode.builder()
+            .name("warm-start-cost")
+            .discoverRunners(false)
+            .isolation(Isolation.AUTO)
+            .workers(2)
+            .warmPool(2);
     cases.forEach(c -> builder.runner(c.runner()));
     try (LivecodeEngine engine = builder.build()) {
-      System.out.printf("engine.run -> awaitExecution, %d runs each, cold and warm interleaved, isolation %s%n", runs,
-          engine.status().isolation());
-      System.out.printf("%-12s %-6s %10s %10s %10s %14s%n", "language", "mode", "p50 ms", "p10 ms", "p90 ms", "exec p50 ms");
+      System.out.printf(
+          "engine.run -> awaitExecution, %d runs each, cold and warm interleaved, isolation %s%n",
+          runs, engine.status().isolation());
+      System.out.printf(
+          "%-12s %-6s %10s %10s %10s %14s%n",
+          "language", "mode", "p50 ms", "p10 ms", "p90 ms", "exec p50 ms");
       for (Case c : cases) {
         String id = c.runner().id();
         long[] coldTotal = new long[runs];
@@ -77,13 +86,19 @@ public final class WarmStartCost {
   }
 
   /** {total nanos, execution time nanos} of one run. */
-  private static long[] run(LivecodeEngine engine, String language, String source, String output, Limits.Overrides limits) {
+  private static long[] run(
+      LivecodeEngine engine,
+      String language,
+      String source,
+      String output,
+      Limits.Overrides limits) {
     var session = engine.createSession(language, source);
     long started = System.nanoTime();
     Execution queued = engine.run(RunRequest.of(session.id()).withLimits(limits));
     Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(30));
     long total = System.nanoTime() - started;
-    Execution.Result result = done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
+    Execution.Result result =
+        done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
     if (result.status() != Execution.Status.COMPLETED || !result.stdout().equals(output)) {
       throw new IllegalStateException(language + " run failed: " + result);
     }
@@ -95,7 +110,13 @@ public final class WarmStartCost {
     Arrays.sort(v);
     long[] e = exec.clone();
     Arrays.sort(e);
-    System.out.printf("%-12s %-6s %10.2f %10.2f %10.2f %14.2f%n", language, mode, v[v.length / 2] / 1e6,
-        v[v.length / 10] / 1e6, v[v.length * 9 / 10] / 1e6, e[e.length / 2] / 1e6);
+    System.out.printf(
+        "%-12s %-6s %10.2f %10.2f %10.2f %14.2f%n",
+        language,
+        mode,
+        v[v.length / 2] / 1e6,
+        v[v.length / 10] / 1e6,
+        v[v.length * 9 / 10] / 1e6,
+        e[e.length / 2] / 1e6);
   }
 }

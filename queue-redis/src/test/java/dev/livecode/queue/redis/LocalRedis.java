@@ -45,8 +45,13 @@ final class LocalRedis implements AutoCloseable {
       return new LocalRedis(client, client.connect(uri));
     } catch (RedisException e) {
       client.shutdown(0, 1, TimeUnit.SECONDS);
-      return fail("Redis for the integration tests is unreachable at " + url() + " (set " + VARIABLE
-          + " to redis://host:port): " + e.getMessage());
+      return fail(
+          "Redis for the integration tests is unreachable at "
+              + url()
+              + " (set "
+              + VARIABLE
+              + " to redis://host:port): "
+              + e.getMessage());
     }
   }
 
@@ -62,7 +67,8 @@ final class LocalRedis implements AutoCloseable {
   void deleteKeys(String prefix) {
     ScanCursor cursor = ScanCursor.INITIAL;
     do {
-      KeyScanCursor<String> page = redis().scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(500));
+      KeyScanCursor<String> page =
+          redis().scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(500));
       if (!page.getKeys().isEmpty()) {
         redis().del(page.getKeys().toArray(String[]::new));
       }

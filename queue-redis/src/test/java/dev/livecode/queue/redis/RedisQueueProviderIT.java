@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
 class RedisQueueProviderIT {
 
   private static JobQueue.Provider redis() {
-    List<JobQueue.Provider> named = ServiceLoader.load(JobQueue.Provider.class).stream()
-        .map(ServiceLoader.Provider::get).filter(p -> p.name().equals("redis")).toList();
+    List<JobQueue.Provider> named =
+        ServiceLoader.load(JobQueue.Provider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(p -> p.name().equals("redis"))
+            .toList();
     assertThat(named).as("queue providers named redis on the class path").hasSize(1);
     return named.get(0);
   }
@@ -23,8 +26,11 @@ class RedisQueueProviderIT {
   void isFoundByNameAndMakesADurableQueueWithItsOwnEvents() {
     String prefix = LocalRedis.uniquePrefix();
     try (LocalRedis local = LocalRedis.connect()) {
-      try (JobQueue queue = redis().create(Map.of("url", LocalRedis.url(), "prefix", prefix, "lease-ms", "6000"))) {
-        assertThat(queue).isInstanceOfSatisfying(RedisQueue.class, q -> assertThat(q.keyPrefix()).isEqualTo(prefix));
+      try (JobQueue queue =
+          redis().create(Map.of("url", LocalRedis.url(), "prefix", prefix, "lease-ms", "6000"))) {
+        assertThat(queue)
+            .isInstanceOfSatisfying(
+                RedisQueue.class, q -> assertThat(q.keyPrefix()).isEqualTo(prefix));
         assertThat(queue.durable()).isTrue();
         assertThat(queue.events()).isSameAs(queue.events());
         assertThat(queue.stats().waiting()).isZero();
@@ -37,12 +43,18 @@ class RedisQueueProviderIT {
   @Test
   void refusesSettingsItDoesNotKnowOrCannotRead() {
     assertThatThrownBy(() -> redis().create(Map.of("url", "redis://127.0.0.1:6379", "lease", "5")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[lease]").hasMessageContaining("lease-ms");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[lease]")
+        .hasMessageContaining("lease-ms");
     assertThatThrownBy(() -> redis().create(Map.of("prefix", "x")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs the setting url");
-    assertThatThrownBy(() -> redis().create(Map.of("url", "redis://127.0.0.1:6379", "lease-ms", "soon")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease-ms must be an integer");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs the setting url");
+    assertThatThrownBy(
+            () -> redis().create(Map.of("url", "redis://127.0.0.1:6379", "lease-ms", "soon")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lease-ms must be an integer");
     assertThatThrownBy(() -> redis().create(Map.of("url", "http://127.0.0.1:6379")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redis://");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("redis://");
   }
 }

@@ -13,9 +13,9 @@ import java.util.Optional;
 /**
  * The {@code none} tier: a plain subprocess in its own session (so its process group can be
  * killed), with rlimits for CPU time and file size set by the shell before it execs the program,
- * the cgroup limits when this host offers them, the seccomp filter where the host allows it and,
- * as root, a uid of its own. No namespace: it sees and can reach all its uid can. Only when
- * asked for explicitly.
+ * the cgroup limits when this host offers them, the seccomp filter where the host allows it and, as
+ * root, a uid of its own. No namespace: it sees and can reach all its uid can. Only when asked for
+ * explicitly.
  */
 final class PlainSandbox implements Sandbox {
   private final Optional<Cgroups> cgroups;
@@ -45,7 +45,8 @@ final class PlainSandbox implements Sandbox {
 
   @Override
   public List<String> gaps() {
-    return Sandboxes.gaps(seccomp, seccomp.hostCanLoad(), "the none tier loads it with " + SeccompFilter.PERL);
+    return Sandboxes.gaps(
+        seccomp, seccomp.hostCanLoad(), "the none tier loads it with " + SeccompFilter.PERL);
   }
 
   @Override
@@ -58,7 +59,9 @@ final class PlainSandbox implements Sandbox {
 
   @Override
   public Optional<String> unreachable(List<Path> readOnlyPaths) {
-    return uids.isPresent() ? HostLaunch.unreachableByOthers(readOnlyPaths, "none") : Optional.empty();
+    return uids.isPresent()
+        ? HostLaunch.unreachableByOthers(readOnlyPaths, "none")
+        : Optional.empty();
   }
 
   @Override

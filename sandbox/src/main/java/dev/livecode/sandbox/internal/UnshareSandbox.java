@@ -12,14 +12,14 @@ import java.util.Optional;
 
 /**
  * The {@code unshare} tier (util-linux, always on Debian): own network (no interfaces up), PID
- * (with a private /proc), mount, IPC and UTS namespaces, rlimits and cgroups as available, and
- * the seccomp filter where the host allows it. As root the program runs under a uid of its own
- * (see {@link SandboxUids}), handed its workspace; as a normal user it runs as that user in a
- * user namespace.
+ * (with a private /proc), mount, IPC and UTS namespaces, rlimits and cgroups as available, and the
+ * seccomp filter where the host allows it. As root the program runs under a uid of its own (see
+ * {@link SandboxUids}), handed its workspace; as a normal user it runs as that user in a user
+ * namespace.
  *
- * <p>Weaker than bwrap: it shares the host's file-system view (it can read whatever its uid, or
- * the server's user, may read: world-readable files, /tmp) and its workspace is on the host's
- * disk, capped only per file by RLIMIT_FSIZE.
+ * <p>Weaker than bwrap: it shares the host's file-system view (it can read whatever its uid, or the
+ * server's user, may read: world-readable files, /tmp) and its workspace is on the host's disk,
+ * capped only per file by RLIMIT_FSIZE.
  */
 final class UnshareSandbox implements Sandbox {
   static final String UNSHARE = "/usr/bin/unshare";
@@ -46,19 +46,30 @@ final class UnshareSandbox implements Sandbox {
 
   @Override
   public List<String> protections() {
-    return Sandboxes.protections(List.of("namespaces"), uids.isPresent(), seccomp.hostCanLoad(), false);
+    return Sandboxes.protections(
+        List.of("namespaces"), uids.isPresent(), seccomp.hostCanLoad(), false);
   }
 
   @Override
   public List<String> gaps() {
-    return Sandboxes.gaps(seccomp, seccomp.hostCanLoad(), "the unshare tier loads it with " + SeccompFilter.PERL);
+    return Sandboxes.gaps(
+        seccomp, seccomp.hostCanLoad(), "the unshare tier loads it with " + SeccompFilter.PERL);
   }
 
   @Override
   public ConfinedProcess start(LaunchSpec spec) throws IOException {
     Optional<SandboxUids.Lease> uid = uids.map(SandboxUids::acquire);
-    List<String> unshare = new ArrayList<>(List.of(UNSHARE, "--fork", "--kill-child", "--pid", "--mount-proc",
-        "--net", "--ipc", "--uts"));
+    List<String> unshare =
+        new ArrayList<>(
+            List.of(
+                UNSHARE,
+                "--fork",
+                "--kill-child",
+                "--pid",
+                "--mount-proc",
+                "--net",
+                "--ipc",
+                "--uts"));
     if (uid.isEmpty()) {
       unshare.add("--map-current-user");
     }
@@ -72,10 +83,15 @@ final class UnshareSandbox implements Sandbox {
     return HostLaunch.start(spec, cgroups, List.of(), unshare, false, uid);
   }
 
-  /** As root the program runs under its own uid in the host's file view: see {@link HostLaunch#unreachableByOthers}. */
+  /**
+   * As root the program runs under its own uid in the host's file view: see {@link
+   * HostLaunch#unreachableByOthers}.
+   */
   @Override
   public Optional<String> unreachable(List<Path> readOnlyPaths) {
-    return uids.isPresent() ? HostLaunch.unreachableByOthers(readOnlyPaths, "unshare") : Optional.empty();
+    return uids.isPresent()
+        ? HostLaunch.unreachableByOthers(readOnlyPaths, "unshare")
+        : Optional.empty();
   }
 
   @Override

@@ -48,18 +48,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server jar as a cluster: one api process and worker processes in JVMs of their own,
- * sharing one MySQL database (created per test) and one Redis (a key prefix per test), as
+ * The server jar as a cluster: one api process and worker processes in JVMs of their own, sharing
+ * one MySQL database (created per test) and one Redis (a key prefix per test), as
  * docker-compose.yml deploys them.
  *
  * <p>Services: {@code LIVECODE_TEST_MYSQL_URL} (default jdbc:mysql://127.0.0.1:3306/test, root,
  * empty password; {@code LIVECODE_TEST_MYSQL_USER}, {@code LIVECODE_TEST_MYSQL_PASSWORD}) and
- * {@code LIVECODE_TEST_REDIS_URL} (default redis://127.0.0.1:6379). Unreachable fails, naming
- * the variable. The outage test stops only a redis-server of its own, never the shared one.
+ * {@code LIVECODE_TEST_REDIS_URL} (default redis://127.0.0.1:6379). Unreachable fails, naming the
+ * variable. The outage test stops only a redis-server of its own, never the shared one.
  */
 class ClusterIT {
-  private static final Path SERVER_JAR = Path.of(System.getProperty("user.dir"), "target", "livecode-server.jar");
-  private static final String MYSQL_URL = env("LIVECODE_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/test");
+  private static final Path SERVER_JAR =
+      Path.of(System.getProperty("user.dir"), "target", "livecode-server.jar");
+  private static final String MYSQL_URL =
+      env("LIVECODE_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/test");
   private static final String MYSQL_USER = env("LIVECODE_TEST_MYSQL_USER", "root");
   private static final String MYSQL_PASSWORD = env("LIVECODE_TEST_MYSQL_PASSWORD", "");
   private static final String REDIS_URL = env("LIVECODE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
@@ -74,7 +76,8 @@ class ClusterIT {
 
   @BeforeEach
   void createDatabase() throws SQLException {
-    try (Connection c = mysql(); Statement s = c.createStatement()) {
+    try (Connection c = mysql();
+        Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
     }
     try (SharedRedis redis = SharedRedis.connect()) {
@@ -90,7 +93,8 @@ class ClusterIT {
     for (AutoCloseable other : others) {
       other.close();
     }
-    try (Connection c = mysql(); Statement s = c.createStatement()) {
+    try (Connection c = mysql();
+        Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS " + database);
     }
     try (SharedRedis redis = SharedRedis.connect()) {
@@ -150,23 +154,28 @@ class ClusterIT {
     assertThat(all).hasSize(runs).doesNotHaveDuplicates();
     assertThat(finishedA).isNotEmpty();
     assertThat(finishedB).isNotEmpty();
-    System.out.printf("cluster figures: %d runs on 2 worker processes x 2 threads in %.1f s = %.1f runs/s"
-        + " (worker A %d, worker B %d)%n", runs, seconds, runs / seconds, finishedA.size(), finishedB.size());
+    System.out.printf(
+        "cluster figures: %d runs on 2 worker processes x 2 threads in %.1f s = %.1f runs/s"
+            + " (worker A %d, worker B %d)%n",
+        runs, seconds, runs / seconds, finishedA.size(), finishedB.size());
   }
 
   @Test
   void runsOfAWorkerKilledMidRunEndOnTheSurvivor() throws Exception {
     Node api = start("api", REDIS_URL, List.of());
     // A 6 s lease (the shortest safe one: 3 renewals of 2 s) instead of the 30 s default.
-    Node doomed = start("worker", REDIS_URL, List.of("--workers", "10", "--redis-lease-ms", "6000"));
-    Node survivor = start("worker", REDIS_URL, List.of("--workers", "10", "--redis-lease-ms", "6000"));
+    Node doomed =
+        start("worker", REDIS_URL, List.of("--workers", "10", "--redis-lease-ms", "6000"));
+    Node survivor =
+        start("worker", REDIS_URL, List.of("--workers", "10", "--redis-lease-ms", "6000"));
     String session = api.createSession("import time\ntime.sleep(3)\nprint('done')");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       ids.add(api.run(session, ""));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!ids.stream().allMatch(id -> api.execution(id).get("status").asText().equals("RUNNING"))) {
+    while (!ids.stream()
+        .allMatch(id -> api.execution(id).get("status").asText().equals("RUNNING"))) {
       assertThat(System.nanoTime()).as("all 20 runs RUNNING").isLessThan(deadline);
       Thread.sleep(50);
     }
@@ -184,15 +193,20 @@ class ClusterIT {
     Set<String> onSurvivor = new HashSet<>(survivor.finishedIds());
     assertThat(onDoomed).as("the killed worker held runs when it died").hasSizeLessThan(20);
     for (String id : ids) {
-      assertThat(onDoomed.contains(id) || onSurvivor.contains(id)).as("execution %s finished by a worker", id).isTrue();
+      assertThat(onDoomed.contains(id) || onSurvivor.contains(id))
+          .as("execution %s finished by a worker", id)
+          .isTrue();
     }
     assertThat(onSurvivor).hasSizeGreaterThan(20 - onDoomed.size() - 1);
-    System.out.printf("cluster figures: worker killed with %d of 20 runs unfinished; all 20 COMPLETED %.1f s after"
-        + " the kill%n", 20 - onDoomed.size(), recovered);
+    System.out.printf(
+        "cluster figures: worker killed with %d of 20 runs unfinished; all 20 COMPLETED %.1f s after"
+            + " the kill%n",
+        20 - onDoomed.size(), recovered);
   }
 
   @Test
-  void redisStoppedForFiveSecondsDuringLoadGives503sNot500sAndLosesNoAcceptedRun() throws Exception {
+  void redisStoppedForFiveSecondsDuringLoadGives503sNot500sAndLosesNoAcceptedRun()
+      throws Exception {
     PrivateRedis redis = new PrivateRedis();
     others.add(redis);
     Node api = start("api", redis.url(), List.of());
@@ -203,17 +217,20 @@ class ClusterIT {
     List<String> accepted = Collections.synchronizedList(new ArrayList<>());
     ExecutorService load = Executors.newSingleThreadExecutor();
     long start = System.nanoTime();
-    Future<?> posting = load.submit(() -> {
-      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(12)) {
-        HttpResponse<String> reply = api.send("POST", "/code-sessions/" + session + "/run", "{}");
-        statuses.merge(reply.statusCode(), 1, Integer::sum);
-        if (reply.statusCode() == 200) {
-          accepted.add(readTree(reply.body()).get("execution_id").asText());
-        }
-        sleep(50);
-      }
-      return null;
-    });
+    Future<?> posting =
+        load.submit(
+            () -> {
+              while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(12)) {
+                HttpResponse<String> reply =
+                    api.send("POST", "/code-sessions/" + session + "/run", "{}");
+                statuses.merge(reply.statusCode(), 1, Integer::sum);
+                if (reply.statusCode() == 200) {
+                  accepted.add(readTree(reply.body()).get("execution_id").asText());
+                }
+                sleep(50);
+              }
+              return null;
+            });
     sleep(2_000);
     redis.kill();
     sleep(1_000);
@@ -230,8 +247,10 @@ class ClusterIT {
       JsonNode execution = api.awaitEnd(id, Duration.ofSeconds(60));
       assertThat(execution.get("status").asText()).as("accepted run %s", id).isEqualTo("COMPLETED");
     }
-    System.out.printf("cluster figures: Redis outage of 5 s under load: POST run statuses %s, %d accepted runs all"
-        + " COMPLETED%n", statuses, accepted.size());
+    System.out.printf(
+        "cluster figures: Redis outage of 5 s under load: POST run statuses %s, %d accepted runs all"
+            + " COMPLETED%n",
+        statuses, accepted.size());
   }
 
   @Test
@@ -249,10 +268,15 @@ class ClusterIT {
     start("worker", REDIS_URL, List.of("--workers", "2"));
     double twoWorkers = throughput(api, session, 200);
 
-    System.out.printf("cluster figures: p50 POST run -> COMPLETED for print(1): embedded default %d ms,"
-        + " redis+mysql %d ms; throughput with 2 threads per worker process: 1 worker %.1f runs/s,"
-        + " 2 workers %.1f runs/s (%d cores shared with other work)%n", embeddedP50.toMillis(), clusterP50.toMillis(),
-        oneWorker, twoWorkers, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "cluster figures: p50 POST run -> COMPLETED for print(1): embedded default %d ms,"
+            + " redis+mysql %d ms; throughput with 2 threads per worker process: 1 worker %.1f runs/s,"
+            + " 2 workers %.1f runs/s (%d cores shared with other work)%n",
+        embeddedP50.toMillis(),
+        clusterP50.toMillis(),
+        oneWorker,
+        twoWorkers,
+        Runtime.getRuntime().availableProcessors());
     assertThat(oneWorker).isPositive();
     assertThat(twoWorkers).isPositive();
   }
@@ -291,9 +315,23 @@ class ClusterIT {
   // ---------------------------------------------------------------------------------------
 
   private Node start(String role, String redisUrl, List<String> extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--role", role, "--store", "mysql",
-        "--mysql-url", serverUrl() + database, "--mysql-user", MYSQL_USER,
-        "--queue", "redis", "--redis-url", redisUrl, "--redis-prefix", prefix));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role",
+                role,
+                "--store",
+                "mysql",
+                "--mysql-url",
+                serverUrl() + database,
+                "--mysql-user",
+                MYSQL_USER,
+                "--queue",
+                "redis",
+                "--redis-url",
+                redisUrl,
+                "--redis-prefix",
+                prefix));
     args.addAll(extra);
     Map<String, String> env = new HashMap<>();
     if (!MYSQL_PASSWORD.isEmpty()) {
@@ -316,8 +354,13 @@ class ClusterIT {
     try {
       return DriverManager.getConnection(serverUrl(), MYSQL_USER, MYSQL_PASSWORD);
     } catch (SQLException e) {
-      throw new AssertionError("MySQL/MariaDB at " + MYSQL_URL + " is unreachable (" + e.getMessage()
-          + "); start it or point LIVECODE_TEST_MYSQL_URL / LIVECODE_TEST_MYSQL_USER / LIVECODE_TEST_MYSQL_PASSWORD at one", e);
+      throw new AssertionError(
+          "MySQL/MariaDB at "
+              + MYSQL_URL
+              + " is unreachable ("
+              + e.getMessage()
+              + "); start it or point LIVECODE_TEST_MYSQL_URL / LIVECODE_TEST_MYSQL_USER / LIVECODE_TEST_MYSQL_PASSWORD at one",
+          e);
     }
   }
 
@@ -351,7 +394,8 @@ class ClusterIT {
     private final Process process;
     private final Path log;
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Node(String role, Process process, Path log, int port) {
       this.role = role;
@@ -363,11 +407,20 @@ class ClusterIT {
     static Node start(String role, List<String> args, Map<String, String> env) throws Exception {
       assertThat(SERVER_JAR).as("the server jar (mvn package builds it)").exists();
       int port = freePort();
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", SERVER_JAR.toString(), "--port", Integer.toString(port)));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-jar",
+                  SERVER_JAR.toString(),
+                  "--port",
+                  Integer.toString(port)));
       command.addAll(args);
       Path log = Files.createTempFile("livecode-cluster-" + role, ".log");
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
       Node node = new Node(role, builder.start(), log, port);
       node.awaitHealthy(Duration.ofSeconds(60));
@@ -393,13 +446,20 @@ class ClusterIT {
     }
 
     HttpResponse<String> send(String method, String path, String body) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .timeout(Duration.ofSeconds(60))
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
       if (body != null) {
         request.header("Content-Type", "application/json");
       }
       try {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return http.send(
+            request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
@@ -458,8 +518,15 @@ class ClusterIT {
       List<String> ids = new ArrayList<>();
       String cursor = null;
       do {
-        JsonNode page = ok(send("GET", "/code-sessions/" + session + "/executions?limit=100"
-            + (cursor == null ? "" : "&cursor=" + cursor), null));
+        JsonNode page =
+            ok(
+                send(
+                    "GET",
+                    "/code-sessions/"
+                        + session
+                        + "/executions?limit=100"
+                        + (cursor == null ? "" : "&cursor=" + cursor),
+                    null));
         page.get("executions").forEach(e -> ids.add(e.get("execution_id").asText()));
         JsonNode next = page.get("next_cursor");
         cursor = next == null || next.isNull() ? null : next.asText();
@@ -503,7 +570,10 @@ class ClusterIT {
       // Kept for diagnosis: target/cluster-logs/<role>-<pid>.log
       Path kept = Path.of(System.getProperty("user.dir"), "target", "cluster-logs");
       Files.createDirectories(kept);
-      Files.move(log, kept.resolve(role + "-" + process.pid() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          log,
+          kept.resolve(role + "-" + process.pid() + ".log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -525,8 +595,13 @@ class ClusterIT {
         return new SharedRedis(client, client.connect(uri));
       } catch (RedisException e) {
         client.shutdown(0, 1, TimeUnit.SECONDS);
-        throw new AssertionError("Redis at " + REDIS_URL + " is unreachable (" + e.getMessage()
-            + "); start it or point LIVECODE_TEST_REDIS_URL at one", e);
+        throw new AssertionError(
+            "Redis at "
+                + REDIS_URL
+                + " is unreachable ("
+                + e.getMessage()
+                + "); start it or point LIVECODE_TEST_REDIS_URL at one",
+            e);
       }
     }
 
@@ -537,7 +612,8 @@ class ClusterIT {
     void deleteKeys(String prefix) {
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(500));
+        KeyScanCursor<String> page =
+            connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(500));
         if (!page.getKeys().isEmpty()) {
           connection.sync().del(page.getKeys().toArray(String[]::new));
         }
@@ -570,11 +646,27 @@ class ClusterIT {
 
     void start() throws IOException {
       Path server = Path.of("/usr/bin/redis-server");
-      assertThat(server).as("redis-server for the outage test (apt-get install redis-server)").isExecutable();
-      process = new ProcessBuilder(server.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
-          .start();
+      assertThat(server)
+          .as("redis-server for the outage test (apt-get install redis-server)")
+          .isExecutable();
+      process =
+          new ProcessBuilder(
+                  server.toString(),
+                  "--port",
+                  Integer.toString(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "yes",
+                  "--appendfsync",
+                  "always",
+                  "--dir",
+                  dir.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+              .start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline) {
         try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -20,10 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     -Dexec.mainClass=dev.livecode.store.mysql.AutosaveThroughput [-Dthreads=32 -Dseconds=5 -Dpool=10]
  * </pre>
  *
- * Uses the same server as the ITs (LIVECODE_TEST_MYSQL_URL/_USER/_PASSWORD) on its own table prefix.
+ * Uses the same server as the ITs (LIVECODE_TEST_MYSQL_URL/_USER/_PASSWORD) on its own table
+ * prefix.
  */
 public final class AutosaveThroughput {
-  private static final String SOURCE = "def greet(name):\n    return f'hello {name} 😀'\n\n".repeat(40); // ~2 KiB
+  private static final String SOURCE =
+      "def greet(name):\n    return f'hello {name} 😀'\n\n".repeat(40); // ~2 KiB
 
   private AutosaveThroughput() {}
 
@@ -32,7 +34,8 @@ public final class AutosaveThroughput {
     int seconds = Integer.getInteger("seconds", 5);
     int pool = Integer.getInteger("pool", MySqlStore.DEFAULT_POOL_SIZE);
     String prefix = MySqlTestDatabase.newPrefix();
-    System.out.printf("autosave benchmark: %d threads, %d s measured after 2 s warm-up, ~%d B source, mysql pool %d%n",
+    System.out.printf(
+        "autosave benchmark: %d threads, %d s measured after 2 s warm-up, ~%d B source, mysql pool %d%n",
         threads, seconds, SOURCE.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, pool);
     try (MySqlStore mysql = MySqlTestDatabase.builder().tablePrefix(prefix).poolSize(pool).build();
         Store memory = Store.inMemory()) {
@@ -46,19 +49,29 @@ public final class AutosaveThroughput {
   private static void report(String name, Store store, int threads, int seconds) throws Exception {
     double[] idle = latencies(store, 2_000);
     Result loaded = load(store, threads, seconds);
-    System.out.printf("%-9s  %,9.0f updates/s at %d threads   p50 %.3f ms  p99 %.3f ms (under load)   "
+    System.out.printf(
+        "%-9s  %,9.0f updates/s at %d threads   p50 %.3f ms  p99 %.3f ms (under load)   "
             + "p50 %.3f ms  p99 %.3f ms (one writer)%n",
-        name, loaded.perSecond, threads, loaded.p50, loaded.p99, percentile(idle, 50), percentile(idle, 99));
+        name,
+        loaded.perSecond,
+        threads,
+        loaded.p50,
+        loaded.p99,
+        percentile(idle, 50),
+        percentile(idle, 99));
   }
 
   private static Session session(Store store) {
     Instant now = Instant.now();
-    Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", SOURCE, 1, now, now);
+    Session session =
+        new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", SOURCE, 1, now, now);
     store.insertSession(session);
     return session;
   }
 
-  /** Sequential autosaves of one session: the latency of one PATCH's store work with no contention. */
+  /**
+   * Sequential autosaves of one session: the latency of one PATCH's store work with no contention.
+   */
   private static double[] latencies(Store store, int count) {
     Session session = session(store);
     for (int i = 0; i < count / 4; i++) {
@@ -86,20 +99,24 @@ public final class AutosaveThroughput {
       List<Double> mine = new ArrayList<>();
       samples.add(mine);
       int index = t;
-      Thread worker = new Thread(() -> {
-        try {
-          for (int i = 0; !stop.get(); i++) {
-            long start = System.nanoTime();
-            store.updateSession(Session.Update.source(session.id(), SOURCE + i), Instant.now());
-            if (measuring.get()) {
-              mine.add((System.nanoTime() - start) / 1e6);
-              counts[index]++;
-            }
-          }
-        } finally {
-          done.countDown();
-        }
-      }, "livecode-bench-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; !stop.get(); i++) {
+                    long start = System.nanoTime();
+                    store.updateSession(
+                        Session.Update.source(session.id(), SOURCE + i), Instant.now());
+                    if (measuring.get()) {
+                      mine.add((System.nanoTime() - start) / 1e6);
+                      counts[index]++;
+                    }
+                  }
+                } finally {
+                  done.countDown();
+                }
+              },
+              "livecode-bench-" + t);
       worker.start();
     }
     Thread.sleep(2_000);
@@ -111,13 +128,16 @@ public final class AutosaveThroughput {
     stop.set(true);
     done.await();
     long total = Arrays.stream(counts).sum();
-    double[] all = samples.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).toArray();
+    double[] all =
+        samples.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).toArray();
     return new Result(total / elapsed, percentile(all, 50), percentile(all, 99));
   }
 
   private static double percentile(double[] values, int p) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    return sorted.length == 0
+        ? Double.NaN
+        : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
   }
 }

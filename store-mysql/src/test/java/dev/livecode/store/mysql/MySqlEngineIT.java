@@ -21,15 +21,22 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The engine on a MySqlStore: a real run is kept, and a restart interrupts what a dead node left behind. */
+/**
+ * The engine on a MySqlStore: a real run is kept, and a restart interrupts what a dead node left
+ * behind.
+ */
 class MySqlEngineIT {
-  @RegisterExtension
-  static final MySqlTestDatabase DB = new MySqlTestDatabase();
+  @RegisterExtension static final MySqlTestDatabase DB = new MySqlTestDatabase();
 
   private LivecodeEngine engine() {
     // Isolation is not what this test is about: the plain tier starts fast and probes nothing.
-    return Livecode.builder().store(DB.store()).runner(TestRunners.python()).discoverRunners(false).workers(1)
-        .isolation(Isolation.NONE).build();
+    return Livecode.builder()
+        .store(DB.store())
+        .runner(TestRunners.python())
+        .discoverRunners(false)
+        .workers(1)
+        .isolation(Isolation.NONE)
+        .build();
   }
 
   @Test
@@ -53,25 +60,28 @@ class MySqlEngineIT {
       Execution running = engine.run(RunRequest.of(session.id()));
       Execution queued = engine.run(RunRequest.of(session.id()));
       CountDownLatch printed = new CountDownLatch(1);
-      engine.events(running.id(), 0).subscribe(new Flow.Subscriber<>() {
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-          subscription.request(Long.MAX_VALUE);
-        }
+      engine
+          .events(running.id(), 0)
+          .subscribe(
+              new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                  subscription.request(Long.MAX_VALUE);
+                }
 
-        @Override
-        public void onNext(Execution.Event event) {
-          if (event.kind() == Execution.Event.Kind.STDOUT) {
-            printed.countDown();
-          }
-        }
+                @Override
+                public void onNext(Execution.Event event) {
+                  if (event.kind() == Execution.Event.Kind.STDOUT) {
+                    printed.countDown();
+                  }
+                }
 
-        @Override
-        public void onError(Throwable error) {}
+                @Override
+                public void onError(Throwable error) {}
 
-        @Override
-        public void onComplete() {}
-      });
+                @Override
+                public void onComplete() {}
+              });
       assertThat(printed.await(20, TimeUnit.SECONDS)).as("the program printed").isTrue();
 
       assertThat(engine.cancel(queued.id()).status()).isEqualTo(Execution.Status.CANCELLED);
@@ -94,17 +104,28 @@ class MySqlEngineIT {
     }
     // What a node killed with kill -9 leaves behind: one run queued, one started.
     Instant then = Instant.now();
-    UUID queued = DB.store().createExecution(new Store.NewExecution(UUID.randomUUID(), session.id(), "", Limits.DEFAULTS,
-        Optional.empty(), then)).execution().id();
-    UUID running = DB.store().createExecution(new Store.NewExecution(UUID.randomUUID(), session.id(), "", Limits.DEFAULTS,
-        Optional.empty(), then)).execution().id();
+    UUID queued =
+        DB.store()
+            .createExecution(
+                new Store.NewExecution(
+                    UUID.randomUUID(), session.id(), "", Limits.DEFAULTS, Optional.empty(), then))
+            .execution()
+            .id();
+    UUID running =
+        DB.store()
+            .createExecution(
+                new Store.NewExecution(
+                    UUID.randomUUID(), session.id(), "", Limits.DEFAULTS, Optional.empty(), then))
+            .execution()
+            .id();
     DB.store().markRunning(running, then);
 
     try (LivecodeEngine restarted = engine()) {
       for (UUID id : new UUID[] {queued, running}) {
         Execution execution = restarted.getExecution(id);
         assertThat(execution.status()).isEqualTo(Execution.Status.FAILED);
-        assertThat(execution.result().orElseThrow().failureReason()).contains(Execution.FailureReason.INTERRUPTED);
+        assertThat(execution.result().orElseThrow().failureReason())
+            .contains(Execution.FailureReason.INTERRUPTED);
       }
       assertThat(DB.store().findUnfinished(10)).isEmpty();
     }

@@ -17,15 +17,17 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The MySQL server the ITs talk to, and one table prefix per test class so runs never see each
  * other's rows. By default the local server of CI (127.0.0.1:3306, root, empty password, database
- * {@code test}); the environment variables below override it. An unreachable server fails the
- * test class; it is never skipped.
+ * {@code test}); the environment variables below override it. An unreachable server fails the test
+ * class; it is never skipped.
  *
- * <p>Where Docker exists, {@code LIVECODE_TEST_MYSQL_CONTAINER=mysql:8.4} starts that pinned
- * image once per JVM (Testcontainers) instead of using the URL.
+ * <p>Where Docker exists, {@code LIVECODE_TEST_MYSQL_CONTAINER=mysql:8.4} starts that pinned image
+ * once per JVM (Testcontainers) instead of using the URL.
  *
- * <p>Register as {@code @RegisterExtension static final MySqlTestDatabase DB = new MySqlTestDatabase();}.
+ * <p>Register as {@code @RegisterExtension static final MySqlTestDatabase DB = new
+ * MySqlTestDatabase();}.
  */
-public final class MySqlTestDatabase implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+public final class MySqlTestDatabase
+    implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   public static final String URL_VARIABLE = "LIVECODE_TEST_MYSQL_URL";
   public static final String USER_VARIABLE = "LIVECODE_TEST_MYSQL_USER";
   public static final String PASSWORD_VARIABLE = "LIVECODE_TEST_MYSQL_PASSWORD";
@@ -48,10 +50,13 @@ public final class MySqlTestDatabase implements BeforeAllCallback, AfterEachCall
   public static synchronized Server server() {
     if (server == null) {
       Optional<String> image = variable(CONTAINER_VARIABLE);
-      server = image.isPresent() ? startContainer(image.get()) : new Server(
-          variable(URL_VARIABLE).orElse(DEFAULT_URL),
-          variable(USER_VARIABLE).orElse("root"),
-          variable(PASSWORD_VARIABLE).orElse(""));
+      server =
+          image.isPresent()
+              ? startContainer(image.get())
+              : new Server(
+                  variable(URL_VARIABLE).orElse(DEFAULT_URL),
+                  variable(USER_VARIABLE).orElse("root"),
+                  variable(PASSWORD_VARIABLE).orElse(""));
       checkReachable(server);
     }
     return server;
@@ -67,8 +72,9 @@ public final class MySqlTestDatabase implements BeforeAllCallback, AfterEachCall
 
   @SuppressWarnings("resource") // lives as long as the JVM; Testcontainers' reaper removes it
   private static Server startContainer(String image) {
-    MySQLContainer<?> container = new MySQLContainer<>(DockerImageName.parse(image).asCompatibleSubstituteFor("mysql"))
-        .withDatabaseName("test");
+    MySQLContainer<?> container =
+        new MySQLContainer<>(DockerImageName.parse(image).asCompatibleSubstituteFor("mysql"))
+            .withDatabaseName("test");
     container.start();
     return new Server(container.getJdbcUrl(), container.getUsername(), container.getPassword());
   }
@@ -77,10 +83,23 @@ public final class MySqlTestDatabase implements BeforeAllCallback, AfterEachCall
     try (Connection c = DriverManager.getConnection(s.url(), s.user(), s.password())) {
       c.isValid(3);
     } catch (SQLException e) {
-      throw new IllegalStateException("the MySQL server for integration tests is unreachable at " + s.url() + " as "
-          + s.user() + " (" + e.getMessage().lines().findFirst().orElse("") + "); start it (.ci/run does) or point "
-          + URL_VARIABLE + ", " + USER_VARIABLE + " and " + PASSWORD_VARIABLE + " at one (or set "
-          + CONTAINER_VARIABLE + "=mysql:8.4 where Docker exists)", e);
+      throw new IllegalStateException(
+          "the MySQL server for integration tests is unreachable at "
+              + s.url()
+              + " as "
+              + s.user()
+              + " ("
+              + e.getMessage().lines().findFirst().orElse("")
+              + "); start it (.ci/run does) or point "
+              + URL_VARIABLE
+              + ", "
+              + USER_VARIABLE
+              + " and "
+              + PASSWORD_VARIABLE
+              + " at one (or set "
+              + CONTAINER_VARIABLE
+              + "=mysql:8.4 where Docker exists)",
+          e);
     }
   }
 
@@ -97,7 +116,8 @@ public final class MySqlTestDatabase implements BeforeAllCallback, AfterEachCall
 
   /** Drops the tables of {@code tablePrefix}, whichever exist. */
   public static void dropTables(String tablePrefix) {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "executions");
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "sessions");
       s.execute("DROP TABLE IF EXISTS " + tablePrefix + "schema_history");
@@ -109,7 +129,8 @@ public final class MySqlTestDatabase implements BeforeAllCallback, AfterEachCall
   /** This class's store, on its own table prefix. */
   public MySqlStore store() {
     if (store == null) {
-      throw new IllegalStateException("register MySqlTestDatabase as a static @RegisterExtension field");
+      throw new IllegalStateException(
+          "register MySqlTestDatabase as a static @RegisterExtension field");
     }
     return store;
   }
@@ -125,7 +146,8 @@ public final class MySqlTestDatabase implements BeforeAllCallback, AfterEachCall
 
   @Override
   public void afterEach(ExtensionContext context) throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.execute("DELETE FROM " + prefix + "executions");
       s.execute("DELETE FROM " + prefix + "sessions");
     }
