@@ -360,26 +360,13 @@ public final class DefaultEngine implements LivecodeEngine {
       problem = "queue unreachable: " + e.getMessage();
     }
     return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), sandbox.enforcedLimits(), sandbox.protections(), sandbox.gaps(),
-        workers.size(), depth, live, closed.get() ? "engine closed" : problem);
+        workers.size(), depth, live, closed.get() ? "engine closed" : problem, pools());
   }
 
-
-  /** Warm processes of {@code language} waiting now; -1 when it has no pool (for tests). */
-  int warmReady(String language) {
-    WarmPool pool = warmPools.get(language);
-    return pool == null ? -1 : pool.ready();
-  }
-
-  /** The configured size of {@code language}'s pool; -1 when it has none (for tests). */
-  int warmSize(String language) {
-    WarmPool pool = warmPools.get(language);
-    return pool == null ? -1 : pool.size();
-  }
-
-  /** Runs of {@code language} that took a warm process; -1 when it has no pool (for tests). */
-  long warmTaken(String language) {
-    WarmPool pool = warmPools.get(language);
-    return pool == null ? -1 : pool.taken();
+  private Map<String, EngineStatus.Pool> pools() {
+    Map<String, EngineStatus.Pool> pools = new HashMap<>();
+    warmPools.forEach((language, pool) -> pools.put(language, new EngineStatus.Pool(pool.size(), pool.ready(), pool.taken())));
+    return pools;
   }
 
   @Override

@@ -72,7 +72,7 @@ class WarmPoolIT {
   @BeforeEach
   void poolsFull() throws Exception {
     for (DefaultEngine engine : List.of(warm, ready)) {
-      eventually("pools full", () -> engine.warmReady("python") == POOL && engine.warmReady("javascript") == POOL);
+      eventually("pools full", () -> WarmPools.full(engine, "python") && WarmPools.full(engine, "javascript"));
     }
   }
 
@@ -113,11 +113,11 @@ class WarmPoolIT {
   @MethodSource("pooledRuns")
   void pooledRunEndsExactlyAsAColdRun(String kind, String language, String source, String input) {
     DefaultEngine pooled = pool(kind);
-    long takenBefore = pooled.warmTaken(language);
+    long takenBefore = WarmPools.taken(pooled, language);
     ExecutionResult hot = run(pooled, language, source, input, LimitOverrides.NONE);
     ExecutionResult reference = run(cold, language, source, input, LimitOverrides.NONE);
 
-    assertThat(pooled.warmTaken(language)).as("the run took a pooled process").isEqualTo(takenBefore + 1);
+    assertThat(WarmPools.taken(pooled, language)).as("the run took a pooled process").isEqualTo(takenBefore + 1);
     assertThat(hot.status()).isEqualTo(reference.status());
     assertThat(hot.failureReason()).isEqualTo(reference.failureReason());
     if (reference.status() != ExecutionStatus.TIMEOUT) {
@@ -148,10 +148,10 @@ class WarmPoolIT {
   void consecutiveRunsSeeNeitherTheFilesNorTheGlobalsOfTheOneBefore(String kind, String language, String writer,
       String reader, String expected) {
     DefaultEngine pooled = pool(kind);
-    long takenBefore = pooled.warmTaken(language);
+    long takenBefore = WarmPools.taken(pooled, language);
     assertThat(run(pooled, language, writer, "", LimitOverrides.NONE).stdout()).isEqualTo("written\n");
     assertThat(run(pooled, language, reader, "", LimitOverrides.NONE).stdout()).isEqualTo(expected + "\n");
-    assertThat(pooled.warmTaken(language)).isEqualTo(takenBefore + 2);
+    assertThat(WarmPools.taken(pooled, language)).isEqualTo(takenBefore + 2);
   }
 
   @Test
@@ -159,23 +159,23 @@ class WarmPoolIT {
     for (int i = 0; i < POOL + 1; i++) {
       assertThat(run(warm, "python", "print(" + i + ")", "", LimitOverrides.NONE).stdout()).isEqualTo(i + "\n");
     }
-    eventually("python pool full again", () -> warm.warmReady("python") == POOL);
+    eventually("python pool full again", () -> WarmPools.full(warm, "python"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"warm", "ready"})
   void aRunWithOtherLimitsStartsCold(String kind) {
     DefaultEngine pooled = pool(kind);
-    long takenBefore = pooled.warmTaken("python");
+    long takenBefore = WarmPools.taken(pooled, "python");
     ExecutionResult result = run(pooled, "python", "print('cold')", "", LimitOverrides.NONE.withWallTime(Duration.ofSeconds(3)));
 
     assertThat(result.stdout()).isEqualTo("cold\n");
-    assertThat(pooled.warmTaken("python")).isEqualTo(takenBefore);
+    assertThat(WarmPools.taken(pooled, "python")).isEqualTo(takenBefore);
   }
 
   @Test
   void wallTimeCountsFromWhenTheProgramIsSentNotFromTheInterpretersStart() throws Exception {
-    eventually("python pool full", () -> warm.warmReady("python") == POOL);
+    eventually("python pool full", () -> WarmPools.full(warm, "python"));
     Thread.sleep(LIMITS.wallTime().toMillis() + 500);
 
     ExecutionResult result = run(warm, "python", "import time; time.sleep(1); print('slept')", "", LimitOverrides.NONE);
@@ -194,7 +194,7 @@ class WarmPoolIT {
       DefaultEngine engine = (DefaultEngine) Livecode.builder().name("warm-close").discoverRunners(false)
           .runner(TestRunners.python()).runnerSettings("python", RunnerSettings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
           .isolation(IsolationMode.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
-      eventually("pool full", () -> engine.warmReady("python") == POOL);
+      eventually("pool full", () -> WarmPools.full(engine, "python"));
       eventually("its interpreters started", () -> marked(marker) >= POOL);
 
       engine.close();
