@@ -53,7 +53,7 @@ public final class Spawner {
     return new Spawner(python, node.toRealPath(), bwrap, isRoot() ? Optional.of(seccompFilterFile()) : Optional.empty());
   }
 
-  /** The server's seccomp filter (copied into this jar from core at build time), as a file. */
+  /** The server's seccomp filter (a resource of core, a dependency of this jar), as a file. */
   private static Path seccompFilterFile() throws IOException {
     try (InputStream in = Spawner.class.getResourceAsStream(SECCOMP_RESOURCE)) {
       if (in == null) {

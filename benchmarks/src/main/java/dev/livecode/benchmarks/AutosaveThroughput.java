@@ -1,8 +1,10 @@
-package dev.livecode.store.mysql;
+package dev.livecode.benchmarks;
 
+import dev.livecode.benchmarks.internal.MysqlDatabase;
 import dev.livecode.core.Session;
 import dev.livecode.core.SessionUpdate;
 import dev.livecode.core.spi.Store;
+import dev.livecode.store.mysql.MySqlStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,15 +15,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Measures autosave throughput at N concurrent writers (each on its own session, as editors are)
- * and the latency of one autosave, on the in-memory store and on MySQL, in one run. Prints, never
- * asserts: it is a measurement, not a test.
+ * and the latency of one autosave, on the in-memory store and on MySQL, in one run, at the store
+ * itself (no HTTP; {@code BenchmarkMain --sections http} measures the same through the server).
+ * Prints, never asserts: it is a measurement, not a test. See {@code docs/benchmarks.md}:
  *
  * <pre>
- * mvn -q -B -ntp -pl store-mysql -am test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.livecode.store.mysql.AutosaveThroughput [-Dthreads=32 -Dseconds=5 -Dpool=10]
+ * java [-Dthreads=32 -Dseconds=5 -Dpool=10] -cp benchmarks/target/livecode-benchmarks.jar \
+ *     dev.livecode.benchmarks.AutosaveThroughput
  * </pre>
  *
- * Uses the same server as the ITs (LIVECODE_TEST_MYSQL_URL/_USER/_PASSWORD) on its own table prefix.
+ * The server is {@code -Dmysql.url} (default {@code jdbc:mysql://127.0.0.1:3306/}, the MariaDB of
+ * {@code scripts/services.sh}), {@code -Dmysql.user} (root) and {@code -Dmysql.password} (empty);
+ * the program works in a fresh database of its own and drops it at the end.
  */
 public final class AutosaveThroughput {
   private static final String SOURCE = "def greet(name):\n    return f'hello {name} 😀'\n\n".repeat(40); // ~2 KiB
@@ -32,15 +37,17 @@ public final class AutosaveThroughput {
     int threads = Integer.getInteger("threads", 32);
     int seconds = Integer.getInteger("seconds", 5);
     int pool = Integer.getInteger("pool", MySqlStore.DEFAULT_POOL_SIZE);
-    String prefix = MySqlTestDatabase.newPrefix();
     System.out.printf("autosave benchmark: %d threads, %d s measured after 2 s warm-up, ~%d B source, mysql pool %d%n",
         threads, seconds, SOURCE.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, pool);
-    try (MySqlStore mysql = MySqlTestDatabase.builder().tablePrefix(prefix).poolSize(pool).build();
+    String user = System.getProperty("mysql.user", "root");
+    String password = System.getProperty("mysql.password", "");
+    try (MysqlDatabase database = MysqlDatabase.create(System.getProperty("mysql.url", "jdbc:mysql://127.0.0.1:3306/"),
+            user, password, false);
+        MySqlStore mysql = MySqlStore.builder().jdbcUrl(database.url()).username(user).password(password)
+            .poolSize(pool).build();
         Store memory = Store.inMemory()) {
       report("in-memory", memory, threads, seconds);
       report("mysql", mysql, threads, seconds);
-    } finally {
-      MySqlTestDatabase.dropTables(prefix);
     }
   }
 
