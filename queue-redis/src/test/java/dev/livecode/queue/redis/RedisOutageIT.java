@@ -8,6 +8,7 @@ import dev.livecode.core.QueueException;
 import dev.livecode.core.spi.Delivery;
 import dev.livecode.core.spi.ExecutionEvent;
 import dev.livecode.core.spi.Job;
+import dev.livecode.testing.PrivateRedis;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;

@@ -9,28 +9,23 @@ import dev.livecode.core.spi.Delivery;
 import dev.livecode.core.spi.ExecutionEvent;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.Job;
+import dev.livecode.testing.RedisExtension;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What RedisQueue does beyond the queue contract: keys, events, workers, failures. */
 class RedisQueueBehaviourIT {
-  private final String prefix = LocalRedis.uniquePrefix();
-  private final LocalRedis redis = LocalRedis.connect();
-
-  @AfterEach
-  void deleteKeys() {
-    redis.deleteKeys(prefix);
-    redis.close();
-  }
+  @RegisterExtension
+  final RedisExtension redis = new RedisExtension();
 
   private RedisQueue.Builder queue() {
-    return RedisQueue.builder().uri(LocalRedis.url()).keyPrefix(prefix);
+    return RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix());
   }
 
   @Test
@@ -59,7 +54,7 @@ class RedisQueueBehaviourIT {
       q.enqueue(new Job(UUID.randomUUID()));
       q.ack(q.take(Duration.ofSeconds(5)).orElseThrow());
 
-      assertThat(redis.redis().xlen(prefix + ":jobs")).isEqualTo(1);
+      assertThat(redis.commands().xlen(redis.prefix() + ":jobs")).isEqualTo(1);
     }
   }
 
@@ -71,14 +66,14 @@ class RedisQueueBehaviourIT {
 
       q.deadLetter(q.take(Duration.ofSeconds(5)).orElseThrow(), "gave up after 3 attempts");
 
-      List<StreamMessage<String, String>> dead = redis.redis().xrange(q.deadLetterKey(), io.lettuce.core.Range.create("-", "+"));
+      List<StreamMessage<String, String>> dead = redis.commands().xrange(q.deadLetterKey(), io.lettuce.core.Range.create("-", "+"));
       assertThat(dead).hasSize(1);
       assertThat(dead.get(0).getBody())
           .containsEntry("execution", job.executionId().toString())
           .containsEntry("attempt", "1")
           .containsEntry("reason", "gave up after 3 attempts")
           .containsEntry("consumer", q.consumerName());
-      assertThat(redis.redis().xlen(prefix + ":jobs")).isZero();
+      assertThat(redis.commands().xlen(redis.prefix() + ":jobs")).isZero();
     }
   }
 
@@ -130,7 +125,7 @@ class RedisQueueBehaviourIT {
   void recreatesTheGroupWhenRedisLostIt() {
     try (RedisQueue q = queue().build()) {
       // As after a Redis restart without persistence: the stream and its group are gone.
-      redis.deleteKeys(prefix);
+      redis.deleteKeys();
       Job job = new Job(UUID.randomUUID());
       q.enqueue(job);
 
@@ -143,7 +138,7 @@ class RedisQueueBehaviourIT {
   @Test
   void ignoresStreamEntriesThatAreNotJobs() {
     try (RedisQueue q = queue().build()) {
-      redis.redis().xadd(prefix + ":jobs", "something", "else");
+      redis.commands().xadd(redis.prefix() + ":jobs", "something", "else");
       Job job = new Job(UUID.randomUUID());
       q.enqueue(job);
 
@@ -151,7 +146,7 @@ class RedisQueueBehaviourIT {
       q.ack(delivery);
 
       assertThat(delivery.job()).isEqualTo(job);
-      assertThat(redis.redis().xlen(prefix + ":jobs")).isZero();
+      assertThat(redis.commands().xlen(redis.prefix() + ":jobs")).isZero();
     }
   }
 

@@ -6,7 +6,7 @@ import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.FailureReason;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.LanguageRunnerContract;
+import dev.livecode.testing.LanguageRunnerContract;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AutosaveGroupCommitIT {
   @RegisterExtension
-  static final MySqlTestDatabase DB = new MySqlTestDatabase();
+  static final MySqlTestStore DB = new MySqlTestStore();
 
   private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.123456Z");
   private final ExecutorService threads = Executors.newFixedThreadPool(32);
@@ -51,7 +51,7 @@ class AutosaveGroupCommitIT {
 
   /** Reads the row on a connection of its own, outside the store. */
   private static String storedSource(UUID id) throws Exception {
-    try (Connection c = MySqlTestDatabase.connect();
+    try (Connection c = DB.database().connect();
         PreparedStatement s = c.prepareStatement("SELECT source_code FROM " + DB.prefix() + "sessions WHERE id = ?")) {
       s.setBytes(1, dev.livecode.store.mysql.internal.Rows.bytes(id));
       try (ResultSet r = s.executeQuery()) {
@@ -162,7 +162,7 @@ class AutosaveGroupCommitIT {
 
   @Test
   void refusesAnAutosaveAfterClose() {
-    MySqlStore store = MySqlTestDatabase.builder().tablePrefix(DB.prefix()).build();
+    MySqlStore store = DB.builder().tablePrefix(DB.prefix()).build();
     store.close();
 
     assertThatThrownBy(() -> store.updateSession(SessionUpdate.source(UUID.randomUUID(), "x"), NOW))

@@ -12,7 +12,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.NewExecution;
-import dev.livecode.core.testing.TestRunners;
+import dev.livecode.runner.python.PythonRunner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,11 +23,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The engine on a MySqlStore: a real run is kept, and a restart interrupts what a dead node left behind. */
 class MySqlEngineIT {
   @RegisterExtension
-  static final MySqlTestDatabase DB = new MySqlTestDatabase();
+  static final MySqlTestStore DB = new MySqlTestStore();
 
   private LivecodeEngine engine() {
     // Isolation is not what this test is about: the plain tier starts fast and probes nothing.
-    return Livecode.builder().store(DB.store()).runner(TestRunners.python()).discoverRunners(false).workers(1)
+    return Livecode.builder().store(DB.store()).runner(new PythonRunner()).discoverRunners(false).workers(1)
         .isolation(IsolationMode.NONE).build();
   }
 

@@ -14,7 +14,8 @@ import dev.livecode.core.Session;
 import dev.livecode.core.SessionUpdate;
 import dev.livecode.core.StoreException;
 import dev.livecode.core.spi.NewExecution;
-import dev.livecode.core.spi.StoreContract;
+import dev.livecode.testing.MariaDbExtension;
+import dev.livecode.testing.StoreContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,10 +28,14 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Starting, stopping and restarting a MySqlStore: fail-fast messages, migrations, ownership. */
 class MySqlStoreStartupIT {
-  private final String prefix = MySqlTestDatabase.newPrefix();
+  @RegisterExtension
+  final MariaDbExtension db = new MariaDbExtension();
+
+  private final String prefix = MySqlTestStore.newPrefix();
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -38,7 +43,6 @@ class MySqlStoreStartupIT {
     for (AutoCloseable c : toClose) {
       c.close();
     }
-    MySqlTestDatabase.dropTables(prefix);
   }
 
   private MySqlStore start(MySqlStore.Builder builder) {
@@ -52,11 +56,11 @@ class MySqlStoreStartupIT {
     String password = "not-the-password-" + UUID.randomUUID();
     long started = System.nanoTime();
 
-    assertThatThrownBy(() -> start(MySqlTestDatabase.builder().password(password).tablePrefix(prefix)))
+    assertThatThrownBy(() -> start(MySqlTestStore.builder(db).password(password).tablePrefix(prefix)))
         .isInstanceOfSatisfying(StoreException.class, e -> {
           assertThat(e.getMessage())
               .startsWith("cannot connect to MySQL at ")
-              .contains(" as " + MySqlTestDatabase.server().user() + ": ")
+              .contains(" as " + db.user() + ": ")
               .containsIgnoringCase("access denied")
               .endsWith("check --mysql-url/--mysql-user/--mysql-password")
               .doesNotContain(password)
@@ -92,9 +96,9 @@ class MySqlStoreStartupIT {
 
   @Test
   void createsPrefixedUtf8mb4TablesAndItsOwnHistoryTable() throws Exception {
-    start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    start(MySqlTestStore.builder(db).tablePrefix(prefix));
 
-    try (Connection c = MySqlTestDatabase.connect();
+    try (Connection c = db.connect();
         PreparedStatement s = c.prepareStatement("SELECT table_name, table_collation FROM information_schema.tables "
             + "WHERE table_schema = DATABASE() AND table_name LIKE ? ORDER BY table_name")) {
       s.setString(1, prefix.replace("_", "\\_") + "%");
@@ -115,12 +119,12 @@ class MySqlStoreStartupIT {
   @Test
   void migratesIntoASchemaThatAlreadyHoldsAnotherApplicationsTables() throws Exception {
     String hostTable = prefix + "host_orders";
-    try (Connection c = MySqlTestDatabase.connect(); java.sql.Statement s = c.createStatement()) {
+    try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
       s.execute("CREATE TABLE " + hostTable + " (id INT PRIMARY KEY)");
     }
     try {
-      start(MySqlTestDatabase.builder().tablePrefix(prefix));
-      try (Connection c = MySqlTestDatabase.connect();
+      start(MySqlTestStore.builder(db).tablePrefix(prefix));
+      try (Connection c = db.connect();
           PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM information_schema.tables "
               + "WHERE table_schema = DATABASE() AND table_name IN (?, ?)")) {
         s.setString(1, prefix + "sessions");
@@ -131,7 +135,7 @@ class MySqlStoreStartupIT {
         }
       }
     } finally {
-      try (Connection c = MySqlTestDatabase.connect(); java.sql.Statement s = c.createStatement()) {
+      try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
         s.execute("DROP TABLE IF EXISTS " + hostTable);
       }
     }
@@ -139,7 +143,7 @@ class MySqlStoreStartupIT {
 
   @Test
   void validateOnlyRefusesATableSetThatWasNeverMigrated() {
-    assertThatThrownBy(() -> start(MySqlTestDatabase.builder().tablePrefix(prefix).migrate(false)))
+    assertThatThrownBy(() -> start(MySqlTestStore.builder(db).tablePrefix(prefix).migrate(false)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("prefix '" + prefix + "'")
         .hasMessageContaining("migrate");
@@ -147,9 +151,9 @@ class MySqlStoreStartupIT {
 
   @Test
   void validateOnlyAcceptsAMigratedTableSet() {
-    start(MySqlTestDatabase.builder().tablePrefix(prefix)).close();
+    start(MySqlTestStore.builder(db).tablePrefix(prefix)).close();
 
-    MySqlStore store = start(MySqlTestDatabase.builder().tablePrefix(prefix).migrate(false));
+    MySqlStore store = start(MySqlTestStore.builder(db).tablePrefix(prefix).migrate(false));
 
     assertThat(store.findSession(UUID.randomUUID())).isEmpty();
   }
@@ -157,7 +161,7 @@ class MySqlStoreStartupIT {
   @Test
   void keepsEverythingByteForByteAcrossARestart() {
     Instant t = Instant.parse("2026-03-04T05:06:07.654321Z");
-    MySqlStore first = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    MySqlStore first = start(MySqlTestStore.builder(db).tablePrefix(prefix));
     Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "x = 1", 1, t, t);
     first.insertSession(session);
     Session saved = first.updateSession(SessionUpdate.source(session.id(), StoreContract.TRICKY_TEXT), t.plusSeconds(1));
@@ -169,7 +173,7 @@ class MySqlStoreStartupIT {
     first.finish(execution.id(), result);
     first.close();
 
-    MySqlStore second = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    MySqlStore second = start(MySqlTestStore.builder(db).tablePrefix(prefix));
 
     assertThat(second.findSession(session.id())).contains(saved);
     assertThat(second.findExecution(execution.id())).contains(execution.running(t.plusSeconds(3)).finished(result));
@@ -178,7 +182,7 @@ class MySqlStoreStartupIT {
 
   @Test
   void closingTwiceIsHarmlessAndClosesTheOwnPool() {
-    MySqlStore store = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    MySqlStore store = start(MySqlTestStore.builder(db).tablePrefix(prefix));
     assertThat(Thread.getAllStackTraces().keySet()).anySatisfy(t -> assertThat(t.getName()).startsWith(MySqlStore.POOL_NAME));
 
     store.close();
@@ -190,9 +194,9 @@ class MySqlStoreStartupIT {
   @Test
   void leavesAHostOwnedDataSourceOpen() throws Exception {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(MySqlTestDatabase.server().url());
-    config.setUsername(MySqlTestDatabase.server().user());
-    config.setPassword(MySqlTestDatabase.server().password());
+    config.setJdbcUrl(db.jdbcUrl());
+    config.setUsername(db.user());
+    config.setPassword(db.password());
     config.setMaximumPoolSize(2);
     config.setPoolName("host-app");
     HikariDataSource host = new HikariDataSource(config);

@@ -1,4 +1,4 @@
-package dev.livecode.core.spi;
+package dev.livecode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,9 @@ import dev.livecode.core.Session;
 import dev.livecode.core.SessionNotFoundException;
 import dev.livecode.core.SessionUpdate;
 import dev.livecode.core.VersionConflictException;
+import dev.livecode.core.spi.CreatedExecution;
+import dev.livecode.core.spi.NewExecution;
+import dev.livecode.core.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,11 @@
-package dev.livecode.core.spi;
+package dev.livecode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livecode.core.spi.Delivery;
+import dev.livecode.core.spi.Job;
+import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.QueueStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,8 @@
-package dev.livecode.queue.redis;
+package dev.livecode.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.livecode.testing.internal.TestEnvironment;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -12,14 +13,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server of the test's own, on a free port, with AOF fsync on every write, so a test may
- * stop and restart it without disturbing the shared Redis other tests use.
+ * stop and restart it without disturbing the shared Redis other tests use ({@link RedisExtension}).
+ * Needs {@code /usr/bin/redis-server} ({@code scripts/services.sh} installs it).
+ *
+ * @since 0.2
  */
-final class PrivateRedis implements AutoCloseable {
+public final class PrivateRedis implements AutoCloseable {
   private final int port;
   private final Path dir;
   private Process process;
 
-  PrivateRedis() throws IOException {
+  /** Starts the server; fails the test when it cannot. */
+  public PrivateRedis() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       this.port = socket.getLocalPort();
     }
@@ -27,14 +32,15 @@ final class PrivateRedis implements AutoCloseable {
     start();
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
-  void start() throws IOException {
+  /** Starts it again after {@link #kill()}, on the same port and with the same data. */
+  public void start() throws IOException {
     Path server = Path.of("/usr/bin/redis-server");
     if (!Files.isExecutable(server)) {
-      fail("redis-server is needed at " + server + " for the outage test (apt-get install redis-server)");
+      fail("redis-server is needed at " + server + " (apt-get install redis-server, or " + TestEnvironment.HOW_TO_START + ")");
     }
     process = new ProcessBuilder(List.of(server.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString()))
@@ -53,7 +59,7 @@ final class PrivateRedis implements AutoCloseable {
   }
 
   /** Kills the server at once (SIGKILL): an outage, with the AOF as durable as it was. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }

@@ -1,9 +1,8 @@
-package dev.livecode.core.internal;
+package dev.livecode.testing;
 
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.JobQueueContract;
 
-/** The in-memory default meets the queue contract (it is not durable: no lease cases). */
+/** The in-memory default meets the queue contract (it is not durable: no lease cases), and the contract is sound. */
 class InMemoryQueueTest extends JobQueueContract {
   @Override
   protected JobQueue newQueue() {

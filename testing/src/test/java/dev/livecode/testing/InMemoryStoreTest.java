@@ -1,9 +1,8 @@
-package dev.livecode.core.internal;
+package dev.livecode.testing;
 
 import dev.livecode.core.spi.Store;
-import dev.livecode.core.spi.StoreContract;
 
-/** The in-memory default meets the store contract; a fresh store per test. */
+/** The in-memory default meets the store contract; a fresh store per test (and the contract is sound). */
 class InMemoryStoreTest extends StoreContract {
   private final Store store = Store.inMemory();
 

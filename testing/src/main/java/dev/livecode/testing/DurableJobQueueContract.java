@@ -1,7 +1,10 @@
-package dev.livecode.core.spi;
+package dev.livecode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livecode.core.spi.Delivery;
+import dev.livecode.core.spi.Job;
+import dev.livecode.core.spi.JobQueue;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,8 @@
-package dev.livecode.core.spi;
+package dev.livecode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
 import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.ExecutionStatus;
@@ -13,7 +14,8 @@ import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.internal.WarmPools;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.RunnerSettings;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
@@ -131,7 +133,7 @@ public abstract class LanguageRunnerContract {
 
   private void awaitFullWarmPool() {
     long deadline = System.nanoTime() + AWAIT.toNanos();
-    while (!WarmPools.full(engine, runner.id())) {
+    while (!warmPoolFull()) {
       assertThat(System.nanoTime()).as("the warm pool of %s refilled within %s", runner.id(), AWAIT).isLessThan(deadline);
       try {
         Thread.sleep(5);
@@ -148,10 +150,21 @@ public abstract class LanguageRunnerContract {
     if (warmPool() == 0) {
       return;
     }
-    long before = WarmPools.taken(engine, runner.id());
-    assertThat(before).as("%s has a warm pool: its runner offers a warm command", runner.id()).isNotNegative();
+    assertThat(engine.status().pools())
+        .as("%s has a warm pool: its runner offers a warm command", runner.id()).containsKey(runner.id());
+    long before = pool().taken();
     assertThat(run(printLine("warm")).stdout()).isEqualTo("warm\n");
-    assertThat(WarmPools.taken(engine, runner.id())).isEqualTo(before + 1);
+    assertThat(pool().taken()).isEqualTo(before + 1);
+  }
+
+  /** True when the runner has no pool (the test above says why that is wrong), or its pool is full. */
+  private boolean warmPoolFull() {
+    EngineStatus.Pool pool = engine.status().pools().get(runner.id());
+    return pool == null || pool.full();
+  }
+
+  private EngineStatus.Pool pool() {
+    return engine.status().pools().get(runner.id());
   }
 
   @Test
