@@ -3,7 +3,6 @@ package dev.livecode.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.internal.WarmPools;
 import dev.livecode.core.spi.Delivery;
 import dev.livecode.core.spi.Job;
 import dev.livecode.core.spi.JobQueue;
@@ -19,7 +18,11 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What an {@link EngineListener} registered on the builder is told, and that it cannot hurt a run. */
+/**
+ * What an {@link EngineListener} registered on the builder is told, and that it cannot hurt a run
+ * (of the warm pool: WarmPoolListenerIT in engine-tests, which has the real runners' warm
+ * interpreters).
+ */
 class EngineListenerTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private final List<LivecodeEngine> engines = new ArrayList<>();
@@ -118,18 +121,6 @@ class EngineListenerTest {
   }
 
   @Test
-  void warmPoolHitIsToldWhenARunTakesAWaitingInterpreter() {
-    Recording events = new Recording();
-    LivecodeEngine engine = engine(Livecode.builder().workers(1).warmPool(1).runner(TestRunners.python())
-        .listener(events));
-    eventually("the python pool full", () -> WarmPools.full(engine, "python"));
-
-    runToEnd(engine, "print(1)");
-
-    assertThat(events.warm).containsExactly("hit python");
-  }
-
-  @Test
   void defaultMethodsHearNothingAndThrowNothing() {
     EngineListener.NONE.executionQueued(UUID.randomUUID(), "python");
     EngineListener.NONE.executionStarted(UUID.randomUUID(), "python", Duration.ZERO);
@@ -152,12 +143,11 @@ class EngineListenerTest {
     }
   }
 
-  /** Writes down what it is told, one line per run event and per warm-pool event. */
+  /** Writes down what it is told, one line per run event. */
   private static final class Recording implements EngineListener {
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final List<Duration> queueWaits = Collections.synchronizedList(new ArrayList<>());
     final List<Duration> runTimes = Collections.synchronizedList(new ArrayList<>());
-    final List<String> warm = Collections.synchronizedList(new ArrayList<>());
 
     List<String> list() {
       synchronized (events) {
@@ -181,16 +171,6 @@ class EngineListenerTest {
       runTimes.add(result.executionTime());
       events.add("finished " + executionId + " " + language + " " + result.status() + " "
           + result.failureReason().map(Enum::name).orElse("-"));
-    }
-
-    @Override
-    public void warmPoolHit(String language) {
-      warm.add("hit " + language);
-    }
-
-    @Override
-    public void warmPoolMiss(String language) {
-      warm.add("miss " + language);
     }
   }
 

@@ -1,20 +1,20 @@
-package dev.livecode.core.internal;
+package dev.livecode.enginetests;
 
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.LivecodeEngine;
 
-/** An engine's warm pools as tests wait on them, read through {@link LivecodeEngine#status()}. */
-public final class WarmPools {
+/** An engine's pools as the tests wait on them, read through {@link LivecodeEngine#status()}. */
+final class WarmPools {
   private WarmPools() {}
 
   /** True when {@code language} has no pool, or its pool holds as many waiting processes as configured. */
-  public static boolean full(LivecodeEngine engine, String language) {
+  static boolean full(LivecodeEngine engine, String language) {
     EngineStatus.Pool pool = engine.status().pools().get(language);
     return pool == null || pool.full();
   }
 
   /** Runs of {@code language} that took a warm process; -1 without a pool. */
-  public static long taken(LivecodeEngine engine, String language) {
+  static long taken(LivecodeEngine engine, String language) {
     EngineStatus.Pool pool = engine.status().pools().get(language);
     return pool == null ? -1 : pool.taken();
   }

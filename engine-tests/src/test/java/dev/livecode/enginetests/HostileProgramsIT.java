@@ -1,4 +1,4 @@
-package dev.livecode.core.sandbox;
+package dev.livecode.enginetests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +18,8 @@ import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Program;
 import dev.livecode.core.spi.RunnerProbe;
 import dev.livecode.core.spi.RunnerSettings;
-import dev.livecode.core.internal.WarmPools;
-import dev.livecode.core.testing.TestRunners;
+import dev.livecode.runner.node.JavaScriptRunner;
+import dev.livecode.runner.python.PythonRunner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -120,8 +120,8 @@ class HostileProgramsIT {
       LivecodeEngine engine = Livecode.builder()
           .name("hostile-" + tier.name().toLowerCase())
           .discoverRunners(false)
-          .runner(TestRunners.python())
-          .runner(TestRunners.node())
+          .runner(new PythonRunner())
+          .runner(new JavaScriptRunner())
           .isolation(tier)
           .workers(WORKERS)
           .defaultLimits(LIMITS)
@@ -550,7 +550,7 @@ class HostileProgramsIT {
   void closingAnotherEngineLeavesThisEnginesSandboxWorking() throws IOException {
     Path root = Files.createTempDirectory("livecode-hostile-other-");
     try {
-      LivecodeEngine other = Livecode.builder().name("hostile-other").discoverRunners(false).runner(TestRunners.python())
+      LivecodeEngine other = Livecode.builder().name("hostile-other").discoverRunners(false).runner(new PythonRunner())
           .isolation(IsolationMode.BWRAP).workers(1).workspaceRoot(root).build();
       other.close();
       assertThat(run(new Case(IsolationMode.BWRAP, "python"), "print('still here')", "").stdout()).isEqualTo("still here\n");

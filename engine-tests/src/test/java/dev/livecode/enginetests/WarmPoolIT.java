@@ -1,4 +1,4 @@
-package dev.livecode.core.internal;
+package dev.livecode.enginetests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +13,8 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.RunnerSettings;
-import dev.livecode.core.testing.TestRunners;
+import dev.livecode.runner.node.JavaScriptRunner;
+import dev.livecode.runner.python.PythonRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The warm pool on the bwrap tier with core's test runners, with warm interpreters and with ready
- * sandboxes: a pooled run ends as a cold one, leaves nothing to the next, is refilled, is skipped
- * for other limits, and close() ends it all.
+ * The warm pool on the bwrap tier with the real python and javascript runners, with warm
+ * interpreters and with ready sandboxes: a pooled run ends as a cold one, leaves nothing to the
+ * next, is refilled, is skipped for other limits, and close() ends it all.
  */
 class WarmPoolIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -44,9 +45,9 @@ class WarmPoolIT {
   private static Path readyRoot;
   private static Path coldRoot;
   /** Warm interpreters. */
-  private static DefaultEngine warm;
+  private static LivecodeEngine warm;
   /** Ready sandboxes instead (no warm interpreters): the same pool, the interpreter started per run. */
-  private static DefaultEngine ready;
+  private static LivecodeEngine ready;
   private static LivecodeEngine cold;
 
   /** Programs run through a pool and through a sandbox made for them: language, source, stdin. */
@@ -71,7 +72,7 @@ class WarmPoolIT {
   /** Pools refill a little after each run (WarmPool.REFILL_DELAY): each case starts from full ones. */
   @BeforeEach
   void poolsFull() throws Exception {
-    for (DefaultEngine engine : List.of(warm, ready)) {
+    for (LivecodeEngine engine : List.of(warm, ready)) {
       eventually("pools full", () -> WarmPools.full(engine, "python") && WarmPools.full(engine, "javascript"));
     }
   }
@@ -81,17 +82,17 @@ class WarmPoolIT {
     warmRoot = Files.createTempDirectory("livecode-warm-it-");
     readyRoot = Files.createTempDirectory("livecode-ready-it-");
     coldRoot = Files.createTempDirectory("livecode-cold-it-");
-    warm = (DefaultEngine) engine("warm-it", warmRoot).warmPool(POOL).build();
-    ready = (DefaultEngine) engine("ready-it", readyRoot).readySandboxes(POOL).build();
+    warm = engine("warm-it", warmRoot).warmPool(POOL).build();
+    ready = engine("ready-it", readyRoot).readySandboxes(POOL).build();
     cold = engine("cold-it", coldRoot).build();
   }
 
-  private static DefaultEngine pool(String kind) {
+  private static LivecodeEngine pool(String kind) {
     return kind.equals("warm") ? warm : ready;
   }
 
   private static dev.livecode.core.LivecodeBuilder engine(String name, Path root) {
-    return Livecode.builder().name(name).discoverRunners(false).runner(TestRunners.python()).runner(TestRunners.node())
+    return Livecode.builder().name(name).discoverRunners(false).runner(new PythonRunner()).runner(new JavaScriptRunner())
         .isolation(IsolationMode.BWRAP).workers(2).defaultLimits(LIMITS).workspaceRoot(root);
   }
 
@@ -112,7 +113,7 @@ class WarmPoolIT {
   @ParameterizedTest(name = "{0} {1}: {2}")
   @MethodSource("pooledRuns")
   void pooledRunEndsExactlyAsAColdRun(String kind, String language, String source, String input) {
-    DefaultEngine pooled = pool(kind);
+    LivecodeEngine pooled = pool(kind);
     long takenBefore = WarmPools.taken(pooled, language);
     ExecutionResult hot = run(pooled, language, source, input, LimitOverrides.NONE);
     ExecutionResult reference = run(cold, language, source, input, LimitOverrides.NONE);
@@ -147,7 +148,7 @@ class WarmPoolIT {
   @MethodSource("consecutivePrograms")
   void consecutiveRunsSeeNeitherTheFilesNorTheGlobalsOfTheOneBefore(String kind, String language, String writer,
       String reader, String expected) {
-    DefaultEngine pooled = pool(kind);
+    LivecodeEngine pooled = pool(kind);
     long takenBefore = WarmPools.taken(pooled, language);
     assertThat(run(pooled, language, writer, "", LimitOverrides.NONE).stdout()).isEqualTo("written\n");
     assertThat(run(pooled, language, reader, "", LimitOverrides.NONE).stdout()).isEqualTo(expected + "\n");
@@ -165,7 +166,7 @@ class WarmPoolIT {
   @ParameterizedTest
   @ValueSource(strings = {"warm", "ready"})
   void aRunWithOtherLimitsStartsCold(String kind) {
-    DefaultEngine pooled = pool(kind);
+    LivecodeEngine pooled = pool(kind);
     long takenBefore = WarmPools.taken(pooled, "python");
     ExecutionResult result = run(pooled, "python", "print('cold')", "", LimitOverrides.NONE.withWallTime(Duration.ofSeconds(3)));
 
@@ -191,8 +192,8 @@ class WarmPoolIT {
     // Marks this engine's interpreters (python accepts any -X option), apart from other engines'.
     String marker = "livecode-close-" + UUID.randomUUID();
     try {
-      DefaultEngine engine = (DefaultEngine) Livecode.builder().name("warm-close").discoverRunners(false)
-          .runner(TestRunners.python()).runnerSettings("python", RunnerSettings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
+      LivecodeEngine engine = Livecode.builder().name("warm-close").discoverRunners(false)
+          .runner(new PythonRunner()).runnerSettings("python", RunnerSettings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
           .isolation(IsolationMode.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
       eventually("pool full", () -> WarmPools.full(engine, "python"));
       eventually("its interpreters started", () -> marked(marker) >= POOL);

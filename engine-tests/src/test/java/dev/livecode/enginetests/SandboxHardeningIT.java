@@ -1,4 +1,4 @@
-package dev.livecode.core.sandbox;
+package dev.livecode.enginetests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +11,8 @@ import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.internal.WarmPools;
-import dev.livecode.core.testing.TestRunners;
+import dev.livecode.runner.node.JavaScriptRunner;
+import dev.livecode.runner.python.PythonRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,8 +96,8 @@ class SandboxHardeningIT {
       LivecodeEngine engine = Livecode.builder()
           .name("hardening-" + e)
           .discoverRunners(false)
-          .runner(TestRunners.python())
-          .runner(TestRunners.node())
+          .runner(new PythonRunner())
+          .runner(new JavaScriptRunner())
           .isolation(e.tier())
           .workers(2)
           .defaultLimits(LIMITS)

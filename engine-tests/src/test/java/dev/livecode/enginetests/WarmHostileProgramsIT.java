@@ -1,10 +1,9 @@
-package dev.livecode.core.sandbox;
+package dev.livecode.enginetests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.IsolationMode;
 import dev.livecode.core.LivecodeEngine;
-import dev.livecode.core.internal.WarmPools;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
