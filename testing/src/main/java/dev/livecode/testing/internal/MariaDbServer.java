@@ -31,7 +31,7 @@ public record MariaDbServer(String url, String user, String password) {
   public static synchronized MariaDbServer get() {
     if (shared == null) {
       Optional<String> image = TestEnvironment.variable(CONTAINER_VARIABLE);
-      MariaDbServer server = image.isPresent() ? MariaDbContainer.start(image.get()) : new MariaDbServer(
+      MariaDbServer server = image.isPresent() ? container(image.get()) : new MariaDbServer(
           TestEnvironment.variable(URL_VARIABLE, DEFAULT_URL),
           TestEnvironment.variable(USER_VARIABLE, DEFAULT_USER),
           TestEnvironment.variable(PASSWORD_VARIABLE, ""));
@@ -39,6 +39,15 @@ public record MariaDbServer(String url, String user, String password) {
       shared = server;
     }
     return shared;
+  }
+
+  private static MariaDbServer container(String image) {
+    try {
+      return MariaDbContainer.start(image);
+    } catch (NoClassDefFoundError e) {
+      throw new IllegalStateException(CONTAINER_VARIABLE + " is set, and starting " + image + " needs "
+          + "org.testcontainers:mysql on the test class path (an optional dependency of livecode-testing)", e);
+    }
   }
 
   void checkReachable() {
