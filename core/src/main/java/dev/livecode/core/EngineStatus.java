@@ -22,7 +22,8 @@ import java.util.OptionalLong;
  * @param problem why the engine is not up, or empty
  * @param pools the pool of each language that has one (warm interpreters or ready sandboxes; see
  *     {@link LivecodeBuilder#warmPool} and {@link LivecodeBuilder#readySandboxes}), by language
- *     id; empty on an engine without workers
+ *     id; empty on an engine without workers. Read from the engine: {@code GET /health} leaves
+ *     it out
  */
 public record EngineStatus(
     boolean up,
