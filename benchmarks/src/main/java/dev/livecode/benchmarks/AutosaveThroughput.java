@@ -2,7 +2,6 @@ package dev.livecode.benchmarks;
 
 import dev.livecode.benchmarks.internal.MysqlDatabase;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionUpdate;
 import dev.livecode.core.spi.Store;
 import dev.livecode.store.mysql.MySqlStore;
 import java.time.Instant;
@@ -70,12 +69,12 @@ public final class AutosaveThroughput {
   private static double[] latencies(Store store, int count) {
     Session session = session(store);
     for (int i = 0; i < count / 4; i++) {
-      store.updateSession(SessionUpdate.source(session.id(), SOURCE + i), Instant.now());
+      store.updateSession(Session.Update.source(session.id(), SOURCE + i), Instant.now());
     }
     double[] millis = new double[count];
     for (int i = 0; i < count; i++) {
       long start = System.nanoTime();
-      store.updateSession(SessionUpdate.source(session.id(), SOURCE + i), Instant.now());
+      store.updateSession(Session.Update.source(session.id(), SOURCE + i), Instant.now());
       millis[i] = (System.nanoTime() - start) / 1e6;
     }
     return millis;
@@ -98,7 +97,7 @@ public final class AutosaveThroughput {
         try {
           for (int i = 0; !stop.get(); i++) {
             long start = System.nanoTime();
-            store.updateSession(SessionUpdate.source(session.id(), SOURCE + i), Instant.now());
+            store.updateSession(Session.Update.source(session.id(), SOURCE + i), Instant.now());
             if (measuring.get()) {
               mine.add((System.nanoTime() - start) / 1e6);
               counts[index]++;

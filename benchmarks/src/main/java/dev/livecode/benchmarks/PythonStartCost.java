@@ -3,7 +3,7 @@ package dev.livecode.benchmarks;
 import dev.livecode.benchmarks.internal.DirectPython;
 import dev.livecode.benchmarks.internal.EngineTiming;
 import dev.livecode.core.IsolationMode;
-import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.spi.LanguageRunner;
@@ -54,7 +54,7 @@ public final class PythonStartCost {
   }
 
   private static long run(LivecodeEngine engine, String language) {
-    return EngineTiming.run(engine, language, "print(1)\n", "1\n", LimitOverrides.NONE)[1];
+    return EngineTiming.run(engine, language, "print(1)\n", "1\n", Limits.Overrides.NONE)[1];
   }
 
   private static void print(String label, long[] nanos) {

@@ -3,7 +3,6 @@ package dev.livecode.benchmarks;
 import dev.livecode.benchmarks.internal.DirectPython;
 import dev.livecode.benchmarks.internal.EngineTiming;
 import dev.livecode.core.IsolationMode;
-import dev.livecode.core.LimitOverrides;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -39,15 +38,15 @@ public final class SandboxCost {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     long pauseMs = args.length > 1 ? Long.parseLong(args[1]) : 0;
-    LimitOverrides onTheRunsPath = LimitOverrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
+    Limits.Overrides onTheRunsPath = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
     Map<String, LivecodeEngine> engines = new LinkedHashMap<>();
-    Map<String, LimitOverrides> limits = new LinkedHashMap<>();
+    Map<String, Limits.Overrides> limits = new LinkedHashMap<>();
     for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE, IsolationMode.NONE)) {
       engines.put(tier.name().toLowerCase(), engine(tier));
       limits.put(tier.name().toLowerCase(), onTheRunsPath);
     }
     engines.put("bwrap+ready", engine(IsolationMode.BWRAP));
-    limits.put("bwrap+ready", LimitOverrides.NONE);
+    limits.put("bwrap+ready", Limits.Overrides.NONE);
     Path workspace = Files.createTempDirectory("livecode-cost-");
     Files.writeString(workspace.resolve("main.py"), "print(1)\n");
     List<String> bareArgv = List.of("/usr/bin/python3", "-S", "-I", "main.py");

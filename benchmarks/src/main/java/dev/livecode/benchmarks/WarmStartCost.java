@@ -2,7 +2,6 @@ package dev.livecode.benchmarks;
 
 import dev.livecode.benchmarks.internal.EngineTiming;
 import dev.livecode.core.IsolationMode;
-import dev.livecode.core.LimitOverrides;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -56,7 +55,7 @@ public final class WarmStartCost {
   }
 
   private static void measure(int runs, List<Case> cases) throws InterruptedException {
-    LimitOverrides cold = LimitOverrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
+    Limits.Overrides cold = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
     var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(IsolationMode.AUTO)
         .workers(2).warmPool(2);
     cases.forEach(c -> builder.runner(c.runner()));
@@ -75,7 +74,7 @@ public final class WarmStartCost {
           EngineTiming.awaitFullPool(engine, id);
           Thread.sleep(20);
           long takenBefore = EngineTiming.pool(engine, id).taken();
-          long[] w = EngineTiming.run(engine, id, c.source(), c.output(), LimitOverrides.NONE);
+          long[] w = EngineTiming.run(engine, id, c.source(), c.output(), Limits.Overrides.NONE);
           if (EngineTiming.pool(engine, id).taken() != takenBefore + 1) {
             throw new IllegalStateException("a warm run did not take a warm process");
           }

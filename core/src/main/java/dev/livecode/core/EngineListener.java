@@ -41,11 +41,11 @@ public interface EngineListener {
 
   /**
    * The engine stored the run's final result: a worker of this engine ran it (or gave up on it),
-   * or the queue was unreachable when it was accepted. {@link ExecutionResult#executionTime()} is
+   * or the queue was unreachable when it was accepted. {@link Execution.Result#executionTime()} is
    * the program's own run time; it is zero for a run that never got to start a program
-   * ({@link FailureReason#INTERNAL_ERROR}, {@link FailureReason#INTERRUPTED}).
+   * ({@link Execution.FailureReason#INTERNAL_ERROR}, {@link Execution.FailureReason#INTERRUPTED}).
    */
-  default void executionFinished(UUID executionId, String language, ExecutionResult result) {}
+  default void executionFinished(UUID executionId, String language, Execution.Result result) {}
 
   /** A run with the default limits took a warm interpreter or ready sandbox of its language. */
   default void warmPoolHit(String language) {}

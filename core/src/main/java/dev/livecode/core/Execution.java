@@ -28,10 +28,10 @@ public record Execution(
     String stdin,
     Limits limits,
     Optional<String> idempotencyKey,
-    ExecutionStatus status,
+    Status status,
     Instant queuedAt,
     Optional<Instant> startedAt,
-    Optional<ExecutionResult> result) {
+    Optional<Result> result) {
 
   public Execution {
     Objects.requireNonNull(id, "id");
@@ -59,10 +59,10 @@ public record Execution(
 
   public Execution running(Instant at) {
     return new Execution(id, sessionId, language, sourceCode, stdin, limits, idempotencyKey,
-        ExecutionStatus.RUNNING, queuedAt, Optional.of(at), Optional.empty());
+        Status.RUNNING, queuedAt, Optional.of(at), Optional.empty());
   }
 
-  public Execution finished(ExecutionResult outcome) {
+  public Execution finished(Result outcome) {
     return new Execution(id, sessionId, language, sourceCode, stdin, limits, idempotencyKey,
         outcome.status(), queuedAt, startedAt, Optional.of(outcome));
   }

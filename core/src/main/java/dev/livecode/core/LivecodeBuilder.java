@@ -1,5 +1,6 @@
 package dev.livecode.core;
 
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.internal.DefaultEngine;
 import dev.livecode.core.internal.EngineConfig;
 import dev.livecode.core.internal.HelperGroup;
@@ -12,7 +13,6 @@ import dev.livecode.core.internal.sandbox.Sandboxes;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.core.spi.Store;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +46,7 @@ public final class LivecodeBuilder {
   public static final int DEFAULT_MAX_SOURCE_BYTES = 256 * 1024;
   /** Largest stdin accepted: 1 MiB of UTF-8. */
   public static final int DEFAULT_MAX_STDIN_BYTES = 1024 * 1024;
-  /** Runs waiting before run requests are refused with {@link QueueFullException}. */
+  /** Runs waiting before run requests are refused with {@link LivecodeException.QueueFull}. */
   public static final long DEFAULT_MAX_WAITING_RUNS = 10_000;
   /** Deliveries of one job (each ended by a dying worker) before it is dead-lettered. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -88,7 +88,7 @@ public final class LivecodeBuilder {
   private ExecutionEvents events;
   private final List<LanguageRunner> runners = new ArrayList<>();
   private final List<EngineListener> listeners = new ArrayList<>();
-  private final Map<String, RunnerSettings> runnerSettings = new HashMap<>();
+  private final Map<String, LanguageRunner.Settings> runnerSettings = new HashMap<>();
   private boolean discoverRunners = true;
   private ClassLoader classLoader = LivecodeBuilder.class.getClassLoader();
   private Limits defaultLimits = Limits.DEFAULTS;
@@ -165,7 +165,7 @@ public final class LivecodeBuilder {
   }
 
   /** Operator settings for one language (interpreter path, flags, environment). */
-  public LivecodeBuilder runnerSettings(String languageId, RunnerSettings value) {
+  public LivecodeBuilder runnerSettings(String languageId, LanguageRunner.Settings value) {
     runnerSettings.put(Objects.requireNonNull(languageId, "languageId").toLowerCase(Locale.ROOT),
         Objects.requireNonNull(value, "settings"));
     return this;
@@ -314,8 +314,8 @@ public final class LivecodeBuilder {
    * sessions and executions, counted by their source, stdin and output as the JVM keeps the text
    * (one byte per character when all are Latin-1, else two), plus a fixed cost each. Past it, the
    * executions that finished first are evicted, and reading one throws
-   * {@link ExecutionEvictedException}; when live sessions and unfinished executions alone fill
-   * it, creating more throws {@link StoreFullException}. The heap the text takes can be larger
+   * {@link LivecodeException.ExecutionEvicted}; when live sessions and unfinished executions alone fill
+   * it, creating more throws {@link LivecodeException.StoreFull}. The heap the text takes can be larger
    * (G1 gives an array of half a region or more whole regions of its own). A MySQL store keeps
    * everything durably instead. At least 64 KiB; default
    * {@value #DEFAULT_MEMORY_STORE_BUDGET_BYTES}.

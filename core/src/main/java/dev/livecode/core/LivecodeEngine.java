@@ -1,5 +1,6 @@
 package dev.livecode.core;
 
+import dev.livecode.core.exception.LivecodeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,35 +19,35 @@ public interface LivecodeEngine extends AutoCloseable {
   /**
    * Creates a session.
    *
-   * @throws UnsupportedLanguageException for an unknown language
-   * @throws InvalidRequestException for a source over the size limit
-   * @throws StoreFullException when live sessions and unfinished runs fill the in-memory store's budget
+   * @throws LivecodeException.UnsupportedLanguage for an unknown language
+   * @throws LivecodeException.InvalidRequest for a source over the size limit
+   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory store's budget
    */
   Session createSession(String language, String sourceCode);
 
   Optional<Session> findSession(UUID sessionId);
 
-  /** @throws SessionNotFoundException when there is no such session */
+  /** @throws LivecodeException.SessionNotFound when there is no such session */
   Session getSession(UUID sessionId);
 
   /**
    * Autosaves: persists the change and increments the version.
    *
-   * @throws SessionNotFoundException when there is no such session
-   * @throws VersionConflictException when {@code expectedVersion} is not the stored version
-   * @throws StoreFullException when a larger source does not fit the in-memory store's budget
+   * @throws LivecodeException.SessionNotFound when there is no such session
+   * @throws LivecodeException.VersionConflict when {@code expectedVersion} is not the stored version
+   * @throws LivecodeException.StoreFull when a larger source does not fit the in-memory store's budget
    */
-  Session updateSession(SessionUpdate update);
+  Session updateSession(Session.Update update);
 
   /**
    * Snapshots the session's saved source and queues it. Returns at once with a QUEUED execution
    * (or the earlier one for a repeated idempotency key, in whatever state it is now).
    *
-   * @throws SessionNotFoundException when there is no such session
-   * @throws UnsupportedLanguageException when the session's language cannot run here
-   * @throws InvalidRequestException for limits over the caps
-   * @throws QueueFullException when too many runs are waiting
-   * @throws StoreFullException when live sessions and unfinished runs fill the in-memory store's budget
+   * @throws LivecodeException.SessionNotFound when there is no such session
+   * @throws LivecodeException.UnsupportedLanguage when the session's language cannot run here
+   * @throws LivecodeException.InvalidRequest for limits over the caps
+   * @throws LivecodeException.QueueFull when too many runs are waiting
+   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory store's budget
    */
   Execution run(RunRequest request);
 
@@ -54,16 +55,16 @@ public interface LivecodeEngine extends AutoCloseable {
   Optional<Execution> findExecution(UUID executionId);
 
   /**
-   * @throws ExecutionNotFoundException when there is no such execution
-   * @throws ExecutionEvictedException when the in-memory store evicted it to stay within its budget
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution
+   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within its budget
    */
   Execution getExecution(UUID executionId);
 
   /**
    * Waits until the execution has ended or {@code timeout} has passed, then returns it as it is.
    *
-   * @throws ExecutionNotFoundException when there is no such execution
-   * @throws ExecutionEvictedException when the in-memory store evicted it to stay within its budget
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution
+   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within its budget
    */
   Execution awaitExecution(UUID executionId, Duration timeout);
 
@@ -76,7 +77,7 @@ public interface LivecodeEngine extends AutoCloseable {
    * never on the caller's or on a worker's, so what is chained to it may block briefly. This
    * default, for other implementations, waits on a common-pool thread instead.
    *
-   * @throws ExecutionNotFoundException when there is no such execution (thrown at once, not
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution (thrown at once, not
    *     through the future)
    * @since 0.1
    */
@@ -92,10 +93,10 @@ public interface LivecodeEngine extends AutoCloseable {
   /**
    * A session's executions, newest first.
    *
-   * @throws SessionNotFoundException when there is no such session
-   * @throws InvalidRequestException for a cursor this store did not make
+   * @throws LivecodeException.SessionNotFound when there is no such session
+   * @throws LivecodeException.InvalidRequest for a cursor this store did not make
    */
-  Page<Execution> executions(UUID sessionId, PageRequest page);
+  Page<Execution> executions(UUID sessionId, Page.Request page);
 
   /** The languages this engine knows, available or not. */
   List<LanguageInfo> languages();

@@ -1,5 +1,6 @@
 package dev.livecode.core;
 
+import dev.livecode.core.exception.LivecodeException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,7 +13,7 @@ import java.util.UUID;
  * @param limits limits asked for, each up to the server's cap
  * @param idempotencyKey the same key for the same session returns the same execution
  */
-public record RunRequest(UUID sessionId, String stdin, LimitOverrides limits, Optional<String> idempotencyKey) {
+public record RunRequest(UUID sessionId, String stdin, Limits.Overrides limits, Optional<String> idempotencyKey) {
 
   /** The longest idempotency key accepted. */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -24,20 +25,20 @@ public record RunRequest(UUID sessionId, String stdin, LimitOverrides limits, Op
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     idempotencyKey.ifPresent(key -> {
       if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-        throw new InvalidRequestException("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+        throw new LivecodeException.InvalidRequest("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
       }
     });
   }
 
   public static RunRequest of(UUID sessionId) {
-    return new RunRequest(sessionId, "", LimitOverrides.NONE, Optional.empty());
+    return new RunRequest(sessionId, "", Limits.Overrides.NONE, Optional.empty());
   }
 
   public RunRequest withStdin(String value) {
     return new RunRequest(sessionId, value, limits, idempotencyKey);
   }
 
-  public RunRequest withLimits(LimitOverrides value) {
+  public RunRequest withLimits(Limits.Overrides value) {
     return new RunRequest(sessionId, stdin, value, idempotencyKey);
   }
 

@@ -1,12 +1,10 @@
 package dev.livecode.core;
 
+import dev.livecode.core.exception.QueueException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.Job;
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.QueueStats;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +36,7 @@ class EngineListenerTest {
     return engine;
   }
 
-  private static ExecutionResult runToEnd(LivecodeEngine engine, String source) {
+  private static Execution.Result runToEnd(LivecodeEngine engine, String source) {
     Session session = engine.createSession("python", source);
     Execution done = engine.awaitExecution(engine.run(RunRequest.of(session.id())).id(), WAIT);
     assertThat(done.status().isFinal()).as("finished within %s", WAIT).isTrue();
@@ -92,16 +90,16 @@ class EngineListenerTest {
       }
 
       @Override
-      public void executionFinished(UUID executionId, String language, ExecutionResult result) {
+      public void executionFinished(UUID executionId, String language, Execution.Result result) {
         throw new IllegalStateException("broken listener");
       }
     };
     LivecodeEngine engine = engine(Livecode.builder().workers(1).runner(TestRunners.python())
         .listener(broken).listener(after));
 
-    ExecutionResult result = runToEnd(engine, "print('still runs')");
+    Execution.Result result = runToEnd(engine, "print('still runs')");
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("still runs\n");
     eventually("the listener after the broken one told of the end", () -> after.list().size() == 3);
   }
@@ -167,7 +165,7 @@ class EngineListenerTest {
     }
 
     @Override
-    public void executionFinished(UUID executionId, String language, ExecutionResult result) {
+    public void executionFinished(UUID executionId, String language, Execution.Result result) {
       runTimes.add(result.executionTime());
       events.add("finished " + executionId + " " + language + " " + result.status() + " "
           + result.failureReason().map(Enum::name).orElse("-"));
@@ -179,22 +177,22 @@ class EngineListenerTest {
     private final JobQueue delegate = JobQueue.inMemory();
 
     @Override
-    public void enqueue(Job job) {
+    public void enqueue(JobQueue.Job job) {
       throw new QueueException("queue unreachable (test)");
     }
 
     @Override
-    public Optional<Delivery> take(Duration maxWait) {
+    public Optional<JobQueue.Delivery> take(Duration maxWait) {
       return delegate.take(maxWait);
     }
 
     @Override
-    public void ack(Delivery delivery) {
+    public void ack(JobQueue.Delivery delivery) {
       delegate.ack(delivery);
     }
 
     @Override
-    public QueueStats stats() {
+    public JobQueue.Stats stats() {
       return delegate.stats();
     }
   }

@@ -1,10 +1,9 @@
 package dev.livecode.core;
 
+import dev.livecode.core.exception.LivecodeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.spi.CreatedExecution;
-import dev.livecode.core.spi.NewExecution;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
@@ -40,7 +39,7 @@ class FinishedExecutionCacheTest {
   }
 
   private void finishInStore(UUID id) {
-    store.finish(id, ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR, "ended by the test", Instant.now()));
+    store.finish(id, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR, "ended by the test", Instant.now()));
   }
 
   @Test
@@ -110,8 +109,8 @@ class FinishedExecutionCacheTest {
     LivecodeEngine engine = engine(Livecode.builder());
     UUID unknown = UUID.randomUUID();
 
-    assertThatThrownBy(() -> engine.getExecution(unknown)).isInstanceOf(ExecutionNotFoundException.class);
-    assertThatThrownBy(() -> engine.getExecution(unknown)).isInstanceOf(ExecutionNotFoundException.class);
+    assertThatThrownBy(() -> engine.getExecution(unknown)).isInstanceOf(LivecodeException.ExecutionNotFound.class);
+    assertThatThrownBy(() -> engine.getExecution(unknown)).isInstanceOf(LivecodeException.ExecutionNotFound.class);
     assertThat(store.executionReads(unknown)).isEqualTo(2);
   }
 
@@ -147,12 +146,12 @@ class FinishedExecutionCacheTest {
     }
 
     @Override
-    public Session updateSession(SessionUpdate update, Instant now) {
+    public Session updateSession(Session.Update update, Instant now) {
       return delegate.updateSession(update, now);
     }
 
     @Override
-    public CreatedExecution createExecution(NewExecution request) {
+    public Store.CreatedExecution createExecution(Store.NewExecution request) {
       return delegate.createExecution(request);
     }
 
@@ -168,12 +167,12 @@ class FinishedExecutionCacheTest {
     }
 
     @Override
-    public boolean finish(UUID executionId, ExecutionResult result) {
+    public boolean finish(UUID executionId, Execution.Result result) {
       return delegate.finish(executionId, result);
     }
 
     @Override
-    public Page<Execution> listExecutions(UUID sessionId, PageRequest page) {
+    public Page<Execution> listExecutions(UUID sessionId, Page.Request page) {
       return delegate.listExecutions(sessionId, page);
     }
 

@@ -1,5 +1,6 @@
 package dev.livecode.core;
 
+import dev.livecode.core.exception.LivecodeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,12 +38,12 @@ class LivecodeEngineTest {
     engines.forEach(LivecodeEngine::close);
   }
 
-  private ExecutionResult runToEnd(LivecodeEngine engine, String language, String source) {
+  private Execution.Result runToEnd(LivecodeEngine engine, String language, String source) {
     Session session = engine.createSession(language, source);
     return runToEnd(engine, RunRequest.of(session.id()));
   }
 
-  private ExecutionResult runToEnd(LivecodeEngine engine, RunRequest request) {
+  private Execution.Result runToEnd(LivecodeEngine engine, RunRequest request) {
     Execution queued = engine.run(request);
     Execution done = engine.awaitExecution(queued.id(), WAIT);
     assertThat(done.status().isFinal()).as("finished within %s", WAIT).isTrue();
@@ -60,7 +61,7 @@ class LivecodeEngineTest {
   @Test
   void rejectsUnknownLanguageNamingTheInstalledOnes() {
     assertThatThrownBy(() -> engine().createSession("rust", ""))
-        .isInstanceOf(UnsupportedLanguageException.class)
+        .isInstanceOf(LivecodeException.UnsupportedLanguage.class)
         .hasMessageContaining("rust")
         .hasMessageContaining("python");
   }
@@ -69,14 +70,14 @@ class LivecodeEngineTest {
   void rejectsSourceOverTheSizeLimit() {
     LivecodeEngine engine = engine(Livecode.builder().maxSourceBytes(10));
     assertThatThrownBy(() -> engine.createSession("python", "print('more than ten bytes')"))
-        .isInstanceOf(InvalidRequestException.class);
+        .isInstanceOf(LivecodeException.InvalidRequest.class);
   }
 
   @Test
   void autosaveIncrementsVersion() {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "print(1)");
-    Session saved = engine.updateSession(SessionUpdate.source(session.id(), "print(2)"));
+    Session saved = engine.updateSession(Session.Update.source(session.id(), "print(2)"));
     assertThat(saved.version()).isEqualTo(2);
     assertThat(engine.getSession(session.id()).sourceCode()).isEqualTo("print(2)");
   }
@@ -85,15 +86,15 @@ class LivecodeEngineTest {
   void autosaveWithStaleVersionConflicts() {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "print(1)");
-    engine.updateSession(SessionUpdate.source(session.id(), "print(2)"));
-    assertThatThrownBy(() -> engine.updateSession(SessionUpdate.source(session.id(), "print(3)").withExpectedVersion(1)))
-        .isInstanceOfSatisfying(VersionConflictException.class, e -> assertThat(e.currentVersion()).isEqualTo(2));
+    engine.updateSession(Session.Update.source(session.id(), "print(2)"));
+    assertThatThrownBy(() -> engine.updateSession(Session.Update.source(session.id(), "print(3)").withExpectedVersion(1)))
+        .isInstanceOfSatisfying(LivecodeException.VersionConflict.class, e -> assertThat(e.currentVersion()).isEqualTo(2));
   }
 
   @Test
   void autosaveOfUnknownSessionIsNotFound() {
-    assertThatThrownBy(() -> engine().updateSession(SessionUpdate.source(UUID.randomUUID(), "")))
-        .isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> engine().updateSession(Session.Update.source(UUID.randomUUID(), "")))
+        .isInstanceOf(LivecodeException.SessionNotFound.class);
   }
 
   @Test
@@ -101,29 +102,29 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine(Livecode.builder().workers(0));
     Session session = engine.createSession("python", "print(1)");
     Execution execution = engine.run(RunRequest.of(session.id()));
-    assertThat(execution.status()).isEqualTo(ExecutionStatus.QUEUED);
+    assertThat(execution.status()).isEqualTo(Execution.Status.QUEUED);
     assertThat(execution.result()).isEmpty();
   }
 
   @Test
   void runsPythonAndCapturesStdout() {
-    ExecutionResult result = runToEnd(engine(), "python", "print('Hello')");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    Execution.Result result = runToEnd(engine(), "python", "print('Hello')");
+    assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("Hello\n");
     assertThat(result.exitCode()).hasValue(0);
   }
 
   @Test
   void runsJavaScript() {
-    ExecutionResult result = runToEnd(engine(), "javascript", "console.log(6 * 7)");
+    Execution.Result result = runToEnd(engine(), "javascript", "console.log(6 * 7)");
     assertThat(result.stdout()).isEqualTo("42\n");
   }
 
   @Test
   void nonZeroExitIsRuntimeError() {
-    ExecutionResult result = runToEnd(engine(), "python", "import sys\nprint('oops', file=sys.stderr)\nsys.exit(3)");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    Execution.Result result = runToEnd(engine(), "python", "import sys\nprint('oops', file=sys.stderr)\nsys.exit(3)");
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).hasValue(3);
     assertThat(result.stderr()).isEqualTo("oops\n");
   }
@@ -133,7 +134,7 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine(Livecode.builder().workers(0));
     Session session = engine.createSession("python", "print('at run time')");
     Execution queued = engine.run(RunRequest.of(session.id()));
-    engine.updateSession(SessionUpdate.source(session.id(), "print('later')"));
+    engine.updateSession(Session.Update.source(session.id(), "print('later')"));
     assertThat(engine.getExecution(queued.id()).sourceCode()).isEqualTo("print('at run time')");
   }
 
@@ -142,9 +143,9 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "while True: pass");
     long started = System.nanoTime();
-    ExecutionResult result = runToEnd(engine,
-        RunRequest.of(session.id()).withLimits(LimitOverrides.NONE.withWallTime(Duration.ofSeconds(1))));
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    Execution.Result result = runToEnd(engine,
+        RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stderr()).isEqualTo("Execution Timed Out");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
   }
@@ -153,8 +154,8 @@ class LivecodeEngineTest {
   void keepsOutputWrittenBeforeTimeout() {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "import sys,time\nprint('before')\nprint('err', file=sys.stderr)\ntime.sleep(30)");
-    ExecutionResult result = runToEnd(engine,
-        RunRequest.of(session.id()).withLimits(LimitOverrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    Execution.Result result = runToEnd(engine,
+        RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
     assertThat(result.stdout()).isEqualTo("before\n");
     assertThat(result.stderr()).isEqualTo("err\nExecution Timed Out");
   }
@@ -163,21 +164,21 @@ class LivecodeEngineTest {
   void truncatesOutputOverTheCap() {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "import sys\nsys.stdout.write('x' * (2 * 1024 * 1024))");
-    ExecutionResult result = runToEnd(engine, RunRequest.of(session.id()));
-    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    Execution.Result result = runToEnd(engine, RunRequest.of(session.id()));
+    assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdoutTruncated()).isTrue();
     assertThat(result.stdout()).hasSize((int) Limits.DEFAULTS.maxOutputBytes());
   }
 
   @Test
   void decodesInvalidUtf8WithReplacementCharacters() {
-    ExecutionResult result = runToEnd(engine(), "python", "import sys\nsys.stdout.buffer.write(b'a\\xff\\xfeb')");
+    Execution.Result result = runToEnd(engine(), "python", "import sys\nsys.stdout.buffer.write(b'a\\xff\\xfeb')");
     assertThat(result.stdout()).isEqualTo("a\uFFFD\uFFFDb");
   }
 
   @Test
   void roundTripsUnicodeAndEmoji() {
-    ExecutionResult result = runToEnd(engine(), "python", "print('héllo 世界 🎉')");
+    Execution.Result result = runToEnd(engine(), "python", "print('héllo 世界 🎉')");
     assertThat(result.stdout()).isEqualTo("héllo 世界 🎉\n");
   }
 
@@ -185,7 +186,7 @@ class LivecodeEngineTest {
   void feedsStdin() {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "print(input()[::-1])");
-    ExecutionResult result = runToEnd(engine, RunRequest.of(session.id()).withStdin("abc\n"));
+    Execution.Result result = runToEnd(engine, RunRequest.of(session.id()).withStdin("abc\n"));
     assertThat(result.stdout()).isEqualTo("cba\n");
   }
 
@@ -196,15 +197,15 @@ class LivecodeEngineTest {
     Execution first = engine.run(RunRequest.of(session.id()).withIdempotencyKey("click-1"));
     Execution second = engine.run(RunRequest.of(session.id()).withIdempotencyKey("click-1"));
     assertThat(second.id()).isEqualTo(first.id());
-    assertThat(engine.executions(session.id(), PageRequest.first(10)).items()).hasSize(1);
+    assertThat(engine.executions(session.id(), Page.Request.first(10)).items()).hasSize(1);
   }
 
   @Test
   void rejectsLimitsAboveTheCap() {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "print(1)");
-    RunRequest tooLong = RunRequest.of(session.id()).withLimits(LimitOverrides.NONE.withWallTime(Duration.ofHours(1)));
-    assertThatThrownBy(() -> engine.run(tooLong)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("wall_time_ms");
+    RunRequest tooLong = RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofHours(1)));
+    assertThatThrownBy(() -> engine.run(tooLong)).isInstanceOf(LivecodeException.InvalidRequest.class).hasMessageContaining("wall_time_ms");
   }
 
   @Test
@@ -212,7 +213,7 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine(Livecode.builder().workers(0).maxWaitingRuns(1));
     Session session = engine.createSession("python", "print(1)");
     engine.run(RunRequest.of(session.id()));
-    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()))).isInstanceOf(QueueFullException.class);
+    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()))).isInstanceOf(LivecodeException.QueueFull.class);
   }
 
   @Test
@@ -222,7 +223,7 @@ class LivecodeEngineTest {
     Execution queued = engine.run(RunRequest.of(session.id()));
     long started = System.nanoTime();
     Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(30));
-    assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(10);
   }
 
@@ -231,7 +232,7 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine(Livecode.builder().workers(0));
     Session session = engine.createSession("python", "print(1)");
     Execution queued = engine.run(RunRequest.of(session.id()));
-    assertThat(engine.awaitExecution(queued.id(), Duration.ofMillis(50)).status()).isEqualTo(ExecutionStatus.QUEUED);
+    assertThat(engine.awaitExecution(queued.id(), Duration.ofMillis(50)).status()).isEqualTo(Execution.Status.QUEUED);
   }
 
   @Test
@@ -242,7 +243,7 @@ class LivecodeEngineTest {
 
     CompletableFuture<Execution> ended = engine.awaitExecutionAsync(queued.id(), Duration.ofSeconds(30));
 
-    assertThat(ended.get(20, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(ended.get(20, TimeUnit.SECONDS).status()).isEqualTo(Execution.Status.COMPLETED);
   }
 
   @Test
@@ -253,7 +254,7 @@ class LivecodeEngineTest {
 
     CompletableFuture<Execution> ended = engine.awaitExecutionAsync(queued.id(), Duration.ofMillis(50));
 
-    assertThat(ended.get(10, TimeUnit.SECONDS).status()).isEqualTo(ExecutionStatus.QUEUED);
+    assertThat(ended.get(10, TimeUnit.SECONDS).status()).isEqualTo(Execution.Status.QUEUED);
   }
 
   @Test
@@ -261,7 +262,7 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine(Livecode.builder().workers(0));
 
     assertThatThrownBy(() -> engine.awaitExecutionAsync(UUID.randomUUID(), Duration.ofSeconds(1)))
-        .isInstanceOf(ExecutionNotFoundException.class);
+        .isInstanceOf(LivecodeException.ExecutionNotFound.class);
   }
 
   @Test
@@ -272,8 +273,8 @@ class LivecodeEngineTest {
     for (int i = 0; i < 5; i++) {
       created.add(engine.run(RunRequest.of(session.id())).id());
     }
-    Page<Execution> first = engine.executions(session.id(), PageRequest.first(3));
-    Page<Execution> second = engine.executions(session.id(), new PageRequest(3, first.nextCursor()));
+    Page<Execution> first = engine.executions(session.id(), Page.Request.first(3));
+    Page<Execution> second = engine.executions(session.id(), new Page.Request(3, first.nextCursor()));
     List<UUID> seen = new ArrayList<>();
     first.items().forEach(e -> seen.add(e.id()));
     second.items().forEach(e -> seen.add(e.id()));
@@ -290,8 +291,8 @@ class LivecodeEngineTest {
     first.close();
     LivecodeEngine second = engine(Livecode.builder().workers(0).store(store).queue(JobQueue.inMemory()));
     Execution after = second.getExecution(left.id());
-    assertThat(after.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(after.result().orElseThrow().failureReason()).hasValue(FailureReason.INTERRUPTED);
+    assertThat(after.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(after.result().orElseThrow().failureReason()).hasValue(Execution.FailureReason.INTERRUPTED);
   }
 
   @Test
@@ -344,6 +345,6 @@ class LivecodeEngineTest {
 
   @Test
   void runOfUnknownSessionIsNotFound() {
-    assertThatThrownBy(() -> engine().run(RunRequest.of(UUID.randomUUID()))).isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> engine().run(RunRequest.of(UUID.randomUUID()))).isInstanceOf(LivecodeException.SessionNotFound.class);
   }
 }

@@ -2,15 +2,8 @@ package dev.livecode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.spi.Command;
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.Job;
-import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.QueueStats;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.testing.TestRunners;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,10 +48,10 @@ class LongPrepareTest {
 
   private Execution start(String language, String source, Duration wallTime) {
     Session session = engine.createSession(language, source);
-    return engine.run(RunRequest.of(session.id()).withLimits(LimitOverrides.NONE.withWallTime(wallTime)));
+    return engine.run(RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(wallTime)));
   }
 
-  private ExecutionResult end(Execution queued) {
+  private Execution.Result end(Execution queued) {
     Execution done = engine.awaitExecution(queued.id(), WAIT);
     assertThat(done.isFinished()).as("finished within %s", WAIT).isTrue();
     return done.result().orElseThrow();
@@ -78,9 +71,9 @@ class LongPrepareTest {
     engine(1);
     stalling.release.countDown();
 
-    ExecutionResult result = end(start("stalling", "stall", Duration.ofSeconds(2)));
+    Execution.Result result = end(start("stalling", "stall", Duration.ofSeconds(2)));
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.failureReason()).isEmpty();
     assertThat(result.stderr()).startsWith("stall: did not finish\n").endsWith("Execution Timed Out");
   }
@@ -92,12 +85,12 @@ class LongPrepareTest {
     Execution second = start("stalling", "stall", Duration.ofSeconds(10));
     awaitPreparing(2);
 
-    ExecutionResult python = end(start("python", "print('hello')", Duration.ofSeconds(5)));
+    Execution.Result python = end(start("python", "print('hello')", Duration.ofSeconds(5)));
 
     assertThat(python.stdout()).isEqualTo("hello\n");
     assertThat(stalling.preparing.get()).as("both stalls still preparing").isEqualTo(2);
-    assertThat(engine.getExecution(first.id()).status()).isEqualTo(ExecutionStatus.RUNNING);
-    assertThat(engine.getExecution(second.id()).status()).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(engine.getExecution(first.id()).status()).isEqualTo(Execution.Status.RUNNING);
+    assertThat(engine.getExecution(second.id()).status()).isEqualTo(Execution.Status.RUNNING);
   }
 
   @Test
@@ -107,9 +100,9 @@ class LongPrepareTest {
     awaitPreparing(1);
     stalling.release.countDown();
 
-    ExecutionResult result = end(slow);
+    Execution.Result result = end(slow);
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("prepared\n");
   }
 
@@ -145,28 +138,28 @@ class LongPrepareTest {
     final AtomicInteger acks = new AtomicInteger();
 
     @Override
-    public void enqueue(Job job) {
+    public void enqueue(JobQueue.Job job) {
       delegate.enqueue(job);
     }
 
     @Override
-    public Optional<Delivery> take(Duration maxWait) {
+    public Optional<JobQueue.Delivery> take(Duration maxWait) {
       return delegate.take(maxWait);
     }
 
     @Override
-    public void ack(Delivery delivery) {
+    public void ack(JobQueue.Delivery delivery) {
       acks.incrementAndGet();
       delegate.ack(delivery);
     }
 
     @Override
-    public void renew(Delivery delivery) {
+    public void renew(JobQueue.Delivery delivery) {
       renewals.incrementAndGet();
     }
 
     @Override
-    public QueueStats stats() {
+    public JobQueue.Stats stats() {
       return delegate.stats();
     }
 
@@ -201,17 +194,17 @@ class LongPrepareTest {
     }
 
     @Override
-    public RunnerProbe probe(RunnerSettings settings) {
-      return RunnerProbe.available("1", Path.of("/bin/sh"), List.of());
+    public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
+      return LanguageRunner.Probe.available("1", Path.of("/bin/sh"), List.of());
     }
 
     @Override
-    public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
-      return Program.interpreted(Map.of("main.sh", "echo prepared\n"), Command.of(List.of("/bin/sh", "main.sh")));
+    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+      return LanguageRunner.Program.interpreted(Map.of("main.sh", "echo prepared\n"), LanguageRunner.Command.of(List.of("/bin/sh", "main.sh")));
     }
 
     @Override
-    public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings, Duration timeLimit) {
+    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings, Duration timeLimit) {
       limits.add(timeLimit);
       if (!sourceCode.startsWith("stall")) {
         return prepare(sourceCode, probe, settings);
@@ -220,10 +213,10 @@ class LongPrepareTest {
       try {
         boolean released = release.await(timeLimit.toNanos(), TimeUnit.NANOSECONDS);
         return released && sourceCode.endsWith("echo") ? prepare(sourceCode, probe, settings)
-            : Program.outOfTime("stall: did not finish\n");
+            : LanguageRunner.Program.outOfTime("stall: did not finish\n");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return Program.outOfTime("stall: interrupted\n");
+        return LanguageRunner.Program.outOfTime("stall: interrupted\n");
       } finally {
         preparing.decrementAndGet();
       }

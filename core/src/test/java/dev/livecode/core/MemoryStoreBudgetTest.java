@@ -1,5 +1,6 @@
 package dev.livecode.core;
 
+import dev.livecode.core.exception.LivecodeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ class MemoryStoreBudgetTest {
 
   private static UUID finishedRun(LivecodeEngine engine, Store store, Session session) {
     UUID id = engine.run(RunRequest.of(session.id())).id();
-    store.finish(id, new ExecutionResult(ExecutionStatus.COMPLETED, OUTPUT, "", OptionalInt.of(0), OptionalInt.empty(),
+    store.finish(id, new Execution.Result(Execution.Status.COMPLETED, OUTPUT, "", OptionalInt.of(0), OptionalInt.empty(),
         Optional.empty(), false, false, Duration.ofMillis(1), Instant.now()));
     return id;
   }
@@ -55,17 +56,17 @@ class MemoryStoreBudgetTest {
 
     assertThat(engine.findExecution(first)).isEmpty();
     assertThatThrownBy(() -> engine.getExecution(first))
-        .isInstanceOfSatisfying(ExecutionEvictedException.class, e -> assertThat(e.executionId()).isEqualTo(first))
+        .isInstanceOfSatisfying(LivecodeException.ExecutionEvicted.class, e -> assertThat(e.executionId()).isEqualTo(first))
         .hasMessageContaining("evicted");
     assertThatThrownBy(() -> engine.awaitExecution(first, Duration.ofSeconds(1)))
-        .isInstanceOf(ExecutionEvictedException.class);
+        .isInstanceOf(LivecodeException.ExecutionEvicted.class);
   }
 
   @Test
   void stillReadsAnUnknownExecutionAsNotFound() {
     LivecodeEngine engine = engine(Livecode.builder().store(Store.inMemory(BUDGET)));
 
-    assertThatThrownBy(() -> engine.getExecution(UUID.randomUUID())).isInstanceOf(ExecutionNotFoundException.class);
+    assertThatThrownBy(() -> engine.getExecution(UUID.randomUUID())).isInstanceOf(LivecodeException.ExecutionNotFound.class);
   }
 
   @Test
@@ -75,7 +76,7 @@ class MemoryStoreBudgetTest {
       engine.createSession("python", OUTPUT);
     }
 
-    assertThatThrownBy(() -> engine.createSession("python", OUTPUT)).isInstanceOf(StoreFullException.class);
+    assertThatThrownBy(() -> engine.createSession("python", OUTPUT)).isInstanceOf(LivecodeException.StoreFull.class);
   }
 
   @Test
@@ -87,7 +88,7 @@ class MemoryStoreBudgetTest {
     }
 
     assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()).withStdin(OUTPUT)))
-        .isInstanceOf(StoreFullException.class);
+        .isInstanceOf(LivecodeException.StoreFull.class);
   }
 
   @Test

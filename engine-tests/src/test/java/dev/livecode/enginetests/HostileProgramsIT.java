@@ -3,21 +3,13 @@ package dev.livecode.enginetests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
 import dev.livecode.core.IsolationMode;
-import dev.livecode.core.LimitOverrides;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.node.JavaScriptRunner;
 import dev.livecode.runner.python.PythonRunner;
 import java.io.IOException;
@@ -134,7 +126,7 @@ class HostileProgramsIT {
       assertThat(engine.status().isolation()).isEqualTo(tier);
       // Warm up: the io pool, class loading and the runners' first start are not leaks.
       for (String language : List.of("python", "javascript")) {
-        assertThat(run(new Case(tier, language), "print(1)", "console.log(1)").status()).isEqualTo(ExecutionStatus.COMPLETED);
+        assertThat(run(new Case(tier, language), "print(1)", "console.log(1)").status()).isEqualTo(Execution.Status.COMPLETED);
       }
     }
     for (LivecodeEngine engine : ENGINES.values()) {
@@ -207,8 +199,8 @@ class HostileProgramsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTiersBoth")
   void infiniteLoopTimesOut(Case c) {
-    ExecutionResult result = run(c, "while True: pass", "for (;;) {}");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    Execution.Result result = run(c, "while True: pass", "for (;;) {}");
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stderr()).endsWith("Execution Timed Out");
   }
 
@@ -219,37 +211,37 @@ class HostileProgramsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTiersBoth")
   void runsAfterACpuTimeoutAreNotChargedItsCpuTime(Case c) throws Exception {
-    assertThat(run(c, "while True: pass", "for (;;) {}").status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(run(c, "while True: pass", "for (;;) {}").status()).isEqualTo(Execution.Status.TIMEOUT);
     for (int i = 0; i < runsThroughAReusedGroup(); i++) {
-      ExecutionResult result = run(c, "import os\nos.kill(os.getpid(), 9)", "process.kill(process.pid, 'SIGKILL')");
-      assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-      assertThat(result.failureReason()).contains(FailureReason.SIGNALED);
+      Execution.Result result = run(c, "import os\nos.kill(os.getpid(), 9)", "process.kill(process.pid, 'SIGKILL')");
+      assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+      assertThat(result.failureReason()).contains(Execution.FailureReason.SIGNALED);
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("bwrapBoth")
   void busyLoopInManyThreadsTimesOut(Case c) {
-    ExecutionResult result = run(c,
+    Execution.Result result = run(c,
         "import threading\ndef spin():\n    while True:\n        pass\nfor _ in range(8):\n    threading.Thread(target=spin).start()\n",
         "const { Worker } = require('worker_threads');\n"
             + "for (let i = 0; i < 4; i++) new Worker('for (;;) {}', { eval: true });\n");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTiersBoth")
   void sleepFarPastTheLimitTimesOutAtTheWallLimit(Case c) {
     long started = System.nanoTime();
-    ExecutionResult result = run(c, "import time\ntime.sleep(3600)", "setTimeout(() => {}, 3600000);");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    Execution.Result result = run(c, "import time\ntime.sleep(3600)", "setTimeout(() => {}, 3600000);");
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(LIMITS.wallTime().plusSeconds(20));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTiersBoth")
   void childThatDoubleForksAndCallsSetsidDoesNotOutliveTheRun(Case c) {
-    ExecutionResult result = run(c,
+    Execution.Result result = run(c,
         "import os, time\n"
             + "if os.fork() == 0:\n"
             + "    os.setsid()\n"
@@ -262,7 +254,7 @@ class HostileProgramsIT {
         "const { spawn } = require('child_process');\n"
             + "spawn('/bin/sh', ['-c', 'sleep 3600'], { detached: true, stdio: 'ignore' }).unref();\n"
             + "console.log('parent done');\n");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("parent done\n");
     // serverIsHealthy: the escaped sleeper is gone too.
   }
@@ -272,18 +264,18 @@ class HostileProgramsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTiersBoth")
   void forkBombIsCappedAndKilled(Case c) {
-    ExecutionResult result = run(c,
+    Execution.Result result = run(c,
         "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
         "const cp = require('child_process');\n"
             + "cp.spawn('/bin/sh', ['-c', 'b() { b | b & }; b'], { stdio: 'ignore' });\n"
             + "for (;;) {}\n");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("bwrapBoth")
   void threadBombIsCappedAndKilled(Case c) {
-    ExecutionResult result = run(c,
+    Execution.Result result = run(c,
         "import threading, time\nwhile True:\n    try:\n        threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()\n"
             + "    except RuntimeError:\n        pass\n",
         "const { Worker } = require('worker_threads');\n"
@@ -291,29 +283,29 @@ class HostileProgramsIT {
     // Python spins on "can't start new thread" until its CPU time is up; node dies at the
     // process or memory cap (V8 aborts when it cannot make a thread).
     if (c.python()) {
-      assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+      assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     } else {
-      assertThat(result.status()).isIn(ExecutionStatus.TIMEOUT, ExecutionStatus.FAILED);
+      assertThat(result.status()).isIn(Execution.Status.TIMEOUT, Execution.Status.FAILED);
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTiersBoth")
   void allocatingTwoGibibytesUnderTheMemoryLimitIsKilledAsMemoryLimitExceeded(Case c) {
-    ExecutionResult result = run(c, "x = bytearray(2 * 1024 ** 3)\nprint(len(x))",
+    Execution.Result result = run(c, "x = bytearray(2 * 1024 ** 3)\nprint(len(x))",
         "const b = [];\nfor (let i = 0; i < 2048; i++) b.push(Buffer.alloc(1024 * 1024, 1));\nconsole.log(b.length);");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).contains(FailureReason.MEMORY_LIMIT_EXCEEDED);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).contains(Execution.FailureReason.MEMORY_LIMIT_EXCEEDED);
   }
 
   /** Run cgroups are reused: an OOM kill in one run must not be reported for the next runs in its group. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTiersBoth")
   void runsAfterAMemoryKillAreNotReportedOverMemory(Case c) throws Exception {
-    ExecutionResult killed = run(c, "x = bytearray(2 * 1024 ** 3)", "const b = [];\nfor (;;) b.push(Buffer.alloc(1024 * 1024, 1));");
-    assertThat(killed.failureReason()).contains(FailureReason.MEMORY_LIMIT_EXCEEDED);
+    Execution.Result killed = run(c, "x = bytearray(2 * 1024 ** 3)", "const b = [];\nfor (;;) b.push(Buffer.alloc(1024 * 1024, 1));");
+    assertThat(killed.failureReason()).contains(Execution.FailureReason.MEMORY_LIMIT_EXCEEDED);
     for (int i = 0; i < runsThroughAReusedGroup(); i++) {
-      assertThat(run(c, "print(1)", "console.log(1)").status()).isEqualTo(ExecutionStatus.COMPLETED);
+      assertThat(run(c, "print(1)", "console.log(1)").status()).isEqualTo(Execution.Status.COMPLETED);
     }
   }
 
@@ -323,12 +315,12 @@ class HostileProgramsIT {
   @MethodSource("allTiersBoth")
   void tenGibibytesOfStdoutIsKilledQuicklyAsOutputLimitExceeded(Case c) {
     long started = System.nanoTime();
-    ExecutionResult result = run(c,
+    Execution.Result result = run(c,
         "import sys\nb = b'x' * (1 << 20)\nfor _ in range(10240):\n    sys.stdout.buffer.write(b)\n",
         "const b = Buffer.alloc(1 << 20, 120);\nlet i = 0;\n"
             + "function w() { while (i < 10240) { i++; if (!process.stdout.write(b)) { process.stdout.once('drain', w); return; } } }\nw();\n");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).contains(FailureReason.OUTPUT_LIMIT_EXCEEDED);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).contains(Execution.FailureReason.OUTPUT_LIMIT_EXCEEDED);
     assertThat(result.stdoutTruncated()).isTrue();
     assertThat(result.stdout()).hasSize((int) LIMITS.maxOutputBytes());
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(LIMITS.wallTime());
@@ -337,33 +329,33 @@ class HostileProgramsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("bwrapBoth")
   void oneHundredMebibyteLineWithoutNewlineIsCut(Case c) {
-    ExecutionResult result = run(c, "import sys\nsys.stdout.write('x' * (100 * 1024 * 1024))",
+    Execution.Result result = run(c, "import sys\nsys.stdout.write('x' * (100 * 1024 * 1024))",
         "process.stdout.write('x'.repeat(100 * 1024 * 1024));");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).contains(FailureReason.OUTPUT_LIMIT_EXCEEDED);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).contains(Execution.FailureReason.OUTPUT_LIMIT_EXCEEDED);
     assertThat(result.stdout()).hasSize((int) LIMITS.maxOutputBytes());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("allTiersBoth")
   void writingAFiveGibibyteFileStopsAtTheFileSizeLimit(Case c) {
-    ExecutionResult result = run(c,
+    Execution.Result result = run(c,
         "b = b'x' * (1 << 20)\nwith open('big', 'wb') as f:\n    for _ in range(5120):\n        f.write(b)\n",
         "const fs = require('fs');\nconst b = Buffer.alloc(1 << 20, 120);\nconst fd = fs.openSync('big', 'w');\n"
             + "for (let i = 0; i < 5120; i++) fs.writeSync(fd, b);\n");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
     // Python ignores SIGXFSZ and gets EFBIG; node dies of SIGXFSZ (or reports EFBIG).
-    assertThat(result.failureReason().orElseThrow()).isIn(FailureReason.RUNTIME_ERROR, FailureReason.SIGNALED);
+    assertThat(result.failureReason().orElseThrow()).isIn(Execution.FailureReason.RUNTIME_ERROR, Execution.FailureReason.SIGNALED);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("bwrapBoth")
   void fillingTheWorkspaceStopsAtItsSize(Case c) {
-    ExecutionResult result = run(c,
+    Execution.Result result = run(c,
         "i = 0\nwhile True:\n    with open('f%d' % i, 'wb') as f:\n        f.write(b'x' * (4 << 20))\n    i += 1\n",
         "const fs = require('fs');\nconst b = Buffer.alloc(4 << 20, 120);\nfor (let i = 0; ; i++) fs.writeFileSync('f' + i, b);\n");
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).contains(FailureReason.RUNTIME_ERROR);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).contains(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.stderr()).containsIgnoringCase("no space left");
   }
 
@@ -374,7 +366,7 @@ class HostileProgramsIT {
   void tcpConnectionsAndDnsLookupsFail(Case c) throws IOException {
     try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String ports = "6379 1409 " + listening.getLocalPort();
-      ExecutionResult result = run(c, new RunRequestSource(
+      Execution.Result result = run(c, new RunRequestSource(
           "import socket\n"
               + "for port in input().split():\n"
               + "    try:\n"
@@ -407,7 +399,7 @@ class HostileProgramsIT {
               + "  for (const p of ports) console.log(p, out[p]);\n"
               + "  console.log('outside', out.outside); console.log('dns', out.dns);\n"
               + "})();\n"), ports + "\n");
-      assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+      assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
       assertThat(result.stdout()).isEqualTo(
           "6379 refused\n1409 refused\n" + listening.getLocalPort() + " refused\noutside refused\ndns failed\n");
     }
@@ -428,7 +420,7 @@ class HostileProgramsIT {
       }
       long jvm = ProcessHandle.current().pid();
       String stdin = besideServer + "\n" + inTmp + "\n" + jvm + "\n";
-      ExecutionResult result = run(c, new RunRequestSource(
+      Execution.Result result = run(c, new RunRequestSource(
           "import os, sys\n"
               + "paths = [sys.stdin.readline().strip(), sys.stdin.readline().strip()]\n"
               + "jvm = sys.stdin.readline().strip()\n"
@@ -452,7 +444,7 @@ class HostileProgramsIT {
               + "for (const p of fs.readdirSync('/proc').filter(p => /^\\d+$/.test(p))) {\n"
               + "  try { console.log('PROC', p, fs.readFileSync(`/proc/${p}/environ`, 'latin1')); } catch (e) {} }\n"),
           stdin);
-      assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+      assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
       assertThat(result.stdout()).doesNotContain(token).doesNotContain("READ").contains("denied");
       assertThat(result.stdout()).doesNotContain("HOME=/root").doesNotContain("'HOME': '/root'").doesNotContain("\"HOME\":\"/root\"");
       String jvmPath = System.getenv("PATH");
@@ -472,7 +464,7 @@ class HostileProgramsIT {
   @MethodSource("allTiersBoth")
   void seesOnlyItsOwnProcessesAndCannotKillTheServer(Case c) {
     long jvm = ProcessHandle.current().pid();
-    ExecutionResult result = run(c, new RunRequestSource(
+    Execution.Result result = run(c, new RunRequestSource(
         "import os, signal\n"
             + "jvm = int(input())\n"
             + "pids = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"
@@ -517,9 +509,9 @@ class HostileProgramsIT {
         }
       });
     } else {
-      eventually("holder running", () -> engine.getExecution(held.id()).status() == ExecutionStatus.RUNNING);
+      eventually("holder running", () -> engine.getExecution(held.id()).status() == Execution.Status.RUNNING);
     }
-    ExecutionResult prying = run(c, new RunRequestSource(
+    Execution.Result prying = run(c, new RunRequestSource(
         "import glob, os\nroot = input()\nfound = []\n"
             + "for pattern in [root + '/*/marker', '/work/*/marker', '/tmp/*/marker', '/proc/*/root/work/marker', '/proc/*/cwd/marker', '../*/marker']:\n"
             + "    for p in glob.glob(pattern):\n"
@@ -540,7 +532,7 @@ class HostileProgramsIT {
             + "  for (const n of names) { try { found.push(fs.readFileSync(path.join(dir, n, 'marker'), 'utf8')); } catch (e) {} } }\n"
             + "console.log('found', JSON.stringify(found));\n"),
         root + "\n");
-    assertThat(prying.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(prying.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(prying.stdout()).startsWith("found").doesNotContain(token);
     Execution holderDone = engine.awaitExecution(held.id(), WAIT);
     assertThat(holderDone.result().orElseThrow().stdout()).isEqualTo("written\n" + token + "\n");
@@ -576,22 +568,22 @@ class HostileProgramsIT {
       }
 
       @Override
-      public RunnerProbe probe(RunnerSettings settings) {
-        return RunnerProbe.available("1", Path.of("/nonexistent/livecode-interpreter"), List.of());
+      public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
+        return LanguageRunner.Probe.available("1", Path.of("/nonexistent/livecode-interpreter"), List.of());
       }
 
       @Override
-      public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
-        return Program.interpreted(Map.of("main.x", sourceCode), Command.of(List.of(probe.requireExecutable().toString(), "main.x")));
+      public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+        return LanguageRunner.Program.interpreted(Map.of("main.x", sourceCode), LanguageRunner.Command.of(List.of(probe.requireExecutable().toString(), "main.x")));
       }
     };
     try (LivecodeEngine engine = Livecode.builder().name("hostile-broken").discoverRunners(false).runner(broken)
         .isolation(IsolationMode.BWRAP).workers(1).workspaceRoot(root).build()) {
       Session session = engine.createSession("broken", "anything");
       Execution done = engine.awaitExecution(engine.run(RunRequest.of(session.id())).id(), WAIT);
-      ExecutionResult result = done.result().orElseThrow();
-      assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-      assertThat(result.failureReason()).contains(FailureReason.INTERNAL_ERROR);
+      Execution.Result result = done.result().orElseThrow();
+      assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+      assertThat(result.failureReason()).contains(Execution.FailureReason.INTERNAL_ERROR);
       assertThat(result.stderr()).doesNotContain("bwrap").doesNotContain("nonexistent");
     } finally {
       try (Stream<Path> walk = Files.walk(root)) {
@@ -627,8 +619,8 @@ class HostileProgramsIT {
     List<String> wrongOutput = new ArrayList<>();
     for (Execution queued : benign) {
       Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(120));
-      assertThat(done.status()).as("benign run %s: %s", queued.id(), done.result()).isEqualTo(ExecutionStatus.COMPLETED);
-      ExecutionResult result = done.result().orElseThrow();
+      assertThat(done.status()).as("benign run %s: %s", queued.id(), done.result()).isEqualTo(Execution.Status.COMPLETED);
+      Execution.Result result = done.result().orElseThrow();
       assertThat(result.stderr().trim()).as("benign run %s ran", queued.id()).isEqualTo("err");
       int i = Integer.parseInt(engine.getSession(queued.sessionId()).sourceCode().replaceAll("\\D+", " ").trim().split(" ")[0]);
       if (!result.stdout().equals((long) i * i + "\n")) {
@@ -638,7 +630,7 @@ class HostileProgramsIT {
     assertThat(wrongOutput).as("benign runs with wrong stdout").isEmpty();
     for (Execution queued : bad) {
       Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(120));
-      assertThat(done.status()).isIn(ExecutionStatus.TIMEOUT, ExecutionStatus.FAILED);
+      assertThat(done.status()).isIn(Execution.Status.TIMEOUT, Execution.Status.FAILED);
     }
   }
 
@@ -656,17 +648,17 @@ class HostileProgramsIT {
 
   private record RunRequestSource(String python, String javascript) {}
 
-  static ExecutionResult run(Case c, String python, String javascript) {
+  static Execution.Result run(Case c, String python, String javascript) {
     return run(c, new RunRequestSource(python, javascript), "");
   }
 
-  private static ExecutionResult run(Case c, RunRequestSource source, String stdin) {
+  private static Execution.Result run(Case c, RunRequestSource source, String stdin) {
     LivecodeEngine engine = ENGINES.get(c.tier());
     Session session = engine.createSession(c.language(), c.python() ? source.python() : source.javascript());
-    Execution queued = engine.run(RunRequest.of(session.id()).withStdin(stdin).withLimits(LimitOverrides.NONE));
+    Execution queued = engine.run(RunRequest.of(session.id()).withStdin(stdin).withLimits(Limits.Overrides.NONE));
     Execution done = engine.awaitExecution(queued.id(), WAIT);
     assertThat(done.status().isFinal()).as("finished within %s", WAIT).isTrue();
-    ExecutionResult result = done.result().orElseThrow();
+    Execution.Result result = done.result().orElseThrow();
     LOG.info("hostile attack={} case={} status={} reason={} signal={} exit={} ms={}", attack, c, result.status(),
         result.failureReason().map(Enum::name).orElse("-"), result.signal(), result.exitCode(), result.executionTime().toMillis());
     return result;

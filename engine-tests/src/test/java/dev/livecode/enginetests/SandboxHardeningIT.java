@@ -3,8 +3,6 @@ package dev.livecode.enginetests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
@@ -144,7 +142,7 @@ class SandboxHardeningIT {
     } finally {
       child.destroyForcibly();
     }
-    assertThat(finish(c, running).status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(finish(c, running).status()).isEqualTo(Execution.Status.COMPLETED);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -176,7 +174,7 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("both")
   void everyProcSysWriteFails(Case c) throws Exception {
-    ExecutionResult result = run(c, """
+    Execution.Result result = run(c, """
         import os
         opened = []
         for top, dirs, files in os.walk('/proc/sys'):
@@ -215,7 +213,7 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("python")
   void kernelAttackSurfaceIsClosed(Case c) throws Exception {
-    ExecutionResult result = run(c, """
+    Execution.Result result = run(c, """
         import ctypes, errno
         libc = ctypes.CDLL(None, use_errno=True)
         def attempt(name, nr, *args):
@@ -239,7 +237,7 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("both")
   void newUserNamespaceCannotBeMade(Case c) throws Exception {
-    ExecutionResult result = run(c,
+    Execution.Result result = run(c,
         "import subprocess\nr = subprocess.run(['/usr/bin/unshare', '--user', '--map-root-user', '--net', '/bin/true'], capture_output=True)\n"
             + "print('exit', r.returncode != 0)\n",
         "const r = require('child_process').spawnSync('/usr/bin/unshare', ['--user', '--map-root-user', '--net', '/bin/true']);\n"
@@ -250,7 +248,7 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("python")
   void rawPacketSocketCannotBeOpened(Case c) throws Exception {
-    ExecutionResult result = run(c, """
+    Execution.Result result = run(c, """
         import socket
         for family, kind in [(socket.AF_PACKET, socket.SOCK_RAW), (socket.AF_PACKET, socket.SOCK_DGRAM), (socket.AF_INET, socket.SOCK_RAW)]:
             try:
@@ -270,7 +268,7 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("python")
   void ordinaryPythonStillWorks(Case c) throws Exception {
-    ExecutionResult result = run(c, """
+    Execution.Result result = run(c, """
         import asyncio, subprocess, tempfile, threading, os, socket, multiprocessing
         out = []
         t = threading.Thread(target=lambda: out.append('thread')); t.start(); t.join()
@@ -296,7 +294,7 @@ class SandboxHardeningIT {
     if (!c.language().equals("javascript")) {
       return;
     }
-    ExecutionResult result = run(c, "", """
+    Execution.Result result = run(c, "", """
         const fs = require('fs'), os = require('os'), path = require('path'), cp = require('child_process');
         (async () => {
           const out = [];
@@ -318,7 +316,7 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("bwrapBoth")
   void noHostPathInMountinfoOrTheSandboxCommandLine(Case c) throws Exception {
-    ExecutionResult result = run(c, """
+    Execution.Result result = run(c, """
         for path in ['/proc/self/mountinfo', '/proc/1/cmdline', '/proc/1/environ', '/proc/self/cmdline']:
             try:
                 print(open(path, 'rb').read().replace(b'\\0', b' ').decode())
@@ -330,7 +328,7 @@ class SandboxHardeningIT {
           try { console.log(fs.readFileSync(p).toString().replace(/\\0/g, ' ')); } catch (e) { console.log(p, e.code); }
         }
         """);
-    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     String seen = result.stdout();
     assertThat(seen).contains("/work");
     assertThat(seen).doesNotContain(ROOTS.get(c.engine()).toString())
@@ -343,7 +341,7 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("bwrapBoth")
   void hostWidePartsOfProcAreEmptyOrMasked(Case c) throws Exception {
-    ExecutionResult result = run(c, """
+    Execution.Result result = run(c, """
         import os
         for d in ['/proc/sys', '/proc/fs', '/proc/bus', '/proc/irq']:
             if os.path.isdir(d):
@@ -388,16 +386,16 @@ class SandboxHardeningIT {
     return engine.run(RunRequest.of(session.id()));
   }
 
-  private static ExecutionResult finish(Case c, Execution queued) {
+  private static Execution.Result finish(Case c, Execution queued) {
     Execution done = engine(c).awaitExecution(queued.id(), WAIT);
     return done.result().orElseThrow(() -> new AssertionError("run did not finish: " + done));
   }
 
   /** Runs a program to its end: COMPLETED, and on a pooled sandbox where the engine has a pool. */
-  private static ExecutionResult run(Case c, String python, String javascript) throws Exception {
+  private static Execution.Result run(Case c, String python, String javascript) throws Exception {
     long takenBefore = c.engine().start() == Start.COLD ? 0 : pooledTaken(c);
-    ExecutionResult result = finish(c, start(c, python, javascript));
-    assertThat(result.status()).as("status of %s, stderr: %s", c, result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    Execution.Result result = finish(c, start(c, python, javascript));
+    assertThat(result.status()).as("status of %s, stderr: %s", c, result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     if (c.engine().start() != Start.COLD) {
       assertThat(pooledTaken(c)).as("the run took a pooled sandbox").isEqualTo(takenBefore + 1);
     }

@@ -3,16 +3,13 @@ package dev.livecode.enginetests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.IsolationMode;
-import dev.livecode.core.LimitOverrides;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.runner.node.JavaScriptRunner;
 import dev.livecode.runner.python.PythonRunner;
 import java.nio.file.Files;
@@ -115,13 +112,13 @@ class WarmPoolIT {
   void pooledRunEndsExactlyAsAColdRun(String kind, String language, String source, String input) {
     LivecodeEngine pooled = pool(kind);
     long takenBefore = WarmPools.taken(pooled, language);
-    ExecutionResult hot = run(pooled, language, source, input, LimitOverrides.NONE);
-    ExecutionResult reference = run(cold, language, source, input, LimitOverrides.NONE);
+    Execution.Result hot = run(pooled, language, source, input, Limits.Overrides.NONE);
+    Execution.Result reference = run(cold, language, source, input, Limits.Overrides.NONE);
 
     assertThat(WarmPools.taken(pooled, language)).as("the run took a pooled process").isEqualTo(takenBefore + 1);
     assertThat(hot.status()).isEqualTo(reference.status());
     assertThat(hot.failureReason()).isEqualTo(reference.failureReason());
-    if (reference.status() != ExecutionStatus.TIMEOUT) {
+    if (reference.status() != Execution.Status.TIMEOUT) {
       // A timeout's signal is SIGKILL (wall) or SIGXCPU (CPU), whichever limit comes first: with
       // equal limits a race in either mode; a warm run's CPU time includes its interpreter's start.
       assertThat(hot.exitCode()).isEqualTo(reference.exitCode());
@@ -150,15 +147,15 @@ class WarmPoolIT {
       String reader, String expected) {
     LivecodeEngine pooled = pool(kind);
     long takenBefore = WarmPools.taken(pooled, language);
-    assertThat(run(pooled, language, writer, "", LimitOverrides.NONE).stdout()).isEqualTo("written\n");
-    assertThat(run(pooled, language, reader, "", LimitOverrides.NONE).stdout()).isEqualTo(expected + "\n");
+    assertThat(run(pooled, language, writer, "", Limits.Overrides.NONE).stdout()).isEqualTo("written\n");
+    assertThat(run(pooled, language, reader, "", Limits.Overrides.NONE).stdout()).isEqualTo(expected + "\n");
     assertThat(WarmPools.taken(pooled, language)).isEqualTo(takenBefore + 2);
   }
 
   @Test
   void thePoolRefillsAfterRuns() throws Exception {
     for (int i = 0; i < POOL + 1; i++) {
-      assertThat(run(warm, "python", "print(" + i + ")", "", LimitOverrides.NONE).stdout()).isEqualTo(i + "\n");
+      assertThat(run(warm, "python", "print(" + i + ")", "", Limits.Overrides.NONE).stdout()).isEqualTo(i + "\n");
     }
     eventually("python pool full again", () -> WarmPools.full(warm, "python"));
   }
@@ -168,7 +165,7 @@ class WarmPoolIT {
   void aRunWithOtherLimitsStartsCold(String kind) {
     LivecodeEngine pooled = pool(kind);
     long takenBefore = WarmPools.taken(pooled, "python");
-    ExecutionResult result = run(pooled, "python", "print('cold')", "", LimitOverrides.NONE.withWallTime(Duration.ofSeconds(3)));
+    Execution.Result result = run(pooled, "python", "print('cold')", "", Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(3)));
 
     assertThat(result.stdout()).isEqualTo("cold\n");
     assertThat(WarmPools.taken(pooled, "python")).isEqualTo(takenBefore);
@@ -179,9 +176,9 @@ class WarmPoolIT {
     eventually("python pool full", () -> WarmPools.full(warm, "python"));
     Thread.sleep(LIMITS.wallTime().toMillis() + 500);
 
-    ExecutionResult result = run(warm, "python", "import time; time.sleep(1); print('slept')", "", LimitOverrides.NONE);
+    Execution.Result result = run(warm, "python", "import time; time.sleep(1); print('slept')", "", Limits.Overrides.NONE);
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("slept\n");
     assertThat(result.executionTime()).isLessThan(LIMITS.wallTime());
   }
@@ -193,7 +190,7 @@ class WarmPoolIT {
     String marker = "livecode-close-" + UUID.randomUUID();
     try {
       LivecodeEngine engine = Livecode.builder().name("warm-close").discoverRunners(false)
-          .runner(new PythonRunner()).runnerSettings("python", RunnerSettings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
+          .runner(new PythonRunner()).runnerSettings("python", LanguageRunner.Settings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
           .isolation(IsolationMode.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
       eventually("pool full", () -> WarmPools.full(engine, "python"));
       eventually("its interpreters started", () -> marked(marker) >= POOL);
@@ -217,8 +214,8 @@ class WarmPoolIT {
         .count();
   }
 
-  private static ExecutionResult run(LivecodeEngine engine, String language, String source, String stdin,
-      LimitOverrides limits) {
+  private static Execution.Result run(LivecodeEngine engine, String language, String source, String stdin,
+      Limits.Overrides limits) {
     Session session = engine.createSession(language, source);
     Execution queued = engine.run(RunRequest.of(session.id()).withStdin(stdin).withLimits(limits));
     Execution done = engine.awaitExecution(queued.id(), WAIT);

@@ -1,16 +1,11 @@
 package dev.livecode.examples;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,14 +34,14 @@ public final class CompiledLanguageMain {
     }
   }
 
-  static ExecutionResult runAndWait(LivecodeEngine engine, String source) {
+  static Execution.Result runAndWait(LivecodeEngine engine, String source) {
     Session session = engine.createSession("c", source);
     Execution queued = engine.run(RunRequest.of(session.id()));
     return engine.awaitExecution(queued.id(), Duration.ofSeconds(60)).result()
         .orElseThrow(() -> new IllegalStateException("no result within 60 s"));
   }
 
-  private static void print(PrintStream out, ExecutionResult result) {
+  private static void print(PrintStream out, Execution.Result result) {
     out.printf("%s %s%n%s%s", result.status(), result.failureReason().map(Enum::name).orElse(""),
         result.stdout(), result.stderr());
   }
@@ -67,22 +62,22 @@ public final class CompiledLanguageMain {
     }
 
     @Override
-    public RunnerProbe probe(RunnerSettings settings) {
+    public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
       Path gcc = settings.interpreter().orElse(Path.of("/usr/bin/gcc"));
       return Files.isExecutable(gcc)
-          ? RunnerProbe.available("gcc", gcc, List.of())
-          : RunnerProbe.unavailable(gcc + " not found; apt-get install gcc");
+          ? LanguageRunner.Probe.available("gcc", gcc, List.of())
+          : LanguageRunner.Probe.unavailable(gcc + " not found; apt-get install gcc");
     }
 
     @Override
-    public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
       List<String> compile = new ArrayList<>(List.of(probe.requireExecutable().toString(), "-std=c17", "-O1", "-Wall"));
       compile.addAll(settings.extraArgs());
       compile.addAll(List.of("-o", "main", "main.c", "-lm"));
-      return Program.compiled(
+      return LanguageRunner.Program.compiled(
           Map.of("main.c", sourceCode),
-          Command.of(compile).withTimeLimit(COMPILE_TIME_LIMIT),
-          Command.of(List.of("./main")));
+          LanguageRunner.Command.of(compile).withTimeLimit(COMPILE_TIME_LIMIT),
+          LanguageRunner.Command.of(List.of("./main")));
     }
   }
 }

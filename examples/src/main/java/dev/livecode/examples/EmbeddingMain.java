@@ -1,7 +1,6 @@
 package dev.livecode.examples;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -50,13 +49,13 @@ public final class EmbeddingMain {
     Session session = engine.createSession(language, source);
     Execution queued = engine.run(RunRequest.of(session.id()).withStdin(stdin));
     Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(30));
-    ExecutionResult result = done.result().orElseThrow(() -> new IllegalStateException("no result within 30 s"));
+    Execution.Result result = done.result().orElseThrow(() -> new IllegalStateException("no result within 30 s"));
     out.printf("%s: %s in %d ms%n", language, result.status(), result.executionTime().toMillis());
     out.print(indent(result.stdout()));
     if (!result.stderr().isEmpty()) {
       out.print(indent("stderr: " + result.stderr()));
     }
-    return result.status() == dev.livecode.core.ExecutionStatus.COMPLETED;
+    return result.status() == dev.livecode.core.Execution.Status.COMPLETED;
   }
 
   private static String indent(String text) {

@@ -2,9 +2,7 @@ package dev.livecode.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
+import dev.livecode.core.Execution;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import org.junit.jupiter.api.AfterAll;
@@ -26,19 +24,19 @@ class CompiledLanguageMainIT {
 
   @Test
   void compilesThenRunsAProgram() {
-    ExecutionResult result = CompiledLanguageMain.runAndWait(engine,
+    Execution.Result result = CompiledLanguageMain.runAndWait(engine,
         "#include <stdio.h>\nint main(void) {\n  printf(\"%d\\n\", 6 * 7);\n  return 0;\n}\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("42\n");
   }
 
   @Test
   void reportsCompilerDiagnosticsAsCompileError() {
-    ExecutionResult result = CompiledLanguageMain.runAndWait(engine, "int main(void) {\n  return missing;\n}\n");
+    Execution.Result result = CompiledLanguageMain.runAndWait(engine, "int main(void) {\n  return missing;\n}\n");
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).hasValue(FailureReason.COMPILE_ERROR);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.COMPILE_ERROR);
     assertThat(result.stderr()).contains("main.c:2:").contains("missing");
   }
 }

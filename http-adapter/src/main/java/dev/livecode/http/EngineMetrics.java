@@ -1,8 +1,7 @@
 package dev.livecode.http;
 
 import dev.livecode.core.EngineListener;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.FailureReason;
+import dev.livecode.core.Execution;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -66,8 +65,8 @@ public final class EngineMetrics implements EngineListener {
   }
 
   @Override
-  public void executionFinished(UUID executionId, String language, ExecutionResult result) {
-    Optional<FailureReason> reason = result.failureReason();
+  public void executionFinished(UUID executionId, String language, Execution.Result result) {
+    Optional<Execution.FailureReason> reason = result.failureReason();
     Counter.builder("livecode.runs")
         .description("runs finished by this node, by language, status and failure reason")
         .tag("language", language)
@@ -76,7 +75,7 @@ public final class EngineMetrics implements EngineListener {
         .register(registry)
         .increment();
     // why: a run that never started a program has no run time; its zero would drag the percentiles down.
-    if (reason.isPresent() && (reason.get() == FailureReason.INTERNAL_ERROR || reason.get() == FailureReason.INTERRUPTED)) {
+    if (reason.isPresent() && (reason.get() == Execution.FailureReason.INTERNAL_ERROR || reason.get() == Execution.FailureReason.INTERRUPTED)) {
       return;
     }
     Timer.builder("livecode.run.duration")

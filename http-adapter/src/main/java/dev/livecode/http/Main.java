@@ -1,6 +1,6 @@
 package dev.livecode.http;
 
-import dev.livecode.core.LivecodeException;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.http.internal.ConfigException;
 import dev.livecode.http.internal.RunningServer;
 import dev.livecode.http.internal.Secrets;

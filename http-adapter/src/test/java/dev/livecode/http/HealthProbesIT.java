@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
-import dev.livecode.core.QueueException;
+import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.http.HttpClientSupport.Reply;
 import java.util.concurrent.atomic.AtomicReference;

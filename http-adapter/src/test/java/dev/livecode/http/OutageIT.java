@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
-import dev.livecode.core.QueueException;
-import dev.livecode.core.StoreException;
+import dev.livecode.core.exception.QueueException;
+import dev.livecode.core.exception.StoreException;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
 import dev.livecode.http.HttpClientSupport.Reply;

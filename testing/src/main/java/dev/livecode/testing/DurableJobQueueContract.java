@@ -2,8 +2,6 @@ package dev.livecode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.Job;
 import dev.livecode.core.spi.JobQueue;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,21 +33,21 @@ public abstract class DurableJobQueueContract extends JobQueueContract {
   @Test
   void jobEnqueuedOnOneNodeIsTakenOnAnother() {
     try (JobQueue other = newNode(SHORT_LEASE)) {
-      Job job = job();
+      JobQueue.Job job = job();
       queue.enqueue(job);
 
-      assertThat(other.take(PATIENCE)).map(Delivery::job).contains(job);
+      assertThat(other.take(PATIENCE)).map(JobQueue.Delivery::job).contains(job);
     }
   }
 
   @Test
   void unacknowledgedJobIsRedeliveredAfterTheLeaseWithTheNextAttempt() {
     try (JobQueue dying = newNode(SHORT_LEASE); JobQueue survivor = newNode(SHORT_LEASE)) {
-      Job job = job();
+      JobQueue.Job job = job();
       queue.enqueue(job);
-      Delivery first = dying.take(PATIENCE).orElseThrow();
+      JobQueue.Delivery first = dying.take(PATIENCE).orElseThrow();
 
-      Optional<Delivery> second = takeWithin(survivor, PATIENCE);
+      Optional<JobQueue.Delivery> second = takeWithin(survivor, PATIENCE);
 
       assertThat(first.attempt()).isEqualTo(1);
       assertThat(second).isPresent();
@@ -60,14 +58,14 @@ public abstract class DurableJobQueueContract extends JobQueueContract {
 
   @Test
   void jobOfAClosedNodeIsRedeliveredToAnother() {
-    Job job = job();
+    JobQueue.Job job = job();
     queue.enqueue(job);
     JobQueue dying = newNode(SHORT_LEASE);
     dying.take(PATIENCE).orElseThrow();
     dying.close();
 
     try (JobQueue survivor = newNode(SHORT_LEASE)) {
-      assertThat(takeWithin(survivor, PATIENCE)).map(Delivery::job).contains(job);
+      assertThat(takeWithin(survivor, PATIENCE)).map(JobQueue.Delivery::job).contains(job);
     }
   }
 
@@ -76,9 +74,9 @@ public abstract class DurableJobQueueContract extends JobQueueContract {
     try (JobQueue node = newNode(SHORT_LEASE)) {
       queue.enqueue(job());
       node.take(PATIENCE).orElseThrow();
-      Delivery second = takeWithin(node, PATIENCE).orElseThrow();
+      JobQueue.Delivery second = takeWithin(node, PATIENCE).orElseThrow();
 
-      Delivery third = takeWithin(node, PATIENCE).orElseThrow();
+      JobQueue.Delivery third = takeWithin(node, PATIENCE).orElseThrow();
 
       assertThat(second.attempt()).isEqualTo(2);
       assertThat(third.attempt()).isEqualTo(3);
@@ -101,9 +99,9 @@ public abstract class DurableJobQueueContract extends JobQueueContract {
   @Test
   void renewedJobIsNotRedeliveredWhileRenewed() {
     try (JobQueue worker = newNode(SHORT_LEASE); JobQueue other = newNode(SHORT_LEASE)) {
-      Job job = job();
+      JobQueue.Job job = job();
       queue.enqueue(job);
-      Delivery held = worker.take(PATIENCE).orElseThrow();
+      JobQueue.Delivery held = worker.take(PATIENCE).orElseThrow();
 
       long until = System.nanoTime() + SHORT_LEASE.multipliedBy(4).toNanos();
       while (System.nanoTime() < until) {
@@ -111,7 +109,7 @@ public abstract class DurableJobQueueContract extends JobQueueContract {
         assertThat(other.take(SHORT_LEASE.dividedBy(5))).isEmpty();
       }
 
-      assertThat(takeWithin(other, PATIENCE)).map(Delivery::job).contains(job);
+      assertThat(takeWithin(other, PATIENCE)).map(JobQueue.Delivery::job).contains(job);
     }
   }
 

@@ -3,8 +3,7 @@ package dev.livecode.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.spi.ExecutionEvent;
+import dev.livecode.core.Execution;
 import dev.livecode.core.spi.ExecutionEvents;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,15 +74,15 @@ public abstract class ExecutionEventsContract {
     return handle;
   }
 
-  private static ExecutionEvent event(ExecutionStatus status) {
-    return new ExecutionEvent(UUID.randomUUID(), status);
+  private static ExecutionEvents.Event event(Execution.Status status) {
+    return new ExecutionEvents.Event(UUID.randomUUID(), status);
   }
 
   @Test
   void aSubscriberHearsAnEventPublishedAfterItSubscribed() {
     Heard heard = new Heard();
     events.subscribe(heard);
-    ExecutionEvent event = event(ExecutionStatus.COMPLETED);
+    ExecutionEvents.Event event = event(Execution.Status.COMPLETED);
 
     events.publish(event);
 
@@ -94,13 +93,13 @@ public abstract class ExecutionEventsContract {
   void aSubscriberHearsNothingPublishedBeforeItSubscribed() {
     Heard early = new Heard();
     events.subscribe(early);
-    ExecutionEvent before = event(ExecutionStatus.RUNNING);
+    ExecutionEvents.Event before = event(Execution.Status.RUNNING);
     events.publish(before);
     early.await(1);
 
     Heard late = new Heard();
     events.subscribe(late);
-    ExecutionEvent after = event(ExecutionStatus.COMPLETED);
+    ExecutionEvents.Event after = event(Execution.Status.COMPLETED);
     events.publish(after);
 
     assertThat(early.await(2)).containsExactly(before, after);
@@ -111,17 +110,17 @@ public abstract class ExecutionEventsContract {
   void eventsOfOnePublisherArriveOnceEachInTheOrderPublished() {
     Heard heard = new Heard();
     events.subscribe(heard);
-    List<ExecutionEvent> published = new ArrayList<>();
-    ExecutionStatus[] statuses = ExecutionStatus.values();
+    List<ExecutionEvents.Event> published = new ArrayList<>();
+    Execution.Status[] statuses = Execution.Status.values();
     for (int i = 0; i < 100; i++) {
-      ExecutionEvent event = event(statuses[i % statuses.length]);
+      ExecutionEvents.Event event = event(statuses[i % statuses.length]);
       published.add(event);
       events.publish(event);
     }
     assertThat(heard.await(published.size())).containsExactlyElementsOf(published);
 
     // A marker published last comes next: nothing was heard twice.
-    ExecutionEvent marker = event(ExecutionStatus.FAILED);
+    ExecutionEvents.Event marker = event(Execution.Status.FAILED);
     events.publish(marker);
     assertThat(heard.await(published.size() + 1)).endsWith(marker);
   }
@@ -130,9 +129,9 @@ public abstract class ExecutionEventsContract {
   void everySubscriberHearsEveryEvent() {
     List<Heard> subscribers = List.of(new Heard(), new Heard(), new Heard());
     subscribers.forEach(events::subscribe);
-    List<ExecutionEvent> published = new ArrayList<>();
+    List<ExecutionEvents.Event> published = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      ExecutionEvent event = event(ExecutionStatus.COMPLETED);
+      ExecutionEvents.Event event = event(Execution.Status.COMPLETED);
       published.add(event);
       events.publish(event);
     }
@@ -148,13 +147,13 @@ public abstract class ExecutionEventsContract {
     Heard staying = new Heard();
     ExecutionEvents.Subscription subscription = events.subscribe(closing);
     events.subscribe(staying);
-    ExecutionEvent first = event(ExecutionStatus.RUNNING);
+    ExecutionEvents.Event first = event(Execution.Status.RUNNING);
     events.publish(first);
     closing.await(1);
     staying.await(1);
 
     subscription.close();
-    ExecutionEvent second = event(ExecutionStatus.COMPLETED);
+    ExecutionEvents.Event second = event(Execution.Status.COMPLETED);
     events.publish(second);
 
     // why: events reach subscribers in order, so once the open one heard the second, the closed
@@ -171,7 +170,7 @@ public abstract class ExecutionEventsContract {
 
     subscription.close();
     subscription.close();
-    ExecutionEvent event = event(ExecutionStatus.COMPLETED);
+    ExecutionEvents.Event event = event(Execution.Status.COMPLETED);
     events.publish(event);
 
     assertThat(staying.await(1)).containsExactly(event);
@@ -189,15 +188,15 @@ public abstract class ExecutionEventsContract {
   void aListenerThatThrowsKeepsNoOneElseFromHearing() {
     Heard before = new Heard();
     Heard after = new Heard();
-    List<ExecutionEvent> thrownOn = Collections.synchronizedList(new ArrayList<>());
+    List<ExecutionEvents.Event> thrownOn = Collections.synchronizedList(new ArrayList<>());
     events.subscribe(before);
     events.subscribe(event -> {
       thrownOn.add(event);
       throw new IllegalStateException("a broken listener");
     });
     events.subscribe(after);
-    ExecutionEvent first = event(ExecutionStatus.RUNNING);
-    ExecutionEvent second = event(ExecutionStatus.COMPLETED);
+    ExecutionEvents.Event first = event(Execution.Status.RUNNING);
+    ExecutionEvents.Event second = event(Execution.Status.COMPLETED);
 
     events.publish(first);
     events.publish(second);
@@ -215,14 +214,14 @@ public abstract class ExecutionEventsContract {
     int perThread = 50;
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService publishers = Executors.newFixedThreadPool(threads);
-    List<Future<List<ExecutionEvent>>> sent = new ArrayList<>();
+    List<Future<List<ExecutionEvents.Event>>> sent = new ArrayList<>();
     try {
       for (int t = 0; t < threads; t++) {
         sent.add(publishers.submit(() -> {
-          List<ExecutionEvent> mine = new ArrayList<>();
+          List<ExecutionEvents.Event> mine = new ArrayList<>();
           start.await();
           for (int i = 0; i < perThread; i++) {
-            ExecutionEvent event = event(ExecutionStatus.COMPLETED);
+            ExecutionEvents.Event event = event(Execution.Status.COMPLETED);
             mine.add(event);
             events.publish(event);
           }
@@ -230,19 +229,19 @@ public abstract class ExecutionEventsContract {
         }));
       }
       start.countDown();
-      List<List<ExecutionEvent>> byThread = new ArrayList<>();
-      for (Future<List<ExecutionEvent>> future : sent) {
+      List<List<ExecutionEvents.Event>> byThread = new ArrayList<>();
+      for (Future<List<ExecutionEvents.Event>> future : sent) {
         byThread.add(future.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS));
       }
 
-      List<ExecutionEvent> received = heard.await(threads * perThread);
+      List<ExecutionEvents.Event> received = heard.await(threads * perThread);
       assertThat(received).doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(byThread.stream().flatMap(List::stream).toList());
-      Map<ExecutionEvent, Integer> position = new java.util.HashMap<>();
+      Map<ExecutionEvents.Event, Integer> position = new java.util.HashMap<>();
       for (int i = 0; i < received.size(); i++) {
         position.put(received.get(i), i);
       }
-      for (List<ExecutionEvent> mine : byThread) {
+      for (List<ExecutionEvents.Event> mine : byThread) {
         assertThat(mine.stream().map(position::get).toList()).as("one thread's events in its order").isSorted();
       }
     } finally {
@@ -260,7 +259,7 @@ public abstract class ExecutionEventsContract {
     Heard here = new Heard();
     otherNode.subscribe(there);
     events.subscribe(here);
-    ExecutionEvent event = event(ExecutionStatus.COMPLETED);
+    ExecutionEvents.Event event = event(Execution.Status.COMPLETED);
 
     events.publish(event);
 
@@ -275,17 +274,17 @@ public abstract class ExecutionEventsContract {
   }
 
   /** A listener that writes down what it hears, in order. */
-  private static final class Heard implements Consumer<ExecutionEvent> {
-    private final List<ExecutionEvent> events = new ArrayList<>();
+  private static final class Heard implements Consumer<ExecutionEvents.Event> {
+    private final List<ExecutionEvents.Event> events = new ArrayList<>();
 
     @Override
-    public synchronized void accept(ExecutionEvent event) {
+    public synchronized void accept(ExecutionEvents.Event event) {
       events.add(event);
       notifyAll();
     }
 
     /** The first {@code count} events once heard; fails the test when they do not come within PATIENCE. */
-    synchronized List<ExecutionEvent> await(int count) {
+    synchronized List<ExecutionEvents.Event> await(int count) {
       long deadline = System.nanoTime() + PATIENCE.toNanos();
       while (events.size() < count) {
         long left = deadline - System.nanoTime();
@@ -300,7 +299,7 @@ public abstract class ExecutionEventsContract {
       return List.copyOf(events.subList(0, count));
     }
 
-    synchronized List<ExecutionEvent> all() {
+    synchronized List<ExecutionEvents.Event> all() {
       return List.copyOf(events);
     }
   }

@@ -2,10 +2,7 @@ package dev.livecode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.Job;
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.QueueStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,15 +47,15 @@ public abstract class JobQueueContract {
     }
   }
 
-  protected static Job job() {
-    return new Job(UUID.randomUUID());
+  protected static JobQueue.Job job() {
+    return new JobQueue.Job(UUID.randomUUID());
   }
 
   /** Takes until a job comes or {@link #PATIENCE} runs out. */
-  protected static Optional<Delivery> takeWithin(JobQueue from, Duration patience) {
+  protected static Optional<JobQueue.Delivery> takeWithin(JobQueue from, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<Delivery> delivery = from.take(Duration.ofMillis(200));
+      Optional<JobQueue.Delivery> delivery = from.take(Duration.ofMillis(200));
       if (delivery.isPresent()) {
         return delivery;
       }
@@ -68,10 +65,10 @@ public abstract class JobQueueContract {
 
   @Test
   void deliversAnEnqueuedJob() {
-    Job job = job();
+    JobQueue.Job job = job();
     queue.enqueue(job);
 
-    Optional<Delivery> delivery = queue.take(PATIENCE);
+    Optional<JobQueue.Delivery> delivery = queue.take(PATIENCE);
 
     assertThat(delivery).isPresent();
     assertThat(delivery.get().job()).isEqualTo(job);
@@ -81,12 +78,12 @@ public abstract class JobQueueContract {
 
   @Test
   void deliversJobsInEnqueueOrderToOneConsumer() {
-    List<Job> jobs = List.of(job(), job(), job(), job(), job());
+    List<JobQueue.Job> jobs = List.of(job(), job(), job(), job(), job());
     jobs.forEach(queue::enqueue);
 
-    List<Job> taken = new ArrayList<>();
+    List<JobQueue.Job> taken = new ArrayList<>();
     for (int i = 0; i < jobs.size(); i++) {
-      Delivery delivery = queue.take(PATIENCE).orElseThrow();
+      JobQueue.Delivery delivery = queue.take(PATIENCE).orElseThrow();
       taken.add(delivery.job());
       queue.ack(delivery);
     }
@@ -98,7 +95,7 @@ public abstract class JobQueueContract {
   void takeReturnsEmptyAfterWaitingWhenNothingIsQueued() {
     long start = System.nanoTime();
 
-    Optional<Delivery> delivery = queue.take(Duration.ofMillis(300));
+    Optional<JobQueue.Delivery> delivery = queue.take(Duration.ofMillis(300));
 
     long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(delivery).isEmpty();
@@ -109,14 +106,14 @@ public abstract class JobQueueContract {
   void takeWithZeroWaitReturnsAtOnce() {
     assertThat(queue.take(Duration.ZERO)).isEmpty();
 
-    Job job = job();
+    JobQueue.Job job = job();
     queue.enqueue(job);
-    assertThat(takeWithin(queue, PATIENCE)).map(Delivery::job).contains(job);
+    assertThat(takeWithin(queue, PATIENCE)).map(JobQueue.Delivery::job).contains(job);
   }
 
   @Test
   void waitingTakeWakesWhenAJobArrives() throws Exception {
-    Job job = job();
+    JobQueue.Job job = job();
     ExecutorService producer = Executors.newSingleThreadExecutor();
     try {
       CountDownLatch waiting = new CountDownLatch(1);
@@ -129,10 +126,10 @@ public abstract class JobQueueContract {
       waiting.countDown();
       long start = System.nanoTime();
 
-      Optional<Delivery> delivery = queue.take(PATIENCE);
+      Optional<JobQueue.Delivery> delivery = queue.take(PATIENCE);
 
       enqueued.get();
-      assertThat(delivery).map(Delivery::job).contains(job);
+      assertThat(delivery).map(JobQueue.Delivery::job).contains(job);
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(PATIENCE.toMillis() / 2);
     } finally {
       producer.shutdownNow();
@@ -158,15 +155,15 @@ public abstract class JobQueueContract {
     queue.enqueue(job());
     assertThat(queue.stats().waiting()).isEqualTo(3);
 
-    Delivery delivery = queue.take(PATIENCE).orElseThrow();
+    JobQueue.Delivery delivery = queue.take(PATIENCE).orElseThrow();
 
-    QueueStats taken = queue.stats();
+    JobQueue.Stats taken = queue.stats();
     assertThat(taken.waiting()).isEqualTo(2);
     assertThat(taken.inFlight()).isEqualTo(1);
 
     queue.ack(delivery);
 
-    QueueStats acked = queue.stats();
+    JobQueue.Stats acked = queue.stats();
     assertThat(acked.waiting()).isEqualTo(2);
     assertThat(acked.inFlight()).isZero();
   }
@@ -182,9 +179,9 @@ public abstract class JobQueueContract {
 
   @Test
   void deadLetteredJobLeavesTheQueue() {
-    Job job = job();
+    JobQueue.Job job = job();
     queue.enqueue(job);
-    Delivery delivery = queue.take(PATIENCE).orElseThrow();
+    JobQueue.Delivery delivery = queue.take(PATIENCE).orElseThrow();
 
     queue.deadLetter(delivery, "gave up after 3 attempts");
 
@@ -214,7 +211,7 @@ public abstract class JobQueueContract {
       for (int p = 0; p < producers; p++) {
         work.add(pool.submit(() -> {
           for (int i = 0; i < perProducer; i++) {
-            Job job = job();
+            JobQueue.Job job = job();
             enqueued.add(job.executionId());
             queue.enqueue(job);
           }
@@ -225,7 +222,7 @@ public abstract class JobQueueContract {
       for (int c = 0; c < 4; c++) {
         work.add(pool.submit(() -> {
           while (acked.get() < total && System.nanoTime() < deadline) {
-            Optional<Delivery> delivery = queue.take(Duration.ofMillis(100));
+            Optional<JobQueue.Delivery> delivery = queue.take(Duration.ofMillis(100));
             if (delivery.isPresent()) {
               delivered.add(delivery.get().job().executionId());
               queue.ack(delivery.get());

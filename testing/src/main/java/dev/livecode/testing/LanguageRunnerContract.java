@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
 import dev.livecode.core.IsolationMode;
 import dev.livecode.core.LanguageInfo;
-import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.RunnerSettings;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
@@ -60,8 +56,8 @@ public abstract class LanguageRunnerContract {
   protected abstract String echoStdin();
 
   /** Settings the engine gives the runner; override to test an interpreter path or flags. */
-  protected RunnerSettings settings() {
-    return RunnerSettings.DEFAULTS;
+  protected LanguageRunner.Settings settings() {
+    return LanguageRunner.Settings.DEFAULTS;
   }
 
   /**
@@ -115,12 +111,12 @@ public abstract class LanguageRunnerContract {
   }
 
   /** Runs {@code source} in this runner's language and waits for the end. */
-  protected final ExecutionResult run(String source) {
+  protected final Execution.Result run(String source) {
     return run(source, request -> request);
   }
 
   /** Runs {@code source} with a request shaped by {@code customize}, and waits for the end. */
-  protected final ExecutionResult run(String source, UnaryOperator<RunRequest> customize) {
+  protected final Execution.Result run(String source, UnaryOperator<RunRequest> customize) {
     Session session = engine.createSession(runner.id(), source);
     if (warmPool() > 0) {
       awaitFullWarmPool();
@@ -193,9 +189,9 @@ public abstract class LanguageRunnerContract {
 
   @Test
   void printsHelloWorld() {
-    ExecutionResult result = run(printLine("hello, world"));
+    Execution.Result result = run(printLine("hello, world"));
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("hello, world\n");
     assertThat(result.exitCode()).hasValue(0);
     assertThat(result.stdoutTruncated()).isFalse();
@@ -211,20 +207,20 @@ public abstract class LanguageRunnerContract {
 
   @Test
   void timesOutInfiniteLoop() {
-    ExecutionResult result = run(infiniteLoop(),
-        request -> request.withLimits(LimitOverrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    Execution.Result result = run(infiniteLoop(),
+        request -> request.withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stderr()).endsWith("Execution Timed Out");
     assertThat(result.executionTime()).isLessThan(Duration.ofSeconds(3));
   }
 
   @Test
   void reportsCrashAsRuntimeError() {
-    ExecutionResult result = run(crash());
+    Execution.Result result = run(crash());
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).isPresent();
     assertThat(result.exitCode().getAsInt()).isNotZero();
     assertThat(result.stderr()).isNotBlank();
@@ -233,8 +229,8 @@ public abstract class LanguageRunnerContract {
   @Test
   void truncatesOutputOverTheCap() {
     int cap = 64 * 1024;
-    ExecutionResult result = run(writeBytes(4 * cap),
-        request -> request.withLimits(LimitOverrides.NONE.withMaxOutputBytes(cap)));
+    Execution.Result result = run(writeBytes(4 * cap),
+        request -> request.withLimits(Limits.Overrides.NONE.withMaxOutputBytes(cap)));
 
     assertThat(result.stdoutTruncated()).isTrue();
     assertThat(result.stdout().length()).isLessThanOrEqualTo(cap);
@@ -243,25 +239,25 @@ public abstract class LanguageRunnerContract {
   @Test
   void echoesStdin() {
     String input = "first line\nsecond line\n";
-    ExecutionResult result = run(echoStdin(), request -> request.withStdin(input));
+    Execution.Result result = run(echoStdin(), request -> request.withStdin(input));
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo(input);
   }
 
   @Test
   void roundTripsUnicodeAndEmojiInSource() {
     String text = "héllo wörld, 世界, Ελληνικά, 🎉🐍";
-    ExecutionResult result = run(printLine(text));
+    Execution.Result result = run(printLine(text));
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo(text + "\n");
   }
 
   @Test
   void roundTripsUnicodeAndEmojiThroughStdin() {
     String input = "naïve café ☕ 😀 𝄞\n";
-    ExecutionResult result = run(echoStdin(), request -> request.withStdin(input));
+    Execution.Result result = run(echoStdin(), request -> request.withStdin(input));
 
     assertThat(result.stdout()).isEqualTo(input);
   }
@@ -269,7 +265,7 @@ public abstract class LanguageRunnerContract {
   @Test
   void runsWithoutTheServerEnvironment() {
     // The engine gives programs a minimal environment; a runner must not need more to start.
-    ExecutionResult result = run(printLine("env ok"));
+    Execution.Result result = run(printLine("env ok"));
 
     assertThat(result.stderr()).isEmpty();
     assertThat(result.stdout()).isEqualTo("env ok\n");

@@ -4,19 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
-import dev.livecode.core.InvalidRequestException;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Page;
-import dev.livecode.core.PageRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionNotFoundException;
-import dev.livecode.core.SessionUpdate;
-import dev.livecode.core.VersionConflictException;
-import dev.livecode.core.spi.CreatedExecution;
-import dev.livecode.core.spi.NewExecution;
 import dev.livecode.core.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,16 +77,16 @@ public abstract class StoreContract {
     return newSession("python", "print('hi')");
   }
 
-  protected static NewExecution run(UUID sessionId) {
-    return new NewExecution(UUID.randomUUID(), sessionId, "", Limits.DEFAULTS, Optional.empty(), at(10));
+  protected static Store.NewExecution run(UUID sessionId) {
+    return new Store.NewExecution(UUID.randomUUID(), sessionId, "", Limits.DEFAULTS, Optional.empty(), at(10));
   }
 
-  protected static NewExecution run(UUID sessionId, String idempotencyKey) {
-    return new NewExecution(UUID.randomUUID(), sessionId, "", Limits.DEFAULTS, Optional.of(idempotencyKey), at(10));
+  protected static Store.NewExecution run(UUID sessionId, String idempotencyKey) {
+    return new Store.NewExecution(UUID.randomUUID(), sessionId, "", Limits.DEFAULTS, Optional.of(idempotencyKey), at(10));
   }
 
-  protected static ExecutionResult completed(String stdout, Instant at) {
-    return new ExecutionResult(ExecutionStatus.COMPLETED, stdout, "", OptionalInt.of(0), OptionalInt.empty(),
+  protected static Execution.Result completed(String stdout, Instant at) {
+    return new Execution.Result(Execution.Status.COMPLETED, stdout, "", OptionalInt.of(0), OptionalInt.empty(),
         Optional.empty(), false, false, Duration.ofMillis(42), at);
   }
 
@@ -138,7 +129,7 @@ public abstract class StoreContract {
   void updateIncrementsTheVersionAndKeepsWhatWasNotChanged() {
     Session session = newSession("python", "a = 1");
 
-    Session saved = store().updateSession(SessionUpdate.source(session.id(), "a = 2"), at(1));
+    Session saved = store().updateSession(Session.Update.source(session.id(), "a = 2"), at(1));
 
     assertThat(saved).isEqualTo(new Session(session.id(), Session.ANONYMOUS, "python", "a = 2", 2, T0, at(1)));
     assertThat(store().findSession(session.id())).contains(saved);
@@ -149,7 +140,7 @@ public abstract class StoreContract {
     Session session = newSession("python", "x");
 
     Session saved = store().updateSession(
-        new SessionUpdate(session.id(), Optional.empty(), Optional.of("javascript"), java.util.OptionalLong.empty()),
+        new Session.Update(session.id(), Optional.empty(), Optional.of("javascript"), java.util.OptionalLong.empty()),
         at(1));
 
     assertThat(saved.language()).isEqualTo("javascript");
@@ -161,7 +152,7 @@ public abstract class StoreContract {
   void everyUpdateAddsExactlyOneToTheVersion() {
     Session session = newSession();
     for (int i = 1; i <= 5; i++) {
-      assertThat(store().updateSession(SessionUpdate.source(session.id(), "v" + i), at(i)).version())
+      assertThat(store().updateSession(Session.Update.source(session.id(), "v" + i), at(i)).version())
           .isEqualTo(1 + i);
     }
     assertThat(store().findSession(session.id()).orElseThrow().version()).isEqualTo(6);
@@ -171,7 +162,7 @@ public abstract class StoreContract {
   void updateWithTheCurrentVersionSucceeds() {
     Session session = newSession();
 
-    Session saved = store().updateSession(SessionUpdate.source(session.id(), "new").withExpectedVersion(1), at(1));
+    Session saved = store().updateSession(Session.Update.source(session.id(), "new").withExpectedVersion(1), at(1));
 
     assertThat(saved.version()).isEqualTo(2);
   }
@@ -179,11 +170,11 @@ public abstract class StoreContract {
   @Test
   void updateWithAStaleVersionConflictsAndChangesNothing() {
     Session session = newSession("python", "old");
-    store().updateSession(SessionUpdate.source(session.id(), "mine"), at(1));
+    store().updateSession(Session.Update.source(session.id(), "mine"), at(1));
 
     assertThatThrownBy(() ->
-            store().updateSession(SessionUpdate.source(session.id(), "theirs").withExpectedVersion(1), at(2)))
-        .isInstanceOfSatisfying(VersionConflictException.class, e -> {
+            store().updateSession(Session.Update.source(session.id(), "theirs").withExpectedVersion(1), at(2)))
+        .isInstanceOfSatisfying(LivecodeException.VersionConflict.class, e -> {
           assertThat(e.sessionId()).isEqualTo(session.id());
           assertThat(e.expectedVersion()).isEqualTo(1);
           assertThat(e.currentVersion()).isEqualTo(2);
@@ -195,10 +186,10 @@ public abstract class StoreContract {
   void updateOfAnUnknownSessionIsNotFound() {
     UUID unknown = UUID.randomUUID();
 
-    assertThatThrownBy(() -> store().updateSession(SessionUpdate.source(unknown, "x"), at(1)))
-        .isInstanceOfSatisfying(SessionNotFoundException.class, e -> assertThat(e.sessionId()).isEqualTo(unknown));
-    assertThatThrownBy(() -> store().updateSession(SessionUpdate.source(unknown, "x").withExpectedVersion(1), at(1)))
-        .isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store().updateSession(Session.Update.source(unknown, "x"), at(1)))
+        .isInstanceOfSatisfying(LivecodeException.SessionNotFound.class, e -> assertThat(e.sessionId()).isEqualTo(unknown));
+    assertThatThrownBy(() -> store().updateSession(Session.Update.source(unknown, "x").withExpectedVersion(1), at(1)))
+        .isInstanceOf(LivecodeException.SessionNotFound.class);
   }
 
   @Test
@@ -207,7 +198,7 @@ public abstract class StoreContract {
     assertThat(store().findSession(session.id()).orElseThrow().sourceCode()).isEqualTo(TRICKY_TEXT);
 
     String changed = TRICKY_TEXT + "# 🙂\n";
-    store().updateSession(SessionUpdate.source(session.id(), changed), at(1));
+    store().updateSession(Session.Update.source(session.id(), changed), at(1));
 
     assertThat(store().findSession(session.id()).orElseThrow().sourceCode()).isEqualTo(changed);
   }
@@ -238,7 +229,7 @@ public abstract class StoreContract {
       String source = "save " + i + " 😀";
       futures.add(pool.submit(() -> {
         start.await();
-        store().updateSession(SessionUpdate.source(target.id(), source), at(1));
+        store().updateSession(Session.Update.source(target.id(), source), at(1));
         successes.get(target.id()).incrementAndGet();
         return 1;
       }));
@@ -277,12 +268,12 @@ public abstract class StoreContract {
         long seen = store().findSession(target.id()).orElseThrow().version();
         try {
           Session saved = store().updateSession(
-              SessionUpdate.source(target.id(), source).withExpectedVersion(seen), at(1));
+              Session.Update.source(target.id(), source).withExpectedVersion(seen), at(1));
           assertThat(saved.version()).isEqualTo(seen + 1);
           assertThat(wonVersions.get(target.id()).add(saved.version())).as("version won twice").isTrue();
           sourceByVersion.get(target.id()).put(saved.version(), source);
           return "won";
-        } catch (VersionConflictException e) {
+        } catch (LivecodeException.VersionConflict e) {
           assertThat(e.currentVersion()).isGreaterThan(seen);
           conflicts.incrementAndGet();
           return "conflict";
@@ -318,9 +309,9 @@ public abstract class StoreContract {
       futures.add(pool.submit(() -> {
         start.await();
         try {
-          store().updateSession(SessionUpdate.source(session.id(), source).withExpectedVersion(1), at(1));
+          store().updateSession(Session.Update.source(session.id(), source).withExpectedVersion(1), at(1));
           return true;
-        } catch (VersionConflictException e) {
+        } catch (LivecodeException.VersionConflict e) {
           assertThat(e.currentVersion()).isEqualTo(2);
           return false;
         }
@@ -338,13 +329,13 @@ public abstract class StoreContract {
   void createdExecutionIsQueuedWithTheRequestAndTheSessionSnapshot() {
     Session session = newSession("python", "print(1)");
     Limits limits = new Limits(Duration.ofMillis(1500), Duration.ofSeconds(2), 64L << 20, 8, 1L << 20, 4096);
-    NewExecution request =
-        new NewExecution(UUID.randomUUID(), session.id(), "in 😀\n", limits, Optional.of("key-1"), at(3));
+    Store.NewExecution request =
+        new Store.NewExecution(UUID.randomUUID(), session.id(), "in 😀\n", limits, Optional.of("key-1"), at(3));
 
-    CreatedExecution created = store().createExecution(request);
+    Store.CreatedExecution created = store().createExecution(request);
 
     Execution expected = new Execution(request.id(), session.id(), "python", "print(1)", "in 😀\n", limits,
-        Optional.of("key-1"), ExecutionStatus.QUEUED, at(3), Optional.empty(), Optional.empty());
+        Optional.of("key-1"), Execution.Status.QUEUED, at(3), Optional.empty(), Optional.empty());
     assertThat(created.created()).isTrue();
     assertThat(created.execution()).isEqualTo(expected);
     assertThat(store().findExecution(request.id())).contains(expected);
@@ -355,7 +346,7 @@ public abstract class StoreContract {
     Session session = newSession("python", "print('before')");
     Execution first = store().createExecution(run(session.id())).execution();
 
-    store().updateSession(SessionUpdate.source(session.id(), "console.log('after')").withLanguage("javascript"), at(1));
+    store().updateSession(Session.Update.source(session.id(), "console.log('after')").withLanguage("javascript"), at(1));
     Execution second = store().createExecution(run(session.id())).execution();
 
     assertThat(store().findExecution(first.id()).orElseThrow())
@@ -368,7 +359,7 @@ public abstract class StoreContract {
   @Test
   void creatingAnExecutionForAnUnknownSessionIsNotFound() {
     assertThatThrownBy(() -> store().createExecution(run(UUID.randomUUID())))
-        .isInstanceOf(SessionNotFoundException.class);
+        .isInstanceOf(LivecodeException.SessionNotFound.class);
   }
 
   @Test
@@ -379,15 +370,15 @@ public abstract class StoreContract {
   @Test
   void sameIdempotencyKeyReturnsTheSameExecution() {
     Session session = newSession();
-    CreatedExecution first = store().createExecution(run(session.id(), "click-1"));
+    Store.CreatedExecution first = store().createExecution(run(session.id(), "click-1"));
 
-    store().updateSession(SessionUpdate.source(session.id(), "changed"), at(1));
-    CreatedExecution again = store().createExecution(run(session.id(), "click-1"));
+    store().updateSession(Session.Update.source(session.id(), "changed"), at(1));
+    Store.CreatedExecution again = store().createExecution(run(session.id(), "click-1"));
 
     assertThat(again.created()).isFalse();
     assertThat(again.execution()).isEqualTo(first.execution());
     assertThat(store().findExecution(again.execution().id())).contains(first.execution());
-    assertThat(store().listExecutions(session.id(), PageRequest.first(10)).items()).hasSize(1);
+    assertThat(store().listExecutions(session.id(), Page.Request.first(10)).items()).hasSize(1);
   }
 
   @Test
@@ -397,7 +388,7 @@ public abstract class StoreContract {
     Set<UUID> ids = new HashSet<>();
     for (String key : List.of("k", "K", "k ", " k", "k\t", "ḱ", "k".repeat(1000))) {
       assertThat(store().createExecution(run(one.id(), key)).created()).as("key '%s'", key).isTrue();
-      CreatedExecution elsewhere = store().createExecution(run(other.id(), key));
+      Store.CreatedExecution elsewhere = store().createExecution(run(other.id(), key));
       assertThat(elsewhere.created()).isTrue();
       ids.add(elsewhere.execution().id());
     }
@@ -411,7 +402,7 @@ public abstract class StoreContract {
 
     assertThat(store().createExecution(run(session.id())).created()).isTrue();
     assertThat(store().createExecution(run(session.id())).created()).isTrue();
-    assertThat(store().listExecutions(session.id(), PageRequest.first(10)).items()).hasSize(2);
+    assertThat(store().listExecutions(session.id(), Page.Request.first(10)).items()).hasSize(2);
   }
 
   @Test
@@ -419,7 +410,7 @@ public abstract class StoreContract {
     Session session = newSession();
     ExecutorService pool = pool(20);
     CountDownLatch start = new CountDownLatch(1);
-    List<Future<CreatedExecution>> futures = new ArrayList<>();
+    List<Future<Store.CreatedExecution>> futures = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       futures.add(pool.submit(() -> {
         start.await();
@@ -428,10 +419,10 @@ public abstract class StoreContract {
     }
     start.countDown();
 
-    List<CreatedExecution> results = all(futures);
-    assertThat(results).filteredOn(CreatedExecution::created).hasSize(1);
+    List<Store.CreatedExecution> results = all(futures);
+    assertThat(results).filteredOn(Store.CreatedExecution::created).hasSize(1);
     assertThat(results).extracting(r -> r.execution().id()).containsOnly(results.get(0).execution().id());
-    assertThat(store().listExecutions(session.id(), PageRequest.first(100)).items()).hasSize(1);
+    assertThat(store().listExecutions(session.id(), Page.Request.first(100)).items()).hasSize(1);
   }
 
   @Test
@@ -442,7 +433,7 @@ public abstract class StoreContract {
     assertThat(store().markRunning(execution.id(), at(20))).isTrue();
 
     Execution running = store().findExecution(execution.id()).orElseThrow();
-    assertThat(running.status()).isEqualTo(ExecutionStatus.RUNNING);
+    assertThat(running.status()).isEqualTo(Execution.Status.RUNNING);
     assertThat(running.startedAt()).contains(at(20));
     assertThat(running.result()).isEmpty();
   }
@@ -463,8 +454,8 @@ public abstract class StoreContract {
     Session session = newSession();
     Execution execution = store().createExecution(run(session.id())).execution();
     store().markRunning(execution.id(), at(20));
-    ExecutionResult result = new ExecutionResult(ExecutionStatus.FAILED, TRICKY_TEXT, "Traceback 💥\n",
-        OptionalInt.of(137), OptionalInt.of(9), Optional.of(FailureReason.MEMORY_LIMIT_EXCEEDED), true, false,
+    Execution.Result result = new Execution.Result(Execution.Status.FAILED, TRICKY_TEXT, "Traceback 💥\n",
+        OptionalInt.of(137), OptionalInt.of(9), Optional.of(Execution.FailureReason.MEMORY_LIMIT_EXCEEDED), true, false,
         Duration.ofMillis(1234), at(21));
 
     assertThat(store().finish(execution.id(), result)).isTrue();
@@ -479,7 +470,7 @@ public abstract class StoreContract {
     Session session = newSession();
     Execution execution = store().createExecution(run(session.id())).execution();
     store().markRunning(execution.id(), at(20));
-    ExecutionResult first = completed("first", at(21));
+    Execution.Result first = completed("first", at(21));
     store().finish(execution.id(), first);
 
     assertThat(store().finish(execution.id(), completed("second", at(22)))).isFalse();
@@ -494,12 +485,12 @@ public abstract class StoreContract {
   void aQueuedExecutionCanFinishWithoutRunning() {
     Session session = newSession();
     Execution execution = store().createExecution(run(session.id())).execution();
-    ExecutionResult interrupted = ExecutionResult.failedWithoutRun(FailureReason.INTERRUPTED, "restarted", at(5));
+    Execution.Result interrupted = Execution.Result.failedWithoutRun(Execution.FailureReason.INTERRUPTED, "restarted", at(5));
 
     assertThat(store().finish(execution.id(), interrupted)).isTrue();
 
     Execution stored = store().findExecution(execution.id()).orElseThrow();
-    assertThat(stored.status()).isEqualTo(ExecutionStatus.FAILED);
+    assertThat(stored.status()).isEqualTo(Execution.Status.FAILED);
     assertThat(stored.startedAt()).isEmpty();
     assertThat(stored.result()).contains(interrupted);
   }
@@ -518,19 +509,19 @@ public abstract class StoreContract {
     String stdout = ("😀𝔘" + TRICKY_TEXT).repeat((1 << 20) / ("😀𝔘" + TRICKY_TEXT).getBytes(
         java.nio.charset.StandardCharsets.UTF_8).length);
     String stderr = "\ufffd\ufffd binary-ish \u0001\u0002\u00ff\n".repeat(30_000);
-    ExecutionResult result = new ExecutionResult(ExecutionStatus.TIMEOUT, stdout, stderr + "Execution Timed Out",
+    Execution.Result result = new Execution.Result(Execution.Status.TIMEOUT, stdout, stderr + "Execution Timed Out",
         OptionalInt.empty(), OptionalInt.of(9), Optional.empty(), true, true, Duration.ofMillis(5000), at(30));
 
     store().finish(execution.id(), result);
 
-    ExecutionResult stored = store().findExecution(execution.id()).orElseThrow().result().orElseThrow();
+    Execution.Result stored = store().findExecution(execution.id()).orElseThrow().result().orElseThrow();
     // Compared without printing megabytes when they differ.
     assertThat(stored.stdout().length()).isEqualTo(stdout.length());
     assertThat(stored.stdout().equals(stdout)).as("stdout kept byte for byte").isTrue();
     assertThat(stored.stderr().equals(stderr + "Execution Timed Out")).as("stderr kept byte for byte").isTrue();
-    assertThat(new ExecutionResult(stored.status(), "", "", stored.exitCode(), stored.signal(), stored.failureReason(),
+    assertThat(new Execution.Result(stored.status(), "", "", stored.exitCode(), stored.signal(), stored.failureReason(),
         stored.stdoutTruncated(), stored.stderrTruncated(), stored.executionTime(), stored.finishedAt()))
-        .isEqualTo(new ExecutionResult(result.status(), "", "", result.exitCode(), result.signal(),
+        .isEqualTo(new Execution.Result(result.status(), "", "", result.exitCode(), result.signal(),
             result.failureReason(), result.stdoutTruncated(), result.stderrTruncated(), result.executionTime(),
             result.finishedAt()));
   }
@@ -553,7 +544,7 @@ public abstract class StoreContract {
     Optional<String> cursor = Optional.empty();
     int pages = 0;
     do {
-      Page<Execution> page = store().listExecutions(session.id(), new PageRequest(20, cursor));
+      Page<Execution> page = store().listExecutions(session.id(), new Page.Request(20, cursor));
       assertThat(page.items()).hasSizeBetween(1, 20);
       page.items().forEach(e -> seen.add(e.id()));
       cursor = page.nextCursor();
@@ -573,8 +564,8 @@ public abstract class StoreContract {
       store().createExecution(run(session.id()));
     }
 
-    Page<Execution> first = store().listExecutions(session.id(), PageRequest.first(2));
-    Page<Execution> second = store().listExecutions(session.id(), new PageRequest(2, first.nextCursor()));
+    Page<Execution> first = store().listExecutions(session.id(), Page.Request.first(2));
+    Page<Execution> second = store().listExecutions(session.id(), new Page.Request(2, first.nextCursor()));
 
     assertThat(first.nextCursor()).isPresent();
     assertThat(second.items()).hasSize(2);
@@ -585,7 +576,7 @@ public abstract class StoreContract {
   void listingASessionWithoutRunsIsAnEmptyPage() {
     Session session = newSession();
 
-    Page<Execution> page = store().listExecutions(session.id(), PageRequest.first(20));
+    Page<Execution> page = store().listExecutions(session.id(), Page.Request.first(20));
 
     assertThat(page.items()).isEmpty();
     assertThat(page.nextCursor()).isEmpty();
@@ -593,8 +584,8 @@ public abstract class StoreContract {
 
   @Test
   void listingAnUnknownSessionIsNotFound() {
-    assertThatThrownBy(() -> store().listExecutions(UUID.randomUUID(), PageRequest.first(20)))
-        .isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store().listExecutions(UUID.randomUUID(), Page.Request.first(20)))
+        .isInstanceOf(LivecodeException.SessionNotFound.class);
   }
 
   @Test
@@ -604,9 +595,9 @@ public abstract class StoreContract {
 
     for (String garbage : List.of("", "not a cursor", "garbage", "-5", "0", "%%%", "'; DROP TABLE x; --", "😀",
         "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz")) {
-      assertThatThrownBy(() -> store().listExecutions(session.id(), new PageRequest(20, Optional.of(garbage))))
+      assertThatThrownBy(() -> store().listExecutions(session.id(), new Page.Request(20, Optional.of(garbage))))
           .as("cursor '%s'", garbage)
-          .isInstanceOf(InvalidRequestException.class);
+          .isInstanceOf(LivecodeException.InvalidRequest.class);
     }
   }
 
@@ -639,13 +630,13 @@ public abstract class StoreContract {
     while (!(batch = store().findUnfinished(2)).isEmpty()) {
       for (Execution execution : batch) {
         assertThat(store().finish(execution.id(),
-            ExecutionResult.failedWithoutRun(FailureReason.INTERRUPTED, "restarted", at(40)))).isTrue();
+            Execution.Result.failedWithoutRun(Execution.FailureReason.INTERRUPTED, "restarted", at(40)))).isTrue();
         finished++;
       }
     }
 
     assertThat(finished).isEqualTo(5);
-    assertThat(store().listExecutions(session.id(), PageRequest.first(10)).items())
-        .allSatisfy(e -> assertThat(e.result().orElseThrow().failureReason()).contains(FailureReason.INTERRUPTED));
+    assertThat(store().listExecutions(session.id(), Page.Request.first(10)).items())
+        .allSatisfy(e -> assertThat(e.result().orElseThrow().failureReason()).contains(Execution.FailureReason.INTERRUPTED));
   }
 }

@@ -1,10 +1,6 @@
 package dev.livecode.benchmarks.internal;
 
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.python.PythonRunner;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,17 +32,17 @@ public final class DirectPython implements LanguageRunner {
   }
 
   @Override
-  public RunnerProbe probe(RunnerSettings settings) {
+  public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
     return delegate.probe(settings);
   }
 
   @Override
-  public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>();
     argv.add(probe.requireExecutable().toString());
     argv.addAll(flags);
     argv.addAll(settings.extraArgs());
     argv.add(PythonRunner.MAIN_FILE);
-    return Program.interpreted(Map.of(PythonRunner.MAIN_FILE, sourceCode), Command.of(argv));
+    return LanguageRunner.Program.interpreted(Map.of(PythonRunner.MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
   }
 }

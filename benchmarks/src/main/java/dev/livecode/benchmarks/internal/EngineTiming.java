@@ -2,9 +2,7 @@ package dev.livecode.benchmarks.internal;
 
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Limits;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import java.time.Duration;
@@ -26,14 +24,14 @@ public final class EngineTiming {
    *     own execution time in nanoseconds}
    */
   public static long[] run(LivecodeEngine engine, String language, String source, String output,
-      LimitOverrides limits) {
+      Limits.Overrides limits) {
     var session = engine.createSession(language, source);
     long started = System.nanoTime();
     Execution queued = engine.run(RunRequest.of(session.id()).withLimits(limits));
     Execution done = engine.awaitExecution(queued.id(), PATIENCE);
     long total = System.nanoTime() - started;
-    ExecutionResult result = done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
-    if (result.status() != ExecutionStatus.COMPLETED || !result.stdout().equals(output)) {
+    Execution.Result result = done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
+    if (result.status() != Execution.Status.COMPLETED || !result.stdout().equals(output)) {
       throw new IllegalStateException(language + " run failed: " + result);
     }
     return new long[] {total, result.executionTime().toNanos()};

@@ -1,6 +1,6 @@
 package dev.livecode.core.internal;
 
-import dev.livecode.core.spi.ExecutionEvent;
+import dev.livecode.core.spi.ExecutionEvents;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /** Requests waiting for executions to end, woken by execution events (no polling). */
-final class CompletionWaiters implements Consumer<ExecutionEvent> {
+final class CompletionWaiters implements Consumer<ExecutionEvents.Event> {
   private final ConcurrentHashMap<UUID, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
   CompletableFuture<Void> register(UUID executionId) {
@@ -25,7 +25,7 @@ final class CompletionWaiters implements Consumer<ExecutionEvent> {
   }
 
   @Override
-  public void accept(ExecutionEvent event) {
+  public void accept(ExecutionEvents.Event event) {
     if (!event.status().isFinal()) {
       return;
     }

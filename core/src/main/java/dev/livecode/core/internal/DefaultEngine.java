@@ -3,34 +3,19 @@ package dev.livecode.core.internal;
 import dev.livecode.core.EngineListener;
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionEvictedException;
-import dev.livecode.core.ExecutionNotFoundException;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
-import dev.livecode.core.InvalidRequestException;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.Limits;
 import dev.livecode.core.LivecodeEngine;
-import dev.livecode.core.LivecodeException;
 import dev.livecode.core.Page;
-import dev.livecode.core.PageRequest;
-import dev.livecode.core.QueueException;
-import dev.livecode.core.QueueFullException;
+import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionNotFoundException;
-import dev.livecode.core.SessionUpdate;
 import dev.livecode.core.internal.sandbox.Sandbox;
-import dev.livecode.core.spi.Command;
-import dev.livecode.core.spi.CreatedExecution;
-import dev.livecode.core.spi.ExecutionEvent;
-import dev.livecode.core.spi.ExecutionEvents;
-import dev.livecode.core.spi.Job;
-import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.NewExecution;
-import dev.livecode.core.spi.QueueStats;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Store;
+import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.JobQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,9 +108,9 @@ public final class DefaultEngine implements LivecodeEngine {
       if (!runner.probe().available()) {
         continue;
       }
-      Optional<Command> warm = config.warmPool() > 0 ? warmCommand(config, runner) : Optional.empty();
+      Optional<LanguageRunner.Command> warm = config.warmPool() > 0 ? warmCommand(config, runner) : Optional.empty();
       Optional<ReadySandbox> ready = warm.isEmpty() && config.readySandboxes() > 0 ? readySandbox(config, runner) : Optional.empty();
-      Command command = warm.or(() -> ready.map(ReadySandbox::stage)).orElse(null);
+      LanguageRunner.Command command = warm.or(() -> ready.map(ReadySandbox::stage)).orElse(null);
       if (command == null) {
         continue;
       }
@@ -137,7 +122,7 @@ public final class DefaultEngine implements LivecodeEngine {
     return pools;
   }
 
-  private static Optional<Command> warmCommand(EngineConfig config, RegisteredRunner runner) {
+  private static Optional<LanguageRunner.Command> warmCommand(EngineConfig config, RegisteredRunner runner) {
     try {
       return runner.runner().warmCommand(runner.probe(), runner.settings());
     } catch (RuntimeException e) {
@@ -162,7 +147,7 @@ public final class DefaultEngine implements LivecodeEngine {
     List<Execution> batch;
     while (!(batch = store.findUnfinished(RECOVERY_BATCH)).isEmpty()) {
       for (Execution execution : batch) {
-        store.finish(execution.id(), ExecutionResult.failedWithoutRun(FailureReason.INTERRUPTED,
+        store.finish(execution.id(), Execution.Result.failedWithoutRun(Execution.FailureReason.INTERRUPTED,
             "the server stopped before this run finished; run it again", config.clock().instant()));
         count++;
       }
@@ -189,7 +174,7 @@ public final class DefaultEngine implements LivecodeEngine {
     // Cheap bound first: a UTF-8 encoding is at most 3 bytes per UTF-16 unit.
     if ((long) sourceCode.length() * 3 > config.maxSourceBytes()
         && sourceCode.getBytes(StandardCharsets.UTF_8).length > config.maxSourceBytes()) {
-      throw new InvalidRequestException("source_code is larger than " + config.maxSourceBytes() + " bytes");
+      throw new LivecodeException.InvalidRequest("source_code is larger than " + config.maxSourceBytes() + " bytes");
     }
   }
 
@@ -200,14 +185,14 @@ public final class DefaultEngine implements LivecodeEngine {
 
   @Override
   public Session getSession(UUID sessionId) {
-    return findSession(sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    return findSession(sessionId).orElseThrow(() -> new LivecodeException.SessionNotFound(sessionId));
   }
 
   @Override
-  public Session updateSession(SessionUpdate update) {
+  public Session updateSession(Session.Update update) {
     Objects.requireNonNull(update, "update");
     update.sourceCode().ifPresent(this::checkSourceSize);
-    SessionUpdate canonical = update.language().isPresent()
+    Session.Update canonical = update.language().isPresent()
         ? update.withLanguage(runners.resolve(update.language().get()).id())
         : update;
     return store.updateSession(canonical, config.clock().instant());
@@ -221,13 +206,13 @@ public final class DefaultEngine implements LivecodeEngine {
     Limits limits = request.limits().resolve(config.defaultLimits(), config.maxLimits());
     if (request.stdin().length() > config.maxStdinBytes()
         || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
-      throw new InvalidRequestException("stdin is larger than " + config.maxStdinBytes() + " bytes");
+      throw new LivecodeException.InvalidRequest("stdin is larger than " + config.maxStdinBytes() + " bytes");
     }
-    QueueStats stats = queue.stats();
+    JobQueue.Stats stats = queue.stats();
     if (stats.waiting() >= config.maxWaitingRuns()) {
-      throw new QueueFullException(stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
+      throw new LivecodeException.QueueFull(stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
     }
-    CreatedExecution created = store.createExecution(new NewExecution(config.ids().get(), session.id(),
+    Store.CreatedExecution created = store.createExecution(new Store.NewExecution(config.ids().get(), session.id(),
         request.stdin(), limits, request.idempotencyKey(), config.clock().instant()));
     Execution execution = created.execution();
     if (!created.created()) {
@@ -237,10 +222,10 @@ public final class DefaultEngine implements LivecodeEngine {
     // Told before the job is visible to workers, so a listener always hears queued before started.
     listener.executionQueued(execution.id(), execution.language());
     try {
-      queue.enqueue(new Job(execution.id()));
+      queue.enqueue(new JobQueue.Job(execution.id()));
     } catch (QueueException e) {
       // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
-      ExecutionResult refused = ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+      Execution.Result refused = Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
           "the run queue was unreachable; run it again", config.clock().instant());
       store.finish(execution.id(), refused);
       listener.executionFinished(execution.id(), execution.language(), refused);
@@ -266,8 +251,8 @@ public final class DefaultEngine implements LivecodeEngine {
   @Override
   public Execution getExecution(UUID executionId) {
     return findExecution(executionId).orElseThrow(() -> store.evicted(executionId)
-        ? new ExecutionEvictedException(executionId)
-        : new ExecutionNotFoundException(executionId));
+        ? new LivecodeException.ExecutionEvicted(executionId)
+        : new LivecodeException.ExecutionNotFound(executionId));
   }
 
   @Override
@@ -336,7 +321,7 @@ public final class DefaultEngine implements LivecodeEngine {
   }
 
   @Override
-  public Page<Execution> executions(UUID sessionId, PageRequest page) {
+  public Page<Execution> executions(UUID sessionId, Page.Request page) {
     Objects.requireNonNull(page, "page");
     getSession(sessionId);
     return store.listExecutions(sessionId, page);
@@ -353,7 +338,7 @@ public final class DefaultEngine implements LivecodeEngine {
     OptionalLong live = OptionalLong.empty();
     String problem = "";
     try {
-      QueueStats stats = queue.stats();
+      JobQueue.Stats stats = queue.stats();
       depth = OptionalLong.of(stats.waiting());
       live = stats.liveWorkers();
     } catch (LivecodeException e) {

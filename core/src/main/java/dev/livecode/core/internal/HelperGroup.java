@@ -2,7 +2,7 @@ package dev.livecode.core.internal;
 
 import dev.livecode.core.internal.sandbox.CgroupMount;
 
-import dev.livecode.core.spi.HelperProcesses;
+import dev.livecode.core.spi.LanguageRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cgroup of one engine's runner helpers (see {@link HelperProcesses}): at most one core for
+ * The cgroup of one engine's runner helpers (see {@link LanguageRunner.HelperProcesses}): at most one core for
  * all of them together ({@code cpu.cfs_quota_us} on cgroup v1, {@code cpu.max} on v2), so a
  * source that sends a transpiler into exponential time costs at most that core, never the ones
  * the runs need. It sits in the server's own cpu cgroup beside the sandbox's groups, named
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Where no cpu cgroup is writable (not root, no delegated v2 subtree), helpers run uncapped
  * and the log says so once.
  */
-public final class HelperGroup implements HelperProcesses, AutoCloseable {
+public final class HelperGroup implements LanguageRunner.HelperProcesses, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HelperGroup.class);
   /** One core: the scheduling period and the quota of CPU time the helpers get in each. */
   static final long PERIOD_US = 100_000;

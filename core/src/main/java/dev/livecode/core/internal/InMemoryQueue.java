@@ -1,9 +1,6 @@
 package dev.livecode.core.internal;
 
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.Job;
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.QueueStats;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,25 +15,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * are lost with the process; the engine marks such executions INTERRUPTED at the next start.
  */
 public final class InMemoryQueue implements JobQueue {
-  private final LinkedBlockingQueue<Job> waiting = new LinkedBlockingQueue<>();
-  private final ConcurrentHashMap<String, Job> inFlight = new ConcurrentHashMap<>();
+  private final LinkedBlockingQueue<JobQueue.Job> waiting = new LinkedBlockingQueue<>();
+  private final ConcurrentHashMap<String, JobQueue.Job> inFlight = new ConcurrentHashMap<>();
   private final AtomicLong receipts = new AtomicLong();
 
   @Override
-  public void enqueue(Job job) {
+  public void enqueue(JobQueue.Job job) {
     waiting.add(Objects.requireNonNull(job, "job"));
   }
 
   @Override
-  public Optional<Delivery> take(Duration maxWait) {
+  public Optional<JobQueue.Delivery> take(Duration maxWait) {
     try {
-      Job job = waiting.poll(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+      JobQueue.Job job = waiting.poll(maxWait.toNanos(), TimeUnit.NANOSECONDS);
       if (job == null) {
         return Optional.empty();
       }
       String receipt = Long.toString(receipts.incrementAndGet());
       inFlight.put(receipt, job);
-      return Optional.of(new Delivery(job, receipt, 1));
+      return Optional.of(new JobQueue.Delivery(job, receipt, 1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
@@ -44,12 +41,12 @@ public final class InMemoryQueue implements JobQueue {
   }
 
   @Override
-  public void ack(Delivery delivery) {
+  public void ack(JobQueue.Delivery delivery) {
     inFlight.remove(delivery.receipt());
   }
 
   @Override
-  public QueueStats stats() {
-    return new QueueStats(waiting.size(), inFlight.size(), OptionalLong.empty());
+  public JobQueue.Stats stats() {
+    return new JobQueue.Stats(waiting.size(), inFlight.size(), OptionalLong.empty());
   }
 }

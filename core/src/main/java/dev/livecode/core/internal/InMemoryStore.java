@@ -1,18 +1,9 @@
 package dev.livecode.core.internal;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.InvalidRequestException;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.Page;
-import dev.livecode.core.PageRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionNotFoundException;
-import dev.livecode.core.SessionUpdate;
-import dev.livecode.core.StoreFullException;
-import dev.livecode.core.VersionConflictException;
-import dev.livecode.core.spi.CreatedExecution;
-import dev.livecode.core.spi.NewExecution;
 import dev.livecode.core.spi.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>It holds at most a byte budget of sessions and executions ({@link MemoryBudget}): past it,
  * the executions that finished first are evicted (dropped from their session's history, their
  * idempotency key forgotten, their id remembered as evicted for a while); when live sessions and
- * unfinished executions alone fill it, new ones are refused with {@link StoreFullException}.
+ * unfinished executions alone fill it, new ones are refused with {@link LivecodeException.StoreFull}.
  * Evicting happens after the lock of the change that went over is released, one execution (and
  * its session's lock) at a time.
  */
@@ -117,7 +108,7 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public Session updateSession(SessionUpdate update, Instant now) {
+  public Session updateSession(Session.Update update, Instant now) {
     Objects.requireNonNull(update, "update");
     Objects.requireNonNull(now, "now");
     long newSourceBytes = update.sourceCode().map(MemoryBudget::textBytes).orElse(0L);
@@ -127,7 +118,7 @@ public final class InMemoryStore implements Store {
             (id, current) -> {
               if (update.expectedVersion().isPresent()
                   && update.expectedVersion().getAsLong() != current.version()) {
-                throw new VersionConflictException(id, update.expectedVersion().getAsLong(), current.version());
+                throw new LivecodeException.VersionConflict(id, update.expectedVersion().getAsLong(), current.version());
               }
               if (update.sourceCode().isPresent()) {
                 // In the same atomic step as the change, so a refused autosave changes nothing.
@@ -143,31 +134,31 @@ public final class InMemoryStore implements Store {
                   now);
             });
     if (updated == null) {
-      throw new SessionNotFoundException(update.sessionId());
+      throw new LivecodeException.SessionNotFound(update.sessionId());
     }
     evictOverBudget();
     return updated;
   }
 
   @Override
-  public CreatedExecution createExecution(NewExecution request) {
+  public Store.CreatedExecution createExecution(Store.NewExecution request) {
     Objects.requireNonNull(request, "request");
     SessionHistory history = histories.get(request.sessionId());
     if (history == null) {
-      throw new SessionNotFoundException(request.sessionId());
+      throw new LivecodeException.SessionNotFound(request.sessionId());
     }
-    CreatedExecution created;
+    Store.CreatedExecution created;
     synchronized (history) {
       if (request.idempotencyKey().isPresent()) {
         UUID earlier = history.byIdempotencyKey.get(request.idempotencyKey().get());
         if (earlier != null) {
-          return new CreatedExecution(executions.get(earlier).execution(), false);
+          return new Store.CreatedExecution(executions.get(earlier).execution(), false);
         }
       }
       // Read under the session's history lock: a concurrent autosave is either before or after.
       Session session = sessions.get(request.sessionId());
       if (session == null) {
-        throw new SessionNotFoundException(request.sessionId());
+        throw new LivecodeException.SessionNotFound(request.sessionId());
       }
       Execution execution =
           new Execution(
@@ -178,7 +169,7 @@ public final class InMemoryStore implements Store {
               request.stdin(),
               request.limits(),
               request.idempotencyKey(),
-              ExecutionStatus.QUEUED,
+              Execution.Status.QUEUED,
               request.queuedAt(),
               Optional.empty(),
               Optional.empty());
@@ -190,7 +181,7 @@ public final class InMemoryStore implements Store {
       }
       history.runs.add(execution.id());
       request.idempotencyKey().ifPresent(key -> history.byIdempotencyKey.put(key, execution.id()));
-      created = new CreatedExecution(execution, true);
+      created = new Store.CreatedExecution(execution, true);
     }
     evictOverBudget();
     return created;
@@ -214,7 +205,7 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public boolean finish(UUID executionId, ExecutionResult result) {
+  public boolean finish(UUID executionId, Execution.Result result) {
     Objects.requireNonNull(result, "result");
     // Never refused: the program has run. Room is made afterwards, from the executions that
     // finished before this one, and from this one last.
@@ -287,11 +278,11 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
-  public Page<Execution> listExecutions(UUID sessionId, PageRequest page) {
+  public Page<Execution> listExecutions(UUID sessionId, Page.Request page) {
     Objects.requireNonNull(page, "page");
     SessionHistory history = histories.get(Objects.requireNonNull(sessionId, "sessionId"));
     if (history == null || !sessions.containsKey(sessionId)) {
-      throw new SessionNotFoundException(sessionId);
+      throw new LivecodeException.SessionNotFound(sessionId);
     }
     long before = page.cursor().map(InMemoryStore::parseCursor).orElse(Long.MAX_VALUE);
     List<Stored> newestFirst = new ArrayList<>();
@@ -327,7 +318,7 @@ public final class InMemoryStore implements Store {
     if (cursor.matches("[1-9][0-9]{0,17}")) {
       return Long.parseLong(cursor);
     }
-    throw new InvalidRequestException("cursor '" + cursor + "' was not made by this server");
+    throw new LivecodeException.InvalidRequest("cursor '" + cursor + "' was not made by this server");
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.livecode.core.internal;
 
 import dev.livecode.core.EngineListener;
-import dev.livecode.core.ExecutionResult;
+import dev.livecode.core.Execution;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -41,7 +41,7 @@ public final class Listeners implements EngineListener {
   }
 
   @Override
-  public void executionFinished(UUID executionId, String language, ExecutionResult result) {
+  public void executionFinished(UUID executionId, String language, Execution.Result result) {
     each("executionFinished", listener -> listener.executionFinished(executionId, language, result));
   }
 

@@ -1,6 +1,5 @@
 package dev.livecode.core.internal;
 
-import dev.livecode.core.spi.ExecutionEvent;
 import dev.livecode.core.spi.ExecutionEvents;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,12 +10,12 @@ import org.slf4j.LoggerFactory;
 /** Events within one JVM, delivered synchronously on the publishing thread. */
 public final class LocalEvents implements ExecutionEvents {
   private static final Logger LOG = LoggerFactory.getLogger(LocalEvents.class);
-  private final CopyOnWriteArrayList<Consumer<ExecutionEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<ExecutionEvents.Event>> listeners = new CopyOnWriteArrayList<>();
 
   @Override
-  public void publish(ExecutionEvent event) {
+  public void publish(ExecutionEvents.Event event) {
     Objects.requireNonNull(event, "event");
-    for (Consumer<ExecutionEvent> listener : listeners) {
+    for (Consumer<ExecutionEvents.Event> listener : listeners) {
       try {
         listener.accept(event);
       } catch (RuntimeException e) {
@@ -26,7 +25,7 @@ public final class LocalEvents implements ExecutionEvents {
   }
 
   @Override
-  public Subscription subscribe(Consumer<ExecutionEvent> listener) {
+  public Subscription subscribe(Consumer<ExecutionEvents.Event> listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
     return () -> listeners.remove(listener);

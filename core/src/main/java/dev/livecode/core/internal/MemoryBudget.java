@@ -1,6 +1,6 @@
 package dev.livecode.core.internal;
 
-import dev.livecode.core.StoreFullException;
+import dev.livecode.core.exception.LivecodeException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,13 +49,13 @@ final class MemoryBudget {
   /**
    * Adds live bytes (a negative amount, from a smaller source, is always taken).
    *
-   * @throws StoreFullException when live bytes alone would go over the budget
+   * @throws LivecodeException.StoreFull when live bytes alone would go over the budget
    */
   void admit(long bytes) {
     while (true) {
       long now = live.get();
       if (bytes > 0 && now + bytes > budgetBytes) {
-        throw new StoreFullException(now, budgetBytes, RETRY_AFTER);
+        throw new LivecodeException.StoreFull(now, budgetBytes, RETRY_AFTER);
       }
       if (live.compareAndSet(now, now + bytes)) {
         return;

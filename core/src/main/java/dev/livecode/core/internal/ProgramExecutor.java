@@ -1,12 +1,8 @@
 package dev.livecode.core.internal;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
 import dev.livecode.core.Limits;
-import dev.livecode.core.spi.Command;
-import dev.livecode.core.spi.Program;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.internal.sandbox.LaunchSpec;
 import dev.livecode.core.internal.sandbox.Sandbox;
 import dev.livecode.core.internal.sandbox.SandboxedProcess;
@@ -77,7 +73,7 @@ final class ProgramExecutor {
    */
   Prepared prepare(Execution execution, RegisteredRunner runner) {
     long started = System.nanoTime();
-    Program program;
+    LanguageRunner.Program program;
     try {
       program = runner.prepare(execution.sourceCode(), execution.limits().wallTime());
     } catch (RuntimeException e) {
@@ -86,19 +82,19 @@ final class ProgramExecutor {
     }
     if (program.timedOut()) {
       // As a program that runs out of its wall time: TIMEOUT, no reason, the timeout line last.
-      return Prepared.ended(new ExecutionResult(ExecutionStatus.TIMEOUT, "", withTimeoutLine(program.compileError().orElseThrow()),
+      return Prepared.ended(new Execution.Result(Execution.Status.TIMEOUT, "", withTimeoutLine(program.compileError().orElseThrow()),
           OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), false, false,
           Duration.ofNanos(System.nanoTime() - started), clock.instant()));
     }
     if (program.compileError().isPresent()) {
-      return Prepared.ended(new ExecutionResult(ExecutionStatus.FAILED, "", program.compileError().get(), OptionalInt.empty(),
-          OptionalInt.empty(), Optional.of(FailureReason.COMPILE_ERROR), false, false, Duration.ZERO, clock.instant()));
+      return Prepared.ended(new Execution.Result(Execution.Status.FAILED, "", program.compileError().get(), OptionalInt.empty(),
+          OptionalInt.empty(), Optional.of(Execution.FailureReason.COMPILE_ERROR), false, false, Duration.ZERO, clock.instant()));
     }
     return Prepared.toRun(program);
   }
 
   /** Runs a prepared program: its compile step if any, then the program, in the sandbox. */
-  ExecutionResult run(Execution execution, RegisteredRunner runner, Program program) {
+  Execution.Result run(Execution execution, RegisteredRunner runner, LanguageRunner.Program program) {
     Optional<WarmPool.Warm> warm = takeWarm(runner, program, execution.limits());
     if (warm.isPresent()) {
       return runWarm(execution, runner, program, warm.get());
@@ -113,7 +109,7 @@ final class ProgramExecutor {
       }
       Limits limits = execution.limits();
       if (program.compile().isPresent()) {
-        Command compile = program.compile().get();
+        LanguageRunner.Command compile = program.compile().get();
         StepOutcome compiled = runStep("compile", compile, limits, compile.timeLimit().orElse(limits.wallTime()), "", workspace, runner);
         if (compiled.sandboxFailed()) {
           return sandboxFailure(execution, runner, "compile", compiled);
@@ -122,7 +118,7 @@ final class ProgramExecutor {
           return compileFailure(compiled);
         }
       }
-      Command run = program.run().orElseThrow();
+      LanguageRunner.Command run = program.run().orElseThrow();
       StepOutcome ran = runStep("run", run, limits, run.timeLimit().orElse(limits.wallTime()), execution.stdin(), workspace, runner);
       if (ran.sandboxFailed() && !ran.timedOut()) {
         return sandboxFailure(execution, runner, "run", ran);
@@ -144,7 +140,7 @@ final class ProgramExecutor {
    * A warm process (or ready sandbox) for this run, when the runner has a pool that accepts the
    * program, and the run asks for exactly the limits the pool's processes were started with.
    */
-  private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, Program program, Limits limits) {
+  private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, LanguageRunner.Program program, Limits limits) {
     WarmPool pool = warmPools.get(runner.id());
     if (pool == null || !pool.accepts(program) || !limits.equals(pool.limits())) {
       return Optional.empty();
@@ -156,7 +152,7 @@ final class ProgramExecutor {
    * Sends the program to a waiting interpreter (or ready sandbox): header, source, then the run's
    * stdin. Every process of it is killed before the result is made.
    */
-  private ExecutionResult runWarm(Execution execution, RegisteredRunner runner, Program program, WarmPool.Warm warm) {
+  private Execution.Result runWarm(Execution execution, RegisteredRunner runner, LanguageRunner.Program program, WarmPool.Warm warm) {
     try {
       byte[] source = program.files().values().iterator().next().getBytes(StandardCharsets.UTF_8);
       byte[] header = (source.length + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -166,7 +162,7 @@ final class ProgramExecutor {
       System.arraycopy(source, 0, all, header.length, source.length);
       System.arraycopy(input, 0, all, header.length + source.length, input.length);
       Limits limits = execution.limits();
-      Command run = program.run().orElseThrow();
+      LanguageRunner.Command run = program.run().orElseThrow();
       StepOutcome ran = supervise(warm.process(), limits, run.timeLimit().orElse(limits.wallTime()), all, System.nanoTime());
       if (ran.sandboxFailed() && !ran.timedOut()) {
         return sandboxFailure(execution, runner, "warm-run", ran);
@@ -194,18 +190,18 @@ final class ProgramExecutor {
   }
 
   /** The sandbox, not the program, failed: its stderr is for the operator, never the user. */
-  private ExecutionResult sandboxFailure(Execution execution, RegisteredRunner runner, String step, StepOutcome outcome) {
+  private Execution.Result sandboxFailure(Execution execution, RegisteredRunner runner, String step, StepOutcome outcome) {
     LOG.error("sandbox could not start program execution={} language={} tier={} step={} exit={} detail=\"{}\"",
         execution.id(), runner.id(), sandbox.tier(), step, outcome.exitCode(), outcome.stderr().text().trim());
     return internalError();
   }
 
-  private ExecutionResult internalError() {
-    return ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+  private Execution.Result internalError() {
+    return Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
         "livecode could not run this program; the operator has the details in the server log", clock.instant());
   }
 
-  private StepOutcome runStep(String step, Command command, Limits limits, Duration wallTime, String stdin,
+  private StepOutcome runStep(String step, LanguageRunner.Command command, Limits limits, Duration wallTime, String stdin,
       Path workspace, RegisteredRunner runner) throws IOException {
     LaunchSpec spec = launchSpec(step, command, limits, workspace, runner);
     long started = System.nanoTime();
@@ -218,7 +214,7 @@ final class ProgramExecutor {
   }
 
   /** What a step is started with: the minimal environment, the runner's and the command's. */
-  static LaunchSpec launchSpec(String step, Command command, Limits limits, Path workspace, RegisteredRunner runner) {
+  static LaunchSpec launchSpec(String step, LanguageRunner.Command command, Limits limits, Path workspace, RegisteredRunner runner) {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", SYSTEM_PATH);
     env.put("LANG", "C.UTF-8");
@@ -336,40 +332,40 @@ final class ProgramExecutor {
     }
   }
 
-  private ExecutionResult compileFailure(StepOutcome compiled) {
+  private Execution.Result compileFailure(StepOutcome compiled) {
     String diagnostics = joinLines(compiled.stdout().text(), compiled.stderr().text());
     if (compiled.timedOut()) {
-      return outcome(ExecutionStatus.TIMEOUT, Optional.empty(), compiled, "", withTimeoutLine(diagnostics));
+      return outcome(Execution.Status.TIMEOUT, Optional.empty(), compiled, "", withTimeoutLine(diagnostics));
     }
-    return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.COMPILE_ERROR), compiled, "", diagnostics);
+    return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.COMPILE_ERROR), compiled, "", diagnostics);
   }
 
-  private ExecutionResult classify(StepOutcome ran) {
+  private Execution.Result classify(StepOutcome ran) {
     OptionalInt signal = ran.signal();
     String stdout = ran.stdout().text();
     String stderr = ran.stderr().text();
     if (ran.timedOut() || ran.cpuLimitHit() || (signal.isPresent() && signal.getAsInt() == SIGXCPU)) {
-      return outcome(ExecutionStatus.TIMEOUT, Optional.empty(), ran, stdout, withTimeoutLine(stderr));
+      return outcome(Execution.Status.TIMEOUT, Optional.empty(), ran, stdout, withTimeoutLine(stderr));
     }
     if (ran.memoryLimitHit()) {
-      return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.MEMORY_LIMIT_EXCEEDED), ran, stdout, stderr);
+      return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.MEMORY_LIMIT_EXCEEDED), ran, stdout, stderr);
     }
     if (ran.flooded()) {
-      return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.OUTPUT_LIMIT_EXCEEDED), ran, stdout, stderr);
+      return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.OUTPUT_LIMIT_EXCEEDED), ran, stdout, stderr);
     }
     if (ran.exitCode() == 0) {
-      return outcome(ExecutionStatus.COMPLETED, Optional.empty(), ran, stdout, stderr);
+      return outcome(Execution.Status.COMPLETED, Optional.empty(), ran, stdout, stderr);
     }
     if (signal.isPresent()) {
-      return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.SIGNALED), ran, stdout, stderr);
+      return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.SIGNALED), ran, stdout, stderr);
     }
-    return outcome(ExecutionStatus.FAILED, Optional.of(FailureReason.RUNTIME_ERROR), ran, stdout, stderr);
+    return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.RUNTIME_ERROR), ran, stdout, stderr);
   }
 
-  private ExecutionResult outcome(ExecutionStatus status, Optional<FailureReason> reason, StepOutcome step,
+  private Execution.Result outcome(Execution.Status status, Optional<Execution.FailureReason> reason, StepOutcome step,
       String stdout, String stderr) {
     OptionalInt exit = step.signal().isPresent() || step.exitCode() < 0 ? OptionalInt.empty() : OptionalInt.of(step.exitCode());
-    return new ExecutionResult(status, stdout, stderr, exit, step.signal(), reason,
+    return new Execution.Result(status, stdout, stderr, exit, step.signal(), reason,
         step.stdout().truncated(), step.stderr().truncated(), step.elapsed(), clock.instant());
   }
 
@@ -391,18 +387,18 @@ final class ProgramExecutor {
   }
 
   /** What a runner's prepare step gave: a program to run, or the run's result already. */
-  record Prepared(Optional<Program> program, Optional<ExecutionResult> result) {
+  record Prepared(Optional<LanguageRunner.Program> program, Optional<Execution.Result> result) {
     Prepared {
       if (program.isPresent() == result.isPresent()) {
         throw new IllegalArgumentException("a prepared run has a program or a result, exactly one");
       }
     }
 
-    static Prepared toRun(Program program) {
+    static Prepared toRun(LanguageRunner.Program program) {
       return new Prepared(Optional.of(program), Optional.empty());
     }
 
-    static Prepared ended(ExecutionResult result) {
+    static Prepared ended(Execution.Result result) {
       return new Prepared(Optional.empty(), Optional.of(result));
     }
   }

@@ -1,7 +1,6 @@
 package dev.livecode.core.internal;
 
-import dev.livecode.core.spi.Command;
-import dev.livecode.core.spi.Program;
+import dev.livecode.core.spi.LanguageRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +16,11 @@ import java.util.Set;
  * no further, so the rest of stdin stays the program's), then execs the run command: the same
  * protocol as a warm interpreter's, the same process, limits and workspace as a cold run.
  */
-record ReadySandbox(String file, Command run) {
+record ReadySandbox(String file, LanguageRunner.Command run) {
   static final String STAGE = "read -r size && head -c \"$size\" > \"$1\" && shift && exec \"$@\"";
 
   /** The ready sandbox for a runner's programs, when they are one file at the top of the workspace with no compile step. */
-  static Optional<ReadySandbox> of(Program sample) {
+  static Optional<ReadySandbox> of(LanguageRunner.Program sample) {
     if (sample.compile().isPresent() || sample.run().isEmpty() || sample.files().size() != 1) {
       return Optional.empty();
     }
@@ -33,13 +32,13 @@ record ReadySandbox(String file, Command run) {
   }
 
   /** The command the sandbox waits in: {@link #STAGE} with the file and the run command. */
-  Command stage() {
+  LanguageRunner.Command stage() {
     List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", STAGE, "sh", file));
     argv.addAll(run.argv());
-    return new Command(argv, run.env(), run.timeLimit());
+    return new LanguageRunner.Command(argv, run.env(), run.timeLimit());
   }
 
-  boolean accepts(Program program) {
+  boolean accepts(LanguageRunner.Program program) {
     return program.files().keySet().equals(Set.of(file)) && program.run().equals(Optional.of(run));
   }
 }

@@ -2,17 +2,14 @@ package dev.livecode.core.internal;
 
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /** A runner with what its probe found at start and the operator's settings for it. */
-record RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings settings, Optional<String> note) {
+record RegisteredRunner(LanguageRunner runner, LanguageRunner.Probe probe, LanguageRunner.Settings settings, Optional<String> note) {
 
-  RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings settings) {
+  RegisteredRunner(LanguageRunner runner, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     this(runner, probe, settings, Optional.empty());
   }
 
@@ -20,12 +17,12 @@ record RegisteredRunner(LanguageRunner runner, RunnerProbe probe, RunnerSettings
     return runner.id();
   }
 
-  Program prepare(String sourceCode) {
+  LanguageRunner.Program prepare(String sourceCode) {
     return runner.prepare(sourceCode, probe, settings);
   }
 
   /** Prepares a run's program within the run's wall time. */
-  Program prepare(String sourceCode, Duration timeLimit) {
+  LanguageRunner.Program prepare(String sourceCode, Duration timeLimit) {
     return runner.prepare(sourceCode, probe, settings, timeLimit);
   }
 

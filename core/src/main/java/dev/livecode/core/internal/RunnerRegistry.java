@@ -1,12 +1,8 @@
 package dev.livecode.core.internal;
 
 import dev.livecode.core.LanguageInfo;
-import dev.livecode.core.LivecodeException;
-import dev.livecode.core.UnsupportedLanguageException;
-import dev.livecode.core.spi.HelperProcesses;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,17 +20,17 @@ public final class RunnerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(RunnerRegistry.class);
   private final Map<String, RegisteredRunner> byId;
   /** Where runners put their helper processes: given again to a runner probed a second time. */
-  private final HelperProcesses helpers;
+  private final LanguageRunner.HelperProcesses helpers;
   private final Map<String, RegisteredRunner> byName = new LinkedHashMap<>();
 
-  private RunnerRegistry(Map<String, RegisteredRunner> byId, HelperProcesses helpers) {
+  private RunnerRegistry(Map<String, RegisteredRunner> byId, LanguageRunner.HelperProcesses helpers) {
     this.byId = byId;
     this.helpers = helpers;
     for (RegisteredRunner runner : byId.values()) {
       for (String name : runner.names()) {
         RegisteredRunner clash = byName.putIfAbsent(name.toLowerCase(Locale.ROOT), runner);
         if (clash != null && clash != runner) {
-          throw new RunnerDiscoveryException("language name '" + name + "' is claimed by both "
+          throw new LivecodeException.RunnerDiscovery("language name '" + name + "' is claimed by both "
               + clash.runner().getClass().getName() + " and " + runner.runner().getClass().getName());
         }
       }
@@ -47,13 +43,13 @@ public final class RunnerRegistry {
    * processes go.
    */
   public static RunnerRegistry create(boolean discover, Collection<LanguageRunner> explicit,
-      Map<String, RunnerSettings> settings, ClassLoader loader, HelperProcesses helpers) {
+      Map<String, LanguageRunner.Settings> settings, ClassLoader loader, LanguageRunner.HelperProcesses helpers) {
     Map<String, LanguageRunner> runners = new LinkedHashMap<>();
     if (discover) {
       for (LanguageRunner runner : discover(loader)) {
         LanguageRunner earlier = runners.putIfAbsent(runner.id(), runner);
         if (earlier != null) {
-          throw new RunnerDiscoveryException("two runners on the class path claim language '" + runner.id()
+          throw new LivecodeException.RunnerDiscovery("two runners on the class path claim language '" + runner.id()
               + "': " + earlier.getClass().getName() + " and " + runner.getClass().getName() + "; remove one jar");
         }
         LOG.info("runner discovered language={} class={}", runner.id(), runner.getClass().getName());
@@ -65,8 +61,8 @@ public final class RunnerRegistry {
     }
     Map<String, RegisteredRunner> probed = new LinkedHashMap<>();
     for (LanguageRunner runner : runners.values()) {
-      RunnerSettings own = settings.getOrDefault(runner.id(), RunnerSettings.DEFAULTS);
-      RunnerProbe probe = probe(runner, own, helpers);
+      LanguageRunner.Settings own = settings.getOrDefault(runner.id(), LanguageRunner.Settings.DEFAULTS);
+      LanguageRunner.Probe probe = probe(runner, own, helpers);
       if (probe.available()) {
         LOG.info("language ready language={} version={} executable={}", runner.id(), probe.version(),
             probe.executable().map(Object::toString).orElse("-"));
@@ -85,17 +81,17 @@ public final class RunnerRegistry {
         found.add(runner);
       }
     } catch (ServiceConfigurationError e) {
-      throw new RunnerDiscoveryException("a language runner on the class path could not be loaded: " + e.getMessage(), e);
+      throw new LivecodeException.RunnerDiscovery("a language runner on the class path could not be loaded: " + e.getMessage(), e);
     }
     return found;
   }
 
-  private static RunnerProbe probe(LanguageRunner runner, RunnerSettings settings, HelperProcesses helpers) {
+  private static LanguageRunner.Probe probe(LanguageRunner runner, LanguageRunner.Settings settings, LanguageRunner.HelperProcesses helpers) {
     try {
       return runner.probe(settings, helpers);
     } catch (RuntimeException e) {
       LOG.warn("runner probe failed language={} error={}", runner.id(), e.toString());
-      return RunnerProbe.unavailable("probe failed: " + e.getMessage());
+      return LanguageRunner.Probe.unavailable("probe failed: " + e.getMessage());
     }
   }
 
@@ -119,7 +115,7 @@ public final class RunnerRegistry {
         checked.put(runner.id(), fallback.get());
       } else {
         LOG.warn("language unavailable in this sandbox language={} tier={} reason=\"{}\"", runner.id(), sandbox.tier(), why.get());
-        checked.put(runner.id(), new RegisteredRunner(runner.runner(), RunnerProbe.unavailable(why.get()), runner.settings()));
+        checked.put(runner.id(), new RegisteredRunner(runner.runner(), LanguageRunner.Probe.unavailable(why.get()), runner.settings()));
       }
     }
     return new RunnerRegistry(checked, helpers);
@@ -133,7 +129,7 @@ public final class RunnerRegistry {
    * python3) that the sandbox can reach.
    */
   private static Optional<RegisteredRunner> systemInterpreter(RegisteredRunner runner,
-      dev.livecode.core.internal.sandbox.Sandbox sandbox, String why, HelperProcesses helpers) {
+      dev.livecode.core.internal.sandbox.Sandbox sandbox, String why, LanguageRunner.HelperProcesses helpers) {
     Optional<java.nio.file.Path> unreachable = runner.probe().executable();
     if (unreachable.isEmpty()) {
       return Optional.empty();
@@ -150,8 +146,8 @@ public final class RunnerRegistry {
         if (!java.nio.file.Files.isExecutable(candidate)) {
           continue;
         }
-        RunnerSettings settings = runner.settings().withInterpreter(candidate);
-        RunnerProbe probe = probe(runner.runner(), settings, helpers);
+        LanguageRunner.Settings settings = runner.settings().withInterpreter(candidate);
+        LanguageRunner.Probe probe = probe(runner.runner(), settings, helpers);
         if (probe.available() && sandbox.unreachable(probe.readOnlyPaths()).isEmpty()) {
           String note = "using " + probe.executable().map(Object::toString).orElse(candidate.toString())
               + " (" + unreachable.get() + " is out of the sandbox's reach: " + why + ")";
@@ -171,16 +167,16 @@ public final class RunnerRegistry {
     return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));
   }
 
-  /** @throws UnsupportedLanguageException for an unknown name */
+  /** @throws LivecodeException.UnsupportedLanguage for an unknown name */
   RegisteredRunner resolve(String name) {
-    return find(name).orElseThrow(() -> new UnsupportedLanguageException(name, List.copyOf(byId.keySet())));
+    return find(name).orElseThrow(() -> new LivecodeException.UnsupportedLanguage(name, List.copyOf(byId.keySet())));
   }
 
-  /** @throws UnsupportedLanguageException when unknown or not available here */
+  /** @throws LivecodeException.UnsupportedLanguage when unknown or not available here */
   RegisteredRunner resolveAvailable(String name) {
     RegisteredRunner runner = resolve(name);
     if (!runner.probe().available()) {
-      throw new UnsupportedLanguageException(runner.id(), runner.probe().unavailableReason().orElse("its interpreter was not found"));
+      throw new LivecodeException.UnsupportedLanguage(runner.id(), runner.probe().unavailableReason().orElse("its interpreter was not found"));
     }
     return runner;
   }
@@ -197,11 +193,11 @@ public final class RunnerRegistry {
   public static final class RunnerDiscoveryException extends LivecodeException {
     private static final long serialVersionUID = 1L;
 
-    RunnerDiscoveryException(String message) {
+    LivecodeException.RunnerDiscovery(String message) {
       super(message);
     }
 
-    RunnerDiscoveryException(String message, Throwable cause) {
+    LivecodeException.RunnerDiscovery(String message, Throwable cause) {
       super(message, cause);
     }
   }

@@ -5,7 +5,7 @@ import dev.livecode.core.Limits;
 import dev.livecode.core.internal.sandbox.LaunchSpec;
 import dev.livecode.core.internal.sandbox.Sandbox;
 import dev.livecode.core.internal.sandbox.SandboxedProcess;
-import dev.livecode.core.spi.Program;
+import dev.livecode.core.spi.LanguageRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +104,7 @@ final class WarmPool implements AutoCloseable {
   }
 
   /** True for a program this pool's processes can run: one file, no compile step (and for ready sandboxes, their file and command). */
-  boolean accepts(Program program) {
+  boolean accepts(LanguageRunner.Program program) {
     if (program.compile().isPresent() || program.files().size() != 1) {
       return false;
     }

@@ -2,14 +2,9 @@ package dev.livecode.core.internal;
 
 import dev.livecode.core.EngineListener;
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
-import dev.livecode.core.LivecodeException;
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.ExecutionEvent;
-import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +94,7 @@ final class WorkerPool {
           continue;
         }
         try (RunSlots.Slot slot = free.get()) {
-          Optional<Delivery> delivery = queue.take(TAKE_WAIT);
+          Optional<JobQueue.Delivery> delivery = queue.take(TAKE_WAIT);
           if (delivery.isPresent()) {
             busy.incrementAndGet();
             try {
@@ -126,7 +121,7 @@ final class WorkerPool {
     }
   }
 
-  private void process(Delivery delivery, RunSlots.Slot slot) throws InterruptedException {
+  private void process(JobQueue.Delivery delivery, RunSlots.Slot slot) throws InterruptedException {
     Optional<Execution> found = store.findExecution(delivery.job().executionId());
     if (found.isEmpty()) {
       LOG.warn("{} job for unknown execution acknowledged id={}", name, delivery.job().executionId());
@@ -141,7 +136,7 @@ final class WorkerPool {
     }
     if (delivery.attempt() > maxAttempts) {
       String why = "gave up after " + (delivery.attempt() - 1) + " attempts: each ended with its worker dying";
-      finish(execution, ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+      finish(execution, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
           "livecode could not run this program; the operator has the details in the server log", clock.instant()));
       LOG.error("{} execution dead-lettered id={} attempts={}", name, execution.id(), delivery.attempt() - 1);
       queue.deadLetter(delivery, why);
@@ -150,7 +145,7 @@ final class WorkerPool {
     Optional<RegisteredRunner> runner = runners.find(execution.language()).filter(r -> r.probe().available());
     if (runner.isEmpty()) {
       LOG.error("{} language not available on this worker id={} language={}", name, execution.id(), execution.language());
-      finish(execution, ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR,
+      finish(execution, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
           "language " + execution.language() + " is not available on the worker that took this run", clock.instant()));
       queue.ack(delivery);
       return;
@@ -159,10 +154,10 @@ final class WorkerPool {
       queue.ack(delivery);
       return;
     }
-    events.publish(new ExecutionEvent(execution.id(), ExecutionStatus.RUNNING));
+    events.publish(new ExecutionEvents.Event(execution.id(), Execution.Status.RUNNING));
     listener.executionStarted(execution.id(), execution.language(), Duration.between(execution.queuedAt(), clock.instant()));
     ScheduledFuture<?> lease = queue.durable() ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS) : null;
-    ExecutionResult result;
+    Execution.Result result;
     try {
       ProgramExecutor.Prepared prepared = slot.lendWhile(() -> executor.prepare(execution, runner.get()));
       if (prepared.result().isPresent()) {
@@ -180,7 +175,7 @@ final class WorkerPool {
     queue.ack(delivery);
   }
 
-  private void renew(Delivery delivery) {
+  private void renew(JobQueue.Delivery delivery) {
     try {
       queue.renew(delivery);
     } catch (RuntimeException e) {
@@ -188,10 +183,10 @@ final class WorkerPool {
     }
   }
 
-  private void finish(Execution execution, ExecutionResult result) {
+  private void finish(Execution execution, Execution.Result result) {
     boolean stored = store.finish(execution.id(), result);
     // Waiting clients first: the log line is a write the result need not wait for.
-    events.publish(new ExecutionEvent(execution.id(), result.status()));
+    events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
     if (stored) {
       listener.executionFinished(execution.id(), execution.language(), result);
       LOG.info("{} execution finished id={} session={} language={} status={} reason={} exit={} ms={}", name,

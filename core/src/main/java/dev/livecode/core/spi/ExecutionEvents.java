@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * Tells every node that an execution changed, so that a request waiting on one node answers the
- * moment a worker on another node finishes. Delivery is best-effort: waiters re-read the store.
+ * moment a worker on another node finishes. JobQueue.Delivery is best-effort: waiters re-read the store.
  *
  * <p>While the medium is healthy, each subscriber hears every event published after it subscribed
  * (by any node, its own included), once, and the events one thread published in the order it
@@ -23,10 +23,10 @@ public interface ExecutionEvents extends AutoCloseable {
     return new LocalEvents();
   }
 
-  void publish(ExecutionEvent event);
+  void publish(Event event);
 
   /** Calls {@code listener} for every event from now on, until the subscription is closed. */
-  Subscription subscribe(Consumer<ExecutionEvent> listener);
+  Subscription subscribe(Consumer<Event> listener);
 
   @Override
   default void close() {}

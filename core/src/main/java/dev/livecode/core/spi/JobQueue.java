@@ -1,6 +1,6 @@
 package dev.livecode.core.spi;
 
-import dev.livecode.core.QueueException;
+import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.internal.InMemoryQueue;
 import java.time.Duration;
 import java.util.Optional;
@@ -38,7 +38,7 @@ public interface JobQueue extends AutoCloseable {
     ack(delivery);
   }
 
-  QueueStats stats();
+  Stats stats();
 
   /** True when queued jobs survive the death of this process. */
   default boolean durable() {

@@ -9,8 +9,8 @@ import java.util.Set;
  * {@code META-INF/services/dev.livecode.core.spi.LanguageRunner}. It says how to lay out a
  * program and what to run; it knows nothing of the sandbox, the queue or the store.
  *
- * <p>The engine calls {@link #probe(RunnerSettings, HelperProcesses)} once at start and
- * {@link #prepare(String, RunnerProbe, RunnerSettings, Duration)} once per run, from any thread
+ * <p>The engine calls {@link #probe(Settings, HelperProcesses)} once at start and
+ * {@link #prepare(String, Probe, Settings, Duration)} once per run, from any thread
  * and for several runs at once. Implementations need a public no-argument constructor.
  *
  * @since 0.1
@@ -32,10 +32,10 @@ public interface LanguageRunner {
    * Finds the interpreter or compiler and its version. Called once when the engine starts, with
    * the operator's settings for this language; never on the hot path.
    */
-  RunnerProbe probe(RunnerSettings settings);
+  Probe probe(Settings settings);
 
   /**
-   * {@link #probe(RunnerSettings)}, for a runner that keeps helper processes of its own on the
+   * {@link #probe(Settings)}, for a runner that keeps helper processes of its own on the
    * host (a warm compiler): the engine calls this one, and the default ignores {@code helpers}.
    * A runner that overrides it starts its helpers through {@code helpers}, so that their CPU is
    * capped with the other runners' helpers instead of taking what the runs need.
@@ -44,7 +44,7 @@ public interface LanguageRunner {
    * @param helpers where this runner's helper processes go, for as long as the engine runs
    * @since 0.3
    */
-  default RunnerProbe probe(RunnerSettings settings, HelperProcesses helpers) {
+  default Probe probe(Settings settings, HelperProcesses helpers) {
     return probe(settings);
   }
 
@@ -56,10 +56,10 @@ public interface LanguageRunner {
    * @param probe what {@link #probe} found
    * @param settings the operator's settings for this language
    */
-  Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings);
+  Program prepare(String sourceCode, Probe probe, Settings settings);
 
   /**
-   * {@link #prepare(String, RunnerProbe, RunnerSettings)} within the run's time limit: the engine
+   * {@link #prepare(String, Probe, Settings)} within the run's time limit: the engine
    * calls this one, and the default ignores {@code timeLimit}. A runner whose prepare can take
    * long (one that compiles in-process or in a helper) overrides it and, when its work does not
    * finish within {@code timeLimit}, stops it and returns {@link Program#outOfTime}, so the run
@@ -73,7 +73,7 @@ public interface LanguageRunner {
    *     step does
    * @since 0.3
    */
-  default Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings, Duration timeLimit) {
+  default Program prepare(String sourceCode, Probe probe, Settings settings, Duration timeLimit) {
     return prepare(sourceCode, probe, settings);
   }
 
@@ -108,7 +108,7 @@ public interface LanguageRunner {
    * @param settings the operator's settings for this language
    * @since 0.2
    */
-  default Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
+  default Optional<Command> warmCommand(Probe probe, Settings settings) {
     return Optional.empty();
   }
 

@@ -9,7 +9,7 @@ import dev.livecode.core.internal.InMemoryStore;
  *
  * @since 0.1
  */
-public interface Store extends SessionStore, ExecutionStore, AutoCloseable {
+public interface Store extends Sessions, Executions, AutoCloseable {
 
   /**
    * A thread-safe store in this JVM's memory, within the default budget of
@@ -25,9 +25,9 @@ public interface Store extends SessionStore, ExecutionStore, AutoCloseable {
    * character when all are Latin-1, else two) plus a fixed cost each. Past the budget, the
    * executions that finished first are evicted: they leave their session's history, their
    * idempotency key is forgotten, and reading one throws
-   * {@link dev.livecode.core.ExecutionEvictedException} (for the latest evictions; older ones read
+   * {@link dev.livecode.core.exception.LivecodeException.ExecutionEvicted} (for the latest evictions; older ones read
    * as unknown). Live sessions and unfinished executions are never evicted; when they alone fill
-   * the budget, creating more throws {@link dev.livecode.core.StoreFullException}. Nothing
+   * the budget, creating more throws {@link dev.livecode.core.exception.LivecodeException.StoreFull}. Nothing
    * survives a restart.
    *
    * @throws IllegalArgumentException for a budget under 64 KiB

@@ -3,9 +3,6 @@ package dev.livecode.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
 import dev.livecode.core.Limits;
 import java.time.Instant;
 import java.util.Optional;
@@ -17,11 +14,11 @@ class FinishedExecutionsTest {
 
   private static Execution queued(String stderr) {
     return new Execution(UUID.randomUUID(), UUID.randomUUID(), "python", "print(1)", "", Limits.DEFAULTS,
-        Optional.empty(), ExecutionStatus.QUEUED, T, Optional.empty(), Optional.empty());
+        Optional.empty(), Execution.Status.QUEUED, T, Optional.empty(), Optional.empty());
   }
 
   private static Execution finished(String stderr) {
-    return queued(stderr).finished(ExecutionResult.failedWithoutRun(FailureReason.INTERNAL_ERROR, stderr, T));
+    return queued(stderr).finished(Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR, stderr, T));
   }
 
   @Test

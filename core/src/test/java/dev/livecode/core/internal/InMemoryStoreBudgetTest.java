@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.Limits;
-import dev.livecode.core.PageRequest;
+import dev.livecode.core.Page;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionUpdate;
-import dev.livecode.core.StoreFullException;
-import dev.livecode.core.spi.NewExecution;
+import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,12 +51,12 @@ class InMemoryStoreBudgetTest {
   }
 
   private Execution queued(Session session, String stdin, Optional<String> key) {
-    return store.createExecution(new NewExecution(UUID.randomUUID(), session.id(), stdin, Limits.DEFAULTS, key, NOW))
+    return store.createExecution(new Store.NewExecution(UUID.randomUUID(), session.id(), stdin, Limits.DEFAULTS, key, NOW))
         .execution();
   }
 
   private void finish(Execution execution) {
-    assertThat(store.finish(execution.id(), new ExecutionResult(ExecutionStatus.COMPLETED, OUTPUT, "",
+    assertThat(store.finish(execution.id(), new Execution.Result(Execution.Status.COMPLETED, OUTPUT, "",
         OptionalInt.of(0), OptionalInt.empty(), Optional.empty(), false, false, Duration.ofMillis(1), NOW))).isTrue();
   }
 
@@ -107,7 +104,7 @@ class InMemoryStoreBudgetTest {
       finish(queued(session));
     }
 
-    assertThat(store.findExecution(waiting.id())).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(ExecutionStatus.QUEUED));
+    assertThat(store.findExecution(waiting.id())).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(Execution.Status.QUEUED));
   }
 
   @Test
@@ -146,7 +143,7 @@ class InMemoryStoreBudgetTest {
       newestFirst.add(0, execution.id());
     }
 
-    List<UUID> listed = store.listExecutions(session.id(), PageRequest.first(10)).items().stream().map(Execution::id).toList();
+    List<UUID> listed = store.listExecutions(session.id(), Page.Request.first(10)).items().stream().map(Execution::id).toList();
 
     assertThat(listed).containsExactlyElementsOf(newestFirst.subList(0, 3));
   }
@@ -163,7 +160,7 @@ class InMemoryStoreBudgetTest {
     Execution again = queued(session, "", Optional.of("key-1"));
 
     assertThat(again.id()).isNotEqualTo(first.id());
-    assertThat(again.status()).isEqualTo(ExecutionStatus.QUEUED);
+    assertThat(again.status()).isEqualTo(Execution.Status.QUEUED);
   }
 
   @Test
@@ -187,7 +184,7 @@ class InMemoryStoreBudgetTest {
     }
 
     assertThatThrownBy(() -> session(OUTPUT))
-        .isInstanceOfSatisfying(StoreFullException.class, e -> {
+        .isInstanceOfSatisfying(LivecodeException.StoreFull.class, e -> {
           assertThat(e.retryAfter()).isPositive();
           assertThat(e.budgetBytes()).isEqualTo(store.budgetBytes());
           assertThat(e.liveBytes()).isEqualTo(store.liveBytes());
@@ -202,8 +199,8 @@ class InMemoryStoreBudgetTest {
       queued(session, OUTPUT, Optional.empty());
     }
 
-    assertThatThrownBy(() -> queued(session, OUTPUT, Optional.empty())).isInstanceOf(StoreFullException.class);
-    assertThat(store.listExecutions(session.id(), PageRequest.first(10)).items()).hasSize(3);
+    assertThatThrownBy(() -> queued(session, OUTPUT, Optional.empty())).isInstanceOf(LivecodeException.StoreFull.class);
+    assertThat(store.listExecutions(session.id(), Page.Request.first(10)).items()).hasSize(3);
   }
 
   @Test
@@ -213,8 +210,8 @@ class InMemoryStoreBudgetTest {
       session(OUTPUT);
     }
 
-    assertThatThrownBy(() -> store.updateSession(SessionUpdate.source(small.id(), OUTPUT), NOW.plusSeconds(1)))
-        .isInstanceOf(StoreFullException.class);
+    assertThatThrownBy(() -> store.updateSession(Session.Update.source(small.id(), OUTPUT), NOW.plusSeconds(1)))
+        .isInstanceOf(LivecodeException.StoreFull.class);
     assertThat(store.findSession(small.id())).contains(small);
   }
 
@@ -225,7 +222,7 @@ class InMemoryStoreBudgetTest {
       session(OUTPUT);
     }
 
-    Session saved = store.updateSession(SessionUpdate.source(large.id(), "print(1)"), NOW.plusSeconds(1));
+    Session saved = store.updateSession(Session.Update.source(large.id(), "print(1)"), NOW.plusSeconds(1));
 
     assertThat(saved.version()).isEqualTo(2);
     session(OUTPUT);

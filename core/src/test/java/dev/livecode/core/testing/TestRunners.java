@@ -1,10 +1,6 @@
 package dev.livecode.core.testing;
 
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,21 +28,21 @@ public final class TestRunners {
       implements LanguageRunner {
 
     @Override
-    public RunnerProbe probe(RunnerSettings settings) {
+    public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
       Path exe = settings.interpreter().orElse(executable);
       return Files.isExecutable(exe)
-          ? RunnerProbe.available("test", exe, List.of())
-          : RunnerProbe.unavailable(exe + " not found");
+          ? LanguageRunner.Probe.available("test", exe, List.of())
+          : LanguageRunner.Probe.unavailable(exe + " not found");
     }
 
     @Override
-    public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
       List<String> argv = new ArrayList<>();
       argv.add(probe.requireExecutable().toString());
       argv.addAll(flags);
       argv.addAll(settings.extraArgs());
       argv.add(file);
-      return Program.interpreted(Map.of(file, sourceCode), Command.of(argv));
+      return LanguageRunner.Program.interpreted(Map.of(file, sourceCode), LanguageRunner.Command.of(argv));
     }
   }
 }

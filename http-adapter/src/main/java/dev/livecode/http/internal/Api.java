@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Limits;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.Page;
-import dev.livecode.core.PageRequest;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionUpdate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
@@ -90,15 +88,15 @@ public final class Api {
     if (source.isEmpty() && language.isEmpty()) {
       throw ApiException.invalidField("the body needs source_code or language (or both)");
     }
-    SessionUpdate update = new SessionUpdate(id, source, language, expected);
+    Session.Update update = new Session.Update(id, source, language, expected);
     return Response.ok(Representations.session(engine.updateSession(update)));
   }
 
   Response listExecutions(Request request) {
     UUID id = id(request, "session");
-    int limit = (int) longParam(request, "limit", PageRequest.DEFAULT_LIMIT, 1, PageRequest.MAX_LIMIT);
+    int limit = (int) longParam(request, "limit", Page.Request.DEFAULT_LIMIT, 1, Page.Request.MAX_LIMIT);
     Optional<String> cursor = request.query("cursor").filter(c -> !c.isEmpty());
-    Page<Execution> page = engine.executions(id, new PageRequest(limit, cursor));
+    Page<Execution> page = engine.executions(id, new Page.Request(limit, cursor));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("executions", page.items().stream().map(Representations::execution).toList());
     body.put("next_cursor", page.nextCursor().orElse(null));
@@ -223,8 +221,8 @@ public final class Api {
     return OptionalLong.of(fromHeader);
   }
 
-  private LimitOverrides limits(JsonNode node) {
-    LimitOverrides limits = LimitOverrides.NONE;
+  private Limits.Overrides limits(JsonNode node) {
+    Limits.Overrides limits = Limits.Overrides.NONE;
     if (node == null || node.isNull()) {
       return limits;
     }

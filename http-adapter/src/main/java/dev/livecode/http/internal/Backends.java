@@ -18,8 +18,8 @@ final class Backends {
   private Backends() {}
 
   /**
-   * @throws dev.livecode.core.StoreException when the database is unreachable or refuses the credentials
-   * @throws dev.livecode.core.QueueException when Redis is unreachable
+   * @throws dev.livecode.core.exception.StoreException when the database is unreachable or refuses the credentials
+   * @throws dev.livecode.core.exception.QueueException when Redis is unreachable
    */
   static void configure(ServerConfig config, LivecodeBuilder builder, List<AutoCloseable> owned) {
     if (config.store() == ServerConfig.StoreKind.MYSQL) {

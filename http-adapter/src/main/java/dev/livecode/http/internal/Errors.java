@@ -1,17 +1,9 @@
 package dev.livecode.http.internal;
 
-import dev.livecode.core.ExecutionEvictedException;
-import dev.livecode.core.ExecutionNotFoundException;
-import dev.livecode.core.InvalidRequestException;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.LanguageInfo;
-import dev.livecode.core.LivecodeException;
-import dev.livecode.core.QueueException;
-import dev.livecode.core.QueueFullException;
-import dev.livecode.core.SessionNotFoundException;
-import dev.livecode.core.StoreException;
-import dev.livecode.core.StoreFullException;
-import dev.livecode.core.UnsupportedLanguageException;
-import dev.livecode.core.VersionConflictException;
+import dev.livecode.core.exception.QueueException;
+import dev.livecode.core.exception.StoreException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,33 +33,33 @@ public final class Errors {
     if (error instanceof ApiException api) {
       return api;
     }
-    if (error instanceof SessionNotFoundException e) {
+    if (error instanceof LivecodeException.SessionNotFound e) {
       return new ApiException(404, "SESSION_NOT_FOUND", e.getMessage());
     }
-    if (error instanceof ExecutionNotFoundException e) {
+    if (error instanceof LivecodeException.ExecutionNotFound e) {
       return new ApiException(404, "EXECUTION_NOT_FOUND", e.getMessage());
     }
-    if (error instanceof ExecutionEvictedException e) {
+    if (error instanceof LivecodeException.ExecutionEvicted e) {
       // Gone, not unknown: it existed, and asking again will not bring it back.
       return new ApiException(410, "EXECUTION_EVICTED", e.getMessage());
     }
-    if (error instanceof VersionConflictException e) {
+    if (error instanceof LivecodeException.VersionConflict e) {
       return new ApiException(409, "VERSION_CONFLICT", e.getMessage(),
           Map.of("current_version", e.currentVersion(), "expected_version", e.expectedVersion()), Map.of());
     }
-    if (error instanceof UnsupportedLanguageException e) {
+    if (error instanceof LivecodeException.UnsupportedLanguage e) {
       // Known but its interpreter is missing here: 422, the request was fine but cannot be served
       // by this server. Not known at all: 400, like any other bad field value.
       return isKnownButUnavailable(e.language())
           ? new ApiException(422, "LANGUAGE_UNAVAILABLE", e.getMessage())
           : new ApiException(400, "UNSUPPORTED_LANGUAGE", e.getMessage());
     }
-    if (error instanceof QueueFullException e) {
+    if (error instanceof LivecodeException.QueueFull e) {
       long seconds = Math.max(1, e.retryAfter().toSeconds());
       return new ApiException(503, "QUEUE_FULL", e.getMessage(), Map.of(),
           Map.of("Retry-After", Long.toString(seconds)));
     }
-    if (error instanceof StoreFullException e) {
+    if (error instanceof LivecodeException.StoreFull e) {
       return new ApiException(503, "STORE_FULL", e.getMessage(), Map.of(),
           Map.of("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))));
     }
@@ -81,7 +73,7 @@ public final class Errors {
       return new ApiException(503, "STORE_UNAVAILABLE", "the session store is unreachable; retry shortly",
           Map.of(), Map.of("Retry-After", RETRY_AFTER_SECONDS));
     }
-    if (error instanceof InvalidRequestException e) {
+    if (error instanceof LivecodeException.InvalidRequest e) {
       return new ApiException(400, "INVALID_REQUEST", e.getMessage());
     }
     String errorId = UUID.randomUUID().toString();

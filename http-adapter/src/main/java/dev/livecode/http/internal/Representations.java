@@ -2,7 +2,6 @@ package dev.livecode.http.internal;
 
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.Session;
 import java.time.Instant;
@@ -30,18 +29,18 @@ final class Representations {
   }
 
   static Map<String, Object> execution(Execution execution) {
-    Optional<ExecutionResult> result = execution.result();
+    Optional<Execution.Result> result = execution.result();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("execution_id", execution.id().toString());
     body.put("session_id", execution.sessionId().toString());
     body.put("language", execution.language());
     body.put("status", execution.status().name());
-    body.put("stdout", result.map(ExecutionResult::stdout).orElse(""));
-    body.put("stderr", result.map(ExecutionResult::stderr).orElse(""));
+    body.put("stdout", result.map(Execution.Result::stdout).orElse(""));
+    body.put("stderr", result.map(Execution.Result::stderr).orElse(""));
     body.put("exit_code", result.flatMap(r -> r.exitCode().isPresent() ? Optional.of(r.exitCode().getAsInt()) : Optional.empty()).orElse(null));
-    body.put("failure_reason", result.flatMap(ExecutionResult::failureReason).map(Enum::name).orElse(null));
-    body.put("stdout_truncated", result.map(ExecutionResult::stdoutTruncated).orElse(false));
-    body.put("stderr_truncated", result.map(ExecutionResult::stderrTruncated).orElse(false));
+    body.put("failure_reason", result.flatMap(Execution.Result::failureReason).map(Enum::name).orElse(null));
+    body.put("stdout_truncated", result.map(Execution.Result::stdoutTruncated).orElse(false));
+    body.put("stderr_truncated", result.map(Execution.Result::stderrTruncated).orElse(false));
     body.put("execution_time_ms", result.map(r -> r.executionTime().toMillis()).orElse(null));
     body.put("queued_at", time(execution.queuedAt()));
     body.put("started_at", execution.startedAt().map(Representations::time).orElse(null));

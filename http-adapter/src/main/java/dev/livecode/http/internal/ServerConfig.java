@@ -3,7 +3,7 @@ package dev.livecode.http.internal;
 import dev.livecode.core.IsolationMode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.Limits;
-import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.http.LivecodeHttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ public record ServerConfig(
     int maxHeaderBytes,
     Duration shutdownGrace,
     Optional<Path> workspaceRoot,
-    Map<String, RunnerSettings> runnerSettings,
+    Map<String, LanguageRunner.Settings> runnerSettings,
     StoreKind store,
     String mysqlUrl,
     String mysqlUser,
@@ -242,8 +242,8 @@ public record ServerConfig(
       env.put(pair.substring(0, eq), pair.substring(eq + 1));
     }
 
-    RunnerSettings toSettings(RunnerSettings base) {
-      RunnerSettings settings = base;
+    LanguageRunner.Settings toSettings(LanguageRunner.Settings base) {
+      LanguageRunner.Settings settings = base;
       if (interpreter != null) {
         settings = settings.withInterpreter(Path.of(interpreter));
       }
@@ -297,13 +297,13 @@ public record ServerConfig(
       atMost("max-file-bytes", defaults.maxFileBytes(), "cap-max-file-bytes", caps.maxFileBytes());
       atMost("max-output-bytes", defaults.maxOutputBytes(), "cap-max-output-bytes", caps.maxOutputBytes());
 
-      Map<String, RunnerSettings> runners = new TreeMap<>();
-      value("python").ifPresent(p -> runners.put("python", RunnerSettings.DEFAULTS.withInterpreter(path("python", p))));
+      Map<String, LanguageRunner.Settings> runners = new TreeMap<>();
+      value("python").ifPresent(p -> runners.put("python", LanguageRunner.Settings.DEFAULTS.withInterpreter(path("python", p))));
       value("node").ifPresent(p -> {
-        runners.put("javascript", RunnerSettings.DEFAULTS.withInterpreter(path("node", p)));
-        runners.put("typescript", RunnerSettings.DEFAULTS.withInterpreter(path("node", p)));
+        runners.put("javascript", LanguageRunner.Settings.DEFAULTS.withInterpreter(path("node", p)));
+        runners.put("typescript", LanguageRunner.Settings.DEFAULTS.withInterpreter(path("node", p)));
       });
-      langs.forEach((id, s) -> runners.put(id, s.toSettings(runners.getOrDefault(id, RunnerSettings.DEFAULTS))));
+      langs.forEach((id, s) -> runners.put(id, s.toSettings(runners.getOrDefault(id, LanguageRunner.Settings.DEFAULTS))));
 
       StoreKind store = choice("store", StoreKind.class, StoreKind.MEMORY);
       QueueKind queue = choice("queue", QueueKind.class, QueueKind.MEMORY);

@@ -21,7 +21,7 @@ public final class ServerLauncher {
   /**
    * Starts everything. On failure, closes what was already started and rethrows.
    *
-   * @throws dev.livecode.core.LivecodeException when the store or queue cannot be reached
+   * @throws dev.livecode.core.exception.LivecodeException when the store or queue cannot be reached
    * @throws java.io.UncheckedIOException when the port cannot be bound
    */
   public static RunningServer launch(ServerConfig config) {

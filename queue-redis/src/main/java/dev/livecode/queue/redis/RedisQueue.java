@@ -1,11 +1,9 @@
 package dev.livecode.queue.redis;
 
-import dev.livecode.core.QueueException;
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.ExecutionEvents;
-import dev.livecode.core.spi.Job;
+import dev.livecode.core.Execution;
+import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.core.spi.QueueStats;
+import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.queue.redis.internal.RedisEvents;
 import dev.livecode.queue.redis.internal.RedisUris;
 import io.lettuce.core.ClientOptions;
@@ -53,7 +51,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link JobQueue} on a Redis stream with one consumer group, shared by any number of api and
- * worker processes. Delivery is at-least-once: a job stays in the group's pending list until a
+ * worker processes. JobQueue.Delivery is at-least-once: a job stays in the group's pending list until a
  * worker acknowledges it after storing the result; a job whose worker stops renewing its lease
  * (the process died) is claimed by another worker with the attempt count raised. Also provides
  * {@link #events()}, execution events over Redis pub/sub.
@@ -248,7 +246,7 @@ public final class RedisQueue implements JobQueue {
    * @throws QueueException when Redis cannot be reached or refuses the command
    */
   @Override
-  public void enqueue(Job job) {
+  public void enqueue(JobQueue.Job job) {
     Objects.requireNonNull(job, "job");
     ensureOpen();
     call("enqueue", () -> connection.sync().xadd(jobsKey, FIELD_EXECUTION, job.executionId().toString()));
@@ -261,14 +259,14 @@ public final class RedisQueue implements JobQueue {
    *     disconnected)
    */
   @Override
-  public Optional<Delivery> take(Duration maxWait) {
+  public Optional<JobQueue.Delivery> take(Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait");
     ensureOpen();
     String member = consumerName + "#" + Thread.currentThread().getName();
     try {
       heartbeat(member, false);
-      Optional<Delivery> reclaimed = reclaim();
-      Optional<Delivery> delivery = reclaimed.isPresent() || maxWait.isZero() || maxWait.isNegative()
+      Optional<JobQueue.Delivery> reclaimed = reclaim();
+      Optional<JobQueue.Delivery> delivery = reclaimed.isPresent() || maxWait.isZero() || maxWait.isNegative()
           ? (reclaimed.isPresent() ? reclaimed : read(connection, 0))
           : waitForNew(maxWait);
       delivery.ifPresent(taken -> heldBy.put(taken.receipt(), member));
@@ -279,7 +277,7 @@ public final class RedisQueue implements JobQueue {
     }
   }
 
-  private Optional<Delivery> waitForNew(Duration maxWait) {
+  private Optional<JobQueue.Delivery> waitForNew(Duration maxWait) {
     long deadline = System.nanoTime() + maxWait.toNanos();
     // why: a BLOCK longer than the command timeout would be cut by it; wait in slices instead.
     long slice = Math.max(50, commandTimeout.toMillis() / 2);
@@ -297,7 +295,7 @@ public final class RedisQueue implements JobQueue {
           healthy = true;
           return Optional.empty();
         }
-        Optional<Delivery> delivery = read(blocking, Math.min(remaining, slice));
+        Optional<JobQueue.Delivery> delivery = read(blocking, Math.min(remaining, slice));
         if (delivery.isPresent()) {
           healthy = true;
           return delivery;
@@ -310,7 +308,7 @@ public final class RedisQueue implements JobQueue {
 
   /** Acknowledges and deletes the entry: it is never delivered again. */
   @Override
-  public void ack(Delivery delivery) {
+  public void ack(JobQueue.Delivery delivery) {
     Objects.requireNonNull(delivery, "delivery");
     ensureOpen();
     call("ack", () -> connection.sync().eval(ACK, ScriptOutputType.INTEGER, new String[] {jobsKey}, GROUP,
@@ -320,7 +318,7 @@ public final class RedisQueue implements JobQueue {
 
   /** Resets the lease of a job this process holds (the engine calls it every 2 s while running). */
   @Override
-  public void renew(Delivery delivery) {
+  public void renew(JobQueue.Delivery delivery) {
     Objects.requireNonNull(delivery, "delivery");
     ensureOpen();
     // why: XCLAIM with min-idle 0 resets the entry's idle time; JUSTID leaves the delivery count alone.
@@ -334,7 +332,7 @@ public final class RedisQueue implements JobQueue {
 
   /** Moves the job to {@link #deadLetterKey()} with the reason, and acknowledges it, atomically. */
   @Override
-  public void deadLetter(Delivery delivery, String reason) {
+  public void deadLetter(JobQueue.Delivery delivery, String reason) {
     Objects.requireNonNull(delivery, "delivery");
     Objects.requireNonNull(reason, "reason");
     ensureOpen();
@@ -351,14 +349,14 @@ public final class RedisQueue implements JobQueue {
    * worker threads on all nodes that took a job, or renewed one, within the lease.
    */
   @Override
-  public QueueStats stats() {
+  public JobQueue.Stats stats() {
     ensureOpen();
     List<Object> counts = call("stats", () -> connection.sync().eval(STATS, ScriptOutputType.MULTI,
         new String[] {jobsKey, workersKey}, GROUP, Long.toString(lease.toMillis())));
     long length = ((Number) counts.get(0)).longValue();
     long pending = ((Number) counts.get(1)).longValue();
     long workers = ((Number) counts.get(2)).longValue();
-    return new QueueStats(Math.max(0, length - pending), pending, OptionalLong.of(workers));
+    return new JobQueue.Stats(Math.max(0, length - pending), pending, OptionalLong.of(workers));
   }
 
   /** True: jobs live in Redis and outlive every livecode process. */
@@ -402,7 +400,7 @@ public final class RedisQueue implements JobQueue {
     LOG.info("{} closed consumer={}", logName, consumerName);
   }
 
-  private Optional<Delivery> reclaim() {
+  private Optional<JobQueue.Delivery> reclaim() {
     String start = claimCursor.get();
     ClaimedMessages<String, String> claimed = withGroup("reclaim", () -> connection.sync().xautoclaim(jobsKey,
         new XAutoClaimArgs<String>().consumer(consumer).minIdleTime(lease).startId(start).count(1)));
@@ -413,7 +411,7 @@ public final class RedisQueue implements JobQueue {
       List<PendingMessage> pending = call("reclaim", () -> connection.sync().xpending(jobsKey, GROUP,
           Range.create(message.getId(), message.getId()), Limit.from(1)));
       int attempt = pending.isEmpty() ? 2 : (int) Math.max(2, pending.get(0).getRedeliveryCount());
-      Optional<Delivery> delivery = toDelivery(message, attempt);
+      Optional<JobQueue.Delivery> delivery = toDelivery(message, attempt);
       if (delivery.isPresent()) {
         LOG.info("{} job reclaimed from a silent worker execution={} attempt={} consumer={}", logName,
             delivery.get().job().executionId(), attempt, consumerName);
@@ -423,12 +421,12 @@ public final class RedisQueue implements JobQueue {
     return Optional.empty();
   }
 
-  private Optional<Delivery> read(StatefulRedisConnection<String, String> on, long blockMillis) {
+  private Optional<JobQueue.Delivery> read(StatefulRedisConnection<String, String> on, long blockMillis) {
     XReadArgs args = blockMillis > 0 ? XReadArgs.Builder.count(1).block(blockMillis) : XReadArgs.Builder.count(1);
     List<StreamMessage<String, String>> messages = withGroup("take", () -> on.sync().xreadgroup(consumer, args,
         XReadArgs.StreamOffset.lastConsumed(jobsKey)));
     for (StreamMessage<String, String> message : messages) {
-      Optional<Delivery> delivery = toDelivery(message, 1);
+      Optional<JobQueue.Delivery> delivery = toDelivery(message, 1);
       if (delivery.isPresent()) {
         return delivery;
       }
@@ -436,11 +434,11 @@ public final class RedisQueue implements JobQueue {
     return Optional.empty();
   }
 
-  private Optional<Delivery> toDelivery(StreamMessage<String, String> message, int attempt) {
+  private Optional<JobQueue.Delivery> toDelivery(StreamMessage<String, String> message, int attempt) {
     Map<String, String> body = message.getBody();
     String execution = body == null ? null : body.get(FIELD_EXECUTION);
     try {
-      return Optional.of(new Delivery(new Job(UUID.fromString(Objects.requireNonNull(execution))),
+      return Optional.of(new JobQueue.Delivery(new JobQueue.Job(UUID.fromString(Objects.requireNonNull(execution))),
           message.getId(), attempt));
     } catch (RuntimeException e) {
       // Not a livecode job (or deleted under us): drop it so it cannot block the group.

@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
 import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
-import dev.livecode.core.QueueFullException;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.spi.Delivery;
+import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
 import dev.livecode.runner.python.PythonRunner;
 import dev.livecode.testing.RedisExtension;
@@ -91,8 +88,8 @@ class RedisEngineIT {
 
     for (int i = 0; i < runs.size(); i++) {
       Execution done = api.awaitExecution(runs.get(i).id(), PATIENCE);
-      assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
-      assertThat(done.result().map(ExecutionResult::stdout)).contains((i * 7) + "\n");
+      assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
+      assertThat(done.result().map(Execution.Result::stdout)).contains((i * 7) + "\n");
     }
   }
 
@@ -107,7 +104,7 @@ class RedisEngineIT {
     Execution done = api.awaitExecution(queued.id(), PATIENCE);
     Instant woke = Instant.now();
 
-    assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
     Instant finished = done.result().orElseThrow().finishedAt();
     assertThat(Duration.between(finished, woke)).isLessThan(Duration.ofSeconds(1));
     assertThat(worker.status().workers()).isEqualTo(1);
@@ -119,7 +116,7 @@ class RedisEngineIT {
     Execution queued = runPython(api, "print('survived')");
     // A worker takes the job and dies without acknowledging it.
     RedisQueue dying = RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix()).build();
-    Delivery lost = dying.take(Duration.ofSeconds(5)).orElseThrow();
+    JobQueue.Delivery lost = dying.take(Duration.ofSeconds(5)).orElseThrow();
     assertThat(store.markRunning(lost.job().executionId(), Instant.now())).isTrue();
     dying.close();
     assertThat(lost.job().executionId()).isEqualTo(queued.id());
@@ -127,8 +124,8 @@ class RedisEngineIT {
     start(engine("worker", 1, queue(Duration.ofSeconds(2))));
     Execution done = api.awaitExecution(queued.id(), PATIENCE);
 
-    assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
-    assertThat(done.result().map(ExecutionResult::stdout)).contains("survived\n");
+    assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(done.result().map(Execution.Result::stdout)).contains("survived\n");
   }
 
   @Test
@@ -143,8 +140,8 @@ class RedisEngineIT {
     start(engine("worker", 1, workerQueue).maxAttempts(1));
     Execution done = api.awaitExecution(queued.id(), PATIENCE);
 
-    assertThat(done.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(done.result().flatMap(ExecutionResult::failureReason)).contains(FailureReason.INTERNAL_ERROR);
+    assertThat(done.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(done.result().flatMap(Execution.Result::failureReason)).contains(Execution.FailureReason.INTERNAL_ERROR);
     // The engine stores the result before it dead-letters the job: wait for the second step.
     List<StreamMessage<String, String>> dead = List.of();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -169,8 +166,8 @@ class RedisEngineIT {
     }
 
     assertThatThrownBy(() -> api.run(RunRequest.of(session.id())))
-        .isInstanceOf(QueueFullException.class)
-        .satisfies(e -> assertThat(((QueueFullException) e).waiting()).isEqualTo(3));
+        .isInstanceOf(LivecodeException.QueueFull.class)
+        .satisfies(e -> assertThat(((LivecodeException.QueueFull) e).waiting()).isEqualTo(3));
   }
 
   @Test

@@ -3,11 +3,10 @@ package dev.livecode.queue.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.QueueException;
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.ExecutionEvent;
-import dev.livecode.core.spi.Job;
+import dev.livecode.core.Execution;
+import dev.livecode.core.exception.QueueException;
+import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.testing.PrivateRedis;
 import java.time.Duration;
 import java.util.HashSet;
@@ -31,18 +30,18 @@ class RedisOutageIT {
         RedisQueue queue = RedisQueue.builder().uri(server.url()).keyPrefix("outage").build()) {
       Set<UUID> accepted = new HashSet<>();
       for (int i = 0; i < 20; i++) {
-        Job job = new Job(UUID.randomUUID());
+        JobQueue.Job job = new JobQueue.Job(UUID.randomUUID());
         queue.enqueue(job);
         accepted.add(job.executionId());
       }
       // One job is in flight when Redis dies: it must come back after the lease, not vanish.
-      Delivery inFlight = queue.take(Duration.ofSeconds(5)).orElseThrow();
-      LinkedBlockingQueue<ExecutionEvent> heard = new LinkedBlockingQueue<>();
+      JobQueue.Delivery inFlight = queue.take(Duration.ofSeconds(5)).orElseThrow();
+      LinkedBlockingQueue<ExecutionEvents.Event> heard = new LinkedBlockingQueue<>();
       queue.events().subscribe(heard::add);
 
       server.kill();
 
-      assertFailsWithin(Duration.ofMillis(3_000), () -> queue.enqueue(new Job(UUID.randomUUID())));
+      assertFailsWithin(Duration.ofMillis(3_000), () -> queue.enqueue(new JobQueue.Job(UUID.randomUUID())));
       assertFailsWithin(Duration.ofMillis(3_000), () -> queue.take(Duration.ofSeconds(1)));
       assertFailsWithin(Duration.ofMillis(3_000), queue::stats);
       assertFailsWithin(Duration.ofMillis(3_000), () -> queue.ack(inFlight));
@@ -54,7 +53,7 @@ class RedisOutageIT {
       try (RedisQueue survivor = RedisQueue.builder().uri(server.url()).keyPrefix("outage")
           .lease(Duration.ofMillis(500)).build()) {
         while (delivered.size() < accepted.size() && System.nanoTime() < deadline) {
-          Optional<Delivery> delivery = take(survivor);
+          Optional<JobQueue.Delivery> delivery = take(survivor);
           delivery.ifPresent(d -> {
             delivered.add(d.job().executionId());
             survivor.ack(d);
@@ -71,7 +70,7 @@ class RedisOutageIT {
   }
 
   /** After the restart the first calls may still meet the reconnecting connection. */
-  private static Optional<Delivery> take(RedisQueue queue) {
+  private static Optional<JobQueue.Delivery> take(RedisQueue queue) {
     try {
       return queue.take(Duration.ofMillis(200));
     } catch (QueueException e) {
@@ -80,7 +79,7 @@ class RedisOutageIT {
     }
   }
 
-  private static dev.livecode.core.spi.QueueStats waitForStats(RedisQueue queue) {
+  private static dev.livecode.core.spi.JobQueue.Stats waitForStats(RedisQueue queue) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (true) {
       try {
@@ -95,13 +94,13 @@ class RedisOutageIT {
   }
 
   /** Publishes until the subscriber, reconnected by Lettuce, hears it again. */
-  private static boolean heardAfterReconnect(RedisQueue publisher, LinkedBlockingQueue<ExecutionEvent> heard)
+  private static boolean heardAfterReconnect(RedisQueue publisher, LinkedBlockingQueue<ExecutionEvents.Event> heard)
       throws InterruptedException {
-    ExecutionEvent event = new ExecutionEvent(UUID.randomUUID(), ExecutionStatus.COMPLETED);
+    ExecutionEvents.Event event = new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.COMPLETED);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
       publisher.events().publish(event);
-      ExecutionEvent got = heard.poll(200, TimeUnit.MILLISECONDS);
+      ExecutionEvents.Event got = heard.poll(200, TimeUnit.MILLISECONDS);
       if (event.equals(got)) {
         return true;
       }

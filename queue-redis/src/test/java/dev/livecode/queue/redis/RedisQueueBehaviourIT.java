@@ -3,12 +3,10 @@ package dev.livecode.queue.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.QueueException;
-import dev.livecode.core.spi.Delivery;
-import dev.livecode.core.spi.ExecutionEvent;
+import dev.livecode.core.Execution;
+import dev.livecode.core.exception.QueueException;
+import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.ExecutionEvents;
-import dev.livecode.core.spi.Job;
 import dev.livecode.testing.RedisExtension;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
@@ -50,8 +48,8 @@ class RedisQueueBehaviourIT {
   @Test
   void acknowledgedEntryIsDeletedFromTheStream() {
     try (RedisQueue q = queue().build()) {
-      q.enqueue(new Job(UUID.randomUUID()));
-      q.enqueue(new Job(UUID.randomUUID()));
+      q.enqueue(new JobQueue.Job(UUID.randomUUID()));
+      q.enqueue(new JobQueue.Job(UUID.randomUUID()));
       q.ack(q.take(Duration.ofSeconds(5)).orElseThrow());
 
       assertThat(redis.commands().xlen(redis.prefix() + ":jobs")).isEqualTo(1);
@@ -61,7 +59,7 @@ class RedisQueueBehaviourIT {
   @Test
   void deadLetterStreamKeepsTheExecutionAttemptAndReason() {
     try (RedisQueue q = queue().build()) {
-      Job job = new Job(UUID.randomUUID());
+      JobQueue.Job job = new JobQueue.Job(UUID.randomUUID());
       q.enqueue(job);
 
       q.deadLetter(q.take(Duration.ofSeconds(5)).orElseThrow(), "gave up after 3 attempts");
@@ -97,15 +95,15 @@ class RedisQueueBehaviourIT {
   @Test
   void eventsPublishedOnOneNodeReachListenersOnAnother() throws Exception {
     try (RedisQueue api = queue().build(); RedisQueue worker = queue().build()) {
-      LinkedBlockingQueue<ExecutionEvent> heard = new LinkedBlockingQueue<>();
+      LinkedBlockingQueue<ExecutionEvents.Event> heard = new LinkedBlockingQueue<>();
       ExecutionEvents.Subscription subscription = api.events().subscribe(heard::add);
-      ExecutionEvent event = new ExecutionEvent(UUID.randomUUID(), ExecutionStatus.COMPLETED);
+      ExecutionEvents.Event event = new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.COMPLETED);
 
       worker.events().publish(event);
 
       assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo(event);
       subscription.close();
-      worker.events().publish(new ExecutionEvent(UUID.randomUUID(), ExecutionStatus.FAILED));
+      worker.events().publish(new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.FAILED));
       assertThat(heard.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
   }
@@ -126,10 +124,10 @@ class RedisQueueBehaviourIT {
     try (RedisQueue q = queue().build()) {
       // As after a Redis restart without persistence: the stream and its group are gone.
       redis.deleteKeys();
-      Job job = new Job(UUID.randomUUID());
+      JobQueue.Job job = new JobQueue.Job(UUID.randomUUID());
       q.enqueue(job);
 
-      Delivery delivery = q.take(Duration.ofSeconds(5)).orElseThrow();
+      JobQueue.Delivery delivery = q.take(Duration.ofSeconds(5)).orElseThrow();
 
       assertThat(delivery.job()).isEqualTo(job);
     }
@@ -139,10 +137,10 @@ class RedisQueueBehaviourIT {
   void ignoresStreamEntriesThatAreNotJobs() {
     try (RedisQueue q = queue().build()) {
       redis.commands().xadd(redis.prefix() + ":jobs", "something", "else");
-      Job job = new Job(UUID.randomUUID());
+      JobQueue.Job job = new JobQueue.Job(UUID.randomUUID());
       q.enqueue(job);
 
-      Delivery delivery = q.take(Duration.ofSeconds(5)).orElseThrow();
+      JobQueue.Delivery delivery = q.take(Duration.ofSeconds(5)).orElseThrow();
       q.ack(delivery);
 
       assertThat(delivery.job()).isEqualTo(job);

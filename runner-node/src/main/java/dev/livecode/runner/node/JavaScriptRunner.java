@@ -1,10 +1,6 @@
 package dev.livecode.runner.node;
 
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.node.internal.NodeProbe;
 import dev.livecode.runner.node.internal.WarmBootstrap;
 import java.util.ArrayList;
@@ -47,17 +43,17 @@ public final class JavaScriptRunner implements LanguageRunner {
   }
 
   @Override
-  public RunnerProbe probe(RunnerSettings settings) {
+  public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
     return NodeProbe.probe(settings);
   }
 
   @Override
-  public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>(settings.extraArgs().size() + 2);
     argv.add(probe.requireExecutable().toString());
     argv.addAll(settings.extraArgs());
     argv.add(MAIN_FILE);
-    return Program.interpreted(Map.of(MAIN_FILE, sourceCode), Command.of(argv));
+    return LanguageRunner.Program.interpreted(Map.of(MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
   }
 
   /**
@@ -68,11 +64,11 @@ public final class JavaScriptRunner implements LanguageRunner {
    * @since 0.2
    */
   @Override
-  public Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
+  public Optional<LanguageRunner.Command> warmCommand(LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>(settings.extraArgs().size() + 3);
     argv.add(probe.requireExecutable().toString());
     argv.addAll(settings.extraArgs());
     argv.addAll(WarmBootstrap.ARGS);
-    return Optional.of(Command.of(argv));
+    return Optional.of(LanguageRunner.Command.of(argv));
   }
 }

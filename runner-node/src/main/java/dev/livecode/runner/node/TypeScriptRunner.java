@@ -1,12 +1,7 @@
 package dev.livecode.runner.node;
 
 import dev.livecode.core.Limits;
-import dev.livecode.core.spi.Command;
-import dev.livecode.core.spi.HelperProcesses;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.node.internal.NodeProbe;
 import dev.livecode.runner.node.internal.TimedOutSources;
 import dev.livecode.runner.node.internal.TranspileCache;
@@ -65,7 +60,7 @@ public final class TypeScriptRunner implements LanguageRunner {
   private final TranspileCache cache = new TranspileCache();
   private final TimedOutSources timedOut = new TimedOutSources();
   private WarmTranspiler transpiler;
-  private HelperProcesses helpers = HelperProcesses.uncapped();
+  private LanguageRunner.HelperProcesses helpers = LanguageRunner.HelperProcesses.uncapped();
 
   /** Used by ServiceLoader. */
   public TypeScriptRunner() {}
@@ -87,8 +82,8 @@ public final class TypeScriptRunner implements LanguageRunner {
 
   /** Finds node and the bundled compiler, with transpilers that run uncapped. */
   @Override
-  public RunnerProbe probe(RunnerSettings settings) {
-    return probe(settings, HelperProcesses.uncapped());
+  public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
+    return probe(settings, LanguageRunner.HelperProcesses.uncapped());
   }
 
   /**
@@ -98,16 +93,16 @@ public final class TypeScriptRunner implements LanguageRunner {
    * @since 0.3
    */
   @Override
-  public RunnerProbe probe(RunnerSettings settings, HelperProcesses helpers) {
+  public LanguageRunner.Probe probe(LanguageRunner.Settings settings, LanguageRunner.HelperProcesses helpers) {
     Optional<String> typescript = TypeScriptLibrary.bundledVersion();
     if (typescript.isEmpty()) {
-      return RunnerProbe.unavailable("the TypeScript compiler (org.webjars.npm:typescript) is not on the class path");
+      return LanguageRunner.Probe.unavailable("the TypeScript compiler (org.webjars.npm:typescript) is not on the class path");
     }
-    RunnerProbe node = NodeProbe.probe(settings);
+    LanguageRunner.Probe node = NodeProbe.probe(settings);
     if (!node.available()) {
       return node;
     }
-    RunnerProbe probe = RunnerProbe.available(typescript.get(), node.requireExecutable(), node.readOnlyPaths());
+    LanguageRunner.Probe probe = LanguageRunner.Probe.available(typescript.get(), node.requireExecutable(), node.readOnlyPaths());
     WarmTranspiler fresh = new WarmTranspiler(node.requireExecutable(), TypeScriptLibrary.get(), helpers,
         WarmTranspiler.DEFAULT_MAX_PROCESSES);
     replaceTranspiler(fresh, helpers);
@@ -115,9 +110,9 @@ public final class TypeScriptRunner implements LanguageRunner {
     return probe;
   }
 
-  /** {@link #prepare(String, RunnerProbe, RunnerSettings, Duration)} with the default wall time. */
+  /** {@link #prepare(String, LanguageRunner.Probe, LanguageRunner.Settings, Duration)} with the default wall time. */
   @Override
-  public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     return prepare(sourceCode, probe, settings, Limits.DEFAULTS.wallTime());
   }
 
@@ -128,13 +123,13 @@ public final class TypeScriptRunner implements LanguageRunner {
    * @since 0.3
    */
   @Override
-  public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings, Duration timeLimit) {
+  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings, Duration timeLimit) {
     Path node = probe.requireExecutable();
     Optional<WarmTranspiler.Outcome> cached = cache.find(sourceCode);
     if (cached.isEmpty()) {
       Optional<Duration> ranOut = timedOut.find(sourceCode);
       if (ranOut.isPresent() && timeLimit.compareTo(ranOut.get()) <= 0) {
-        return Program.compileError("main.ts: error: this program timed out before in the TypeScript compiler (its limit was "
+        return LanguageRunner.Program.compileError("main.ts: error: this program timed out before in the TypeScript compiler (its limit was "
             + ranOut.get().toMillis() + " ms), so it is not compiled again; change it, or give it a longer time limit\n");
       }
     }
@@ -150,17 +145,17 @@ public final class TypeScriptRunner implements LanguageRunner {
         argv.addAll(FLAGS);
         argv.addAll(settings.extraArgs());
         argv.add(MAIN_FILE);
-        return Program.interpreted(Map.of(MAIN_FILE, outcome.text()), Command.of(argv));
+        return LanguageRunner.Program.interpreted(Map.of(MAIN_FILE, outcome.text()), LanguageRunner.Command.of(argv));
       }
       case TIMED_OUT -> {
         // Only a source that had most of its time in a transpiler is to blame, not one that waited for a free one.
         if (outcome.transpiling().toNanos() >= timeLimit.toNanos() * OWN_FAULT_SHARE) {
           timedOut.remember(sourceCode, timeLimit);
         }
-        return Program.outOfTime(outcome.text());
+        return LanguageRunner.Program.outOfTime(outcome.text());
       }
       default -> {
-        return Program.compileError(outcome.text());
+        return LanguageRunner.Program.compileError(outcome.text());
       }
     }
   }
@@ -172,13 +167,13 @@ public final class TypeScriptRunner implements LanguageRunner {
    * @since 0.2
    */
   @Override
-  public Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
+  public Optional<LanguageRunner.Command> warmCommand(LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>(FLAGS.size() + settings.extraArgs().size() + 3);
     argv.add(probe.requireExecutable().toString());
     argv.addAll(FLAGS);
     argv.addAll(settings.extraArgs());
     argv.addAll(WarmBootstrap.ARGS);
-    return Optional.of(Command.of(argv));
+    return Optional.of(LanguageRunner.Command.of(argv));
   }
 
   private synchronized WarmTranspiler transpilerFor(Path node) {
@@ -188,7 +183,7 @@ public final class TypeScriptRunner implements LanguageRunner {
     return transpiler;
   }
 
-  private synchronized void replaceTranspiler(WarmTranspiler fresh, HelperProcesses group) {
+  private synchronized void replaceTranspiler(WarmTranspiler fresh, LanguageRunner.HelperProcesses group) {
     if (transpiler != null) {
       transpiler.close();
     }

@@ -2,9 +2,7 @@ package dev.livecode.runner.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
+import dev.livecode.core.Execution;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.testing.LanguageRunnerContract;
 import org.junit.jupiter.api.Test;
@@ -43,30 +41,30 @@ class JavaScriptRunnerIT extends LanguageRunnerContract {
 
   @Test
   void reportsRuntimeErrorWithItsLine() {
-    ExecutionResult result = run(crash());
+    Execution.Result result = run(crash());
 
     assertThat(result.stderr()).contains("main.js:2").contains("Error: boom");
   }
 
   @Test
   void reportsSyntaxErrorAsRuntimeError() {
-    ExecutionResult result = run("let x = ;\n");
+    Execution.Result result = run("let x = ;\n");
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.stderr()).contains("SyntaxError");
   }
 
   @Test
   void requiresNodeBuiltins() {
-    ExecutionResult result = run("const os = require('os');\nconsole.log(typeof os.cpus, require('path').join('a', 'b'));\n");
+    Execution.Result result = run("const os = require('os');\nconsole.log(typeof os.cpus, require('path').join('a', 'b'));\n");
 
     assertThat(result.stdout()).isEqualTo("function a/b\n");
   }
 
   @Test
   void runsAsyncCode() {
-    ExecutionResult result = run("setTimeout(() => console.log('later'), 10);\n"
+    Execution.Result result = run("setTimeout(() => console.log('later'), 10);\n"
         + "(async () => { await null; console.log('sooner'); })();\n");
 
     assertThat(result.stdout()).isEqualTo("sooner\nlater\n");

@@ -2,21 +2,19 @@ package dev.livecode.runner.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.LanguageRunner;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NodeRunnersTest {
-  private static final RunnerProbe NODE = RunnerProbe.available("20.20.2", Path.of("/usr/bin/node"), List.of());
+  private static final LanguageRunner.Probe NODE = LanguageRunner.Probe.available("20.20.2", Path.of("/usr/bin/node"), List.of());
 
   @Test
   void javaScriptRunsMainJsWithOperatorFlagsFirst() {
-    RunnerSettings settings = RunnerSettings.DEFAULTS.withExtraArgs(List.of("--stack-size=500"));
+    LanguageRunner.Settings settings = LanguageRunner.Settings.DEFAULTS.withExtraArgs(List.of("--stack-size=500"));
 
-    Program program = new JavaScriptRunner().prepare("console.log(1)\n", NODE, settings);
+    LanguageRunner.Program program = new JavaScriptRunner().prepare("console.log(1)\n", NODE, settings);
 
     assertThat(program.files()).containsOnlyKeys("main.js").containsEntry("main.js", "console.log(1)\n");
     assertThat(program.run().orElseThrow().argv()).containsExactly("/usr/bin/node", "--stack-size=500", "main.js");
@@ -35,7 +33,7 @@ class NodeRunnersTest {
   void typeScriptIsUnavailableWithoutNode() {
     TypeScriptRunner runner = new TypeScriptRunner();
 
-    RunnerProbe probe = runner.probe(RunnerSettings.DEFAULTS.withInterpreter(Path.of("/nonexistent/node")));
+    LanguageRunner.Probe probe = runner.probe(LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/nonexistent/node")));
 
     assertThat(probe.available()).isFalse();
     assertThat(probe.unavailableReason()).hasValueSatisfying(reason -> assertThat(reason).contains("/nonexistent/node"));

@@ -3,10 +3,7 @@ package dev.livecode.runner.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
-import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
@@ -58,10 +55,10 @@ class TypeScriptBombIT {
   void bombEndsTimeoutWithinItsWallLimit() {
     long started = System.nanoTime();
 
-    ExecutionResult result = end(start("typescript", bomb("x"), Duration.ofSeconds(2)));
+    Execution.Result result = end(start("typescript", bomb("x"), Duration.ofSeconds(2)));
     System.out.printf("bomb with a 2 s wall limit ended after %d ms%n", Duration.ofNanos(System.nanoTime() - started).toMillis());
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.failureReason()).isEmpty();
     assertThat(result.stderr()).contains("did not finish within 2000 ms").endsWith("Execution Timed Out");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3000));
@@ -69,16 +66,16 @@ class TypeScriptBombIT {
 
   @Test
   void bombThatTimedOutBeforeIsRefusedAtOnce() {
-    assertThat(end(start("typescript", bomb("x"), Duration.ofSeconds(2))).status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(end(start("typescript", bomb("x"), Duration.ofSeconds(2))).status()).isEqualTo(Execution.Status.TIMEOUT);
     long started = System.nanoTime();
 
-    ExecutionResult again = end(start("typescript", bomb("x"), Duration.ofSeconds(2)));
+    Execution.Result again = end(start("typescript", bomb("x"), Duration.ofSeconds(2)));
 
     Duration refused = Duration.ofNanos(System.nanoTime() - started);
     System.out.printf("the same bomb again was refused after %d ms%n", refused.toMillis());
     assertThat(refused).isLessThan(Duration.ofMillis(500));
-    assertThat(again.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(again.failureReason()).hasValue(FailureReason.COMPILE_ERROR);
+    assertThat(again.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(again.failureReason()).hasValue(Execution.FailureReason.COMPILE_ERROR);
     assertThat(again.stderr()).contains("timed out before");
   }
 
@@ -142,18 +139,18 @@ class TypeScriptBombIT {
 
   private Duration latency(String language, String source) {
     long started = System.nanoTime();
-    ExecutionResult result = end(start(language, source, Duration.ofSeconds(5)));
+    Execution.Result result = end(start(language, source, Duration.ofSeconds(5)));
     Duration latency = Duration.ofNanos(System.nanoTime() - started);
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     return latency;
   }
 
   private Execution start(String language, String source, Duration wallTime) {
     Session session = engine.createSession(language, source);
-    return engine.run(RunRequest.of(session.id()).withLimits(LimitOverrides.NONE.withWallTime(wallTime)));
+    return engine.run(RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(wallTime)));
   }
 
-  private ExecutionResult end(Execution queued) {
+  private Execution.Result end(Execution queued) {
     Execution done = engine.awaitExecution(queued.id(), AWAIT);
     assertThat(done.isFinished()).as("execution %s finished within %s", done.id(), AWAIT).isTrue();
     return done.result().orElseThrow();

@@ -3,7 +3,6 @@ package dev.livecode.runner.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
@@ -56,7 +55,7 @@ class TypeScriptCostIT {
     Execution queued = engine.run(RunRequest.of(session.id()));
     Execution done = engine.awaitExecution(queued.id(), Duration.ofSeconds(30));
     long micros = (System.nanoTime() - started) / 1000;
-    assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(done.result().orElseThrow().stdout()).isEqualTo("1\n");
     return micros;
   }

@@ -2,9 +2,7 @@ package dev.livecode.runner.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
+import dev.livecode.core.Execution;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.testing.LanguageRunnerContract;
 import java.time.Duration;
@@ -82,9 +80,9 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
         main().then(() => console.log('done'));
         """;
 
-    ExecutionResult result = run(source);
+    Execution.Result result = run(source);
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("square=9\n0 green 5 Blue\na none\n1.0,2.5\nx\ndone\n");
   }
 
@@ -92,10 +90,10 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
   void reportsTypeSyntaxErrorAsCompileErrorAtTheUsersLine() {
     String source = "const a: number = 1;\nconsole.log(a);\nlet b: = 2;\n";
 
-    ExecutionResult result = run(source);
+    Execution.Result result = run(source);
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).hasValue(FailureReason.COMPILE_ERROR);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.COMPILE_ERROR);
     assertThat(result.stderr()).startsWith("main.ts(3,8): error TS").contains("Type expected");
     assertThat(result.stdout()).isEmpty();
   }
@@ -103,26 +101,26 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
   @Test
   void doesNotCheckTypes() {
     // Like tsx and ts-node --transpile-only: types are erased, a type mismatch is not an error.
-    ExecutionResult result = run("const n: number = 'not a number' as any as number;\nconsole.log(n);\n");
+    Execution.Result result = run("const n: number = 'not a number' as any as number;\nconsole.log(n);\n");
 
     assertThat(result.stdout()).isEqualTo("not a number\n");
   }
 
   @Test
   void toleratesTopLevelExport() {
-    ExecutionResult result = run("export const answer: number = 42;\nexport function twice(x: number) { return 2 * x; }\n"
+    Execution.Result result = run("export const answer: number = 42;\nexport function twice(x: number) { return 2 * x; }\n"
         + "console.log(twice(answer));\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("84\n");
   }
 
   @Test
   void importsNodeBuiltins() {
-    ExecutionResult result = run("import path from 'path';\nimport { EOL } from 'os';\nimport * as util from 'util';\n"
+    Execution.Result result = run("import path from 'path';\nimport { EOL } from 'os';\nimport * as util from 'util';\n"
         + "process.stdout.write(path.join('a', 'b') + ' ' + util.format('%d', 7) + EOL);\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("a/b 7\n");
   }
 
@@ -131,9 +129,9 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
     String source = "interface Unused { x: number }\ntype Alias = string;\n\nfunction fail(message: Alias): never {\n"
         + "  throw new Error(message);\n}\nfail('boom');\n";
 
-    ExecutionResult result = run(source);
+    Execution.Result result = run(source);
 
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.stderr()).contains("main.ts:5").contains("Error: boom");
   }
 
@@ -148,7 +146,7 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
       ProcessHandle.of(pid).ifPresent(handle -> handle.onExit().join());
     }
 
-    ExecutionResult result = run(printLine("again"));
+    Execution.Result result = run(printLine("again"));
 
     assertThat(result.stdout()).isEqualTo("again\n");
     assertThat(runner.transpilerPids()).isNotEmpty().doesNotContainAnyElementsOf(pids);
@@ -156,10 +154,10 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
 
   @Test
   void getsTheSameLimitsAsOtherLanguages() {
-    ExecutionResult result = run("console.log('before');\nwhile (true) {}\n",
-        request -> request.withLimits(dev.livecode.core.LimitOverrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    Execution.Result result = run("console.log('before');\nwhile (true) {}\n",
+        request -> request.withLimits(dev.livecode.core.Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stdout()).isEqualTo("before\n");
     assertThat(result.stderr()).endsWith("Execution Timed Out");
   }

@@ -2,8 +2,7 @@ package dev.livecode.runner.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Execution;
 import dev.livecode.core.Limits;
 import java.time.Duration;
 import java.util.List;
@@ -35,10 +34,10 @@ class WarmJavaScriptRunnerIT extends JavaScriptRunnerIT {
       "process.stdout.write(require('fs').readFileSync(0, 'utf8').toUpperCase())",
   })
   void warmRunEndsAsTheColdRunOfTheSameProgram(String source) {
-    ExecutionResult warm = run(source, request -> request.withStdin("some\ninput\n"));
+    Execution.Result warm = run(source, request -> request.withStdin("some\ninput\n"));
     // Any limit other than the default takes the cold path.
-    ExecutionResult cold = run(source, request -> request.withStdin("some\ninput\n")
-        .withLimits(LimitOverrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
+    Execution.Result cold = run(source, request -> request.withStdin("some\ninput\n")
+        .withLimits(Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
 
     assertThat(warm.status()).isEqualTo(cold.status());
     assertThat(warm.failureReason()).isEqualTo(cold.failureReason());

@@ -2,8 +2,7 @@ package dev.livecode.runner.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Execution;
 import dev.livecode.core.Limits;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,9 +27,9 @@ class WarmTypeScriptRunnerIT extends TypeScriptRunnerIT {
       "import { readFileSync } from 'fs';\nconsole.log(readFileSync(0, 'utf8').trim(), process.argv.length);\n",
   })
   void warmRunEndsAsTheColdRunOfTheSameProgram(String source) {
-    ExecutionResult warm = run(source, request -> request.withStdin("input\n"));
-    ExecutionResult cold = run(source, request -> request.withStdin("input\n")
-        .withLimits(LimitOverrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
+    Execution.Result warm = run(source, request -> request.withStdin("input\n"));
+    Execution.Result cold = run(source, request -> request.withStdin("input\n")
+        .withLimits(Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
 
     assertThat(warm.status()).isEqualTo(cold.status());
     assertThat(warm.failureReason()).isEqualTo(cold.failureReason());

@@ -1,11 +1,7 @@
 package dev.livecode.runner.python;
 
 import dev.livecode.core.spi.HostCommands;
-import dev.livecode.core.spi.Command;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.runner.python.internal.Bootstrap;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,10 +66,10 @@ public final class PythonRunner implements LanguageRunner {
   }
 
   @Override
-  public RunnerProbe probe(RunnerSettings settings) {
+  public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
     Optional<Path> found = HostCommands.locate(settings.interpreter(), DEFAULT_INTERPRETER);
     if (found.isEmpty()) {
-      return RunnerProbe.unavailable(settings.interpreter()
+      return LanguageRunner.Probe.unavailable(settings.interpreter()
           .map(path -> path + " is not an executable file; check --python or LIVECODE_PYTHON")
           .orElse("python3 not found on PATH; set --python or LIVECODE_PYTHON"));
     }
@@ -81,21 +77,21 @@ public final class PythonRunner implements LanguageRunner {
     try {
       answer = HostCommands.run(List.of(found.get().toString(), "-c", PROBE_SCRIPT), PROBE_TIMEOUT);
     } catch (IOException e) {
-      return RunnerProbe.unavailable(found.get() + " does not run: " + e.getMessage());
+      return LanguageRunner.Probe.unavailable(found.get() + " does not run: " + e.getMessage());
     }
     List<String> lines = answer.lines().map(String::strip).toList();
     if (lines.size() < 4 || lines.get(0).isEmpty()) {
-      return RunnerProbe.unavailable(found.get() + " did not report sys.executable; is it Python 3?");
+      return LanguageRunner.Probe.unavailable(found.get() + " did not report sys.executable; is it Python 3?");
     }
     Path executable;
     try {
       executable = Path.of(lines.get(0)).toRealPath();
     } catch (IOException e) {
-      return RunnerProbe.unavailable(found.get() + " reported an executable that is not there: " + lines.get(0));
+      return LanguageRunner.Probe.unavailable(found.get() + " reported an executable that is not there: " + lines.get(0));
     }
     String version = lines.get(1);
     if (!version.startsWith("3.")) {
-      return RunnerProbe.unavailable(found.get() + " is Python " + version + "; Python 3 is needed");
+      return LanguageRunner.Probe.unavailable(found.get() + " is Python " + version + "; Python 3 is needed");
     }
     Path prefix = Path.of(lines.get(3)); // sys.base_prefix: the standard library of a venv is there
     Set<Path> visible = new LinkedHashSet<>();
@@ -106,17 +102,17 @@ public final class PythonRunner implements LanguageRunner {
       visible.add(executable.getParent());
     }
     LOG.debug("python probed interpreter={} executable={} version={} read_only={}", found.get(), executable, version, visible);
-    return RunnerProbe.available(version, executable, List.copyOf(visible));
+    return LanguageRunner.Probe.available(version, executable, List.copyOf(visible));
   }
 
   @Override
-  public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>(1 + FLAGS.size() + settings.extraArgs().size() + Bootstrap.ARGS.size());
     argv.add(probe.requireExecutable().toString());
     argv.addAll(FLAGS);
     argv.addAll(settings.extraArgs());
     argv.addAll(Bootstrap.ARGS);
-    return Program.interpreted(Map.of(MAIN_FILE, sourceCode), Command.of(argv));
+    return LanguageRunner.Program.interpreted(Map.of(MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
   }
 
   /**
@@ -127,12 +123,12 @@ public final class PythonRunner implements LanguageRunner {
    * @since 0.2
    */
   @Override
-  public Optional<Command> warmCommand(RunnerProbe probe, RunnerSettings settings) {
+  public Optional<LanguageRunner.Command> warmCommand(LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>(1 + FLAGS.size() + settings.extraArgs().size() + Bootstrap.WARM_ARGS.size());
     argv.add(probe.requireExecutable().toString());
     argv.addAll(FLAGS);
     argv.addAll(settings.extraArgs());
     argv.addAll(Bootstrap.WARM_ARGS);
-    return Optional.of(Command.of(argv));
+    return Optional.of(LanguageRunner.Command.of(argv));
   }
 }

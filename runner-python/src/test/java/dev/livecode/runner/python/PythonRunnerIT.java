@@ -2,12 +2,8 @@ package dev.livecode.runner.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
+import dev.livecode.core.Execution;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
 import dev.livecode.testing.LanguageRunnerContract;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
@@ -53,7 +49,7 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void probeResolvesTheRealInterpreterBehindShims() {
-    RunnerProbe probe = new PythonRunner().probe(RunnerSettings.DEFAULTS);
+    LanguageRunner.Probe probe = new PythonRunner().probe(LanguageRunner.Settings.DEFAULTS);
 
     assertThat(probe.available()).isTrue();
     Path exe = probe.requireExecutable();
@@ -68,7 +64,7 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void usesConfiguredInterpreter() {
-    RunnerProbe probe = new PythonRunner().probe(RunnerSettings.DEFAULTS.withInterpreter(Path.of("/usr/bin/python3")));
+    LanguageRunner.Probe probe = new PythonRunner().probe(LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/usr/bin/python3")));
 
     assertThat(probe.available()).isTrue();
     assertThat(probe.requireExecutable().toString()).startsWith("/usr/bin/python3");
@@ -77,7 +73,7 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void reportsMissingInterpreterAsUnavailable() {
-    RunnerProbe probe = new PythonRunner().probe(RunnerSettings.DEFAULTS.withInterpreter(Path.of("/nonexistent/python3")));
+    LanguageRunner.Probe probe = new PythonRunner().probe(LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/nonexistent/python3")));
 
     assertThat(probe.available()).isFalse();
     assertThat(probe.unavailableReason()).hasValueSatisfying(reason -> assertThat(reason).contains("/nonexistent/python3"));
@@ -85,44 +81,44 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void importsTheStandardLibrary() {
-    ExecutionResult result = run("import json, math, random, collections, re, itertools, datetime\n"
+    Execution.Result result = run("import json, math, random, collections, re, itertools, datetime\n"
         + "print(json.dumps({'pi': round(math.pi, 2)}))\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("{\"pi\": 3.14}\n");
   }
 
   @Test
   void reportsSyntaxErrorWithItsLine() {
-    ExecutionResult result = run("x = 1\nprint(x\n");
+    Execution.Result result = run("x = 1\nprint(x\n");
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.stderr()).contains("main.py\", line 2").contains("SyntaxError");
   }
 
   @Test
   void keepsOutputPrintedBeforeATimeout() {
-    ExecutionResult result = run("print('started')\nwhile True:\n    pass\n",
-        request -> request.withLimits(dev.livecode.core.LimitOverrides.NONE.withWallTime(java.time.Duration.ofSeconds(1))));
+    Execution.Result result = run("print('started')\nwhile True:\n    pass\n",
+        request -> request.withLimits(dev.livecode.core.Limits.Overrides.NONE.withWallTime(java.time.Duration.ofSeconds(1))));
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.TIMEOUT);
+    assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stdout()).isEqualTo("started\n");
   }
 
   @Test
   void exitsWithTheProgramsExitCode() {
-    ExecutionResult result = run("import sys\nsys.exit(3)\n");
+    Execution.Result result = run("import sys\nsys.exit(3)\n");
 
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).hasValue(3);
   }
 
   @Test
   void exitEndsTheProgramSuccessfullyKeepingEarlierOutput() {
-    ExecutionResult result = run("print('before')\nexit()\nprint('after')\n");
+    Execution.Result result = run("print('before')\nexit()\nprint('after')\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.exitCode()).hasValue(0);
     assertThat(result.stdout()).isEqualTo("before\n");
     assertThat(result.stderr()).isEmpty();
@@ -130,38 +126,38 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void quitEndsTheProgramSuccessfullyKeepingEarlierOutput() {
-    ExecutionResult result = run("print('before')\nquit()\nprint('after')\n");
+    Execution.Result result = run("print('before')\nquit()\nprint('after')\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.exitCode()).hasValue(0);
     assertThat(result.stdout()).isEqualTo("before\n");
   }
 
   @Test
   void exitWithACodeFailsWithThatCode() {
-    ExecutionResult result = run("print('before')\nexit(4)\n");
+    Execution.Result result = run("print('before')\nexit(4)\n");
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).hasValue(4);
     assertThat(result.stdout()).isEqualTo("before\n");
   }
 
   @Test
   void sysExitWithAMessagePrintsItAndExitsOne() {
-    ExecutionResult result = run("import sys\nsys.exit('bye')\n");
+    Execution.Result result = run("import sys\nsys.exit('bye')\n");
 
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).hasValue(1);
     assertThat(result.stderr()).isEqualTo("bye\n");
   }
 
   @Test
   void tracebackNamesMainPyAndTheUsersLinesOnly() {
-    ExecutionResult result = run("print('start')\ndef f():\n    return 1 / 0\nf()\n");
+    Execution.Result result = run("print('start')\ndef f():\n    return 1 / 0\nf()\n");
 
-    assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).hasValue(1);
     assertThat(result.stdout()).isEqualTo("start\n");
     assertThat(result.stderr())
@@ -173,9 +169,9 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void syntaxErrorNamesMainPyAndItsLineLikePython() {
-    ExecutionResult result = run("x = 1\nprint(x\ny = 2\n");
+    Execution.Result result = run("x = 1\nprint(x\ny = 2\n");
 
-    assertThat(result.failureReason()).hasValue(FailureReason.RUNTIME_ERROR);
+    assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).hasValue(1);
     assertThat(result.stderr())
         .startsWith("  File \"main.py\", line 2\n    print(x\n")
@@ -186,31 +182,31 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void compilerWarningsNameMainPy() {
-    ExecutionResult result = run("x = 1\nprint(x is 1)\n");
+    Execution.Result result = run("x = 1\nprint(x is 1)\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("True\n");
     assertThat(result.stderr()).startsWith("main.py:2: SyntaxWarning: ");
   }
 
   @Test
   void runsAsMainModuleNamedMainPy() {
-    ExecutionResult result = run("import sys\n"
+    Execution.Result result = run("import sys\n"
         + "if __name__ == '__main__':\n"
         + "    print(__file__, sys.argv)\n"
         + "    print([name for name in globals() if not name.startswith('__')])\n"
         + "    print(sys._getframe().f_code.co_filename)\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("main.py ['main.py']\n['sys']\nmain.py\n");
   }
 
   @Test
   void readsStdinWithInput() {
-    ExecutionResult result = run("name = input('name? ')\nprint('hello', name)\nprint(input())\n",
+    Execution.Result result = run("name = input('name? ')\nprint('hello', name)\nprint(input())\n",
         request -> request.withStdin("Ada\nsecond\n"));
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(ExecutionStatus.COMPLETED);
+    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("name? hello Ada\nsecond\n");
   }
 }

@@ -2,21 +2,19 @@ package dev.livecode.runner.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.runner.python.internal.Bootstrap;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PythonRunnerTest {
-  private static final RunnerProbe PROBE =
-      RunnerProbe.available("3.11.7", Path.of("/opt/python/bin/python3.11"), List.of(Path.of("/opt/python")));
+  private static final LanguageRunner.Probe PROBE =
+      LanguageRunner.Probe.available("3.11.7", Path.of("/opt/python/bin/python3.11"), List.of(Path.of("/opt/python")));
 
   @Test
   void writesSourceToMainPyAndRunsItWithTheProbedInterpreter() {
-    Program program = new PythonRunner().prepare("print(1)\n", PROBE, RunnerSettings.DEFAULTS);
+    LanguageRunner.Program program = new PythonRunner().prepare("print(1)\n", PROBE, LanguageRunner.Settings.DEFAULTS);
 
     assertThat(program.files()).containsOnlyKeys("main.py").containsEntry("main.py", "print(1)\n");
     assertThat(program.compile()).isEmpty();
@@ -32,9 +30,9 @@ class PythonRunnerTest {
 
   @Test
   void putsOperatorFlagsBeforeTheProgram() {
-    RunnerSettings settings = RunnerSettings.DEFAULTS.withExtraArgs(List.of("-X", "utf8", "-B"));
+    LanguageRunner.Settings settings = LanguageRunner.Settings.DEFAULTS.withExtraArgs(List.of("-X", "utf8", "-B"));
 
-    Program program = new PythonRunner().prepare("pass\n", PROBE, settings);
+    LanguageRunner.Program program = new PythonRunner().prepare("pass\n", PROBE, settings);
 
     assertThat(program.run().orElseThrow().argv())
         .containsExactly("/opt/python/bin/python3.11", "-S", "-I", "-u", "-X", "utf8", "-B", "-c", Bootstrap.RUN,

@@ -2,8 +2,7 @@ package dev.livecode.runner.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.LimitOverrides;
+import dev.livecode.core.Execution;
 import dev.livecode.core.Limits;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,10 +35,10 @@ class WarmPythonRunnerIT extends PythonRunnerIT {
       "def r(n):\n    return r(n + 1)\nr(0)\n",
   })
   void warmRunEndsAsTheColdRunOfTheSameProgram(String source) {
-    ExecutionResult warm = run(source, request -> request.withStdin("some\ninput\n"));
+    Execution.Result warm = run(source, request -> request.withStdin("some\ninput\n"));
     // Any limit other than the default takes the cold path.
-    ExecutionResult cold = run(source, request -> request.withStdin("some\ninput\n")
-        .withLimits(LimitOverrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
+    Execution.Result cold = run(source, request -> request.withStdin("some\ninput\n")
+        .withLimits(Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
 
     assertThat(warm.status()).isEqualTo(cold.status());
     assertThat(warm.failureReason()).isEqualTo(cold.failureReason());

@@ -3,16 +3,10 @@ package dev.livecode.store.mysql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
 import dev.livecode.core.Page;
-import dev.livecode.core.PageRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionNotFoundException;
-import dev.livecode.core.SessionUpdate;
-import dev.livecode.core.StoreException;
-import dev.livecode.core.VersionConflictException;
-import dev.livecode.core.spi.CreatedExecution;
-import dev.livecode.core.spi.NewExecution;
+import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.exception.StoreException;
 import dev.livecode.core.spi.Store;
 import dev.livecode.store.mysql.internal.Cursors;
 import dev.livecode.store.mysql.internal.GroupCommit;
@@ -148,7 +142,7 @@ public final class MySqlStore implements Store {
    * each is still conditional on its own expected version and is answered after the commit.
    */
   @Override
-  public Session updateSession(SessionUpdate update, Instant now) {
+  public Session updateSession(Session.Update update, Instant now) {
     Objects.requireNonNull(update, "update");
     Objects.requireNonNull(now, "now");
     if (closed.get()) {
@@ -158,7 +152,7 @@ public final class MySqlStore implements Store {
   }
 
   /** One autosave in a transaction of its own: what a batch falls back to when it cannot commit whole. */
-  private Session updateAlone(SessionUpdate update, Instant now) {
+  private Session updateAlone(Session.Update update, Instant now) {
     UUID id = update.sessionId();
     OptionalLong expected = update.expectedVersion();
     return inTransaction("update code session " + id, c -> {
@@ -176,12 +170,12 @@ public final class MySqlStore implements Store {
       if (matched == 0) {
         OptionalLong current = readVersion(c, id);
         if (current.isEmpty()) {
-          throw new SessionNotFoundException(id);
+          throw new LivecodeException.SessionNotFound(id);
         }
-        throw new VersionConflictException(id, expected.orElse(-1), current.getAsLong());
+        throw new LivecodeException.VersionConflict(id, expected.orElse(-1), current.getAsLong());
       }
       // Same transaction, row still locked by our UPDATE: this is exactly the version we made.
-      return readSession(c, id).orElseThrow(() -> new SessionNotFoundException(id));
+      return readSession(c, id).orElseThrow(() -> new LivecodeException.SessionNotFound(id));
     });
   }
 
@@ -206,7 +200,7 @@ public final class MySqlStore implements Store {
   // ---------------------------------------------------------------- executions
 
   @Override
-  public CreatedExecution createExecution(NewExecution request) {
+  public Store.CreatedExecution createExecution(Store.NewExecution request) {
     Objects.requireNonNull(request, "request");
     byte[] sessionId = Rows.bytes(request.sessionId());
     byte[] keyHash = request.idempotencyKey().map(Rows::keyHash).orElse(null);
@@ -215,7 +209,7 @@ public final class MySqlStore implements Store {
         // A retried request usually finds its execution here, without a failed insert.
         Optional<Execution> earlier = readExecutionByKey(c, sessionId, keyHash);
         if (earlier.isPresent()) {
-          return new CreatedExecution(earlier.get(), false);
+          return new Store.CreatedExecution(earlier.get(), false);
         }
       }
       int inserted;
@@ -243,17 +237,17 @@ public final class MySqlStore implements Store {
           // A concurrent request with the same key won the unique index: answer with its execution.
           Optional<Execution> winner = readExecutionByKey(c, sessionId, keyHash);
           if (winner.isPresent()) {
-            return new CreatedExecution(winner.get(), false);
+            return new Store.CreatedExecution(winner.get(), false);
           }
         }
         throw e;
       }
       if (inserted == 0) {
-        throw new SessionNotFoundException(request.sessionId());
+        throw new LivecodeException.SessionNotFound(request.sessionId());
       }
       Execution created = readExecution(c, request.id())
           .orElseThrow(() -> new StoreException("execution " + request.id() + " vanished right after its insert"));
-      return new CreatedExecution(created, true);
+      return new Store.CreatedExecution(created, true);
     });
   }
 
@@ -298,7 +292,7 @@ public final class MySqlStore implements Store {
   }
 
   @Override
-  public boolean finish(UUID executionId, ExecutionResult result) {
+  public boolean finish(UUID executionId, Execution.Result result) {
     Objects.requireNonNull(executionId, "executionId");
     Objects.requireNonNull(result, "result");
     return withConnection("store the result of execution " + executionId, c -> {
@@ -327,7 +321,7 @@ public final class MySqlStore implements Store {
   }
 
   @Override
-  public Page<Execution> listExecutions(UUID sessionId, PageRequest page) {
+  public Page<Execution> listExecutions(UUID sessionId, Page.Request page) {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(page, "page");
     long before = page.cursor().map(Cursors::decode).orElse(Long.MAX_VALUE);
@@ -352,7 +346,7 @@ public final class MySqlStore implements Store {
       }
       // An empty page is the one case where the session's existence is not already proven.
       if (items.isEmpty() && readVersion(c, sessionId).isEmpty()) {
-        throw new SessionNotFoundException(sessionId);
+        throw new LivecodeException.SessionNotFound(sessionId);
       }
       return new Page<>(items, more ? Optional.of(Cursors.encode(lastSeq)) : Optional.empty());
     });

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionUpdate;
-import dev.livecode.core.StoreException;
-import dev.livecode.core.VersionConflictException;
+import dev.livecode.core.exception.StoreException;
+import dev.livecode.core.exception.LivecodeException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,7 +86,7 @@ class AutosaveGroupCommitIT {
     List<java.util.concurrent.Callable<Session>> work = new ArrayList<>();
     for (Session s : sessions) {
       work.add(() -> DB.store().updateSession(
-          SessionUpdate.source(s.id(), "print('" + s.id() + "')").withExpectedVersion(1), NOW));
+          Session.Update.source(s.id(), "print('" + s.id() + "')").withExpectedVersion(1), NOW));
     }
 
     List<Session> saved = together(work);
@@ -109,9 +108,9 @@ class AutosaveGroupCommitIT {
       String source = "edit " + i;
       work.add(() -> {
         try {
-          DB.store().updateSession(SessionUpdate.source(s.id(), source).withExpectedVersion(1), NOW);
+          DB.store().updateSession(Session.Update.source(s.id(), source).withExpectedVersion(1), NOW);
           return source;
-        } catch (VersionConflictException e) {
+        } catch (LivecodeException.VersionConflict e) {
           assertThat(e.currentVersion()).isEqualTo(2);
           return "conflict";
         }
@@ -137,9 +136,9 @@ class AutosaveGroupCommitIT {
     for (int i = 0; i < sessions.size(); i++) {
       Session s = sessions.get(i);
       // The language column holds 64 characters: this one is refused by the database.
-      SessionUpdate update = i == 0
-          ? SessionUpdate.source(s.id(), "bad").withLanguage("x".repeat(100))
-          : SessionUpdate.source(s.id(), "good " + i);
+      Session.Update update = i == 0
+          ? Session.Update.source(s.id(), "bad").withLanguage("x".repeat(100))
+          : Session.Update.source(s.id(), "good " + i);
       work.add(() -> {
         try {
           outcome.put(s.id(), DB.store().updateSession(update, NOW));
@@ -165,7 +164,7 @@ class AutosaveGroupCommitIT {
     MySqlStore store = DB.builder().tablePrefix(DB.prefix()).build();
     store.close();
 
-    assertThatThrownBy(() -> store.updateSession(SessionUpdate.source(UUID.randomUUID(), "x"), NOW))
+    assertThatThrownBy(() -> store.updateSession(Session.Update.source(UUID.randomUUID(), "x"), NOW))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("closed");
   }

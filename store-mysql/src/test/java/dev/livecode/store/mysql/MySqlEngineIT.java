@@ -3,15 +3,13 @@ package dev.livecode.store.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
 import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.spi.NewExecution;
+import dev.livecode.core.spi.Store;
 import dev.livecode.runner.python.PythonRunner;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +37,7 @@ class MySqlEngineIT {
       Execution run = engine.run(RunRequest.of(session.id()).withStdin("'; DROP TABLE x; --\n"));
       Execution done = engine.awaitExecution(run.id(), Duration.ofSeconds(20));
 
-      assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
+      assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
       assertThat(DB.store().findExecution(run.id()).orElseThrow().result().orElseThrow().stdout())
           .isEqualTo("héllo 😀 '; DROP TABLE x; --\n");
     }
@@ -53,17 +51,17 @@ class MySqlEngineIT {
     }
     // What a node killed with kill -9 leaves behind: one run queued, one started.
     Instant then = Instant.now();
-    UUID queued = DB.store().createExecution(new NewExecution(UUID.randomUUID(), session.id(), "", Limits.DEFAULTS,
+    UUID queued = DB.store().createExecution(new Store.NewExecution(UUID.randomUUID(), session.id(), "", Limits.DEFAULTS,
         Optional.empty(), then)).execution().id();
-    UUID running = DB.store().createExecution(new NewExecution(UUID.randomUUID(), session.id(), "", Limits.DEFAULTS,
+    UUID running = DB.store().createExecution(new Store.NewExecution(UUID.randomUUID(), session.id(), "", Limits.DEFAULTS,
         Optional.empty(), then)).execution().id();
     DB.store().markRunning(running, then);
 
     try (LivecodeEngine restarted = engine()) {
       for (UUID id : new UUID[] {queued, running}) {
         Execution execution = restarted.getExecution(id);
-        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(execution.result().orElseThrow().failureReason()).contains(FailureReason.INTERRUPTED);
+        assertThat(execution.status()).isEqualTo(Execution.Status.FAILED);
+        assertThat(execution.result().orElseThrow().failureReason()).contains(Execution.FailureReason.INTERRUPTED);
       }
       assertThat(DB.store().findUnfinished(10)).isEmpty();
     }

@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.Limits;
-import dev.livecode.core.PageRequest;
+import dev.livecode.core.Page;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionUpdate;
-import dev.livecode.core.StoreException;
-import dev.livecode.core.spi.NewExecution;
+import dev.livecode.core.exception.StoreException;
+import dev.livecode.core.spi.Store;
 import dev.livecode.testing.MariaDbExtension;
 import dev.livecode.testing.StoreContract;
 import java.sql.Connection;
@@ -164,11 +161,11 @@ class MySqlStoreStartupIT {
     MySqlStore first = start(MySqlTestStore.builder(db).tablePrefix(prefix));
     Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "x = 1", 1, t, t);
     first.insertSession(session);
-    Session saved = first.updateSession(SessionUpdate.source(session.id(), StoreContract.TRICKY_TEXT), t.plusSeconds(1));
-    Execution execution = first.createExecution(new NewExecution(UUID.randomUUID(), session.id(), "🙂 stdin",
+    Session saved = first.updateSession(Session.Update.source(session.id(), StoreContract.TRICKY_TEXT), t.plusSeconds(1));
+    Execution execution = first.createExecution(new Store.NewExecution(UUID.randomUUID(), session.id(), "🙂 stdin",
         Limits.DEFAULTS, Optional.of("restart-key"), t.plusSeconds(2))).execution();
     first.markRunning(execution.id(), t.plusSeconds(3));
-    ExecutionResult result = new ExecutionResult(ExecutionStatus.COMPLETED, StoreContract.TRICKY_TEXT, "warn ⚠\n",
+    Execution.Result result = new Execution.Result(Execution.Status.COMPLETED, StoreContract.TRICKY_TEXT, "warn ⚠\n",
         OptionalInt.of(0), OptionalInt.empty(), Optional.empty(), false, false, Duration.ofMillis(17), t.plusSeconds(4));
     first.finish(execution.id(), result);
     first.close();
@@ -177,7 +174,7 @@ class MySqlStoreStartupIT {
 
     assertThat(second.findSession(session.id())).contains(saved);
     assertThat(second.findExecution(execution.id())).contains(execution.running(t.plusSeconds(3)).finished(result));
-    assertThat(second.listExecutions(session.id(), PageRequest.first(5)).items()).hasSize(1);
+    assertThat(second.listExecutions(session.id(), Page.Request.first(5)).items()).hasSize(1);
   }
 
   @Test

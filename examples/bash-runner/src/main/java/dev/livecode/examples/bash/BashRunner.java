@@ -1,11 +1,7 @@
 package dev.livecode.examples.bash;
 
-import dev.livecode.core.spi.Command;
-import dev.livecode.core.spi.HostCommands;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Program;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.HostCommands;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,28 +46,28 @@ public final class BashRunner implements LanguageRunner {
 
   /** Called once at engine start: find bash, ask its version, never again per run. */
   @Override
-  public RunnerProbe probe(RunnerSettings settings) {
+  public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
     Optional<Path> bash = HostCommands.locate(settings.interpreter(), "bash");
     if (bash.isEmpty()) {
-      return RunnerProbe.unavailable("bash not found on PATH; install it or set its path in the bash settings");
+      return LanguageRunner.Probe.unavailable("bash not found on PATH; install it or set its path in the bash settings");
     }
     try {
       Path executable = bash.get().toRealPath();
       Matcher version = VERSION.matcher(HostCommands.run(List.of(executable.toString(), "--version"), PROBE_TIMEOUT));
       // bash lives in /usr/bin (or /bin), which every sandbox shows: no extra read-only paths.
-      return RunnerProbe.available(version.find() ? version.group(1) : "unknown", executable, List.of());
+      return LanguageRunner.Probe.available(version.find() ? version.group(1) : "unknown", executable, List.of());
     } catch (IOException e) {
-      return RunnerProbe.unavailable(bash.get() + " does not run: " + e.getMessage());
+      return LanguageRunner.Probe.unavailable(bash.get() + " does not run: " + e.getMessage());
     }
   }
 
   /** Called per run, on a worker thread: lay out the files and say what to run (relative names). */
   @Override
-  public Program prepare(String sourceCode, RunnerProbe probe, RunnerSettings settings) {
+  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>();
     argv.add(probe.requireExecutable().toString());
     argv.addAll(settings.extraArgs());
     argv.add("main.sh");
-    return Program.interpreted(Map.of("main.sh", sourceCode), Command.of(argv));
+    return LanguageRunner.Program.interpreted(Map.of("main.sh", sourceCode), LanguageRunner.Command.of(argv));
   }
 }

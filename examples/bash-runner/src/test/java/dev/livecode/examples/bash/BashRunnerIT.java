@@ -3,7 +3,6 @@ package dev.livecode.examples.bash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionStatus;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -61,7 +60,7 @@ class BashRunnerIT extends LanguageRunnerContract {
       Session session = engine.createSession("sh", "echo hi\n");
       Execution done = engine.awaitExecution(engine.run(RunRequest.of(session.id())).id(), Duration.ofSeconds(30));
 
-      assertThat(done.status()).isEqualTo(ExecutionStatus.COMPLETED);
+      assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
       assertThat(done.result().orElseThrow().stdout()).isEqualTo("hi\n");
     }
   }

@@ -1,8 +1,7 @@
 package dev.livecode.queue.redis.internal;
 
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.QueueException;
-import dev.livecode.core.spi.ExecutionEvent;
+import dev.livecode.core.Execution;
+import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -36,7 +35,7 @@ public final class RedisEvents implements ExecutionEvents {
   private final String logName;
   private final StatefulRedisConnection<String, String> commands;
   private final StatefulRedisPubSubConnection<String, String> subscriber;
-  private final CopyOnWriteArrayList<Consumer<ExecutionEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<ExecutionEvents.Event>> listeners = new CopyOnWriteArrayList<>();
   // why: Lettuce calls back on its I/O thread, which must never run listener code.
   private final ExecutorService dispatcher;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,7 +81,7 @@ public final class RedisEvents implements ExecutionEvents {
   }
 
   @Override
-  public void publish(ExecutionEvent event) {
+  public void publish(ExecutionEvents.Event event) {
     Objects.requireNonNull(event, "event");
     try {
       commands.sync().publish(channel, event.executionId() + " " + event.status().name());
@@ -95,7 +94,7 @@ public final class RedisEvents implements ExecutionEvents {
   }
 
   @Override
-  public Subscription subscribe(Consumer<ExecutionEvent> listener) {
+  public Subscription subscribe(Consumer<ExecutionEvents.Event> listener) {
     Objects.requireNonNull(listener, "listener");
     listeners.add(listener);
     return () -> listeners.remove(listener);
@@ -105,20 +104,20 @@ public final class RedisEvents implements ExecutionEvents {
     int space = message.indexOf(' ');
     try {
       UUID id = UUID.fromString(message.substring(0, space));
-      ExecutionStatus status = ExecutionStatus.valueOf(message.substring(space + 1));
-      dispatch(new ExecutionEvent(id, status));
+      Execution.Status status = Execution.Status.valueOf(message.substring(space + 1));
+      dispatch(new ExecutionEvents.Event(id, status));
     } catch (RuntimeException e) {
       LOG.debug("{} redis event ignored, not understood length={}", logName, message.length());
     }
   }
 
-  private void dispatch(ExecutionEvent event) {
+  private void dispatch(ExecutionEvents.Event event) {
     if (closed.get()) {
       return;
     }
     try {
       dispatcher.execute(() -> {
-        for (Consumer<ExecutionEvent> listener : listeners) {
+        for (Consumer<ExecutionEvents.Event> listener : listeners) {
           try {
             listener.accept(event);
           } catch (RuntimeException e) {

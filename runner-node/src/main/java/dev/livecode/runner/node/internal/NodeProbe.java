@@ -1,8 +1,7 @@
 package dev.livecode.runner.node.internal;
 
 import dev.livecode.core.spi.HostCommands;
-import dev.livecode.core.spi.RunnerProbe;
-import dev.livecode.core.spi.RunnerSettings;
+import dev.livecode.core.spi.LanguageRunner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +15,10 @@ public final class NodeProbe {
   private NodeProbe() {}
 
   /** Probes node as the settings say; the version is node's without the leading {@code v}. */
-  public static RunnerProbe probe(RunnerSettings settings) {
+  public static LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
     Optional<Path> found = HostCommands.locate(settings.interpreter(), "node");
     if (found.isEmpty()) {
-      return RunnerProbe.unavailable(settings.interpreter()
+      return LanguageRunner.Probe.unavailable(settings.interpreter()
           .map(path -> path + " is not an executable file; check --node or LIVECODE_NODE")
           .orElse("node not found on PATH; set --node or LIVECODE_NODE"));
     }
@@ -29,14 +28,14 @@ public final class NodeProbe {
       executable = found.get().toRealPath();
       version = HostCommands.run(List.of(executable.toString(), "--version"), PROBE_TIMEOUT).strip();
     } catch (IOException e) {
-      return RunnerProbe.unavailable(found.get() + " does not run: " + e.getMessage());
+      return LanguageRunner.Probe.unavailable(found.get() + " does not run: " + e.getMessage());
     }
     if (version.startsWith("v")) {
       version = version.substring(1);
     }
     // node is one file; an install outside /usr (nvm, a tarball) is shown as its prefix.
     List<Path> visible = HostCommands.isSystemPath(executable) ? List.of() : List.of(prefixOf(executable));
-    return RunnerProbe.available(version, executable, visible);
+    return LanguageRunner.Probe.available(version, executable, visible);
   }
 
   private static Path prefixOf(Path executable) {

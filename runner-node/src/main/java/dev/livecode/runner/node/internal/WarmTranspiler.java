@@ -1,6 +1,6 @@
 package dev.livecode.runner.node.internal;
 
-import dev.livecode.core.spi.HelperProcesses;
+import dev.livecode.core.spi.LanguageRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +97,7 @@ public final class WarmTranspiler implements AutoCloseable {
 
   private final Path node;
   private final TypeScriptLibrary library;
-  private final HelperProcesses helpers;
+  private final LanguageRunner.HelperProcesses helpers;
   private final int maxProcesses;
   private final ExecutorService starter = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "livecode-typescript-start-" + STARTERS.incrementAndGet());
@@ -119,7 +119,7 @@ public final class WarmTranspiler implements AutoCloseable {
   private String lastStartFailure = "";
   private boolean closed;
 
-  public WarmTranspiler(Path node, TypeScriptLibrary library, HelperProcesses helpers, int maxProcesses) {
+  public WarmTranspiler(Path node, TypeScriptLibrary library, LanguageRunner.HelperProcesses helpers, int maxProcesses) {
     this.node = Objects.requireNonNull(node, "node");
     this.library = Objects.requireNonNull(library, "library");
     this.helpers = Objects.requireNonNull(helpers, "helpers");

@@ -3,7 +3,7 @@ package dev.livecode.runner.node.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.spi.HelperProcesses;
+import dev.livecode.core.spi.LanguageRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +18,7 @@ class WarmTranspilerIT {
   static final String BOMB = "x = " + "async (".repeat(24);
 
   private static WarmTranspiler transpiler(int maxProcesses) {
-    return new WarmTranspiler(NODE, TypeScriptLibrary.get(), HelperProcesses.uncapped(), maxProcesses);
+    return new WarmTranspiler(NODE, TypeScriptLibrary.get(), LanguageRunner.HelperProcesses.uncapped(), maxProcesses);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.livecode.store.mysql.internal;
 
-import dev.livecode.core.InvalidRequestException;
+import dev.livecode.core.Page;
+import dev.livecode.core.exception.LivecodeException;
 
 /**
  * Page cursors: the {@code seq} of the last execution of the previous page, in decimal (the same
@@ -15,7 +16,7 @@ public final class Cursors {
     return Long.toString(seq);
   }
 
-  /** @throws InvalidRequestException for anything {@link #encode} cannot have made */
+  /** @throws LivecodeException.InvalidRequest for anything {@link #encode} cannot have made */
   public static long decode(String cursor) {
     if (cursor.matches(FORM)) {
       try {
@@ -25,7 +26,7 @@ public final class Cursors {
       }
     }
     String shown = cursor.length() > 40 ? cursor.substring(0, 40) + "..." : cursor;
-    throw new InvalidRequestException("cursor '" + shown + "' was not made by this server; "
+    throw new LivecodeException.InvalidRequest("cursor '" + shown + "' was not made by this server; "
         + "start again without a cursor");
   }
 }

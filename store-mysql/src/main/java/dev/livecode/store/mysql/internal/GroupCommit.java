@@ -1,11 +1,8 @@
 package dev.livecode.store.mysql.internal;
 
-import dev.livecode.core.LivecodeException;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.Session;
-import dev.livecode.core.SessionNotFoundException;
-import dev.livecode.core.SessionUpdate;
-import dev.livecode.core.StoreException;
-import dev.livecode.core.VersionConflictException;
+import dev.livecode.core.exception.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * every autosave waiting at that moment and apply them in ONE transaction: each {@code UPDATE}
  * is still conditional on its expected version and checked on its own, the rows are read back in
  * the same transaction, and every caller is answered only after the commit, so an answered
- * autosave is as durable as before and a loser still gets its {@link VersionConflictException}.
+ * autosave is as durable as before and a loser still gets its {@link LivecodeException.VersionConflict}.
  *
  * <p>A batch holds each session at most once (a second autosave of the same session waits for
  * the next batch, so it sees the first one's version), and takes its row locks in id order, so two
@@ -63,7 +60,7 @@ public final class GroupCommit implements AutoCloseable {
   /** The one-autosave-one-transaction path, used when a batch cannot be applied as a whole. */
   @FunctionalInterface
   public interface Single {
-    Session update(SessionUpdate update, Instant now);
+    Session update(Session.Update update, Instant now);
   }
 
   private final DataSource dataSource;
@@ -74,13 +71,13 @@ public final class GroupCommit implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private static final class Pending {
-    final SessionUpdate update;
+    final Session.Update update;
     final Instant now;
     final byte[] id;
     final long chars;
     final CompletableFuture<Session> answer = new CompletableFuture<>();
 
-    Pending(SessionUpdate update, Instant now) {
+    Pending(Session.Update update, Instant now) {
       this.update = update;
       this.now = now;
       this.id = Rows.bytes(update.sessionId());
@@ -107,11 +104,11 @@ public final class GroupCommit implements AutoCloseable {
    * Applies {@code update} with the autosaves waiting beside it, and returns the session as this
    * update left it once the transaction has committed.
    *
-   * @throws VersionConflictException when the expected version is not the stored one
-   * @throws SessionNotFoundException when there is no such session
+   * @throws LivecodeException.VersionConflict when the expected version is not the stored one
+   * @throws LivecodeException.SessionNotFound when there is no such session
    * @throws StoreException when the database fails, or the store closes first
    */
-  public Session update(SessionUpdate update, Instant now) {
+  public Session update(Session.Update update, Instant now) {
     Pending pending = new Pending(update, now);
     if (closed.get()) {
       throw closedFailure(update.sessionId());
@@ -335,9 +332,9 @@ public final class GroupCommit implements AutoCloseable {
       UUID id = p.update.sessionId();
       Session row = rows.get(id);
       if (row == null) {
-        p.answer.completeExceptionally(new SessionNotFoundException(id));
+        p.answer.completeExceptionally(new LivecodeException.SessionNotFound(id));
       } else if (counts[i] == 0) {
-        p.answer.completeExceptionally(new VersionConflictException(id, p.update.expectedVersion().orElse(-1),
+        p.answer.completeExceptionally(new LivecodeException.VersionConflict(id, p.update.expectedVersion().orElse(-1),
             row.version()));
       } else {
         p.answer.complete(row);

@@ -1,6 +1,6 @@
 package dev.livecode.store.mysql.internal;
 
-import dev.livecode.core.StoreException;
+import dev.livecode.core.exception.StoreException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;

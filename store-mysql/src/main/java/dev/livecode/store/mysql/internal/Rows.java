@@ -1,9 +1,6 @@
 package dev.livecode.store.mysql.internal;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.ExecutionResult;
-import dev.livecode.core.ExecutionStatus;
-import dev.livecode.core.FailureReason;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Session;
 import java.nio.ByteBuffer;
@@ -98,7 +95,7 @@ public final class Rows {
   }
 
   public static Execution execution(ResultSet rows) throws SQLException {
-    ExecutionStatus status = ExecutionStatus.valueOf(rows.getString("status"));
+    Execution.Status status = Execution.Status.valueOf(rows.getString("status"));
     Limits limits = new Limits(
         Duration.ofMillis(rows.getLong("wall_time_ms")),
         Duration.ofMillis(rows.getLong("cpu_time_ms")),
@@ -106,16 +103,16 @@ public final class Rows {
         rows.getInt("max_processes"),
         rows.getLong("max_file_bytes"),
         rows.getLong("max_output_bytes"));
-    Optional<ExecutionResult> result = Optional.empty();
+    Optional<Execution.Result> result = Optional.empty();
     if (status.isFinal()) {
       String reason = rows.getString("failure_reason");
-      result = Optional.of(new ExecutionResult(
+      result = Optional.of(new Execution.Result(
           status,
           rows.getString("stdout"),
           rows.getString("stderr"),
           optionalInt(rows, "exit_code"),
           optionalInt(rows, "exit_signal"),
-          reason == null ? Optional.empty() : Optional.of(FailureReason.valueOf(reason)),
+          reason == null ? Optional.empty() : Optional.of(Execution.FailureReason.valueOf(reason)),
           rows.getBoolean("stdout_truncated"),
           rows.getBoolean("stderr_truncated"),
           Duration.ofMillis(rows.getLong("execution_time_ms")),

@@ -3,7 +3,7 @@ package dev.livecode.store.mysql.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.livecode.core.InvalidRequestException;
+import dev.livecode.core.exception.LivecodeException;
 import org.junit.jupiter.api.Test;
 
 class CursorsTest {
@@ -17,7 +17,7 @@ class CursorsTest {
   @Test
   void rejectsAnythingElse() {
     for (String garbage : new String[] {"", "0", "-1", "+1", "A", "1 ", "zzzzzzzzzzzzz", "garbage", "99999999999999999999", "é"}) {
-      assertThatThrownBy(() -> Cursors.decode(garbage)).as(garbage).isInstanceOf(InvalidRequestException.class);
+      assertThatThrownBy(() -> Cursors.decode(garbage)).as(garbage).isInstanceOf(LivecodeException.InvalidRequest.class);
     }
   }
 }
