@@ -47,9 +47,9 @@ public final class Sandboxes {
     Sandbox sandbox;
     try {
       sandbox = switch (requested) {
-        case NONE -> require(new PlainSandbox(cgroups, uids, seccomp), requested);
+        case NONE -> require(HostSandbox.none(cgroups, uids, seccomp), requested);
         case BWRAP -> require(new BwrapSandbox(cgroups, uids, seccomp), requested);
-        case UNSHARE -> require(new UnshareSandbox(cgroups, uids, seccomp), requested);
+        case UNSHARE -> require(HostSandbox.unshare(cgroups, uids, seccomp), requested);
         case AUTO -> auto(cgroups, uids, seccomp);
       };
     } catch (RuntimeException e) {
@@ -78,7 +78,7 @@ public final class Sandboxes {
 
   private static Sandbox auto(Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
     List<String> failures = new ArrayList<>();
-    for (Sandbox candidate : List.of(new BwrapSandbox(cgroups, uids, seccomp), new UnshareSandbox(cgroups, uids, seccomp))) {
+    for (Sandbox candidate : List.of(new BwrapSandbox(cgroups, uids, seccomp), HostSandbox.unshare(cgroups, uids, seccomp))) {
       Optional<String> problem = probe(candidate);
       if (problem.isEmpty()) {
         return candidate;

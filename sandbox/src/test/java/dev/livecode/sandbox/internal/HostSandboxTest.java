@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class UnshareSandboxTest {
+class HostSandboxTest {
   private static final SeccompFilter NO_FILTER = SeccompFilter.install();
 
   private static Optional<SandboxUids> ownUids(Path tmp) {
@@ -22,18 +22,18 @@ class UnshareSandboxTest {
   void reportsAnInterpreterUnderAPrivateFolderUnreachableWithOwnUids(@TempDir Path tmp) throws Exception {
     Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path prefix = Files.createDirectories(home.resolve(".pyenv/versions/3.11.7"));
-    Optional<String> why = new UnshareSandbox(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(prefix));
+    Optional<String> why = HostSandbox.unshare(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(prefix));
     assertThat(why).hasValueSatisfying(reason -> assertThat(reason).contains(home.toString()).contains("/usr"));
   }
 
   @Test
   void reachesSystemFoldersWithOwnUids(@TempDir Path tmp) {
-    assertThat(new UnshareSandbox(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(Path.of("/usr/bin")))).isEmpty();
+    assertThat(HostSandbox.unshare(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(Path.of("/usr/bin")))).isEmpty();
   }
 
   @Test
   void reachesEverythingItsUserCanWithTheServersUid(@TempDir Path tmp) throws Exception {
     Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    assertThat(new UnshareSandbox(Optional.empty(), Optional.empty(), NO_FILTER).unreachable(List.of(home))).isEmpty();
+    assertThat(HostSandbox.unshare(Optional.empty(), Optional.empty(), NO_FILTER).unreachable(List.of(home))).isEmpty();
   }
 }
