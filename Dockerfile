@@ -6,7 +6,7 @@ FROM maven:3-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -DskipTests package \
- && cp http-adapter/target/livecode-server.jar /livecode-server.jar
+ && cp server/target/livecode-server.jar /livecode-server.jar
 
 # Stage 2: a JRE plus the interpreters the runners start and bubblewrap, the strongest sandbox
 # tier. What the sandbox needs from the container runtime is in docs/deployment.md and in

@@ -35,7 +35,7 @@ def check(condition, message):
 with open("docker-compose.yml", encoding="utf-8") as f:
     compose = yaml.safe_load(f)  # resolves the x-livecode anchor and << merges
 
-options_src = open("http-adapter/src/main/java/dev/livecode/http/internal/Options.java", encoding="utf-8").read()
+options_src = open("server/src/main/java/dev/livecode/server/internal/Options.java", encoding="utf-8").read()
 known = set(re.findall(r'(?:opt|new Option)\("([a-z][a-z0-9-]*)"', options_src))
 check(known, "no options found in Options.java")
 known_env = {"LIVECODE_" + name.upper().replace("-", "_") for name in known}
@@ -93,10 +93,10 @@ check("mvn -B -ntp -DskipTests package" in dockerfile, "Dockerfile: build must r
 check(re.search(r"FROM eclipse-temurin:17-jre", dockerfile), "Dockerfile: runtime must be eclipse-temurin:17-jre")
 for package in ("python3", "nodejs", "bubblewrap"):
     check(re.search(r"apt-get install[^\n]*\b" + package + r"\b", dockerfile), f"Dockerfile: runtime must install {package}")
-check("http-adapter/target/livecode-server.jar" in dockerfile, "Dockerfile: must copy http-adapter/target/livecode-server.jar")
-shade = open("http-adapter/pom.xml", encoding="utf-8").read()
+check("server/target/livecode-server.jar" in dockerfile, "Dockerfile: must copy server/target/livecode-server.jar")
+shade = open("server/pom.xml", encoding="utf-8").read()
 check("<outputFile>${project.build.directory}/livecode-server.jar</outputFile>" in shade,
-      "http-adapter/pom.xml no longer writes target/livecode-server.jar; update the Dockerfile")
+      "server/pom.xml no longer writes target/livecode-server.jar; update the Dockerfile")
 check(re.search(r'ENTRYPOINT \["java",.*"-jar", "/opt/livecode/livecode-server.jar"\]', dockerfile),
       "Dockerfile: entrypoint must be java -jar livecode-server.jar")
 

@@ -2,14 +2,16 @@
 # Runs the commands the README and the docs show, from this checkout and in their quickest form,
 # and checks what each one does; CI runs it on a fresh clone before the test suite. Each command
 # is first looked up in the document that shows it, so that a document and this script cannot
-# drift apart unnoticed. Output of each step goes to target/ci/<step>.log; a failing step prints
-# that log's last lines. Needs root (the no-bwrap server runs in a mount namespace of its own) and
-# the services of scripts/services.sh (MariaDB and Redis for the benchmarks and store-mysql).
+# drift apart unnoticed; it also checks that http-adapter stays a library without the server's
+# backends (.ci/check-library-deps.sh). Output of each step goes to target/ci/<step>.log; a
+# failing step prints that log's last lines. Needs root (the no-bwrap server runs in a mount
+# namespace of its own) and the services of scripts/services.sh (MariaDB and Redis for the
+# benchmarks and store-mysql).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/ci
 mkdir -p "$out"
-jar=http-adapter/target/livecode-server.jar
+jar=server/target/livecode-server.jar
 bash_jar=examples/bash-runner/target/livecode-example-bash-runner-0.1.0-SNAPSHOT.jar
 
 say() { echo "readme: $*"; }
@@ -82,6 +84,9 @@ smoke() { # name, isolation, languages...: the README's four calls against the r
   stop_server
 }
 
+# --- README, modules: http-adapter is a library that brings no backend and no logging binding --
+step library-deps .ci/check-library-deps.sh
+
 # --- README, first command: install bubblewrap where it can, build, start on the embedded default
 shows README.md "scripts/start.sh"
 start_server server-bwrap scripts/start.sh
@@ -111,7 +116,7 @@ for line in "python: COMPLETED" "javascript: COMPLETED"; do
 done
 
 # --- examples/bash-runner/README.md: a language added as a jar beside the server ---------------
-plugin="java -cp $jar:$bash_jar dev.livecode.http.Main"
+plugin="java -cp $jar:$bash_jar dev.livecode.server.Main"
 shows examples/bash-runner/README.md "$plugin"
 start_server bash-plugin $plugin
 grep -q 'runner discovered language=bash' "$server_log" || fail "bash-plugin: the bash runner was not discovered" "$server_log"
@@ -119,9 +124,9 @@ curl -sf "http://127.0.0.1:$port/languages" | grep -q '"id":"bash"' || fail "bas
 smoke bash-plugin bwrap bash python
 
 # --- docs/benchmarks.md: build, then both modes with the fewest samples that still fill every row
-shows docs/benchmarks.md "mvn -q -B -ntp -pl http-adapter,benchmarks -am package -DskipTests"
+shows docs/benchmarks.md "mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests"
 shows docs/benchmarks.md "java -jar benchmarks/target/livecode-benchmarks.jar --mode all"
-step benchmarks-build mvn -q -B -ntp -pl http-adapter,benchmarks -am package -DskipTests
+step benchmarks-build mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests
 
 # --- store-mysql/README.md and docs/benchmarks.md: autosave throughput, in-memory beside MySQL -
 autosave="-cp benchmarks/target/livecode-benchmarks.jar dev.livecode.benchmarks.AutosaveThroughput"

@@ -15,4 +15,4 @@ if ! command -v bwrap >/dev/null 2>&1 && [ "${LIVECODE_SKIP_INSTALL:-0}" != 1 ] 
     || echo "start: bubblewrap could not be installed; the server will use a weaker tier" >&2
 fi
 mvn -q -B -ntp package -DskipTests
-exec java -jar http-adapter/target/livecode-server.jar "$@"
+exec java -jar server/target/livecode-server.jar "$@"

@@ -14,7 +14,7 @@ import java.time.Instant;
  * the same run, prints one table and writes it as JSON. See {@code docs/benchmarks.md}:
  *
  * <pre>
- * mvn -q -B -ntp -pl http-adapter,benchmarks -am package -DskipTests
+ * mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests
  * java -jar benchmarks/target/livecode-benchmarks.jar [--mode embedded|redis-mysql|all] [--quick]
  * </pre>
  */
@@ -36,7 +36,7 @@ public final class BenchmarkMain {
     if (!Files.isRegularFile(options.serverJar())) {
       System.err.println(
           "no server jar at " + options.serverJar() + "; build it first:\n"
-              + "  mvn -q -B -ntp -pl http-adapter,benchmarks -am package -DskipTests\n"
+              + "  mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests\n"
               + "or pass --server-jar PATH");
       System.exit(2);
       return;

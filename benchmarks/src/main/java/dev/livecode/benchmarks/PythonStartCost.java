@@ -2,7 +2,7 @@ package dev.livecode.benchmarks;
 
 import dev.livecode.benchmarks.internal.DirectPython;
 import dev.livecode.benchmarks.internal.EngineTiming;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -31,7 +31,7 @@ public final class PythonStartCost {
         .discoverRunners(false)
         .runner(bootstrapped)
         .runner(direct)
-        .isolation(IsolationMode.AUTO)
+        .isolation(Isolation.AUTO)
         .workers(1)
         .build()) {
       long[] withBootstrap = new long[runs];

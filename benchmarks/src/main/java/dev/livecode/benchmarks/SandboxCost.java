@@ -2,7 +2,7 @@ package dev.livecode.benchmarks;
 
 import dev.livecode.benchmarks.internal.DirectPython;
 import dev.livecode.benchmarks.internal.EngineTiming;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -41,11 +41,11 @@ public final class SandboxCost {
     Limits.Overrides onTheRunsPath = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
     Map<String, LivecodeEngine> engines = new LinkedHashMap<>();
     Map<String, Limits.Overrides> limits = new LinkedHashMap<>();
-    for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE, IsolationMode.NONE)) {
+    for (Isolation tier : List.of(Isolation.BWRAP, Isolation.UNSHARE, Isolation.NONE)) {
       engines.put(tier.name().toLowerCase(), engine(tier));
       limits.put(tier.name().toLowerCase(), onTheRunsPath);
     }
-    engines.put("bwrap+ready", engine(IsolationMode.BWRAP));
+    engines.put("bwrap+ready", engine(Isolation.BWRAP));
     limits.put("bwrap+ready", Limits.Overrides.NONE);
     Path workspace = Files.createTempDirectory("livecode-cost-");
     Files.writeString(workspace.resolve("main.py"), "print(1)\n");
@@ -85,7 +85,7 @@ public final class SandboxCost {
     }
   }
 
-  private static LivecodeEngine engine(IsolationMode tier) {
+  private static LivecodeEngine engine(Isolation tier) {
     return Livecode.builder().name("sandbox-cost-" + tier.name().toLowerCase()).discoverRunners(false)
         .runner(new DirectPython(LANGUAGE, FLAGS)).isolation(tier).workers(1).build();
   }

@@ -1,7 +1,7 @@
 package dev.livecode.benchmarks;
 
 import dev.livecode.benchmarks.internal.EngineTiming;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -56,7 +56,7 @@ public final class WarmStartCost {
 
   private static void measure(int runs, List<Case> cases) throws InterruptedException {
     Limits.Overrides cold = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
-    var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(IsolationMode.AUTO)
+    var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(Isolation.AUTO)
         .workers(2).warmPool(2);
     cases.forEach(c -> builder.runner(c.runner()));
     try (LivecodeEngine engine = builder.build()) {

@@ -1,5 +1,6 @@
 package dev.livecode.core;
 
+import dev.livecode.sandbox.Isolation;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +28,7 @@ import java.util.OptionalLong;
  */
 public record EngineStatus(
     boolean up,
-    IsolationMode isolation,
+    Isolation isolation,
     List<String> enforcedLimits,
     List<String> protections,
     List<String> sandboxGaps,

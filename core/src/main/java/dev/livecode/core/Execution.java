@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * One run of a session's source, as snapshotted when Run was pressed.
@@ -65,5 +67,83 @@ public record Execution(
   public Execution finished(Result outcome) {
     return new Execution(id, sessionId, language, sourceCode, stdin, limits, idempotencyKey,
         outcome.status(), queuedAt, startedAt, Optional.of(outcome));
+  }
+
+  /** Where an execution is in its life. QUEUED and RUNNING are the only unfinished states. */
+  public enum Status {
+    QUEUED,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    TIMEOUT,
+    CANCELLED;
+
+    /** True once the execution has ended and can no longer change. */
+    public boolean isFinal() {
+      return this != QUEUED && this != RUNNING;
+    }
+  }
+
+  /**
+   * How an execution ended. Timeouts, non-zero exits, memory kills and truncated output are data
+   * here, never exceptions.
+   *
+   * @param status a final status
+   * @param stdout what the program wrote to stdout, up to the output cap
+   * @param stderr what it wrote to stderr, up to the cap (plus {@code Execution Timed Out} on timeout)
+   * @param exitCode the exit code, when the program exited on its own
+   * @param signal the signal that killed it, when one did
+   * @param failureReason why it FAILED
+   * @param stdoutTruncated stdout went past the cap and was cut
+   * @param stderrTruncated stderr went past the cap and was cut
+   * @param executionTime the program's own wall time, start to exit
+   * @param finishedAt when the result was made
+   */
+  public record Result(
+      Status status,
+      String stdout,
+      String stderr,
+      OptionalInt exitCode,
+      OptionalInt signal,
+      Optional<FailureReason> failureReason,
+      boolean stdoutTruncated,
+      boolean stderrTruncated,
+      Duration executionTime,
+      Instant finishedAt) {
+
+    public Result {
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(stdout, "stdout");
+      Objects.requireNonNull(stderr, "stderr");
+      Objects.requireNonNull(exitCode, "exitCode");
+      Objects.requireNonNull(signal, "signal");
+      Objects.requireNonNull(failureReason, "failureReason");
+      Objects.requireNonNull(executionTime, "executionTime");
+      Objects.requireNonNull(finishedAt, "finishedAt");
+      if (!status.isFinal()) {
+        throw new IllegalArgumentException("a result needs a final status, was " + status);
+      }
+      if (failureReason.isPresent() != (status == Status.FAILED)) {
+        throw new IllegalArgumentException("failureReason goes with FAILED and only with it: " + status + "/" + failureReason);
+      }
+    }
+
+    /** A result for a run that never got to start a program (internal error, interruption). */
+    public static Result failedWithoutRun(FailureReason reason, String stderr, Instant at) {
+      return new Result(
+          Status.FAILED, "", stderr, OptionalInt.empty(), OptionalInt.empty(),
+          Optional.of(reason), false, false, Duration.ZERO, at);
+    }
+  }
+
+  /** Why an execution ended {@link Status#FAILED}. */
+  public enum FailureReason {
+    RUNTIME_ERROR,
+    COMPILE_ERROR,
+    MEMORY_LIMIT_EXCEEDED,
+    OUTPUT_LIMIT_EXCEEDED,
+    SIGNALED,
+    INTERRUPTED,
+    INTERNAL_ERROR
   }
 }

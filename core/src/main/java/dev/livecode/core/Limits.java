@@ -1,7 +1,13 @@
 package dev.livecode.core;
 
+import dev.livecode.core.exception.LivecodeException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The resource limits of one execution.
@@ -56,5 +62,94 @@ public record Limits(
         && maxProcesses <= caps.maxProcesses
         && maxFileBytes <= caps.maxFileBytes
         && maxOutputBytes <= caps.maxOutputBytes;
+  }
+
+  /** Limits a run request asks for; each absent one takes the server default. */
+  public record Overrides(
+      Optional<Duration> wallTime,
+      Optional<Duration> cpuTime,
+      OptionalLong memoryBytes,
+      OptionalInt maxProcesses,
+      OptionalLong maxFileBytes,
+      OptionalLong maxOutputBytes) {
+
+    /** No override: every limit is the server default. */
+    public static final Overrides NONE =
+        new Overrides(
+            Optional.empty(),
+            Optional.empty(),
+            OptionalLong.empty(),
+            OptionalInt.empty(),
+            OptionalLong.empty(),
+            OptionalLong.empty());
+
+    public Overrides {
+      Objects.requireNonNull(wallTime, "wallTime");
+      Objects.requireNonNull(cpuTime, "cpuTime");
+      Objects.requireNonNull(memoryBytes, "memoryBytes");
+      Objects.requireNonNull(maxProcesses, "maxProcesses");
+      Objects.requireNonNull(maxFileBytes, "maxFileBytes");
+      Objects.requireNonNull(maxOutputBytes, "maxOutputBytes");
+    }
+
+    public Overrides withWallTime(Duration value) {
+      return new Overrides(Optional.of(value), cpuTime, memoryBytes, maxProcesses, maxFileBytes, maxOutputBytes);
+    }
+
+    public Overrides withCpuTime(Duration value) {
+      return new Overrides(wallTime, Optional.of(value), memoryBytes, maxProcesses, maxFileBytes, maxOutputBytes);
+    }
+
+    public Overrides withMemoryBytes(long value) {
+      return new Overrides(wallTime, cpuTime, OptionalLong.of(value), maxProcesses, maxFileBytes, maxOutputBytes);
+    }
+
+    public Overrides withMaxProcesses(int value) {
+      return new Overrides(wallTime, cpuTime, memoryBytes, OptionalInt.of(value), maxFileBytes, maxOutputBytes);
+    }
+
+    public Overrides withMaxFileBytes(long value) {
+      return new Overrides(wallTime, cpuTime, memoryBytes, maxProcesses, OptionalLong.of(value), maxOutputBytes);
+    }
+
+    public Overrides withMaxOutputBytes(long value) {
+      return new Overrides(wallTime, cpuTime, memoryBytes, maxProcesses, maxFileBytes, OptionalLong.of(value));
+    }
+
+    /**
+     * The effective limits: each override, or the default.
+     *
+     * @throws LivecodeException.InvalidRequest when an override is not positive or is above its cap
+     */
+    public Limits resolve(Limits defaults, Limits caps) {
+      List<String> problems = new ArrayList<>();
+      long wall = check("wall_time_ms", wallTime.map(Duration::toMillis), defaults.wallTime().toMillis(), caps.wallTime().toMillis(), problems);
+      long cpu = check("cpu_time_ms", cpuTime.map(Duration::toMillis), defaults.cpuTime().toMillis(), caps.cpuTime().toMillis(), problems);
+      long memory = check("memory_bytes", boxed(memoryBytes), defaults.memoryBytes(), caps.memoryBytes(), problems);
+      long processes = check("max_processes", maxProcesses.isPresent() ? Optional.of((long) maxProcesses.getAsInt()) : Optional.empty(), defaults.maxProcesses(), caps.maxProcesses(), problems);
+      long files = check("max_file_bytes", boxed(maxFileBytes), defaults.maxFileBytes(), caps.maxFileBytes(), problems);
+      long output = check("max_output_bytes", boxed(maxOutputBytes), defaults.maxOutputBytes(), caps.maxOutputBytes(), problems);
+      if (!problems.isEmpty()) {
+        throw new LivecodeException.InvalidRequest(String.join("; ", problems));
+      }
+      return new Limits(Duration.ofMillis(wall), Duration.ofMillis(cpu), memory, (int) processes, files, output);
+    }
+
+    private static Optional<Long> boxed(OptionalLong value) {
+      return value.isPresent() ? Optional.of(value.getAsLong()) : Optional.empty();
+    }
+
+    private static long check(String name, Optional<Long> requested, long fallback, long cap, List<String> problems) {
+      if (requested.isEmpty()) {
+        return Math.min(fallback, cap);
+      }
+      long value = requested.get();
+      if (value <= 0) {
+        problems.add(name + " must be > 0, was " + value);
+      } else if (value > cap) {
+        problems.add(name + " " + value + " is above this server's cap of " + cap);
+      }
+      return value;
+    }
   }
 }

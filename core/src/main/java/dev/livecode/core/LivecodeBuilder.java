@@ -8,12 +8,12 @@ import dev.livecode.core.internal.InMemoryStore;
 import dev.livecode.core.internal.Listeners;
 import dev.livecode.core.internal.RunnerRegistry;
 import dev.livecode.core.internal.Workspaces;
-import dev.livecode.core.internal.sandbox.Sandbox;
-import dev.livecode.core.internal.sandbox.Sandboxes;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Store;
+import dev.livecode.sandbox.Isolation;
+import dev.livecode.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class LivecodeBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(LivecodeBuilder.class);
   /** First host uid programs run as when the engine runs as root: 60000, above the uids people get on Debian. */
-  public static final int DEFAULT_FIRST_SANDBOX_UID = 60000;
+  public static final int DEFAULT_FIRST_SANDBOX_UID = Sandbox.DEFAULT_FIRST_UID;
   /** Host uids programs may run as at once, from {@link #DEFAULT_FIRST_SANDBOX_UID}: 1000. */
-  public static final int DEFAULT_SANDBOX_UID_COUNT = 1000;
+  public static final int DEFAULT_SANDBOX_UID_COUNT = Sandbox.DEFAULT_UID_COUNT;
 
   /** Worker threads: one per core. */
   public static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
@@ -93,7 +93,7 @@ public final class LivecodeBuilder {
   private ClassLoader classLoader = LivecodeBuilder.class.getClassLoader();
   private Limits defaultLimits = Limits.DEFAULTS;
   private Limits maxLimits = Limits.DEFAULT_CAPS;
-  private IsolationMode isolation = IsolationMode.AUTO;
+  private Isolation isolation = Isolation.AUTO;
   private int firstSandboxUid = DEFAULT_FIRST_SANDBOX_UID;
   private int sandboxUidCount = DEFAULT_SANDBOX_UID_COUNT;
   private Path workspaceRoot = Path.of(System.getProperty("java.io.tmpdir"),
@@ -134,13 +134,20 @@ public final class LivecodeBuilder {
     return this;
   }
 
-  /** The queue; the engine does not close a queue it was given. Default: in memory. */
+  /**
+   * The queue; the engine does not close a queue it was given. Its {@link JobQueue#events()}
+   * announce finished runs unless {@link #events} is set. Default: in memory.
+   */
   public LivecodeBuilder queue(JobQueue value) {
     this.queue = Objects.requireNonNull(value, "queue");
     return this;
   }
 
-  /** Execution events across nodes; the engine does not close what it was given. Default: this JVM only. */
+  /**
+   * Execution events across nodes, instead of the queue's own; the engine does not close what it
+   * was given. Default: the {@link #queue}'s {@link JobQueue#events()}, or events within this JVM
+   * when no queue is given.
+   */
   public LivecodeBuilder events(ExecutionEvents value) {
     this.events = Objects.requireNonNull(value, "events");
     return this;
@@ -195,8 +202,8 @@ public final class LivecodeBuilder {
     return this;
   }
 
-  /** The sandbox tier. Default: {@link IsolationMode#AUTO}, the strongest available. */
-  public LivecodeBuilder isolation(IsolationMode value) {
+  /** The sandbox tier. Default: {@link Isolation#AUTO}, the strongest available. */
+  public LivecodeBuilder isolation(Isolation value) {
     this.isolation = Objects.requireNonNull(value, "isolation");
     return this;
   }
@@ -372,17 +379,19 @@ public final class LivecodeBuilder {
     List<AutoCloseable> owned = new ArrayList<>();
     Store effectiveStore = store != null ? store : Store.inMemory(memoryStoreBudgetBytes);
     JobQueue effectiveQueue = queue != null ? queue : JobQueue.inMemory();
-    ExecutionEvents effectiveEvents = events != null ? events : ExecutionEvents.local();
+    // A given queue brings its events (and closes them); the engine owns only what it made.
+    ExecutionEvents effectiveEvents =
+        events != null ? events : queue != null ? queue.events() : ExecutionEvents.local();
     if (store == null) {
       owned.add(effectiveStore);
     }
     if (queue == null) {
       owned.add(effectiveQueue);
     }
-    if (events == null) {
+    if (events == null && queue == null) {
       owned.add(effectiveEvents);
     }
-    Sandbox sandbox = Sandboxes.create(isolation, firstSandboxUid, sandboxUidCount);
+    Sandbox sandbox = Sandbox.create(isolation, firstSandboxUid, sandboxUidCount);
     HelperGroup helpers = HelperGroup.create(name);
     RunnerRegistry registry;
     try {

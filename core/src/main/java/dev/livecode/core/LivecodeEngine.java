@@ -104,7 +104,40 @@ public interface LivecodeEngine extends AutoCloseable {
   /** Health: sandbox tier, enforced limits, queue depth. */
   EngineStatus status();
 
+  /**
+   * The largest source and stdin this engine accepts, so that a front end can bound what it reads
+   * before handing it over (the engine refuses larger ones itself, with
+   * {@link LivecodeException.InvalidRequest#isTooLarge()}). The engine of {@link Livecode#builder()} gives
+   * what {@link LivecodeBuilder#maxSourceBytes} and {@link LivecodeBuilder#maxStdinBytes} set; this
+   * default, for other implementations, the builder's defaults.
+   *
+   * @since 0.3
+   */
+  default SizeCaps sizeCaps() {
+    return SizeCaps.DEFAULTS;
+  }
+
   /** Stops taking runs, lets running ones finish (bounded), and closes what the engine created. */
   @Override
   void close();
+
+  /**
+   * Size caps of what a request hands the engine, in bytes of UTF-8.
+   *
+   * @param maxSourceBytes the largest source of a session
+   * @param maxStdinBytes the largest stdin of a run
+   * @since 0.3
+   */
+  record SizeCaps(int maxSourceBytes, int maxStdinBytes) {
+    /** {@link LivecodeBuilder#DEFAULT_MAX_SOURCE_BYTES} and {@link LivecodeBuilder#DEFAULT_MAX_STDIN_BYTES}. */
+    public static final SizeCaps DEFAULTS =
+        new SizeCaps(LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES, LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES);
+
+    public SizeCaps {
+      if (maxSourceBytes < 1 || maxStdinBytes < 1) {
+        throw new IllegalArgumentException("size caps must be > 0, were source=" + maxSourceBytes
+            + " stdin=" + maxStdinBytes);
+      }
+    }
+  }
 }

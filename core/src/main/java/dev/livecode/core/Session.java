@@ -3,6 +3,8 @@ package dev.livecode.core;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A code session: one program in one language that an editor autosaves.
@@ -36,6 +38,38 @@ public record Session(
     Objects.requireNonNull(updatedAt, "updatedAt");
     if (version < 1) {
       throw new IllegalArgumentException("version must be >= 1, was " + version);
+    }
+  }
+
+  /**
+   * An autosave: new source and/or language, optionally only if the stored version is still
+   * {@code expectedVersion}.
+   */
+  public record Update(
+      UUID sessionId,
+      Optional<String> sourceCode,
+      Optional<String> language,
+      OptionalLong expectedVersion) {
+
+    public Update {
+      Objects.requireNonNull(sessionId, "sessionId");
+      Objects.requireNonNull(sourceCode, "sourceCode");
+      Objects.requireNonNull(language, "language");
+      Objects.requireNonNull(expectedVersion, "expectedVersion");
+    }
+
+    /** An unconditional save of new source. */
+    public static Update source(UUID sessionId, String sourceCode) {
+      return new Update(
+          sessionId, Optional.of(sourceCode), Optional.empty(), OptionalLong.empty());
+    }
+
+    public Update withLanguage(String language) {
+      return new Update(sessionId, sourceCode, Optional.of(language), expectedVersion);
+    }
+
+    public Update withExpectedVersion(long version) {
+      return new Update(sessionId, sourceCode, language, OptionalLong.of(version));
     }
   }
 }

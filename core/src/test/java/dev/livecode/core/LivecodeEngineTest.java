@@ -74,6 +74,29 @@ class LivecodeEngineTest {
   }
 
   @Test
+  void saysItsSizeCapsAndFlagsWhatIsOverThemAsTooLarge() {
+    LivecodeEngine engine = engine(Livecode.builder().maxSourceBytes(10).maxStdinBytes(4));
+    Session session = engine.createSession("python", "print(1)");
+
+    assertThat(engine.sizeCaps()).isEqualTo(new LivecodeEngine.SizeCaps(10, 4));
+    assertThat(engine().sizeCaps()).isEqualTo(LivecodeEngine.SizeCaps.DEFAULTS);
+    assertThatThrownBy(() -> engine.createSession("python", "print('more than ten bytes')"))
+        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue())
+        .hasMessage("source_code is larger than 10 bytes of UTF-8");
+    assertThatThrownBy(() -> engine.updateSession(Session.Update.source(session.id(), "é".repeat(6))))
+        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
+    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()).withStdin("12345")))
+        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue())
+        .hasMessage("stdin is larger than 4 bytes of UTF-8");
+    // The request's own size is checked before the store is asked about its session.
+    assertThatThrownBy(() -> engine.run(RunRequest.of(UUID.randomUUID()).withStdin("12345")))
+        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
+    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()).withLimits(
+        Limits.Overrides.NONE.withWallTime(Duration.ofHours(1)))))
+        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isFalse());
+  }
+
+  @Test
   void autosaveIncrementsVersion() {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "print(1)");

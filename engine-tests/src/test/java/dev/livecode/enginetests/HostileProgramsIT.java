@@ -3,7 +3,7 @@ package dev.livecode.enginetests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -53,14 +53,14 @@ class HostileProgramsIT {
   private static final Duration SETTLE = Duration.ofSeconds(15);
   private static final int WORKERS = 4;
 
-  static final Map<IsolationMode, LivecodeEngine> ENGINES = new EnumMap<>(IsolationMode.class);
-  private static final Map<IsolationMode, Path> ROOTS = new EnumMap<>(IsolationMode.class);
+  static final Map<Isolation, LivecodeEngine> ENGINES = new EnumMap<>(Isolation.class);
+  private static final Map<Isolation, Path> ROOTS = new EnumMap<>(Isolation.class);
   private static int baselineThreads;
   private static long baselineFds;
   private static String tmpPermissions;
   private static volatile String attack = "";
 
-  record Case(IsolationMode tier, String language) {
+  record Case(Isolation tier, String language) {
     boolean python() {
       return language.equals("python");
     }
@@ -72,12 +72,12 @@ class HostileProgramsIT {
   }
 
   static Stream<Case> bwrapBoth() {
-    return Stream.of(new Case(IsolationMode.BWRAP, "python"), new Case(IsolationMode.BWRAP, "javascript"));
+    return Stream.of(new Case(Isolation.BWRAP, "python"), new Case(Isolation.BWRAP, "javascript"));
   }
 
   static Stream<Case> allTiersBoth() {
     return Stream.concat(bwrapBoth(),
-        Stream.of(new Case(IsolationMode.UNSHARE, "python"), new Case(IsolationMode.UNSHARE, "javascript")));
+        Stream.of(new Case(Isolation.UNSHARE, "python"), new Case(Isolation.UNSHARE, "javascript")));
   }
 
   /** Warm processes or ready sandboxes per language of the engines (0: every run starts cold). */
@@ -95,18 +95,18 @@ class HostileProgramsIT {
   @BeforeAll
   static void startEngines(TestInfo suite) throws Exception {
     if (suite.getTestClass().filter(WarmHostileProgramsIT.class::isAssignableFrom).isPresent()) {
-      startEngines(List.of(IsolationMode.BWRAP), WarmHostileProgramsIT.WARM_POOL, 0);
+      startEngines(List.of(Isolation.BWRAP), WarmHostileProgramsIT.WARM_POOL, 0);
     } else if (suite.getTestClass().filter(ReadyHostileProgramsIT.class::isAssignableFrom).isPresent()) {
-      startEngines(List.of(IsolationMode.BWRAP), 0, ReadyHostileProgramsIT.READY_SANDBOXES);
+      startEngines(List.of(Isolation.BWRAP), 0, ReadyHostileProgramsIT.READY_SANDBOXES);
     } else {
-      startEngines(List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE), 0, 0);
+      startEngines(List.of(Isolation.BWRAP, Isolation.UNSHARE), 0, 0);
     }
   }
 
-  static void startEngines(List<IsolationMode> tiers, int warm, int ready) throws Exception {
+  static void startEngines(List<Isolation> tiers, int warm, int ready) throws Exception {
     warmPool = warm + ready;
     tmpPermissions = PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(System.getProperty("java.io.tmpdir"))));
-    for (IsolationMode tier : tiers) {
+    for (Isolation tier : tiers) {
       Path root = Files.createTempDirectory("livecode-hostile-" + tier.name().toLowerCase() + "-");
       ROOTS.put(tier, root);
       LivecodeEngine engine = Livecode.builder()
@@ -501,7 +501,7 @@ class HostileProgramsIT {
     Session holderSession = engine.createSession(c.language(), holder);
     Execution held = engine.run(RunRequest.of(holderSession.id()));
     Path root = ROOTS.get(c.tier());
-    if (c.tier() == IsolationMode.UNSHARE) {
+    if (c.tier() == Isolation.UNSHARE) {
       // The holder's workspace is on the host here: wait until its marker is written.
       eventually("holder wrote its marker", () -> {
         try (Stream<Path> walk = Files.find(root, 2, (p, a) -> p.getFileName().toString().equals("marker"))) {
@@ -543,9 +543,9 @@ class HostileProgramsIT {
     Path root = Files.createTempDirectory("livecode-hostile-other-");
     try {
       LivecodeEngine other = Livecode.builder().name("hostile-other").discoverRunners(false).runner(new PythonRunner())
-          .isolation(IsolationMode.BWRAP).workers(1).workspaceRoot(root).build();
+          .isolation(Isolation.BWRAP).workers(1).workspaceRoot(root).build();
       other.close();
-      assertThat(run(new Case(IsolationMode.BWRAP, "python"), "print('still here')", "").stdout()).isEqualTo("still here\n");
+      assertThat(run(new Case(Isolation.BWRAP, "python"), "print('still here')", "").stdout()).isEqualTo("still here\n");
     } finally {
       try (Stream<Path> walk = Files.walk(root)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -578,7 +578,7 @@ class HostileProgramsIT {
       }
     };
     try (LivecodeEngine engine = Livecode.builder().name("hostile-broken").discoverRunners(false).runner(broken)
-        .isolation(IsolationMode.BWRAP).workers(1).workspaceRoot(root).build()) {
+        .isolation(Isolation.BWRAP).workers(1).workspaceRoot(root).build()) {
       Session session = engine.createSession("broken", "anything");
       Execution done = engine.awaitExecution(engine.run(RunRequest.of(session.id())).id(), WAIT);
       Execution.Result result = done.result().orElseThrow();
@@ -596,7 +596,7 @@ class HostileProgramsIT {
 
   @Test
   void hundredExecutionsAtOnceWithTwentyHostileLetTheEightyBenignOnesComplete() {
-    LivecodeEngine engine = ENGINES.get(IsolationMode.BWRAP);
+    LivecodeEngine engine = ENGINES.get(Isolation.BWRAP);
     List<String[]> hostile = List.of(
         new String[] {"python", "while True: pass"},
         new String[] {"python", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"},

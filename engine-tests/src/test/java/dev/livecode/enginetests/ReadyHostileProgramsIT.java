@@ -1,8 +1,8 @@
 package dev.livecode.enginetests;
 
+import dev.livecode.sandbox.Isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.LivecodeEngine;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class ReadyHostileProgramsIT extends HostileProgramsIT {
 
   @Test
   void runsWithTheDefaultLimitsTakeReadySandboxes() throws Exception {
-    LivecodeEngine engine = ENGINES.get(IsolationMode.BWRAP);
+    LivecodeEngine engine = ENGINES.get(Isolation.BWRAP);
     for (Case c : bwrapBoth().toList()) {
       eventually("pool full", () -> WarmPools.full(engine, c.language()));
       long before = WarmPools.taken(engine, c.language());

@@ -3,7 +3,7 @@ package dev.livecode.enginetests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -47,7 +47,7 @@ class SandboxHardeningIT {
 
   enum Start { COLD, WARM, READY }
 
-  record Engine(IsolationMode tier, Start start) {
+  record Engine(Isolation tier, Start start) {
     @Override
     public String toString() {
       return tier.name().toLowerCase() + "/" + start.name().toLowerCase();
@@ -66,7 +66,7 @@ class SandboxHardeningIT {
 
   static Stream<Engine> engines() {
     List<Engine> all = new ArrayList<>();
-    for (IsolationMode tier : List.of(IsolationMode.BWRAP, IsolationMode.UNSHARE, IsolationMode.NONE)) {
+    for (Isolation tier : List.of(Isolation.BWRAP, Isolation.UNSHARE, Isolation.NONE)) {
       for (Start start : Start.values()) {
         all.add(new Engine(tier, start));
       }
@@ -83,7 +83,7 @@ class SandboxHardeningIT {
   }
 
   static Stream<Case> bwrapBoth() {
-    return both().filter(c -> c.engine().tier() == IsolationMode.BWRAP);
+    return both().filter(c -> c.engine().tier() == Isolation.BWRAP);
   }
 
   @BeforeAll

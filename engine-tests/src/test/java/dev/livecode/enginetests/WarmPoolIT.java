@@ -3,7 +3,7 @@ package dev.livecode.enginetests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -90,7 +90,7 @@ class WarmPoolIT {
 
   private static dev.livecode.core.LivecodeBuilder engine(String name, Path root) {
     return Livecode.builder().name(name).discoverRunners(false).runner(new PythonRunner()).runner(new JavaScriptRunner())
-        .isolation(IsolationMode.BWRAP).workers(2).defaultLimits(LIMITS).workspaceRoot(root);
+        .isolation(Isolation.BWRAP).workers(2).defaultLimits(LIMITS).workspaceRoot(root);
   }
 
   @AfterAll
@@ -191,7 +191,7 @@ class WarmPoolIT {
     try {
       LivecodeEngine engine = Livecode.builder().name("warm-close").discoverRunners(false)
           .runner(new PythonRunner()).runnerSettings("python", LanguageRunner.Settings.DEFAULTS.withExtraArgs(List.of("-X", marker)))
-          .isolation(IsolationMode.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
+          .isolation(Isolation.BWRAP).workers(1).defaultLimits(LIMITS).workspaceRoot(root).warmPool(POOL).build();
       eventually("pool full", () -> WarmPools.full(engine, "python"));
       eventually("its interpreters started", () -> marked(marker) >= POOL);
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.http.internal.Api;
 import dev.livecode.http.internal.Errors;
@@ -47,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * once. A client whose request line and headers are not in within
  * {@link Builder#headerTimeout(Duration)}, or whose body is not in within
  * {@link Builder#requestTimeout(Duration)}, is dropped (408 where an answer can still be
- * written). Headers over {@link Builder#maxHeaderBytes(int)} get 431. A long poll
+ * written). Headers over {@link Builder#maxHeaderBytes(int)} get 431. A body is read up to twice
+ * the engine's {@linkplain LivecodeEngine#sizeCaps() size caps} plus 1 MiB (413 beyond, unread);
+ * the engine checks the source and stdin in it, and those over its caps get 413 too. A long poll
  * ({@code wait_ms}) holds no thread while it waits.
  *
  * <h2>Settings of the JDK server</h2>
@@ -104,10 +105,20 @@ public final class LivecodeHttpServer implements AutoCloseable {
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
   /** The JDK server's own default of {@code sun.net.httpserver.maxIdleConnections}. */
   private static final int JDK_MAX_IDLE_CONNECTIONS = 200;
-  /** Largest request body: 1 MiB on top of the largest source and stdin. */
+  /**
+   * Largest request body: 1 MiB on top of twice the engine's largest source and stdin
+   * ({@link LivecodeEngine#sizeCaps()}).
+   */
   public static final long DEFAULT_BODY_OVERHEAD_BYTES = 1024L * 1024L;
   /** How long close() lets requests in progress finish. */
   public static final Duration DEFAULT_STOP_DELAY = Duration.ofSeconds(1);
+  /**
+   * Longest {@code wait_ms} a request may ask for, holding its connection that long: a proxy or
+   * a JVM-wide response time limit in front of this server must allow at least this.
+   *
+   * @since 0.3
+   */
+  public static final Duration MAX_WAIT = Duration.ofSeconds(30);
   /** Connections the kernel queues before the server accepts them. */
   private static final int BACKLOG = 256;
 
@@ -165,8 +176,6 @@ public final class LivecodeHttpServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = DEFAULT_PORT;
     private int threads = DEFAULT_THREADS;
-    private int maxSourceBytes = LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES;
-    private int maxStdinBytes = LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES;
     private boolean healthOnly;
     private Duration stopDelay = DEFAULT_STOP_DELAY;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -205,24 +214,6 @@ public final class LivecodeHttpServer implements AutoCloseable {
         throw new IllegalArgumentException("threads must be 1 to 4096, was " + value);
       }
       this.threads = value;
-      return this;
-    }
-
-    /** Match the engine's setting: larger sources get 413 before they reach it. */
-    public Builder maxSourceBytes(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("maxSourceBytes must be > 0, was " + value);
-      }
-      this.maxSourceBytes = value;
-      return this;
-    }
-
-    /** Match the engine's setting: larger stdin gets 413 before it reaches it. */
-    public Builder maxStdinBytes(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("maxStdinBytes must be > 0, was " + value);
-      }
-      this.maxStdinBytes = value;
       return this;
     }
 
@@ -324,10 +315,12 @@ public final class LivecodeHttpServer implements AutoCloseable {
           // An emoji goes out as its 4 UTF-8 bytes, not as an escaped surrogate pair.
           .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
           .build();
-      Api api = new Api(engine, json, maxSourceBytes, maxStdinBytes);
-      // JSON escapes can make a body up to 6 times its decoded text; 2x plus an overhead covers
-      // ordinary clients, and the decoded sizes are checked again field by field.
-      long maxBody = DEFAULT_BODY_OVERHEAD_BYTES + 2L * maxSourceBytes + 2L * maxStdinBytes;
+      Api api = new Api(engine, json);
+      // The engine checks the decoded source and stdin against its caps; this only bounds what is
+      // read to get there. JSON escapes can make a body up to 6 times its decoded text; 2x plus an
+      // overhead covers ordinary clients.
+      LivecodeEngine.SizeCaps caps = engine.sizeCaps();
+      long maxBody = DEFAULT_BODY_OVERHEAD_BYTES + 2L * caps.maxSourceBytes() + 2L * caps.maxStdinBytes();
       RequestThreads requestThreads = new RequestThreads(threads, maxConnections, headerTimeout, requestTimeout);
       ServerMetrics metrics = ServerMetrics.create(engine, Optional.ofNullable(meterRegistry),
           Optional.ofNullable(jvmMetrics));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
+import dev.livecode.http.testing.HttpClientSupport;
+import dev.livecode.http.testing.PrometheusText;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

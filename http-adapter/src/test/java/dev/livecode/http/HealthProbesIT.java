@@ -6,7 +6,9 @@ import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.JobQueue;
-import dev.livecode.http.HttpClientSupport.Reply;
+import dev.livecode.http.testing.HttpClientSupport;
+import dev.livecode.http.testing.HttpClientSupport.Reply;
+import dev.livecode.http.testing.PrometheusText;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +63,7 @@ class HealthProbesIT {
 
     Reply ready = http.get("/health/ready");
 
-    HttpApiIT.assertProblem(ready, 503, "NOT_READY");
+    HttpClientSupport.assertProblem(ready, 503, "NOT_READY");
     assertThat(ready.body().get("detail").asText()).contains("queue");
     assertThat(ready.header("Retry-After")).isEqualTo("1");
     assertThat(http.get("/health/live").status()).isEqualTo(200);
@@ -85,7 +87,7 @@ class HealthProbesIT {
     engine.close();
 
     Reply ready = http.get("/health/ready");
-    HttpApiIT.assertProblem(ready, 503, "NOT_READY");
+    HttpClientSupport.assertProblem(ready, 503, "NOT_READY");
     assertThat(ready.body().get("detail").asText()).contains("closed");
     assertThat(http.get("/health/live").status()).isEqualTo(200);
   }
@@ -97,7 +99,7 @@ class HealthProbesIT {
     assertThat(http.get("/health/live").status()).isEqualTo(200);
     assertThat(http.get("/health/ready").status()).isEqualTo(200);
     assertThat(PrometheusText.get(server.port(), "/metrics").statusCode()).isEqualTo(200);
-    HttpApiIT.assertProblem(http.get("/languages"), 404, "NOT_FOUND");
+    HttpClientSupport.assertProblem(http.get("/languages"), 404, "NOT_FOUND");
   }
 
   @Test

@@ -1,13 +1,15 @@
 package dev.livecode.http;
 
-import static dev.livecode.http.HttpClientSupport.object;
+import static dev.livecode.http.testing.HttpClientSupport.assertProblem;
+import static dev.livecode.http.testing.HttpClientSupport.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livecode.http.HttpClientSupport.Reply;
-import dev.livecode.http.internal.RunningServer;
-import dev.livecode.http.internal.ServerConfig;
-import dev.livecode.http.internal.ServerLauncher;
+import dev.livecode.core.Livecode;
+import dev.livecode.core.LivecodeEngine;
+import dev.livecode.http.testing.HttpClientSupport;
+import dev.livecode.http.testing.HttpClientSupport.Reply;
+import dev.livecode.http.testing.RawConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,12 +30,15 @@ import org.junit.jupiter.api.Test;
 
 /** The REST API of docs/api.md on the embedded defaults, with the real Python and Node runners. */
 class HttpApiIT {
-  private static RunningServer server;
+  private static LivecodeEngine engine;
+  private static LivecodeHttpServer server;
   private static HttpClientSupport http;
 
   @BeforeAll
   static void start() {
-    server = ServerLauncher.launch(ServerConfig.parse(new String[] {"--port", "0", "--workers", "4"}, Map.of()));
+    // The standalone server's warm interpreters and ready sandboxes, so that runs take those paths too.
+    engine = Livecode.builder().workers(4).warmPool(2).readySandboxes(2).build();
+    server = LivecodeHttpServer.builder(engine).port(0).start();
     http = new HttpClientSupport(server.port());
   }
 
@@ -41,6 +46,9 @@ class HttpApiIT {
   static void stop() {
     if (server != null) {
       server.close();
+    }
+    if (engine != null) {
+      engine.close();
     }
   }
 
@@ -548,17 +556,6 @@ class HttpApiIT {
   }
 
   // --- helpers ----------------------------------------------------------------------------------
-
-  static void assertProblem(Reply reply, int status, String code) {
-    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(status);
-    assertThat(reply.contentType()).startsWith("application/problem+json");
-    JsonNode body = reply.body();
-    assertThat(body.get("type").asText()).isEqualTo("about:blank");
-    assertThat(body.get("title").asText()).isNotBlank();
-    assertThat(body.get("status").asInt()).isEqualTo(status);
-    assertThat(body.get("detail").asText()).isNotBlank();
-    assertThat(body.get("code").asText()).isEqualTo(code);
-  }
 
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();

@@ -1,26 +1,28 @@
 package dev.livecode.http;
 
-import static dev.livecode.http.HttpClientSupport.JSON;
+import static dev.livecode.http.testing.HttpClientSupport.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livecode.core.Livecode;
+import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.exception.StoreException;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Store;
-import dev.livecode.http.HttpClientSupport.Reply;
 import dev.livecode.http.OpenApiCheck.Exchange;
-import dev.livecode.http.RawConnection.Answer;
 import dev.livecode.http.internal.Api;
-import dev.livecode.http.internal.RunningServer;
-import dev.livecode.http.internal.ServerConfig;
-import dev.livecode.http.internal.ServerLauncher;
+import dev.livecode.http.testing.HttpClientSupport;
+import dev.livecode.http.testing.HttpClientSupport.Reply;
+import dev.livecode.http.testing.RawConnection;
+import dev.livecode.http.testing.RawConnection.Answer;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,16 +47,15 @@ class OpenApiIT {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
   private static final int MAX_SOURCE_BYTES = 1024;
   private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
-  private static RunningServer server;
+  private static Served server;
   private static HttpClientSupport http;
   private static String document;
   private static OpenApiCheck check;
 
   @BeforeAll
   static void start() {
-    server = launch("--workers", "1", "--max-source-bytes", Integer.toString(MAX_SOURCE_BYTES),
-        "--header-timeout-ms", Long.toString(REQUEST_TIMEOUT.toMillis()),
-        "--request-timeout-ms", Long.toString(REQUEST_TIMEOUT.toMillis()));
+    server = new Served(Livecode.builder().workers(1).maxSourceBytes(MAX_SOURCE_BYTES),
+        builder -> builder.headerTimeout(REQUEST_TIMEOUT).requestTimeout(REQUEST_TIMEOUT));
     http = new HttpClientSupport(server.port());
     Reply served = http.get("/openapi.json");
     assertThat(served.status()).as(served.raw().body()).isEqualTo(200);
@@ -68,10 +70,33 @@ class OpenApiIT {
     }
   }
 
-  private static RunningServer launch(String... flags) {
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--warm-pool", "0", "--ready-sandboxes", "0"));
-    args.addAll(List.of(flags));
-    return ServerLauncher.launch(ServerConfig.parse(args.toArray(String[]::new), Map.of()));
+  /** An engine on the library's defaults (no warm pool, no ready sandboxes) and the HTTP server in front of it. */
+  private static final class Served implements AutoCloseable {
+    private final LivecodeEngine engine;
+    private final LivecodeHttpServer http;
+
+    Served(LivecodeBuilder engine) {
+      this(engine, UnaryOperator.identity());
+    }
+
+    Served(LivecodeBuilder engine, UnaryOperator<LivecodeHttpServer.Builder> http) {
+      this.engine = engine.build();
+      this.http = http.apply(LivecodeHttpServer.builder(this.engine).port(0)).start();
+    }
+
+    int port() {
+      return http.port();
+    }
+
+    LivecodeEngine engine() {
+      return engine;
+    }
+
+    @Override
+    public void close() {
+      http.close();
+      engine.close();
+    }
   }
 
   // --- the document ----------------------------------------------------------------------------
@@ -97,7 +122,7 @@ class OpenApiIT {
           }
         }));
 
-    List<String> routed = new Api(server.engine(), JSON, 1, 1).routes().endpoints().stream()
+    List<String> routed = new Api(server.engine(), JSON).routes().endpoints().stream()
         .map(endpoint -> endpoint.method() + " " + template(endpoint.pattern())).toList();
 
     assertThat(routed).isNotEmpty();
@@ -202,7 +227,7 @@ class OpenApiIT {
 
   @Test
   void describesAQueuedExecution() {
-    try (RunningServer idle = launch("--workers", "0")) {
+    try (Served idle = new Served(Livecode.builder().workers(0))) {
       HttpClientSupport client = new HttpClientSupport(idle.port());
       String execution = client.run(client.createSession("python", "print(1)"), null);
 
@@ -337,7 +362,8 @@ class OpenApiIT {
 
   @Test
   void describes422ForALanguageWithoutItsInterpreter() {
-    try (RunningServer missing = launch("--workers", "1", "--python", "/nonexistent/python3")) {
+    try (Served missing = new Served(Livecode.builder().workers(1)
+        .runnerSettings("python", LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/nonexistent/python3"))))) {
       HttpClientSupport client = new HttpClientSupport(missing.port());
       String session = client.createSession("python", "print(1)");
 
@@ -350,7 +376,7 @@ class OpenApiIT {
 
   @Test
   void describes410ForAnExecutionTheStoreEvicted() {
-    try (RunningServer small = launch("--workers", "1", "--memory-store-budget-mb", "1")) {
+    try (Served small = new Served(Livecode.builder().workers(1).memoryStoreBudgetBytes(1024 * 1024))) {
       HttpClientSupport client = new HttpClientSupport(small.port());
       String session = client.createSession("python", "print('x' * 300000)");
       List<String> executions = new ArrayList<>();
@@ -369,7 +395,7 @@ class OpenApiIT {
 
   @Test
   void describes503WithRetryAfterForAFullQueue() {
-    try (RunningServer idle = launch("--workers", "0", "--max-waiting-runs", "1")) {
+    try (Served idle = new Served(Livecode.builder().workers(0).maxWaitingRuns(1))) {
       HttpClientSupport client = new HttpClientSupport(idle.port());
       String session = client.createSession("python", "print(1)");
       client.run(session, null);
@@ -383,7 +409,7 @@ class OpenApiIT {
 
   @Test
   void describes503WithRetryAfterForAFullStore() {
-    try (RunningServer small = launch("--workers", "0", "--memory-store-budget-mb", "1")) {
+    try (Served small = new Served(Livecode.builder().workers(0).memoryStoreBudgetBytes(1024 * 1024))) {
       HttpClientSupport client = new HttpClientSupport(small.port());
       String source = "#".repeat(200_000);
       // The smallest budget holds five sessions of 200,000 characters.

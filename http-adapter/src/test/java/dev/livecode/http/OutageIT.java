@@ -1,6 +1,6 @@
 package dev.livecode.http;
 
-import static dev.livecode.http.HttpClientSupport.object;
+import static dev.livecode.http.testing.HttpClientSupport.object;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Livecode;
@@ -9,7 +9,8 @@ import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.exception.StoreException;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
-import dev.livecode.http.HttpClientSupport.Reply;
+import dev.livecode.http.testing.HttpClientSupport;
+import dev.livecode.http.testing.HttpClientSupport.Reply;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Map;
@@ -53,9 +54,9 @@ class OutageIT {
     Reply read = http.get("/code-sessions/" + session);
     Reply created = http.post("/code-sessions", object("language", "python"));
 
-    HttpApiIT.assertProblem(read, 503, "STORE_UNAVAILABLE");
+    HttpClientSupport.assertProblem(read, 503, "STORE_UNAVAILABLE");
     assertThat(read.header("Retry-After")).isEqualTo("1");
-    HttpApiIT.assertProblem(created, 503, "STORE_UNAVAILABLE");
+    HttpClientSupport.assertProblem(created, 503, "STORE_UNAVAILABLE");
   }
 
   @Test
@@ -65,7 +66,7 @@ class OutageIT {
 
     Reply run = http.send("POST", "/code-sessions/" + session + "/run", null, null, Map.of());
 
-    HttpApiIT.assertProblem(run, 503, "QUEUE_UNAVAILABLE");
+    HttpClientSupport.assertProblem(run, 503, "QUEUE_UNAVAILABLE");
     assertThat(run.header("Retry-After")).isEqualTo("1");
     Reply health = http.get("/health");
     assertThat(health.status()).isEqualTo(503);
@@ -81,7 +82,7 @@ class OutageIT {
 
     Reply third = http.send("POST", "/code-sessions/" + session + "/run", null, null, Map.of());
 
-    HttpApiIT.assertProblem(third, 503, "QUEUE_FULL");
+    HttpClientSupport.assertProblem(third, 503, "QUEUE_FULL");
     assertThat(third.header("Retry-After")).isNotBlank();
   }
 
@@ -92,7 +93,7 @@ class OutageIT {
 
     Reply reply = http.get("/code-sessions/" + session);
 
-    HttpApiIT.assertProblem(reply, 500, "INTERNAL_ERROR");
+    HttpClientSupport.assertProblem(reply, 500, "INTERNAL_ERROR");
     assertThat(reply.body().get("error_id").asText()).isNotBlank();
     assertThat(reply.raw().body()).doesNotContain("secret detail").doesNotContain("IllegalStateException")
         .doesNotContain("\tat ");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * engine (the same path, limits and sandbox as production). A runner module extends it in an
  * {@code *IT}, supplies the runner and a few snippets in its language, and adds its own tests.
  *
- * <p>One engine is built per test class ({@link IsolationMode#AUTO}, discovery off, only this
+ * <p>One engine is built per test class ({@link Isolation#AUTO}, discovery off, only this
  * runner), so subclasses see the runner probed once, as in production.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -97,7 +97,7 @@ public abstract class LanguageRunnerContract {
         .discoverRunners(false)
         .runner(runner)
         .runnerSettings(runner.id(), settings())
-        .isolation(IsolationMode.AUTO)
+        .isolation(Isolation.AUTO)
         .workers(2)
         .warmPool(warmPool())
         .build();

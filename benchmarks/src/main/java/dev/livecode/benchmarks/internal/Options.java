@@ -48,7 +48,7 @@ public record Options(
         --sections L        which parts to run in each mode: latency,throughput,http (default all
                             three; e.g. --sections http measures only the HTTP rounds)
         --quick             fewer samples and shorter HTTP rounds (whole run about 2 minutes)
-        --server-jar P      the server jar (default: http-adapter/target/livecode-server.jar,
+        --server-jar P      the server jar (default: server/target/livecode-server.jar,
                             looked up from the current directory and its parents)
         --out P             where to write the JSON (default: benchmarks/target/results.json)
         --samples N         latency samples per language (default 200, quick 50)
@@ -182,7 +182,7 @@ public record Options(
     }
     Path root = findRepositoryRoot(Path.of("").toAbsolutePath()).orElse(Path.of("").toAbsolutePath());
     if (serverJar == null) {
-      serverJar = root.resolve("http-adapter/target/livecode-server.jar");
+      serverJar = root.resolve("server/target/livecode-server.jar");
     }
     if (out == null) {
       out = root.resolve("benchmarks/target/results.json");
@@ -220,10 +220,10 @@ public record Options(
     return sections.contains(section);
   }
 
-  /** The directory holding both {@code http-adapter} and {@code benchmarks}, from {@code start} upwards. */
+  /** The directory holding both {@code server} and {@code benchmarks}, from {@code start} upwards. */
   public static Optional<Path> findRepositoryRoot(Path start) {
     for (Path p = start; p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("http-adapter")) && Files.isDirectory(p.resolve("benchmarks"))) {
+      if (Files.isDirectory(p.resolve("server")) && Files.isDirectory(p.resolve("benchmarks"))) {
         return Optional.of(p);
       }
     }

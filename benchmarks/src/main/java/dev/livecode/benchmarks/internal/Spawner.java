@@ -32,7 +32,7 @@ public final class Spawner {
   private final Optional<Path> seccompFilter;
   /** A host uid outside the server's default range (60000-60999), for the baseline's bwrap as root. */
   static final int BASELINE_UID = 61000;
-  private static final String SECCOMP_RESOURCE = "/dev/livecode/core/internal/sandbox/seccomp-x86_64.bpf";
+  private static final String SECCOMP_RESOURCE = "/dev/livecode/sandbox/internal/seccomp-x86_64.bpf";
 
   private Spawner(Path python, Path node, Optional<Path> bwrap, Optional<Path> seccompFilter) {
     this.python = python;
@@ -53,7 +53,7 @@ public final class Spawner {
     return new Spawner(python, node.toRealPath(), bwrap, isRoot() ? Optional.of(seccompFilterFile()) : Optional.empty());
   }
 
-  /** The server's seccomp filter (a resource of core, a dependency of this jar), as a file. */
+  /** The server's seccomp filter (a resource of the sandbox module, a dependency of this jar), as a file. */
   private static Path seccompFilterFile() throws IOException {
     try (InputStream in = Spawner.class.getResourceAsStream(SECCOMP_RESOURCE)) {
       if (in == null) {

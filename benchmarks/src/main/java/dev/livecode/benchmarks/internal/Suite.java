@@ -44,7 +44,7 @@ public final class Suite implements AutoCloseable {
     this.options = Objects.requireNonNull(options, "options");
     this.table = Objects.requireNonNull(table, "table");
     this.spawner = Objects.requireNonNull(spawner, "spawner");
-    // why: a rebuild of http-adapter during a run would replace the jar under the running
+    // why: a rebuild of the server module during a run would replace the jar under the running
     // servers (and break class loading); every child runs from a private copy.
     java.nio.file.Files.createDirectories(options.logDir());
     this.serverJar = options.logDir().resolve("livecode-server-under-test.jar");

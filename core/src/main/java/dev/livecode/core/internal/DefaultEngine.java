@@ -11,14 +11,15 @@ import dev.livecode.core.Page;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.internal.sandbox.Sandbox;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class DefaultEngine implements LivecodeEngine {
       interruptUnfinished();
     }
     if (config.workers() > 0) {
-      sandbox.prepare(config.defaultLimits(), config.workers());
+      sandbox.prepare(ProgramExecutor.sandboxLimits(config.defaultLimits()), config.workers());
     }
     this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces, listener) : Map.of();
     ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
@@ -174,7 +175,7 @@ public final class DefaultEngine implements LivecodeEngine {
     // Cheap bound first: a UTF-8 encoding is at most 3 bytes per UTF-16 unit.
     if ((long) sourceCode.length() * 3 > config.maxSourceBytes()
         && sourceCode.getBytes(StandardCharsets.UTF_8).length > config.maxSourceBytes()) {
-      throw new LivecodeException.InvalidRequest("source_code is larger than " + config.maxSourceBytes() + " bytes");
+      throw LivecodeException.InvalidRequest.tooLarge("source_code", config.maxSourceBytes());
     }
   }
 
@@ -201,6 +202,11 @@ public final class DefaultEngine implements LivecodeEngine {
   @Override
   public Execution run(RunRequest request) {
     Objects.requireNonNull(request, "request");
+    // The request's own size first, before the store is asked anything about it.
+    if (request.stdin().length() > config.maxStdinBytes()
+        || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
+      throw LivecodeException.InvalidRequest.tooLarge("stdin", config.maxStdinBytes());
+    }
     Session session = getSession(request.sessionId());
     runners.resolveAvailable(session.language());
     Limits limits = request.limits().resolve(config.defaultLimits(), config.maxLimits());
@@ -344,7 +350,7 @@ public final class DefaultEngine implements LivecodeEngine {
     } catch (LivecodeException e) {
       problem = "queue unreachable: " + e.getMessage();
     }
-    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), sandbox.enforcedLimits(), sandbox.protections(), sandbox.gaps(),
+    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), enforcedLimits(), sandbox.protections(), sandbox.gaps(),
         workers.size(), depth, live, closed.get() ? "engine closed" : problem, pools());
   }
 
@@ -352,6 +358,18 @@ public final class DefaultEngine implements LivecodeEngine {
     Map<String, EngineStatus.Pool> pools = new HashMap<>();
     warmPools.forEach((language, pool) -> pools.put(language, new EngineStatus.Pool(pool.size(), pool.ready(), pool.taken())));
     return pools;
+  }
+
+  @Override
+  public SizeCaps sizeCaps() {
+    return new SizeCaps(config.maxSourceBytes(), config.maxStdinBytes());
+  }
+
+  /** The sandbox's limits, and the output cap, which the engine holds itself on every tier. */
+  private List<String> enforcedLimits() {
+    List<String> limits = new ArrayList<>(sandbox.enforcedLimits());
+    limits.add("output");
+    return limits;
   }
 
   @Override

@@ -3,9 +3,10 @@ package dev.livecode.core.internal;
 import dev.livecode.core.Execution;
 import dev.livecode.core.Limits;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.internal.sandbox.LaunchSpec;
-import dev.livecode.core.internal.sandbox.Sandbox;
-import dev.livecode.core.internal.sandbox.SandboxedProcess;
+import dev.livecode.sandbox.ConfinedProcess;
+import dev.livecode.sandbox.LaunchSpec;
+import dev.livecode.sandbox.Sandbox;
+import dev.livecode.sandbox.SandboxLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +37,6 @@ final class ProgramExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ProgramExecutor.class);
   static final String TIMED_OUT = "Execution Timed Out";
   private static final int SIGXCPU = 24;
-  private static final Duration KILL_GRACE = Duration.ofSeconds(2);
   /**
    * How long the output pumps may take to reach EOF once every process of the program is dead.
    * Generous: a pump thread can be slow to get a core on a loaded host, and giving up loses output.
@@ -114,7 +114,7 @@ final class ProgramExecutor {
         if (compiled.sandboxFailed()) {
           return sandboxFailure(execution, runner, "compile", compiled);
         }
-        if (compiled.timedOut() || compiled.exitCode() != 0) {
+        if (compiled.timedOut() || !compiled.exitedZero()) {
           return compileFailure(compiled);
         }
       }
@@ -191,8 +191,9 @@ final class ProgramExecutor {
 
   /** The sandbox, not the program, failed: its stderr is for the operator, never the user. */
   private Execution.Result sandboxFailure(Execution execution, RegisteredRunner runner, String step, StepOutcome outcome) {
-    LOG.error("sandbox could not start program execution={} language={} tier={} step={} exit={} detail=\"{}\"",
-        execution.id(), runner.id(), sandbox.tier(), step, outcome.exitCode(), outcome.stderr().text().trim());
+    LOG.error("sandbox could not start program execution={} language={} tier={} step={} exit={} signal={}"
+        + " detail=\"{}\"", execution.id(), runner.id(), sandbox.tier(), step, outcome.verdict().exitCode().orElse(-1),
+        outcome.verdict().signal().orElse(0), outcome.stderr().text().trim());
     return internalError();
   }
 
@@ -205,7 +206,7 @@ final class ProgramExecutor {
       Path workspace, RegisteredRunner runner) throws IOException {
     LaunchSpec spec = launchSpec(step, command, limits, workspace, runner);
     long started = System.nanoTime();
-    SandboxedProcess sandboxed = sandbox.start(spec);
+    ConfinedProcess sandboxed = sandbox.start(spec);
     try {
       return supervise(sandboxed, limits, wallTime, stdin.getBytes(StandardCharsets.UTF_8), started);
     } finally {
@@ -213,7 +214,10 @@ final class ProgramExecutor {
     }
   }
 
-  /** What a step is started with: the minimal environment, the runner's and the command's. */
+  /**
+   * What a step is started with: the minimal environment, the runner's and the command's. Only
+   * the compile step's writes must reach the host workspace: they are the program the run step starts.
+   */
   static LaunchSpec launchSpec(String step, LanguageRunner.Command command, Limits limits, Path workspace, RegisteredRunner runner) {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", SYSTEM_PATH);
@@ -221,14 +225,22 @@ final class ProgramExecutor {
     env.put("LC_ALL", "C.UTF-8");
     env.putAll(runner.settings().extraEnv());
     env.putAll(command.env());
-    return new LaunchSpec(step, command.argv(), env, workspace, runner.probe().readOnlyPaths(), limits);
+    return new LaunchSpec(command.argv(), env, workspace, runner.probe().readOnlyPaths(), sandboxLimits(limits),
+        step.equals("compile"));
+  }
+
+  /** What of a run's limits the sandbox holds; the output cap is the engine's (see {@link #supervise}). */
+  static SandboxLimits sandboxLimits(Limits limits) {
+    return new SandboxLimits(limits.wallTime(), limits.cpuTime(), limits.memoryBytes(), limits.maxProcesses(),
+        limits.maxFileBytes());
   }
 
   /**
    * Feeds a started program its stdin, collects its output under the limits, and waits for its
    * end or its wall time; kills all of it either way. Its execution time counts from {@code started}.
    */
-  private StepOutcome supervise(SandboxedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin, long started) {
+  private StepOutcome supervise(ConfinedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin,
+      long started) {
     OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
     OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
     AtomicBoolean flooded = new AtomicBoolean();
@@ -242,20 +254,12 @@ final class ProgramExecutor {
     Future<?> outPump = io.submit(() -> pump(process.getInputStream(), stdout, floodAt, onFlood));
     Future<?> errPump = io.submit(() -> pump(process.getErrorStream(), stderr, floodAt, onFlood));
     feed(process.getOutputStream(), stdin);
-    boolean exited = waitFor(process, wallTime);
-    long elapsedNanos = System.nanoTime() - started;
-    if (!exited) {
-      sandboxed.killAll();
-      waitFor(process, KILL_GRACE);
-    }
-    // Children that outlived the program may hold its pipes: end them before draining.
-    sandboxed.killAll();
+    long awaited = System.nanoTime();
+    ConfinedProcess.Verdict verdict = sandboxed.await(wallTime);
     drain(outPump, process.getInputStream());
     drain(errPump, process.getErrorStream());
-    int exit = process.isAlive() ? -1 : process.exitValue();
-    return new StepOutcome(exit, !exited, flooded.get(), sandboxed.memoryLimitHit(), sandboxed.cpuLimitHit(),
-        exited && !flooded.get() && !sandboxed.memoryLimitHit() && !sandboxed.cpuLimitHit() && sandboxed.sandboxFailed(),
-        stdout, stderr, Duration.ofNanos(elapsedNanos));
+    Duration elapsed = Duration.ofNanos(awaited - started).plus(verdict.elapsed());
+    return new StepOutcome(verdict, flooded.get(), stdout, stderr, elapsed);
   }
 
   private static long floodThreshold(long cap) {
@@ -302,15 +306,6 @@ final class ProgramExecutor {
     }
   }
 
-  private static boolean waitFor(Process process, Duration timeout) {
-    try {
-      return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
-    }
-  }
-
   private static void drain(Future<?> pump, InputStream stream) {
     try {
       pump.get(DRAIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -353,7 +348,7 @@ final class ProgramExecutor {
     if (ran.flooded()) {
       return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.OUTPUT_LIMIT_EXCEEDED), ran, stdout, stderr);
     }
-    if (ran.exitCode() == 0) {
+    if (ran.exitedZero()) {
       return outcome(Execution.Status.COMPLETED, Optional.empty(), ran, stdout, stderr);
     }
     if (signal.isPresent()) {
@@ -364,7 +359,7 @@ final class ProgramExecutor {
 
   private Execution.Result outcome(Execution.Status status, Optional<Execution.FailureReason> reason, StepOutcome step,
       String stdout, String stderr) {
-    OptionalInt exit = step.signal().isPresent() || step.exitCode() < 0 ? OptionalInt.empty() : OptionalInt.of(step.exitCode());
+    OptionalInt exit = step.verdict().exitCode();
     return new Execution.Result(status, stdout, stderr, exit, step.signal(), reason,
         step.stdout().truncated(), step.stderr().truncated(), step.elapsed(), clock.instant());
   }
@@ -403,13 +398,33 @@ final class ProgramExecutor {
     }
   }
 
-  /** What one step did. */
-  private record StepOutcome(int exitCode, boolean timedOut, boolean flooded, boolean memoryLimitHit,
-      boolean cpuLimitHit, boolean sandboxFailed, OutputBuffer stdout, OutputBuffer stderr, Duration elapsed) {
+  /** What one step did: the sandbox's verdict, and what the engine saw of its output. */
+  private record StepOutcome(ConfinedProcess.Verdict verdict, boolean flooded, OutputBuffer stdout, OutputBuffer stderr,
+      Duration elapsed) {
 
-    /** Java reports a death by signal N as exit value 128 + N. */
+    boolean timedOut() {
+      return verdict.wallTimeExceeded();
+    }
+
+    boolean exitedZero() {
+      return verdict.exitCode().equals(OptionalInt.of(0));
+    }
+
     OptionalInt signal() {
-      return exitCode > 128 && exitCode < 128 + 65 ? OptionalInt.of(exitCode - 128) : OptionalInt.empty();
+      return verdict.signal();
+    }
+
+    boolean memoryLimitHit() {
+      return verdict.memoryLimitHit();
+    }
+
+    boolean cpuLimitHit() {
+      return verdict.cpuTimeExceeded();
+    }
+
+    /** A program killed for its output flood is no sandbox failure, though bwrap saw no exit code. */
+    boolean sandboxFailed() {
+      return !flooded && verdict.sandboxFailed();
     }
   }
 

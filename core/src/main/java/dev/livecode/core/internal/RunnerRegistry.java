@@ -101,7 +101,7 @@ public final class RunnerRegistry {
    * again with the same interpreter from the system folders, when the operator did not name an
    * interpreter; when none fits it is reported unavailable, with the sandbox's reason.
    */
-  public RunnerRegistry reachableIn(dev.livecode.core.internal.sandbox.Sandbox sandbox) {
+  public RunnerRegistry reachableIn(dev.livecode.sandbox.Sandbox sandbox) {
     Map<String, RegisteredRunner> checked = new LinkedHashMap<>();
     for (RegisteredRunner runner : byId.values()) {
       Optional<String> why = runner.probe().available() ? sandbox.unreachable(runner.probe().readOnlyPaths()) : Optional.empty();
@@ -129,7 +129,7 @@ public final class RunnerRegistry {
    * python3) that the sandbox can reach.
    */
   private static Optional<RegisteredRunner> systemInterpreter(RegisteredRunner runner,
-      dev.livecode.core.internal.sandbox.Sandbox sandbox, String why, LanguageRunner.HelperProcesses helpers) {
+      dev.livecode.sandbox.Sandbox sandbox, String why, LanguageRunner.HelperProcesses helpers) {
     Optional<java.nio.file.Path> unreachable = runner.probe().executable();
     if (unreachable.isEmpty()) {
       return Optional.empty();
@@ -187,18 +187,5 @@ public final class RunnerRegistry {
 
   Collection<RegisteredRunner> all() {
     return byId.values();
-  }
-
-  /** A runner jar could not be loaded, or two claim one language. */
-  public static final class RunnerDiscoveryException extends LivecodeException {
-    private static final long serialVersionUID = 1L;
-
-    LivecodeException.RunnerDiscovery(String message) {
-      super(message);
-    }
-
-    LivecodeException.RunnerDiscovery(String message, Throwable cause) {
-      super(message, cause);
-    }
   }
 }

@@ -2,6 +2,9 @@ package dev.livecode.core.spi;
 
 import dev.livecode.core.internal.LocalEvents;
 import java.util.function.Consumer;
+import dev.livecode.core.Execution;
+import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Tells every node that an execution changed, so that a request waiting on one node answers the
@@ -35,5 +38,13 @@ public interface ExecutionEvents extends AutoCloseable {
   interface Subscription extends AutoCloseable {
     @Override
     void close();
+  }
+
+  /** An execution changed status. Live output chunks will travel the same way. */
+  record Event(UUID executionId, Execution.Status status) {
+    public Event {
+      Objects.requireNonNull(executionId, "executionId");
+      Objects.requireNonNull(status, "status");
+    }
   }
 }

@@ -3,7 +3,11 @@ package dev.livecode.core.spi;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.internal.InMemoryQueue;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.UUID;
 
 /**
  * The queue between run requests and workers, with at-least-once delivery: a job is delivered
@@ -45,7 +49,78 @@ public interface JobQueue extends AutoCloseable {
     return false;
   }
 
+  /**
+   * How a finished run is announced to the processes that share this queue, so that a waiter on
+   * one node wakes on another node's result. The engine uses them unless
+   * {@code LivecodeBuilder.events(..)} names others, and never closes them: the queue does, in
+   * {@link #close()}. A queue shared by several processes overrides this and returns the same
+   * instance on every call. Default: events within this JVM only.
+   *
+   * @since 0.3
+   */
+  default ExecutionEvents events() {
+    return ExecutionEvents.local();
+  }
+
   /** Stops this process's use of the queue; harmless when called twice. */
   @Override
   default void close() {}
+
+  /**
+   * Makes queues of one kind, so that an application can choose one by name from its
+   * configuration without compiling against it (the standalone server's {@code --queue redis}).
+   * Found with {@link java.util.ServiceLoader}: an implementation has a public no-argument
+   * constructor and a line in {@code META-INF/services/dev.livecode.core.spi.JobQueue$Provider}.
+   *
+   * @since 0.3
+   */
+  interface Provider {
+    /** The name it is chosen by, in lower case: {@code redis}. */
+    String name();
+
+    /**
+     * A queue ready for use, with its {@link JobQueue#events() events}, which the caller closes.
+     * The settings are keyed by names the provider documents; one not given keeps the provider's
+     * default.
+     *
+     * @throws IllegalArgumentException for a setting the provider does not know, or a bad value
+     * @throws QueueException when the queue cannot be reached
+     */
+    JobQueue create(Map<String, String> settings);
+  }
+
+  /** A queued run: the execution to perform. Everything else is in the store. */
+  record Job(UUID executionId) {
+    public Job {
+      Objects.requireNonNull(executionId, "executionId");
+    }
+  }
+
+  /**
+   * A job handed to a worker.
+   *
+   * @param job the job
+   * @param receipt what the queue needs to ack or renew this delivery
+   * @param attempt 1 on first delivery, more when an earlier worker died with it
+   */
+  record Delivery(Job job, String receipt, int attempt) {
+    public Delivery {
+      Objects.requireNonNull(job, "job");
+      Objects.requireNonNull(receipt, "receipt");
+      if (attempt < 1) {
+        throw new IllegalArgumentException("attempt must be >= 1, was " + attempt);
+      }
+    }
+  }
+
+  /**
+   * @param waiting jobs not yet taken by a worker
+   * @param inFlight jobs taken and not yet acknowledged
+   * @param liveWorkers workers seen alive recently across all nodes, when the queue can tell
+   */
+  record Stats(long waiting, long inFlight, OptionalLong liveWorkers) {
+    public Stats {
+      Objects.requireNonNull(liveWorkers, "liveWorkers");
+    }
+  }
 }

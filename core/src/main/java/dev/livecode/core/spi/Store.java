@@ -2,14 +2,27 @@ package dev.livecode.core.spi;
 
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.internal.InMemoryStore;
+import java.util.Map;
+import dev.livecode.core.Execution;
+import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.Limits;
+import dev.livecode.core.Page;
+import dev.livecode.core.Session;
+import dev.livecode.core.exception.StoreException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A store of sessions and executions. One type because a run snapshots a session into an
- * execution atomically.
+ * execution atomically. Implementations are thread-safe and wrap their own failures in
+ * {@link StoreException}, keeping the cause.
  *
  * @since 0.1
  */
-public interface Store extends Sessions, Executions, AutoCloseable {
+public interface Store extends AutoCloseable {
 
   /**
    * A thread-safe store in this JVM's memory, within the default budget of
@@ -37,12 +50,121 @@ public interface Store extends Sessions, Executions, AutoCloseable {
     return new InMemoryStore(budgetBytes);
   }
 
-  /** True when what is stored survives a restart of this process. */
-  default boolean durable() {
-    return false;
-  }
-
   /** Releases what the store created (its pool); harmless when called twice. */
   @Override
   default void close() {}
+
+  /**
+   * Makes stores of one kind, so that an application can choose one by name from its
+   * configuration without compiling against it (the standalone server's {@code --store mysql}).
+   * Found with {@link java.util.ServiceLoader}: an implementation has a public no-argument
+   * constructor and a line in {@code META-INF/services/dev.livecode.core.spi.Store$Provider}.
+   *
+   * @since 0.3
+   */
+  interface Provider {
+    /** The name it is chosen by, in lower case: {@code mysql}. */
+    String name();
+
+    /**
+     * A store ready for use, which the caller closes. The settings are keyed by names the
+     * provider documents; one not given keeps the provider's default.
+     *
+     * @throws IllegalArgumentException for a setting the provider does not know, or a bad value
+     * @throws dev.livecode.core.exception.StoreException when the store cannot be reached
+     */
+    Store create(Map<String, String> settings);
+  }
+
+  // Sessions. Failures are StoreExceptions that keep their cause.
+
+  /**
+   * Stores a new session (version 1).
+   *
+   * @throws LivecodeException.StoreFull when a store with a memory budget has no room for it
+   */
+  void insertSession(Session session);
+
+  Optional<Session> findSession(UUID sessionId);
+
+  /**
+   * Applies an autosave atomically: the version grows by exactly one per successful call, and an
+   * expected version is checked in the same atomic step (never read-then-write).
+   *
+   * @throws LivecodeException.SessionNotFound when there is no such session
+   * @throws LivecodeException.VersionConflict when the expected version is not the stored one
+   * @throws LivecodeException.StoreFull when a store with a memory budget has no room for a larger source
+   */
+  Session updateSession(Session.Update update, Instant now);
+
+  // Executions. State changes are conditional so that a redelivered job never overwrites a
+  // finished execution.
+
+  /**
+   * Creates a QUEUED execution that snapshots the session's current language and source, in one
+   * atomic step. When an execution with the same idempotency key exists for the session, returns
+   * that one with {@code created == false} instead.
+   *
+   * @throws LivecodeException.SessionNotFound when there is no such session
+   * @throws LivecodeException.StoreFull when a store with a memory budget has no room for it
+   */
+  CreatedExecution createExecution(NewExecution request);
+
+  /**
+   * The execution, or empty when there is none: never created, or {@linkplain #evicted evicted}.
+   */
+  Optional<Execution> findExecution(UUID executionId);
+
+  /**
+   * True when this store held the execution and let it go to stay within a memory budget (only
+   * the in-memory store does), so that a reader learns it is gone rather than unknown. A store
+   * remembers only recent evictions; an id evicted long ago may read as unknown again. Default:
+   * false, for stores that keep every execution.
+   *
+   * @since 0.2
+   */
+  default boolean evicted(UUID executionId) {
+    return false;
+  }
+
+  /** QUEUED or RUNNING to RUNNING; false (and no change) when the execution is already final. */
+  boolean markRunning(UUID executionId, Instant startedAt);
+
+  /** Stores the result unless the execution is already final; true when this call finished it. */
+  boolean finish(UUID executionId, Execution.Result result);
+
+  /**
+   * A session's executions, newest first, by keyset pagination.
+   *
+   * @throws LivecodeException.InvalidRequest for a cursor this store did not make
+   */
+  Page<Execution> listExecutions(UUID sessionId, Page.Request page);
+
+  /** Executions still QUEUED or RUNNING, oldest first, at most {@code limit}. */
+  List<Execution> findUnfinished(int limit);
+
+  /** What the engine asks the store to create when Run is pressed. */
+  record NewExecution(
+      UUID id,
+      UUID sessionId,
+      String stdin,
+      Limits limits,
+      Optional<String> idempotencyKey,
+      Instant queuedAt) {
+    public NewExecution {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(sessionId, "sessionId");
+      Objects.requireNonNull(stdin, "stdin");
+      Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+      Objects.requireNonNull(queuedAt, "queuedAt");
+    }
+  }
+
+  /** The execution a run request maps to, and whether this request created it. */
+  record CreatedExecution(Execution execution, boolean created) {
+    public CreatedExecution {
+      Objects.requireNonNull(execution, "execution");
+    }
+  }
 }

@@ -3,11 +3,11 @@ package dev.livecode.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.EngineListener;
-import dev.livecode.core.IsolationMode;
 import dev.livecode.core.Limits;
-import dev.livecode.core.internal.sandbox.LaunchSpec;
-import dev.livecode.core.internal.sandbox.Sandbox;
-import dev.livecode.core.internal.sandbox.SandboxedProcess;
+import dev.livecode.sandbox.ConfinedProcess;
+import dev.livecode.sandbox.Isolation;
+import dev.livecode.sandbox.LaunchSpec;
+import dev.livecode.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +49,8 @@ class WarmPoolListenerTest {
   private WarmPool pool(Sandbox sandbox) {
     Workspaces workspaces = new Workspaces(root.resolve("workspaces"));
     pool = new WarmPool("python", 1, sandbox, workspaces, Optional.empty(), Limits.DEFAULTS,
-        workspace -> new LaunchSpec("run", List.of("sleep", "30"), Map.of(), workspace, List.of(), Limits.DEFAULTS),
+        workspace -> new LaunchSpec(List.of("sleep", "30"), Map.of(), workspace, List.of(),
+            ProgramExecutor.sandboxLimits(Limits.DEFAULTS), false),
         new NamedThreads("warm-test"), listener);
     return pool;
   }
@@ -82,8 +83,8 @@ class WarmPoolListenerTest {
   /** Starts {@code sleep 30} as a plain process, or fails every start. */
   private record FakeSandbox(boolean starts) implements Sandbox {
     @Override
-    public IsolationMode tier() {
-      return IsolationMode.NONE;
+    public Isolation tier() {
+      return Isolation.NONE;
     }
 
     @Override
@@ -92,12 +93,12 @@ class WarmPoolListenerTest {
     }
 
     @Override
-    public SandboxedProcess start(LaunchSpec spec) throws IOException {
+    public ConfinedProcess start(LaunchSpec spec) throws IOException {
       if (!starts) {
         throw new IOException("this sandbox starts nothing (test)");
       }
       Process process = new ProcessBuilder(spec.argv()).start();
-      return new SandboxedProcess() {
+      return new ConfinedProcess() {
         @Override
         public Process process() {
           return process;
@@ -106,6 +107,11 @@ class WarmPoolListenerTest {
         @Override
         public void killAll() {
           process.destroyForcibly();
+        }
+
+        @Override
+        public Verdict await(Duration wallTime) {
+          throw new UnsupportedOperationException("no program runs in this test");
         }
 
         @Override

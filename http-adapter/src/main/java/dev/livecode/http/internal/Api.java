@@ -10,7 +10,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.Page;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import java.nio.charset.StandardCharsets;
+import dev.livecode.http.LivecodeHttpServer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,8 +26,7 @@ import java.util.regex.Pattern;
 
 /** The endpoints of docs/api.md over a {@link LivecodeEngine}. */
 public final class Api {
-  /** Longest {@code wait_ms} a client may hold a request for. */
-  static final long MAX_WAIT_MS = 30_000;
+  private static final long MAX_WAIT_MS = LivecodeHttpServer.MAX_WAIT.toMillis();
   private static final long MIB = 1024L * 1024L;
   private static final Set<String> LIMIT_FIELDS = Set.of(
       "wall_time_ms", "cpu_time_ms", "memory_mb", "max_processes", "max_file_bytes", "max_output_bytes");
@@ -37,14 +36,14 @@ public final class Api {
 
   private final LivecodeEngine engine;
   private final ObjectMapper json;
-  private final int maxSourceBytes;
-  private final int maxStdinBytes;
 
-  public Api(LivecodeEngine engine, ObjectMapper json, int maxSourceBytes, int maxStdinBytes) {
+  /**
+   * Sizes are the engine's to check ({@link LivecodeEngine#sizeCaps()}): a source or stdin over
+   * them comes back as a 413 through {@link Errors}.
+   */
+  public Api(LivecodeEngine engine, ObjectMapper json) {
     this.engine = engine;
     this.json = json;
-    this.maxSourceBytes = maxSourceBytes;
-    this.maxStdinBytes = maxStdinBytes;
   }
 
   /** Every endpoint of docs/api.md. */
@@ -69,7 +68,6 @@ public final class Api {
     JsonNode body = object(request.body(), true);
     String language = requiredString(body, "language");
     String source = optionalString(body, "source_code").orElse("");
-    checkSize("source_code", source, maxSourceBytes);
     Session session = engine.createSession(language, source);
     return Response.ok(Representations.session(session)).withHeader("Location", "/code-sessions/" + session.id());
   }
@@ -82,7 +80,6 @@ public final class Api {
     UUID id = id(request, "session");
     JsonNode body = object(request.body(), true);
     Optional<String> source = optionalString(body, "source_code");
-    source.ifPresent(s -> checkSize("source_code", s, maxSourceBytes));
     Optional<String> language = optionalString(body, "language");
     OptionalLong expected = expectedVersion(body, request.header("If-Match"));
     if (source.isEmpty() && language.isEmpty()) {
@@ -111,7 +108,6 @@ public final class Api {
       JsonNode body = object(raw, false);
       Optional<String> stdin = optionalString(body, "stdin");
       if (stdin.isPresent()) {
-        checkSize("stdin", stdin.get(), maxStdinBytes);
         run = run.withStdin(stdin.get());
       }
       run = run.withLimits(limits(body.get("limits")));
@@ -249,12 +245,6 @@ public final class Api {
       };
     }
     return limits;
-  }
-
-  private static void checkSize(String field, String value, int maxBytes) {
-    if ((long) value.length() * 3 > maxBytes && value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-      throw new ApiException(413, "PAYLOAD_TOO_LARGE", field + " is larger than " + maxBytes + " bytes of UTF-8");
-    }
   }
 
   private static UUID id(Request request, String kind) {

@@ -74,7 +74,9 @@ public final class Errors {
           Map.of(), Map.of("Retry-After", RETRY_AFTER_SECONDS));
     }
     if (error instanceof LivecodeException.InvalidRequest e) {
-      return new ApiException(400, "INVALID_REQUEST", e.getMessage());
+      return e.isTooLarge()
+          ? new ApiException(413, "PAYLOAD_TOO_LARGE", e.getMessage())
+          : new ApiException(400, "INVALID_REQUEST", e.getMessage());
     }
     String errorId = UUID.randomUUID().toString();
     LOG.error("request failed error_id={}", errorId, error);

@@ -1,5 +1,5 @@
 /**
- * The server's internals: routing, JSON mapping, errors, configuration. No compatibility promise:
- * anything here may change in any release.
+ * The HTTP server's internals: routing, JSON mapping, errors, request threads, metrics. No
+ * compatibility promise: anything here may change in any release.
  */
 package dev.livecode.http.internal;

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * RedisQueue queue = RedisQueue.builder().uri("redis://:secret@redis:6379/0").build();
- * LivecodeEngine engine = Livecode.builder().queue(queue).events(queue.events()).build();
+ * LivecodeEngine engine = Livecode.builder().queue(queue).build(); // announces runs on queue.events()
  * }</pre>
  *
  * <p>Keys, for the default prefix {@code livecode}: the stream {@code livecode:jobs} (group
@@ -67,6 +67,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every Redis failure is a {@link QueueException}, raised within the command timeout. Thread
  * safe. The queue owns its connections; {@link #close()} closes them and {@link #events()}.
+ *
+ * <p>An application that chooses its queue by name finds this one as the
+ * {@link JobQueue.Provider} named {@code redis}, with the settings {@code url}, {@code prefix}
+ * and {@code lease-ms}.
  *
  * @since 0.1
  */
@@ -211,11 +215,13 @@ public final class RedisQueue implements JobQueue {
   }
 
   /**
-   * Execution events over this Redis ({@code <prefix>:events} pub/sub), for
-   * {@code Livecode.builder().events(..)}. The same instance on every call; closed with the queue.
+   * Execution events over this Redis ({@code <prefix>:events} pub/sub), which an engine built on
+   * this queue uses unless {@code Livecode.builder().events(..)} names others. The same instance
+   * on every call; closed with the queue.
    *
    * @throws QueueException when the subscriber connection cannot be opened
    */
+  @Override
   public synchronized ExecutionEvents events() {
     ensureOpen();
     if (events == null) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
@@ -59,10 +59,9 @@ class RedisEngineIT {
         .discoverRunners(false)
         .runner(new PythonRunner())
         // The queue is under test here, not the sandbox.
-        .isolation(IsolationMode.NONE)
+        .isolation(Isolation.NONE)
         .store(store)
-        .queue(queue)
-        .events(queue.events());
+        .queue(queue);
   }
 
   private LivecodeEngine start(LivecodeBuilder builder) {

@@ -1,8 +1,8 @@
 package dev.livecode.runner.python;
 
-import dev.livecode.core.spi.HostCommands;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.runner.python.internal.Bootstrap;
+import dev.livecode.sandbox.HostCommands;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -53,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * inserts the execution; idempotency keys are unique per session through a unique index, so
  * concurrent duplicates from any node resolve to one execution.
  *
+ * <p>An application that chooses its store by name finds this one as the {@link Store.Provider}
+ * named {@code mysql}, with the settings {@code url}, {@code user}, {@code password},
+ * {@code pool-size} and {@code table-prefix}.
+ *
  * @since 0.1
  */
 public final class MySqlStore implements Store {
@@ -98,11 +102,6 @@ public final class MySqlStore implements Store {
   /** Starts the configuration of a store. */
   public static Builder builder() {
     return new Builder();
-  }
-
-  @Override
-  public boolean durable() {
-    return true;
   }
 
   // ---------------------------------------------------------------- sessions

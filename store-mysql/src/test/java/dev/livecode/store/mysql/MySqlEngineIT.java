@@ -3,7 +3,7 @@ package dev.livecode.store.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.IsolationMode;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -26,7 +26,7 @@ class MySqlEngineIT {
   private LivecodeEngine engine() {
     // Isolation is not what this test is about: the plain tier starts fast and probes nothing.
     return Livecode.builder().store(DB.store()).runner(new PythonRunner()).discoverRunners(false).workers(1)
-        .isolation(IsolationMode.NONE).build();
+        .isolation(Isolation.NONE).build();
   }
 
   @Test

@@ -1,7 +1,7 @@
 package dev.livecode.examples.bash;
 
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.HostCommands;
+import dev.livecode.sandbox.HostCommands;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,0 +1,226 @@
+package dev.livecode.sandbox.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cgroup(s) of one run: one dir per v1 hierarchy, or one v2 dir. A group is reused by later
+ * runs with the same limits once it is empty (see {@link Cgroups#acquire}), so what a run did is
+ * read as the change of the group's counters since the run began, never their absolute values.
+ */
+final class RunGroup {
+  private static final Logger LOG = LoggerFactory.getLogger(RunGroup.class);
+
+  private final Cgroups owner;
+  private final Cgroups.Version version;
+  private final List<Path> dirs;
+  private final GroupLimits limits;
+  private volatile long oomKillsBefore;
+  private volatile long cpuNanosBefore;
+  /** What pids.max holds now: the process limit, plus what unreaped processes of earlier runs still take. */
+  private volatile long pidsMax;
+
+  /** The limits a group is set up with: a group is only reused for runs with the same ones. */
+  record GroupLimits(long memoryBytes, int maxProcesses) {}
+
+  RunGroup(Cgroups owner, Cgroups.Version version, List<Path> dirs, GroupLimits limits) {
+    this.owner = owner;
+    this.version = version;
+    this.dirs = List.copyOf(dirs);
+    this.limits = limits;
+    this.pidsMax = limits.maxProcesses();
+  }
+
+  GroupLimits limits() {
+    return limits;
+  }
+
+  /** The cgroup.procs files the launch shell writes its pid into. */
+  List<Path> procsFiles() {
+    return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
+  }
+
+  /** True when the kernel's OOM killer killed a process of this group during this run. */
+  boolean oomKilled() {
+    return oomKills() > oomKillsBefore;
+  }
+
+  /** CPU time used by the group during this run in nanoseconds, or -1 when this host cannot tell. */
+  long cpuNanos() {
+    long total = cpuNanosTotal();
+    return total < 0 ? -1 : total - cpuNanosBefore;
+  }
+
+  /**
+   * Makes the counters read from now on count from zero, and gives the next run its whole process
+   * limit: done before a reused group's next run.
+   */
+  void startCounting() {
+    oomKillsBefore = oomKills();
+    long cpu = cpuNanosTotal();
+    cpuNanosBefore = Math.max(cpu, 0);
+    leaveRoomForUnreaped();
+  }
+
+  /**
+   * A killed process that was reparented to the host's init (bwrap's own init in its PID
+   * namespace, or a none-tier program's orphan) counts against pids.max until that init reaps
+   * it, which some inits do seconds later and a container's own first process may never do. So
+   * the limit is raised by what the group still counts, once it lists no process: otherwise a
+   * fork bomb's orphans would leave the next runs of the group unable to fork at all. RLIMIT_NPROC
+   * still caps each run's own processes (see {@link RlimitShell}).
+   */
+  private void leaveRoomForUnreaped() {
+    for (Path dir : dirs) {
+      Path current = dir.resolve("pids.current");
+      if (!Files.exists(current)) {
+        continue;
+      }
+      try {
+        long wanted = limits.maxProcesses() + Math.max(0, Long.parseLong(Cgroups.read(current).trim()));
+        if (wanted != pidsMax) {
+          Cgroups.write(dir.resolve("pids.max"), Long.toString(wanted));
+          pidsMax = wanted;
+        }
+      } catch (IOException | NumberFormatException e) {
+        LOG.debug("pids limit not adjusted dir={} error={}", dir, e.toString());
+      }
+    }
+  }
+
+  private long oomKills() {
+    long kills = 0;
+    for (Path dir : dirs) {
+      Path file = dir.resolve(version == Cgroups.Version.V1 ? "memory.oom_control" : "memory.events");
+      if (!Files.exists(file)) {
+        continue;
+      }
+      try {
+        for (String line : Cgroups.read(file).split("\n")) {
+          String[] kv = line.trim().split("\\s+");
+          if (kv.length == 2 && kv[0].equals("oom_kill")) {
+            kills += Long.parseLong(kv[1]);
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        LOG.debug("oom counter unreadable file={} error={}", file, e.toString());
+      }
+    }
+    return kills;
+  }
+
+  private long cpuNanosTotal() {
+    for (Path dir : dirs) {
+      try {
+        Path v1 = dir.resolve("cpuacct.usage");
+        if (Files.exists(v1)) {
+          return Long.parseLong(Cgroups.read(v1).trim());
+        }
+        Path v2 = dir.resolve("cpu.stat");
+        if (version == Cgroups.Version.V2 && Files.exists(v2)) {
+          for (String line : Cgroups.read(v2).split("\n")) {
+            if (line.startsWith("usage_usec ")) {
+              return Long.parseLong(line.substring(11).trim()) * 1000;
+            }
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        LOG.debug("cpu usage unreadable dir={} error={}", dir, e.toString());
+      }
+    }
+    return -1;
+  }
+
+  /** SIGKILLs every process in the group (cgroup.kill on v2; each listed pid otherwise). */
+  void killAll() {
+    if (version == Cgroups.Version.V2) {
+      Path kill = dirs.get(0).resolve("cgroup.kill");
+      if (Files.exists(kill)) {
+        try {
+          Cgroups.write(kill, "1");
+          return;
+        } catch (IOException e) {
+          LOG.debug("cgroup.kill failed dir={} error={}", dirs.get(0), e.toString());
+        }
+      }
+    }
+    for (Path procs : procsFiles()) {
+      killListed(procs);
+    }
+  }
+
+  /** Kills what is left and hands the group back for reuse, or removes it (see {@link Cgroups#release}). */
+  void release() {
+    owner.release(this);
+  }
+
+  /** Kills what is left until no process is listed; false if some remain at the deadline. */
+  boolean awaitEmpty(long deadlineNanos) {
+    while (true) {
+      boolean any = false;
+      for (Path procs : procsFiles()) {
+        any |= killListed(procs);
+      }
+      if (!any) {
+        return true;
+      }
+      if (System.nanoTime() > deadlineNanos || !pause()) {
+        return false;
+      }
+    }
+  }
+
+  private static boolean killListed(Path procs) {
+    boolean any = false;
+    try {
+      for (String pid : Cgroups.read(procs).split("\\s+")) {
+        if (!pid.isBlank()) {
+          any = true;
+          ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("cgroup kill failed procs={} error={}", procs, e.toString());
+    }
+    return any;
+  }
+
+  /** Kills what is left, waits (briefly) for the group to empty, and removes it. */
+  void remove() {
+    long deadline = System.nanoTime() + Cgroups.EMPTY_TIMEOUT_NANOS;
+    for (Path dir : dirs) {
+      while (true) {
+        try {
+          Files.deleteIfExists(dir);
+          break;
+        } catch (IOException busy) {
+          if (System.nanoTime() > deadline) {
+            LOG.warn("cgroup not removed dir={} error={}", dir, busy.toString());
+            break;
+          }
+          killListed(dir.resolve("cgroup.procs"));
+          if (!pause()) {
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean pause() {
+    try {
+      Thread.sleep(2);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

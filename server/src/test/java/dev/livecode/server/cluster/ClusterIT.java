@@ -1,0 +1,460 @@
+package dev.livecode.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livecode.testing.MariaDbExtension;
+import dev.livecode.testing.PrivateRedis;
+import dev.livecode.testing.RedisExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The server jar as a cluster: one api process and worker processes in JVMs of their own,
+ * sharing one MySQL database (created per test) and one Redis (a key prefix per test), as
+ * docker-compose.yml deploys them.
+ *
+ * <p>Services: those of {@link MariaDbExtension} and {@link RedisExtension}. Unreachable fails,
+ * naming the variable. The outage test stops only a redis-server of its own, never the shared one.
+ */
+class ClusterIT {
+  private static final Path SERVER_JAR = Path.of(System.getProperty("user.dir"), "target", "livecode-server.jar");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern FINISHED = Pattern.compile("execution finished id=([0-9a-f-]{36})");
+
+  @RegisterExtension
+  final MariaDbExtension mariaDb = new MariaDbExtension();
+  @RegisterExtension
+  final RedisExtension sharedRedis = new RedisExtension();
+
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<AutoCloseable> others = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (Node node : nodes) {
+      node.close();
+    }
+    for (AutoCloseable other : others) {
+      other.close();
+    }
+  }
+
+  @Test
+  void thousandRunsOnTwoWorkerProcessesEachEndCompletedAndRunOnce() throws Exception {
+    Node api = start("api", sharedRedis.url(), List.of());
+    Node workerA = start("worker", sharedRedis.url(), List.of("--workers", "2"));
+    Node workerB = start("worker", sharedRedis.url(), List.of("--workers", "2"));
+    String session = api.createSession("import sys\nn = int(sys.stdin.read())\nprint(n * n)");
+    int runs = 1000;
+
+    long start = System.nanoTime();
+    Map<String, Integer> inputOf = new ConcurrentHashMap<>();
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> posted = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        int n = i;
+        posted.add(clients.submit(() -> inputOf.put(api.run(session, Integer.toString(n)), n)));
+      }
+      for (Future<?> future : posted) {
+        future.get(5, TimeUnit.MINUTES);
+      }
+      List<Future<JsonNode>> ended = new ArrayList<>();
+      for (String id : inputOf.keySet()) {
+        ended.add(clients.submit(() -> api.awaitEnd(id, Duration.ofMinutes(4))));
+      }
+      List<String> wrong = new ArrayList<>();
+      for (Future<JsonNode> future : ended) {
+        JsonNode execution = future.get(5, TimeUnit.MINUTES);
+        int n = inputOf.get(execution.get("execution_id").asText());
+        if (!execution.get("status").asText().equals("COMPLETED")
+            || !execution.get("stdout").asText().equals((long) n * n + "\n")) {
+          wrong.add("stdin " + n + ": " + execution);
+        }
+      }
+      assertThat(wrong).as("%d of %d runs ended wrong", wrong.size(), runs).isEmpty();
+    } finally {
+      clients.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertThat(inputOf).hasSize(runs);
+    // One result per execution in the store: the session lists each run exactly once.
+    List<String> listed = api.listExecutions(session);
+    assertThat(listed).hasSize(runs).doesNotHaveDuplicates();
+    assertThat(Set.copyOf(listed)).isEqualTo(inputOf.keySet());
+    // Executed exactly once by outcome: every run finished once, on one of the two workers.
+    List<String> finishedA = workerA.finishedIds();
+    List<String> finishedB = workerB.finishedIds();
+    List<String> all = new ArrayList<>(finishedA);
+    all.addAll(finishedB);
+    assertThat(all).hasSize(runs).doesNotHaveDuplicates();
+    assertThat(finishedA).isNotEmpty();
+    assertThat(finishedB).isNotEmpty();
+    System.out.printf("cluster figures: %d runs on 2 worker processes x 2 threads in %.1f s = %.1f runs/s"
+        + " (worker A %d, worker B %d)%n", runs, seconds, runs / seconds, finishedA.size(), finishedB.size());
+  }
+
+  @Test
+  void runsOfAWorkerKilledMidRunEndOnTheSurvivor() throws Exception {
+    Node api = start("api", sharedRedis.url(), List.of());
+    // A 6 s lease (the shortest safe one: 3 renewals of 2 s) instead of the 30 s default.
+    Node doomed = start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
+    Node survivor = start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
+    String session = api.createSession("import time\ntime.sleep(3)\nprint('done')");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(api.run(session, ""));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!ids.stream().allMatch(id -> api.execution(id).get("status").asText().equals("RUNNING"))) {
+      assertThat(System.nanoTime()).as("all 20 runs RUNNING").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+
+    doomed.kill();
+    long killed = System.nanoTime();
+
+    for (String id : ids) {
+      // Lease (6 s) + run time (3 s) + slack for a loaded machine.
+      JsonNode execution = api.awaitEnd(id, Duration.ofSeconds(60));
+      assertThat(execution.get("status").asText()).as("execution %s", id).isEqualTo("COMPLETED");
+    }
+    double recovered = (System.nanoTime() - killed) / 1e9;
+    Set<String> onDoomed = new HashSet<>(doomed.finishedIds());
+    Set<String> onSurvivor = new HashSet<>(survivor.finishedIds());
+    assertThat(onDoomed).as("the killed worker held runs when it died").hasSizeLessThan(20);
+    for (String id : ids) {
+      assertThat(onDoomed.contains(id) || onSurvivor.contains(id)).as("execution %s finished by a worker", id).isTrue();
+    }
+    assertThat(onSurvivor).hasSizeGreaterThan(20 - onDoomed.size() - 1);
+    System.out.printf("cluster figures: worker killed with %d of 20 runs unfinished; all 20 COMPLETED %.1f s after"
+        + " the kill%n", 20 - onDoomed.size(), recovered);
+  }
+
+  @Test
+  void redisStoppedForFiveSecondsDuringLoadGives503sNot500sAndLosesNoAcceptedRun() throws Exception {
+    PrivateRedis redis = new PrivateRedis();
+    others.add(redis);
+    Node api = start("api", redis.url(), List.of());
+    start("worker", redis.url(), List.of("--workers", "2"));
+    String session = api.createSession("print('ok')");
+
+    Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    List<String> accepted = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService load = Executors.newSingleThreadExecutor();
+    long start = System.nanoTime();
+    Future<?> posting = load.submit(() -> {
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(12)) {
+        HttpResponse<String> reply = api.send("POST", "/code-sessions/" + session + "/run", "{}");
+        statuses.merge(reply.statusCode(), 1, Integer::sum);
+        if (reply.statusCode() == 200) {
+          accepted.add(readTree(reply.body()).get("execution_id").asText());
+        }
+        sleep(50);
+      }
+      return null;
+    });
+    sleep(2_000);
+    redis.kill();
+    sleep(1_000);
+    int healthDuringOutage = api.send("GET", "/health", null).statusCode();
+    sleep(4_000);
+    redis.start();
+    posting.get(2, TimeUnit.MINUTES);
+    load.shutdownNow();
+
+    assertThat(statuses.keySet()).as("statuses of POST run: %s", statuses).containsOnly(200, 503);
+    assertThat(statuses.get(503)).as("503s during the outage").isPositive();
+    assertThat(healthDuringOutage).isEqualTo(503);
+    for (String id : accepted) {
+      JsonNode execution = api.awaitEnd(id, Duration.ofSeconds(60));
+      assertThat(execution.get("status").asText()).as("accepted run %s", id).isEqualTo("COMPLETED");
+    }
+    System.out.printf("cluster figures: Redis outage of 5 s under load: POST run statuses %s, %d accepted runs all"
+        + " COMPLETED%n", statuses, accepted.size());
+  }
+
+  @Test
+  void reportsLatencyAndThroughputFigures() throws Exception {
+    Node embedded = Node.start("all", List.of(), Map.of());
+    nodes.add(embedded);
+    String embeddedSession = embedded.createSession("print(1)");
+    Duration embeddedP50 = p50(embedded, embeddedSession, 30);
+
+    Node api = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "2"));
+    String session = api.createSession("print(1)");
+    Duration clusterP50 = p50(api, session, 30);
+    double oneWorker = throughput(api, session, 200);
+    start("worker", sharedRedis.url(), List.of("--workers", "2"));
+    double twoWorkers = throughput(api, session, 200);
+
+    System.out.printf("cluster figures: p50 POST run -> COMPLETED for print(1): embedded default %d ms,"
+        + " redis+mysql %d ms; throughput with 2 threads per worker process: 1 worker %.1f runs/s,"
+        + " 2 workers %.1f runs/s (%d cores shared with other work)%n", embeddedP50.toMillis(), clusterP50.toMillis(),
+        oneWorker, twoWorkers, Runtime.getRuntime().availableProcessors());
+    assertThat(oneWorker).isPositive();
+    assertThat(twoWorkers).isPositive();
+  }
+
+  private static Duration p50(Node api, String session, int runs) {
+    List<Long> nanos = new ArrayList<>();
+    for (int i = 0; i < runs + 3; i++) {
+      long start = System.nanoTime();
+      JsonNode done = api.awaitEnd(api.run(session, ""), Duration.ofSeconds(60));
+      assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
+      if (i >= 3) { // the first runs warm up the JIT and the interpreter's page cache
+        nanos.add(System.nanoTime() - start);
+      }
+    }
+    Collections.sort(nanos);
+    return Duration.ofNanos(nanos.get(nanos.size() / 2));
+  }
+
+  private static double throughput(Node api, String session, int runs) throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(16);
+    long start = System.nanoTime();
+    try {
+      List<Future<JsonNode>> ended = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        ended.add(clients.submit(() -> api.awaitEnd(api.run(session, ""), Duration.ofMinutes(2))));
+      }
+      for (Future<JsonNode> future : ended) {
+        assertThat(future.get(3, TimeUnit.MINUTES).get("status").asText()).isEqualTo("COMPLETED");
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    return runs / ((System.nanoTime() - start) / 1e9);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private Node start(String role, String redisUrl, List<String> extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--role", role, "--store", "mysql",
+        "--mysql-url", mariaDb.jdbcUrl(), "--mysql-user", mariaDb.user(),
+        "--queue", "redis", "--redis-url", redisUrl, "--redis-prefix", sharedRedis.prefix()));
+    args.addAll(extra);
+    Map<String, String> env = new HashMap<>();
+    if (!mariaDb.password().isEmpty()) {
+      env.put("LIVECODE_MYSQL_PASSWORD", mariaDb.password());
+    }
+    Node node = Node.start(role, args, env);
+    nodes.add(node);
+    return node;
+  }
+
+  private static JsonNode readTree(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One server process: its port, its log, and the few API calls these tests make. */
+  private static final class Node implements AutoCloseable {
+    private final String role;
+    private final Process process;
+    private final Path log;
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Node(String role, Process process, Path log, int port) {
+      this.role = role;
+      this.process = process;
+      this.log = log;
+      this.base = "http://127.0.0.1:" + port;
+    }
+
+    static Node start(String role, List<String> args, Map<String, String> env) throws Exception {
+      assertThat(SERVER_JAR).as("the server jar (mvn package builds it)").exists();
+      int port = freePort();
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", SERVER_JAR.toString(), "--port", Integer.toString(port)));
+      command.addAll(args);
+      Path log = Files.createTempFile("livecode-cluster-" + role, ".log");
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      Node node = new Node(role, builder.start(), log, port);
+      node.awaitHealthy(Duration.ofSeconds(60));
+      return node;
+    }
+
+    private void awaitHealthy(Duration timeout) throws Exception {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          fail(role + " exited with " + process.exitValue() + ":\n" + log());
+        }
+        try {
+          if (send("GET", "/health", null).statusCode() == 200) {
+            return;
+          }
+        } catch (UncheckedIOException e) {
+          // not listening yet
+        }
+        Thread.sleep(100);
+      }
+      fail(role + " not healthy within " + timeout + ":\n" + log());
+    }
+
+    HttpResponse<String> send(String method, String path, String body) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      if (body != null) {
+        request.header("Content-Type", "application/json");
+      }
+      try {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private JsonNode ok(HttpResponse<String> reply) {
+      assertThat(reply.statusCode()).as("%s", reply.body()).isEqualTo(200);
+      return readTree(reply.body());
+    }
+
+    String createSession(String source) throws IOException {
+      String body = JSON.writeValueAsString(Map.of("language", "python", "source_code", source));
+      return ok(send("POST", "/code-sessions", body)).get("session_id").asText();
+    }
+
+    /** POST run; a 503 (backpressure) is retried after its Retry-After. */
+    String run(String session, String stdin) {
+      try {
+        String body = JSON.writeValueAsString(Map.of("stdin", stdin));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+          HttpResponse<String> reply = send("POST", "/code-sessions/" + session + "/run", body);
+          if (reply.statusCode() != 503 || System.nanoTime() > deadline) {
+            return ok(reply).get("execution_id").asText();
+          }
+          Thread.sleep(200);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    JsonNode execution(String id) {
+      return ok(send("GET", "/executions/" + id, null));
+    }
+
+    JsonNode awaitEnd(String id, Duration patience) {
+      long deadline = System.nanoTime() + patience.toNanos();
+      while (true) {
+        JsonNode execution = ok(send("GET", "/executions/" + id + "?wait_ms=10000", null));
+        String status = execution.get("status").asText();
+        if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
+          return execution;
+        }
+        assertThat(System.nanoTime()).as("execution %s still %s", id, status).isLessThan(deadline);
+      }
+    }
+
+    List<String> listExecutions(String session) {
+      List<String> ids = new ArrayList<>();
+      String cursor = null;
+      do {
+        JsonNode page = ok(send("GET", "/code-sessions/" + session + "/executions?limit=100"
+            + (cursor == null ? "" : "&cursor=" + cursor), null));
+        page.get("executions").forEach(e -> ids.add(e.get("execution_id").asText()));
+        JsonNode next = page.get("next_cursor");
+        cursor = next == null || next.isNull() ? null : next.asText();
+      } while (cursor != null);
+      return ids;
+    }
+
+    /** Ids of the executions this process finished, from its log, in order, repeats kept. */
+    List<String> finishedIds() {
+      List<String> ids = new ArrayList<>();
+      Matcher matcher = FINISHED.matcher(log());
+      while (matcher.find()) {
+        ids.add(matcher.group(1));
+      }
+      return ids;
+    }
+
+    String log() {
+      try {
+        return Files.readString(log, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** SIGKILL: no shutdown hook, no acknowledgement, as when a machine dies. */
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(15, TimeUnit.SECONDS);
+        }
+      }
+      // Kept for diagnosis: target/cluster-logs/<role>-<pid>.log
+      Path kept = Path.of(System.getProperty("user.dir"), "target", "cluster-logs");
+      Files.createDirectories(kept);
+      Files.move(log, kept.resolve(role + "-" + process.pid() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
