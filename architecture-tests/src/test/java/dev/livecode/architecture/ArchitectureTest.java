@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The boundaries the module tree promises, on every module's main classes. A module's
- * {@code internal} packages are its own: another module never touches them, and no public type
- * shows one in what it exposes. Core's public packages stay small enough to hold in one's head.
+ * The boundaries the module tree promises, on every module's main classes. A module's {@code
+ * internal} packages are its own: another module never touches them, and no public type shows one
+ * in what it exposes. Core's public packages stay small enough to hold in one's head.
  */
 class ArchitectureTest {
   /** Core's public API, counted by top-level public type: nested types do not count. */
@@ -40,13 +40,23 @@ class ArchitectureTest {
             .importPackages("dev.livecode");
     assertThat(classes.stream().map(JavaClass::getPackageName))
         .as("the classes of every module are on the class path")
-        .contains("dev.livecode.core", "dev.livecode.sandbox", "dev.livecode.http", "dev.livecode.server", "dev.livecode.store.mysql",
-            "dev.livecode.queue.redis", "dev.livecode.runner.python", "dev.livecode.benchmarks", "dev.livecode.testing");
+        .contains(
+            "dev.livecode.core",
+            "dev.livecode.sandbox",
+            "dev.livecode.http",
+            "dev.livecode.server",
+            "dev.livecode.store.mysql",
+            "dev.livecode.queue.redis",
+            "dev.livecode.runner.python",
+            "dev.livecode.benchmarks",
+            "dev.livecode.testing");
   }
 
   @Test
   void noModuleReachesIntoAnotherModulesInternals() {
-    assertThat(usesOfOtherModulesInternals(classes)).as("uses of another module's internal classes").isEmpty();
+    assertThat(usesOfOtherModulesInternals(classes))
+        .as("uses of another module's internal classes")
+        .isEmpty();
   }
 
   @Test
@@ -113,7 +123,9 @@ class ArchitectureTest {
         .hasSizeLessThan(CORE_PUBLIC_TYPES_BELOW);
   }
 
-  /** What a caller of {@code type} sees: supertypes, public fields, and public or protected members. */
+  /**
+   * What a caller of {@code type} sees: supertypes, public fields, and public or protected members.
+   */
   private static Stream<JavaClass> exposedTypes(JavaClass type) {
     Stream<JavaClass> supertypes =
         Stream.concat(type.getRawSuperclass().stream(), type.getRawInterfaces().stream());
@@ -138,7 +150,10 @@ class ArchitectureTest {
     return ownerOfInternal(packageName).isPresent();
   }
 
-  /** The package of the module that owns an internal package ({@code a.b.internal.c} -> {@code a.b}). */
+  /**
+   * The package of the module that owns an internal package ({@code a.b.internal.c} -> {@code
+   * a.b}).
+   */
   private static Optional<String> ownerOfInternal(String packageName) {
     int at = (packageName + ".").indexOf(".internal.");
     return at < 0 ? Optional.empty() : Optional.of(packageName.substring(0, at));

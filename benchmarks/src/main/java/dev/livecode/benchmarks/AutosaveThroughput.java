@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the program works in a fresh database of its own and drops it at the end.
  */
 public final class AutosaveThroughput {
-  private static final String SOURCE = "def greet(name):\n    return f'hello {name} 😀'\n\n".repeat(40); // ~2 KiB
+  private static final String SOURCE =
+      "def greet(name):\n    return f'hello {name} 😀'\n\n".repeat(40); // ~2 KiB
 
   private AutosaveThroughput() {}
 
@@ -36,14 +37,24 @@ public final class AutosaveThroughput {
     int threads = Integer.getInteger("threads", 32);
     int seconds = Integer.getInteger("seconds", 5);
     int pool = Integer.getInteger("pool", MySqlStore.DEFAULT_POOL_SIZE);
-    System.out.printf("autosave benchmark: %d threads, %d s measured after 2 s warm-up, ~%d B source, mysql pool %d%n",
+    System.out.printf(
+        "autosave benchmark: %d threads, %d s measured after 2 s warm-up, ~%d B source, mysql pool %d%n",
         threads, seconds, SOURCE.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, pool);
     String user = System.getProperty("mysql.user", "root");
     String password = System.getProperty("mysql.password", "");
-    try (MysqlDatabase database = MysqlDatabase.create(System.getProperty("mysql.url", "jdbc:mysql://127.0.0.1:3306/"),
-            user, password, false);
-        MySqlStore mysql = MySqlStore.builder().jdbcUrl(database.url()).username(user).password(password)
-            .poolSize(pool).build();
+    try (MysqlDatabase database =
+            MysqlDatabase.create(
+                System.getProperty("mysql.url", "jdbc:mysql://127.0.0.1:3306/"),
+                user,
+                password,
+                false);
+        MySqlStore mysql =
+            MySqlStore.builder()
+                .jdbcUrl(database.url())
+                .username(user)
+                .password(password)
+                .poolSize(pool)
+                .build();
         Store memory = Store.inMemory()) {
       report("in-memory", memory, threads, seconds);
       report("mysql", mysql, threads, seconds);
@@ -53,19 +64,29 @@ public final class AutosaveThroughput {
   private static void report(String name, Store store, int threads, int seconds) throws Exception {
     double[] idle = latencies(store, 2_000);
     Result loaded = load(store, threads, seconds);
-    System.out.printf("%-9s  %,9.0f updates/s at %d threads   p50 %.3f ms  p99 %.3f ms (under load)   "
+    System.out.printf(
+        "%-9s  %,9.0f updates/s at %d threads   p50 %.3f ms  p99 %.3f ms (under load)   "
             + "p50 %.3f ms  p99 %.3f ms (one writer)%n",
-        name, loaded.perSecond, threads, loaded.p50, loaded.p99, percentile(idle, 50), percentile(idle, 99));
+        name,
+        loaded.perSecond,
+        threads,
+        loaded.p50,
+        loaded.p99,
+        percentile(idle, 50),
+        percentile(idle, 99));
   }
 
   private static Session session(Store store) {
     Instant now = Instant.now();
-    Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", SOURCE, 1, now, now);
+    Session session =
+        new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", SOURCE, 1, now, now);
     store.insertSession(session);
     return session;
   }
 
-  /** Sequential autosaves of one session: the latency of one PATCH's store work with no contention. */
+  /**
+   * Sequential autosaves of one session: the latency of one PATCH's store work with no contention.
+   */
   private static double[] latencies(Store store, int count) {
     Session session = session(store);
     for (int i = 0; i < count / 4; i++) {
@@ -93,20 +114,24 @@ public final class AutosaveThroughput {
       List<Double> mine = new ArrayList<>();
       samples.add(mine);
       int index = t;
-      Thread worker = new Thread(() -> {
-        try {
-          for (int i = 0; !stop.get(); i++) {
-            long start = System.nanoTime();
-            store.updateSession(Session.Update.source(session.id(), SOURCE + i), Instant.now());
-            if (measuring.get()) {
-              mine.add((System.nanoTime() - start) / 1e6);
-              counts[index]++;
-            }
-          }
-        } finally {
-          done.countDown();
-        }
-      }, "livecode-bench-" + t);
+      Thread worker =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; !stop.get(); i++) {
+                    long start = System.nanoTime();
+                    store.updateSession(
+                        Session.Update.source(session.id(), SOURCE + i), Instant.now());
+                    if (measuring.get()) {
+                      mine.add((System.nanoTime() - start) / 1e6);
+                      counts[index]++;
+                    }
+                  }
+                } finally {
+                  done.countDown();
+                }
+              },
+              "livecode-bench-" + t);
       worker.start();
     }
     Thread.sleep(2_000);
@@ -118,13 +143,16 @@ public final class AutosaveThroughput {
     stop.set(true);
     done.await();
     long total = Arrays.stream(counts).sum();
-    double[] all = samples.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).toArray();
+    double[] all =
+        samples.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).toArray();
     return new Result(total / elapsed, percentile(all, 50), percentile(all, 99));
   }
 
   private static double percentile(double[] values, int p) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    return sorted.length == 0
+        ? Double.NaN
+        : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
   }
 }

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * Starts the livecode server as a child JVM, measures it over HTTP beside baselines measured in
- * the same run, prints one table and writes it as JSON. See {@code docs/benchmarks.md}:
+ * Starts the livecode server as a child JVM, measures it over HTTP beside baselines measured in the
+ * same run, prints one table and writes it as JSON. See {@code docs/benchmarks.md}:
  *
  * <pre>
  * mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests
@@ -35,7 +35,9 @@ public final class BenchmarkMain {
     }
     if (!Files.isRegularFile(options.serverJar())) {
       System.err.println(
-          "no server jar at " + options.serverJar() + "; build it first:\n"
+          "no server jar at "
+              + options.serverJar()
+              + "; build it first:\n"
               + "  mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests\n"
               + "or pass --server-jar PATH");
       System.exit(2);
@@ -47,7 +49,12 @@ public final class BenchmarkMain {
     table.meta("started_at", Instant.now().toString());
     table.meta("machine", Machine.describe(root));
     table.meta("command", "java -jar livecode-benchmarks.jar " + String.join(" ", args));
-    table.meta("options", options.toString().replaceAll("mysqlPassword=[^,]*", "mysqlPassword=****").replaceAll("(://[^:/@]*:)[^@/]*@", "$1****@"));
+    table.meta(
+        "options",
+        options
+            .toString()
+            .replaceAll("mysqlPassword=[^,]*", "mysqlPassword=****")
+            .replaceAll("(://[^:/@]*:)[^@/]*@", "$1****@"));
     Spawner spawner = Spawner.detect();
     table.meta("python", spawner.python().toString());
     table.meta("node", spawner.node().toString());
@@ -58,9 +65,20 @@ public final class BenchmarkMain {
     System.out.println(Machine.summary(table));
     System.out.print(table.render());
     table.writeJson(options.out());
-    Path markdown = options.out().resolveSibling(options.out().getFileName().toString().replaceFirst("\\.json$", "") + ".md");
+    Path markdown =
+        options
+            .out()
+            .resolveSibling(
+                options.out().getFileName().toString().replaceFirst("\\.json$", "") + ".md");
     Files.writeString(markdown, Machine.summary(table) + "\n\n" + table.renderMarkdown());
     System.out.println();
-    System.out.println("written " + options.out().toAbsolutePath() + " and " + markdown.toAbsolutePath() + " (server logs in " + options.logDir().toAbsolutePath() + ")");
+    System.out.println(
+        "written "
+            + options.out().toAbsolutePath()
+            + " and "
+            + markdown.toAbsolutePath()
+            + " (server logs in "
+            + options.logDir().toAbsolutePath()
+            + ")");
   }
 }

@@ -2,10 +2,10 @@ package dev.livecode.benchmarks;
 
 import dev.livecode.benchmarks.internal.DirectPython;
 import dev.livecode.benchmarks.internal.EngineTiming;
-import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
+import dev.livecode.sandbox.Isolation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Prints the cost of each sandbox tier: the median wall time of {@code print(1)} under
- * {@code python3 -S -I} through bwrap, unshare and none, beside the bare interpreter started by the
- * same JVM, rounds interleaved so host load hits every column alike. Each tier's time is the
- * whole per-run path, from {@code engine.run} until {@code awaitExecution} returns on an engine of
- * that tier (one worker, in-memory store and queue, no warm interpreters, no ready sandboxes):
- * cgroup, launch shell, sandbox, program, kill and cgroup hand-back. These runs ask for a wall
- * time 1 s above the default, so their launch shell joins its cgroups on the run's path.
- * {@code bwrap+ready} is the bwrap tier with the default limits, as an engine prepares it: a
- * launch shell that joined its cgroups ahead of the run. An optional pause before each run (ms)
- * lets the host go idle as between two clicks on Run, which is when joining a cgroup on the run's
- * path costs most. See {@code docs/benchmarks.md}:
+ * Prints the cost of each sandbox tier: the median wall time of {@code print(1)} under {@code
+ * python3 -S -I} through bwrap, unshare and none, beside the bare interpreter started by the same
+ * JVM, rounds interleaved so host load hits every column alike. Each tier's time is the whole
+ * per-run path, from {@code engine.run} until {@code awaitExecution} returns on an engine of that
+ * tier (one worker, in-memory store and queue, no warm interpreters, no ready sandboxes): cgroup,
+ * launch shell, sandbox, program, kill and cgroup hand-back. These runs ask for a wall time 1 s
+ * above the default, so their launch shell joins its cgroups on the run's path. {@code bwrap+ready}
+ * is the bwrap tier with the default limits, as an engine prepares it: a launch shell that joined
+ * its cgroups ahead of the run. An optional pause before each run (ms) lets the host go idle as
+ * between two clicks on Run, which is when joining a cgroup on the run's path costs most. See
+ * {@code docs/benchmarks.md}:
  *
  * <pre>
  * java -cp benchmarks/target/livecode-benchmarks.jar dev.livecode.benchmarks.SandboxCost [runs] [pause-ms]
@@ -38,7 +38,8 @@ public final class SandboxCost {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     long pauseMs = args.length > 1 ? Long.parseLong(args[1]) : 0;
-    Limits.Overrides onTheRunsPath = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
+    Limits.Overrides onTheRunsPath =
+        Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
     Map<String, LivecodeEngine> engines = new LinkedHashMap<>();
     Map<String, Limits.Overrides> limits = new LinkedHashMap<>();
     for (Isolation tier : List.of(Isolation.BWRAP, Isolation.UNSHARE, Isolation.NONE)) {
@@ -65,7 +66,9 @@ public final class SandboxCost {
         }
         for (Map.Entry<String, LivecodeEngine> tier : engines.entrySet()) {
           Thread.sleep(pauseMs);
-          long took = EngineTiming.run(tier.getValue(), LANGUAGE, "print(1)\n", "1\n", limits.get(tier.getKey()))[0];
+          long took =
+              EngineTiming.run(
+                  tier.getValue(), LANGUAGE, "print(1)\n", "1\n", limits.get(tier.getKey()))[0];
           if (round >= 0) {
             nanos.get(tier.getKey())[round] = took;
           }
@@ -76,18 +79,28 @@ public final class SandboxCost {
       Files.deleteIfExists(workspace.resolve("main.py"));
       Files.deleteIfExists(workspace);
     }
-    System.out.printf("print(1) with python3 -S -I, %d runs each, interleaved, %d ms pause before each%n", runs,
-        pauseMs);
+    System.out.printf(
+        "print(1) with python3 -S -I, %d runs each, interleaved, %d ms pause before each%n",
+        runs, pauseMs);
     System.out.printf("%-12s %10s %10s %10s%n", "tier", "median ms", "p10 ms", "p90 ms");
     for (Map.Entry<String, long[]> e : nanos.entrySet()) {
-      System.out.printf("%-12s %10.1f %10.1f %10.1f%n", e.getKey(), EngineTiming.percentileMs(e.getValue(), 50),
-          EngineTiming.percentileMs(e.getValue(), 10), EngineTiming.percentileMs(e.getValue(), 90));
+      System.out.printf(
+          "%-12s %10.1f %10.1f %10.1f%n",
+          e.getKey(),
+          EngineTiming.percentileMs(e.getValue(), 50),
+          EngineTiming.percentileMs(e.getValue(), 10),
+          EngineTiming.percentileMs(e.getValue(), 90));
     }
   }
 
   private static LivecodeEngine engine(Isolation tier) {
-    return Livecode.builder().name("sandbox-cost-" + tier.name().toLowerCase()).discoverRunners(false)
-        .runner(new DirectPython(LANGUAGE, FLAGS)).isolation(tier).workers(1).build();
+    return Livecode.builder()
+        .name("sandbox-cost-" + tier.name().toLowerCase())
+        .discoverRunners(false)
+        .runner(new DirectPython(LANGUAGE, FLAGS))
+        .isolation(tier)
+        .workers(1)
+        .build();
   }
 
   private static void check(byte[] out, int exit) {

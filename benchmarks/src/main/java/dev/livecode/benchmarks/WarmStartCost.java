@@ -1,7 +1,6 @@
 package dev.livecode.benchmarks;
 
 import dev.livecode.benchmarks.internal.EngineTiming;
-import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -9,6 +8,7 @@ import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.runner.node.JavaScriptRunner;
 import dev.livecode.runner.node.TypeScriptRunner;
 import dev.livecode.runner.python.PythonRunner;
+import dev.livecode.sandbox.Isolation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,22 +32,27 @@ public final class WarmStartCost {
   /** One language to measure: a program and the stdout it must print. */
   private record Case(LanguageRunner runner, String source, String output) {}
 
-  private static final Map<String, Case> CASES = Map.of(
-      "python", new Case(new PythonRunner(), "print(1)\n", "1\n"),
-      "javascript", new Case(new JavaScriptRunner(), "console.log(1)\n", "1\n"),
-      "typescript", new Case(new TypeScriptRunner(), "const n: number = 1;\nconsole.log(n);\n", "1\n"));
+  private static final Map<String, Case> CASES =
+      Map.of(
+          "python", new Case(new PythonRunner(), "print(1)\n", "1\n"),
+          "javascript", new Case(new JavaScriptRunner(), "console.log(1)\n", "1\n"),
+          "typescript",
+              new Case(new TypeScriptRunner(), "const n: number = 1;\nconsole.log(n);\n", "1\n"));
 
   private WarmStartCost() {}
 
   public static void main(String[] args) throws InterruptedException {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-    List<String> languages = args.length > 1 ? Arrays.asList(args).subList(1, args.length)
-        : List.of("python", "javascript", "typescript");
+    List<String> languages =
+        args.length > 1
+            ? Arrays.asList(args).subList(1, args.length)
+            : List.of("python", "javascript", "typescript");
     List<Case> cases = new ArrayList<>();
     for (String language : languages) {
       Case c = CASES.get(language);
       if (c == null) {
-        throw new IllegalArgumentException("no case for " + language + "; known: " + CASES.keySet());
+        throw new IllegalArgumentException(
+            "no case for " + language + "; known: " + CASES.keySet());
       }
       cases.add(c);
     }
@@ -55,14 +60,23 @@ public final class WarmStartCost {
   }
 
   private static void measure(int runs, List<Case> cases) throws InterruptedException {
-    Limits.Overrides cold = Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
-    var builder = Livecode.builder().name("warm-start-cost").discoverRunners(false).isolation(Isolation.AUTO)
-        .workers(2).warmPool(2);
+    Limits.Overrides cold =
+        Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plusSeconds(1));
+    var builder =
+        Livecode.builder()
+            .name("warm-start-cost")
+            .discoverRunners(false)
+            .isolation(Isolation.AUTO)
+            .workers(2)
+            .warmPool(2);
     cases.forEach(c -> builder.runner(c.runner()));
     try (LivecodeEngine engine = builder.build()) {
-      System.out.printf("engine.run -> awaitExecution, %d runs each, cold and warm interleaved, isolation %s%n", runs,
-          engine.status().isolation());
-      System.out.printf("%-12s %-6s %10s %10s %10s %14s%n", "language", "mode", "p50 ms", "p10 ms", "p90 ms", "exec p50 ms");
+      System.out.printf(
+          "engine.run -> awaitExecution, %d runs each, cold and warm interleaved, isolation %s%n",
+          runs, engine.status().isolation());
+      System.out.printf(
+          "%-12s %-6s %10s %10s %10s %14s%n",
+          "language", "mode", "p50 ms", "p10 ms", "p90 ms", "exec p50 ms");
       for (Case c : cases) {
         String id = c.runner().id();
         long[] coldTotal = new long[runs];
@@ -94,8 +108,13 @@ public final class WarmStartCost {
   }
 
   private static void print(String language, String mode, long[] total, long[] exec) {
-    System.out.printf("%-12s %-6s %10.2f %10.2f %10.2f %14.2f%n", language, mode, EngineTiming.percentileMs(total, 50),
-        EngineTiming.percentileMs(total, 10), EngineTiming.percentileMs(total, 90),
+    System.out.printf(
+        "%-12s %-6s %10.2f %10.2f %10.2f %14.2f%n",
+        language,
+        mode,
+        EngineTiming.percentileMs(total, 50),
+        EngineTiming.percentileMs(total, 10),
+        EngineTiming.percentileMs(total, 90),
         EngineTiming.percentileMs(exec, 50));
   }
 }

@@ -12,19 +12,18 @@ import java.util.OptionalLong;
  * @param up the engine can take work
  * @param isolation the sandbox tier in use
  * @param enforcedLimits the limits really enforced on this host (e.g. memory, processes)
- * @param protections what else confines programs here: {@code namespaces}, {@code seccomp},
- *     {@code no_new_privs}, {@code own_uid} (each program under a host uid of its own, never
- *     root), {@code no_user_namespaces}
- * @param sandboxGaps what the tier would give but this host does not, in words (e.g. why there
- *     is no seccomp filter); empty when nothing is missing
+ * @param protections what else confines programs here: {@code namespaces}, {@code seccomp}, {@code
+ *     no_new_privs}, {@code own_uid} (each program under a host uid of its own, never root), {@code
+ *     no_user_namespaces}
+ * @param sandboxGaps what the tier would give but this host does not, in words (e.g. why there is
+ *     no seccomp filter); empty when nothing is missing
  * @param workers worker threads of this engine (0 in an API-only node)
  * @param queueDepth runs waiting in the queue, when the queue can tell
  * @param liveWorkers worker threads seen alive across all nodes, when the queue can tell
  * @param problem why the engine is not up, or empty
  * @param pools the pool of each language that has one (warm interpreters or ready sandboxes; see
- *     {@link LivecodeBuilder#warmPool} and {@link LivecodeBuilder#readySandboxes}), by language
- *     id; empty on an engine without workers. Read from the engine: {@code GET /health} leaves
- *     it out
+ *     {@link LivecodeBuilder#warmPool} and {@link LivecodeBuilder#readySandboxes}), by language id;
+ *     empty on an engine without workers. Read from the engine: {@code GET /health} leaves it out
  */
 public record EngineStatus(
     boolean up,

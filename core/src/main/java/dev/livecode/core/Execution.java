@@ -1,11 +1,11 @@
 package dev.livecode.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.UUID;
 
 /**
  * One run of a session's source, as snapshotted when Run was pressed.
@@ -48,7 +48,8 @@ public record Execution(
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(result, "result");
     if (result.isPresent() && result.get().status() != status) {
-      throw new IllegalArgumentException("status " + status + " differs from the result's " + result.get().status());
+      throw new IllegalArgumentException(
+          "status " + status + " differs from the result's " + result.get().status());
     }
     if (status.isFinal() && result.isEmpty()) {
       throw new IllegalArgumentException("a " + status + " execution needs a result");
@@ -60,13 +61,33 @@ public record Execution(
   }
 
   public Execution running(Instant at) {
-    return new Execution(id, sessionId, language, sourceCode, stdin, limits, idempotencyKey,
-        Status.RUNNING, queuedAt, Optional.of(at), Optional.empty());
+    return new Execution(
+        id,
+        sessionId,
+        language,
+        sourceCode,
+        stdin,
+        limits,
+        idempotencyKey,
+        Status.RUNNING,
+        queuedAt,
+        Optional.of(at),
+        Optional.empty());
   }
 
   public Execution finished(Result outcome) {
-    return new Execution(id, sessionId, language, sourceCode, stdin, limits, idempotencyKey,
-        outcome.status(), queuedAt, startedAt, Optional.of(outcome));
+    return new Execution(
+        id,
+        sessionId,
+        language,
+        sourceCode,
+        stdin,
+        limits,
+        idempotencyKey,
+        outcome.status(),
+        queuedAt,
+        startedAt,
+        Optional.of(outcome));
   }
 
   /** Where an execution is in its life. QUEUED and RUNNING are the only unfinished states. */
@@ -90,7 +111,8 @@ public record Execution(
    *
    * @param status a final status
    * @param stdout what the program wrote to stdout, up to the output cap
-   * @param stderr what it wrote to stderr, up to the cap (plus {@code Execution Timed Out} on timeout)
+   * @param stderr what it wrote to stderr, up to the cap (plus {@code Execution Timed Out} on
+   *     timeout)
    * @param exitCode the exit code, when the program exited on its own
    * @param signal the signal that killed it, when one did
    * @param failureReason why it FAILED
@@ -124,15 +146,24 @@ public record Execution(
         throw new IllegalArgumentException("a result needs a final status, was " + status);
       }
       if (failureReason.isPresent() != (status == Status.FAILED)) {
-        throw new IllegalArgumentException("failureReason goes with FAILED and only with it: " + status + "/" + failureReason);
+        throw new IllegalArgumentException(
+            "failureReason goes with FAILED and only with it: " + status + "/" + failureReason);
       }
     }
 
     /** A result for a run that never got to start a program (internal error, interruption). */
     public static Result failedWithoutRun(FailureReason reason, String stderr, Instant at) {
       return new Result(
-          Status.FAILED, "", stderr, OptionalInt.empty(), OptionalInt.empty(),
-          Optional.of(reason), false, false, Duration.ZERO, at);
+          Status.FAILED,
+          "",
+          stderr,
+          OptionalInt.empty(),
+          OptionalInt.empty(),
+          Optional.of(reason),
+          false,
+          false,
+          Duration.ZERO,
+          at);
     }
   }
 

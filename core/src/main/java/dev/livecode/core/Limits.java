@@ -2,9 +2,9 @@ package dev.livecode.core;
 
 import dev.livecode.core.exception.LivecodeException;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -35,7 +35,8 @@ public record Limits(
 
   /** The default caps a run request may ask for at most. */
   public static final Limits DEFAULT_CAPS =
-      new Limits(Duration.ofSeconds(30), Duration.ofSeconds(30), 1024 * MIB, 256, 256 * MIB, 8 * MIB);
+      new Limits(
+          Duration.ofSeconds(30), Duration.ofSeconds(30), 1024 * MIB, 256, 256 * MIB, 8 * MIB);
 
   public Limits {
     Objects.requireNonNull(wallTime, "wallTime");
@@ -93,27 +94,33 @@ public record Limits(
     }
 
     public Overrides withWallTime(Duration value) {
-      return new Overrides(Optional.of(value), cpuTime, memoryBytes, maxProcesses, maxFileBytes, maxOutputBytes);
+      return new Overrides(
+          Optional.of(value), cpuTime, memoryBytes, maxProcesses, maxFileBytes, maxOutputBytes);
     }
 
     public Overrides withCpuTime(Duration value) {
-      return new Overrides(wallTime, Optional.of(value), memoryBytes, maxProcesses, maxFileBytes, maxOutputBytes);
+      return new Overrides(
+          wallTime, Optional.of(value), memoryBytes, maxProcesses, maxFileBytes, maxOutputBytes);
     }
 
     public Overrides withMemoryBytes(long value) {
-      return new Overrides(wallTime, cpuTime, OptionalLong.of(value), maxProcesses, maxFileBytes, maxOutputBytes);
+      return new Overrides(
+          wallTime, cpuTime, OptionalLong.of(value), maxProcesses, maxFileBytes, maxOutputBytes);
     }
 
     public Overrides withMaxProcesses(int value) {
-      return new Overrides(wallTime, cpuTime, memoryBytes, OptionalInt.of(value), maxFileBytes, maxOutputBytes);
+      return new Overrides(
+          wallTime, cpuTime, memoryBytes, OptionalInt.of(value), maxFileBytes, maxOutputBytes);
     }
 
     public Overrides withMaxFileBytes(long value) {
-      return new Overrides(wallTime, cpuTime, memoryBytes, maxProcesses, OptionalLong.of(value), maxOutputBytes);
+      return new Overrides(
+          wallTime, cpuTime, memoryBytes, maxProcesses, OptionalLong.of(value), maxOutputBytes);
     }
 
     public Overrides withMaxOutputBytes(long value) {
-      return new Overrides(wallTime, cpuTime, memoryBytes, maxProcesses, maxFileBytes, OptionalLong.of(value));
+      return new Overrides(
+          wallTime, cpuTime, memoryBytes, maxProcesses, maxFileBytes, OptionalLong.of(value));
     }
 
     /**
@@ -123,23 +130,63 @@ public record Limits(
      */
     public Limits resolve(Limits defaults, Limits caps) {
       List<String> problems = new ArrayList<>();
-      long wall = check("wall_time_ms", wallTime.map(Duration::toMillis), defaults.wallTime().toMillis(), caps.wallTime().toMillis(), problems);
-      long cpu = check("cpu_time_ms", cpuTime.map(Duration::toMillis), defaults.cpuTime().toMillis(), caps.cpuTime().toMillis(), problems);
-      long memory = check("memory_bytes", boxed(memoryBytes), defaults.memoryBytes(), caps.memoryBytes(), problems);
-      long processes = check("max_processes", maxProcesses.isPresent() ? Optional.of((long) maxProcesses.getAsInt()) : Optional.empty(), defaults.maxProcesses(), caps.maxProcesses(), problems);
-      long files = check("max_file_bytes", boxed(maxFileBytes), defaults.maxFileBytes(), caps.maxFileBytes(), problems);
-      long output = check("max_output_bytes", boxed(maxOutputBytes), defaults.maxOutputBytes(), caps.maxOutputBytes(), problems);
+      long wall =
+          check(
+              "wall_time_ms",
+              wallTime.map(Duration::toMillis),
+              defaults.wallTime().toMillis(),
+              caps.wallTime().toMillis(),
+              problems);
+      long cpu =
+          check(
+              "cpu_time_ms",
+              cpuTime.map(Duration::toMillis),
+              defaults.cpuTime().toMillis(),
+              caps.cpuTime().toMillis(),
+              problems);
+      long memory =
+          check(
+              "memory_bytes",
+              boxed(memoryBytes),
+              defaults.memoryBytes(),
+              caps.memoryBytes(),
+              problems);
+      long processes =
+          check(
+              "max_processes",
+              maxProcesses.isPresent()
+                  ? Optional.of((long) maxProcesses.getAsInt())
+                  : Optional.empty(),
+              defaults.maxProcesses(),
+              caps.maxProcesses(),
+              problems);
+      long files =
+          check(
+              "max_file_bytes",
+              boxed(maxFileBytes),
+              defaults.maxFileBytes(),
+              caps.maxFileBytes(),
+              problems);
+      long output =
+          check(
+              "max_output_bytes",
+              boxed(maxOutputBytes),
+              defaults.maxOutputBytes(),
+              caps.maxOutputBytes(),
+              problems);
       if (!problems.isEmpty()) {
         throw new LivecodeException.InvalidRequest(String.join("; ", problems));
       }
-      return new Limits(Duration.ofMillis(wall), Duration.ofMillis(cpu), memory, (int) processes, files, output);
+      return new Limits(
+          Duration.ofMillis(wall), Duration.ofMillis(cpu), memory, (int) processes, files, output);
     }
 
     private static Optional<Long> boxed(OptionalLong value) {
       return value.isPresent() ? Optional.of(value.getAsLong()) : Optional.empty();
     }
 
-    private static long check(String name, Optional<Long> requested, long fallback, long cap, List<String> problems) {
+    private static long check(
+        String name, Optional<Long> requested, long fallback, long cap, List<String> problems) {
       if (requested.isEmpty()) {
         return Math.min(fallback, cap);
       }

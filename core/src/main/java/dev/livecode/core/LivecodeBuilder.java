@@ -23,61 +23,75 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures and builds a {@link LivecodeEngine}. Every setting has a documented default; with
- * none set, the engine runs on the in-memory store and queue with the strongest sandbox here.
+ * Configures and builds a {@link LivecodeEngine}. Every setting has a documented default; with none
+ * set, the engine runs on the in-memory store and queue with the strongest sandbox here.
  */
 public final class LivecodeBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(LivecodeBuilder.class);
-  /** First host uid programs run as when the engine runs as root: 60000, above the uids people get on Debian. */
+
+  /**
+   * First host uid programs run as when the engine runs as root: 60000, above the uids people get
+   * on Debian.
+   */
   public static final int DEFAULT_FIRST_SANDBOX_UID = Sandbox.DEFAULT_FIRST_UID;
+
   /** Host uids programs may run as at once, from {@link #DEFAULT_FIRST_SANDBOX_UID}: 1000. */
   public static final int DEFAULT_SANDBOX_UID_COUNT = Sandbox.DEFAULT_UID_COUNT;
 
   /** Worker threads: one per core. */
   public static final int DEFAULT_WORKERS = Runtime.getRuntime().availableProcessors();
+
   /** Largest source accepted: 256 KiB of UTF-8. */
   public static final int DEFAULT_MAX_SOURCE_BYTES = 256 * 1024;
+
   /** Largest stdin accepted: 1 MiB of UTF-8. */
   public static final int DEFAULT_MAX_STDIN_BYTES = 1024 * 1024;
+
   /** Runs waiting before run requests are refused with {@link LivecodeException.QueueFull}. */
   public static final long DEFAULT_MAX_WAITING_RUNS = 10_000;
+
   /** Deliveries of one job (each ended by a dying worker) before it is dead-lettered. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
   /**
-   * Warm processes kept per language in the library: none, so an embedding application starts
-   * no process it did not ask for (the standalone server turns them on). See {@link #warmPool}.
+   * Warm processes kept per language in the library: none, so an embedding application starts no
+   * process it did not ask for (the standalone server turns them on). See {@link #warmPool}.
    *
    * @since 0.2
    */
   public static final int DEFAULT_WARM_POOL = 0;
+
   /**
-   * Ready sandboxes kept per language in the library: none, for the same reason as
-   * {@link #DEFAULT_WARM_POOL}. See {@link #readySandboxes}.
+   * Ready sandboxes kept per language in the library: none, for the same reason as {@link
+   * #DEFAULT_WARM_POOL}. See {@link #readySandboxes}.
    *
    * @since 0.2
    */
   public static final int DEFAULT_READY_SANDBOXES = 0;
+
   /**
-   * Finished executions kept in memory by id, so that reading a finished run again (polling,
-   * {@code GET /executions/:id}) does not go to the store. See {@link #finishedExecutionCache}.
+   * Finished executions kept in memory by id, so that reading a finished run again (polling, {@code
+   * GET /executions/:id}) does not go to the store. See {@link #finishedExecutionCache}.
    *
    * @since 0.2
    */
   public static final int DEFAULT_FINISHED_EXECUTION_CACHE = 10_000;
+
   /**
-   * What the default in-memory store may hold of sessions and executions: 256 MiB of their
-   * source, stdin and output. See {@link #memoryStoreBudgetBytes}.
+   * What the default in-memory store may hold of sessions and executions: 256 MiB of their source,
+   * stdin and output. See {@link #memoryStoreBudgetBytes}.
    *
    * @since 0.2
    */
   public static final long DEFAULT_MEMORY_STORE_BUDGET_BYTES = 256L * 1024 * 1024;
+
   /** How long close() lets running executions finish. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
@@ -96,8 +110,13 @@ public final class LivecodeBuilder {
   private Isolation isolation = Isolation.AUTO;
   private int firstSandboxUid = DEFAULT_FIRST_SANDBOX_UID;
   private int sandboxUidCount = DEFAULT_SANDBOX_UID_COUNT;
-  private Path workspaceRoot = Path.of(System.getProperty("java.io.tmpdir"),
-      "livecode-" + ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+  private Path workspaceRoot =
+      Path.of(
+          System.getProperty("java.io.tmpdir"),
+          "livecode-"
+              + ProcessHandle.current().pid()
+              + "-"
+              + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   private int maxSourceBytes = DEFAULT_MAX_SOURCE_BYTES;
   private int maxStdinBytes = DEFAULT_MAX_STDIN_BYTES;
   private long maxWaitingRuns = DEFAULT_MAX_WAITING_RUNS;
@@ -173,7 +192,8 @@ public final class LivecodeBuilder {
 
   /** Operator settings for one language (interpreter path, flags, environment). */
   public LivecodeBuilder runnerSettings(String languageId, LanguageRunner.Settings value) {
-    runnerSettings.put(Objects.requireNonNull(languageId, "languageId").toLowerCase(Locale.ROOT),
+    runnerSettings.put(
+        Objects.requireNonNull(languageId, "languageId").toLowerCase(Locale.ROOT),
         Objects.requireNonNull(value, "settings"));
     return this;
   }
@@ -209,16 +229,19 @@ public final class LivecodeBuilder {
   }
 
   /**
-   * The host uids programs run as when the engine runs as root: {@code count} uids from
-   * {@code first}, one per program (or waiting warm interpreter) at a time, so no program is
-   * ever host root and no two running programs share a uid; a run waits when all are in use.
-   * No account of the host may have a uid or gid in the range ({@link #build} fails if one
-   * does). A non-root engine runs programs as its own user and ignores this. Default: 60000-60999.
+   * The host uids programs run as when the engine runs as root: {@code count} uids from {@code
+   * first}, one per program (or waiting warm interpreter) at a time, so no program is ever host
+   * root and no two running programs share a uid; a run waits when all are in use. No account of
+   * the host may have a uid or gid in the range ({@link #build} fails if one does). A non-root
+   * engine runs programs as its own user and ignores this. Default: 60000-60999.
    */
   public LivecodeBuilder sandboxUids(int first, int count) {
     if (first < 1000 || count < 1 || (long) first + count > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("sandboxUids must start at 1000 or above and hold at least one uid, was first="
-          + first + " count=" + count);
+      throw new IllegalArgumentException(
+          "sandboxUids must start at 1000 or above and hold at least one uid, was first="
+              + first
+              + " count="
+              + count);
     }
     this.firstSandboxUid = first;
     this.sandboxUidCount = count;
@@ -257,14 +280,13 @@ public final class LivecodeBuilder {
   }
 
   /**
-   * Interpreters kept started and waiting, per language whose runner has a
-   * {@linkplain LanguageRunner#warmCommand warm command}, so that a run skips the interpreter's
-   * start. Each waits in the sandbox under the {@linkplain #defaultLimits default limits}, in a
-   * workspace of its own, runs one program and is discarded; they are refilled in the background.
-   * Only runs with exactly the default limits and a one-file program without a compile step use
-   * them; every other run, and any run when none is ready, starts cold. Sandbox, limits and
-   * results are the same either way. Default {@value #DEFAULT_WARM_POOL} (off); an engine
-   * without workers keeps none.
+   * Interpreters kept started and waiting, per language whose runner has a {@linkplain
+   * LanguageRunner#warmCommand warm command}, so that a run skips the interpreter's start. Each
+   * waits in the sandbox under the {@linkplain #defaultLimits default limits}, in a workspace of
+   * its own, runs one program and is discarded; they are refilled in the background. Only runs with
+   * exactly the default limits and a one-file program without a compile step use them; every other
+   * run, and any run when none is ready, starts cold. Sandbox, limits and results are the same
+   * either way. Default {@value #DEFAULT_WARM_POOL} (off); an engine without workers keeps none.
    *
    * @since 0.2
    */
@@ -277,15 +299,15 @@ public final class LivecodeBuilder {
   }
 
   /**
-   * Sandboxes set up ahead of their run, per language that has no warm pool (no
-   * {@linkplain #warmPool warm interpreters}, or a runner without a warm command): namespaces,
-   * mounts, cgroups and rlimits ready and a tiny shell waiting inside, which writes the program's
-   * one file into the workspace and execs the runner's own run command. The interpreter still
-   * starts cold, in the run; what leaves the run's path is setting up the sandbox (about 3.5 ms
-   * for bwrap here). Used only by runs with exactly the default limits and a one-file program
-   * whose run command is the one the sandbox was made for; each runs one program and is
-   * discarded, and they are refilled in the background. Default
-   * {@value #DEFAULT_READY_SANDBOXES} (off); an engine without workers keeps none.
+   * Sandboxes set up ahead of their run, per language that has no warm pool (no {@linkplain
+   * #warmPool warm interpreters}, or a runner without a warm command): namespaces, mounts, cgroups
+   * and rlimits ready and a tiny shell waiting inside, which writes the program's one file into the
+   * workspace and execs the runner's own run command. The interpreter still starts cold, in the
+   * run; what leaves the run's path is setting up the sandbox (about 3.5 ms for bwrap here). Used
+   * only by runs with exactly the default limits and a one-file program whose run command is the
+   * one the sandbox was made for; each runs one program and is discarded, and they are refilled in
+   * the background. Default {@value #DEFAULT_READY_SANDBOXES} (off); an engine without workers
+   * keeps none.
    *
    * @since 0.2
    */
@@ -299,18 +321,19 @@ public final class LivecodeBuilder {
 
   /**
    * Finished executions kept in memory by id (0: none). A finished execution never changes and
-   * durable stores never delete executions, so a cached one is never stale, even when another
-   * node finished it; executions still queued or running always come from the store. Besides this
-   * count, the cache holds at most about 16 Mi characters of source, stdin and output in all, and
-   * skips an execution with more than 1 Mi of them. Not used in front of the in-memory store,
-   * which is a map by id already and evicts what the cache would keep alive. Default
-   * {@value #DEFAULT_FINISHED_EXECUTION_CACHE}.
+   * durable stores never delete executions, so a cached one is never stale, even when another node
+   * finished it; executions still queued or running always come from the store. Besides this count,
+   * the cache holds at most about 16 Mi characters of source, stdin and output in all, and skips an
+   * execution with more than 1 Mi of them. Not used in front of the in-memory store, which is a map
+   * by id already and evicts what the cache would keep alive. Default {@value
+   * #DEFAULT_FINISHED_EXECUTION_CACHE}.
    *
    * @since 0.2
    */
   public LivecodeBuilder finishedExecutionCache(int entries) {
     if (entries < 0 || entries > 1_000_000) {
-      throw new IllegalArgumentException("finishedExecutionCache must be 0 to 1000000, was " + entries);
+      throw new IllegalArgumentException(
+          "finishedExecutionCache must be 0 to 1000000, was " + entries);
     }
     this.finishedExecutionCache = entries;
     return this;
@@ -320,19 +343,22 @@ public final class LivecodeBuilder {
    * What the default in-memory store (used when no {@link #store store} is given) may hold:
    * sessions and executions, counted by their source, stdin and output as the JVM keeps the text
    * (one byte per character when all are Latin-1, else two), plus a fixed cost each. Past it, the
-   * executions that finished first are evicted, and reading one throws
-   * {@link LivecodeException.ExecutionEvicted}; when live sessions and unfinished executions alone fill
-   * it, creating more throws {@link LivecodeException.StoreFull}. The heap the text takes can be larger
-   * (G1 gives an array of half a region or more whole regions of its own). A MySQL store keeps
-   * everything durably instead. At least 64 KiB; default
-   * {@value #DEFAULT_MEMORY_STORE_BUDGET_BYTES}.
+   * executions that finished first are evicted, and reading one throws {@link
+   * LivecodeException.ExecutionEvicted}; when live sessions and unfinished executions alone fill
+   * it, creating more throws {@link LivecodeException.StoreFull}. The heap the text takes can be
+   * larger (G1 gives an array of half a region or more whole regions of its own). A MySQL store
+   * keeps everything durably instead. At least 64 KiB; default {@value
+   * #DEFAULT_MEMORY_STORE_BUDGET_BYTES}.
    *
    * @since 0.2
    */
   public LivecodeBuilder memoryStoreBudgetBytes(long value) {
     if (value < InMemoryStore.MIN_BUDGET_BYTES) {
-      throw new IllegalArgumentException("memoryStoreBudgetBytes must be at least " + InMemoryStore.MIN_BUDGET_BYTES
-          + ", was " + value);
+      throw new IllegalArgumentException(
+          "memoryStoreBudgetBytes must be at least "
+              + InMemoryStore.MIN_BUDGET_BYTES
+              + ", was "
+              + value);
     }
     this.memoryStoreBudgetBytes = value;
     this.memoryStoreBudgetSet = true;
@@ -370,11 +396,13 @@ public final class LivecodeBuilder {
    */
   public LivecodeEngine build() {
     if (!defaultLimits.within(maxLimits)) {
-      throw new IllegalArgumentException("defaultLimits " + defaultLimits + " exceed maxLimits " + maxLimits);
+      throw new IllegalArgumentException(
+          "defaultLimits " + defaultLimits + " exceed maxLimits " + maxLimits);
     }
     if (store != null && memoryStoreBudgetSet) {
-      throw new IllegalArgumentException("memoryStoreBudgetBytes applies to the default in-memory store, but a store"
-          + " was given; give that store its own bounds (Store.inMemory(budgetBytes))");
+      throw new IllegalArgumentException(
+          "memoryStoreBudgetBytes applies to the default in-memory store, but a store"
+              + " was given; give that store its own bounds (Store.inMemory(budgetBytes))");
     }
     List<AutoCloseable> owned = new ArrayList<>();
     Store effectiveStore = store != null ? store : Store.inMemory(memoryStoreBudgetBytes);
@@ -395,7 +423,9 @@ public final class LivecodeBuilder {
     HelperGroup helpers = HelperGroup.create(name);
     RunnerRegistry registry;
     try {
-      registry = RunnerRegistry.create(discoverRunners, runners, runnerSettings, classLoader, helpers).reachableIn(sandbox);
+      registry =
+          RunnerRegistry.create(discoverRunners, runners, runnerSettings, classLoader, helpers)
+              .reachableIn(sandbox);
     } catch (RuntimeException e) {
       helpers.close();
       sandbox.close();
@@ -403,12 +433,47 @@ public final class LivecodeBuilder {
     }
     owned.add(sandbox);
     owned.add(helpers); // closed after the runners, which stop their helpers first
-    EngineConfig config = new EngineConfig(name, workers, defaultLimits, maxLimits, maxSourceBytes, maxStdinBytes,
-        maxWaitingRuns, maxAttempts, shutdownGrace, clock, ids, warmPool, readySandboxes, finishedExecutionCache);
-    LOG.info("{} configuration workers={} warm_pool={} ready_sandboxes={} finished_execution_cache={} memory_store_budget_bytes={} isolation={} sandbox_uids={}-{} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
-        name, workers, warmPool, readySandboxes, finishedExecutionCache, store == null ? memoryStoreBudgetBytes : "-",
-        isolation, firstSandboxUid, firstSandboxUid + sandboxUidCount - 1, defaultLimits, maxLimits, maxSourceBytes, maxWaitingRuns, workspaceRoot);
-    return new DefaultEngine(config, effectiveStore, effectiveQueue, effectiveEvents, registry, sandbox,
-        new Workspaces(workspaceRoot), owned, Listeners.of(name, listeners));
+    EngineConfig config =
+        new EngineConfig(
+            name,
+            workers,
+            defaultLimits,
+            maxLimits,
+            maxSourceBytes,
+            maxStdinBytes,
+            maxWaitingRuns,
+            maxAttempts,
+            shutdownGrace,
+            clock,
+            ids,
+            warmPool,
+            readySandboxes,
+            finishedExecutionCache);
+    LOG.info(
+        "{} configuration workers={} warm_pool={} ready_sandboxes={} finished_execution_cache={} memory_store_budget_bytes={} isolation={} sandbox_uids={}-{} default_limits={} max_limits={} max_source_bytes={} max_waiting_runs={} workspace_root={}",
+        name,
+        workers,
+        warmPool,
+        readySandboxes,
+        finishedExecutionCache,
+        store == null ? memoryStoreBudgetBytes : "-",
+        isolation,
+        firstSandboxUid,
+        firstSandboxUid + sandboxUidCount - 1,
+        defaultLimits,
+        maxLimits,
+        maxSourceBytes,
+        maxWaitingRuns,
+        workspaceRoot);
+    return new DefaultEngine(
+        config,
+        effectiveStore,
+        effectiveQueue,
+        effectiveEvents,
+        registry,
+        sandbox,
+        new Workspaces(workspaceRoot),
+        owned,
+        Listeners.of(name, listeners));
   }
 }

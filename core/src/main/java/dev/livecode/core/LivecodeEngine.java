@@ -9,8 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The engine: code sessions, runs, and the workers that execute them. Build one with
- * {@link Livecode#builder()}; it is thread-safe. Close it to stop its workers.
+ * The engine: code sessions, runs, and the workers that execute them. Build one with {@link
+ * Livecode#builder()}; it is thread-safe. Close it to stop its workers.
  *
  * @since 0.1
  */
@@ -21,42 +21,51 @@ public interface LivecodeEngine extends AutoCloseable {
    *
    * @throws LivecodeException.UnsupportedLanguage for an unknown language
    * @throws LivecodeException.InvalidRequest for a source over the size limit
-   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory store's budget
+   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory
+   *     store's budget
    */
   Session createSession(String language, String sourceCode);
 
   Optional<Session> findSession(UUID sessionId);
 
-  /** @throws LivecodeException.SessionNotFound when there is no such session */
+  /**
+   * @throws LivecodeException.SessionNotFound when there is no such session
+   */
   Session getSession(UUID sessionId);
 
   /**
    * Autosaves: persists the change and increments the version.
    *
    * @throws LivecodeException.SessionNotFound when there is no such session
-   * @throws LivecodeException.VersionConflict when {@code expectedVersion} is not the stored version
-   * @throws LivecodeException.StoreFull when a larger source does not fit the in-memory store's budget
+   * @throws LivecodeException.VersionConflict when {@code expectedVersion} is not the stored
+   *     version
+   * @throws LivecodeException.StoreFull when a larger source does not fit the in-memory store's
+   *     budget
    */
   Session updateSession(Session.Update update);
 
   /**
-   * Snapshots the session's saved source and queues it. Returns at once with a QUEUED execution
-   * (or the earlier one for a repeated idempotency key, in whatever state it is now).
+   * Snapshots the session's saved source and queues it. Returns at once with a QUEUED execution (or
+   * the earlier one for a repeated idempotency key, in whatever state it is now).
    *
    * @throws LivecodeException.SessionNotFound when there is no such session
    * @throws LivecodeException.UnsupportedLanguage when the session's language cannot run here
    * @throws LivecodeException.InvalidRequest for limits over the caps
    * @throws LivecodeException.QueueFull when too many runs are waiting
-   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory store's budget
+   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory
+   *     store's budget
    */
   Execution run(RunRequest request);
 
-  /** The execution, or empty when there is none (never created, or evicted by the in-memory store). */
+  /**
+   * The execution, or empty when there is none (never created, or evicted by the in-memory store).
+   */
   Optional<Execution> findExecution(UUID executionId);
 
   /**
    * @throws LivecodeException.ExecutionNotFound when there is no such execution
-   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within its budget
+   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within
+   *     its budget
    */
   Execution getExecution(UUID executionId);
 
@@ -64,21 +73,22 @@ public interface LivecodeEngine extends AutoCloseable {
    * Waits until the execution has ended or {@code timeout} has passed, then returns it as it is.
    *
    * @throws LivecodeException.ExecutionNotFound when there is no such execution
-   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within its budget
+   * @throws LivecodeException.ExecutionEvicted when the in-memory store evicted it to stay within
+   *     its budget
    */
   Execution awaitExecution(UUID executionId, Duration timeout);
 
   /**
    * {@link #awaitExecution} without a thread held while it waits: the future completes with the
-   * execution as it is once it has ended or {@code timeout} has passed. A server parks a long
-   * poll on it instead of blocking a request thread per waiting client.
+   * execution as it is once it has ended or {@code timeout} has passed. A server parks a long poll
+   * on it instead of blocking a request thread per waiting client.
    *
    * <p>The engine of {@link Livecode#builder()} completes the future on one of its own threads,
    * never on the caller's or on a worker's, so what is chained to it may block briefly. This
    * default, for other implementations, waits on a common-pool thread instead.
    *
-   * @throws LivecodeException.ExecutionNotFound when there is no such execution (thrown at once, not
-   *     through the future)
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution (thrown at once,
+   *     not through the future)
    * @since 0.1
    */
   default CompletableFuture<Execution> awaitExecutionAsync(UUID executionId, Duration timeout) {
@@ -106,8 +116,8 @@ public interface LivecodeEngine extends AutoCloseable {
 
   /**
    * The largest source and stdin this engine accepts, so that a front end can bound what it reads
-   * before handing it over (the engine refuses larger ones itself, with
-   * {@link LivecodeException.InvalidRequest#isTooLarge()}). The engine of {@link Livecode#builder()} gives
+   * before handing it over (the engine refuses larger ones itself, with {@link
+   * LivecodeException.InvalidRequest#isTooLarge()}). The engine of {@link Livecode#builder()} gives
    * what {@link LivecodeBuilder#maxSourceBytes} and {@link LivecodeBuilder#maxStdinBytes} set; this
    * default, for other implementations, the builder's defaults.
    *
@@ -129,14 +139,18 @@ public interface LivecodeEngine extends AutoCloseable {
    * @since 0.3
    */
   record SizeCaps(int maxSourceBytes, int maxStdinBytes) {
-    /** {@link LivecodeBuilder#DEFAULT_MAX_SOURCE_BYTES} and {@link LivecodeBuilder#DEFAULT_MAX_STDIN_BYTES}. */
+    /**
+     * {@link LivecodeBuilder#DEFAULT_MAX_SOURCE_BYTES} and {@link
+     * LivecodeBuilder#DEFAULT_MAX_STDIN_BYTES}.
+     */
     public static final SizeCaps DEFAULTS =
-        new SizeCaps(LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES, LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES);
+        new SizeCaps(
+            LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES, LivecodeBuilder.DEFAULT_MAX_STDIN_BYTES);
 
     public SizeCaps {
       if (maxSourceBytes < 1 || maxStdinBytes < 1) {
-        throw new IllegalArgumentException("size caps must be > 0, were source=" + maxSourceBytes
-            + " stdin=" + maxStdinBytes);
+        throw new IllegalArgumentException(
+            "size caps must be > 0, were source=" + maxSourceBytes + " stdin=" + maxStdinBytes);
       }
     }
   }

@@ -20,7 +20,8 @@ public record Page<T>(List<T> items, Optional<String> nextCursor) {
     public Request {
       Objects.requireNonNull(cursor, "cursor");
       if (limit < 1 || limit > MAX_LIMIT) {
-        throw new LivecodeException.InvalidRequest("limit must be 1 to " + MAX_LIMIT + ", was " + limit);
+        throw new LivecodeException.InvalidRequest(
+            "limit must be 1 to " + MAX_LIMIT + ", was " + limit);
       }
     }
 

@@ -13,7 +13,8 @@ import java.util.UUID;
  * @param limits limits asked for, each up to the server's cap
  * @param idempotencyKey the same key for the same session returns the same execution
  */
-public record RunRequest(UUID sessionId, String stdin, Limits.Overrides limits, Optional<String> idempotencyKey) {
+public record RunRequest(
+    UUID sessionId, String stdin, Limits.Overrides limits, Optional<String> idempotencyKey) {
 
   /** The longest idempotency key accepted. */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -23,11 +24,13 @@ public record RunRequest(UUID sessionId, String stdin, Limits.Overrides limits, 
     Objects.requireNonNull(stdin, "stdin");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-    idempotencyKey.ifPresent(key -> {
-      if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-        throw new LivecodeException.InvalidRequest("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
-      }
-    });
+    idempotencyKey.ifPresent(
+        key -> {
+          if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new LivecodeException.InvalidRequest(
+                "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
+          }
+        });
   }
 
   public static RunRequest of(UUID sessionId) {

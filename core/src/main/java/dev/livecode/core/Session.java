@@ -2,9 +2,9 @@ package dev.livecode.core;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 
 /**
  * A code session: one program in one language that an editor autosaves.
@@ -42,8 +42,8 @@ public record Session(
   }
 
   /**
-   * An autosave: new source and/or language, optionally only if the stored version is still
-   * {@code expectedVersion}.
+   * An autosave: new source and/or language, optionally only if the stored version is still {@code
+   * expectedVersion}.
    */
   public record Update(
       UUID sessionId,
@@ -60,8 +60,7 @@ public record Session(
 
     /** An unconditional save of new source. */
     public static Update source(UUID sessionId, String sourceCode) {
-      return new Update(
-          sessionId, Optional.of(sourceCode), Optional.empty(), OptionalLong.empty());
+      return new Update(sessionId, Optional.of(sourceCode), Optional.empty(), OptionalLong.empty());
     }
 
     public Update withLanguage(String language) {

@@ -1,9 +1,9 @@
 package dev.livecode.core;
 
-import dev.livecode.core.exception.QueueException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
@@ -46,7 +46,8 @@ class EngineListenerTest {
   @Test
   void listenerIsToldOfQueuedStartedAndFinishedForOneRun() {
     Recording events = new Recording();
-    LivecodeEngine engine = engine(Livecode.builder().workers(1).runner(TestRunners.python()).listener(events));
+    LivecodeEngine engine =
+        engine(Livecode.builder().workers(1).runner(TestRunners.python()).listener(events));
     Session session = engine.createSession("python", "print('hi')");
 
     Execution queued = engine.run(RunRequest.of(session.id()));
@@ -54,11 +55,14 @@ class EngineListenerTest {
 
     // why: the end reaches waiting clients before the listener, so the last event may come later.
     eventually("the finished event", () -> events.list().size() == 3);
-    assertThat(events.list()).containsExactly(
-        "queued " + queued.id() + " python",
-        "started " + queued.id() + " python",
-        "finished " + queued.id() + " python COMPLETED -");
-    assertThat(events.queueWaits).singleElement().satisfies(wait -> assertThat(wait.isNegative()).isFalse());
+    assertThat(events.list())
+        .containsExactly(
+            "queued " + queued.id() + " python",
+            "started " + queued.id() + " python",
+            "finished " + queued.id() + " python COMPLETED -");
+    assertThat(events.queueWaits)
+        .singleElement()
+        .satisfies(wait -> assertThat(wait.isNegative()).isFalse());
     assertThat(events.runTimes).singleElement().satisfies(time -> assertThat(time).isPositive());
   }
 
@@ -66,36 +70,50 @@ class EngineListenerTest {
   void listenerIsToldOfEveryListenerInTheOrderAdded() {
     Recording first = new Recording();
     Recording second = new Recording();
-    LivecodeEngine engine = engine(Livecode.builder().workers(1).runner(TestRunners.python())
-        .listener(first).listener(second));
+    LivecodeEngine engine =
+        engine(
+            Livecode.builder()
+                .workers(1)
+                .runner(TestRunners.python())
+                .listener(first)
+                .listener(second));
 
     runToEnd(engine, "print(1)");
 
-    eventually("both listeners told of the end", () -> first.list().size() == 3 && second.list().size() == 3);
+    eventually(
+        "both listeners told of the end",
+        () -> first.list().size() == 3 && second.list().size() == 3);
     assertThat(second.list()).isEqualTo(first.list());
   }
 
   @Test
   void throwingListenerLeavesTheRunAndTheOtherListenersAlone() {
     Recording after = new Recording();
-    EngineListener broken = new EngineListener() {
-      @Override
-      public void executionQueued(UUID executionId, String language) {
-        throw new IllegalStateException("broken listener");
-      }
+    EngineListener broken =
+        new EngineListener() {
+          @Override
+          public void executionQueued(UUID executionId, String language) {
+            throw new IllegalStateException("broken listener");
+          }
 
-      @Override
-      public void executionStarted(UUID executionId, String language, Duration queueWait) {
-        throw new IllegalStateException("broken listener");
-      }
+          @Override
+          public void executionStarted(UUID executionId, String language, Duration queueWait) {
+            throw new IllegalStateException("broken listener");
+          }
 
-      @Override
-      public void executionFinished(UUID executionId, String language, Execution.Result result) {
-        throw new IllegalStateException("broken listener");
-      }
-    };
-    LivecodeEngine engine = engine(Livecode.builder().workers(1).runner(TestRunners.python())
-        .listener(broken).listener(after));
+          @Override
+          public void executionFinished(
+              UUID executionId, String language, Execution.Result result) {
+            throw new IllegalStateException("broken listener");
+          }
+        };
+    LivecodeEngine engine =
+        engine(
+            Livecode.builder()
+                .workers(1)
+                .runner(TestRunners.python())
+                .listener(broken)
+                .listener(after));
 
     Execution.Result result = runToEnd(engine, "print('still runs')");
 
@@ -107,15 +125,23 @@ class EngineListenerTest {
   @Test
   void runRefusedByAnUnreachableQueueIsToldAsQueuedThenFinishedFailed() {
     Recording events = new Recording();
-    LivecodeEngine engine = engine(Livecode.builder().workers(0).runner(TestRunners.python())
-        .queue(new UnreachableQueue()).listener(events));
+    LivecodeEngine engine =
+        engine(
+            Livecode.builder()
+                .workers(0)
+                .runner(TestRunners.python())
+                .queue(new UnreachableQueue())
+                .listener(events));
     Session session = engine.createSession("python", "print(1)");
 
-    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()))).isInstanceOf(QueueException.class);
+    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id())))
+        .isInstanceOf(QueueException.class);
 
     assertThat(events.list()).hasSize(2);
     assertThat(events.list().get(0)).startsWith("queued ");
-    assertThat(events.list().get(1)).startsWith("finished ").endsWith(" python FAILED INTERNAL_ERROR");
+    assertThat(events.list().get(1))
+        .startsWith("finished ")
+        .endsWith(" python FAILED INTERNAL_ERROR");
   }
 
   @Test
@@ -124,7 +150,8 @@ class EngineListenerTest {
     EngineListener.NONE.executionStarted(UUID.randomUUID(), "python", Duration.ZERO);
     EngineListener.NONE.warmPoolHit("python");
     EngineListener.NONE.warmPoolMiss("python");
-    assertThatThrownBy(() -> Livecode.builder().listener(null)).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> Livecode.builder().listener(null))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("listener");
   }
 
@@ -167,8 +194,15 @@ class EngineListenerTest {
     @Override
     public void executionFinished(UUID executionId, String language, Execution.Result result) {
       runTimes.add(result.executionTime());
-      events.add("finished " + executionId + " " + language + " " + result.status() + " "
-          + result.failureReason().map(Enum::name).orElse("-"));
+      events.add(
+          "finished "
+              + executionId
+              + " "
+              + language
+              + " "
+              + result.status()
+              + " "
+              + result.failureReason().map(Enum::name).orElse("-"));
     }
   }
 

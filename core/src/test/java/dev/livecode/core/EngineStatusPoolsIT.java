@@ -9,7 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link EngineStatus#pools()}: what an operator and the contracts read of each language's pool. */
+/**
+ * {@link EngineStatus#pools()}: what an operator and the contracts read of each language's pool.
+ */
 class EngineStatusPoolsIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private final List<LivecodeEngine> engines = new ArrayList<>();

@@ -1,9 +1,9 @@
 package dev.livecode.core;
 
-import dev.livecode.core.exception.LivecodeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
@@ -23,7 +23,8 @@ class FinishedExecutionCacheTest {
 
   private LivecodeEngine engine(LivecodeBuilder builder) {
     // No workers: the test decides when an execution finishes, through the store.
-    LivecodeEngine engine = builder.workers(0).store(store).discoverRunners(false).runner(TestRunners.python()).build();
+    LivecodeEngine engine =
+        builder.workers(0).store(store).discoverRunners(false).runner(TestRunners.python()).build();
     engines.add(engine);
     return engine;
   }
@@ -39,7 +40,10 @@ class FinishedExecutionCacheTest {
   }
 
   private void finishInStore(UUID id) {
-    store.finish(id, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR, "ended by the test", Instant.now()));
+    store.finish(
+        id,
+        Execution.Result.failedWithoutRun(
+            Execution.FailureReason.INTERNAL_ERROR, "ended by the test", Instant.now()));
   }
 
   @Test
@@ -109,8 +113,10 @@ class FinishedExecutionCacheTest {
     LivecodeEngine engine = engine(Livecode.builder());
     UUID unknown = UUID.randomUUID();
 
-    assertThatThrownBy(() -> engine.getExecution(unknown)).isInstanceOf(LivecodeException.ExecutionNotFound.class);
-    assertThatThrownBy(() -> engine.getExecution(unknown)).isInstanceOf(LivecodeException.ExecutionNotFound.class);
+    assertThatThrownBy(() -> engine.getExecution(unknown))
+        .isInstanceOf(LivecodeException.ExecutionNotFound.class);
+    assertThatThrownBy(() -> engine.getExecution(unknown))
+        .isInstanceOf(LivecodeException.ExecutionNotFound.class);
     assertThat(store.executionReads(unknown)).isEqualTo(2);
   }
 
@@ -124,7 +130,8 @@ class FinishedExecutionCacheTest {
   /** The in-memory store, counting reads of each execution. */
   private static final class CountingStore implements Store {
     private final Store delegate;
-    private final java.util.Map<UUID, AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<UUID, AtomicInteger> reads =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     CountingStore(Store delegate) {
       this.delegate = delegate;

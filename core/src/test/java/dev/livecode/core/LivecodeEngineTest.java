@@ -1,9 +1,9 @@
 package dev.livecode.core;
 
-import dev.livecode.core.exception.LivecodeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.testing.TestRunners;
@@ -24,7 +24,12 @@ class LivecodeEngineTest {
   private final List<LivecodeEngine> engines = new ArrayList<>();
 
   private LivecodeEngine engine(LivecodeBuilder builder) {
-    LivecodeEngine engine = builder.discoverRunners(false).runner(TestRunners.python()).runner(TestRunners.node()).build();
+    LivecodeEngine engine =
+        builder
+            .discoverRunners(false)
+            .runner(TestRunners.python())
+            .runner(TestRunners.node())
+            .build();
     engines.add(engine);
     return engine;
   }
@@ -81,19 +86,28 @@ class LivecodeEngineTest {
     assertThat(engine.sizeCaps()).isEqualTo(new LivecodeEngine.SizeCaps(10, 4));
     assertThat(engine().sizeCaps()).isEqualTo(LivecodeEngine.SizeCaps.DEFAULTS);
     assertThatThrownBy(() -> engine.createSession("python", "print('more than ten bytes')"))
-        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue())
+        .isInstanceOfSatisfying(
+            LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue())
         .hasMessage("source_code is larger than 10 bytes of UTF-8");
-    assertThatThrownBy(() -> engine.updateSession(Session.Update.source(session.id(), "é".repeat(6))))
-        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
+    assertThatThrownBy(
+            () -> engine.updateSession(Session.Update.source(session.id(), "é".repeat(6))))
+        .isInstanceOfSatisfying(
+            LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
     assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()).withStdin("12345")))
-        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue())
+        .isInstanceOfSatisfying(
+            LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue())
         .hasMessage("stdin is larger than 4 bytes of UTF-8");
     // The request's own size is checked before the store is asked about its session.
     assertThatThrownBy(() -> engine.run(RunRequest.of(UUID.randomUUID()).withStdin("12345")))
-        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
-    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()).withLimits(
-        Limits.Overrides.NONE.withWallTime(Duration.ofHours(1)))))
-        .isInstanceOfSatisfying(LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isFalse());
+        .isInstanceOfSatisfying(
+            LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
+    assertThatThrownBy(
+            () ->
+                engine.run(
+                    RunRequest.of(session.id())
+                        .withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofHours(1)))))
+        .isInstanceOfSatisfying(
+            LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isFalse());
   }
 
   @Test
@@ -110,8 +124,13 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "print(1)");
     engine.updateSession(Session.Update.source(session.id(), "print(2)"));
-    assertThatThrownBy(() -> engine.updateSession(Session.Update.source(session.id(), "print(3)").withExpectedVersion(1)))
-        .isInstanceOfSatisfying(LivecodeException.VersionConflict.class, e -> assertThat(e.currentVersion()).isEqualTo(2));
+    assertThatThrownBy(
+            () ->
+                engine.updateSession(
+                    Session.Update.source(session.id(), "print(3)").withExpectedVersion(1)))
+        .isInstanceOfSatisfying(
+            LivecodeException.VersionConflict.class,
+            e -> assertThat(e.currentVersion()).isEqualTo(2));
   }
 
   @Test
@@ -145,7 +164,8 @@ class LivecodeEngineTest {
 
   @Test
   void nonZeroExitIsRuntimeError() {
-    Execution.Result result = runToEnd(engine(), "python", "import sys\nprint('oops', file=sys.stderr)\nsys.exit(3)");
+    Execution.Result result =
+        runToEnd(engine(), "python", "import sys\nprint('oops', file=sys.stderr)\nsys.exit(3)");
     assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
     assertThat(result.failureReason()).hasValue(Execution.FailureReason.RUNTIME_ERROR);
     assertThat(result.exitCode()).hasValue(3);
@@ -166,8 +186,11 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "while True: pass");
     long started = System.nanoTime();
-    Execution.Result result = runToEnd(engine,
-        RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    Execution.Result result =
+        runToEnd(
+            engine,
+            RunRequest.of(session.id())
+                .withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
     assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stderr()).isEqualTo("Execution Timed Out");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
@@ -176,9 +199,15 @@ class LivecodeEngineTest {
   @Test
   void keepsOutputWrittenBeforeTimeout() {
     LivecodeEngine engine = engine();
-    Session session = engine.createSession("python", "import sys,time\nprint('before')\nprint('err', file=sys.stderr)\ntime.sleep(30)");
-    Execution.Result result = runToEnd(engine,
-        RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    Session session =
+        engine.createSession(
+            "python",
+            "import sys,time\nprint('before')\nprint('err', file=sys.stderr)\ntime.sleep(30)");
+    Execution.Result result =
+        runToEnd(
+            engine,
+            RunRequest.of(session.id())
+                .withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
     assertThat(result.stdout()).isEqualTo("before\n");
     assertThat(result.stderr()).isEqualTo("err\nExecution Timed Out");
   }
@@ -186,7 +215,8 @@ class LivecodeEngineTest {
   @Test
   void truncatesOutputOverTheCap() {
     LivecodeEngine engine = engine();
-    Session session = engine.createSession("python", "import sys\nsys.stdout.write('x' * (2 * 1024 * 1024))");
+    Session session =
+        engine.createSession("python", "import sys\nsys.stdout.write('x' * (2 * 1024 * 1024))");
     Execution.Result result = runToEnd(engine, RunRequest.of(session.id()));
     assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdoutTruncated()).isTrue();
@@ -195,7 +225,8 @@ class LivecodeEngineTest {
 
   @Test
   void decodesInvalidUtf8WithReplacementCharacters() {
-    Execution.Result result = runToEnd(engine(), "python", "import sys\nsys.stdout.buffer.write(b'a\\xff\\xfeb')");
+    Execution.Result result =
+        runToEnd(engine(), "python", "import sys\nsys.stdout.buffer.write(b'a\\xff\\xfeb')");
     assertThat(result.stdout()).isEqualTo("a\uFFFD\uFFFDb");
   }
 
@@ -227,8 +258,12 @@ class LivecodeEngineTest {
   void rejectsLimitsAboveTheCap() {
     LivecodeEngine engine = engine();
     Session session = engine.createSession("python", "print(1)");
-    RunRequest tooLong = RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofHours(1)));
-    assertThatThrownBy(() -> engine.run(tooLong)).isInstanceOf(LivecodeException.InvalidRequest.class).hasMessageContaining("wall_time_ms");
+    RunRequest tooLong =
+        RunRequest.of(session.id())
+            .withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofHours(1)));
+    assertThatThrownBy(() -> engine.run(tooLong))
+        .isInstanceOf(LivecodeException.InvalidRequest.class)
+        .hasMessageContaining("wall_time_ms");
   }
 
   @Test
@@ -236,7 +271,8 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine(Livecode.builder().workers(0).maxWaitingRuns(1));
     Session session = engine.createSession("python", "print(1)");
     engine.run(RunRequest.of(session.id()));
-    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()))).isInstanceOf(LivecodeException.QueueFull.class);
+    assertThatThrownBy(() -> engine.run(RunRequest.of(session.id())))
+        .isInstanceOf(LivecodeException.QueueFull.class);
   }
 
   @Test
@@ -255,7 +291,8 @@ class LivecodeEngineTest {
     LivecodeEngine engine = engine(Livecode.builder().workers(0));
     Session session = engine.createSession("python", "print(1)");
     Execution queued = engine.run(RunRequest.of(session.id()));
-    assertThat(engine.awaitExecution(queued.id(), Duration.ofMillis(50)).status()).isEqualTo(Execution.Status.QUEUED);
+    assertThat(engine.awaitExecution(queued.id(), Duration.ofMillis(50)).status())
+        .isEqualTo(Execution.Status.QUEUED);
   }
 
   @Test
@@ -264,7 +301,8 @@ class LivecodeEngineTest {
     Session session = engine.createSession("python", "import time\ntime.sleep(0.3)\nprint(1)");
     Execution queued = engine.run(RunRequest.of(session.id()));
 
-    CompletableFuture<Execution> ended = engine.awaitExecutionAsync(queued.id(), Duration.ofSeconds(30));
+    CompletableFuture<Execution> ended =
+        engine.awaitExecutionAsync(queued.id(), Duration.ofSeconds(30));
 
     assertThat(ended.get(20, TimeUnit.SECONDS).status()).isEqualTo(Execution.Status.COMPLETED);
   }
@@ -275,7 +313,8 @@ class LivecodeEngineTest {
     Session session = engine.createSession("python", "print(1)");
     Execution queued = engine.run(RunRequest.of(session.id()));
 
-    CompletableFuture<Execution> ended = engine.awaitExecutionAsync(queued.id(), Duration.ofMillis(50));
+    CompletableFuture<Execution> ended =
+        engine.awaitExecutionAsync(queued.id(), Duration.ofMillis(50));
 
     assertThat(ended.get(10, TimeUnit.SECONDS).status()).isEqualTo(Execution.Status.QUEUED);
   }
@@ -297,11 +336,14 @@ class LivecodeEngineTest {
       created.add(engine.run(RunRequest.of(session.id())).id());
     }
     Page<Execution> first = engine.executions(session.id(), Page.Request.first(3));
-    Page<Execution> second = engine.executions(session.id(), new Page.Request(3, first.nextCursor()));
+    Page<Execution> second =
+        engine.executions(session.id(), new Page.Request(3, first.nextCursor()));
     List<UUID> seen = new ArrayList<>();
     first.items().forEach(e -> seen.add(e.id()));
     second.items().forEach(e -> seen.add(e.id()));
-    assertThat(seen).containsExactly(created.get(4), created.get(3), created.get(2), created.get(1), created.get(0));
+    assertThat(seen)
+        .containsExactly(
+            created.get(4), created.get(3), created.get(2), created.get(1), created.get(0));
     assertThat(second.nextCursor()).isEmpty();
   }
 
@@ -312,10 +354,12 @@ class LivecodeEngineTest {
     Session session = first.createSession("python", "print(1)");
     Execution left = first.run(RunRequest.of(session.id()));
     first.close();
-    LivecodeEngine second = engine(Livecode.builder().workers(0).store(store).queue(JobQueue.inMemory()));
+    LivecodeEngine second =
+        engine(Livecode.builder().workers(0).store(store).queue(JobQueue.inMemory()));
     Execution after = second.getExecution(left.id());
     assertThat(after.status()).isEqualTo(Execution.Status.FAILED);
-    assertThat(after.result().orElseThrow().failureReason()).hasValue(Execution.FailureReason.INTERRUPTED);
+    assertThat(after.result().orElseThrow().failureReason())
+        .hasValue(Execution.FailureReason.INTERRUPTED);
   }
 
   @Test
@@ -363,11 +407,14 @@ class LivecodeEngineTest {
 
   @Test
   void languagesListsRegisteredRunners() {
-    assertThat(engine().languages()).extracting(LanguageInfo::id).containsExactly("python", "javascript");
+    assertThat(engine().languages())
+        .extracting(LanguageInfo::id)
+        .containsExactly("python", "javascript");
   }
 
   @Test
   void runOfUnknownSessionIsNotFound() {
-    assertThatThrownBy(() -> engine().run(RunRequest.of(UUID.randomUUID()))).isInstanceOf(LivecodeException.SessionNotFound.class);
+    assertThatThrownBy(() -> engine().run(RunRequest.of(UUID.randomUUID())))
+        .isInstanceOf(LivecodeException.SessionNotFound.class);
   }
 }

@@ -2,8 +2,8 @@ package dev.livecode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.core.testing.TestRunners;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A runner's prepare step (a transpile) is charged to its own run: bounded by the run's wall
- * time, and not counted against the engine's run concurrency while it takes long.
+ * A runner's prepare step (a transpile) is charged to its own run: bounded by the run's wall time,
+ * and not counted against the engine's run concurrency while it takes long.
  */
 class LongPrepareTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -48,7 +48,8 @@ class LongPrepareTest {
 
   private Execution start(String language, String source, Duration wallTime) {
     Session session = engine.createSession(language, source);
-    return engine.run(RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(wallTime)));
+    return engine.run(
+        RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(wallTime)));
   }
 
   private Execution.Result end(Execution queued) {
@@ -75,7 +76,9 @@ class LongPrepareTest {
 
     assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.failureReason()).isEmpty();
-    assertThat(result.stderr()).startsWith("stall: did not finish\n").endsWith("Execution Timed Out");
+    assertThat(result.stderr())
+        .startsWith("stall: did not finish\n")
+        .endsWith("Execution Timed Out");
   }
 
   @Test
@@ -102,7 +105,9 @@ class LongPrepareTest {
 
     Execution.Result result = end(slow);
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("prepared\n");
   }
 
@@ -131,7 +136,9 @@ class LongPrepareTest {
     }
   }
 
-  /** The in-memory queue, claiming to be durable (so the engine keeps leases), counting renewals. */
+  /**
+   * The in-memory queue, claiming to be durable (so the engine keeps leases), counting renewals.
+   */
   static final class LeaseCountingQueue implements JobQueue {
     final JobQueue delegate = JobQueue.inMemory();
     final AtomicInteger renewals = new AtomicInteger();
@@ -175,8 +182,8 @@ class LongPrepareTest {
   }
 
   /**
-   * Sources starting with "stall" prepare until released or out of their time limit ("stall
-   * then echo" then runs); any other source runs at once. It prints "prepared".
+   * Sources starting with "stall" prepare until released or out of their time limit ("stall then
+   * echo" then runs); any other source runs at once. It prints "prepared".
    */
   static final class Stalling implements LanguageRunner {
     final CountDownLatch release = new CountDownLatch(1);
@@ -199,12 +206,19 @@ class LongPrepareTest {
     }
 
     @Override
-    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
-      return LanguageRunner.Program.interpreted(Map.of("main.sh", "echo prepared\n"), LanguageRunner.Command.of(List.of("/bin/sh", "main.sh")));
+    public LanguageRunner.Program prepare(
+        String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+      return LanguageRunner.Program.interpreted(
+          Map.of("main.sh", "echo prepared\n"),
+          LanguageRunner.Command.of(List.of("/bin/sh", "main.sh")));
     }
 
     @Override
-    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings, Duration timeLimit) {
+    public LanguageRunner.Program prepare(
+        String sourceCode,
+        LanguageRunner.Probe probe,
+        LanguageRunner.Settings settings,
+        Duration timeLimit) {
       limits.add(timeLimit);
       if (!sourceCode.startsWith("stall")) {
         return prepare(sourceCode, probe, settings);
@@ -212,7 +226,8 @@ class LongPrepareTest {
       preparing.incrementAndGet();
       try {
         boolean released = release.await(timeLimit.toNanos(), TimeUnit.NANOSECONDS);
-        return released && sourceCode.endsWith("echo") ? prepare(sourceCode, probe, settings)
+        return released && sourceCode.endsWith("echo")
+            ? prepare(sourceCode, probe, settings)
             : LanguageRunner.Program.outOfTime("stall: did not finish\n");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -1,9 +1,9 @@
 package dev.livecode.core;
 
-import dev.livecode.core.exception.LivecodeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.Store;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
@@ -25,7 +25,8 @@ class MemoryStoreBudgetTest {
 
   private LivecodeEngine engine(LivecodeBuilder builder) {
     // No workers: the test decides when an execution finishes, through the store.
-    LivecodeEngine engine = builder.workers(0).discoverRunners(false).runner(TestRunners.python()).build();
+    LivecodeEngine engine =
+        builder.workers(0).discoverRunners(false).runner(TestRunners.python()).build();
     engines.add(engine);
     return engine;
   }
@@ -37,8 +38,19 @@ class MemoryStoreBudgetTest {
 
   private static UUID finishedRun(LivecodeEngine engine, Store store, Session session) {
     UUID id = engine.run(RunRequest.of(session.id())).id();
-    store.finish(id, new Execution.Result(Execution.Status.COMPLETED, OUTPUT, "", OptionalInt.of(0), OptionalInt.empty(),
-        Optional.empty(), false, false, Duration.ofMillis(1), Instant.now()));
+    store.finish(
+        id,
+        new Execution.Result(
+            Execution.Status.COMPLETED,
+            OUTPUT,
+            "",
+            OptionalInt.of(0),
+            OptionalInt.empty(),
+            Optional.empty(),
+            false,
+            false,
+            Duration.ofMillis(1),
+            Instant.now()));
     return id;
   }
 
@@ -56,7 +68,9 @@ class MemoryStoreBudgetTest {
 
     assertThat(engine.findExecution(first)).isEmpty();
     assertThatThrownBy(() -> engine.getExecution(first))
-        .isInstanceOfSatisfying(LivecodeException.ExecutionEvicted.class, e -> assertThat(e.executionId()).isEqualTo(first))
+        .isInstanceOfSatisfying(
+            LivecodeException.ExecutionEvicted.class,
+            e -> assertThat(e.executionId()).isEqualTo(first))
         .hasMessageContaining("evicted");
     assertThatThrownBy(() -> engine.awaitExecution(first, Duration.ofSeconds(1)))
         .isInstanceOf(LivecodeException.ExecutionEvicted.class);
@@ -66,7 +80,8 @@ class MemoryStoreBudgetTest {
   void stillReadsAnUnknownExecutionAsNotFound() {
     LivecodeEngine engine = engine(Livecode.builder().store(Store.inMemory(BUDGET)));
 
-    assertThatThrownBy(() -> engine.getExecution(UUID.randomUUID())).isInstanceOf(LivecodeException.ExecutionNotFound.class);
+    assertThatThrownBy(() -> engine.getExecution(UUID.randomUUID()))
+        .isInstanceOf(LivecodeException.ExecutionNotFound.class);
   }
 
   @Test
@@ -76,7 +91,8 @@ class MemoryStoreBudgetTest {
       engine.createSession("python", OUTPUT);
     }
 
-    assertThatThrownBy(() -> engine.createSession("python", OUTPUT)).isInstanceOf(LivecodeException.StoreFull.class);
+    assertThatThrownBy(() -> engine.createSession("python", OUTPUT))
+        .isInstanceOf(LivecodeException.StoreFull.class);
   }
 
   @Test
@@ -93,7 +109,8 @@ class MemoryStoreBudgetTest {
 
   @Test
   void rejectsABudgetForTheDefaultStoreBesideAGivenStore() {
-    assertThatThrownBy(() -> Livecode.builder().memoryStoreBudgetBytes(BUDGET).store(Store.inMemory()).build())
+    assertThatThrownBy(
+            () -> Livecode.builder().memoryStoreBudgetBytes(BUDGET).store(Store.inMemory()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("memoryStoreBudgetBytes");
   }

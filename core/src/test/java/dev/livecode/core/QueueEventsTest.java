@@ -2,8 +2,8 @@ package dev.livecode.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** A queue brings its own events: the engine announces finished runs on them unless told otherwise. */
+/**
+ * A queue brings its own events: the engine announces finished runs on them unless told otherwise.
+ */
 class QueueEventsTest {
 
   @Test
@@ -22,7 +24,9 @@ class QueueEventsTest {
       runToEnd(engine);
     }
 
-    assertThat(queue.events.published).extracting(ExecutionEvents.Event::status).contains(Execution.Status.COMPLETED);
+    assertThat(queue.events.published)
+        .extracting(ExecutionEvents.Event::status)
+        .contains(Execution.Status.COMPLETED);
     assertThat(queue.events.closed).as("the queue's events are the queue's to close").isFalse();
   }
 
@@ -34,7 +38,9 @@ class QueueEventsTest {
       runToEnd(engine);
     }
 
-    assertThat(chosen.published).extracting(ExecutionEvents.Event::status).contains(Execution.Status.COMPLETED);
+    assertThat(chosen.published)
+        .extracting(ExecutionEvents.Event::status)
+        .contains(Execution.Status.COMPLETED);
     assertThat(queue.events.published).isEmpty();
   }
 
@@ -52,7 +58,9 @@ class QueueEventsTest {
     return builder.workers(1).discoverRunners(false).runner(TestRunners.python()).build();
   }
 
-  /** A waiter wakes on the event, so a run that finishes within the wait proves the event arrived. */
+  /**
+   * A waiter wakes on the event, so a run that finishes within the wait proves the event arrived.
+   */
   private static Execution runToEnd(LivecodeEngine engine) {
     Session session = engine.createSession("python", "print(1)");
     Execution queued = engine.run(RunRequest.of(session.id()));

@@ -17,13 +17,17 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's builder table is the embedder's reference: it must name every setting
- * {@link LivecodeBuilder} has, and nothing it has not, or it drifts as settings are added.
+ * The README's builder table is the embedder's reference: it must name every setting {@link
+ * LivecodeBuilder} has, and nothing it has not, or it drifts as settings are added.
  */
 class ReadmeBuilderTableTest {
-  private static final Path README = Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
+  private static final Path README =
+      Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
   private static final String SECTION = "### Embedding (`Livecode.builder()`)";
-  /** {@code name(} inside backticks: a row's first cell may name several, as `a(int)` / `b(int)`. */
+
+  /**
+   * {@code name(} inside backticks: a row's first cell may name several, as `a(int)` / `b(int)`.
+   */
   private static final Pattern METHOD = Pattern.compile("`([a-z][A-Za-z0-9]*)\\(");
 
   @Test
@@ -32,8 +36,10 @@ class ReadmeBuilderTableTest {
     missing.removeAll(readmeMethods());
 
     assertThat(missing)
-        .as("LivecodeBuilder methods missing from README.md's builder table (under \"%s\"); add a row "
-            + "for each with meaning, unit and default", SECTION)
+        .as(
+            "LivecodeBuilder methods missing from README.md's builder table (under \"%s\"); add a row "
+                + "for each with meaning, unit and default",
+            SECTION)
         .isEmpty();
   }
 
@@ -43,8 +49,10 @@ class ReadmeBuilderTableTest {
     unknown.removeAll(builderMethods());
 
     assertThat(unknown)
-        .as("README.md's builder table (under \"%s\") names methods LivecodeBuilder does not have; "
-            + "remove or rename those rows", SECTION)
+        .as(
+            "README.md's builder table (under \"%s\") names methods LivecodeBuilder does not have; "
+                + "remove or rename those rows",
+            SECTION)
         .isEmpty();
   }
 

@@ -1,9 +1,9 @@
 package dev.livecode.enginetests;
 
-import dev.livecode.sandbox.Isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.LivecodeEngine;
+import dev.livecode.sandbox.Isolation;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,6 @@ package dev.livecode.enginetests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
-import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
@@ -11,6 +10,7 @@ import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.runner.node.JavaScriptRunner;
 import dev.livecode.runner.python.PythonRunner;
+import dev.livecode.sandbox.Isolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +29,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What a program must never reach, tried on every tier (bwrap, unshare, none) and on every way a
- * run starts (cold, on a warm interpreter, in a ready sandbox): host root, writable
- * {@code /proc/sys}, the kernel surface behind most container escapes (io_uring, userfaultfd,
- * bpf, keyrings, new user namespaces, raw packet sockets), and on bwrap the server's host paths.
+ * run starts (cold, on a warm interpreter, in a ready sandbox): host root, writable {@code
+ * /proc/sys}, the kernel surface behind most container escapes (io_uring, userfaultfd, bpf,
+ * keyrings, new user namespaces, raw packet sockets), and on bwrap the server's host paths.
  * Ordinary programs (threads, subprocesses, asyncio, temporary files, node's fs promises and
  * timers) must still work under the same confinement.
  *
- * <p>The uid is read from outside, in the host's {@code /proc/<pid>/status}: inside, a nested
- * user namespace shows {@code 65534 0 1} whatever the host uid is.
+ * <p>The uid is read from outside, in the host's {@code /proc/<pid>/status}: inside, a nested user
+ * namespace shows {@code 65534 0 1} whatever the host uid is.
  */
 class SandboxHardeningIT {
   private static final long MIB = 1024L * 1024L;
@@ -45,7 +45,11 @@ class SandboxHardeningIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final boolean ROOT = "0".equals(hostUid(ProcessHandle.current().pid()).orElse(""));
 
-  enum Start { COLD, WARM, READY }
+  enum Start {
+    COLD,
+    WARM,
+    READY
+  }
 
   record Engine(Isolation tier, Start start) {
     @Override
@@ -89,20 +93,22 @@ class SandboxHardeningIT {
   @BeforeAll
   static void startEngines() throws Exception {
     for (Engine e : engines().toList()) {
-      Path root = Files.createTempDirectory("livecode-hardening-" + e.tier().name().toLowerCase() + "-");
+      Path root =
+          Files.createTempDirectory("livecode-hardening-" + e.tier().name().toLowerCase() + "-");
       ROOTS.put(e, root);
-      LivecodeEngine engine = Livecode.builder()
-          .name("hardening-" + e)
-          .discoverRunners(false)
-          .runner(new PythonRunner())
-          .runner(new JavaScriptRunner())
-          .isolation(e.tier())
-          .workers(2)
-          .defaultLimits(LIMITS)
-          .workspaceRoot(root)
-          .warmPool(e.start() == Start.WARM ? 1 : 0)
-          .readySandboxes(e.start() == Start.READY ? 1 : 0)
-          .build();
+      LivecodeEngine engine =
+          Livecode.builder()
+              .name("hardening-" + e)
+              .discoverRunners(false)
+              .runner(new PythonRunner())
+              .runner(new JavaScriptRunner())
+              .isolation(e.tier())
+              .workers(2)
+              .defaultLimits(LIMITS)
+              .workspaceRoot(root)
+              .warmPool(e.start() == Start.WARM ? 1 : 0)
+              .readySandboxes(e.start() == Start.READY ? 1 : 0)
+              .build();
       ENGINES.put(e, engine);
       assertThat(engine.status().isolation()).isEqualTo(e.tier());
     }
@@ -125,8 +131,13 @@ class SandboxHardeningIT {
   void programIsNeverHostRootSeenFromTheHost(Case c) throws Exception {
     String marker = uniqueSleep();
     // The program starts a child whose argv the host can find, and ends when the test kills it.
-    Execution running = start(c, "import subprocess\nsubprocess.Popen(['/bin/sleep', '" + marker + "']).wait()\n",
-        "require('child_process').spawn('/bin/sleep', ['" + marker + "'], {stdio: 'ignore'}).on('exit', () => {});\n");
+    Execution running =
+        start(
+            c,
+            "import subprocess\nsubprocess.Popen(['/bin/sleep', '" + marker + "']).wait()\n",
+            "require('child_process').spawn('/bin/sleep', ['"
+                + marker
+                + "'], {stdio: 'ignore'}).on('exit', () => {});\n");
     ProcessHandle child = awaitProcessWithArgument(marker);
     try {
       ProcessHandle program = child.parent().orElseThrow();
@@ -135,9 +146,13 @@ class SandboxHardeningIT {
         assertThat(uid).as("host uid of pid %d", process.pid()).isPresent();
         assertThat(uid.get()).as("host uid of pid %d", process.pid()).isNotEqualTo("0");
         if (ROOT) {
-          assertThat(Integer.parseInt(uid.get())).as("host uid of pid %d", process.pid()).isBetween(60000, 60999);
+          assertThat(Integer.parseInt(uid.get()))
+              .as("host uid of pid %d", process.pid())
+              .isBetween(60000, 60999);
         }
-        assertThat(hostGroups(process.pid())).as("supplementary groups of pid %d", process.pid()).isEmpty();
+        assertThat(hostGroups(process.pid()))
+            .as("supplementary groups of pid %d", process.pid())
+            .isEmpty();
       }
     } finally {
       child.destroyForcibly();
@@ -151,7 +166,11 @@ class SandboxHardeningIT {
     List<String> markers = List.of(uniqueSleep(), uniqueSleep());
     List<Execution> runs = new ArrayList<>();
     for (String marker : markers) {
-      runs.add(start(c, "import subprocess\nsubprocess.Popen(['/bin/sleep', '" + marker + "']).wait()\n", ""));
+      runs.add(
+          start(
+              c,
+              "import subprocess\nsubprocess.Popen(['/bin/sleep', '" + marker + "']).wait()\n",
+              ""));
     }
     List<ProcessHandle> children = new ArrayList<>();
     try {
@@ -174,7 +193,10 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("both")
   void everyProcSysWriteFails(Case c) throws Exception {
-    Execution.Result result = run(c, """
+    Execution.Result result =
+        run(
+            c,
+            """
         import os
         opened = []
         for top, dirs, files in os.walk('/proc/sys'):
@@ -197,7 +219,8 @@ class SandboxHardeningIT {
             except OSError:
                 pass
         print('written', opened)
-        """, """
+        """,
+            """
         const fs = require('fs'), path = require('path');
         const opened = [];
         const walk = (dir) => { let names = []; try { names = fs.readdirSync(dir); } catch (e) { return; }
@@ -213,7 +236,10 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("python")
   void kernelAttackSurfaceIsClosed(Case c) throws Exception {
-    Execution.Result result = run(c, """
+    Execution.Result result =
+        run(
+            c,
+            """
         import ctypes, errno
         libc = ctypes.CDLL(None, use_errno=True)
         def attempt(name, nr, *args):
@@ -228,27 +254,42 @@ class SandboxHardeningIT {
         attempt('unshare_user', 272, 0x10000000)
         attempt('unshare_user_net', 272, 0x10000000 | 0x40000000)
         attempt('perf_event_open', 298, ctypes.create_string_buffer(128), 0, -1, -1, 0)
-        """, "");
-    assertThat(result.stdout().lines().toList()).containsExactly(
-        "io_uring_setup refused", "userfaultfd refused", "userfaultfd_user_mode refused", "bpf refused",
-        "add_key refused", "keyctl refused", "unshare_user refused", "unshare_user_net refused", "perf_event_open refused");
+        """,
+            "");
+    assertThat(result.stdout().lines().toList())
+        .containsExactly(
+            "io_uring_setup refused",
+            "userfaultfd refused",
+            "userfaultfd_user_mode refused",
+            "bpf refused",
+            "add_key refused",
+            "keyctl refused",
+            "unshare_user refused",
+            "unshare_user_net refused",
+            "perf_event_open refused");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("both")
   void newUserNamespaceCannotBeMade(Case c) throws Exception {
-    Execution.Result result = run(c,
-        "import subprocess\nr = subprocess.run(['/usr/bin/unshare', '--user', '--map-root-user', '--net', '/bin/true'], capture_output=True)\n"
-            + "print('exit', r.returncode != 0)\n",
-        "const r = require('child_process').spawnSync('/usr/bin/unshare', ['--user', '--map-root-user', '--net', '/bin/true']);\n"
-            + "console.log('exit', r.status !== 0);\n");
-    assertThat(result.stdout()).isEqualTo(c.language().equals("python") ? "exit True\n" : "exit true\n");
+    Execution.Result result =
+        run(
+            c,
+            "import subprocess\nr = subprocess.run(['/usr/bin/unshare', '--user', '--map-root-user', '--net', '/bin/true'], capture_output=True)\n"
+                + "print('exit', r.returncode != 0)\n",
+            "const r = require('child_process').spawnSync('/usr/bin/unshare', ['--user', '--map-root-user', '--net', '/bin/true']);\n"
+                + "console.log('exit', r.status !== 0);\n");
+    assertThat(result.stdout())
+        .isEqualTo(c.language().equals("python") ? "exit True\n" : "exit true\n");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("python")
   void rawPacketSocketCannotBeOpened(Case c) throws Exception {
-    Execution.Result result = run(c, """
+    Execution.Result result =
+        run(
+            c,
+            """
         import socket
         for family, kind in [(socket.AF_PACKET, socket.SOCK_RAW), (socket.AF_PACKET, socket.SOCK_DGRAM), (socket.AF_INET, socket.SOCK_RAW)]:
             try:
@@ -261,14 +302,19 @@ class SandboxHardeningIT {
             print('opened netfilter')
         except OSError:
             print('refused')
-        """, "");
-    assertThat(result.stdout().lines().toList()).containsExactly("refused", "refused", "refused", "refused");
+        """,
+            "");
+    assertThat(result.stdout().lines().toList())
+        .containsExactly("refused", "refused", "refused", "refused");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("python")
   void ordinaryPythonStillWorks(Case c) throws Exception {
-    Execution.Result result = run(c, """
+    Execution.Result result =
+        run(
+            c,
+            """
         import asyncio, subprocess, tempfile, threading, os, socket, multiprocessing
         out = []
         t = threading.Thread(target=lambda: out.append('thread')); t.start(); t.join()
@@ -284,7 +330,8 @@ class SandboxHardeningIT {
         with multiprocessing.Pool(2) as pool:
             out.append(str(sum(pool.map(abs, [-1, -2]))))
         print(' '.join(out))
-        """, "");
+        """,
+            "");
     assertThat(result.stdout()).isEqualTo("thread subprocess async-subprocess temp pair 3\n");
   }
 
@@ -294,7 +341,11 @@ class SandboxHardeningIT {
     if (!c.language().equals("javascript")) {
       return;
     }
-    Execution.Result result = run(c, "", """
+    Execution.Result result =
+        run(
+            c,
+            "",
+            """
         const fs = require('fs'), os = require('os'), path = require('path'), cp = require('child_process');
         (async () => {
           const out = [];
@@ -316,13 +367,17 @@ class SandboxHardeningIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("bwrapBoth")
   void noHostPathInMountinfoOrTheSandboxCommandLine(Case c) throws Exception {
-    Execution.Result result = run(c, """
+    Execution.Result result =
+        run(
+            c,
+            """
         for path in ['/proc/self/mountinfo', '/proc/1/cmdline', '/proc/1/environ', '/proc/self/cmdline']:
             try:
                 print(open(path, 'rb').read().replace(b'\\0', b' ').decode())
             except OSError as e:
                 print(path, e)
-        """, """
+        """,
+            """
         const fs = require('fs');
         for (const p of ['/proc/self/mountinfo', '/proc/1/cmdline', '/proc/1/environ']) {
           try { console.log(fs.readFileSync(p).toString().replace(/\\0/g, ' ')); } catch (e) { console.log(p, e.code); }
@@ -331,17 +386,23 @@ class SandboxHardeningIT {
     assertThat(result.status()).isEqualTo(Execution.Status.COMPLETED);
     String seen = result.stdout();
     assertThat(seen).contains("/work");
-    assertThat(seen).doesNotContain(ROOTS.get(c.engine()).toString())
+    assertThat(seen)
+        .doesNotContain(ROOTS.get(c.engine()).toString())
         .doesNotContain(System.getProperty("java.io.tmpdir") + "/livecode-")
         .doesNotContain("/root/")
         .doesNotContain("--ro-bind");
   }
 
-  /** On bwrap the host-wide parts of /proc are empty or behind /dev/null, whatever the uid may read. */
+  /**
+   * On bwrap the host-wide parts of /proc are empty or behind /dev/null, whatever the uid may read.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("bwrapBoth")
   void hostWidePartsOfProcAreEmptyOrMasked(Case c) throws Exception {
-    Execution.Result result = run(c, """
+    Execution.Result result =
+        run(
+            c,
+            """
         import os
         for d in ['/proc/sys', '/proc/fs', '/proc/bus', '/proc/irq']:
             if os.path.isdir(d):
@@ -352,7 +413,8 @@ class SandboxHardeningIT {
                     print(f, 'bytes', len(open(f, 'rb').read()))
                 except OSError as e:
                     print(f, 'unreadable')
-        """, """
+        """,
+            """
         const fs = require('fs');
         for (const d of ['/proc/sys', '/proc/fs', '/proc/bus', '/proc/irq']) {
           if (fs.existsSync(d)) console.log(d, 'entries', fs.readdirSync(d).length);
@@ -363,8 +425,11 @@ class SandboxHardeningIT {
         """);
     List<String> lines = result.stdout().lines().toList();
     // /dev/null bound into /proc (mounted nodev) cannot even be opened: masked either way.
-    assertThat(lines).contains("/proc/sys entries 0").anySatisfy(line -> assertThat(line).startsWith("/proc/kallsyms "));
-    assertThat(lines).allSatisfy(line -> assertThat(line).matches(".* (entries 0|bytes 0|unreadable)"));
+    assertThat(lines)
+        .contains("/proc/sys entries 0")
+        .anySatisfy(line -> assertThat(line).startsWith("/proc/kallsyms "));
+    assertThat(lines)
+        .allSatisfy(line -> assertThat(line).matches(".* (entries 0|bytes 0|unreadable)"));
   }
 
   // --- helpers ---
@@ -395,7 +460,9 @@ class SandboxHardeningIT {
   private static Execution.Result run(Case c, String python, String javascript) throws Exception {
     long takenBefore = c.engine().start() == Start.COLD ? 0 : pooledTaken(c);
     Execution.Result result = finish(c, start(c, python, javascript));
-    assertThat(result.status()).as("status of %s, stderr: %s", c, result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("status of %s, stderr: %s", c, result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     if (c.engine().start() != Start.COLD) {
       assertThat(pooledTaken(c)).as("the run took a pooled sandbox").isEqualTo(takenBefore + 1);
     }
@@ -409,15 +476,23 @@ class SandboxHardeningIT {
 
   /** A sleep argument no other process has: 30 seconds and a random fraction. */
   private static String uniqueSleep() {
-    return "30." + Long.toString(ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L));
+    return "30."
+        + Long.toString(ThreadLocalRandom.current().nextLong(1_000_000_000L, 9_999_999_999L));
   }
 
-  private static ProcessHandle awaitProcessWithArgument(String argument) throws InterruptedException {
+  private static ProcessHandle awaitProcessWithArgument(String argument)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<ProcessHandle> found = ProcessHandle.allProcesses()
-          .filter(p -> p.info().arguments().map(args -> List.of(args).contains(argument)).orElse(false))
-          .findFirst();
+      Optional<ProcessHandle> found =
+          ProcessHandle.allProcesses()
+              .filter(
+                  p ->
+                      p.info()
+                          .arguments()
+                          .map(args -> List.of(args).contains(argument))
+                          .orElse(false))
+              .findFirst();
       if (found.isPresent()) {
         return found.get();
       }
@@ -437,14 +512,19 @@ class SandboxHardeningIT {
   private static Optional<String> statusField(long pid, String name) {
     try {
       return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-          .filter(l -> l.startsWith(name)).findFirst().map(l -> l.substring(name.length()).trim());
+          .filter(l -> l.startsWith(name))
+          .findFirst()
+          .map(l -> l.substring(name.length()).trim());
     } catch (IOException e) {
       return Optional.empty();
     }
   }
 
-  /** Waits for the engine's pool of a language to be full, so the next run takes a pooled sandbox. */
-  private static void awaitFullPool(LivecodeEngine engine, String language) throws InterruptedException {
+  /**
+   * Waits for the engine's pool of a language to be full, so the next run takes a pooled sandbox.
+   */
+  private static void awaitFullPool(LivecodeEngine engine, String language)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!WarmPools.full(engine, language)) {
       if (System.nanoTime() > deadline) {

@@ -1,16 +1,16 @@
 package dev.livecode.enginetests;
 
-import dev.livecode.sandbox.Isolation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.LivecodeEngine;
+import dev.livecode.sandbox.Isolation;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hostile suite again with two warm processes per language on the bwrap tier: every attack
- * runs in a pre-started interpreter and must be contained exactly as a cold run is, and leave
- * nothing beyond the refilled pools. The unshare cases are left to the cold suite.
+ * The hostile suite again with two warm processes per language on the bwrap tier: every attack runs
+ * in a pre-started interpreter and must be contained exactly as a cold run is, and leave nothing
+ * beyond the refilled pools. The unshare cases are left to the cold suite.
  */
 class WarmHostileProgramsIT extends HostileProgramsIT {
 

@@ -15,26 +15,36 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** What an {@link EngineListener} hears of the warm pool, with the real python runner's warm interpreters. */
+/**
+ * What an {@link EngineListener} hears of the warm pool, with the real python runner's warm
+ * interpreters.
+ */
 class WarmPoolListenerIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   @Test
   void warmPoolHitIsToldWhenARunTakesAWaitingInterpreter() throws InterruptedException {
     List<String> warm = Collections.synchronizedList(new ArrayList<>());
-    EngineListener events = new EngineListener() {
-      @Override
-      public void warmPoolHit(String language) {
-        warm.add("hit " + language);
-      }
+    EngineListener events =
+        new EngineListener() {
+          @Override
+          public void warmPoolHit(String language) {
+            warm.add("hit " + language);
+          }
 
-      @Override
-      public void warmPoolMiss(String language) {
-        warm.add("miss " + language);
-      }
-    };
-    try (LivecodeEngine engine = Livecode.builder().workers(1).warmPool(1).runner(new PythonRunner())
-        .listener(events).discoverRunners(false).build()) {
+          @Override
+          public void warmPoolMiss(String language) {
+            warm.add("miss " + language);
+          }
+        };
+    try (LivecodeEngine engine =
+        Livecode.builder()
+            .workers(1)
+            .warmPool(1)
+            .runner(new PythonRunner())
+            .listener(events)
+            .discoverRunners(false)
+            .build()) {
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (!WarmPools.full(engine, "python")) {
         assertThat(System.nanoTime()).as("waiting for the python pool full").isLessThan(deadline);

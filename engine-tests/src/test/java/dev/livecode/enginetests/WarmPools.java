@@ -7,7 +7,10 @@ import dev.livecode.core.LivecodeEngine;
 final class WarmPools {
   private WarmPools() {}
 
-  /** True when {@code language} has no pool, or its pool holds as many waiting processes as configured. */
+  /**
+   * True when {@code language} has no pool, or its pool holds as many waiting processes as
+   * configured.
+   */
   static boolean full(LivecodeEngine engine, String language) {
     EngineStatus.Pool pool = engine.status().pools().get(language);
     return pool == null || pool.full();

@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * Adds a compiled language, C with gcc, to an engine by registering a runner in code (no jar, no
  * services file), and runs a good program and one that does not compile. The runner declares a
- * compile step with its own time limit; the engine runs it in the same sandbox and turns a
- * non-zero exit into FAILED / COMPILE_ERROR with the compiler's output as stderr.
+ * compile step with its own time limit; the engine runs it in the same sandbox and turns a non-zero
+ * exit into FAILED / COMPILE_ERROR with the compiler's output as stderr.
  */
 public final class CompiledLanguageMain {
   private CompiledLanguageMain() {}
@@ -28,8 +28,13 @@ public final class CompiledLanguageMain {
   }
 
   static void run(PrintStream out) {
-    try (LivecodeEngine engine = Livecode.builder().discoverRunners(false).runner(new GccRunner()).build()) {
-      print(out, runAndWait(engine, "#include <stdio.h>\nint main(void) {\n  printf(\"%d\\n\", 6 * 7);\n  return 0;\n}\n"));
+    try (LivecodeEngine engine =
+        Livecode.builder().discoverRunners(false).runner(new GccRunner()).build()) {
+      print(
+          out,
+          runAndWait(
+              engine,
+              "#include <stdio.h>\nint main(void) {\n  printf(\"%d\\n\", 6 * 7);\n  return 0;\n}\n"));
       print(out, runAndWait(engine, "int main(void) {\n  return missing;\n}\n"));
     }
   }
@@ -37,13 +42,19 @@ public final class CompiledLanguageMain {
   static Execution.Result runAndWait(LivecodeEngine engine, String source) {
     Session session = engine.createSession("c", source);
     Execution queued = engine.run(RunRequest.of(session.id()));
-    return engine.awaitExecution(queued.id(), Duration.ofSeconds(60)).result()
+    return engine
+        .awaitExecution(queued.id(), Duration.ofSeconds(60))
+        .result()
         .orElseThrow(() -> new IllegalStateException("no result within 60 s"));
   }
 
   private static void print(PrintStream out, Execution.Result result) {
-    out.printf("%s %s%n%s%s", result.status(), result.failureReason().map(Enum::name).orElse(""),
-        result.stdout(), result.stderr());
+    out.printf(
+        "%s %s%n%s%s",
+        result.status(),
+        result.failureReason().map(Enum::name).orElse(""),
+        result.stdout(),
+        result.stderr());
   }
 
   /** C, compiled by gcc in a compile step, then run. */
@@ -70,8 +81,11 @@ public final class CompiledLanguageMain {
     }
 
     @Override
-    public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
-      List<String> compile = new ArrayList<>(List.of(probe.requireExecutable().toString(), "-std=c17", "-O1", "-Wall"));
+    public LanguageRunner.Program prepare(
+        String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+      List<String> compile =
+          new ArrayList<>(
+              List.of(probe.requireExecutable().toString(), "-std=c17", "-O1", "-Wall"));
       compile.addAll(settings.extraArgs());
       compile.addAll(List.of("-o", "main", "main.c", "-lm"));
       return LanguageRunner.Program.compiled(

@@ -14,7 +14,12 @@ class CompiledLanguageMainIT {
 
   @BeforeAll
   static void start() {
-    engine = Livecode.builder().discoverRunners(false).runner(new CompiledLanguageMain.GccRunner()).workers(1).build();
+    engine =
+        Livecode.builder()
+            .discoverRunners(false)
+            .runner(new CompiledLanguageMain.GccRunner())
+            .workers(1)
+            .build();
   }
 
   @AfterAll
@@ -24,16 +29,21 @@ class CompiledLanguageMainIT {
 
   @Test
   void compilesThenRunsAProgram() {
-    Execution.Result result = CompiledLanguageMain.runAndWait(engine,
-        "#include <stdio.h>\nint main(void) {\n  printf(\"%d\\n\", 6 * 7);\n  return 0;\n}\n");
+    Execution.Result result =
+        CompiledLanguageMain.runAndWait(
+            engine,
+            "#include <stdio.h>\nint main(void) {\n  printf(\"%d\\n\", 6 * 7);\n  return 0;\n}\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("42\n");
   }
 
   @Test
   void reportsCompilerDiagnosticsAsCompileError() {
-    Execution.Result result = CompiledLanguageMain.runAndWait(engine, "int main(void) {\n  return missing;\n}\n");
+    Execution.Result result =
+        CompiledLanguageMain.runAndWait(engine, "int main(void) {\n  return missing;\n}\n");
 
     assertThat(result.status()).isEqualTo(Execution.Status.FAILED);
     assertThat(result.failureReason()).hasValue(Execution.FailureReason.COMPILE_ERROR);

@@ -21,19 +21,20 @@ import java.util.UUID;
  * }</pre>
  *
  * <p>The meters (Prometheus names): {@code livecode_runs_total{language,status,reason}} (runs
- * finished; {@code reason} is the failure reason, {@code none} unless FAILED),
- * {@code livecode_runs_queued_total{language}}, {@code livecode_run_duration_seconds{language}}
- * (the program's own run time, of runs that started a program) and
- * {@code livecode_queue_wait_seconds{language}} (queued to started), both with histogram buckets,
- * and {@code livecode_warm_pool_hits_total{language}} / {@code livecode_warm_pool_misses_total{language}}.
- * Every label value is a language id, a status or a failure reason: never an id, a path or
- * anything a user wrote.
+ * finished; {@code reason} is the failure reason, {@code none} unless FAILED), {@code
+ * livecode_runs_queued_total{language}}, {@code livecode_run_duration_seconds{language}} (the
+ * program's own run time, of runs that started a program) and {@code
+ * livecode_queue_wait_seconds{language}} (queued to started), both with histogram buckets, and
+ * {@code livecode_warm_pool_hits_total{language}} / {@code
+ * livecode_warm_pool_misses_total{language}}. Every label value is a language id, a status or a
+ * failure reason: never an id, a path or anything a user wrote.
  *
  * @since 0.2
  */
 public final class EngineMetrics implements EngineListener {
   /** Longest run time the buckets resolve: the highest wall-time cap. */
   private static final Duration LONGEST_RUN = Duration.ofSeconds(30);
+
   /** Longest queue wait the buckets resolve. */
   private static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
 
@@ -74,8 +75,11 @@ public final class EngineMetrics implements EngineListener {
         .tag("reason", reason.map(Enum::name).orElse("none"))
         .register(registry)
         .increment();
-    // why: a run that never started a program has no run time; its zero would drag the percentiles down.
-    if (reason.isPresent() && (reason.get() == Execution.FailureReason.INTERNAL_ERROR || reason.get() == Execution.FailureReason.INTERRUPTED)) {
+    // why: a run that never started a program has no run time; its zero would drag the percentiles
+    // down.
+    if (reason.isPresent()
+        && (reason.get() == Execution.FailureReason.INTERNAL_ERROR
+            || reason.get() == Execution.FailureReason.INTERRUPTED)) {
       return;
     }
     Timer.builder("livecode.run.duration")

@@ -36,26 +36,26 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The server does not close the engine it was given. Closing the server stops taking requests,
- * answers parked long polls with 503, lets requests in progress finish for at most
- * {@link Builder#stopDelay(Duration)}, and stops its threads.
+ * answers parked long polls with 503, lets requests in progress finish for at most {@link
+ * Builder#stopDelay(Duration)}, and stops its threads.
  *
  * <h2>Slow and hostile clients</h2>
  *
- * A request never waits for a thread: each one being read or answered has its own, up to
- * {@link Builder#maxConnections(int)}, and the connection of a request beyond that is closed at
- * once. A client whose request line and headers are not in within
- * {@link Builder#headerTimeout(Duration)}, or whose body is not in within
- * {@link Builder#requestTimeout(Duration)}, is dropped (408 where an answer can still be
- * written). Headers over {@link Builder#maxHeaderBytes(int)} get 431. A body is read up to twice
- * the engine's {@linkplain LivecodeEngine#sizeCaps() size caps} plus 1 MiB (413 beyond, unread);
- * the engine checks the source and stdin in it, and those over its caps get 413 too. A long poll
- * ({@code wait_ms}) holds no thread while it waits.
+ * A request never waits for a thread: each one being read or answered has its own, up to {@link
+ * Builder#maxConnections(int)}, and the connection of a request beyond that is closed at once. A
+ * client whose request line and headers are not in within {@link Builder#headerTimeout(Duration)},
+ * or whose body is not in within {@link Builder#requestTimeout(Duration)}, is dropped (408 where an
+ * answer can still be written). Headers over {@link Builder#maxHeaderBytes(int)} get 431. A body is
+ * read up to twice the engine's {@linkplain LivecodeEngine#sizeCaps() size caps} plus 1 MiB (413
+ * beyond, unread); the engine checks the source and stdin in it, and those over its caps get 413
+ * too. A long poll ({@code wait_ms}) holds no thread while it waits.
  *
  * <h2>Settings of the JDK server</h2>
  *
  * Some limits of the JDK's HTTP server are system properties, read once per JVM when the first
  * server starts. This library never sets them, since they are the embedding application's; the
  * standalone server sets those not given on its command line. Set them with {@code -D}:
+ *
  * <ul>
  *   <li>{@code sun.net.httpserver.nodelay} (default false): without {@code true}, a keep-alive
  *       client waits about 40 ms per request (Nagle's algorithm against delayed ACKs).
@@ -70,9 +70,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code sun.net.httpserver.maxReqHeaderSize} (default 380 KiB): beyond it the JDK closes the
  *       connection while reading the headers, before this server can answer 431.
  *   <li>{@code sun.net.httpserver.maxRspTime} (seconds, default unlimited): how long a response may
- *       take to be written once the request is read; it also frees the JDK's record of a
- *       connection whose answer failed. Keep it above the longest {@code wait_ms} (30 s).
+ *       take to be written once the request is read; it also frees the JDK's record of a connection
+ *       whose answer failed. Keep it above the longest {@code wait_ms} (30 s).
  * </ul>
+ *
  * JDK 17.0.15 reads all five; earlier JDK 17 updates may lack {@code jdk.httpserver.maxConnections}
  * and {@code sun.net.httpserver.maxReqHeaderSize}, which this server does not depend on.
  *
@@ -93,32 +94,42 @@ public final class LivecodeHttpServer implements AutoCloseable {
 
   /** The port of the original service. */
   public static final int DEFAULT_PORT = 1409;
+
   /** Request threads kept started; more start on demand, up to {@link #DEFAULT_MAX_CONNECTIONS}. */
   public static final int DEFAULT_THREADS = 64;
+
   /** Connections being read or answered at once (each has a thread while it is). */
   public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+
   /** Time from a request's first byte to the end of its headers. */
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(5);
+
   /** Time from a request's first byte to the end of its body. */
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
   /** Request line and headers, in bytes: 431 above. */
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
   /** The JDK server's own default of {@code sun.net.httpserver.maxIdleConnections}. */
   private static final int JDK_MAX_IDLE_CONNECTIONS = 200;
+
   /**
-   * Largest request body: 1 MiB on top of twice the engine's largest source and stdin
-   * ({@link LivecodeEngine#sizeCaps()}).
+   * Largest request body: 1 MiB on top of twice the engine's largest source and stdin ({@link
+   * LivecodeEngine#sizeCaps()}).
    */
   public static final long DEFAULT_BODY_OVERHEAD_BYTES = 1024L * 1024L;
+
   /** How long close() lets requests in progress finish. */
   public static final Duration DEFAULT_STOP_DELAY = Duration.ofSeconds(1);
+
   /**
-   * Longest {@code wait_ms} a request may ask for, holding its connection that long: a proxy or
-   * a JVM-wide response time limit in front of this server must allow at least this.
+   * Longest {@code wait_ms} a request may ask for, holding its connection that long: a proxy or a
+   * JVM-wide response time limit in front of this server must allow at least this.
    *
    * @since 0.3
    */
   public static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
   /** Connections the kernel queues before the server accepts them. */
   private static final int BACKLOG = 256;
 
@@ -129,7 +140,11 @@ public final class LivecodeHttpServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LivecodeHttpServer(HttpServer server, RequestThreads threads, RoutingHandler handler, Duration stopDelay,
+  private LivecodeHttpServer(
+      HttpServer server,
+      RequestThreads threads,
+      RoutingHandler handler,
+      Duration stopDelay,
       ServerMetrics metrics) {
     this.server = server;
     this.threads = threads;
@@ -205,9 +220,8 @@ public final class LivecodeHttpServer implements AutoCloseable {
     }
 
     /**
-     * Request threads kept started. More start when every one is busy, up to
-     * {@link #maxConnections(int)}, and stop after 30 s without work. Default:
-     * {@value #DEFAULT_THREADS}.
+     * Request threads kept started. More start when every one is busy, up to {@link
+     * #maxConnections(int)}, and stop after 30 s without work. Default: {@value #DEFAULT_THREADS}.
      */
     public Builder threads(int value) {
       if (value < 1 || value > 4096) {
@@ -219,9 +233,9 @@ public final class LivecodeHttpServer implements AutoCloseable {
 
     /**
      * Where the server records its meters (requests, queue depth, live workers; the JVM's with
-     * {@link #jvmMetrics(boolean)}). {@code GET /metrics} writes it when it is a
-     * {@code PrometheusMeterRegistry} or a composite holding one, and is not served otherwise. The
-     * server never closes a registry it was given. Default: a Prometheus registry of its own.
+     * {@link #jvmMetrics(boolean)}). {@code GET /metrics} writes it when it is a {@code
+     * PrometheusMeterRegistry} or a composite holding one, and is not served otherwise. The server
+     * never closes a registry it was given. Default: a Prometheus registry of its own.
      */
     public Builder meterRegistry(MeterRegistry value) {
       this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
@@ -309,56 +323,88 @@ public final class LivecodeHttpServer implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound
      */
     public LivecodeHttpServer start() {
-      ObjectMapper json = JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          // An emoji goes out as its 4 UTF-8 bytes, not as an escaped surrogate pair.
-          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-          .build();
+      ObjectMapper json =
+          JsonMapper.builder()
+              .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              // An emoji goes out as its 4 UTF-8 bytes, not as an escaped surrogate pair.
+              .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+              .build();
       Api api = new Api(engine, json);
       // The engine checks the decoded source and stdin against its caps; this only bounds what is
       // read to get there. JSON escapes can make a body up to 6 times its decoded text; 2x plus an
       // overhead covers ordinary clients.
       LivecodeEngine.SizeCaps caps = engine.sizeCaps();
-      long maxBody = DEFAULT_BODY_OVERHEAD_BYTES + 2L * caps.maxSourceBytes() + 2L * caps.maxStdinBytes();
-      RequestThreads requestThreads = new RequestThreads(threads, maxConnections, headerTimeout, requestTimeout);
-      ServerMetrics metrics = ServerMetrics.create(engine, Optional.ofNullable(meterRegistry),
-          Optional.ofNullable(jvmMetrics));
-      Router routes = new OperationsApi(engine, metrics.prometheus()).addTo(healthOnly ? api.healthOnly() : api.routes());
-      RoutingHandler handler = new RoutingHandler(routes, new Errors(engine::languages), json, maxBody, maxHeaderBytes,
-          requestThreads, metrics);
+      long maxBody =
+          DEFAULT_BODY_OVERHEAD_BYTES + 2L * caps.maxSourceBytes() + 2L * caps.maxStdinBytes();
+      RequestThreads requestThreads =
+          new RequestThreads(threads, maxConnections, headerTimeout, requestTimeout);
+      ServerMetrics metrics =
+          ServerMetrics.create(
+              engine, Optional.ofNullable(meterRegistry), Optional.ofNullable(jvmMetrics));
+      Router routes =
+          new OperationsApi(engine, metrics.prometheus())
+              .addTo(healthOnly ? api.healthOnly() : api.routes());
+      RoutingHandler handler =
+          new RoutingHandler(
+              routes,
+              new Errors(engine::languages),
+              json,
+              maxBody,
+              maxHeaderBytes,
+              requestThreads,
+              metrics);
       HttpServer server;
       try {
         server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
       } catch (IOException e) {
         requestThreads.close();
         metrics.close();
-        throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
       }
       server.createContext("/", handler);
       server.setExecutor(requestThreads);
       server.start();
-      LivecodeHttpServer started = new LivecodeHttpServer(server, requestThreads, handler, stopDelay, metrics);
-      LOG.info("http server started port={} threads={} max_connections={} header_timeout_ms={} request_timeout_ms={}"
-          + " max_header_bytes={} health_only={} max_body_bytes={} metrics_registry={} metrics_endpoint={}",
-          started.port(), threads, maxConnections, headerTimeout.toMillis(), requestTimeout.toMillis(), maxHeaderBytes,
-          healthOnly, maxBody, meterRegistry == null ? "own" : meterRegistry.getClass().getSimpleName(),
+      LivecodeHttpServer started =
+          new LivecodeHttpServer(server, requestThreads, handler, stopDelay, metrics);
+      LOG.info(
+          "http server started port={} threads={} max_connections={} header_timeout_ms={} request_timeout_ms={}"
+              + " max_header_bytes={} health_only={} max_body_bytes={} metrics_registry={} metrics_endpoint={}",
+          started.port(),
+          threads,
+          maxConnections,
+          headerTimeout.toMillis(),
+          requestTimeout.toMillis(),
+          maxHeaderBytes,
+          healthOnly,
+          maxBody,
+          meterRegistry == null ? "own" : meterRegistry.getClass().getSimpleName(),
           metrics.prometheus().isPresent());
       warnOnJdkSettings();
       return started;
     }
 
-    /** Says which JVM-wide settings of the JDK server work against this server (see the class comment). */
+    /**
+     * Says which JVM-wide settings of the JDK server work against this server (see the class
+     * comment).
+     */
     private void warnOnJdkSettings() {
       if (!Boolean.getBoolean("sun.net.httpserver.nodelay")) {
-        LOG.info("http server jdk setting sun.net.httpserver.nodelay is off: keep-alive clients wait ~40 ms per"
-            + " request; start the JVM with -Dsun.net.httpserver.nodelay=true");
+        LOG.info(
+            "http server jdk setting sun.net.httpserver.nodelay is off: keep-alive clients wait ~40 ms per"
+                + " request; start the JVM with -Dsun.net.httpserver.nodelay=true");
       }
-      int maxIdle = Integer.getInteger("sun.net.httpserver.maxIdleConnections", JDK_MAX_IDLE_CONNECTIONS);
+      int maxIdle =
+          Integer.getInteger("sun.net.httpserver.maxIdleConnections", JDK_MAX_IDLE_CONNECTIONS);
       if (maxIdle < maxConnections) {
-        LOG.warn("http server jdk setting sun.net.httpserver.maxIdleConnections={} is below max_connections={}:"
-            + " a keep-alive connection that goes idle beyond it is closed while its client may still send on it;"
-            + " start the JVM with -Dsun.net.httpserver.maxIdleConnections={}", maxIdle, maxConnections, maxConnections);
+        LOG.warn(
+            "http server jdk setting sun.net.httpserver.maxIdleConnections={} is below max_connections={}:"
+                + " a keep-alive connection that goes idle beyond it is closed while its client may still send on it;"
+                + " start the JVM with -Dsun.net.httpserver.maxIdleConnections={}",
+            maxIdle,
+            maxConnections,
+            maxConnections);
       }
     }
   }

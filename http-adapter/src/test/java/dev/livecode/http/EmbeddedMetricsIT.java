@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** An application that serves HTTP from its own code chooses the registry; /metrics writes that one only. */
+/**
+ * An application that serves HTTP from its own code chooses the registry; /metrics writes that one
+ * only.
+ */
 class EmbeddedMetricsIT {
   private final List<AutoCloseable> started = new ArrayList<>();
 
@@ -29,7 +32,8 @@ class EmbeddedMetricsIT {
 
   private LivecodeEngine engine(MeterRegistry registry) {
     // No workers: runs stay queued, so the queue depth is there to see.
-    LivecodeEngine engine = Livecode.builder().workers(0).listener(new EngineMetrics(registry)).build();
+    LivecodeEngine engine =
+        Livecode.builder().workers(0).listener(new EngineMetrics(registry)).build();
     started.add(engine);
     return engine;
   }
@@ -44,23 +48,27 @@ class EmbeddedMetricsIT {
   void metricsAreTheApplicationsRegistryWithoutJvmMetersItDidNotAskFor() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.counter("application.own").increment();
-    LivecodeHttpServer server = server(LivecodeHttpServer.builder(engine(registry)).meterRegistry(registry));
+    LivecodeHttpServer server =
+        server(LivecodeHttpServer.builder(engine(registry)).meterRegistry(registry));
 
     PrometheusText metrics = PrometheusText.scrape(server.port());
 
     assertThat(server.meterRegistry()).isSameAs(registry);
     assertThat(metrics.value("application_own_total", Map.of())).isEqualTo(1);
-    assertThat(metrics.names()).contains("livecode_queue_depth", "livecode_workers_live")
+    assertThat(metrics.names())
+        .contains("livecode_queue_depth", "livecode_workers_live")
         .noneMatch(name -> name.startsWith("jvm_"));
   }
 
   @Test
   void jvmMetersAreBoundToTheApplicationsRegistryWhenAskedFor() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    LivecodeHttpServer server = server(LivecodeHttpServer.builder(engine(registry)).meterRegistry(registry)
-        .jvmMetrics(true));
+    LivecodeHttpServer server =
+        server(
+            LivecodeHttpServer.builder(engine(registry)).meterRegistry(registry).jvmMetrics(true));
 
-    assertThat(PrometheusText.scrape(server.port()).names()).contains("jvm_memory_used_bytes", "process_uptime_seconds");
+    assertThat(PrometheusText.scrape(server.port()).names())
+        .contains("jvm_memory_used_bytes", "process_uptime_seconds");
   }
 
   @Test
@@ -69,14 +77,20 @@ class EmbeddedMetricsIT {
     LivecodeEngine engine = engine(registry);
     LivecodeHttpServer server = server(LivecodeHttpServer.builder(engine).meterRegistry(registry));
     HttpClientSupport http = new HttpClientSupport(server.port());
-    assertThat(PrometheusText.scrape(server.port()).value("livecode_queue_depth", Map.of())).isZero();
+    assertThat(PrometheusText.scrape(server.port()).value("livecode_queue_depth", Map.of()))
+        .isZero();
 
     http.run(http.createSession("python", "print(1)"), null);
     http.run(http.createSession("python", "print(2)"), null);
 
-    assertThat(PrometheusText.awaitAtLeast(2, () -> PrometheusText.scrape(server.port()).value("livecode_queue_depth", Map.of())))
+    assertThat(
+            PrometheusText.awaitAtLeast(
+                2,
+                () -> PrometheusText.scrape(server.port()).value("livecode_queue_depth", Map.of())))
         .isEqualTo(2);
-    assertThat(PrometheusText.scrape(server.port()).value("livecode_runs_queued_total", Map.of("language", "python")))
+    assertThat(
+            PrometheusText.scrape(server.port())
+                .value("livecode_runs_queued_total", Map.of("language", "python")))
         .isEqualTo(2);
   }
 
@@ -89,27 +103,46 @@ class EmbeddedMetricsIT {
     PrometheusText.get(server.port(), "/languages");
 
     assertThat(server.meterRegistry()).isInstanceOf(PrometheusMeterRegistry.class);
-    assertThat(PrometheusText.awaitAtLeast(1, () -> PrometheusText.scrape(server.port())
-        .value("livecode_http_requests_seconds_count", Map.of("route", "/languages")))).isEqualTo(1);
-    assertThat(PrometheusText.scrape(server.port()).names()).contains("jvm_memory_used_bytes", "livecode_queue_depth");
+    assertThat(
+            PrometheusText.awaitAtLeast(
+                1,
+                () ->
+                    PrometheusText.scrape(server.port())
+                        .value(
+                            "livecode_http_requests_seconds_count", Map.of("route", "/languages"))))
+        .isEqualTo(1);
+    assertThat(PrometheusText.scrape(server.port()).names())
+        .contains("jvm_memory_used_bytes", "livecode_queue_depth");
   }
 
   @Test
   void registryThatIsNotPrometheusGetsTheMetersButIsNotServed() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    LivecodeHttpServer server = server(LivecodeHttpServer.builder(engine(registry)).meterRegistry(registry));
+    LivecodeHttpServer server =
+        server(LivecodeHttpServer.builder(engine(registry)).meterRegistry(registry));
 
     int status = PrometheusText.get(server.port(), "/metrics").statusCode();
 
     assertThat(status).isEqualTo(404);
-    assertThat(PrometheusText.awaitAtLeast(1, () -> registry.find("livecode.http.requests").tag("route", "UNMATCHED")
-        .timers().stream().mapToLong(t -> t.count()).sum())).isEqualTo(1);
+    assertThat(
+            PrometheusText.awaitAtLeast(
+                1,
+                () ->
+                    registry
+                        .find("livecode.http.requests")
+                        .tag("route", "UNMATCHED")
+                        .timers()
+                        .stream()
+                        .mapToLong(t -> t.count())
+                        .sum()))
+        .isEqualTo(1);
   }
 
   @Test
   void closingTheServerTakesItsGaugesOutOfTheApplicationsRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    LivecodeHttpServer server = server(LivecodeHttpServer.builder(engine(registry)).meterRegistry(registry));
+    LivecodeHttpServer server =
+        server(LivecodeHttpServer.builder(engine(registry)).meterRegistry(registry));
     assertThat(registry.find("livecode.queue.depth").gauge()).isNotNull();
 
     server.close();

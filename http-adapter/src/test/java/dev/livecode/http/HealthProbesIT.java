@@ -14,7 +14,10 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** GET /health/live answers while the server answers; GET /health/ready only while the engine can take work. */
+/**
+ * GET /health/live answers while the server answers; GET /health/ready only while the engine can
+ * take work.
+ */
 class HealthProbesIT {
   private final AtomicReference<Supplier<RuntimeException>> queueFailure = new AtomicReference<>();
   private LivecodeEngine engine;
@@ -22,10 +25,11 @@ class HealthProbesIT {
   private HttpClientSupport http;
 
   private void start(boolean healthOnly) {
-    engine = Livecode.builder()
-        .workers(1)
-        .queue(OutageIT.failing(JobQueue.class, JobQueue.inMemory(), queueFailure))
-        .build();
+    engine =
+        Livecode.builder()
+            .workers(1)
+            .queue(OutageIT.failing(JobQueue.class, JobQueue.inMemory(), queueFailure))
+            .build();
     server = LivecodeHttpServer.builder(engine).port(0).threads(4).healthOnly(healthOnly).start();
     http = new HttpClientSupport(server.port());
   }

@@ -36,7 +36,8 @@ class HttpApiIT {
 
   @BeforeAll
   static void start() {
-    // The standalone server's warm interpreters and ready sandboxes, so that runs take those paths too.
+    // The standalone server's warm interpreters and ready sandboxes, so that runs take those paths
+    // too.
     engine = Livecode.builder().workers(4).warmPool(2).readySandboxes(2).build();
     server = LivecodeHttpServer.builder(engine).port(0).start();
     http = new HttpClientSupport(server.port());
@@ -56,19 +57,28 @@ class HttpApiIT {
 
   @Test
   void createsSessionWith200TheDocumentedShapeAndLocation() {
-    Reply reply = http.post("/code-sessions", object("language", "PY", "source_code", "print('Hello')"));
+    Reply reply =
+        http.post("/code-sessions", object("language", "PY", "source_code", "print('Hello')"));
 
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.contentType()).startsWith("application/json");
     JsonNode body = reply.body();
-    assertThat(fieldNames(body)).containsExactly(
-        "session_id", "status", "language", "source_code", "version", "created_at", "updated_at");
+    assertThat(fieldNames(body))
+        .containsExactly(
+            "session_id",
+            "status",
+            "language",
+            "source_code",
+            "version",
+            "created_at",
+            "updated_at");
     assertThat(body.get("status").asText()).isEqualTo("ACTIVE");
     assertThat(body.get("language").asText()).isEqualTo("python");
     assertThat(body.get("source_code").asText()).isEqualTo("print('Hello')");
     assertThat(body.get("version").asLong()).isEqualTo(1);
     assertThat(Instant.parse(body.get("created_at").asText())).isNotNull();
-    assertThat(reply.header("Location")).isEqualTo("/code-sessions/" + body.get("session_id").asText());
+    assertThat(reply.header("Location"))
+        .isEqualTo("/code-sessions/" + body.get("session_id").asText());
   }
 
   @Test
@@ -108,11 +118,22 @@ class HttpApiIT {
     String id = http.createSession("python", "a");
     http.patch("/code-sessions/" + id, object("source_code", "b"));
 
-    Reply byBody = http.patch("/code-sessions/" + id, object("source_code", "c", "expected_version", 1));
-    Reply byHeader = http.send("PATCH", "/code-sessions/" + id, "application/json", "{\"source_code\":\"d\"}",
-        Map.of("If-Match", "\"1\""));
-    Reply matching = http.send("PATCH", "/code-sessions/" + id, "application/json", "{\"source_code\":\"e\"}",
-        Map.of("If-Match", "\"2\""));
+    Reply byBody =
+        http.patch("/code-sessions/" + id, object("source_code", "c", "expected_version", 1));
+    Reply byHeader =
+        http.send(
+            "PATCH",
+            "/code-sessions/" + id,
+            "application/json",
+            "{\"source_code\":\"d\"}",
+            Map.of("If-Match", "\"1\""));
+    Reply matching =
+        http.send(
+            "PATCH",
+            "/code-sessions/" + id,
+            "application/json",
+            "{\"source_code\":\"e\"}",
+            Map.of("If-Match", "\"2\""));
 
     assertProblem(byBody, 409, "VERSION_CONFLICT");
     assertThat(byBody.body().get("current_version").asLong()).isEqualTo(2);
@@ -130,16 +151,30 @@ class HttpApiIT {
     assertThat(reply.status()).isEqualTo(200);
     assertThat(fieldNames(reply.body())).containsExactly("execution_id", "status");
     assertThat(reply.body().get("status").asText()).isIn("QUEUED", "RUNNING", "COMPLETED");
-    assertThat(reply.header("Location")).isEqualTo("/executions/" + reply.body().get("execution_id").asText());
+    assertThat(reply.header("Location"))
+        .isEqualTo("/executions/" + reply.body().get("execution_id").asText());
   }
 
   @Test
   void getExecutionGivesTheDocumentedShape() {
     JsonNode done = http.runToEnd("python", "print('Hello Updated')", null);
 
-    assertThat(fieldNames(done)).containsExactly("execution_id", "session_id", "language", "status", "stdout",
-        "stderr", "exit_code", "failure_reason", "stdout_truncated", "stderr_truncated", "execution_time_ms",
-        "queued_at", "started_at", "finished_at");
+    assertThat(fieldNames(done))
+        .containsExactly(
+            "execution_id",
+            "session_id",
+            "language",
+            "status",
+            "stdout",
+            "stderr",
+            "exit_code",
+            "failure_reason",
+            "stdout_truncated",
+            "stderr_truncated",
+            "execution_time_ms",
+            "queued_at",
+            "started_at",
+            "finished_at");
     assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
     assertThat(done.get("stdout").asText()).isEqualTo("Hello Updated\n");
     assertThat(done.get("stderr").asText()).isEmpty();
@@ -186,8 +221,14 @@ class HttpApiIT {
     runs.forEach(http::awaitEnd);
 
     Reply first = http.get("/code-sessions/" + id + "/executions?limit=2");
-    Reply second = http.get("/code-sessions/" + id + "/executions?limit=2&cursor="
-        + java.net.URLEncoder.encode(first.body().get("next_cursor").asText(), java.nio.charset.StandardCharsets.UTF_8));
+    Reply second =
+        http.get(
+            "/code-sessions/"
+                + id
+                + "/executions?limit=2&cursor="
+                + java.net.URLEncoder.encode(
+                    first.body().get("next_cursor").asText(),
+                    java.nio.charset.StandardCharsets.UTF_8));
 
     assertThat(first.status()).isEqualTo(200);
     assertThat(ids(first.body().get("executions"))).containsExactly(runs.get(2), runs.get(1));
@@ -199,7 +240,8 @@ class HttpApiIT {
 
   @Test
   void capturesStderrSeparately() {
-    JsonNode done = http.runToEnd("python", "import sys\nprint('out')\nprint('err', file=sys.stderr)", null);
+    JsonNode done =
+        http.runToEnd("python", "import sys\nprint('out')\nprint('err', file=sys.stderr)", null);
 
     assertThat(done.get("stdout").asText()).isEqualTo("out\n");
     assertThat(done.get("stderr").asText()).isEqualTo("err\n");
@@ -237,8 +279,11 @@ class HttpApiIT {
     Set<Long> before = pythonDescendants();
     long start = System.nanoTime();
 
-    JsonNode done = http.runToEnd("python", "print('before', flush=True)\nwhile True:\n    pass",
-        object("limits", Map.of("wall_time_ms", 1000)));
+    JsonNode done =
+        http.runToEnd(
+            "python",
+            "print('before', flush=True)\nwhile True:\n    pass",
+            object("limits", Map.of("wall_time_ms", 1000)));
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(done.get("status").asText()).isEqualTo("TIMEOUT");
@@ -255,10 +300,14 @@ class HttpApiIT {
     // since an orphan is no longer a descendant of this JVM.
     String marker = "61." + (System.nanoTime() % 1_000_000_000L);
 
-    JsonNode done = http.runToEnd("python",
-        "import os, time\nif os.fork() == 0:\n    os.execv('/bin/sleep', ['sleep', '" + marker + "'])\n"
-            + "print('parent', flush=True)\ntime.sleep(60)",
-        object("limits", Map.of("wall_time_ms", 800)));
+    JsonNode done =
+        http.runToEnd(
+            "python",
+            "import os, time\nif os.fork() == 0:\n    os.execv('/bin/sleep', ['sleep', '"
+                + marker
+                + "'])\n"
+                + "print('parent', flush=True)\ntime.sleep(60)",
+            object("limits", Map.of("wall_time_ms", 800)));
 
     assertThat(done.get("status").asText()).isEqualTo("TIMEOUT");
     assertThat(done.get("stdout").asText()).isEqualTo("parent\n");
@@ -266,16 +315,18 @@ class HttpApiIT {
     long deadline = System.nanoTime() + Duration.ofMillis(1500).toNanos();
     List<ProcessHandle> left;
     do {
-      left = ProcessHandle.allProcesses()
-          .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-          .toList();
+      left =
+          ProcessHandle.allProcesses()
+              .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+              .toList();
     } while (!left.isEmpty() && pause() && System.nanoTime() < deadline);
     assertThat(left).as("the forked child is still alive").isEmpty();
   }
 
   @Test
   void waitMsAnswersAsSoonAsTheRunEnds() {
-    String execution = http.run(http.createSession("python", "import time\ntime.sleep(0.3)\nprint('ok')"), null);
+    String execution =
+        http.run(http.createSession("python", "import time\ntime.sleep(0.3)\nprint('ok')"), null);
     long start = System.nanoTime();
 
     Reply reply = http.get("/executions/" + execution + "?wait_ms=20000");
@@ -299,7 +350,8 @@ class HttpApiIT {
 
   @Test
   void truncatesAndFlagsTwoMebibytesOfOutput() {
-    JsonNode done = http.runToEnd("python", "import sys\nsys.stdout.write('x' * (2 * 1024 * 1024))", null);
+    JsonNode done =
+        http.runToEnd("python", "import sys\nsys.stdout.write('x' * (2 * 1024 * 1024))", null);
 
     assertThat(done.get("stdout_truncated").asBoolean()).isTrue();
     assertThat(done.get("stdout").asText().length()).isLessThanOrEqualTo(1024 * 1024);
@@ -308,7 +360,8 @@ class HttpApiIT {
 
   @Test
   void decodesNonUtf8OutputWithReplacementCharacters() {
-    JsonNode done = http.runToEnd("python", "import sys\nsys.stdout.buffer.write(b'a\\xffb\\xc3')", null);
+    JsonNode done =
+        http.runToEnd("python", "import sys\nsys.stdout.buffer.write(b'a\\xffb\\xc3')", null);
 
     assertThat(done.get("stdout").asText()).isEqualTo("a\uFFFDb\uFFFD");
   }
@@ -318,14 +371,17 @@ class HttpApiIT {
     String source = "s = 'héllo 世界 🎉 𝄞'\nprint(s)\nprint(len(s))";
     String id = http.createSession("python", source);
 
-    assertThat(http.get("/code-sessions/" + id).body().get("source_code").asText()).isEqualTo(source);
+    assertThat(http.get("/code-sessions/" + id).body().get("source_code").asText())
+        .isEqualTo(source);
     JsonNode done = http.awaitEnd(http.run(id, null));
     assertThat(done.get("stdout").asText()).isEqualTo("héllo 世界 🎉 𝄞\n12\n");
   }
 
   @Test
   void feedsStdinToTheProgram() {
-    JsonNode done = http.runToEnd("python", "print(input().upper())\nprint(input())", object("stdin", "abc\nü🎉\n"));
+    JsonNode done =
+        http.runToEnd(
+            "python", "print(input().upper())\nprint(input())", object("stdin", "abc\nü🎉\n"));
 
     assertThat(done.get("stdout").asText()).isEqualTo("ABC\nü🎉\n");
   }
@@ -334,11 +390,17 @@ class HttpApiIT {
   void finishesFiftyConcurrentRunsCorrectly() {
     ExecutorService clients = Executors.newFixedThreadPool(16);
     try {
-      List<CompletableFuture<JsonNode>> runs = IntStream.range(0, 50)
-          .mapToObj(i -> CompletableFuture.supplyAsync(() -> i % 2 == 0
-              ? http.runToEnd("python", "print(" + i + " * 2)", null)
-              : http.runToEnd("javascript", "console.log(" + i + " * 2)", null), clients))
-          .toList();
+      List<CompletableFuture<JsonNode>> runs =
+          IntStream.range(0, 50)
+              .mapToObj(
+                  i ->
+                      CompletableFuture.supplyAsync(
+                          () ->
+                              i % 2 == 0
+                                  ? http.runToEnd("python", "print(" + i + " * 2)", null)
+                                  : http.runToEnd("javascript", "console.log(" + i + " * 2)", null),
+                          clients))
+              .toList();
 
       for (int i = 0; i < runs.size(); i++) {
         JsonNode done = runs.get(i).join();
@@ -360,14 +422,31 @@ class HttpApiIT {
 
     assertThat(first.status()).isEqualTo(200);
     assertThat(second.status()).isEqualTo(200);
-    assertThat(second.body().get("execution_id").asText()).isEqualTo(first.body().get("execution_id").asText());
+    assertThat(second.body().get("execution_id").asText())
+        .isEqualTo(first.body().get("execution_id").asText());
   }
 
   @Test
   void acceptsLimitsWithinTheCaps() {
-    JsonNode done = http.runToEnd("python", "print('ok')", object("limits",
-        Map.of("wall_time_ms", 2000, "cpu_time_ms", 2000, "memory_mb", 128, "max_processes", 16,
-            "max_file_bytes", 1024, "max_output_bytes", 4096)));
+    JsonNode done =
+        http.runToEnd(
+            "python",
+            "print('ok')",
+            object(
+                "limits",
+                Map.of(
+                    "wall_time_ms",
+                    2000,
+                    "cpu_time_ms",
+                    2000,
+                    "memory_mb",
+                    128,
+                    "max_processes",
+                    16,
+                    "max_file_bytes",
+                    1024,
+                    "max_output_bytes",
+                    4096)));
 
     assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
   }
@@ -382,11 +461,15 @@ class HttpApiIT {
     JsonNode languages = reply.body().get("languages");
     assertThat(ids(languages, "id")).contains("python", "javascript", "typescript");
     for (JsonNode language : languages) {
-      assertThat(fieldNames(language)).containsExactly("id", "name", "version", "aliases", "available",
-          "unavailable_reason", "note");
+      assertThat(fieldNames(language))
+          .containsExactly(
+              "id", "name", "version", "aliases", "available", "unavailable_reason", "note");
     }
-    JsonNode python = StreamSupport.stream(languages.spliterator(), false)
-        .filter(l -> l.get("id").asText().equals("python")).findFirst().orElseThrow();
+    JsonNode python =
+        StreamSupport.stream(languages.spliterator(), false)
+            .filter(l -> l.get("id").asText().equals("python"))
+            .findFirst()
+            .orElseThrow();
     assertThat(python.get("available").asBoolean()).isTrue();
     assertThat(python.get("aliases").toString()).contains("py");
     assertThat(reply.body().get("isolation").asText()).isNotEmpty();
@@ -404,13 +487,15 @@ class HttpApiIT {
     assertThat(reply.body().get("enforced_limits").isArray()).isTrue();
   }
 
-  // --- bad input: a 4xx with a problem body, never a 500 -------------------------------------------
+  // --- bad input: a 4xx with a problem body, never a 500
+  // -------------------------------------------
 
   @Test
   void rejectsMalformedJson() {
     assertProblem(http.post("/code-sessions", "{\"language\": \"python\","), 400, "MALFORMED_JSON");
     assertProblem(http.post("/code-sessions", "[1, 2]"), 400, "MALFORMED_JSON");
-    assertProblem(http.post("/code-sessions", "{\"language\":\"python\"} trailing"), 400, "MALFORMED_JSON");
+    assertProblem(
+        http.post("/code-sessions", "{\"language\":\"python\"} trailing"), 400, "MALFORMED_JSON");
     assertProblem(http.post("/code-sessions", ""), 400, "MALFORMED_JSON");
     String id = http.createSession("python", "");
     assertProblem(http.patch("/code-sessions/" + id, "{nope"), 400, "MALFORMED_JSON");
@@ -419,28 +504,54 @@ class HttpApiIT {
 
   @Test
   void rejectsMissingAndMistypedFields() {
-    assertProblem(http.post("/code-sessions", object("source_code", "print(1)")), 400, "INVALID_FIELD");
+    assertProblem(
+        http.post("/code-sessions", object("source_code", "print(1)")), 400, "INVALID_FIELD");
     assertProblem(http.post("/code-sessions", object("language", 7)), 400, "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions", "{\"language\":\"python\",\"source_code\":null}"), 400, "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions", object("language", "python", "source_code", 42)), 400, "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions", object("language", "python", "source_code", Map.of("a", 1))), 400,
+    assertProblem(
+        http.post("/code-sessions", "{\"language\":\"python\",\"source_code\":null}"),
+        400,
+        "INVALID_FIELD");
+    assertProblem(
+        http.post("/code-sessions", object("language", "python", "source_code", 42)),
+        400,
+        "INVALID_FIELD");
+    assertProblem(
+        http.post("/code-sessions", object("language", "python", "source_code", Map.of("a", 1))),
+        400,
         "INVALID_FIELD");
     String id = http.createSession("python", "");
-    assertProblem(http.patch("/code-sessions/" + id, object("source_code", List.of(1))), 400, "INVALID_FIELD");
-    assertProblem(http.patch("/code-sessions/" + id, object("language", true)), 400, "INVALID_FIELD");
+    assertProblem(
+        http.patch("/code-sessions/" + id, object("source_code", List.of(1))),
+        400,
+        "INVALID_FIELD");
+    assertProblem(
+        http.patch("/code-sessions/" + id, object("language", true)), 400, "INVALID_FIELD");
     assertProblem(http.patch("/code-sessions/" + id, object()), 400, "INVALID_FIELD");
-    assertProblem(http.patch("/code-sessions/" + id, object("source_code", "x", "expected_version", "one")), 400,
+    assertProblem(
+        http.patch("/code-sessions/" + id, object("source_code", "x", "expected_version", "one")),
+        400,
         "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions/" + id + "/run", object("stdin", 5)), 400, "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions/" + id + "/run", object("limits", Map.of("wall_time_ms", -1))), 400,
+    assertProblem(
+        http.post("/code-sessions/" + id + "/run", object("stdin", 5)), 400, "INVALID_FIELD");
+    assertProblem(
+        http.post("/code-sessions/" + id + "/run", object("limits", Map.of("wall_time_ms", -1))),
+        400,
         "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions/" + id + "/run", object("limits", Map.of("wall_time_ms", 1.5))), 400,
+    assertProblem(
+        http.post("/code-sessions/" + id + "/run", object("limits", Map.of("wall_time_ms", 1.5))),
+        400,
         "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions/" + id + "/run", object("limits", Map.of("wall_time_ms", "1000"))), 400,
+    assertProblem(
+        http.post(
+            "/code-sessions/" + id + "/run", object("limits", Map.of("wall_time_ms", "1000"))),
+        400,
         "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions/" + id + "/run", object("limits", Map.of("walltime", 1000))), 400,
+    assertProblem(
+        http.post("/code-sessions/" + id + "/run", object("limits", Map.of("walltime", 1000))),
+        400,
         "INVALID_FIELD");
-    assertProblem(http.post("/code-sessions/" + id + "/run", object("limits", 5)), 400, "INVALID_FIELD");
+    assertProblem(
+        http.post("/code-sessions/" + id + "/run", object("limits", 5)), 400, "INVALID_FIELD");
   }
 
   @Test
@@ -450,14 +561,19 @@ class HttpApiIT {
     assertProblem(reply, 400, "UNSUPPORTED_LANGUAGE");
     assertThat(reply.body().get("detail").asText()).contains("cobol").contains("python");
     String id = http.createSession("python", "");
-    assertProblem(http.patch("/code-sessions/" + id, object("language", "cobol")), 400, "UNSUPPORTED_LANGUAGE");
+    assertProblem(
+        http.patch("/code-sessions/" + id, object("language", "cobol")),
+        400,
+        "UNSUPPORTED_LANGUAGE");
   }
 
   @Test
   void rejectsLimitsOverTheCaps() {
     String id = http.createSession("python", "print(1)");
 
-    Reply reply = http.post("/code-sessions/" + id + "/run", object("limits", Map.of("wall_time_ms", 3_600_000)));
+    Reply reply =
+        http.post(
+            "/code-sessions/" + id + "/run", object("limits", Map.of("wall_time_ms", 3_600_000)));
 
     assertProblem(reply, 400, "INVALID_REQUEST");
     assertThat(reply.body().get("detail").asText()).contains("wall_time_ms");
@@ -468,7 +584,8 @@ class HttpApiIT {
     assertProblem(http.get("/code-sessions/not-a-uuid"), 400, "INVALID_ID");
     assertProblem(http.get("/executions/123"), 400, "INVALID_ID");
     assertProblem(http.patch("/code-sessions/zzz", object("source_code", "x")), 400, "INVALID_ID");
-    assertProblem(http.send("POST", "/code-sessions/%7B%7D/run", null, null, Map.of()), 400, "INVALID_ID");
+    assertProblem(
+        http.send("POST", "/code-sessions/%7B%7D/run", null, null, Map.of()), 400, "INVALID_ID");
     assertProblem(http.get("/code-sessions/xyz/executions"), 400, "INVALID_ID");
   }
 
@@ -479,8 +596,13 @@ class HttpApiIT {
 
     assertProblem(session, 404, "SESSION_NOT_FOUND");
     assertThat(session.body().get("detail").asText()).contains(unknown);
-    assertProblem(http.patch("/code-sessions/" + unknown, object("source_code", "x")), 404, "SESSION_NOT_FOUND");
-    assertProblem(http.send("POST", "/code-sessions/" + unknown + "/run", null, null, Map.of()), 404,
+    assertProblem(
+        http.patch("/code-sessions/" + unknown, object("source_code", "x")),
+        404,
+        "SESSION_NOT_FOUND");
+    assertProblem(
+        http.send("POST", "/code-sessions/" + unknown + "/run", null, null, Map.of()),
+        404,
         "SESSION_NOT_FOUND");
     assertProblem(http.get("/code-sessions/" + unknown + "/executions"), 404, "SESSION_NOT_FOUND");
     assertProblem(http.get("/executions/" + unknown + "?wait_ms=100"), 404, "EXECUTION_NOT_FOUND");
@@ -491,37 +613,54 @@ class HttpApiIT {
   @Test
   void answersMethodNotAllowedWithAllow() {
     Reply onCollection = http.send("GET", "/code-sessions", null, null, Map.of());
-    Reply onSession = http.send("DELETE", "/code-sessions/3f2504e0-4f89-11d3-9a0c-0305e82c3301", null, null, Map.of());
-    Reply onRun = http.send("GET", "/code-sessions/3f2504e0-4f89-11d3-9a0c-0305e82c3301/run", null, null, Map.of());
+    Reply onSession =
+        http.send(
+            "DELETE", "/code-sessions/3f2504e0-4f89-11d3-9a0c-0305e82c3301", null, null, Map.of());
+    Reply onRun =
+        http.send(
+            "GET", "/code-sessions/3f2504e0-4f89-11d3-9a0c-0305e82c3301/run", null, null, Map.of());
 
     assertProblem(onCollection, 405, "METHOD_NOT_ALLOWED");
     assertThat(onCollection.header("Allow")).isEqualTo("POST");
     assertProblem(onSession, 405, "METHOD_NOT_ALLOWED");
     assertThat(onSession.header("Allow")).contains("GET").contains("PATCH");
     assertThat(onRun.header("Allow")).isEqualTo("POST");
-    assertThat(http.send("PUT", "/languages", null, null, Map.of()).header("Allow")).isEqualTo("GET");
+    assertThat(http.send("PUT", "/languages", null, null, Map.of()).header("Allow"))
+        .isEqualTo("GET");
   }
 
   @Test
   void rejectsBodiesOverTheLimit() {
-    String huge = "{\"language\":\"python\",\"source_code\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}";
+    String huge =
+        "{\"language\":\"python\",\"source_code\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}";
     String overSourceCap = "x".repeat(256 * 1024 + 1);
 
     assertProblem(http.post("/code-sessions", huge), 413, "PAYLOAD_TOO_LARGE");
-    assertProblem(http.post("/code-sessions", object("language", "python", "source_code", overSourceCap)), 413,
+    assertProblem(
+        http.post("/code-sessions", object("language", "python", "source_code", overSourceCap)),
+        413,
         "PAYLOAD_TOO_LARGE");
     String id = http.createSession("python", "");
-    assertProblem(http.patch("/code-sessions/" + id, object("source_code", overSourceCap)), 413, "PAYLOAD_TOO_LARGE");
-    assertProblem(http.post("/code-sessions/" + id + "/run", object("stdin", "y".repeat(1024 * 1024 + 1))), 413,
+    assertProblem(
+        http.patch("/code-sessions/" + id, object("source_code", overSourceCap)),
+        413,
+        "PAYLOAD_TOO_LARGE");
+    assertProblem(
+        http.post("/code-sessions/" + id + "/run", object("stdin", "y".repeat(1024 * 1024 + 1))),
+        413,
         "PAYLOAD_TOO_LARGE");
   }
 
   @Test
   void answers400ProblemAtOnceToAMalformedChunkedBody() throws Exception {
     try (RawConnection connection = RawConnection.open(server.port(), Duration.ofSeconds(5))) {
-      RawConnection.Answer answer = connection.send("PATCH /code-sessions/" + UUID.randomUUID()
-          + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
-          .read();
+      RawConnection.Answer answer =
+          connection
+              .send(
+                  "PATCH /code-sessions/"
+                      + UUID.randomUUID()
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+              .read();
 
       assertThat(answer.status()).isEqualTo(400);
       assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
@@ -531,8 +670,15 @@ class HttpApiIT {
 
   @Test
   void rejectsNonJsonContentType() {
-    Reply reply = http.send("POST", "/code-sessions", "text/plain", "{\"language\":\"python\"}", Map.of());
-    Reply form = http.send("POST", "/code-sessions", "application/x-www-form-urlencoded", "language=python", Map.of());
+    Reply reply =
+        http.send("POST", "/code-sessions", "text/plain", "{\"language\":\"python\"}", Map.of());
+    Reply form =
+        http.send(
+            "POST",
+            "/code-sessions",
+            "application/x-www-form-urlencoded",
+            "language=python",
+            Map.of());
 
     assertProblem(reply, 415, "UNSUPPORTED_MEDIA_TYPE");
     assertProblem(form, 415, "UNSUPPORTED_MEDIA_TYPE");
@@ -543,16 +689,32 @@ class HttpApiIT {
     String id = http.createSession("python", "");
     String execution = http.run(id, null);
 
-    assertProblem(http.get("/executions/" + execution + "?wait_ms=30001"), 400, "INVALID_PARAMETER");
+    assertProblem(
+        http.get("/executions/" + execution + "?wait_ms=30001"), 400, "INVALID_PARAMETER");
     assertProblem(http.get("/executions/" + execution + "?wait_ms=-1"), 400, "INVALID_PARAMETER");
     assertProblem(http.get("/executions/" + execution + "?wait_ms=soon"), 400, "INVALID_PARAMETER");
-    assertProblem(http.get("/code-sessions/" + id + "/executions?limit=0"), 400, "INVALID_PARAMETER");
-    assertProblem(http.get("/code-sessions/" + id + "/executions?limit=101"), 400, "INVALID_PARAMETER");
-    assertProblem(http.get("/code-sessions/" + id + "/executions?cursor=%21not-a-cursor%21"), 400, "INVALID_REQUEST");
-    assertProblem(http.send("POST", "/code-sessions/" + id + "/run", null, null, Map.of("Idempotency-Key", " ")),
-        400, "INVALID_REQUEST");
-    assertProblem(http.send("PATCH", "/code-sessions/" + id, "application/json", "{\"source_code\":\"x\"}",
-        Map.of("If-Match", "abc")), 400, "INVALID_HEADER");
+    assertProblem(
+        http.get("/code-sessions/" + id + "/executions?limit=0"), 400, "INVALID_PARAMETER");
+    assertProblem(
+        http.get("/code-sessions/" + id + "/executions?limit=101"), 400, "INVALID_PARAMETER");
+    assertProblem(
+        http.get("/code-sessions/" + id + "/executions?cursor=%21not-a-cursor%21"),
+        400,
+        "INVALID_REQUEST");
+    assertProblem(
+        http.send(
+            "POST", "/code-sessions/" + id + "/run", null, null, Map.of("Idempotency-Key", " ")),
+        400,
+        "INVALID_REQUEST");
+    assertProblem(
+        http.send(
+            "PATCH",
+            "/code-sessions/" + id,
+            "application/json",
+            "{\"source_code\":\"x\"}",
+            Map.of("If-Match", "abc")),
+        400,
+        "INVALID_HEADER");
   }
 
   // --- helpers ----------------------------------------------------------------------------------
@@ -568,7 +730,9 @@ class HttpApiIT {
   }
 
   private static List<String> ids(JsonNode array, String field) {
-    return StreamSupport.stream(array.spliterator(), false).map(n -> n.get(field).asText()).toList();
+    return StreamSupport.stream(array.spliterator(), false)
+        .map(n -> n.get(field).asText())
+        .toList();
   }
 
   private static boolean pause() {
@@ -587,8 +751,14 @@ class HttpApiIT {
    * the defaults, so they start cold, and the pool refills meanwhile.
    */
   private static Set<Long> pythonDescendants() {
-    return ProcessHandle.current().descendants()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("python") && !c.contains("posix.read(0, 1)")).orElse(false))
+    return ProcessHandle.current()
+        .descendants()
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(c -> c.contains("python") && !c.contains("posix.read(0, 1)"))
+                    .orElse(false))
         .map(ProcessHandle::pid)
         .collect(Collectors.toCollection(HashSet::new));
   }

@@ -39,7 +39,10 @@ final class OpenApiCheck {
     this.validator = OpenApiInteractionValidator.createForInlineApiSpecification(document).build();
   }
 
-  /** One request as it was sent, and what came back (the body also as text, for the test's own checks). */
+  /**
+   * One request as it was sent, and what came back (the body also as text, for the test's own
+   * checks).
+   */
   record Exchange(SimpleRequest request, SimpleResponse response, int status, String body) {
     static Exchange of(SimpleRequest request, Reply reply) {
       return new Exchange(request, simple(reply), reply.status(), reply.raw().body());
@@ -51,7 +54,11 @@ final class OpenApiCheck {
   }
 
   /** A request that {@link HttpClientSupport#send} then sends. */
-  static SimpleRequest request(String method, String pathAndQuery, String contentType, String body,
+  static SimpleRequest request(
+      String method,
+      String pathAndQuery,
+      String contentType,
+      String body,
       Map<String, String> headers) {
     URI uri = URI.create(pathAndQuery);
     SimpleRequest.Builder request = new SimpleRequest.Builder(method, uri.getRawPath());
@@ -94,17 +101,22 @@ final class OpenApiCheck {
     assertClean(validator.validate(exchange.request(), exchange.response()), exchange);
   }
 
-  /** The answer conforms, for a request that breaks the document on purpose (bad JSON, a wrong type). */
+  /**
+   * The answer conforms, for a request that breaks the document on purpose (bad JSON, a wrong
+   * type).
+   */
   void assertAnswerConforms(Exchange exchange) {
-    assertClean(validator.validateResponse(exchange.request().getPath(), exchange.request().getMethod(),
-        exchange.response()), exchange);
+    assertClean(
+        validator.validateResponse(
+            exchange.request().getPath(), exchange.request().getMethod(), exchange.response()),
+        exchange);
   }
 
   /**
    * The answer to a request that no operation of the document takes (a method the path does not
    * list, a path no endpoint has) conforms to the document's reusable response {@code component},
-   * which its description says every such request gets. The check adds that operation to
-   * {@code documentPath} (a new path, or one of the document's) and validates against it.
+   * which its description says every such request gets. The check adds that operation to {@code
+   * documentPath} (a new path, or one of the document's) and validates against it.
    */
   void assertAnswerConformsTo(String component, String documentPath, Exchange exchange) {
     Request request = exchange.request();
@@ -115,13 +127,22 @@ final class OpenApiCheck {
       throw new UncheckedIOException(e);
     }
     ObjectNode paths = (ObjectNode) tree.get("paths");
-    ObjectNode path = paths.has(documentPath) ? (ObjectNode) paths.get(documentPath) : paths.putObject(documentPath);
-    assertThat(path.has(method(request))).as("the document lists %s %s", request.getMethod(), documentPath).isFalse();
-    path.putObject(method(request)).putObject("responses").putObject(Integer.toString(exchange.status()))
+    ObjectNode path =
+        paths.has(documentPath)
+            ? (ObjectNode) paths.get(documentPath)
+            : paths.putObject(documentPath);
+    assertThat(path.has(method(request)))
+        .as("the document lists %s %s", request.getMethod(), documentPath)
+        .isFalse();
+    path.putObject(method(request))
+        .putObject("responses")
+        .putObject(Integer.toString(exchange.status()))
         .put("$ref", "#/components/responses/" + component);
     OpenApiInteractionValidator synthetic =
         OpenApiInteractionValidator.createForInlineApiSpecification(tree.toString()).build();
-    assertClean(synthetic.validateResponse(request.getPath(), request.getMethod(), exchange.response()), exchange);
+    assertClean(
+        synthetic.validateResponse(request.getPath(), request.getMethod(), exchange.response()),
+        exchange);
   }
 
   private static String method(Request request) {
@@ -129,13 +150,23 @@ final class OpenApiCheck {
   }
 
   private static void assertClean(ValidationReport report, Exchange exchange) {
-    List<ValidationReport.Message> problems = report.getMessages().stream()
-        .filter(m -> m.getLevel() == ValidationReport.Level.ERROR || m.getLevel() == ValidationReport.Level.WARN)
-        .toList();
+    List<ValidationReport.Message> problems =
+        report.getMessages().stream()
+            .filter(
+                m ->
+                    m.getLevel() == ValidationReport.Level.ERROR
+                        || m.getLevel() == ValidationReport.Level.WARN)
+            .toList();
     assertThat(problems)
-        .as("%s %s answered %s%s", exchange.request().getMethod(), exchange.request().getPath(), exchange.status(),
-            "\n" + SimpleValidationReportFormat.getInstance().apply(report)
-                + "\nbody: " + exchange.body())
+        .as(
+            "%s %s answered %s%s",
+            exchange.request().getMethod(),
+            exchange.request().getPath(),
+            exchange.status(),
+            "\n"
+                + SimpleValidationReportFormat.getInstance().apply(report)
+                + "\nbody: "
+                + exchange.body())
         .isEmpty();
   }
 

@@ -39,14 +39,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OpenAPI document the server serves at /openapi.json, against the server's real answers: it
- * is valid OpenAPI, it describes every route of the router, and every answer provoked here (each
+ * The OpenAPI document the server serves at /openapi.json, against the server's real answers: it is
+ * valid OpenAPI, it describes every route of the router, and every answer provoked here (each
  * success and each problem status the server can give) conforms to it in status, headers and body.
  */
 class OpenApiIT {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
   private static final int MAX_SOURCE_BYTES = 1024;
-  private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  private static final Set<String> HTTP_METHODS =
+      Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
   private static Served server;
   private static HttpClientSupport http;
   private static String document;
@@ -54,8 +55,10 @@ class OpenApiIT {
 
   @BeforeAll
   static void start() {
-    server = new Served(Livecode.builder().workers(1).maxSourceBytes(MAX_SOURCE_BYTES),
-        builder -> builder.headerTimeout(REQUEST_TIMEOUT).requestTimeout(REQUEST_TIMEOUT));
+    server =
+        new Served(
+            Livecode.builder().workers(1).maxSourceBytes(MAX_SOURCE_BYTES),
+            builder -> builder.headerTimeout(REQUEST_TIMEOUT).requestTimeout(REQUEST_TIMEOUT));
     http = new HttpClientSupport(server.port());
     Reply served = http.get("/openapi.json");
     assertThat(served.status()).as(served.raw().body()).isEqualTo(200);
@@ -70,7 +73,10 @@ class OpenApiIT {
     }
   }
 
-  /** An engine on the library's defaults (no warm pool, no ready sandboxes) and the HTTP server in front of it. */
+  /**
+   * An engine on the library's defaults (no warm pool, no ready sandboxes) and the HTTP server in
+   * front of it.
+   */
   private static final class Served implements AutoCloseable {
     private final LivecodeEngine engine;
     private final LivecodeHttpServer http;
@@ -115,22 +121,37 @@ class OpenApiIT {
   @Test
   void describesEveryRouteOfTheRouter() throws IOException {
     Set<String> described = new TreeSet<>();
-    JSON.readTree(document).get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
-        .forEachRemaining(method -> {
-          if (HTTP_METHODS.contains(method)) {
-            described.add(method.toUpperCase(Locale.ROOT) + " " + template(path.getKey()));
-          }
-        }));
+    JSON.readTree(document)
+        .get("paths")
+        .fields()
+        .forEachRemaining(
+            path ->
+                path.getValue()
+                    .fieldNames()
+                    .forEachRemaining(
+                        method -> {
+                          if (HTTP_METHODS.contains(method)) {
+                            described.add(
+                                method.toUpperCase(Locale.ROOT) + " " + template(path.getKey()));
+                          }
+                        }));
 
-    List<String> routed = new Api(server.engine(), JSON).routes().endpoints().stream()
-        .map(endpoint -> endpoint.method() + " " + template(endpoint.pattern())).toList();
+    List<String> routed =
+        new Api(server.engine(), JSON)
+            .routes().endpoints().stream()
+                .map(endpoint -> endpoint.method() + " " + template(endpoint.pattern()))
+                .toList();
 
     assertThat(routed).isNotEmpty();
     assertThat(routed.stream().filter(route -> !described.contains(route)).toList())
-        .as("routes the router serves that /openapi.json does not describe").isEmpty();
+        .as("routes the router serves that /openapi.json does not describe")
+        .isEmpty();
   }
 
-  /** A path with its parameters unnamed: {@code /executions/:id} and {@code /executions/{execution_id}} are one. */
+  /**
+   * A path with its parameters unnamed: {@code /executions/:id} and {@code
+   * /executions/{execution_id}} are one.
+   */
   private static String template(String path) {
     return path.replaceAll(":[^/]+", "{}").replaceAll("\\{[^/}]+}", "{}");
   }
@@ -140,15 +161,17 @@ class OpenApiIT {
     Exchange served = get("/openapi.json");
 
     check.assertConforms(served);
-    assertThat(served.response().getHeaderValue("Cache-Control")).hasValueSatisfying(
-        value -> assertThat(value).contains("max-age=").doesNotContain("no-store"));
+    assertThat(served.response().getHeaderValue("Cache-Control"))
+        .hasValueSatisfying(
+            value -> assertThat(value).contains("max-age=").doesNotContain("no-store"));
   }
 
   // --- successes ---------------------------------------------------------------------------------
 
   @Test
   void describesCreatingASession() {
-    Exchange created = send("POST", "/code-sessions", "{\"language\": \"py\", \"source_code\": \"print(1)\"}");
+    Exchange created =
+        send("POST", "/code-sessions", "{\"language\": \"py\", \"source_code\": \"print(1)\"}");
 
     assertThat(created.status()).isEqualTo(200);
     check.assertConforms(created);
@@ -166,8 +189,13 @@ class OpenApiIT {
   void describesSavingASessionWithIfMatch() {
     String session = http.createSession("python", "print(1)");
 
-    Exchange saved = send("PATCH", "/code-sessions/" + session, "application/json", "{\"source_code\": \"print(2)\"}",
-        Map.of("If-Match", "\"1\""));
+    Exchange saved =
+        send(
+            "PATCH",
+            "/code-sessions/" + session,
+            "application/json",
+            "{\"source_code\": \"print(2)\"}",
+            Map.of("If-Match", "\"1\""));
 
     assertThat(saved.status()).isEqualTo(200);
     check.assertConforms(saved);
@@ -177,9 +205,13 @@ class OpenApiIT {
   void describesRunningWithStdinLimitsAndAnIdempotencyKey() {
     String session = http.createSession("python", "print(input())");
 
-    Exchange run = send("POST", "/code-sessions/" + session + "/run", "application/json",
-        "{\"stdin\": \"hello\\n\", \"limits\": {\"wall_time_ms\": 3000, \"memory_mb\": 128}}",
-        Map.of("Idempotency-Key", "press-" + UUID.randomUUID()));
+    Exchange run =
+        send(
+            "POST",
+            "/code-sessions/" + session + "/run",
+            "application/json",
+            "{\"stdin\": \"hello\\n\", \"limits\": {\"wall_time_ms\": 3000, \"memory_mb\": 128}}",
+            Map.of("Idempotency-Key", "press-" + UUID.randomUUID()));
 
     assertThat(run.status()).isEqualTo(200);
     check.assertConforms(run);
@@ -187,7 +219,8 @@ class OpenApiIT {
 
   @Test
   void describesAFailedExecutionWaitedFor() {
-    String execution = http.run(http.createSession("python", "import sys\nprint('out')\nsys.exit(3)"), null);
+    String execution =
+        http.run(http.createSession("python", "import sys\nprint('out')\nsys.exit(3)"), null);
 
     Exchange ended = get("/executions/" + execution + "?wait_ms=30000");
 
@@ -293,14 +326,19 @@ class OpenApiIT {
   void describes408ForABodyThatTricklesPastTheRequestTimeout() throws Exception {
     String path = "/code-sessions/" + http.createSession("python", "print(1)");
     try (RawConnection connection = RawConnection.open(server.port())) {
-      connection.send("PATCH " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 100\r\n\r\n{");
+      connection.send(
+          "PATCH "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Content-Length: 100\r\n\r\n{");
       Thread trickle = trickle(connection);
 
       Answer answer = connection.read();
       trickle.interrupt();
 
-      Exchange late = Exchange.of(OpenApiCheck.request("PATCH", path, "application/json", "{", Map.of()), answer);
+      Exchange late =
+          Exchange.of(
+              OpenApiCheck.request("PATCH", path, "application/json", "{", Map.of()), answer);
       assertProblem(late, 408, "REQUEST_TIMEOUT");
       check.assertAnswerConforms(late);
     }
@@ -309,16 +347,19 @@ class OpenApiIT {
   /** Sends a space every 200 ms until the server answers or the request timeout is long past. */
   private static Thread trickle(RawConnection connection) {
     long deadline = System.nanoTime() + REQUEST_TIMEOUT.plusSeconds(10).toNanos();
-    Thread trickle = new Thread(() -> {
-      try {
-        while (System.nanoTime() < deadline) {
-          Thread.sleep(200);
-          connection.send(" ");
-        }
-      } catch (IOException | InterruptedException e) {
-        // the server answered and closed, or the test is done: the trickle is over
-      }
-    }, "livecode-test-trickle");
+    Thread trickle =
+        new Thread(
+            () -> {
+              try {
+                while (System.nanoTime() < deadline) {
+                  Thread.sleep(200);
+                  connection.send(" ");
+                }
+              } catch (IOException | InterruptedException e) {
+                // the server answered and closed, or the test is done: the trickle is over
+              }
+            },
+            "livecode-test-trickle");
     trickle.setDaemon(true);
     trickle.start();
     return trickle;
@@ -328,7 +369,11 @@ class OpenApiIT {
   void describes409ForAStaleVersion() {
     String session = http.createSession("python", "print(1)");
 
-    Exchange stale = send("PATCH", "/code-sessions/" + session, "{\"source_code\": \"print(2)\", \"expected_version\": 7}");
+    Exchange stale =
+        send(
+            "PATCH",
+            "/code-sessions/" + session,
+            "{\"source_code\": \"print(2)\", \"expected_version\": 7}");
 
     assertProblem(stale, 409, "VERSION_CONFLICT");
     check.assertConforms(stale);
@@ -338,7 +383,11 @@ class OpenApiIT {
   void describes413ForASourceOverTheLimit() {
     String source = "#".repeat(MAX_SOURCE_BYTES + 1);
 
-    Exchange refused = send("POST", "/code-sessions", "{\"language\": \"python\", \"source_code\": \"" + source + "\"}");
+    Exchange refused =
+        send(
+            "POST",
+            "/code-sessions",
+            "{\"language\": \"python\", \"source_code\": \"" + source + "\"}");
 
     assertProblem(refused, 413, "PAYLOAD_TOO_LARGE");
     check.assertConforms(refused);
@@ -362,12 +411,19 @@ class OpenApiIT {
 
   @Test
   void describes422ForALanguageWithoutItsInterpreter() {
-    try (Served missing = new Served(Livecode.builder().workers(1)
-        .runnerSettings("python", LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/nonexistent/python3"))))) {
+    try (Served missing =
+        new Served(
+            Livecode.builder()
+                .workers(1)
+                .runnerSettings(
+                    "python",
+                    LanguageRunner.Settings.DEFAULTS.withInterpreter(
+                        Path.of("/nonexistent/python3"))))) {
       HttpClientSupport client = new HttpClientSupport(missing.port());
       String session = client.createSession("python", "print(1)");
 
-      Exchange refused = exchange(client, "POST", "/code-sessions/" + session + "/run", null, null, Map.of());
+      Exchange refused =
+          exchange(client, "POST", "/code-sessions/" + session + "/run", null, null, Map.of());
 
       assertProblem(refused, 422, "LANGUAGE_UNAVAILABLE");
       check.assertConforms(refused);
@@ -376,7 +432,8 @@ class OpenApiIT {
 
   @Test
   void describes410ForAnExecutionTheStoreEvicted() {
-    try (Served small = new Served(Livecode.builder().workers(1).memoryStoreBudgetBytes(1024 * 1024))) {
+    try (Served small =
+        new Served(Livecode.builder().workers(1).memoryStoreBudgetBytes(1024 * 1024))) {
       HttpClientSupport client = new HttpClientSupport(small.port());
       String session = client.createSession("python", "print('x' * 300000)");
       List<String> executions = new ArrayList<>();
@@ -386,7 +443,8 @@ class OpenApiIT {
         client.awaitEnd(executions.get(i));
       }
 
-      Exchange gone = exchange(client, "GET", "/executions/" + executions.get(0), null, null, Map.of());
+      Exchange gone =
+          exchange(client, "GET", "/executions/" + executions.get(0), null, null, Map.of());
 
       assertProblem(gone, 410, "EXECUTION_EVICTED");
       check.assertConforms(gone);
@@ -400,7 +458,8 @@ class OpenApiIT {
       String session = client.createSession("python", "print(1)");
       client.run(session, null);
 
-      Exchange refused = exchange(client, "POST", "/code-sessions/" + session + "/run", null, null, Map.of());
+      Exchange refused =
+          exchange(client, "POST", "/code-sessions/" + session + "/run", null, null, Map.of());
 
       assertProblem(refused, 503, "QUEUE_FULL");
       check.assertConforms(refused);
@@ -409,7 +468,8 @@ class OpenApiIT {
 
   @Test
   void describes503WithRetryAfterForAFullStore() {
-    try (Served small = new Served(Livecode.builder().workers(0).memoryStoreBudgetBytes(1024 * 1024))) {
+    try (Served small =
+        new Served(Livecode.builder().workers(0).memoryStoreBudgetBytes(1024 * 1024))) {
       HttpClientSupport client = new HttpClientSupport(small.port());
       String source = "#".repeat(200_000);
       // The smallest budget holds five sessions of 200,000 characters.
@@ -417,8 +477,14 @@ class OpenApiIT {
         client.createSession("python", source);
       }
 
-      Exchange refused = exchange(client, "POST", "/code-sessions", "application/json",
-          "{\"language\": \"python\", \"source_code\": \"" + source + "\"}", Map.of());
+      Exchange refused =
+          exchange(
+              client,
+              "POST",
+              "/code-sessions",
+              "application/json",
+              "{\"language\": \"python\", \"source_code\": \"" + source + "\"}",
+              Map.of());
 
       assertProblem(refused, 503, "STORE_FULL");
       check.assertConforms(refused);
@@ -431,7 +497,8 @@ class OpenApiIT {
       String session = outage.http.createSession("python", "print(1)");
       outage.store.set(() -> new StoreException("connection refused"));
 
-      Exchange refused = exchange(outage.http, "GET", "/code-sessions/" + session, null, null, Map.of());
+      Exchange refused =
+          exchange(outage.http, "GET", "/code-sessions/" + session, null, null, Map.of());
 
       assertProblem(refused, 503, "STORE_UNAVAILABLE");
       check.assertConforms(refused);
@@ -457,7 +524,8 @@ class OpenApiIT {
       String session = outage.http.createSession("python", "print(1)");
       outage.store.set(() -> new IllegalStateException("a bug"));
 
-      Exchange failed = exchange(outage.http, "GET", "/code-sessions/" + session, null, null, Map.of());
+      Exchange failed =
+          exchange(outage.http, "GET", "/code-sessions/" + session, null, null, Map.of());
 
       assertProblem(failed, 500, "INTERNAL_ERROR");
       check.assertConforms(failed);
@@ -468,10 +536,12 @@ class OpenApiIT {
   private static final class Outage implements AutoCloseable {
     final AtomicReference<Supplier<RuntimeException>> store = new AtomicReference<>();
     final AtomicReference<Supplier<RuntimeException>> queue = new AtomicReference<>();
-    final LivecodeEngine engine = Livecode.builder().workers(0)
-        .store(OutageIT.failing(Store.class, Store.inMemory(), store))
-        .queue(OutageIT.failing(JobQueue.class, JobQueue.inMemory(), queue))
-        .build();
+    final LivecodeEngine engine =
+        Livecode.builder()
+            .workers(0)
+            .store(OutageIT.failing(Store.class, Store.inMemory(), store))
+            .queue(OutageIT.failing(JobQueue.class, JobQueue.inMemory(), queue))
+            .build();
     final LivecodeHttpServer server = LivecodeHttpServer.builder(engine).port(0).threads(4).start();
     final HttpClientSupport http = new HttpClientSupport(server.port());
 
@@ -492,11 +562,17 @@ class OpenApiIT {
     return send(method, path, "application/json", json, Map.of());
   }
 
-  private static Exchange send(String method, String path, String contentType, String body, Map<String, String> headers) {
+  private static Exchange send(
+      String method, String path, String contentType, String body, Map<String, String> headers) {
     return exchange(http, method, path, contentType, body, headers);
   }
 
-  private static Exchange exchange(HttpClientSupport client, String method, String path, String contentType, String body,
+  private static Exchange exchange(
+      HttpClientSupport client,
+      String method,
+      String path,
+      String contentType,
+      String body,
       Map<String, String> headers) {
     Reply reply = client.send(method, path, contentType, body, headers);
     return Exchange.of(OpenApiCheck.request(method, path, contentType, body, headers), reply);

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A store or queue that fails answers 503 with Retry-After at once; a bug answers 500 without a trace. */
+/**
+ * A store or queue that fails answers 503 with Retry-After at once; a bug answers 500 without a
+ * trace.
+ */
 class OutageIT {
   private final AtomicReference<Supplier<RuntimeException>> storeFailure = new AtomicReference<>();
   private final AtomicReference<Supplier<RuntimeException>> queueFailure = new AtomicReference<>();
@@ -30,12 +33,13 @@ class OutageIT {
 
   @BeforeEach
   void start() {
-    engine = Livecode.builder()
-        .workers(0) // runs stay queued: backpressure is visible
-        .maxWaitingRuns(2)
-        .store(failing(Store.class, Store.inMemory(), storeFailure))
-        .queue(failing(JobQueue.class, JobQueue.inMemory(), queueFailure))
-        .build();
+    engine =
+        Livecode.builder()
+            .workers(0) // runs stay queued: backpressure is visible
+            .maxWaitingRuns(2)
+            .store(failing(Store.class, Store.inMemory(), storeFailure))
+            .queue(failing(JobQueue.class, JobQueue.inMemory(), queueFailure))
+            .build();
     server = LivecodeHttpServer.builder(engine).port(0).threads(4).start();
     http = new HttpClientSupport(server.port());
   }
@@ -95,23 +99,35 @@ class OutageIT {
 
     HttpClientSupport.assertProblem(reply, 500, "INTERNAL_ERROR");
     assertThat(reply.body().get("error_id").asText()).isNotBlank();
-    assertThat(reply.raw().body()).doesNotContain("secret detail").doesNotContain("IllegalStateException")
+    assertThat(reply.raw().body())
+        .doesNotContain("secret detail")
+        .doesNotContain("IllegalStateException")
         .doesNotContain("\tat ");
   }
 
-  /** A proxy that delegates, or throws what {@code failure} supplies once it is set (close always delegates). */
+  /**
+   * A proxy that delegates, or throws what {@code failure} supplies once it is set (close always
+   * delegates).
+   */
   @SuppressWarnings("unchecked")
-  static <T> T failing(Class<T> type, T delegate, AtomicReference<Supplier<RuntimeException>> failure) {
-    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
-      Supplier<RuntimeException> f = failure.get();
-      if (f != null && !method.getName().equals("close") && method.getDeclaringClass() != Object.class) {
-        throw f.get();
-      }
-      try {
-        return method.invoke(delegate, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    });
+  static <T> T failing(
+      Class<T> type, T delegate, AtomicReference<Supplier<RuntimeException>> failure) {
+    return (T)
+        Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) -> {
+              Supplier<RuntimeException> f = failure.get();
+              if (f != null
+                  && !method.getName().equals("close")
+                  && method.getDeclaringClass() != Object.class) {
+                throw f.get();
+              }
+              try {
+                return method.invoke(delegate, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

@@ -31,15 +31,21 @@ public interface ConfinedProcess extends AutoCloseable {
    * @param signal the signal that ended it, when one did (the JVM reports 128 + N)
    * @param wallTimeExceeded it was still running at the wall time and was killed
    * @param cpuTimeExceeded it used up its CPU time (SIGXCPU, or SIGKILL once past the hard limit)
-   * @param memoryLimitHit the kernel's OOM killer ended a process of it at its memory limit
-   *     (read from its cgroup; never a guess, so always false without a memory cgroup)
+   * @param memoryLimitHit the kernel's OOM killer ended a process of it at its memory limit (read
+   *     from its cgroup; never a guess, so always false without a memory cgroup)
    * @param sandboxFailed the sandbox itself could not set the program up (a mount or namespace
-   *     failure): the exit code and stderr are the sandbox's, not the program's. Never set with
-   *     one of the limits above
+   *     failure): the exit code and stderr are the sandbox's, not the program's. Never set with one
+   *     of the limits above
    * @param elapsed from the call to {@link #await} to the program's end, or to its wall time
    */
-  record Verdict(OptionalInt exitCode, OptionalInt signal, boolean wallTimeExceeded, boolean cpuTimeExceeded,
-      boolean memoryLimitHit, boolean sandboxFailed, Duration elapsed) {
+  record Verdict(
+      OptionalInt exitCode,
+      OptionalInt signal,
+      boolean wallTimeExceeded,
+      boolean cpuTimeExceeded,
+      boolean memoryLimitHit,
+      boolean sandboxFailed,
+      Duration elapsed) {
     public Verdict {
       Objects.requireNonNull(exitCode, "exitCode");
       Objects.requireNonNull(signal, "signal");

@@ -21,7 +21,10 @@ public interface HelperCpuGroup extends AutoCloseable {
   /** The group's directory, when there is one. */
   Optional<Path> directory();
 
-  /** Moves a live process (every thread of it) into the group; false when it is gone or there is no group. */
+  /**
+   * Moves a live process (every thread of it) into the group; false when it is gone or there is no
+   * group.
+   */
   boolean confine(ProcessHandle process);
 
   /** Removes the group once its helpers (stopped by their owners) have left it. */

@@ -18,14 +18,15 @@ import java.util.concurrent.TimeUnit;
  * @since 0.1
  */
 public final class HostCommands {
-  private static final List<Path> SYSTEM_DIRS = List.of(Path.of("/usr"), Path.of("/bin"), Path.of("/lib"),
-      Path.of("/lib64"), Path.of("/sbin"));
+  private static final List<Path> SYSTEM_DIRS =
+      List.of(
+          Path.of("/usr"), Path.of("/bin"), Path.of("/lib"), Path.of("/lib64"), Path.of("/sbin"));
 
   private HostCommands() {}
 
   /**
-   * The configured interpreter, or {@code name} looked up on the PATH. A configured value without
-   * a slash is itself looked up on the PATH.
+   * The configured interpreter, or {@code name} looked up on the PATH. A configured value without a
+   * slash is itself looked up on the PATH.
    */
   public static Optional<Path> locate(Optional<Path> configured, String name) {
     if (configured.isPresent()) {
@@ -67,8 +68,11 @@ public final class HostCommands {
    * @throws IOException when it cannot start, fails, or does not finish in time
    */
   public static String run(List<String> argv, Duration timeout) throws IOException {
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(
-        new java.io.File("/dev/null"))).start();
+    Process process =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Thread reader = new Thread(() -> copy(process.getInputStream(), out), "livecode-probe-reader");
     reader.setDaemon(true);
@@ -86,7 +90,8 @@ public final class HostCommands {
     }
     String text = out.toString(StandardCharsets.UTF_8);
     if (process.exitValue() != 0) {
-      throw new IOException(argv.get(0) + " exited with " + process.exitValue() + ": " + text.strip());
+      throw new IOException(
+          argv.get(0) + " exited with " + process.exitValue() + ": " + text.strip());
     }
     return text;
   }

@@ -6,7 +6,9 @@ public enum Isolation {
   AUTO,
   /** bubblewrap: own user, PID, network, IPC, UTS and mount namespaces; read-only system. */
   BWRAP,
-  /** util-linux unshare: own network and PID namespaces and rlimits; shares the host's file view. */
+  /**
+   * util-linux unshare: own network and PID namespaces and rlimits; shares the host's file view.
+   */
   UNSHARE,
   /** A plain subprocess with rlimits. Only when asked for explicitly. */
   NONE

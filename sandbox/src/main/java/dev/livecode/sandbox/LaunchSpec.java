@@ -7,17 +7,17 @@ import java.util.Objects;
 
 /**
  * What to start: the command, its full environment (already minimal: nothing of the server's is
- * added), the host workspace that becomes the program's working directory and HOME, host paths
- * to expose read-only, and the limits.
+ * added), the host workspace that becomes the program's working directory and HOME, host paths to
+ * expose read-only, and the limits.
  *
  * <p>The sandbox sets HOME and TMPDIR to the workspace as the program sees it. Inside a namespace
- * sandbox the workspace is seen at {@link #SANDBOX_WORKDIR}; argv refers to program files
- * relative to the working directory, so it is the same for every tier.
+ * sandbox the workspace is seen at {@link #SANDBOX_WORKDIR}; argv refers to program files relative
+ * to the working directory, so it is the same for every tier.
  *
- * @param writesBack whether what the program writes in its workspace must reach the host folder
- *     (a compile step, whose output the run then uses). Otherwise a tier may give the program
- *     copies of the workspace's files in a private, size-capped folder (bwrap does); the host
- *     tiers always use the host folder.
+ * @param writesBack whether what the program writes in its workspace must reach the host folder (a
+ *     compile step, whose output the run then uses). Otherwise a tier may give the program copies
+ *     of the workspace's files in a private, size-capped folder (bwrap does); the host tiers always
+ *     use the host folder.
  */
 public record LaunchSpec(
     List<String> argv,

@@ -22,13 +22,13 @@ import org.slf4j.LoggerFactory;
  * Things started ahead of their use (warm interpreters, ready sandboxes, launch shells), each
  * handed to at most one taker and never back: what one run touched never reaches the next.
  *
- * <p>One thread of the pool's own keeps it at its size. It sleeps until something changes (a
- * take, the end of an item, close) or the oldest item reaches its maximum age (then replaced).
- * Each take and each end of an item, waiting or taken, restarts the refill delay: a start costs
- * the host a process spawn, better done once the run that took an item is over than beside it.
- * An item that fails to start, or dies while it waits, counts as a failure; while failures
- * follow each other the refills back off, doubling from the first pause up to the longest. An
- * item handed out alive, or one that lived to its maximum age, ends the run of failures.
+ * <p>One thread of the pool's own keeps it at its size. It sleeps until something changes (a take,
+ * the end of an item, close) or the oldest item reaches its maximum age (then replaced). Each take
+ * and each end of an item, waiting or taken, restarts the refill delay: a start costs the host a
+ * process spawn, better done once the run that took an item is over than beside it. An item that
+ * fails to start, or dies while it waits, counts as a failure; while failures follow each other the
+ * refills back off, doubling from the first pause up to the longest. An item handed out alive, or
+ * one that lived to its maximum age, ends the run of failures.
  *
  * <p>{@link #take} never waits: when nothing usable is waiting it says so at once, and the caller
  * starts what it needs itself.
@@ -39,12 +39,18 @@ public final class PrestartedPool<T> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PrestartedPool.class);
   private static final long CLOSE_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(10);
 
-  /** What a pool holds: how to start one, whether it is still usable, when it ended, and how to end it. */
+  /**
+   * What a pool holds: how to start one, whether it is still usable, when it ended, and how to end
+   * it.
+   */
   public interface Items<T> {
     /** Starts one. Called on the pool's own thread, never under its lock; may take its time. */
     T start() throws IOException;
 
-    /** Whether it can still be handed out (its process alive). Called under the pool's lock: must be quick. */
+    /**
+     * Whether it can still be handed out (its process alive). Called under the pool's lock: must be
+     * quick.
+     */
     boolean alive(T item);
 
     /**
@@ -89,7 +95,10 @@ public final class PrestartedPool<T> implements AutoCloseable {
     this.refiller = settings.threads.newThread(this::refill);
   }
 
-  /** A pool named {@code name} (in its log lines) of {@code items}; see {@link Builder} for its settings. */
+  /**
+   * A pool named {@code name} (in its log lines) of {@code items}; see {@link Builder} for its
+   * settings.
+   */
   public static <T> Builder<T> builder(String name, Items<T> items) {
     return new Builder<>(name, items);
   }
@@ -110,8 +119,8 @@ public final class PrestartedPool<T> implements AutoCloseable {
   }
 
   /**
-   * The oldest waiting item that is alive and not past its maximum age, removed from the pool; empty
-   * when there is none or the pool is closed. Items found unusable on the way are discarded.
+   * The oldest waiting item that is alive and not past its maximum age, removed from the pool;
+   * empty when there is none or the pool is closed. Items found unusable on the way are discarded.
    */
   public Optional<T> take() {
     List<Waiting<T>> stale = new ArrayList<>(0);
@@ -138,7 +147,10 @@ public final class PrestartedPool<T> implements AutoCloseable {
     return taken;
   }
 
-  /** Stops refilling and discards every waiting item; an item whose start is under way is discarded once started. */
+  /**
+   * Stops refilling and discards every waiting item; an item whose start is under way is discarded
+   * once started.
+   */
   @Override
   public void close() {
     List<Waiting<T>> left;
@@ -170,20 +182,22 @@ public final class PrestartedPool<T> implements AutoCloseable {
       lock.lock();
       try {
         while (!closed && !wake && idle.size() >= size && !oldestExpired()) {
-          changed.awaitNanos(idle.isEmpty() ? Long.MAX_VALUE : Math.max(1, remainingNanos(idle.peekFirst())));
+          changed.awaitNanos(
+              idle.isEmpty() ? Long.MAX_VALUE : Math.max(1, remainingNanos(idle.peekFirst())));
         }
         wake = false;
         if (closed) {
           return;
         }
-        idle.removeIf(waiting -> {
-          if (usable(waiting)) {
-            return false;
-          }
-          countStale(waiting);
-          stale.add(waiting);
-          return true;
-        });
+        idle.removeIf(
+            waiting -> {
+              if (usable(waiting)) {
+                return false;
+              }
+              countStale(waiting);
+              stale.add(waiting);
+              return true;
+            });
         start = idle.size() < size;
         failures = failuresInARow;
       } catch (InterruptedException e) {
@@ -248,15 +262,22 @@ public final class PrestartedPool<T> implements AutoCloseable {
     }
   }
 
-  /** Sleeps after failures in a row, doubling from the first pause; false when closed or interrupted meanwhile. */
+  /**
+   * Sleeps after failures in a row, doubling from the first pause; false when closed or interrupted
+   * meanwhile.
+   */
   private boolean backOff(int failures) {
-    long millis = Math.min(maxBackOff.toMillis(), firstBackOff.toMillis() << Math.min(failures - 1, 20));
+    long millis =
+        Math.min(maxBackOff.toMillis(), firstBackOff.toMillis() << Math.min(failures - 1, 20));
     LOG.warn("prestarted items failing pool={} in_a_row={} next_try_ms={}", name, failures, millis);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     return awaitUntil(() -> deadline);
   }
 
-  /** Waits until {@code deadlineNanos} (read again at every wake-up) has passed; false when closed or interrupted. */
+  /**
+   * Waits until {@code deadlineNanos} (read again at every wake-up) has passed; false when closed
+   * or interrupted.
+   */
   private boolean awaitUntil(LongSupplier deadlineNanos) {
     lock.lock();
     try {
@@ -272,7 +293,10 @@ public final class PrestartedPool<T> implements AutoCloseable {
     }
   }
 
-  /** Under the lock: a dead item is one more failure; one that lived to its maximum age shows the starts work. */
+  /**
+   * Under the lock: a dead item is one more failure; one that lived to its maximum age shows the
+   * starts work.
+   */
   private void countStale(Waiting<T> waiting) {
     if (items.alive(waiting.item())) {
       failuresInARow = 0;
@@ -315,11 +339,12 @@ public final class PrestartedPool<T> implements AutoCloseable {
     private Builder(String name, Items<T> items) {
       this.name = Objects.requireNonNull(name, "name");
       this.items = Objects.requireNonNull(items, "items");
-      this.threads = task -> {
-        Thread thread = new Thread(task, "livecode-pool-" + name);
-        thread.setDaemon(true);
-        return thread;
-      };
+      this.threads =
+          task -> {
+            Thread thread = new Thread(task, "livecode-pool-" + name);
+            thread.setDaemon(true);
+            return thread;
+          };
     }
 
     /** Items kept waiting, 1 or more. Default: 1. */
@@ -331,7 +356,10 @@ public final class PrestartedPool<T> implements AutoCloseable {
       return this;
     }
 
-    /** An item older than this is replaced rather than handed out. Default: none, items wait for ever. */
+    /**
+     * An item older than this is replaced rather than handed out. Default: none, items wait for
+     * ever.
+     */
     public Builder<T> maxAge(Duration value) {
       positive("maxAge", value);
       this.maxAge = Optional.of(value);
@@ -348,14 +376,15 @@ public final class PrestartedPool<T> implements AutoCloseable {
     }
 
     /**
-     * The pause after the first failure in a row, doubled for each further one up to {@code longest}.
-     * Default: 200 ms, 30 s.
+     * The pause after the first failure in a row, doubled for each further one up to {@code
+     * longest}. Default: 200 ms, 30 s.
      */
     public Builder<T> backOff(Duration first, Duration longest) {
       positive("first back-off", first);
       positive("longest back-off", longest);
       if (longest.compareTo(first) < 0) {
-        throw new IllegalArgumentException("the longest back-off " + longest + " is shorter than the first " + first);
+        throw new IllegalArgumentException(
+            "the longest back-off " + longest + " is shorter than the first " + first);
       }
       this.firstBackOff = first;
       this.maxBackOff = longest;

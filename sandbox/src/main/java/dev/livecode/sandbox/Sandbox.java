@@ -13,8 +13,12 @@ import java.util.Optional;
  */
 public interface Sandbox extends AutoCloseable {
 
-  /** First host uid programs run as when the server is root: isolate's, above the uids Debian gives to people. */
+  /**
+   * First host uid programs run as when the server is root: isolate's, above the uids Debian gives
+   * to people.
+   */
   int DEFAULT_FIRST_UID = 60000;
+
   /** Host uids programs may run as at once, from {@link #DEFAULT_FIRST_UID}. */
   int DEFAULT_UID_COUNT = 1000;
 
@@ -31,8 +35,8 @@ public interface Sandbox extends AutoCloseable {
    *
    * @throws IllegalStateException when the requested tier (or, for AUTO, any isolating tier) does
    *     not work here; the message says why and what to install
-   * @throws IllegalArgumentException when the uid range is unusable: below 1000, or holding the
-   *     uid or gid of an account of this host
+   * @throws IllegalArgumentException when the uid range is unusable: below 1000, or holding the uid
+   *     or gid of an account of this host
    */
   static Sandbox create(Isolation requested, int firstUid, int uidCount) {
     return Sandboxes.create(requested, firstUid, uidCount);
@@ -48,15 +52,18 @@ public interface Sandbox extends AutoCloseable {
   List<String> enforcedLimits();
 
   /**
-   * What confines programs here besides the limits: {@code namespaces}, {@code seccomp},
-   * {@code no_new_privs}, {@code own_uid} (each program under a host uid of its own, never
-   * root), {@code no_user_namespaces}.
+   * What confines programs here besides the limits: {@code namespaces}, {@code seccomp}, {@code
+   * no_new_privs}, {@code own_uid} (each program under a host uid of its own, never root), {@code
+   * no_user_namespaces}.
    */
   default List<String> protections() {
     return List.of();
   }
 
-  /** What this tier would give but this host does not, each in words (e.g. why there is no seccomp filter). */
+  /**
+   * What this tier would give but this host does not, each in words (e.g. why there is no seccomp
+   * filter).
+   */
   default List<String> gaps() {
     return List.of();
   }
@@ -79,13 +86,16 @@ public interface Sandbox extends AutoCloseable {
   }
 
   /**
-   * Lets the sandbox prepare, ahead of time, up to {@code launches} starts of programs with
-   * {@code limits} (the caller's defaults), where it can make them faster that way. Called once,
-   * before the first {@link #start}.
+   * Lets the sandbox prepare, ahead of time, up to {@code launches} starts of programs with {@code
+   * limits} (the caller's defaults), where it can make them faster that way. Called once, before
+   * the first {@link #start}.
    */
   default void prepare(SandboxLimits limits, int launches) {}
 
-  /** Ends what the sandbox prepared and removes its files and cgroups; running programs are the caller's to close. */
+  /**
+   * Ends what the sandbox prepared and removes its files and cgroups; running programs are the
+   * caller's to close.
+   */
   @Override
   default void close() {}
 }

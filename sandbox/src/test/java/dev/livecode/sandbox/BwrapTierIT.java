@@ -36,14 +36,26 @@ class BwrapTierIT extends SandboxTierIT {
     String marker = "written-" + System.nanoTime();
     Path workspace = workspace();
     Files.writeString(workspace.resolve("main.txt"), "given\n");
-    String attempts = "for d in /usr /usr/bin /bin /lib /proc/sys /dev /work / /etc /tmp; do touch $d/" + marker
-        + " 2>/dev/null && echo wrote $d; done; echo changed >> main.txt; cat main.txt; ls " + root
-        + " 2>/dev/null && echo saw the host";
+    String attempts =
+        "for d in /usr /usr/bin /bin /lib /proc/sys /dev /work / /etc /tmp; do touch $d/"
+            + marker
+            + " 2>/dev/null && echo wrote $d; done; echo changed >> main.txt; cat main.txt; ls "
+            + root
+            + " 2>/dev/null && echo saw the host";
 
-    Ran ran = run(new LaunchSpec(List.of("/bin/sh", "-c", attempts), Map.of("PATH", "/usr/bin:/bin"), workspace,
-        List.of(), LIMITS, false), "");
+    Ran ran =
+        run(
+            new LaunchSpec(
+                List.of("/bin/sh", "-c", attempts),
+                Map.of("PATH", "/usr/bin:/bin"),
+                workspace,
+                List.of(),
+                LIMITS,
+                false),
+            "");
 
-    assertThat(ran.stdout()).isEqualTo("wrote /dev\nwrote /work\nwrote /\nwrote /etc\nwrote /tmp\ngiven\n");
+    assertThat(ran.stdout())
+        .isEqualTo("wrote /dev\nwrote /work\nwrote /\nwrote /etc\nwrote /tmp\ngiven\n");
     assertThat(ran.stderr()).contains("main.txt");
     for (String dir : List.of("/", "/etc", "/tmp", "/usr", "/dev", workspace.toString())) {
       assertThat(Path.of(dir, marker)).as("on the host").doesNotExist();
@@ -55,8 +67,16 @@ class BwrapTierIT extends SandboxTierIT {
   void aStepThatWritesBackLeavesItsFilesInTheHostWorkspace() throws Exception {
     Path workspace = workspace();
 
-    Ran ran = run(new LaunchSpec(List.of("/bin/sh", "-c", "echo compiled > out.bin; pwd"),
-        Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), LIMITS, true), "");
+    Ran ran =
+        run(
+            new LaunchSpec(
+                List.of("/bin/sh", "-c", "echo compiled > out.bin; pwd"),
+                Map.of("PATH", "/usr/bin:/bin"),
+                workspace,
+                List.of(),
+                LIMITS,
+                true),
+            "");
 
     assertThat(ran.stdout()).isEqualTo(LaunchSpec.SANDBOX_WORKDIR + "\n");
     assertThat(Files.readString(workspace.resolve("out.bin"))).isEqualTo("compiled\n");

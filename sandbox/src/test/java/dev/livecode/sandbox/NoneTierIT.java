@@ -1,8 +1,8 @@
 package dev.livecode.sandbox;
 
 /**
- * The none tier: a plain subprocess with the limits, the filter and (as root) a uid of its own;
- * the host's network and files.
+ * The none tier: a plain subprocess with the limits, the filter and (as root) a uid of its own; the
+ * host's network and files.
  */
 class NoneTierIT extends SandboxTierIT {
 

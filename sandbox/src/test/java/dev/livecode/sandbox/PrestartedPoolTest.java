@@ -23,7 +23,10 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The pre-started pool with items that are not processes: what it hands out, when it starts, when it stops. */
+/**
+ * The pre-started pool with items that are not processes: what it hands out, when it starts, when
+ * it stops.
+ */
 class PrestartedPoolTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -66,14 +69,16 @@ class PrestartedPoolTest {
 
   @Test
   void waitsTheRefillDelayAfterATake() throws Exception {
-    pool = PrestartedPool.builder("test", items).size(1).refillDelay(Duration.ofMillis(300)).start();
+    pool =
+        PrestartedPool.builder("test", items).size(1).refillDelay(Duration.ofMillis(300)).start();
     eventually("full", () -> pool.idle() == 1);
 
     long took = System.nanoTime();
     assertThat(pool.take()).isPresent();
     eventually("refilled", () -> pool.idle() == 1);
 
-    assertThat(items.started.get(1).startedNanos - took).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+    assertThat(items.started.get(1).startedNanos - took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
   }
 
   @Test
@@ -87,15 +92,19 @@ class PrestartedPoolTest {
       long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        done.add(takers.submit(() -> {
-          while (System.nanoTime() < until) {
-            pool.take().ifPresent(item -> {
-              if (!seen.add(item)) {
-                twice.incrementAndGet();
-              }
-            });
-          }
-        }));
+        done.add(
+            takers.submit(
+                () -> {
+                  while (System.nanoTime() < until) {
+                    pool.take()
+                        .ifPresent(
+                            item -> {
+                              if (!seen.add(item)) {
+                                twice.incrementAndGet();
+                              }
+                            });
+                  }
+                }));
       }
       for (Future<?> taker : done) {
         taker.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -106,14 +115,19 @@ class PrestartedPoolTest {
 
     assertThat(seen.size()).as("items handed out").isGreaterThan(4);
     assertThat(twice).as("items handed out twice").hasValue(0);
-    assertThat(items.discarded).as("items discarded after they were handed out").noneMatch(seen::contains);
+    assertThat(items.discarded)
+        .as("items discarded after they were handed out")
+        .noneMatch(seen::contains);
   }
 
   @Test
   void backsOffAfterFailuresInARowDoublingUpToTheLongestPause() throws Exception {
     items.failing.set(true);
-    pool = PrestartedPool.builder("test", items).size(1)
-        .backOff(Duration.ofMillis(100), Duration.ofMillis(400)).start();
+    pool =
+        PrestartedPool.builder("test", items)
+            .size(1)
+            .backOff(Duration.ofMillis(100), Duration.ofMillis(400))
+            .start();
 
     eventually("five attempts", () -> items.attempts.size() >= 5);
     List<Long> attempts = List.copyOf(items.attempts);
@@ -133,7 +147,11 @@ class PrestartedPoolTest {
 
   @Test
   void anItemThatDiesWhileWaitingIsReplacedAndNeverHandedOut() throws Exception {
-    pool = PrestartedPool.builder("test", items).size(1).backOff(Duration.ofMillis(50), Duration.ofMillis(50)).start();
+    pool =
+        PrestartedPool.builder("test", items)
+            .size(1)
+            .backOff(Duration.ofMillis(50), Duration.ofMillis(50))
+            .start();
     eventually("full", () -> pool.idle() == 1);
     Item first = items.started.get(0);
 
@@ -203,8 +221,11 @@ class PrestartedPoolTest {
   @Test
   void closeDuringABackOffReturnsWithoutWaitingItOut() throws Exception {
     items.failing.set(true);
-    pool = PrestartedPool.builder("test", items).size(1)
-        .backOff(Duration.ofSeconds(30), Duration.ofSeconds(30)).start();
+    pool =
+        PrestartedPool.builder("test", items)
+            .size(1)
+            .backOff(Duration.ofSeconds(30), Duration.ofSeconds(30))
+            .start();
     eventually("a failed start", () -> items.attempts.size() == 1);
     Thread.sleep(50);
 
@@ -243,7 +264,10 @@ class PrestartedPoolTest {
     final List<Long> attempts = Collections.synchronizedList(new ArrayList<>());
     final AtomicBoolean failing = new AtomicBoolean();
     volatile CountDownLatch gate = new CountDownLatch(0);
-    /** Whether the pool hears of an item's end (a process's exit); without, it finds out at take. */
+
+    /**
+     * Whether the pool hears of an item's end (a process's exit); without, it finds out at take.
+     */
     volatile boolean endings = true;
 
     @Override

@@ -21,6 +21,7 @@ import java.util.Map;
 public final class Main {
   /** Exit code of a server that could not start. */
   public static final int EXIT_START_FAILED = 1;
+
   /** Exit code of a bad flag or variable. */
   public static final int EXIT_USAGE = 2;
 

@@ -17,7 +17,9 @@ class HeaderLimitIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = ServerProcess.start(List.of(), List.of("--workers", "1", "--warm-pool", "0", "--ready-sandboxes", "0"));
+    server =
+        ServerProcess.start(
+            List.of(), List.of("--workers", "1", "--warm-pool", "0", "--ready-sandboxes", "0"));
   }
 
   @AfterAll
@@ -41,7 +43,8 @@ class HeaderLimitIT {
 
       assertThat(answer.status()).isEqualTo(431);
       assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
-      assertThat(HttpClientSupport.JSON.readTree(answer.body()).get("code").asText()).isEqualTo("HEADERS_TOO_LARGE");
+      assertThat(HttpClientSupport.JSON.readTree(answer.body()).get("code").asText())
+          .isEqualTo("HEADERS_TOO_LARGE");
       assertThat(answer.closes()).isTrue();
     }
   }
@@ -61,6 +64,8 @@ class HeaderLimitIT {
 
   /** GET /health with one header line of {@code valueBytes} bytes of value. */
   private static String withHeader(int valueBytes) {
-    return "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Large: " + "a".repeat(valueBytes) + "\r\n\r\n";
+    return "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Large: "
+        + "a".repeat(valueBytes)
+        + "\r\n\r\n";
   }
 }

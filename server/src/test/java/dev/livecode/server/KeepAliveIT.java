@@ -22,14 +22,20 @@ import org.junit.jupiter.api.Test;
 class KeepAliveIT {
   private static final int CONNECTIONS = 256;
   private static final int PATCHES_PER_CONNECTION = 60;
-  /** Clients pause up to this between autosaves, as typing does: most connections are idle at once. */
+
+  /**
+   * Clients pause up to this between autosaves, as typing does: most connections are idle at once.
+   */
   private static final int MAX_PAUSE_MS = 20;
+
   private static final Duration LOAD_LIMIT = Duration.ofSeconds(40);
   private static ServerProcess server;
 
   @BeforeAll
   static void start() throws Exception {
-    server = ServerProcess.start(List.of(), List.of("--workers", "1", "--warm-pool", "0", "--ready-sandboxes", "0"));
+    server =
+        ServerProcess.start(
+            List.of(), List.of("--workers", "1", "--warm-pool", "0", "--ready-sandboxes", "0"));
   }
 
   @AfterAll
@@ -48,30 +54,39 @@ class KeepAliveIT {
     ConcurrentLinkedQueue<Integer> otherStatuses = new ConcurrentLinkedQueue<>();
     List<Thread> clients = new ArrayList<>();
     for (int c = 0; c < CONNECTIONS; c++) {
-      Thread client = new Thread(() -> {
-        try (RawConnection connection = RawConnection.open(server.port)) {
-          for (int i = 0; i < PATCHES_PER_CONNECTION && System.nanoTime() < deadline; i++) {
-            Answer answer;
-            try {
-              answer = connection.send(RawConnection.request("PATCH", "/code-sessions/" + session,
-                  "{\"source_code\":\"print(" + i + ")\"}")).read();
-            } catch (IOException e) {
-              closedInUse.add(e.toString());
-              return;
-            }
-            answered.incrementAndGet();
-            if (answer.status() != 200 || answer.closes()) {
-              otherStatuses.add(answer.status());
-              return;
-            }
-            Thread.sleep(ThreadLocalRandom.current().nextInt(MAX_PAUSE_MS + 1));
-          }
-        } catch (IOException e) {
-          closedInUse.add("connect: " + e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "livecode-test-autosave-" + c);
+      Thread client =
+          new Thread(
+              () -> {
+                try (RawConnection connection = RawConnection.open(server.port)) {
+                  for (int i = 0; i < PATCHES_PER_CONNECTION && System.nanoTime() < deadline; i++) {
+                    Answer answer;
+                    try {
+                      answer =
+                          connection
+                              .send(
+                                  RawConnection.request(
+                                      "PATCH",
+                                      "/code-sessions/" + session,
+                                      "{\"source_code\":\"print(" + i + ")\"}"))
+                              .read();
+                    } catch (IOException e) {
+                      closedInUse.add(e.toString());
+                      return;
+                    }
+                    answered.incrementAndGet();
+                    if (answer.status() != 200 || answer.closes()) {
+                      otherStatuses.add(answer.status());
+                      return;
+                    }
+                    Thread.sleep(ThreadLocalRandom.current().nextInt(MAX_PAUSE_MS + 1));
+                  }
+                } catch (IOException e) {
+                  closedInUse.add("connect: " + e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "livecode-test-autosave-" + c);
       client.setDaemon(true);
       clients.add(client);
     }

@@ -28,7 +28,9 @@ class LongPollIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = ServerProcess.start(List.of(), List.of("--workers", "1", "--warm-pool", "0", "--ready-sandboxes", "0"));
+    server =
+        ServerProcess.start(
+            List.of(), List.of("--workers", "1", "--warm-pool", "0", "--ready-sandboxes", "0"));
     http = server.client();
   }
 
@@ -51,7 +53,8 @@ class LongPollIT {
     for (int i = 0; i < 3; i++) {
       long start = System.nanoTime();
       try (RawConnection connection = RawConnection.open(server.port, Duration.ofSeconds(5))) {
-        assertThat(connection.send(RawConnection.request("GET", "/health", null)).read().status()).isEqualTo(200);
+        assertThat(connection.send(RawConnection.request("GET", "/health", null)).read().status())
+            .isEqualTo(200);
       }
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
     }
@@ -65,8 +68,11 @@ class LongPollIT {
     poll(execution);
     int waiting = serverThreads();
 
-    assertThat(http.get("/executions/" + execution).body().get("status").asText()).isIn("QUEUED", "RUNNING");
-    assertThat(waiting - before).as("threads started for %s waiting polls", POLLS).isLessThan(POLLS / 10);
+    assertThat(http.get("/executions/" + execution).body().get("status").asText())
+        .isIn("QUEUED", "RUNNING");
+    assertThat(waiting - before)
+        .as("threads started for %s waiting polls", POLLS)
+        .isLessThan(POLLS / 10);
   }
 
   @Test
@@ -92,7 +98,8 @@ class LongPollIT {
     for (int i = 0; i < POLLS; i++) {
       RawConnection connection = RawConnection.open(server.port);
       connections.add(connection);
-      connection.send(RawConnection.request("GET", "/executions/" + execution + "?wait_ms=20000", null));
+      connection.send(
+          RawConnection.request("GET", "/executions/" + execution + "?wait_ms=20000", null));
     }
     // Let the server take them all in before anything is measured.
     Thread.sleep(500);

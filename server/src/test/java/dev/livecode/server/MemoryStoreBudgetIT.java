@@ -17,16 +17,29 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-memory store's budget over HTTP, on the smallest budget the server takes (1 MiB): it
- * holds three results of 300,000 characters, or five sessions of 200,000.
+ * The in-memory store's budget over HTTP, on the smallest budget the server takes (1 MiB): it holds
+ * three results of 300,000 characters, or five sessions of 200,000.
  */
 class MemoryStoreBudgetIT {
   private static final String LARGE_OUTPUT = "print('x' * 300000)";
   private static final String LARGE_SOURCE = "#".repeat(200_000);
 
   private static RunningServer server() {
-    return ServerLauncher.launch(ServerConfig.parse(new String[] {"--port", "0", "--workers", "1", "--warm-pool", "0",
-        "--ready-sandboxes", "0", "--memory-store-budget-mb", "1"}, Map.of()));
+    return ServerLauncher.launch(
+        ServerConfig.parse(
+            new String[] {
+              "--port",
+              "0",
+              "--workers",
+              "1",
+              "--warm-pool",
+              "0",
+              "--ready-sandboxes",
+              "0",
+              "--memory-store-budget-mb",
+              "1"
+            },
+            Map.of()));
   }
 
   /** Runs the session to its end four times; the first result is the one evicted. */
@@ -68,8 +81,10 @@ class MemoryStoreBudgetIT {
       Reply history = http.get("/code-sessions/" + session + "/executions");
 
       assertThat(history.status()).isEqualTo(200);
-      assertThat(StreamSupport.stream(history.body().get("executions").spliterator(), false)
-          .map(e -> e.get("execution_id").asText()).toList())
+      assertThat(
+              StreamSupport.stream(history.body().get("executions").spliterator(), false)
+                  .map(e -> e.get("execution_id").asText())
+                  .toList())
           .containsExactly(ids.get(3), ids.get(2), ids.get(1));
     }
   }
@@ -82,7 +97,8 @@ class MemoryStoreBudgetIT {
         http.createSession("python", LARGE_SOURCE);
       }
 
-      Reply refused = http.post("/code-sessions", object("language", "python", "source_code", LARGE_SOURCE));
+      Reply refused =
+          http.post("/code-sessions", object("language", "python", "source_code", LARGE_SOURCE));
 
       assertProblem(refused, 503, "STORE_FULL");
       assertThat(refused.header("Retry-After")).isEqualTo("5");
@@ -99,7 +115,8 @@ class MemoryStoreBudgetIT {
         sessions.add(http.createSession("python", LARGE_SOURCE));
       }
 
-      Reply refused = http.send("POST", "/code-sessions/" + sessions.get(0) + "/run", null, null, Map.of());
+      Reply refused =
+          http.send("POST", "/code-sessions/" + sessions.get(0) + "/run", null, null, Map.of());
 
       assertProblem(refused, 503, "STORE_FULL");
       assertThat(refused.header("Retry-After")).isEqualTo("5");

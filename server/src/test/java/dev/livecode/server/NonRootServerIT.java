@@ -11,33 +11,41 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A server that is not root keeps working as before programs had uids of their own: the bwrap
- * tier with the seccomp filter, programs under the server's own user (no uid range, no
- * {@code own_uid}), and every built-in language runs. As root, the test starts the server as
- * nobody (65534); otherwise as the user it runs as.
+ * A server that is not root keeps working as before programs had uids of their own: the bwrap tier
+ * with the seccomp filter, programs under the server's own user (no uid range, no {@code own_uid}),
+ * and every built-in language runs. As root, the test starts the server as nobody (65534);
+ * otherwise as the user it runs as.
  */
 class NonRootServerIT {
   private static final int NOBODY = 65534;
 
   @Test
   void serverThatIsNotRootRunsEveryLanguageInBwrapWithTheFilter() throws Exception {
-    boolean root = Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
+    boolean root =
+        Files.readString(Path.of("/proc/self/status"))
+            .lines()
+            .anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
     List<String> args = List.of("--host", "127.0.0.1");
-    try (ServerProcess server = root ? ServerProcess.startAs(NOBODY, args) : ServerProcess.start(List.of(), args)) {
+    try (ServerProcess server =
+        root ? ServerProcess.startAs(NOBODY, args) : ServerProcess.start(List.of(), args)) {
       HttpClientSupport http = server.client();
       JsonNode health = http.get("/health").body();
       assertThat(health.get("isolation").asText()).isEqualTo("bwrap");
       List<String> protections = new ArrayList<>();
       health.get("protections").forEach(p -> protections.add(p.asText()));
-      assertThat(protections).contains("namespaces", "seccomp", "no_new_privs", "no_user_namespaces")
+      assertThat(protections)
+          .contains("namespaces", "seccomp", "no_new_privs", "no_user_namespaces")
           .doesNotContain("own_uid");
 
-      for (String[] program : List.of(
-          new String[] {"python", "import os; print('python', os.getuid())"},
-          new String[] {"javascript", "console.log('javascript', process.getuid())"},
-          new String[] {"typescript", "const n: number = 42; console.log('typescript', n)"})) {
+      for (String[] program :
+          List.of(
+              new String[] {"python", "import os; print('python', os.getuid())"},
+              new String[] {"javascript", "console.log('javascript', process.getuid())"},
+              new String[] {"typescript", "const n: number = 42; console.log('typescript', n)"})) {
         JsonNode done = http.awaitEnd(http.run(http.createSession(program[0], program[1]), null));
-        assertThat(done.get("status").asText()).as("%s: %s", program[0], done).isEqualTo("COMPLETED");
+        assertThat(done.get("status").asText())
+            .as("%s: %s", program[0], done)
+            .isEqualTo("COMPLETED");
         assertThat(done.get("stdout").asText()).startsWith(program[0] + " ");
       }
     }

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /** The server jar in a JVM of its own, as an operator starts it. */
 final class ServerProcess implements AutoCloseable {
-  static final Path SERVER_JAR = Path.of(System.getProperty("user.dir"), "target", "livecode-server.jar");
+  static final Path SERVER_JAR =
+      Path.of(System.getProperty("user.dir"), "target", "livecode-server.jar");
 
   private final Process process;
   private final Path log;
@@ -40,8 +41,10 @@ final class ServerProcess implements AutoCloseable {
     Path out = Files.createTempFile("livecode-server-out", ".txt");
     Path err = Files.createTempFile("livecode-server-err", ".txt");
     try {
-      ProcessBuilder builder = new ProcessBuilder(command(List.of(), List.of(), args))
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command(List.of(), List.of(), args))
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile());
       builder.environment().putAll(env);
       Process process = builder.start();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("server exited").isTrue();
@@ -58,13 +61,17 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** The same, with JVM options after the usual ones (a later -Xmx wins). */
-  static ServerProcess start(List<String> jvmOptions, List<Path> extraClassPath, List<String> args) throws Exception {
+  static ServerProcess start(List<String> jvmOptions, List<Path> extraClassPath, List<String> args)
+      throws Exception {
     int port = freePort();
     List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
     all.addAll(args);
     Path log = Files.createTempFile("livecode-server", ".log");
-    Process process = new ProcessBuilder(command(jvmOptions, extraClassPath, all))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command(jvmOptions, extraClassPath, all))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     ServerProcess server = new ServerProcess(process, log, port);
     server.awaitHealthy(Duration.ofSeconds(60));
     return server;
@@ -76,24 +83,41 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess startAs(int uid, List<String> args) throws Exception {
     Path dir = Files.createTempDirectory("livecode-server-jar-");
-    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     Path jar = Files.copy(SERVER_JAR, dir.resolve("livecode-server.jar"));
-    Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(
+        jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     int port = freePort();
-    List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--"));
-    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=/tmp", "-jar", jar.toString(), "--port", Integer.toString(port)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--"));
+    command.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-Djava.io.tmpdir=/tmp",
+            "-jar",
+            jar.toString(),
+            "--port",
+            Integer.toString(port)));
     command.addAll(args);
     Path log = Files.createTempFile("livecode-server", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-        .directory(new java.io.File("/tmp"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .directory(new java.io.File("/tmp"));
     builder.environment().put("HOME", "/tmp");
     ServerProcess server = new ServerProcess(builder.start(), log, port);
     server.awaitHealthy(Duration.ofSeconds(60));
     return server;
   }
 
-  private static List<String> command(List<String> jvmOptions, List<Path> extraClassPath, List<String> args) {
+  private static List<String> command(
+      List<String> jvmOptions, List<Path> extraClassPath, List<String> args) {
     assertThat(SERVER_JAR).as("run mvn package first").exists();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -130,7 +154,9 @@ final class ServerProcess implements AutoCloseable {
   /** SIGTERM, then waits for the exit; returns the exit code. */
   int terminate(Duration wait) throws InterruptedException {
     process.destroy();
-    assertThat(process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)).as("exited after SIGTERM").isTrue();
+    assertThat(process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS))
+        .as("exited after SIGTERM")
+        .isTrue();
     return process.exitValue();
   }
 
@@ -148,9 +174,12 @@ final class ServerProcess implements AutoCloseable {
         throw new AssertionError("server exited with " + process.exitValue() + ":\n" + log());
       }
       try {
-        HttpResponse<String> health = client.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health =
+            client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() == 200) {
           return;
         }

@@ -23,16 +23,29 @@ class SlowClientsIT {
   private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
   private static final int HALF_SENT = 200;
+
   /** Longest /health may take while the server is under attack. */
   private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
+
   private static ServerProcess server;
   private final List<RawConnection> connections = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    server = ServerProcess.start(List.of(), List.of("--workers", "1", "--warm-pool", "0", "--ready-sandboxes", "0",
-        "--header-timeout-ms", Long.toString(HEADER_TIMEOUT.toMillis()),
-        "--request-timeout-ms", Long.toString(REQUEST_TIMEOUT.toMillis())));
+    server =
+        ServerProcess.start(
+            List.of(),
+            List.of(
+                "--workers",
+                "1",
+                "--warm-pool",
+                "0",
+                "--ready-sandboxes",
+                "0",
+                "--header-timeout-ms",
+                Long.toString(HEADER_TIMEOUT.toMillis()),
+                "--request-timeout-ms",
+                Long.toString(REQUEST_TIMEOUT.toMillis())));
   }
 
   @AfterAll
@@ -74,19 +87,25 @@ class SlowClientsIT {
   @Test
   void answers408ToABodyThatTricklesPastTheRequestTimeout() throws Exception {
     RawConnection connection = open();
-    connection.send("PATCH /code-sessions/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+    connection.send(
+        "PATCH /code-sessions/"
+            + UUID.randomUUID()
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
     long deadline = System.nanoTime() + REQUEST_TIMEOUT.plusSeconds(10).toNanos();
-    Thread trickle = new Thread(() -> {
-      try {
-        while (System.nanoTime() < deadline) {
-          Thread.sleep(200);
-          connection.send(" ");
-        }
-      } catch (IOException | InterruptedException e) {
-        // the server closed the connection: the trickle is over
-      }
-    }, "livecode-test-trickle");
+    Thread trickle =
+        new Thread(
+            () -> {
+              try {
+                while (System.nanoTime() < deadline) {
+                  Thread.sleep(200);
+                  connection.send(" ");
+                }
+              } catch (IOException | InterruptedException e) {
+                // the server closed the connection: the trickle is over
+              }
+            },
+            "livecode-test-trickle");
     trickle.setDaemon(true);
     trickle.start();
 
@@ -94,15 +113,19 @@ class SlowClientsIT {
 
     assertThat(answer.status()).isEqualTo(408);
     assertThat(answer.headers().get("content-type")).startsWith("application/problem+json");
-    assertThat(HttpClientSupport.JSON.readTree(answer.body()).get("code").asText()).isEqualTo("REQUEST_TIMEOUT");
+    assertThat(HttpClientSupport.JSON.readTree(answer.body()).get("code").asText())
+        .isEqualTo("REQUEST_TIMEOUT");
     assertThat(answer.closes()).isTrue();
   }
 
   @Test
   void dropsARequestWhoseBodyStopsComing() throws Exception {
     RawConnection connection = open();
-    connection.send("PATCH /code-sessions/" + UUID.randomUUID() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+    connection.send(
+        "PATCH /code-sessions/"
+            + UUID.randomUUID()
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
 
     assertThat(connection.closedWithin(Duration.ofSeconds(60))).isTrue();
   }
@@ -127,8 +150,15 @@ class SlowClientsIT {
 
     List<Integer> statuses = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      statuses.add(client.send(RawConnection.request("POST", "/code-sessions",
-          "{\"language\":\"python\",\"source_code\":\"print(" + i + ")\"}")).read().status());
+      statuses.add(
+          client
+              .send(
+                  RawConnection.request(
+                      "POST",
+                      "/code-sessions",
+                      "{\"language\":\"python\",\"source_code\":\"print(" + i + ")\"}"))
+              .read()
+              .status());
     }
 
     assertThat(statuses).containsOnly(200);

@@ -12,18 +12,26 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
-/** A known language whose interpreter is missing: listed as unavailable with why, and a run of it is a 422. */
+/**
+ * A known language whose interpreter is missing: listed as unavailable with why, and a run of it is
+ * a 422.
+ */
 class UnavailableLanguageIT {
 
   @Test
   void runOfALanguageWithoutItsInterpreterIs422AndLanguagesSaysWhy() {
-    ServerConfig config = ServerConfig.parse(
-        new String[] {"--port", "0", "--workers", "1", "--python", "/nonexistent/python3"}, Map.of());
+    ServerConfig config =
+        ServerConfig.parse(
+            new String[] {"--port", "0", "--workers", "1", "--python", "/nonexistent/python3"},
+            Map.of());
     try (RunningServer server = ServerLauncher.launch(config)) {
       HttpClientSupport http = new HttpClientSupport(server.port());
 
-      JsonNode python = StreamSupport.stream(http.get("/languages").body().get("languages").spliterator(), false)
-          .filter(l -> l.get("id").asText().equals("python")).findFirst().orElseThrow();
+      JsonNode python =
+          StreamSupport.stream(http.get("/languages").body().get("languages").spliterator(), false)
+              .filter(l -> l.get("id").asText().equals("python"))
+              .findFirst()
+              .orElseThrow();
       String session = http.createSession("python", "print(1)");
       Reply run = http.send("POST", "/code-sessions/" + session + "/run", null, null, Map.of());
 

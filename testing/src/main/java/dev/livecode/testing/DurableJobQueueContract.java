@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
  * acknowledged (its worker died) goes to another worker after the lease, with the attempt count
  * raised; renewing keeps the lease; acknowledging or dead-lettering ends redelivery.
  *
- * <p>{@link #newNode(Duration)} opens a second handle on the same queue, as another process
- * would; this suite uses short leases, so the implementation must accept them.
+ * <p>{@link #newNode(Duration)} opens a second handle on the same queue, as another process would;
+ * this suite uses short leases, so the implementation must accept them.
  */
 public abstract class DurableJobQueueContract extends JobQueueContract {
   /** The lease the redelivery tests use. */
   protected static final Duration SHORT_LEASE = Duration.ofMillis(500);
 
   /**
-   * Another handle on the same queue as {@link #queue} (another process, another consumer) with
-   * the given lease. Closed by the test.
+   * Another handle on the same queue as {@link #queue} (another process, another consumer) with the
+   * given lease. Closed by the test.
    */
   protected abstract JobQueue newNode(Duration lease);
 
@@ -42,7 +42,8 @@ public abstract class DurableJobQueueContract extends JobQueueContract {
 
   @Test
   void unacknowledgedJobIsRedeliveredAfterTheLeaseWithTheNextAttempt() {
-    try (JobQueue dying = newNode(SHORT_LEASE); JobQueue survivor = newNode(SHORT_LEASE)) {
+    try (JobQueue dying = newNode(SHORT_LEASE);
+        JobQueue survivor = newNode(SHORT_LEASE)) {
       JobQueue.Job job = job();
       queue.enqueue(job);
       JobQueue.Delivery first = dying.take(PATIENCE).orElseThrow();
@@ -98,7 +99,8 @@ public abstract class DurableJobQueueContract extends JobQueueContract {
 
   @Test
   void renewedJobIsNotRedeliveredWhileRenewed() {
-    try (JobQueue worker = newNode(SHORT_LEASE); JobQueue other = newNode(SHORT_LEASE)) {
+    try (JobQueue worker = newNode(SHORT_LEASE);
+        JobQueue other = newNode(SHORT_LEASE)) {
       JobQueue.Job job = job();
       queue.enqueue(job);
       JobQueue.Delivery held = worker.take(PATIENCE).orElseThrow();

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * What every {@link ExecutionEvents} must do, as its javadoc promises: a subscriber hears each
  * event published after it subscribed, once, and a publishing thread's events in the order it
  * published them; several subscribers each hear everything; a closed subscription hears nothing
- * more; a listener that throws keeps no one else from hearing; closing twice is harmless.
- * Delivery may be asynchronous, so every check waits up to {@link #PATIENCE}. The SPI's delivery is
+ * more; a listener that throws keeps no one else from hearing; closing twice is harmless. Delivery
+ * may be asynchronous, so every check waits up to {@link #PATIENCE}. The SPI's delivery is
  * best-effort across outages; this contract runs on a healthy medium, where nothing is lost.
  *
  * <p>Extend it with a class that says how to open a handle ({@link #newEvents()}); handles of one
@@ -41,6 +41,7 @@ public abstract class ExecutionEventsContract {
   protected static final Duration PATIENCE = Duration.ofSeconds(10);
 
   private final List<ExecutionEvents> opened = new ArrayList<>();
+
   /** The handle the tests publish on and subscribe to. */
   protected ExecutionEvents events;
 
@@ -190,10 +191,11 @@ public abstract class ExecutionEventsContract {
     Heard after = new Heard();
     List<ExecutionEvents.Event> thrownOn = Collections.synchronizedList(new ArrayList<>());
     events.subscribe(before);
-    events.subscribe(event -> {
-      thrownOn.add(event);
-      throw new IllegalStateException("a broken listener");
-    });
+    events.subscribe(
+        event -> {
+          thrownOn.add(event);
+          throw new IllegalStateException("a broken listener");
+        });
     events.subscribe(after);
     ExecutionEvents.Event first = event(Execution.Status.RUNNING);
     ExecutionEvents.Event second = event(Execution.Status.COMPLETED);
@@ -217,16 +219,18 @@ public abstract class ExecutionEventsContract {
     List<Future<List<ExecutionEvents.Event>>> sent = new ArrayList<>();
     try {
       for (int t = 0; t < threads; t++) {
-        sent.add(publishers.submit(() -> {
-          List<ExecutionEvents.Event> mine = new ArrayList<>();
-          start.await();
-          for (int i = 0; i < perThread; i++) {
-            ExecutionEvents.Event event = event(Execution.Status.COMPLETED);
-            mine.add(event);
-            events.publish(event);
-          }
-          return mine;
-        }));
+        sent.add(
+            publishers.submit(
+                () -> {
+                  List<ExecutionEvents.Event> mine = new ArrayList<>();
+                  start.await();
+                  for (int i = 0; i < perThread; i++) {
+                    ExecutionEvents.Event event = event(Execution.Status.COMPLETED);
+                    mine.add(event);
+                    events.publish(event);
+                  }
+                  return mine;
+                }));
       }
       start.countDown();
       List<List<ExecutionEvents.Event>> byThread = new ArrayList<>();
@@ -235,14 +239,17 @@ public abstract class ExecutionEventsContract {
       }
 
       List<ExecutionEvents.Event> received = heard.await(threads * perThread);
-      assertThat(received).doesNotHaveDuplicates()
+      assertThat(received)
+          .doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(byThread.stream().flatMap(List::stream).toList());
       Map<ExecutionEvents.Event, Integer> position = new java.util.HashMap<>();
       for (int i = 0; i < received.size(); i++) {
         position.put(received.get(i), i);
       }
       for (List<ExecutionEvents.Event> mine : byThread) {
-        assertThat(mine.stream().map(position::get).toList()).as("one thread's events in its order").isSorted();
+        assertThat(mine.stream().map(position::get).toList())
+            .as("one thread's events in its order")
+            .isSorted();
       }
     } finally {
       publishers.shutdownNow();
@@ -283,12 +290,17 @@ public abstract class ExecutionEventsContract {
       notifyAll();
     }
 
-    /** The first {@code count} events once heard; fails the test when they do not come within PATIENCE. */
+    /**
+     * The first {@code count} events once heard; fails the test when they do not come within
+     * PATIENCE.
+     */
     synchronized List<ExecutionEvents.Event> await(int count) {
       long deadline = System.nanoTime() + PATIENCE.toNanos();
       while (events.size() < count) {
         long left = deadline - System.nanoTime();
-        assertThat(left).as("heard %d of %d events within %s", events.size(), count, PATIENCE).isPositive();
+        assertThat(left)
+            .as("heard %d of %d events within %s", events.size(), count, PATIENCE)
+            .isPositive();
         try {
           TimeUnit.NANOSECONDS.timedWait(this, left);
         } catch (InterruptedException e) {

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link JobQueue} must do. Extend it with a class that says how to make a fresh,
- * empty queue; queues that survive their process extend {@link DurableJobQueueContract} instead,
- * which adds the lease and redelivery behaviour. The subclass cleans up whatever it created.
+ * What every {@link JobQueue} must do. Extend it with a class that says how to make a fresh, empty
+ * queue; queues that survive their process extend {@link DurableJobQueueContract} instead, which
+ * adds the lease and redelivery behaviour. The subclass cleans up whatever it created.
  */
 public abstract class JobQueueContract {
   /** Long enough for a loaded CI machine, short enough to keep the suite quick. */
@@ -117,12 +117,14 @@ public abstract class JobQueueContract {
     ExecutorService producer = Executors.newSingleThreadExecutor();
     try {
       CountDownLatch waiting = new CountDownLatch(1);
-      Future<?> enqueued = producer.submit(() -> {
-        waiting.await();
-        Thread.sleep(200);
-        queue.enqueue(job);
-        return null;
-      });
+      Future<?> enqueued =
+          producer.submit(
+              () -> {
+                waiting.await();
+                Thread.sleep(200);
+                queue.enqueue(job);
+                return null;
+              });
       waiting.countDown();
       long start = System.nanoTime();
 
@@ -130,7 +132,8 @@ public abstract class JobQueueContract {
 
       enqueued.get();
       assertThat(delivery).map(JobQueue.Delivery::job).contains(job);
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(PATIENCE.toMillis() / 2);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+          .isLessThan(PATIENCE.toMillis() / 2);
     } finally {
       producer.shutdownNow();
     }
@@ -209,28 +212,32 @@ public abstract class JobQueueContract {
     try {
       List<Future<?>> work = new ArrayList<>();
       for (int p = 0; p < producers; p++) {
-        work.add(pool.submit(() -> {
-          for (int i = 0; i < perProducer; i++) {
-            JobQueue.Job job = job();
-            enqueued.add(job.executionId());
-            queue.enqueue(job);
-          }
-          return null;
-        }));
+        work.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perProducer; i++) {
+                    JobQueue.Job job = job();
+                    enqueued.add(job.executionId());
+                    queue.enqueue(job);
+                  }
+                  return null;
+                }));
       }
       long deadline = System.nanoTime() + PATIENCE.multipliedBy(3).toNanos();
       for (int c = 0; c < 4; c++) {
-        work.add(pool.submit(() -> {
-          while (acked.get() < total && System.nanoTime() < deadline) {
-            Optional<JobQueue.Delivery> delivery = queue.take(Duration.ofMillis(100));
-            if (delivery.isPresent()) {
-              delivered.add(delivery.get().job().executionId());
-              queue.ack(delivery.get());
-              acked.incrementAndGet();
-            }
-          }
-          return null;
-        }));
+        work.add(
+            pool.submit(
+                () -> {
+                  while (acked.get() < total && System.nanoTime() < deadline) {
+                    Optional<JobQueue.Delivery> delivery = queue.take(Duration.ofMillis(100));
+                    if (delivery.isPresent()) {
+                      delivered.add(delivery.get().job().executionId());
+                      queue.ack(delivery.get());
+                      acked.incrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> future : work) {
         future.get(PATIENCE.multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
@@ -12,6 +11,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.sandbox.Isolation;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
@@ -22,11 +22,11 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The contract every {@link LanguageRunner} keeps, checked on the real interpreter through a real
- * engine (the same path, limits and sandbox as production). A runner module extends it in an
- * {@code *IT}, supplies the runner and a few snippets in its language, and adds its own tests.
+ * engine (the same path, limits and sandbox as production). A runner module extends it in an {@code
+ * *IT}, supplies the runner and a few snippets in its language, and adds its own tests.
  *
- * <p>One engine is built per test class ({@link Isolation#AUTO}, discovery off, only this
- * runner), so subclasses see the runner probed once, as in production.
+ * <p>One engine is built per test class ({@link Isolation#AUTO}, discovery off, only this runner),
+ * so subclasses see the runner probed once, as in production.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LanguageRunnerContract {
@@ -61,9 +61,10 @@ public abstract class LanguageRunnerContract {
   }
 
   /**
-   * Warm processes the contract's engine keeps for this runner (see {@link LanguageRunner#warmCommand});
-   * a subclass returning more than 0 runs the whole contract on warm processes: before each run
-   * the pool is let fill, so every run with the default limits takes one.
+   * Warm processes the contract's engine keeps for this runner (see {@link
+   * LanguageRunner#warmCommand}); a subclass returning more than 0 runs the whole contract on warm
+   * processes: before each run the pool is let fill, so every run with the default limits takes
+   * one.
    *
    * @since 0.2
    */
@@ -92,15 +93,16 @@ public abstract class LanguageRunnerContract {
   @BeforeAll
   final void startEngine() {
     runner = runner();
-    engine = Livecode.builder()
-        .name("contract-" + runner.id())
-        .discoverRunners(false)
-        .runner(runner)
-        .runnerSettings(runner.id(), settings())
-        .isolation(Isolation.AUTO)
-        .workers(2)
-        .warmPool(warmPool())
-        .build();
+    engine =
+        Livecode.builder()
+            .name("contract-" + runner.id())
+            .discoverRunners(false)
+            .runner(runner)
+            .runnerSettings(runner.id(), settings())
+            .isolation(Isolation.AUTO)
+            .workers(2)
+            .warmPool(warmPool())
+            .build();
   }
 
   @AfterAll
@@ -130,7 +132,9 @@ public abstract class LanguageRunnerContract {
   private void awaitFullWarmPool() {
     long deadline = System.nanoTime() + AWAIT.toNanos();
     while (!warmPoolFull()) {
-      assertThat(System.nanoTime()).as("the warm pool of %s refilled within %s", runner.id(), AWAIT).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("the warm pool of %s refilled within %s", runner.id(), AWAIT)
+          .isLessThan(deadline);
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
@@ -140,20 +144,25 @@ public abstract class LanguageRunnerContract {
     }
   }
 
-  /** With {@link #warmPool()} above 0: the runner offers a warm command and runs take its processes. */
+  /**
+   * With {@link #warmPool()} above 0: the runner offers a warm command and runs take its processes.
+   */
   @Test
   void runsWithTheDefaultLimitsTakeWarmProcessesWhenThePoolIsOn() {
     if (warmPool() == 0) {
       return;
     }
     assertThat(engine.status().pools())
-        .as("%s has a warm pool: its runner offers a warm command", runner.id()).containsKey(runner.id());
+        .as("%s has a warm pool: its runner offers a warm command", runner.id())
+        .containsKey(runner.id());
     long before = pool().taken();
     assertThat(run(printLine("warm")).stdout()).isEqualTo("warm\n");
     assertThat(pool().taken()).isEqualTo(before + 1);
   }
 
-  /** True when the runner has no pool (the test above says why that is wrong), or its pool is full. */
+  /**
+   * True when the runner has no pool (the test above says why that is wrong), or its pool is full.
+   */
   private boolean warmPoolFull() {
     EngineStatus.Pool pool = engine.status().pools().get(runner.id());
     return pool == null || pool.full();
@@ -165,7 +174,11 @@ public abstract class LanguageRunnerContract {
 
   @Test
   void isAvailableOnThisMachine() {
-    LanguageInfo info = engine.languages().stream().filter(l -> l.id().equals(runner.id())).findFirst().orElseThrow();
+    LanguageInfo info =
+        engine.languages().stream()
+            .filter(l -> l.id().equals(runner.id()))
+            .findFirst()
+            .orElseThrow();
     assertThat(info.available()).as("unavailable because %s", info.unavailableReason()).isTrue();
     assertThat(info.version()).isNotBlank().isNotEqualTo("unknown");
     assertThat(info.name()).isEqualTo(runner.displayName());
@@ -174,7 +187,8 @@ public abstract class LanguageRunnerContract {
   @Test
   void idAndAliasesAreLowerCase() {
     assertThat(runner.id()).matches("[a-z0-9][a-z0-9_+-]*");
-    assertThat(runner.aliases()).allSatisfy(alias -> assertThat(alias).matches("[a-z0-9][a-z0-9_+-]*"));
+    assertThat(runner.aliases())
+        .allSatisfy(alias -> assertThat(alias).matches("[a-z0-9][a-z0-9_+-]*"));
   }
 
   @Test
@@ -191,7 +205,9 @@ public abstract class LanguageRunnerContract {
   void printsHelloWorld() {
     Execution.Result result = run(printLine("hello, world"));
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("hello, world\n");
     assertThat(result.exitCode()).hasValue(0);
     assertThat(result.stdoutTruncated()).isFalse();
@@ -207,8 +223,11 @@ public abstract class LanguageRunnerContract {
 
   @Test
   void timesOutInfiniteLoop() {
-    Execution.Result result = run(infiniteLoop(),
-        request -> request.withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    Execution.Result result =
+        run(
+            infiniteLoop(),
+            request ->
+                request.withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
 
     assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stderr()).endsWith("Execution Timed Out");
@@ -229,8 +248,10 @@ public abstract class LanguageRunnerContract {
   @Test
   void truncatesOutputOverTheCap() {
     int cap = 64 * 1024;
-    Execution.Result result = run(writeBytes(4 * cap),
-        request -> request.withLimits(Limits.Overrides.NONE.withMaxOutputBytes(cap)));
+    Execution.Result result =
+        run(
+            writeBytes(4 * cap),
+            request -> request.withLimits(Limits.Overrides.NONE.withMaxOutputBytes(cap)));
 
     assertThat(result.stdoutTruncated()).isTrue();
     assertThat(result.stdout().length()).isLessThanOrEqualTo(cap);
@@ -241,7 +262,9 @@ public abstract class LanguageRunnerContract {
     String input = "first line\nsecond line\n";
     Execution.Result result = run(echoStdin(), request -> request.withStdin(input));
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo(input);
   }
 
@@ -250,7 +273,9 @@ public abstract class LanguageRunnerContract {
     String text = "héllo wörld, 世界, Ελληνικά, 🎉🐍";
     Execution.Result result = run(printLine(text));
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo(text + "\n");
   }
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real MariaDB (or MySQL) for an integration test, in a fresh database of the test's own that is
- * dropped afterwards: one per test class when registered on a static field, one per test method
- * on an instance field.
+ * dropped afterwards: one per test class when registered on a static field, one per test method on
+ * an instance field.
  *
  * <pre>
  * &#64;RegisterExtension
@@ -20,19 +20,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ... MySqlStore.builder().jdbcUrl(DB.jdbcUrl()).username(DB.user()).password(DB.password()) ...
  * </pre>
  *
- * <p>The server is {@value #URL_VARIABLE} (default {@value #DEFAULT_URL}) as {@value #USER_VARIABLE}
- * (default {@value #DEFAULT_USER}) with {@value #PASSWORD_VARIABLE} (default empty), which
- * {@code scripts/services.sh} starts; or, where Docker exists, {@value #CONTAINER_VARIABLE}
- * ({@code mysql:8.4}) starts that image once per JVM instead. Each variable may also be given as
- * the system property of the same name in lower case with dots. The user must be allowed to
- * create databases. An unreachable server fails the tests, naming the variables; they are never
- * skipped. The fresh database has the server's default character set, as a host application's
- * schema would.
+ * <p>The server is {@value #URL_VARIABLE} (default {@value #DEFAULT_URL}) as {@value
+ * #USER_VARIABLE} (default {@value #DEFAULT_USER}) with {@value #PASSWORD_VARIABLE} (default
+ * empty), which {@code scripts/services.sh} starts; or, where Docker exists, {@value
+ * #CONTAINER_VARIABLE} ({@code mysql:8.4}) starts that image once per JVM instead. Each variable
+ * may also be given as the system property of the same name in lower case with dots. The user must
+ * be allowed to create databases. An unreachable server fails the tests, naming the variables; they
+ * are never skipped. The fresh database has the server's default character set, as a host
+ * application's schema would.
  *
  * @since 0.2
  */
-public final class MariaDbExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-    AfterEachCallback {
+public final class MariaDbExtension
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   public static final String URL_VARIABLE = "LIVECODE_TEST_MYSQL_URL";
   public static final String USER_VARIABLE = "LIVECODE_TEST_MYSQL_USER";
   public static final String PASSWORD_VARIABLE = "LIVECODE_TEST_MYSQL_PASSWORD";
@@ -78,8 +78,9 @@ public final class MariaDbExtension implements BeforeAllCallback, AfterAllCallba
   public String database() {
     String database = testDatabase != null ? testDatabase : classDatabase;
     if (database == null) {
-      throw new IllegalStateException("no database outside a test: register MariaDbExtension on a field "
-          + "annotated @RegisterExtension, static for one database per class");
+      throw new IllegalStateException(
+          "no database outside a test: register MariaDbExtension on a field "
+              + "annotated @RegisterExtension, static for one database per class");
     }
     return database;
   }

@@ -40,13 +40,32 @@ public final class PrivateRedis implements AutoCloseable {
   public void start() throws IOException {
     Path server = Path.of("/usr/bin/redis-server");
     if (!Files.isExecutable(server)) {
-      fail("redis-server is needed at " + server + " (apt-get install redis-server, or " + TestEnvironment.HOW_TO_START + ")");
+      fail(
+          "redis-server is needed at "
+              + server
+              + " (apt-get install redis-server, or "
+              + TestEnvironment.HOW_TO_START
+              + ")");
     }
-    process = new ProcessBuilder(List.of(server.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("redis.log").toFile())
-        .start();
+    process =
+        new ProcessBuilder(
+                List.of(
+                    server.toString(),
+                    "--port",
+                    Integer.toString(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "yes",
+                    "--appendfsync",
+                    "always",
+                    "--dir",
+                    dir.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       try (Socket socket = new Socket("127.0.0.1", port)) {
@@ -55,7 +74,8 @@ public final class PrivateRedis implements AutoCloseable {
         sleep(50);
       }
     }
-    fail("private redis-server did not start on port " + port + "; see " + dir.resolve("redis.log"));
+    fail(
+        "private redis-server did not start on port " + port + "; see " + dir.resolve("redis.log"));
   }
 
   /** Kills the server at once (SIGKILL): an outage, with the AOF as durable as it was. */

@@ -31,16 +31,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ... RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix()) ...
  * </pre>
  *
- * <p>The server is {@value #URL_VARIABLE} (default {@value #DEFAULT_URL}, which
- * {@code scripts/services.sh} starts), or the system property of the same name in lower case with
- * dots. An unreachable server fails the tests, naming the variable; they are never skipped. A test
- * that must stop its Redis uses a {@link PrivateRedis} instead. Needs Lettuce on the test class
- * path (an optional dependency of this artifact).
+ * <p>The server is {@value #URL_VARIABLE} (default {@value #DEFAULT_URL}, which {@code
+ * scripts/services.sh} starts), or the system property of the same name in lower case with dots. An
+ * unreachable server fails the tests, naming the variable; they are never skipped. A test that must
+ * stop its Redis uses a {@link PrivateRedis} instead. Needs Lettuce on the test class path (an
+ * optional dependency of this artifact).
  *
  * @since 0.2
  */
-public final class RedisExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
-    AfterEachCallback {
+public final class RedisExtension
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   public static final String URL_VARIABLE = "LIVECODE_TEST_REDIS_URL";
   public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
 
@@ -109,8 +109,9 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
   private Connected current() {
     Connected connected = forTest != null ? forTest : forClass;
     if (connected == null) {
-      throw new IllegalStateException("no Redis outside a test: register RedisExtension on a field annotated "
-          + "@RegisterExtension, static for one key prefix per class");
+      throw new IllegalStateException(
+          "no Redis outside a test: register RedisExtension on a field annotated "
+              + "@RegisterExtension, static for one key prefix per class");
     }
     return connected;
   }
@@ -122,7 +123,8 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
     private final StatefulRedisConnection<String, String> connection;
     private final String prefix = "livecode-test-" + UUID.randomUUID().toString().substring(0, 8);
 
-    private Connected(String url, RedisClient client, StatefulRedisConnection<String, String> connection) {
+    private Connected(
+        String url, RedisClient client, StatefulRedisConnection<String, String> connection) {
       this.url = url;
       this.client = client;
       this.connection = connection;
@@ -138,16 +140,25 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
         return new Connected(url, client, connection);
       } catch (RedisException | IllegalArgumentException e) {
         client.shutdown(0, 1, TimeUnit.SECONDS);
-        throw new IllegalStateException("the Redis of the integration tests is unreachable at "
-            + TestEnvironment.masked(url) + " (" + e.getMessage() + "); " + TestEnvironment.HOW_TO_START
-            + ", or point " + URL_VARIABLE + " at one (redis://host:port)", e);
+        throw new IllegalStateException(
+            "the Redis of the integration tests is unreachable at "
+                + TestEnvironment.masked(url)
+                + " ("
+                + e.getMessage()
+                + "); "
+                + TestEnvironment.HOW_TO_START
+                + ", or point "
+                + URL_VARIABLE
+                + " at one (redis://host:port)",
+            e);
       }
     }
 
     void deleteKeys() {
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(500));
+        KeyScanCursor<String> page =
+            connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(500));
         if (!page.getKeys().isEmpty()) {
           connection.sync().del(page.getKeys().toArray(String[]::new));
         }

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Page;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,9 +32,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link Store}, run against every implementation: the in-memory
- * default as a unit test, store-mysql as an integration test. Subclasses are usually empty apart
- * from {@link #store()}.
+ * The contract of {@link Store}, run against every implementation: the in-memory default as a unit
+ * test, store-mysql as an integration test. Subclasses are usually empty apart from {@link
+ * #store()}.
  *
  * <p>Instants here are whole microseconds and durations whole milliseconds: that is the precision
  * every store promises to keep (DATETIME(6), {@code *_ms} columns).
@@ -42,12 +42,15 @@ import org.junit.jupiter.api.Test;
  * @since 0.1
  */
 public abstract class StoreContract {
-  /** Source and output that break naive stores: 4-byte UTF-8, SQL, quotes, backslashes, controls. */
-  public static final String TRICKY_TEXT = "print('héllo wörld 😀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 你好 🇺🇦')\n"
-      + "x = \"'; DROP TABLE x; --\"\n"
-      + "y = 'Robert\\'); DELETE FROM sessions WHERE 1=1; --'\n"
-      + "z = \"\\\\ \\n \\0 %s %% _ ${prefix} ? :name \u0001\u0007\u001b[31m\u007f \ufffd \u2028\"\n"
-      + "trailing spaces   \t\r\n";
+  /**
+   * Source and output that break naive stores: 4-byte UTF-8, SQL, quotes, backslashes, controls.
+   */
+  public static final String TRICKY_TEXT =
+      "print('héllo wörld 😀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 你好 🇺🇦')\n"
+          + "x = \"'; DROP TABLE x; --\"\n"
+          + "y = 'Robert\\'); DELETE FROM sessions WHERE 1=1; --'\n"
+          + "z = \"\\\\ \\n \\0 %s %% _ ${prefix} ? :name \u0001\u0007\u001b[31m\u007f \ufffd \u2028\"\n"
+          + "trailing spaces   \t\r\n";
 
   private static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456Z");
 
@@ -68,7 +71,8 @@ public abstract class StoreContract {
   }
 
   protected Session newSession(String language, String source) {
-    Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, language, source, 1, T0, T0);
+    Session session =
+        new Session(UUID.randomUUID(), Session.ANONYMOUS, language, source, 1, T0, T0);
     store().insertSession(session);
     return session;
   }
@@ -78,16 +82,27 @@ public abstract class StoreContract {
   }
 
   protected static Store.NewExecution run(UUID sessionId) {
-    return new Store.NewExecution(UUID.randomUUID(), sessionId, "", Limits.DEFAULTS, Optional.empty(), at(10));
+    return new Store.NewExecution(
+        UUID.randomUUID(), sessionId, "", Limits.DEFAULTS, Optional.empty(), at(10));
   }
 
   protected static Store.NewExecution run(UUID sessionId, String idempotencyKey) {
-    return new Store.NewExecution(UUID.randomUUID(), sessionId, "", Limits.DEFAULTS, Optional.of(idempotencyKey), at(10));
+    return new Store.NewExecution(
+        UUID.randomUUID(), sessionId, "", Limits.DEFAULTS, Optional.of(idempotencyKey), at(10));
   }
 
   protected static Execution.Result completed(String stdout, Instant at) {
-    return new Execution.Result(Execution.Status.COMPLETED, stdout, "", OptionalInt.of(0), OptionalInt.empty(),
-        Optional.empty(), false, false, Duration.ofMillis(42), at);
+    return new Execution.Result(
+        Execution.Status.COMPLETED,
+        stdout,
+        "",
+        OptionalInt.of(0),
+        OptionalInt.empty(),
+        Optional.empty(),
+        false,
+        false,
+        Duration.ofMillis(42),
+        at);
   }
 
   private ExecutorService pool(int threads) {
@@ -122,7 +137,8 @@ public abstract class StoreContract {
   void refusesToInsertASessionTwice() {
     Session session = newSession();
 
-    assertThatThrownBy(() -> store().insertSession(session)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store().insertSession(session))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -131,7 +147,8 @@ public abstract class StoreContract {
 
     Session saved = store().updateSession(Session.Update.source(session.id(), "a = 2"), at(1));
 
-    assertThat(saved).isEqualTo(new Session(session.id(), Session.ANONYMOUS, "python", "a = 2", 2, T0, at(1)));
+    assertThat(saved)
+        .isEqualTo(new Session(session.id(), Session.ANONYMOUS, "python", "a = 2", 2, T0, at(1)));
     assertThat(store().findSession(session.id())).contains(saved);
   }
 
@@ -139,9 +156,15 @@ public abstract class StoreContract {
   void updateCanChangeLanguageAlone() {
     Session session = newSession("python", "x");
 
-    Session saved = store().updateSession(
-        new Session.Update(session.id(), Optional.empty(), Optional.of("javascript"), java.util.OptionalLong.empty()),
-        at(1));
+    Session saved =
+        store()
+            .updateSession(
+                new Session.Update(
+                    session.id(),
+                    Optional.empty(),
+                    Optional.of("javascript"),
+                    java.util.OptionalLong.empty()),
+                at(1));
 
     assertThat(saved.language()).isEqualTo("javascript");
     assertThat(saved.sourceCode()).isEqualTo("x");
@@ -152,7 +175,8 @@ public abstract class StoreContract {
   void everyUpdateAddsExactlyOneToTheVersion() {
     Session session = newSession();
     for (int i = 1; i <= 5; i++) {
-      assertThat(store().updateSession(Session.Update.source(session.id(), "v" + i), at(i)).version())
+      assertThat(
+              store().updateSession(Session.Update.source(session.id(), "v" + i), at(i)).version())
           .isEqualTo(1 + i);
     }
     assertThat(store().findSession(session.id()).orElseThrow().version()).isEqualTo(6);
@@ -162,7 +186,10 @@ public abstract class StoreContract {
   void updateWithTheCurrentVersionSucceeds() {
     Session session = newSession();
 
-    Session saved = store().updateSession(Session.Update.source(session.id(), "new").withExpectedVersion(1), at(1));
+    Session saved =
+        store()
+            .updateSession(
+                Session.Update.source(session.id(), "new").withExpectedVersion(1), at(1));
 
     assertThat(saved.version()).isEqualTo(2);
   }
@@ -172,13 +199,19 @@ public abstract class StoreContract {
     Session session = newSession("python", "old");
     store().updateSession(Session.Update.source(session.id(), "mine"), at(1));
 
-    assertThatThrownBy(() ->
-            store().updateSession(Session.Update.source(session.id(), "theirs").withExpectedVersion(1), at(2)))
-        .isInstanceOfSatisfying(LivecodeException.VersionConflict.class, e -> {
-          assertThat(e.sessionId()).isEqualTo(session.id());
-          assertThat(e.expectedVersion()).isEqualTo(1);
-          assertThat(e.currentVersion()).isEqualTo(2);
-        });
+    assertThatThrownBy(
+            () ->
+                store()
+                    .updateSession(
+                        Session.Update.source(session.id(), "theirs").withExpectedVersion(1),
+                        at(2)))
+        .isInstanceOfSatisfying(
+            LivecodeException.VersionConflict.class,
+            e -> {
+              assertThat(e.sessionId()).isEqualTo(session.id());
+              assertThat(e.expectedVersion()).isEqualTo(1);
+              assertThat(e.currentVersion()).isEqualTo(2);
+            });
     assertThat(store().findSession(session.id()).orElseThrow().sourceCode()).isEqualTo("mine");
   }
 
@@ -187,8 +220,14 @@ public abstract class StoreContract {
     UUID unknown = UUID.randomUUID();
 
     assertThatThrownBy(() -> store().updateSession(Session.Update.source(unknown, "x"), at(1)))
-        .isInstanceOfSatisfying(LivecodeException.SessionNotFound.class, e -> assertThat(e.sessionId()).isEqualTo(unknown));
-    assertThatThrownBy(() -> store().updateSession(Session.Update.source(unknown, "x").withExpectedVersion(1), at(1)))
+        .isInstanceOfSatisfying(
+            LivecodeException.SessionNotFound.class,
+            e -> assertThat(e.sessionId()).isEqualTo(unknown));
+    assertThatThrownBy(
+            () ->
+                store()
+                    .updateSession(
+                        Session.Update.source(unknown, "x").withExpectedVersion(1), at(1)))
         .isInstanceOf(LivecodeException.SessionNotFound.class);
   }
 
@@ -227,12 +266,14 @@ public abstract class StoreContract {
     for (int i = 0; i < 2_000; i++) {
       Session target = sessions.get(i % sessions.size());
       String source = "save " + i + " 😀";
-      futures.add(pool.submit(() -> {
-        start.await();
-        store().updateSession(Session.Update.source(target.id(), source), at(1));
-        successes.get(target.id()).incrementAndGet();
-        return 1;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                store().updateSession(Session.Update.source(target.id(), source), at(1));
+                successes.get(target.id()).incrementAndGet();
+                return 1;
+              }));
     }
     start.countDown();
 
@@ -252,10 +293,11 @@ public abstract class StoreContract {
     }
     Map<UUID, Set<Long>> wonVersions = new ConcurrentHashMap<>();
     Map<UUID, Map<Long, String>> sourceByVersion = new ConcurrentHashMap<>();
-    sessions.forEach(s -> {
-      wonVersions.put(s.id(), ConcurrentHashMap.newKeySet());
-      sourceByVersion.put(s.id(), new ConcurrentHashMap<>());
-    });
+    sessions.forEach(
+        s -> {
+          wonVersions.put(s.id(), ConcurrentHashMap.newKeySet());
+          sourceByVersion.put(s.id(), new ConcurrentHashMap<>());
+        });
     AtomicLong conflicts = new AtomicLong();
     ExecutorService pool = pool(50);
     CountDownLatch start = new CountDownLatch(1);
@@ -263,22 +305,29 @@ public abstract class StoreContract {
     for (int i = 0; i < 2_000; i++) {
       Session target = sessions.get(i % sessions.size());
       String source = "edit " + i;
-      futures.add(pool.submit(() -> {
-        start.await();
-        long seen = store().findSession(target.id()).orElseThrow().version();
-        try {
-          Session saved = store().updateSession(
-              Session.Update.source(target.id(), source).withExpectedVersion(seen), at(1));
-          assertThat(saved.version()).isEqualTo(seen + 1);
-          assertThat(wonVersions.get(target.id()).add(saved.version())).as("version won twice").isTrue();
-          sourceByVersion.get(target.id()).put(saved.version(), source);
-          return "won";
-        } catch (LivecodeException.VersionConflict e) {
-          assertThat(e.currentVersion()).isGreaterThan(seen);
-          conflicts.incrementAndGet();
-          return "conflict";
-        }
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                long seen = store().findSession(target.id()).orElseThrow().version();
+                try {
+                  Session saved =
+                      store()
+                          .updateSession(
+                              Session.Update.source(target.id(), source).withExpectedVersion(seen),
+                              at(1));
+                  assertThat(saved.version()).isEqualTo(seen + 1);
+                  assertThat(wonVersions.get(target.id()).add(saved.version()))
+                      .as("version won twice")
+                      .isTrue();
+                  sourceByVersion.get(target.id()).put(saved.version(), source);
+                  return "won";
+                } catch (LivecodeException.VersionConflict e) {
+                  assertThat(e.currentVersion()).isGreaterThan(seen);
+                  conflicts.incrementAndGet();
+                  return "conflict";
+                }
+              }));
     }
     start.countDown();
 
@@ -292,7 +341,8 @@ public abstract class StoreContract {
       assertThat(last.version()).isEqualTo(1L + versions.size());
       if (!versions.isEmpty()) {
         assertThat(Collections.max(versions)).isEqualTo(last.version());
-        assertThat(last.sourceCode()).isEqualTo(sourceByVersion.get(session.id()).get(last.version()));
+        assertThat(last.sourceCode())
+            .isEqualTo(sourceByVersion.get(session.id()).get(last.version()));
       }
     }
   }
@@ -306,16 +356,21 @@ public abstract class StoreContract {
     List<Future<Boolean>> futures = new ArrayList<>();
     for (int i = 0; i < racers; i++) {
       String source = "racer " + i;
-      futures.add(pool.submit(() -> {
-        start.await();
-        try {
-          store().updateSession(Session.Update.source(session.id(), source).withExpectedVersion(1), at(1));
-          return true;
-        } catch (LivecodeException.VersionConflict e) {
-          assertThat(e.currentVersion()).isEqualTo(2);
-          return false;
-        }
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                try {
+                  store()
+                      .updateSession(
+                          Session.Update.source(session.id(), source).withExpectedVersion(1),
+                          at(1));
+                  return true;
+                } catch (LivecodeException.VersionConflict e) {
+                  assertThat(e.currentVersion()).isEqualTo(2);
+                  return false;
+                }
+              }));
     }
     start.countDown();
 
@@ -328,14 +383,27 @@ public abstract class StoreContract {
   @Test
   void createdExecutionIsQueuedWithTheRequestAndTheSessionSnapshot() {
     Session session = newSession("python", "print(1)");
-    Limits limits = new Limits(Duration.ofMillis(1500), Duration.ofSeconds(2), 64L << 20, 8, 1L << 20, 4096);
+    Limits limits =
+        new Limits(Duration.ofMillis(1500), Duration.ofSeconds(2), 64L << 20, 8, 1L << 20, 4096);
     Store.NewExecution request =
-        new Store.NewExecution(UUID.randomUUID(), session.id(), "in 😀\n", limits, Optional.of("key-1"), at(3));
+        new Store.NewExecution(
+            UUID.randomUUID(), session.id(), "in 😀\n", limits, Optional.of("key-1"), at(3));
 
     Store.CreatedExecution created = store().createExecution(request);
 
-    Execution expected = new Execution(request.id(), session.id(), "python", "print(1)", "in 😀\n", limits,
-        Optional.of("key-1"), Execution.Status.QUEUED, at(3), Optional.empty(), Optional.empty());
+    Execution expected =
+        new Execution(
+            request.id(),
+            session.id(),
+            "python",
+            "print(1)",
+            "in 😀\n",
+            limits,
+            Optional.of("key-1"),
+            Execution.Status.QUEUED,
+            at(3),
+            Optional.empty(),
+            Optional.empty());
     assertThat(created.created()).isTrue();
     assertThat(created.execution()).isEqualTo(expected);
     assertThat(store().findExecution(request.id())).contains(expected);
@@ -346,13 +414,17 @@ public abstract class StoreContract {
     Session session = newSession("python", "print('before')");
     Execution first = store().createExecution(run(session.id())).execution();
 
-    store().updateSession(Session.Update.source(session.id(), "console.log('after')").withLanguage("javascript"), at(1));
+    store()
+        .updateSession(
+            Session.Update.source(session.id(), "console.log('after')").withLanguage("javascript"),
+            at(1));
     Execution second = store().createExecution(run(session.id())).execution();
 
     assertThat(store().findExecution(first.id()).orElseThrow())
         .extracting(Execution::language, Execution::sourceCode)
         .containsExactly("python", "print('before')");
-    assertThat(second).extracting(Execution::language, Execution::sourceCode)
+    assertThat(second)
+        .extracting(Execution::language, Execution::sourceCode)
         .containsExactly("javascript", "console.log('after')");
   }
 
@@ -387,7 +459,9 @@ public abstract class StoreContract {
     Session other = newSession();
     Set<UUID> ids = new HashSet<>();
     for (String key : List.of("k", "K", "k ", " k", "k\t", "ḱ", "k".repeat(1000))) {
-      assertThat(store().createExecution(run(one.id(), key)).created()).as("key '%s'", key).isTrue();
+      assertThat(store().createExecution(run(one.id(), key)).created())
+          .as("key '%s'", key)
+          .isTrue();
       Store.CreatedExecution elsewhere = store().createExecution(run(other.id(), key));
       assertThat(elsewhere.created()).isTrue();
       ids.add(elsewhere.execution().id());
@@ -412,16 +486,20 @@ public abstract class StoreContract {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Store.CreatedExecution>> futures = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      futures.add(pool.submit(() -> {
-        start.await();
-        return store().createExecution(run(session.id(), "double-click"));
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return store().createExecution(run(session.id(), "double-click"));
+              }));
     }
     start.countDown();
 
     List<Store.CreatedExecution> results = all(futures);
     assertThat(results).filteredOn(Store.CreatedExecution::created).hasSize(1);
-    assertThat(results).extracting(r -> r.execution().id()).containsOnly(results.get(0).execution().id());
+    assertThat(results)
+        .extracting(r -> r.execution().id())
+        .containsOnly(results.get(0).execution().id());
     assertThat(store().listExecutions(session.id(), Page.Request.first(100)).items()).hasSize(1);
   }
 
@@ -454,9 +532,18 @@ public abstract class StoreContract {
     Session session = newSession();
     Execution execution = store().createExecution(run(session.id())).execution();
     store().markRunning(execution.id(), at(20));
-    Execution.Result result = new Execution.Result(Execution.Status.FAILED, TRICKY_TEXT, "Traceback 💥\n",
-        OptionalInt.of(137), OptionalInt.of(9), Optional.of(Execution.FailureReason.MEMORY_LIMIT_EXCEEDED), true, false,
-        Duration.ofMillis(1234), at(21));
+    Execution.Result result =
+        new Execution.Result(
+            Execution.Status.FAILED,
+            TRICKY_TEXT,
+            "Traceback 💥\n",
+            OptionalInt.of(137),
+            OptionalInt.of(9),
+            Optional.of(Execution.FailureReason.MEMORY_LIMIT_EXCEEDED),
+            true,
+            false,
+            Duration.ofMillis(1234),
+            at(21));
 
     assertThat(store().finish(execution.id(), result)).isTrue();
 
@@ -485,7 +572,8 @@ public abstract class StoreContract {
   void aQueuedExecutionCanFinishWithoutRunning() {
     Session session = newSession();
     Execution execution = store().createExecution(run(session.id())).execution();
-    Execution.Result interrupted = Execution.Result.failedWithoutRun(Execution.FailureReason.INTERRUPTED, "restarted", at(5));
+    Execution.Result interrupted =
+        Execution.Result.failedWithoutRun(Execution.FailureReason.INTERRUPTED, "restarted", at(5));
 
     assertThat(store().finish(execution.id(), interrupted)).isTrue();
 
@@ -506,24 +594,61 @@ public abstract class StoreContract {
     Session session = newSession();
     Execution execution = store().createExecution(run(session.id())).execution();
     // One MiB of UTF-8 per stream (the default output cap), mostly 4-byte characters.
-    String stdout = ("😀𝔘" + TRICKY_TEXT).repeat((1 << 20) / ("😀𝔘" + TRICKY_TEXT).getBytes(
-        java.nio.charset.StandardCharsets.UTF_8).length);
+    String stdout =
+        ("😀𝔘" + TRICKY_TEXT)
+            .repeat(
+                (1 << 20)
+                    / ("😀𝔘" + TRICKY_TEXT)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        .length);
     String stderr = "\ufffd\ufffd binary-ish \u0001\u0002\u00ff\n".repeat(30_000);
-    Execution.Result result = new Execution.Result(Execution.Status.TIMEOUT, stdout, stderr + "Execution Timed Out",
-        OptionalInt.empty(), OptionalInt.of(9), Optional.empty(), true, true, Duration.ofMillis(5000), at(30));
+    Execution.Result result =
+        new Execution.Result(
+            Execution.Status.TIMEOUT,
+            stdout,
+            stderr + "Execution Timed Out",
+            OptionalInt.empty(),
+            OptionalInt.of(9),
+            Optional.empty(),
+            true,
+            true,
+            Duration.ofMillis(5000),
+            at(30));
 
     store().finish(execution.id(), result);
 
-    Execution.Result stored = store().findExecution(execution.id()).orElseThrow().result().orElseThrow();
+    Execution.Result stored =
+        store().findExecution(execution.id()).orElseThrow().result().orElseThrow();
     // Compared without printing megabytes when they differ.
     assertThat(stored.stdout().length()).isEqualTo(stdout.length());
     assertThat(stored.stdout().equals(stdout)).as("stdout kept byte for byte").isTrue();
-    assertThat(stored.stderr().equals(stderr + "Execution Timed Out")).as("stderr kept byte for byte").isTrue();
-    assertThat(new Execution.Result(stored.status(), "", "", stored.exitCode(), stored.signal(), stored.failureReason(),
-        stored.stdoutTruncated(), stored.stderrTruncated(), stored.executionTime(), stored.finishedAt()))
-        .isEqualTo(new Execution.Result(result.status(), "", "", result.exitCode(), result.signal(),
-            result.failureReason(), result.stdoutTruncated(), result.stderrTruncated(), result.executionTime(),
-            result.finishedAt()));
+    assertThat(stored.stderr().equals(stderr + "Execution Timed Out"))
+        .as("stderr kept byte for byte")
+        .isTrue();
+    assertThat(
+            new Execution.Result(
+                stored.status(),
+                "",
+                "",
+                stored.exitCode(),
+                stored.signal(),
+                stored.failureReason(),
+                stored.stdoutTruncated(),
+                stored.stderrTruncated(),
+                stored.executionTime(),
+                stored.finishedAt()))
+        .isEqualTo(
+            new Execution.Result(
+                result.status(),
+                "",
+                "",
+                result.exitCode(),
+                result.signal(),
+                result.failureReason(),
+                result.stdoutTruncated(),
+                result.stderrTruncated(),
+                result.executionTime(),
+                result.finishedAt()));
   }
 
   // ------------------------------------------------------------------ listing
@@ -565,7 +690,8 @@ public abstract class StoreContract {
     }
 
     Page<Execution> first = store().listExecutions(session.id(), Page.Request.first(2));
-    Page<Execution> second = store().listExecutions(session.id(), new Page.Request(2, first.nextCursor()));
+    Page<Execution> second =
+        store().listExecutions(session.id(), new Page.Request(2, first.nextCursor()));
 
     assertThat(first.nextCursor()).isPresent();
     assertThat(second.items()).hasSize(2);
@@ -593,9 +719,20 @@ public abstract class StoreContract {
     Session session = newSession();
     store().createExecution(run(session.id()));
 
-    for (String garbage : List.of("", "not a cursor", "garbage", "-5", "0", "%%%", "'; DROP TABLE x; --", "😀",
-        "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz")) {
-      assertThatThrownBy(() -> store().listExecutions(session.id(), new Page.Request(20, Optional.of(garbage))))
+    for (String garbage :
+        List.of(
+            "",
+            "not a cursor",
+            "garbage",
+            "-5",
+            "0",
+            "%%%",
+            "'; DROP TABLE x; --",
+            "😀",
+            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz")) {
+      assertThatThrownBy(
+              () ->
+                  store().listExecutions(session.id(), new Page.Request(20, Optional.of(garbage))))
           .as("cursor '%s'", garbage)
           .isInstanceOf(LivecodeException.InvalidRequest.class);
     }
@@ -614,9 +751,12 @@ public abstract class StoreContract {
     store().markRunning(done.id(), at(20));
     store().finish(done.id(), completed("ok", at(21)));
 
-    assertThat(store().findUnfinished(10)).extracting(Execution::id)
+    assertThat(store().findUnfinished(10))
+        .extracting(Execution::id)
         .containsExactly(queued.id(), running.id(), queuedLater.id());
-    assertThat(store().findUnfinished(2)).extracting(Execution::id).containsExactly(queued.id(), running.id());
+    assertThat(store().findUnfinished(2))
+        .extracting(Execution::id)
+        .containsExactly(queued.id(), running.id());
   }
 
   @Test
@@ -629,14 +769,22 @@ public abstract class StoreContract {
     int finished = 0;
     while (!(batch = store().findUnfinished(2)).isEmpty()) {
       for (Execution execution : batch) {
-        assertThat(store().finish(execution.id(),
-            Execution.Result.failedWithoutRun(Execution.FailureReason.INTERRUPTED, "restarted", at(40)))).isTrue();
+        assertThat(
+                store()
+                    .finish(
+                        execution.id(),
+                        Execution.Result.failedWithoutRun(
+                            Execution.FailureReason.INTERRUPTED, "restarted", at(40))))
+            .isTrue();
         finished++;
       }
     }
 
     assertThat(finished).isEqualTo(5);
     assertThat(store().listExecutions(session.id(), Page.Request.first(10)).items())
-        .allSatisfy(e -> assertThat(e.result().orElseThrow().failureReason()).contains(Execution.FailureReason.INTERRUPTED));
+        .allSatisfy(
+            e ->
+                assertThat(e.result().orElseThrow().failureReason())
+                    .contains(Execution.FailureReason.INTERRUPTED));
   }
 }

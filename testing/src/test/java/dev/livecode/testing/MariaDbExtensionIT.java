@@ -14,13 +14,13 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A fresh database per class on a static field, per test on an instance field, each dropped after. */
+/**
+ * A fresh database per class on a static field, per test on an instance field, each dropped after.
+ */
 class MariaDbExtensionIT {
-  @RegisterExtension
-  static final MariaDbExtension CLASS_DB = new MariaDbExtension();
+  @RegisterExtension static final MariaDbExtension CLASS_DB = new MariaDbExtension();
 
-  @RegisterExtension
-  final MariaDbExtension testDb = new MariaDbExtension();
+  @RegisterExtension final MariaDbExtension testDb = new MariaDbExtension();
 
   private static final List<String> CLASS_NAMES = new ArrayList<>();
   private static final List<String> TEST_NAMES = new ArrayList<>();
@@ -28,12 +28,15 @@ class MariaDbExtensionIT {
   @RepeatedTest(3)
   void eachTestHasADatabaseOfItsOwnAndTheClassOneStays() throws SQLException {
     for (String earlier : TEST_NAMES) {
-      assertThat(exists(earlier)).as("the database of an earlier test, %s, was dropped", earlier).isFalse();
+      assertThat(exists(earlier))
+          .as("the database of an earlier test, %s, was dropped", earlier)
+          .isFalse();
     }
     CLASS_NAMES.add(CLASS_DB.database());
     TEST_NAMES.add(testDb.database());
 
-    try (Connection c = testDb.connect(); PreparedStatement s = c.prepareStatement("SELECT DATABASE()");
+    try (Connection c = testDb.connect();
+        PreparedStatement s = c.prepareStatement("SELECT DATABASE()");
         ResultSet row = s.executeQuery()) {
       row.next();
       assertThat(row.getString(1)).isEqualTo(testDb.database());
@@ -51,7 +54,8 @@ class MariaDbExtensionIT {
   @Test
   void theClassDatabaseIsDroppedAfterTheClassAndNothingIsThereOutsideIt() throws SQLException {
     MariaDbExtension extension = new MariaDbExtension();
-    assertThatThrownBy(extension::database).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(extension::database)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("@RegisterExtension");
 
     extension.beforeAll(null);
@@ -65,7 +69,9 @@ class MariaDbExtensionIT {
 
   private static boolean exists(String database) throws SQLException {
     try (Connection c = CLASS_DB.connect();
-        PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?")) {
       s.setString(1, database);
       try (ResultSet row = s.executeQuery()) {
         row.next();

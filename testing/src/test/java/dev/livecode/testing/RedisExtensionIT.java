@@ -11,13 +11,14 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A key prefix per class on a static field, per test on an instance field; its keys, and only those, deleted after. */
+/**
+ * A key prefix per class on a static field, per test on an instance field; its keys, and only
+ * those, deleted after.
+ */
 class RedisExtensionIT {
-  @RegisterExtension
-  static final RedisExtension CLASS_REDIS = new RedisExtension();
+  @RegisterExtension static final RedisExtension CLASS_REDIS = new RedisExtension();
 
-  @RegisterExtension
-  final RedisExtension testRedis = new RedisExtension();
+  @RegisterExtension final RedisExtension testRedis = new RedisExtension();
 
   private static final List<String> CLASS_PREFIXES = new ArrayList<>();
   private static final List<String> TEST_PREFIXES = new ArrayList<>();
@@ -25,7 +26,9 @@ class RedisExtensionIT {
   @RepeatedTest(3)
   void eachTestHasAPrefixOfItsOwnWhoseKeysAreGoneAfterIt() {
     for (String earlier : TEST_PREFIXES) {
-      assertThat(CLASS_REDIS.commands().exists(earlier + ":key")).as("key of an earlier test").isZero();
+      assertThat(CLASS_REDIS.commands().exists(earlier + ":key"))
+          .as("key of an earlier test")
+          .isZero();
     }
     CLASS_PREFIXES.add(CLASS_REDIS.prefix());
     TEST_PREFIXES.add(testRedis.prefix());
@@ -39,7 +42,10 @@ class RedisExtensionIT {
   @AfterAll
   static void oneClassPrefixAndDistinctTestPrefixes() {
     assertThat(CLASS_PREFIXES).hasSize(3).containsOnly(CLASS_PREFIXES.get(0));
-    assertThat(TEST_PREFIXES).hasSize(3).doesNotHaveDuplicates().doesNotContain(CLASS_PREFIXES.get(0));
+    assertThat(TEST_PREFIXES)
+        .hasSize(3)
+        .doesNotHaveDuplicates()
+        .doesNotContain(CLASS_PREFIXES.get(0));
   }
 
   @Test
@@ -59,7 +65,8 @@ class RedisExtensionIT {
 
       assertThat(CLASS_REDIS.commands().keys(prefix + ":*")).isEmpty();
       assertThat(CLASS_REDIS.commands().exists(prefix + "-not-under-it", outside)).isEqualTo(2);
-      assertThatThrownBy(extension::prefix).isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(extension::prefix)
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("@RegisterExtension");
     } finally {
       CLASS_REDIS.commands().del(prefix + "-not-under-it", outside);
@@ -70,7 +77,8 @@ class RedisExtensionIT {
   void anUnreachableRedisFailsNamingTheVariableAndTheScriptWithoutThePassword() {
     RedisExtension dead = new RedisExtension(() -> "redis://:s3cret@127.0.0.1:1");
 
-    assertThatThrownBy(() -> dead.beforeEach(null)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> dead.beforeEach(null))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("unreachable at redis://:***@127.0.0.1:1")
         .hasMessageContaining("scripts/services.sh")
         .hasMessageContaining(RedisExtension.URL_VARIABLE)

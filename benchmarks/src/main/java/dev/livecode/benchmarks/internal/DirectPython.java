@@ -37,12 +37,14 @@ public final class DirectPython implements LanguageRunner {
   }
 
   @Override
-  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+  public LanguageRunner.Program prepare(
+      String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>();
     argv.add(probe.requireExecutable().toString());
     argv.addAll(flags);
     argv.addAll(settings.extraArgs());
     argv.add(PythonRunner.MAIN_FILE);
-    return LanguageRunner.Program.interpreted(Map.of(PythonRunner.MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
+    return LanguageRunner.Program.interpreted(
+        Map.of(PythonRunner.MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
   }
 }

@@ -23,14 +23,19 @@ public final class EngineTiming {
    * @return {nanoseconds from {@code engine.run} until {@code awaitExecution} returned, the run's
    *     own execution time in nanoseconds}
    */
-  public static long[] run(LivecodeEngine engine, String language, String source, String output,
+  public static long[] run(
+      LivecodeEngine engine,
+      String language,
+      String source,
+      String output,
       Limits.Overrides limits) {
     var session = engine.createSession(language, source);
     long started = System.nanoTime();
     Execution queued = engine.run(RunRequest.of(session.id()).withLimits(limits));
     Execution done = engine.awaitExecution(queued.id(), PATIENCE);
     long total = System.nanoTime() - started;
-    Execution.Result result = done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
+    Execution.Result result =
+        done.result().orElseThrow(() -> new IllegalStateException("run did not finish"));
     if (result.status() != Execution.Status.COMPLETED || !result.stdout().equals(output)) {
       throw new IllegalStateException(language + " run failed: " + result);
     }
@@ -38,7 +43,8 @@ public final class EngineTiming {
   }
 
   /** Waits until {@code language}'s pool is full (every process it keeps is waiting). */
-  public static void awaitFullPool(LivecodeEngine engine, String language) throws InterruptedException {
+  public static void awaitFullPool(LivecodeEngine engine, String language)
+      throws InterruptedException {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (!pool(engine, language).full()) {
       if (System.nanoTime() > deadline) {
@@ -52,7 +58,8 @@ public final class EngineTiming {
   public static EngineStatus.Pool pool(LivecodeEngine engine, String language) {
     EngineStatus.Pool pool = engine.status().pools().get(language);
     if (pool == null) {
-      throw new IllegalStateException(language + " has no pool: does its runner offer a warm command?");
+      throw new IllegalStateException(
+          language + " has no pool: does its runner offer a warm command?");
     }
     return pool;
   }

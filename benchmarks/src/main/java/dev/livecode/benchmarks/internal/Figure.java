@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One side of a table row: either a single value (a rate, a size) or a distribution (p50, p95,
- * p99 of {@code n} samples). {@link #headline()} is the figure that ratio and difference compare:
- * the value, or the median.
+ * One side of a table row: either a single value (a rate, a size) or a distribution (p50, p95, p99
+ * of {@code n} samples). {@link #headline()} is the figure that ratio and difference compare: the
+ * value, or the median.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Figure(Double value, Double p50, Double p95, Double p99, Integer n) {

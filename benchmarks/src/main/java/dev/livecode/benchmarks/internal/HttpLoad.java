@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Closed-loop HTTP load: {@code connections} threads, each with its own keep-alive connection,
- * send one request after another for a warm-up and then a measured window; only responses that
- * complete inside the window are counted. Bounded in time whatever the server does.
+ * Closed-loop HTTP load: {@code connections} threads, each with its own keep-alive connection, send
+ * one request after another for a warm-up and then a measured window; only responses that complete
+ * inside the window are counted. Bounded in time whatever the server does.
  */
 public final class HttpLoad {
   private static final String HOST = "127.0.0.1";
@@ -32,7 +32,8 @@ public final class HttpLoad {
   }
 
   /** What one level reached. */
-  public record Result(long requests, long errors, double seconds, Summary latencyMs, String firstError) {
+  public record Result(
+      long requests, long errors, double seconds, Summary latencyMs, String firstError) {
     public double perSecond() {
       return seconds > 0 ? requests / seconds : Double.NaN;
     }
@@ -50,7 +51,8 @@ public final class HttpLoad {
    *
    * @param client {@code raw} (blocking sockets) or {@code jdk} (one shared java.net.http client)
    */
-  public static Result run(String client, int port, Target target, int connections, Duration warmup, Duration measure)
+  public static Result run(
+      String client, int port, Target target, int connections, Duration warmup, Duration measure)
       throws InterruptedException {
     HttpClient jdk = "jdk".equals(client) ? SharedClient.INSTANCE : null;
     AtomicLong errors = new AtomicLong();
@@ -85,15 +87,23 @@ public final class HttpLoad {
                       String path = target.path(thread, seq);
                       String body = target.body(thread, seq);
                       if (raw != null) {
-                        status = raw.exchange(RawHttpConnection.request(target.method(), path, hostHeader, body));
+                        status =
+                            raw.exchange(
+                                RawHttpConnection.request(target.method(), path, hostHeader, body));
                       } else {
-                        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + hostHeader + path)).timeout(Duration.ofSeconds(30));
+                        HttpRequest.Builder request =
+                            HttpRequest.newBuilder(URI.create("http://" + hostHeader + path))
+                                .timeout(Duration.ofSeconds(30));
                         if (body == null) {
                           request.method(target.method(), HttpRequest.BodyPublishers.noBody());
                         } else {
-                          request.header("Content-Type", "application/json").method(target.method(), HttpRequest.BodyPublishers.ofString(body));
+                          request
+                              .header("Content-Type", "application/json")
+                              .method(target.method(), HttpRequest.BodyPublishers.ofString(body));
                         }
-                        status = jdk.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        status =
+                            jdk.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
                       }
                     } catch (IOException e) {
                       status = -1;
@@ -148,6 +158,11 @@ public final class HttpLoad {
       System.arraycopy(p, 0, all, at, p.length);
       at += p.length;
     }
-    return new Result(total, errors.get(), measure.toNanos() / 1e9, Summary.ofNanosAsMillis(all, all.length), firstError.get());
+    return new Result(
+        total,
+        errors.get(),
+        measure.toNanos() / 1e9,
+        Summary.ofNanosAsMillis(all, all.length),
+        firstError.get());
   }
 }

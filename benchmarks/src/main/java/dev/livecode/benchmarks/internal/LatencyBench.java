@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Run latency: POST run, then GET /executions/:id?wait_ms until the result, for one trivial
- * program per language, each sample interleaved with the baselines (bare spawn, bwrap spawn) so
- * that a neighbour's load on the shared machine hits both sides alike.
+ * Run latency: POST run, then GET /executions/:id?wait_ms until the result, for one trivial program
+ * per language, each sample interleaved with the baselines (bare spawn, bwrap spawn) so that a
+ * neighbour's load on the shared machine hits both sides alike.
  */
 public final class LatencyBench {
   static final Duration RESULT_TIMEOUT = Duration.ofSeconds(20);
@@ -19,7 +19,9 @@ public final class LatencyBench {
   private final Spawner spawner;
   private final Duration budget;
 
-  /** @param budget the longest one language may take; sampling stops early past it */
+  /**
+   * @param budget the longest one language may take; sampling stops early past it
+   */
   public LatencyBench(Spawner spawner, Duration budget) {
     this.spawner = spawner;
     this.budget = budget;
@@ -43,7 +45,13 @@ public final class LatencyBench {
    * unrecorded ones. {@code withBaselines} adds the bare and bwrap spawns, {@code withPlainPython}
    * for python also the plain {@code python3 -c}.
    */
-  public Samples measure(LivecodeClient client, String language, int samples, int warmup, boolean withBaselines, boolean withPlainPython)
+  public Samples measure(
+      LivecodeClient client,
+      String language,
+      int samples,
+      int warmup,
+      boolean withBaselines,
+      boolean withPlainPython)
       throws IOException, InterruptedException {
     String session = client.createSession(language, source(language));
     Map<String, List<String>> baselines = new LinkedHashMap<>();
@@ -58,7 +66,8 @@ public final class LatencyBench {
         sandboxedFlag.put(name, true);
         if (spawner.hardens()) {
           // What the uid drop and the seccomp filter cost a spawn: the same bwrap without them.
-          String unhardened = "bwrap spawn without uid drop and seccomp (" + Spawner.describe(language) + ")";
+          String unhardened =
+              "bwrap spawn without uid drop and seccomp (" + Spawner.describe(language) + ")";
           baselines.put(unhardened, spawner.unhardened(argv));
           sandboxedFlag.put(unhardened, true);
         }
@@ -77,8 +86,14 @@ public final class LatencyBench {
     double[] server = new double[samples];
     Map<String, double[]> base = new LinkedHashMap<>();
     baselines.keySet().forEach(k -> base.put(k, new double[samples]));
-    String[] parts = {"POST run round trip", "queue wait (started_at - queued_at)", "run (finished_at - started_at)",
-      "program wall (execution_time_ms)", "runner overhead (run - program wall)", "outside the engine: HTTP, JSON, wake-up (total - (finished_at - queued_at))"};
+    String[] parts = {
+      "POST run round trip",
+      "queue wait (started_at - queued_at)",
+      "run (finished_at - started_at)",
+      "program wall (execution_time_ms)",
+      "runner overhead (run - program wall)",
+      "outside the engine: HTTP, JSON, wake-up (total - (finished_at - queued_at))"
+    };
     Map<String, double[]> breakdown = new LinkedHashMap<>();
     for (String p : parts) {
       breakdown.put(p, new double[samples]);
@@ -103,7 +118,8 @@ public final class LatencyBench {
         continue;
       }
       for (Map.Entry<String, List<String>> b : baselines.entrySet()) {
-        base.get(b.getKey())[done] = spawner.spawnOnce(b.getValue(), sandboxedFlag.get(b.getKey())) / 1e6;
+        base.get(b.getKey())[done] =
+            spawner.spawnOnce(b.getValue(), sandboxedFlag.get(b.getKey())) / 1e6;
       }
       server[done] = s.totalMs();
       if (s.hasTimes()) {
@@ -123,13 +139,21 @@ public final class LatencyBench {
     }
     Map<String, Summary> breakdownSummaries = new LinkedHashMap<>();
     for (Map.Entry<String, double[]> e : breakdown.entrySet()) {
-      breakdownSummaries.put(e.getKey(), Summary.of(java.util.Arrays.copyOf(e.getValue(), breakdowns)));
+      breakdownSummaries.put(
+          e.getKey(), Summary.of(java.util.Arrays.copyOf(e.getValue(), breakdowns)));
     }
-    return new Samples(language, Summary.of(java.util.Arrays.copyOf(server, done)), baseSummaries, breakdownSummaries, failures, firstFailure);
+    return new Samples(
+        language,
+        Summary.of(java.util.Arrays.copyOf(server, done)),
+        baseSummaries,
+        breakdownSummaries,
+        failures,
+        firstFailure);
   }
 
   /** One run through the server: POST run, then wait for the result; checks it printed 1. */
-  static Sample runOnce(LivecodeClient client, String session) throws IOException, InterruptedException {
+  static Sample runOnce(LivecodeClient client, String session)
+      throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     String execution = client.run(session);
     long t1 = System.nanoTime();
@@ -139,8 +163,15 @@ public final class LatencyBench {
     String stdout = result.path("stdout").asText();
     if (!"COMPLETED".equals(status) || !"1\n".equals(stdout)) {
       return Sample.failed(
-          "status " + status + (result.path("failure_reason").isTextual() ? " " + result.path("failure_reason").asText() : "")
-              + " stdout " + result.path("stdout") + " stderr " + LivecodeClient.abbreviate(result.path("stderr").toString()));
+          "status "
+              + status
+              + (result.path("failure_reason").isTextual()
+                  ? " " + result.path("failure_reason").asText()
+                  : "")
+              + " stdout "
+              + result.path("stdout")
+              + " stderr "
+              + LivecodeClient.abbreviate(result.path("stderr").toString()));
     }
     long queued = LivecodeClient.micros(result, "queued_at");
     long started = LivecodeClient.micros(result, "started_at");
@@ -159,9 +190,18 @@ public final class LatencyBench {
   }
 
   /** One sample's figures, in milliseconds. */
-  record Sample(boolean ok, String failure, double totalMs, double postMs, double queueMs, double runMs, double programMs, boolean hasTimes) {
+  record Sample(
+      boolean ok,
+      String failure,
+      double totalMs,
+      double postMs,
+      double queueMs,
+      double runMs,
+      double programMs,
+      boolean hasTimes) {
     static Sample failed(String why) {
-      return new Sample(false, why, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, false);
+      return new Sample(
+          false, why, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, false);
     }
   }
 

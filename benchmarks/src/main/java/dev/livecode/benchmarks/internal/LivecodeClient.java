@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * The API of docs/api.md as a browser-side client uses it: HTTP/1.1 keep-alive connections on
  * blocking sockets ({@link RawHttpConnection}), one per concurrent caller, reused (thread-safe, so
- * load threads share it). Not the JDK {@link HttpClient}: its selector and executor threads add
- * 2-3 ms of hand-offs per request on these 2-core machines, which would be counted as the server's.
+ * load threads share it). Not the JDK {@link HttpClient}: its selector and executor threads add 2-3
+ * ms of hand-offs per request on these 2-core machines, which would be counted as the server's.
  */
 public final class LivecodeClient {
   static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "TIMEOUT", "CANCELLED");
@@ -49,7 +49,8 @@ public final class LivecodeClient {
   }
 
   /** POST /code-sessions; returns the session id. */
-  public String createSession(String language, String source) throws IOException, InterruptedException {
+  public String createSession(String language, String source)
+      throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("language", language).put("source_code", source);
     return send("POST", "/code-sessions", body.toString()).path("session_id").asText();
   }
@@ -66,10 +67,11 @@ public final class LivecodeClient {
   }
 
   /**
-   * GET /executions/:id?wait_ms=… until the execution has ended (a server that answers before
-   * the end is asked again) or {@code timeout} has passed; returns the last answer.
+   * GET /executions/:id?wait_ms=… until the execution has ended (a server that answers before the
+   * end is asked again) or {@code timeout} has passed; returns the last answer.
    */
-  public JsonNode awaitEnd(String executionId, Duration timeout) throws IOException, InterruptedException {
+  public JsonNode awaitEnd(String executionId, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     JsonNode last;
     do {
@@ -94,7 +96,9 @@ public final class LivecodeClient {
     }
     RawHttpConnection.Response response;
     try {
-      response = connection.exchangeForBody(RawHttpConnection.request(method, path, host + ":" + port, jsonBody));
+      response =
+          connection.exchangeForBody(
+              RawHttpConnection.request(method, path, host + ":" + port, jsonBody));
     } catch (IOException | RuntimeException e) {
       connection.close();
       throw e;
@@ -102,7 +106,8 @@ public final class LivecodeClient {
     idle.add(connection);
     String body = new String(response.body(), StandardCharsets.UTF_8);
     if (response.status() != 200) {
-      throw new IOException(method + " " + path + " answered " + response.status() + ": " + abbreviate(body));
+      throw new IOException(
+          method + " " + path + " answered " + response.status() + ": " + abbreviate(body));
     }
     return JSON.readTree(body);
   }

@@ -20,7 +20,9 @@ public final class Machine {
     m.put("memory", firstMatching(Path.of("/proc/meminfo"), "MemTotal"));
     m.put("os", osName());
     m.put("kernel", read(Path.of("/proc/sys/kernel/osrelease")));
-    m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    m.put(
+        "jdk",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("load_average_at_start", loadAverage());
     m.put("git_commit", git(repositoryRoot));
     return m;
@@ -35,9 +37,27 @@ public final class Machine {
       return "";
     }
     Map<String, Object> m = (Map<String, Object>) machine;
-    return "Measured " + meta.get("started_at") + " on " + m.get("cpus") + " CPUs (" + m.get("cpu_model") + "), " + m.get("os")
-        + ", kernel " + m.get("kernel") + ", " + m.get("jdk") + ", commit " + m.get("git_commit") + "; load average at start "
-        + m.get("load_average_at_start") + ", at end " + meta.get("load_average_at_end") + "; took " + meta.get("duration_s") + " s.";
+    return "Measured "
+        + meta.get("started_at")
+        + " on "
+        + m.get("cpus")
+        + " CPUs ("
+        + m.get("cpu_model")
+        + "), "
+        + m.get("os")
+        + ", kernel "
+        + m.get("kernel")
+        + ", "
+        + m.get("jdk")
+        + ", commit "
+        + m.get("git_commit")
+        + "; load average at start "
+        + m.get("load_average_at_start")
+        + ", at end "
+        + meta.get("load_average_at_end")
+        + "; took "
+        + meta.get("duration_s")
+        + " s.";
   }
 
   public static String loadAverage() {
@@ -80,9 +100,10 @@ public final class Machine {
 
   private static String git(Path root) {
     try {
-      Process p = new ProcessBuilder("git", "-C", root.toString(), "rev-parse", "--short", "HEAD")
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process p =
+          new ProcessBuilder("git", "-C", root.toString(), "rev-parse", "--short", "HEAD")
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       String out;
       try (InputStream in = p.getInputStream()) {
         out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();

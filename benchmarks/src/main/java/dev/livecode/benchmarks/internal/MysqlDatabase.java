@@ -29,9 +29,13 @@ public final class MysqlDatabase implements AutoCloseable {
    *
    * @throws SQLException when the server is unreachable or refuses
    */
-  public static MysqlDatabase create(String serverUrl, String user, String password, boolean keep) throws SQLException {
+  public static MysqlDatabase create(String serverUrl, String user, String password, boolean keep)
+      throws SQLException {
     String name =
-        "livecode_bench_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + "_" + ThreadLocalRandom.current().nextInt(1000, 10000);
+        "livecode_bench_"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"))
+            + "_"
+            + ThreadLocalRandom.current().nextInt(1000, 10000);
     try (Connection c = DriverManager.getConnection(serverUrl, user, password);
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");

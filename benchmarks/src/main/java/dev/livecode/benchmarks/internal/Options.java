@@ -93,19 +93,22 @@ public record Options(
     concurrency.forEach(c -> positive("concurrency", c));
     connections.forEach(c -> positive("connections", c));
     if (!(httpSeconds > 0 && httpSeconds <= 60)) {
-      throw new IllegalArgumentException("--http-seconds must be within (0, 60], was " + httpSeconds);
+      throw new IllegalArgumentException(
+          "--http-seconds must be within (0, 60], was " + httpSeconds);
     }
     if (samples > 10_000 || runs > 100_000) {
       throw new IllegalArgumentException("--samples is at most 10000 and --runs at most 100000");
     }
     for (String mode : modes) {
       if (!List.of("embedded", "redis-mysql").contains(mode)) {
-        throw new IllegalArgumentException("--mode must be embedded, redis-mysql or all, was " + mode);
+        throw new IllegalArgumentException(
+            "--mode must be embedded, redis-mysql or all, was " + mode);
       }
     }
     for (String section : sections) {
       if (!SECTIONS.contains(section)) {
-        throw new IllegalArgumentException("--sections must be a list of " + String.join(", ", SECTIONS) + ", was " + section);
+        throw new IllegalArgumentException(
+            "--sections must be a list of " + String.join(", ", SECTIONS) + ", was " + section);
       }
     }
     if (!List.of("raw", "jdk").contains(loadClient)) {
@@ -150,11 +153,16 @@ public record Options(
         case "--help", "-h" -> throw new HelpRequested();
         default -> {
           if (i + 1 >= args.length) {
-            throw new IllegalArgumentException("unknown flag or missing value: " + flag + "\n" + USAGE);
+            throw new IllegalArgumentException(
+                "unknown flag or missing value: " + flag + "\n" + USAGE);
           }
           String v = args[++i];
           switch (flag) {
-            case "--mode" -> modes = v.equals("all") ? List.of("embedded", "redis-mysql") : List.of(v.toLowerCase(Locale.ROOT));
+            case "--mode" ->
+                modes =
+                    v.equals("all")
+                        ? List.of("embedded", "redis-mysql")
+                        : List.of(v.toLowerCase(Locale.ROOT));
             case "--sections" -> sections = words(v);
             case "--server-jar" -> serverJar = Path.of(v);
             case "--out" -> out = Path.of(v);
@@ -180,7 +188,8 @@ public record Options(
         }
       }
     }
-    Path root = findRepositoryRoot(Path.of("").toAbsolutePath()).orElse(Path.of("").toAbsolutePath());
+    Path root =
+        findRepositoryRoot(Path.of("").toAbsolutePath()).orElse(Path.of("").toAbsolutePath());
     if (serverJar == null) {
       serverJar = root.resolve("server/target/livecode-server.jar");
     }
@@ -220,7 +229,9 @@ public record Options(
     return sections.contains(section);
   }
 
-  /** The directory holding both {@code server} and {@code benchmarks}, from {@code start} upwards. */
+  /**
+   * The directory holding both {@code server} and {@code benchmarks}, from {@code start} upwards.
+   */
   public static Optional<Path> findRepositoryRoot(Path start) {
     for (Path p = start; p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("server")) && Files.isDirectory(p.resolve("benchmarks"))) {
@@ -267,7 +278,8 @@ public record Options(
       list.add(integer(flag, part));
     }
     if (list.isEmpty()) {
-      throw new IllegalArgumentException(flag + " expects a comma-separated list of integers, was '" + v + "'");
+      throw new IllegalArgumentException(
+          flag + " expects a comma-separated list of integers, was '" + v + "'");
     }
     return list;
   }

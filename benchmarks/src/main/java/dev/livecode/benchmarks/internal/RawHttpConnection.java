@@ -32,11 +32,20 @@ public final class RawHttpConnection implements Closeable {
   /** The bytes of one request with a JSON body (or none when {@code body} is null). */
   public static byte[] request(String method, String path, String hostHeader, String body) {
     byte[] bodyBytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder(160)
-        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(hostHeader).append("\r\n");
+    StringBuilder head =
+        new StringBuilder(160)
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(hostHeader)
+            .append("\r\n");
     if (body != null) {
-      head.append("Content-Type: application/json\r\n").append("Content-Length: ").append(bodyBytes.length).append("\r\n");
+      head.append("Content-Type: application/json\r\n")
+          .append("Content-Length: ")
+          .append(bodyBytes.length)
+          .append("\r\n");
     }
     head.append("\r\n");
     byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
@@ -106,7 +115,9 @@ public final class RawHttpConnection implements Closeable {
     }
     java.io.ByteArrayOutputStream body = keepBody ? new java.io.ByteArrayOutputStream() : null;
     if (chunked) {
-      for (long size = Long.parseLong(readLine().split(";")[0].trim(), 16); size > 0; size = Long.parseLong(readLine().split(";")[0].trim(), 16)) {
+      for (long size = Long.parseLong(readLine().split(";")[0].trim(), 16);
+          size > 0;
+          size = Long.parseLong(readLine().split(";")[0].trim(), 16)) {
         consume(size, body);
         readLine();
       }

@@ -33,14 +33,21 @@ public final class RedisKeys implements AutoCloseable {
   public static RedisKeys connect(String redisUrl) throws IOException {
     URI uri = URI.create(redisUrl);
     Socket socket = new Socket();
-    socket.connect(new InetSocketAddress(uri.getHost() == null ? "127.0.0.1" : uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), 3_000);
+    socket.connect(
+        new InetSocketAddress(
+            uri.getHost() == null ? "127.0.0.1" : uri.getHost(),
+            uri.getPort() < 0 ? 6379 : uri.getPort()),
+        3_000);
     socket.setSoTimeout(10_000);
     RedisKeys redis = new RedisKeys(socket);
     String userInfo = uri.getRawUserInfo();
     if (userInfo != null && !userInfo.isEmpty()) {
       int colon = userInfo.indexOf(':');
-      String user = colon < 0 ? "" : URLDecoder.decode(userInfo.substring(0, colon), StandardCharsets.UTF_8);
-      String password = URLDecoder.decode(colon < 0 ? userInfo : userInfo.substring(colon + 1), StandardCharsets.UTF_8);
+      String user =
+          colon < 0 ? "" : URLDecoder.decode(userInfo.substring(0, colon), StandardCharsets.UTF_8);
+      String password =
+          URLDecoder.decode(
+              colon < 0 ? userInfo : userInfo.substring(colon + 1), StandardCharsets.UTF_8);
       if (user.isEmpty()) {
         redis.command("AUTH", password);
       } else {
@@ -64,7 +71,8 @@ public final class RedisKeys implements AutoCloseable {
     String cursor = "0";
     int rounds = 0;
     do {
-      List<?> reply = (List<?>) command("SCAN", cursor, "MATCH", escapeGlob(prefix) + "*", "COUNT", "1000");
+      List<?> reply =
+          (List<?>) command("SCAN", cursor, "MATCH", escapeGlob(prefix) + "*", "COUNT", "1000");
       cursor = (String) reply.get(0);
       List<?> keys = (List<?>) reply.get(1);
       if (!keys.isEmpty()) {
@@ -107,22 +115,24 @@ public final class RedisKeys implements AutoCloseable {
         throw new IOException("redis: " + line);
       case ':':
         return Long.parseLong(line);
-      case '$': {
-        int len = Integer.parseInt(line);
-        if (len < 0) {
-          return null;
+      case '$':
+        {
+          int len = Integer.parseInt(line);
+          if (len < 0) {
+            return null;
+          }
+          byte[] data = in.readNBytes(len + 2);
+          return new String(data, 0, len, StandardCharsets.UTF_8);
         }
-        byte[] data = in.readNBytes(len + 2);
-        return new String(data, 0, len, StandardCharsets.UTF_8);
-      }
-      case '*': {
-        int n = Integer.parseInt(line);
-        List<Object> items = new ArrayList<>(Math.max(n, 0));
-        for (int i = 0; i < n; i++) {
-          items.add(read());
+      case '*':
+        {
+          int n = Integer.parseInt(line);
+          List<Object> items = new ArrayList<>(Math.max(n, 0));
+          for (int i = 0; i < n; i++) {
+            items.add(read());
+          }
+          return items;
         }
-        return items;
-      }
       default:
         throw new IOException("unexpected redis reply type " + type);
     }

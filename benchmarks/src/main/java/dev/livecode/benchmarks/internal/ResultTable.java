@@ -16,7 +16,15 @@ import java.util.Objects;
 /** The rows of one benchmark run, rendered as a text table and as JSON. Thread-safe. */
 public final class ResultTable {
   private static final String[] HEADER = {
-    "section", "measurement", "unit", "livecode (p50 / p95 / p99)", "baseline", "baseline (p50 / p95 / p99)", "ratio", "diff", "note"
+    "section",
+    "measurement",
+    "unit",
+    "livecode (p50 / p95 / p99)",
+    "baseline",
+    "baseline (p50 / p95 / p99)",
+    "ratio",
+    "diff",
+    "note"
   };
 
   private final List<Row> rows = Collections.synchronizedList(new ArrayList<>());
@@ -136,7 +144,8 @@ public final class ResultTable {
     return new ObjectMapper()
         .registerModule(new Jdk8Module())
         .enable(SerializationFeature.INDENT_OUTPUT)
-        .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        .setPropertyNamingStrategy(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
   }
 
   private static String separator(int[] widths) {

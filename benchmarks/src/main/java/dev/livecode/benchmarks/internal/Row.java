@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One line of the result table: what livecode reached, and the baseline measured beside it in
- * the same run (absent where there is none, such as memory).
+ * One line of the result table: what livecode reached, and the baseline measured beside it in the
+ * same run (absent where there is none, such as memory).
  */
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 public record Row(
@@ -30,11 +30,25 @@ public record Row(
   }
 
   public static Row of(String section, String name, String unit, Figure livecode) {
-    return new Row(section, name, unit, livecode, Optional.empty(), Optional.empty(), Optional.empty());
+    return new Row(
+        section, name, unit, livecode, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
-  public static Row compared(String section, String name, String unit, Figure livecode, String baselineName, Figure baseline) {
-    return new Row(section, name, unit, livecode, Optional.of(baselineName), Optional.of(baseline), Optional.empty());
+  public static Row compared(
+      String section,
+      String name,
+      String unit,
+      Figure livecode,
+      String baselineName,
+      Figure baseline) {
+    return new Row(
+        section,
+        name,
+        unit,
+        livecode,
+        Optional.of(baselineName),
+        Optional.of(baseline),
+        Optional.empty());
   }
 
   public Row withNote(String text) {
@@ -42,7 +56,10 @@ public record Row(
     return new Row(section, name, unit, livecode, baselineName, baseline, Optional.of(joined));
   }
 
-  /** livecode's headline figure divided by the baseline's (latency: slowdown; rate: share of the baseline). */
+  /**
+   * livecode's headline figure divided by the baseline's (latency: slowdown; rate: share of the
+   * baseline).
+   */
   @JsonProperty("ratio")
   public Optional<Double> ratio() {
     return baseline.map(b -> livecode.headline() / b.headline()).filter(Double::isFinite);

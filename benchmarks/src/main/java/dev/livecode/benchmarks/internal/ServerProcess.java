@@ -41,7 +41,8 @@ public final class ServerProcess implements AutoCloseable {
    * Starts {@code java <jvmArgs> <mainArgs...>} with {@code --port <free port>} appended when
    * {@code withPort} is set, its stdout and stderr going to {@code logDir/<name>.log}.
    */
-  public static ServerProcess start(String name, List<String> jvmArgs, List<String> mainArgs, boolean withPort, Path logDir)
+  public static ServerProcess start(
+      String name, List<String> jvmArgs, List<String> mainArgs, boolean withPort, Path logDir)
       throws IOException {
     int port = freePort();
     List<String> command = new ArrayList<>();
@@ -98,7 +99,13 @@ public final class ServerProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            name + " exited with code " + process.exitValue() + " before it was ready; log " + log + ":\n" + tail(40));
+            name
+                + " exited with code "
+                + process.exitValue()
+                + " before it was ready; log "
+                + log
+                + ":\n"
+                + tail(40));
       }
       try {
         HttpResponse<String> response =
@@ -117,7 +124,8 @@ public final class ServerProcess implements AutoCloseable {
       }
       pause(50);
     }
-    throw new IllegalStateException(name + " not ready after " + timeout + " (" + last + "); log " + log + ":\n" + tail(40));
+    throw new IllegalStateException(
+        name + " not ready after " + timeout + " (" + last + "); log " + log + ":\n" + tail(40));
   }
 
   /** The child's resident set size in KiB, from {@code /proc/<pid>/status}; empty if it is gone. */
@@ -127,7 +135,9 @@ public final class ServerProcess implements AutoCloseable {
 
   static OptionalLong rssKib(long pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {
+      for (String line :
+          Files.readAllLines(
+              Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {
         if (line.startsWith("VmRSS:")) {
           return OptionalLong.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
         }

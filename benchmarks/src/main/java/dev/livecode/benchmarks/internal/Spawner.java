@@ -16,23 +16,29 @@ import java.util.concurrent.TimeUnit;
  * The baselines: one program started by this JVM with {@link ProcessBuilder} and a minimal
  * environment, either bare or inside bubblewrap with an argument set comparable to the server's
  * bwrap tier (all namespaces unshared, read-only /usr, private /tmp and working directory,
- * unprivileged uid, die-with-parent, new session, an empty environment for bwrap itself) and,
- * like the server, when run as root: bwrap started under an unprivileged host uid (setpriv, no
- * groups, no_new_privs), no nested user namespaces and the server's seccomp filter. So the
- * floor pays what the server's sandbox pays; {@link #unhardened} is the same spawn without the
- * uid drop and the filter, to show what they cost.
+ * unprivileged uid, die-with-parent, new session, an empty environment for bwrap itself) and, like
+ * the server, when run as root: bwrap started under an unprivileged host uid (setpriv, no groups,
+ * no_new_privs), no nested user namespaces and the server's seccomp filter. So the floor pays what
+ * the server's sandbox pays; {@link #unhardened} is the same spawn without the uid drop and the
+ * filter, to show what they cost.
  */
 public final class Spawner {
   private static final File DEV_NULL = new File("/dev/null");
-  private static final Map<String, String> MINIMAL_ENV = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8", "HOME", "/tmp");
+  private static final Map<String, String> MINIMAL_ENV =
+      Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8", "HOME", "/tmp");
 
   private final Path python;
   private final Path node;
   private final Optional<Path> bwrap;
   private final Optional<Path> seccompFilter;
-  /** A host uid outside the server's default range (60000-60999), for the baseline's bwrap as root. */
+
+  /**
+   * A host uid outside the server's default range (60000-60999), for the baseline's bwrap as root.
+   */
   static final int BASELINE_UID = 61000;
-  private static final String SECCOMP_RESOURCE = "/dev/livecode/sandbox/internal/seccomp-x86_64.bpf";
+
+  private static final String SECCOMP_RESOURCE =
+      "/dev/livecode/sandbox/internal/seccomp-x86_64.bpf";
 
   private Spawner(Path python, Path node, Optional<Path> bwrap, Optional<Path> seccompFilter) {
     this.python = python;
@@ -50,10 +56,17 @@ public final class Spawner {
     }
     Path node = onPath("node").orElseThrow(() -> new IOException("node not found on PATH"));
     Optional<Path> bwrap = onPath("bwrap");
-    return new Spawner(python, node.toRealPath(), bwrap, isRoot() ? Optional.of(seccompFilterFile()) : Optional.empty());
+    return new Spawner(
+        python,
+        node.toRealPath(),
+        bwrap,
+        isRoot() ? Optional.of(seccompFilterFile()) : Optional.empty());
   }
 
-  /** The server's seccomp filter (a resource of the sandbox module, a dependency of this jar), as a file. */
+  /**
+   * The server's seccomp filter (a resource of the sandbox module, a dependency of this jar), as a
+   * file.
+   */
   private static Path seccompFilterFile() throws IOException {
     try (InputStream in = Spawner.class.getResourceAsStream(SECCOMP_RESOURCE)) {
       if (in == null) {
@@ -68,7 +81,9 @@ public final class Spawner {
 
   private static boolean isRoot() {
     try {
-      return Files.readString(Path.of("/proc/self/status")).lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
+      return Files.readString(Path.of("/proc/self/status"))
+          .lines()
+          .anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
     } catch (IOException e) {
       return false;
     }
@@ -77,7 +92,8 @@ public final class Spawner {
   private static boolean reachableByOthers(Path path) {
     for (Path dir = path.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
       try {
-        if (!Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+        if (!Files.getPosixFilePermissions(dir)
+            .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
           return false;
         }
       } catch (IOException e) {
@@ -108,7 +124,9 @@ public final class Spawner {
     };
   }
 
-  /** The plain-interpreter baseline: the real python3 with no flags, {@code python3 -c 'print(1)'}. */
+  /**
+   * The plain-interpreter baseline: the real python3 with no flags, {@code python3 -c 'print(1)'}.
+   */
   public List<String> plainPythonArgv() {
     return List.of(python.toString(), "-c", "print(1)");
   }
@@ -122,10 +140,17 @@ public final class Spawner {
   public List<String> sandboxed(List<String> argv) {
     List<String> command = new ArrayList<>();
     if (seccompFilter.isPresent()) {
-      command.addAll(List.of("/usr/bin/setpriv", "--reuid=" + BASELINE_UID, "--regid=" + BASELINE_UID, "--clear-groups",
-          "--no-new-privs", "--"));
+      command.addAll(
+          List.of(
+              "/usr/bin/setpriv",
+              "--reuid=" + BASELINE_UID,
+              "--regid=" + BASELINE_UID,
+              "--clear-groups",
+              "--no-new-privs",
+              "--"));
     }
-    command.add(bwrap.orElseThrow(() -> new IllegalStateException("bwrap is not installed")).toString());
+    command.add(
+        bwrap.orElseThrow(() -> new IllegalStateException("bwrap is not installed")).toString());
     if (seccompFilter.isPresent()) {
       // The filter on stdin: the program's stdin is empty either way.
       command.addAll(List.of("--unshare-user", "--disable-userns", "--seccomp", "0"));
@@ -139,32 +164,59 @@ public final class Spawner {
     return seccompFilter.isPresent();
   }
 
-  /** {@code argv} inside bubblewrap as the server confined it before programs had uids of their own and the filter. */
+  /**
+   * {@code argv} inside bubblewrap as the server confined it before programs had uids of their own
+   * and the filter.
+   */
   public List<String> unhardened(List<String> argv) {
     Path executable = Path.of(argv.get(0));
     List<String> command = new ArrayList<>();
-    command.add(bwrap.orElseThrow(() -> new IllegalStateException("bwrap is not installed")).toString());
+    command.add(
+        bwrap.orElseThrow(() -> new IllegalStateException("bwrap is not installed")).toString());
     command.addAll(
         List.of(
             "--unshare-all",
             "--die-with-parent",
             "--new-session",
-            "--cap-drop", "ALL",
-            "--uid", "65534",
-            "--gid", "65534",
-            "--hostname", "sandbox",
-            "--ro-bind", "/usr", "/usr",
-            "--symlink", "usr/lib", "/lib",
-            "--symlink", "usr/lib64", "/lib64",
-            "--symlink", "usr/bin", "/bin",
-            "--proc", "/proc",
-            "--dev", "/dev",
-            "--tmpfs", "/tmp",
-            "--dir", "/work",
-            "--chdir", "/work",
-            "--setenv", "PATH", "/usr/bin:/bin",
-            "--setenv", "HOME", "/work",
-            "--setenv", "LANG", "C.UTF-8"));
+            "--cap-drop",
+            "ALL",
+            "--uid",
+            "65534",
+            "--gid",
+            "65534",
+            "--hostname",
+            "sandbox",
+            "--ro-bind",
+            "/usr",
+            "/usr",
+            "--symlink",
+            "usr/lib",
+            "/lib",
+            "--symlink",
+            "usr/lib64",
+            "/lib64",
+            "--symlink",
+            "usr/bin",
+            "/bin",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--tmpfs",
+            "/tmp",
+            "--dir",
+            "/work",
+            "--chdir",
+            "/work",
+            "--setenv",
+            "PATH",
+            "/usr/bin:/bin",
+            "--setenv",
+            "HOME",
+            "/work",
+            "--setenv",
+            "LANG",
+            "C.UTF-8"));
     // An interpreter outside /usr (pyenv here) gets its installation bound read-only, no more.
     if (!executable.startsWith("/usr/")) {
       Path prefix = executable.getParent().getParent();
@@ -180,13 +232,17 @@ public final class Spawner {
    *
    * @throws IOException when it cannot start, exits non-zero or does not print {@code 1}
    */
-  public long spawnOnce(List<String> command, boolean sandboxed) throws IOException, InterruptedException {
+  public long spawnOnce(List<String> command, boolean sandboxed)
+      throws IOException, InterruptedException {
     boolean filtered = command.contains("--seccomp");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
-        .redirectInput(filtered ? seccompFilter.orElseThrow().toFile() : DEV_NULL);
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(filtered ? seccompFilter.orElseThrow().toFile() : DEV_NULL);
     builder.environment().clear();
     if (!sandboxed) {
-      // bwrap itself gets an empty environment (it would leak into /proc/1/environ); the program inside gets --setenv.
+      // bwrap itself gets an empty environment (it would leak into /proc/1/environ); the program
+      // inside gets --setenv.
       builder.environment().putAll(MINIMAL_ENV);
     }
     long start = System.nanoTime();
@@ -202,7 +258,13 @@ public final class Spawner {
     long elapsed = System.nanoTime() - start;
     String text = new String(out, StandardCharsets.UTF_8);
     if (process.exitValue() != 0 || !text.equals("1\n")) {
-      throw new IOException("baseline exited " + process.exitValue() + " printing '" + text.strip() + "': " + command);
+      throw new IOException(
+          "baseline exited "
+              + process.exitValue()
+              + " printing '"
+              + text.strip()
+              + "': "
+              + command);
     }
     return elapsed;
   }

@@ -16,8 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The whole benchmark: for each mode, start the server (and workers), measure latency,
- * throughput, HTTP and memory beside their baselines, and stop everything again.
+ * The whole benchmark: for each mode, start the server (and workers), measure latency, throughput,
+ * HTTP and memory beside their baselines, and stop everything again.
  */
 public final class Suite implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -30,10 +30,14 @@ public final class Suite implements AutoCloseable {
   private final RssSampler rss = new RssSampler();
   private final long started = System.nanoTime();
   private final Map<String, LatencyBench.Samples> pythonByMode = new LinkedHashMap<>();
+
   /** mode -> "patch@c" / "get@c" -> result, for the rows that compare the modes. */
   private final Map<String, Map<String, HttpLoad.Result>> httpByMode = new LinkedHashMap<>();
+
   /** label -> concurrency -> result, for the rows that compare 2 worker processes with 1. */
-  private final Map<String, Map<Integer, ThroughputBench.Result>> throughputByLabel = new LinkedHashMap<>();
+  private final Map<String, Map<Integer, ThroughputBench.Result>> throughputByLabel =
+      new LinkedHashMap<>();
+
   private final Path serverJar;
   private ServerProcess trivial;
 
@@ -48,9 +52,16 @@ public final class Suite implements AutoCloseable {
     // servers (and break class loading); every child runs from a private copy.
     java.nio.file.Files.createDirectories(options.logDir());
     this.serverJar = options.logDir().resolve("livecode-server-under-test.jar");
-    java.nio.file.Files.copy(options.serverJar(), serverJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    table.meta("server_jar", options.serverJar().toAbsolutePath() + " (modified "
-        + java.nio.file.Files.getLastModifiedTime(options.serverJar()) + ", " + java.nio.file.Files.size(options.serverJar()) + " bytes)");
+    java.nio.file.Files.copy(
+        options.serverJar(), serverJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    table.meta(
+        "server_jar",
+        options.serverJar().toAbsolutePath()
+            + " (modified "
+            + java.nio.file.Files.getLastModifiedTime(options.serverJar())
+            + ", "
+            + java.nio.file.Files.size(options.serverJar())
+            + " bytes)");
   }
 
   public void run() {
@@ -83,26 +94,52 @@ public final class Suite implements AutoCloseable {
         HttpLoad.Result m = memory.get("patch@" + c);
         HttpLoad.Result y = mysql.get("patch@" + c);
         if (m != null && y != null) {
-          table.add(Row.compared("modes", "autosave PATCH/s at " + c + " connections, mysql store vs memory store", "req/s",
-              Figure.value(y.perSecond()), "memory store (same run)", Figure.value(m.perSecond())));
-          table.add(Row.compared("modes", "autosave PATCH latency at " + c + " connections, mysql vs memory", "ms",
-              Figure.distribution(y.latencyMs()), "memory store (same run)", Figure.distribution(m.latencyMs())));
+          table.add(
+              Row.compared(
+                  "modes",
+                  "autosave PATCH/s at " + c + " connections, mysql store vs memory store",
+                  "req/s",
+                  Figure.value(y.perSecond()),
+                  "memory store (same run)",
+                  Figure.value(m.perSecond())));
+          table.add(
+              Row.compared(
+                  "modes",
+                  "autosave PATCH latency at " + c + " connections, mysql vs memory",
+                  "ms",
+                  Figure.distribution(y.latencyMs()),
+                  "memory store (same run)",
+                  Figure.distribution(m.latencyMs())));
         }
         HttpLoad.Result mg = memory.get("get@" + c);
         HttpLoad.Result yg = mysql.get("get@" + c);
         if (mg != null && yg != null) {
-          table.add(Row.compared("modes", "GET /executions/:id per s at " + c + " connections, mysql vs memory", "req/s",
-              Figure.value(yg.perSecond()), "memory store (same run)", Figure.value(mg.perSecond())));
+          table.add(
+              Row.compared(
+                  "modes",
+                  "GET /executions/:id per s at " + c + " connections, mysql vs memory",
+                  "req/s",
+                  Figure.value(yg.perSecond()),
+                  "memory store (same run)",
+                  Figure.value(mg.perSecond())));
         }
       }
     }
-    Map<Integer, ThroughputBench.Result> one = throughputByLabel.get("redis-mysql (1 worker process)");
-    Map<Integer, ThroughputBench.Result> two = throughputByLabel.get("redis-mysql (2 worker processes)");
+    Map<Integer, ThroughputBench.Result> one =
+        throughputByLabel.get("redis-mysql (1 worker process)");
+    Map<Integer, ThroughputBench.Result> two =
+        throughputByLabel.get("redis-mysql (2 worker processes)");
     if (one != null && two != null) {
       for (int c : options.concurrency()) {
         if (one.containsKey(c) && two.containsKey(c)) {
-          table.add(Row.compared("modes", "redis-mysql runs/s at concurrency " + c + ", 2 worker processes vs 1", "runs/s",
-              Figure.value(two.get(c).perSecond()), "1 worker process (same run)", Figure.value(one.get(c).perSecond())));
+          table.add(
+              Row.compared(
+                  "modes",
+                  "redis-mysql runs/s at concurrency " + c + ", 2 worker processes vs 1",
+                  "runs/s",
+                  Figure.value(two.get(c).perSecond()),
+                  "1 worker process (same run)",
+                  Figure.value(one.get(c).perSecond())));
         }
       }
     }
@@ -140,7 +177,9 @@ public final class Suite implements AutoCloseable {
         latency("embedded cold (" + String.join(" ", options.coldArgs()) + ")", client, 4.0);
       } catch (Exception e) {
         progress("cold server failed: " + e);
-        table.add(Row.of("embedded cold", "cold server", "-", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+        table.add(
+            Row.of("embedded cold", "cold server", "-", Figure.value(Double.NaN))
+                .withNote("failed: " + oneLine(e)));
       }
     }
     tiers();
@@ -159,19 +198,30 @@ public final class Suite implements AutoCloseable {
         JsonNode health = client.get("/health");
         table.meta("isolation_" + tier + ".health", health);
         progress("isolation " + tier + ": " + options.samples() + " samples");
-        LatencyBench.Samples s = new LatencyBench(spawner, budget()).measure(client, PYTHON, options.samples(), options.warmup(), true, false);
+        LatencyBench.Samples s =
+            new LatencyBench(spawner, budget())
+                .measure(client, PYTHON, options.samples(), options.warmup(), true, false);
         String reported = findText(health, "isolation", "tier").orElse("?");
         for (Map.Entry<String, Summary> b : s.baselines().entrySet()) {
           if (b.getKey().startsWith("bare python3 -c")) {
             continue;
           }
-          Row row = Row.compared("isolation", name, "ms", Figure.distribution(s.server()), b.getKey(), Figure.distribution(b.getValue()))
-              .withNote("server reports tier " + reported);
+          Row row =
+              Row.compared(
+                      "isolation",
+                      name,
+                      "ms",
+                      Figure.distribution(s.server()),
+                      b.getKey(),
+                      Figure.distribution(b.getValue()))
+                  .withNote("server reports tier " + reported);
           table.add(failures(row, s));
         }
       } catch (Exception e) {
         progress("isolation " + tier + " failed: " + e);
-        table.add(Row.of("isolation", name, "ms", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+        table.add(
+            Row.of("isolation", name, "ms", Figure.value(Double.NaN))
+                .withNote("failed: " + oneLine(e)));
       }
     }
   }
@@ -181,18 +231,27 @@ public final class Suite implements AutoCloseable {
   private void redisMysql() throws Exception {
     String mode = "redis-mysql";
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
-    String prefix = "livecode-bench-" + stamp + "-" + ThreadLocalRandom.current().nextInt(1000, 10000) + ":";
+    String prefix =
+        "livecode-bench-" + stamp + "-" + ThreadLocalRandom.current().nextInt(1000, 10000) + ":";
     try (RedisKeys redis = RedisKeys.connect(options.redisUrl());
-        MysqlDatabase db = MysqlDatabase.create(options.mysqlUrl(), options.mysqlUser(), options.mysqlPassword(), options.keepData())) {
+        MysqlDatabase db =
+            MysqlDatabase.create(
+                options.mysqlUrl(),
+                options.mysqlUser(),
+                options.mysqlPassword(),
+                options.keepData())) {
       redis.ping();
       table.meta("redis_mysql.database", db.name());
       table.meta("redis_mysql.redis_prefix", prefix);
       List<String> common = serverArgs(options.isolation());
-      common.addAll(List.of("--store", "mysql", "--mysql-url", db.url(), "--mysql-user", options.mysqlUser()));
+      common.addAll(
+          List.of(
+              "--store", "mysql", "--mysql-url", db.url(), "--mysql-user", options.mysqlUser()));
       if (!options.mysqlPassword().isEmpty()) {
         common.addAll(List.of("--mysql-password", options.mysqlPassword()));
       }
-      common.addAll(List.of("--queue", "redis", "--redis-url", options.redisUrl(), "--redis-prefix", prefix));
+      common.addAll(
+          List.of("--queue", "redis", "--redis-url", options.redisUrl(), "--redis-prefix", prefix));
       List<String> apiArgs = new ArrayList<>(common);
       apiArgs.addAll(List.of("--role", "api"));
       List<String> workerArgs = new ArrayList<>(common);
@@ -217,7 +276,12 @@ public final class Suite implements AutoCloseable {
           ServerProcess.pause(1000);
           memoryRows(mode, api, apiIdle, apiRunPeak, apiHttpPeak, RssSampler.nowMib(api));
           memoryRows(mode, worker1, w1Idle, w1RunPeak, Double.NaN, RssSampler.nowMib(worker1));
-          table.add(Row.of(mode + " memory", "worker-2 RSS after the 2-worker runs", "MiB", Figure.value(RssSampler.nowMib(worker2))));
+          table.add(
+              Row.of(
+                  mode + " memory",
+                  "worker-2 RSS after the 2-worker runs",
+                  "MiB",
+                  Figure.value(RssSampler.nowMib(worker2))));
         }
       } finally {
         if (!options.keepData()) {
@@ -250,82 +314,150 @@ public final class Suite implements AutoCloseable {
       String name = language + " " + LatencyBench.source(language) + ": POST run -> COMPLETED";
       try {
         progress(mode + " latency " + language + ": " + options.samples() + " samples");
-        LatencyBench.Samples s = new LatencyBench(spawner, budget()).measure(client, language, options.samples(), options.warmup(), true, true);
+        LatencyBench.Samples s =
+            new LatencyBench(spawner, budget())
+                .measure(client, language, options.samples(), options.warmup(), true, true);
         byLanguage.put(language, s);
         for (Map.Entry<String, Summary> b : s.baselines().entrySet()) {
-          Row row = Row.compared(mode + " latency", name, "ms", Figure.distribution(s.server()), b.getKey(), Figure.distribution(b.getValue()));
+          Row row =
+              Row.compared(
+                  mode + " latency",
+                  name,
+                  "ms",
+                  Figure.distribution(s.server()),
+                  b.getKey(),
+                  Figure.distribution(b.getValue()));
           if (targetDiffMs > 0 && PYTHON.equals(language) && b.getKey().startsWith("bare bwrap")) {
-            row = row.withNote(target("p50 within " + Figure.format(targetDiffMs) + " ms of bare bwrap", row.diff().orElse(Double.NaN) <= targetDiffMs));
+            row =
+                row.withNote(
+                    target(
+                        "p50 within " + Figure.format(targetDiffMs) + " ms of bare bwrap",
+                        row.diff().orElse(Double.NaN) <= targetDiffMs));
           }
           if (targetDiffMs <= 0 && b.getKey().startsWith("bare bwrap")) {
             // the warm pool's latency targets: absolute p50s
             double limit = PYTHON.equals(language) ? 5.0 : 8.0;
-            row = row.withNote(target("warm p50 under " + Figure.format(limit) + " ms", s.server().p50() < limit));
+            row =
+                row.withNote(
+                    target(
+                        "warm p50 under " + Figure.format(limit) + " ms",
+                        s.server().p50() < limit));
           }
           table.add(failures(row, s));
         }
         List<String> names = LatencyBench.names(s);
         if (names.size() >= 2 && names.get(1).startsWith("bare bwrap")) {
           table.add(
-              Row.compared(mode + " latency", "(baseline) " + names.get(1), "ms", Figure.distribution(s.baselines().get(names.get(1))),
-                  names.get(0), Figure.distribution(s.baselines().get(names.get(0)))).withNote("cost of the sandbox alone"));
+              Row.compared(
+                      mode + " latency",
+                      "(baseline) " + names.get(1),
+                      "ms",
+                      Figure.distribution(s.baselines().get(names.get(1))),
+                      names.get(0),
+                      Figure.distribution(s.baselines().get(names.get(0))))
+                  .withNote("cost of the sandbox alone"));
         }
-        String bwrapName = names.stream().filter(n -> n.startsWith("bare bwrap")).findFirst().orElse("");
+        String bwrapName =
+            names.stream().filter(n -> n.startsWith("bare bwrap")).findFirst().orElse("");
         for (Map.Entry<String, Summary> part : s.breakdown().entrySet()) {
-          Row row = Row.of(mode + " breakdown", language + ": " + part.getKey(), "ms", Figure.distribution(part.getValue()));
+          Row row =
+              Row.of(
+                  mode + " breakdown",
+                  language + ": " + part.getKey(),
+                  "ms",
+                  Figure.distribution(part.getValue()));
           if (part.getKey().startsWith("program wall") && !bwrapName.isEmpty()) {
             // the server's own spawn (its sandbox, cgroup, rlimits) against the minimal bwrap spawn
-            row = Row.compared(row.section(), row.name(), "ms", row.livecode(), bwrapName, Figure.distribution(s.baselines().get(bwrapName)));
+            row =
+                Row.compared(
+                    row.section(),
+                    row.name(),
+                    "ms",
+                    row.livecode(),
+                    bwrapName,
+                    Figure.distribution(s.baselines().get(bwrapName)));
           }
           table.add(row);
         }
       } catch (Exception e) {
         progress(mode + " latency " + language + " failed: " + e);
-        table.add(Row.of(mode + " latency", name, "ms", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+        table.add(
+            Row.of(mode + " latency", name, "ms", Figure.value(Double.NaN))
+                .withNote("failed: " + oneLine(e)));
       }
     }
     if (byLanguage.containsKey(PYTHON)) {
       pythonByMode.put(mode, byLanguage.get(PYTHON));
     }
     if (byLanguage.containsKey("typescript") && byLanguage.containsKey("javascript")) {
-      Row row = Row.compared(mode + " latency", "typescript console.log(1) vs javascript, through the server", "ms",
-          Figure.distribution(byLanguage.get("typescript").server()), "javascript console.log(1) (same run)",
-          Figure.distribution(byLanguage.get("javascript").server()));
-      table.add(row.withNote(target("within 3 ms of javascript", row.diff().orElse(Double.NaN) <= 3.0)));
+      Row row =
+          Row.compared(
+              mode + " latency",
+              "typescript console.log(1) vs javascript, through the server",
+              "ms",
+              Figure.distribution(byLanguage.get("typescript").server()),
+              "javascript console.log(1) (same run)",
+              Figure.distribution(byLanguage.get("javascript").server()));
+      table.add(
+          row.withNote(target("within 3 ms of javascript", row.diff().orElse(Double.NaN) <= 3.0)));
     }
   }
 
-  private void throughput(String mode, LivecodeClient client, String label, Map<Integer, ThroughputBench.Result> bareCache) {
+  private void throughput(
+      String mode,
+      LivecodeClient client,
+      String label,
+      Map<Integer, ThroughputBench.Result> bareCache) {
     if (!options.includes("throughput")) {
       return;
     }
     boolean sandboxed = spawner.hasBwrap();
-    List<String> command = sandboxed ? spawner.sandboxed(spawner.argv(PYTHON)) : spawner.argv(PYTHON);
+    List<String> command =
+        sandboxed ? spawner.sandboxed(spawner.argv(PYTHON)) : spawner.argv(PYTHON);
     String bareName = (sandboxed ? "bare bwrap spawns" : "bare spawns") + " (python3 -S -I -c)";
     Duration deadline = Duration.ofSeconds(options.quick() ? 60 : 180);
     for (int c : options.concurrency()) {
-      String name = "python print(1) runs/s, " + options.runs() + " runs at concurrency " + c + label;
+      String name =
+          "python print(1) runs/s, " + options.runs() + " runs at concurrency " + c + label;
       try {
         progress(mode + " throughput c=" + c + label);
-        ThroughputBench.Result server = ThroughputBench.server(client, PYTHON, options.runs(), c, deadline);
+        ThroughputBench.Result server =
+            ThroughputBench.server(client, PYTHON, options.runs(), c, deadline);
         throughputByLabel.computeIfAbsent(mode + label, k -> new LinkedHashMap<>()).put(c, server);
         ThroughputBench.Result bare = bareCache.get(c);
         if (bare == null) {
           bare = ThroughputBench.spawns(spawner, command, sandboxed, options.runs(), c, deadline);
           bareCache.put(c, bare);
         }
-        Row row = Row.compared(mode + " throughput", name, "runs/s", Figure.value(server.perSecond()), bareName + " at " + c, Figure.value(bare.perSecond()))
-            .withNote("p50 " + Figure.format(server.latencyMs().p50()) + " ms per run");
+        Row row =
+            Row.compared(
+                    mode + " throughput",
+                    name,
+                    "runs/s",
+                    Figure.value(server.perSecond()),
+                    bareName + " at " + c,
+                    Figure.value(bare.perSecond()))
+                .withNote("p50 " + Figure.format(server.latencyMs().p50()) + " ms per run");
         if (c == 8) {
           row = row.withNote(target(">= 80% of bare bwrap", row.ratio().orElse(0.0) >= 0.8));
         }
         if (server.failures() > 0 || server.completed() < options.runs()) {
-          row = row.withNote(server.completed() + " of " + options.runs() + " completed, " + server.failures() + " failed: " + server.firstFailure());
+          row =
+              row.withNote(
+                  server.completed()
+                      + " of "
+                      + options.runs()
+                      + " completed, "
+                      + server.failures()
+                      + " failed: "
+                      + server.firstFailure());
         }
         table.add(row);
       } catch (Exception e) {
         progress(mode + " throughput failed: " + e);
-        table.add(Row.of(mode + " throughput", name, "runs/s", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+        table.add(
+            Row.of(mode + " throughput", name, "runs/s", Figure.value(Double.NaN))
+                .withNote("failed: " + oneLine(e)));
       }
     }
   }
@@ -354,62 +486,138 @@ public final class Suite implements AutoCloseable {
       startTrivial();
     } catch (Exception e) {
       progress(mode + " http setup failed: " + e);
-      table.add(Row.of(mode + " http", "HTTP setup", "req/s", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+      table.add(
+          Row.of(mode + " http", "HTTP setup", "req/s", Figure.value(Double.NaN))
+              .withNote("failed: " + oneLine(e)));
       return;
     }
     AtomicLong counter = new AtomicLong();
-    HttpLoad.Target patch = new HttpLoad.Target() {
-      @Override public String method() { return "PATCH"; }
-      @Override public String path(int thread, long seq) { return "/code-sessions/" + sessions.get(thread % sessions.size()); }
-      @Override public String body(int thread, long seq) { return "{\"source_code\":\"print(" + counter.incrementAndGet() + ")\"}"; }
-    };
-    HttpLoad.Target get = new HttpLoad.Target() {
-      @Override public String method() { return "GET"; }
-      @Override public String path(int thread, long seq) { return "/executions/" + finished; }
-      @Override public String body(int thread, long seq) { return null; }
-    };
-    HttpLoad.Target trivialGet = new HttpLoad.Target() {
-      @Override public String method() { return "GET"; }
-      @Override public String path(int thread, long seq) { return "/health"; }
-      @Override public String body(int thread, long seq) { return null; }
-    };
+    HttpLoad.Target patch =
+        new HttpLoad.Target() {
+          @Override
+          public String method() {
+            return "PATCH";
+          }
+
+          @Override
+          public String path(int thread, long seq) {
+            return "/code-sessions/" + sessions.get(thread % sessions.size());
+          }
+
+          @Override
+          public String body(int thread, long seq) {
+            return "{\"source_code\":\"print(" + counter.incrementAndGet() + ")\"}";
+          }
+        };
+    HttpLoad.Target get =
+        new HttpLoad.Target() {
+          @Override
+          public String method() {
+            return "GET";
+          }
+
+          @Override
+          public String path(int thread, long seq) {
+            return "/executions/" + finished;
+          }
+
+          @Override
+          public String body(int thread, long seq) {
+            return null;
+          }
+        };
+    HttpLoad.Target trivialGet =
+        new HttpLoad.Target() {
+          @Override
+          public String method() {
+            return "GET";
+          }
+
+          @Override
+          public String path(int thread, long seq) {
+            return "/health";
+          }
+
+          @Override
+          public String body(int thread, long seq) {
+            return null;
+          }
+        };
     for (int c : options.connections()) {
       try {
         progress(mode + " http c=" + c);
-        HttpLoad.Result base = HttpLoad.run(options.loadClient(), trivial.port(), trivialGet, c, warmup, measure);
-        HttpLoad.Result p = HttpLoad.run(options.loadClient(), server.port(), patch, c, warmup, measure);
-        HttpLoad.Result g = HttpLoad.run(options.loadClient(), server.port(), get, c, warmup, measure);
-        Map<String, HttpLoad.Result> byLevel = httpByMode.computeIfAbsent(mode, k -> new LinkedHashMap<>());
+        HttpLoad.Result base =
+            HttpLoad.run(options.loadClient(), trivial.port(), trivialGet, c, warmup, measure);
+        HttpLoad.Result p =
+            HttpLoad.run(options.loadClient(), server.port(), patch, c, warmup, measure);
+        HttpLoad.Result g =
+            HttpLoad.run(options.loadClient(), server.port(), get, c, warmup, measure);
+        Map<String, HttpLoad.Result> byLevel =
+            httpByMode.computeIfAbsent(mode, k -> new LinkedHashMap<>());
         byLevel.put("patch@" + c, p);
         byLevel.put("get@" + c, g);
         String baseName = "trivial JDK HttpServer handler at " + c;
-        Row patchRow = Row.compared(mode + " http", "autosave PATCH/s (" + store + " store) at " + c + " connections", "req/s",
-            Figure.value(p.perSecond()), baseName, Figure.value(base.perSecond()));
+        Row patchRow =
+            Row.compared(
+                mode + " http",
+                "autosave PATCH/s (" + store + " store) at " + c + " connections",
+                "req/s",
+                Figure.value(p.perSecond()),
+                baseName,
+                Figure.value(base.perSecond()));
         if (c == 32) {
           double target = "memory".equals(store) ? 20_000 : 6_000;
-          patchRow = patchRow.withNote(target(">= " + (int) target + " PATCH/s", p.perSecond() >= target));
+          patchRow =
+              patchRow.withNote(target(">= " + (int) target + " PATCH/s", p.perSecond() >= target));
         }
         table.add(errors(patchRow, p));
-        table.add(Row.compared(mode + " http", "autosave PATCH latency at " + c + " connections", "ms",
-            Figure.distribution(p.latencyMs()), baseName, Figure.distribution(base.latencyMs())));
-        Row getRow = Row.compared(mode + " http", "GET /executions/:id (finished) per s at " + c + " connections", "req/s",
-            Figure.value(g.perSecond()), baseName, Figure.value(base.perSecond()));
+        table.add(
+            Row.compared(
+                mode + " http",
+                "autosave PATCH latency at " + c + " connections",
+                "ms",
+                Figure.distribution(p.latencyMs()),
+                baseName,
+                Figure.distribution(base.latencyMs())));
+        Row getRow =
+            Row.compared(
+                mode + " http",
+                "GET /executions/:id (finished) per s at " + c + " connections",
+                "req/s",
+                Figure.value(g.perSecond()),
+                baseName,
+                Figure.value(base.perSecond()));
         if (c == 32) {
           getRow = getRow.withNote(target(">= 22000 req/s", g.perSecond() >= 22_000));
         }
         table.add(errors(getRow, g));
-        table.add(Row.compared(mode + " http", "GET /executions/:id latency at " + c + " connections", "ms",
-            Figure.distribution(g.latencyMs()), baseName, Figure.distribution(base.latencyMs())));
+        table.add(
+            Row.compared(
+                mode + " http",
+                "GET /executions/:id latency at " + c + " connections",
+                "ms",
+                Figure.distribution(g.latencyMs()),
+                baseName,
+                Figure.distribution(base.latencyMs())));
       } catch (Exception e) {
         progress(mode + " http c=" + c + " failed: " + e);
-        table.add(Row.of(mode + " http", "HTTP at " + c + " connections", "req/s", Figure.value(Double.NaN)).withNote("failed: " + oneLine(e)));
+        table.add(
+            Row.of(
+                    mode + " http",
+                    "HTTP at " + c + " connections",
+                    "req/s",
+                    Figure.value(Double.NaN))
+                .withNote("failed: " + oneLine(e)));
       }
     }
   }
 
-  private void memoryRows(String section, ServerProcess p, double idle, double runPeak, double httpPeak, double after) {
+  private void memoryRows(
+      String section, ServerProcess p, double idle, double runPeak, double httpPeak, double after) {
     String s = section + " memory";
-    table.add(Row.of(s, p.name() + " RSS idle (started, one run per language)", "MiB", Figure.value(idle)));
+    table.add(
+        Row.of(
+            s, p.name() + " RSS idle (started, one run per language)", "MiB", Figure.value(idle)));
     table.add(Row.of(s, p.name() + " RSS peak under run load", "MiB", Figure.value(runPeak)));
     if (!Double.isNaN(httpPeak)) {
       table.add(Row.of(s, p.name() + " RSS peak under HTTP load", "MiB", Figure.value(httpPeak)));
@@ -437,7 +645,8 @@ public final class Suite implements AutoCloseable {
     List<String> main = new ArrayList<>(List.of("-jar", serverJar.toString()));
     main.addAll(args);
     progress("starting " + name);
-    ServerProcess p = ServerProcess.start(name, options.serverJvmArgs(), main, true, options.logDir());
+    ServerProcess p =
+        ServerProcess.start(name, options.serverJvmArgs(), main, true, options.logDir());
     rss.watch(p);
     return p;
   }
@@ -446,8 +655,13 @@ public final class Suite implements AutoCloseable {
     if (trivial != null && trivial.isAlive()) {
       return;
     }
-    trivial = ServerProcess.start("trivial-httpserver", List.of(),
-        List.of("-cp", System.getProperty("java.class.path"), TrivialServer.class.getName()), true, options.logDir());
+    trivial =
+        ServerProcess.start(
+            "trivial-httpserver",
+            List.of(),
+            List.of("-cp", System.getProperty("java.class.path"), TrivialServer.class.getName()),
+            true,
+            options.logDir());
     trivial.awaitReady(http, "/health", READY_TIMEOUT);
   }
 
@@ -478,7 +692,9 @@ public final class Suite implements AutoCloseable {
   }
 
   private static Row failures(Row row, LatencyBench.Samples s) {
-    return s.failures() == 0 ? row : row.withNote(s.failures() + " failed runs excluded, first: " + s.firstFailure());
+    return s.failures() == 0
+        ? row
+        : row.withNote(s.failures() + " failed runs excluded, first: " + s.firstFailure());
   }
 
   private static Row errors(Row row, HttpLoad.Result r) {

@@ -5,12 +5,14 @@ import java.util.Arrays;
 /**
  * The distribution of a sample: count, mean and the percentiles the table shows.
  *
- * <p>Percentiles use linear interpolation between closest ranks (the "R-7" definition, as numpy
- * and most spreadsheets do): the median of an even count is the mean of the two middle values.
+ * <p>Percentiles use linear interpolation between closest ranks (the "R-7" definition, as numpy and
+ * most spreadsheets do): the median of an even count is the mean of the two middle values.
  */
-public record Summary(int n, double min, double p50, double p95, double p99, double max, double mean) {
+public record Summary(
+    int n, double min, double p50, double p95, double p99, double max, double mean) {
 
-  public static final Summary EMPTY = new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+  public static final Summary EMPTY =
+      new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
   /** Summarizes {@code values} (not modified); an empty array gives {@link #EMPTY}. */
   public static Summary of(double[] values) {

@@ -10,13 +10,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Throughput: {@code runs} runs at a fixed concurrency (each client thread its own session, each
- * run POST + wait for the result), beside the same number of bare spawns at the same
- * concurrency. Bounded by a deadline: runs not finished by then are not counted.
+ * run POST + wait for the result), beside the same number of bare spawns at the same concurrency.
+ * Bounded by a deadline: runs not finished by then are not counted.
  */
 public final class ThroughputBench {
 
   /** What one level reached. */
-  public record Result(int completed, int failures, double seconds, Summary latencyMs, String firstFailure) {
+  public record Result(
+      int completed, int failures, double seconds, Summary latencyMs, String firstFailure) {
     public double perSecond() {
       return seconds > 0 ? completed / seconds : Double.NaN;
     }
@@ -29,28 +30,44 @@ public final class ThroughputBench {
   }
 
   /** {@code runs} runs through the server at {@code concurrency}. */
-  public static Result server(LivecodeClient client, String language, int runs, int concurrency, Duration deadline)
+  public static Result server(
+      LivecodeClient client, String language, int runs, int concurrency, Duration deadline)
       throws IOException, InterruptedException {
     List<String> sessions = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
       sessions.add(client.createSession(language, LatencyBench.source(language)));
     }
-    return drive(runs, concurrency, deadline, thread -> {
-      LatencyBench.Sample s = LatencyBench.runOnce(client, sessions.get(thread));
-      return s.ok() ? "" : s.failure();
-    });
+    return drive(
+        runs,
+        concurrency,
+        deadline,
+        thread -> {
+          LatencyBench.Sample s = LatencyBench.runOnce(client, sessions.get(thread));
+          return s.ok() ? "" : s.failure();
+        });
   }
 
   /** {@code runs} spawns of {@code command} at {@code concurrency}. */
-  public static Result spawns(Spawner spawner, List<String> command, boolean sandboxed, int runs, int concurrency, Duration deadline)
+  public static Result spawns(
+      Spawner spawner,
+      List<String> command,
+      boolean sandboxed,
+      int runs,
+      int concurrency,
+      Duration deadline)
       throws InterruptedException {
-    return drive(runs, concurrency, deadline, thread -> {
-      spawner.spawnOnce(command, sandboxed);
-      return "";
-    });
+    return drive(
+        runs,
+        concurrency,
+        deadline,
+        thread -> {
+          spawner.spawnOnce(command, sandboxed);
+          return "";
+        });
   }
 
-  static Result drive(int runs, int concurrency, Duration deadline, Work work) throws InterruptedException {
+  static Result drive(int runs, int concurrency, Duration deadline, Work work)
+      throws InterruptedException {
     AtomicInteger left = new AtomicInteger(runs);
     AtomicInteger completed = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
@@ -107,6 +124,11 @@ public final class ThroughputBench {
       }
     }
     double[] ms = all.stream().mapToDouble(Double::doubleValue).toArray();
-    return new Result(completed.get(), failures.get(), (window[1] - window[0]) / 1e9, Summary.of(ms), firstFailure.get());
+    return new Result(
+        completed.get(),
+        failures.get(),
+        (window[1] - window[0]) / 1e9,
+        Summary.of(ms),
+        firstFailure.get());
   }
 }

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /**
- * The HTTP baseline: a JDK HttpServer whose one handler reads the request body and answers 200
- * with a small fixed JSON, nodelay on. Started by the benchmark as a child JVM:
- * {@code java -cp livecode-benchmarks.jar dev.livecode.benchmarks.internal.TrivialServer --port N [--threads N]}
+ * The HTTP baseline: a JDK HttpServer whose one handler reads the request body and answers 200 with
+ * a small fixed JSON, nodelay on. Started by the benchmark as a child JVM: {@code java -cp
+ * livecode-benchmarks.jar dev.livecode.benchmarks.internal.TrivialServer --port N [--threads N]}
  * ({@code --threads 0}, the default, runs handlers on the dispatcher thread).
  */
 public final class TrivialServer {
@@ -31,7 +31,8 @@ public final class TrivialServer {
         default -> throw new IllegalArgumentException("unknown flag " + args[i]);
       }
     }
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
     server.createContext(
         "/",
         exchange -> {

@@ -29,12 +29,17 @@ class OptionsTest {
 
   @Test
   void modeAllRunsBothModes() {
-    assertThat(Options.parse(new String[] {"--mode", "all"}).modes()).containsExactly("embedded", "redis-mysql");
+    assertThat(Options.parse(new String[] {"--mode", "all"}).modes())
+        .containsExactly("embedded", "redis-mysql");
   }
 
   @Test
   void parsesListsAndOverrides() {
-    Options o = Options.parse(new String[] {"--concurrency", "1, 4", "--tiers", "", "--languages", "Python", "--runs", "10"});
+    Options o =
+        Options.parse(
+            new String[] {
+              "--concurrency", "1, 4", "--tiers", "", "--languages", "Python", "--runs", "10"
+            });
 
     assertThat(o.concurrency()).containsExactly(1, 4);
     assertThat(o.tiers()).isEmpty();
@@ -53,7 +58,8 @@ class OptionsTest {
 
   @Test
   void runsEverySectionByDefault() {
-    assertThat(Options.parse(new String[0]).sections()).containsExactly("latency", "throughput", "http");
+    assertThat(Options.parse(new String[0]).sections())
+        .containsExactly("latency", "throughput", "http");
   }
 
   @Test
@@ -79,7 +85,8 @@ class OptionsTest {
 
   @Test
   void buildsTheDatabaseUrlFromTheServerUrl() {
-    assertThat(MysqlDatabase.withDatabase("jdbc:mysql://127.0.0.1:3306/", "b1")).isEqualTo("jdbc:mysql://127.0.0.1:3306/b1");
+    assertThat(MysqlDatabase.withDatabase("jdbc:mysql://127.0.0.1:3306/", "b1"))
+        .isEqualTo("jdbc:mysql://127.0.0.1:3306/b1");
     assertThat(MysqlDatabase.withDatabase("jdbc:mysql://127.0.0.1:3306/test?useSSL=false", "b1"))
         .isEqualTo("jdbc:mysql://127.0.0.1:3306/b1?useSSL=false");
     assertThat(MysqlDatabase.withDatabase("jdbc:mysql://h", "b1")).isEqualTo("jdbc:mysql://h/b1");
@@ -87,7 +94,10 @@ class OptionsTest {
 
   @Test
   void masksPasswordsInLoggedCommandLines() {
-    assertThat(ServerProcess.redact(java.util.List.of("--mysql-password", "s3cret", "--redis-url", "redis://:pw@h:6379")))
+    assertThat(
+            ServerProcess.redact(
+                java.util.List.of(
+                    "--mysql-password", "s3cret", "--redis-url", "redis://:pw@h:6379")))
         .containsExactly("--mysql-password", "****", "--redis-url", "redis://:****@h:6379");
   }
 

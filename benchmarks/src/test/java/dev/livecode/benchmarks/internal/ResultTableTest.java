@@ -50,7 +50,12 @@ class ResultTableTest {
 
     String text = table.render();
 
-    assertThat(text).contains("15.0 / 15.9 / 16.0").contains("12.0 / 12.9 / 13.0").contains("1.25x").contains("+3.00").contains("target met");
+    assertThat(text)
+        .contains("15.0 / 15.9 / 16.0")
+        .contains("12.0 / 12.9 / 13.0")
+        .contains("1.25x")
+        .contains("+3.00")
+        .contains("target met");
     assertThat(text).contains("81.3");
     String[] lines = text.split("\n");
     assertThat(lines[0]).startsWith("section");

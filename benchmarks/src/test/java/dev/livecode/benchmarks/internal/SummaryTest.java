@@ -72,6 +72,7 @@ class SummaryTest {
     assertThatThrownBy(() -> Summary.percentile(new double[] {1}, 101))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("101");
-    assertThatThrownBy(() -> Summary.percentile(new double[0], 50)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Summary.percentile(new double[0], 50))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

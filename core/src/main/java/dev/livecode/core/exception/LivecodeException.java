@@ -63,9 +63,11 @@ public abstract class LivecodeException extends RuntimeException {
     private final UUID executionId;
 
     public ExecutionEvicted(UUID executionId) {
-      super("execution " + Objects.requireNonNull(executionId, "executionId")
-          + " was evicted from the in-memory store to stay within its memory budget; run it again"
-          + " (a MySQL store keeps every execution)");
+      super(
+          "execution "
+              + Objects.requireNonNull(executionId, "executionId")
+              + " was evicted from the in-memory store to stay within its memory budget; run it again"
+              + " (a MySQL store keeps every execution)");
       this.executionId = executionId;
     }
 
@@ -74,7 +76,10 @@ public abstract class LivecodeException extends RuntimeException {
     }
   }
 
-  /** A request the engine refuses as given: a field out of range, a limit over its cap, a bad cursor. */
+  /**
+   * A request the engine refuses as given: a field out of range, a limit over its cap, a bad
+   * cursor.
+   */
   public static final class InvalidRequest extends LivecodeException {
     private static final long serialVersionUID = 1L;
     private final boolean tooLarge;
@@ -99,8 +104,8 @@ public abstract class LivecodeException extends RuntimeException {
     }
 
     /**
-     * Whether the request was refused for its size rather than its content, so that an HTTP
-     * server can answer 413 instead of 400.
+     * Whether the request was refused for its size rather than its content, so that an HTTP server
+     * can answer 413 instead of 400.
      *
      * @since 0.3
      */
@@ -137,8 +142,14 @@ public abstract class LivecodeException extends RuntimeException {
     private final long currentVersion;
 
     public VersionConflict(UUID sessionId, long expectedVersion, long currentVersion) {
-      super("code session " + sessionId + " is at version " + currentVersion + ", not "
-          + expectedVersion + "; reload it and apply the change again");
+      super(
+          "code session "
+              + sessionId
+              + " is at version "
+              + currentVersion
+              + ", not "
+              + expectedVersion
+              + "; reload it and apply the change again");
       this.sessionId = sessionId;
       this.expectedVersion = expectedVersion;
       this.currentVersion = currentVersion;
@@ -157,15 +168,23 @@ public abstract class LivecodeException extends RuntimeException {
     }
   }
 
-  /** More runs are waiting than the engine accepts (backpressure); retry after {@link #retryAfter()}. */
+  /**
+   * More runs are waiting than the engine accepts (backpressure); retry after {@link
+   * #retryAfter()}.
+   */
   public static final class QueueFull extends LivecodeException {
     private static final long serialVersionUID = 1L;
     private final long waiting;
     private final transient Duration retryAfter;
 
     public QueueFull(long waiting, long maxWaiting, Duration retryAfter) {
-      super(waiting + " runs are waiting (at most " + maxWaiting + "); retry in "
-          + retryAfter.toSeconds() + " s");
+      super(
+          waiting
+              + " runs are waiting (at most "
+              + maxWaiting
+              + "); retry in "
+              + retryAfter.toSeconds()
+              + " s");
       this.waiting = waiting;
       this.retryAfter = retryAfter;
     }
@@ -181,8 +200,8 @@ public abstract class LivecodeException extends RuntimeException {
 
   /**
    * The in-memory store cannot take more: live sessions and unfinished runs alone hold its whole
-   * memory budget, and only finished executions can be evicted to make room. Retry after
-   * {@link #retryAfter()}, when running executions have ended and can go.
+   * memory budget, and only finished executions can be evicted to make room. Retry after {@link
+   * #retryAfter()}, when running executions have ended and can go.
    *
    * @since 0.2
    */
@@ -193,9 +212,14 @@ public abstract class LivecodeException extends RuntimeException {
     private final transient Duration retryAfter;
 
     public StoreFull(long liveBytes, long budgetBytes, Duration retryAfter) {
-      super("the in-memory store is full: live sessions and unfinished runs hold " + liveBytes + " of its "
-          + budgetBytes + " bytes; retry in " + Objects.requireNonNull(retryAfter, "retryAfter").toSeconds()
-          + " s, or give it a larger budget, or use a MySQL store");
+      super(
+          "the in-memory store is full: live sessions and unfinished runs hold "
+              + liveBytes
+              + " of its "
+              + budgetBytes
+              + " bytes; retry in "
+              + Objects.requireNonNull(retryAfter, "retryAfter").toSeconds()
+              + " s, or give it a larger budget, or use a MySQL store");
       this.liveBytes = liveBytes;
       this.budgetBytes = budgetBytes;
       this.retryAfter = retryAfter;

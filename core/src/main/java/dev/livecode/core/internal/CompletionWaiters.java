@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 
 /** Requests waiting for executions to end, woken by execution events (no polling). */
 final class CompletionWaiters implements Consumer<ExecutionEvents.Event> {
-  private final ConcurrentHashMap<UUID, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UUID, Set<CompletableFuture<Void>>> waiting =
+      new ConcurrentHashMap<>();
 
   CompletableFuture<Void> register(UUID executionId) {
     CompletableFuture<Void> future = new CompletableFuture<>();
@@ -18,10 +19,12 @@ final class CompletionWaiters implements Consumer<ExecutionEvents.Event> {
   }
 
   void unregister(UUID executionId, CompletableFuture<Void> future) {
-    waiting.computeIfPresent(executionId, (id, futures) -> {
-      futures.remove(future);
-      return futures.isEmpty() ? null : futures;
-    });
+    waiting.computeIfPresent(
+        executionId,
+        (id, futures) -> {
+          futures.remove(future);
+          return futures.isEmpty() ? null : futures;
+        });
   }
 
   @Override

@@ -3,18 +3,18 @@ package dev.livecode.core.internal;
 import dev.livecode.core.EngineListener;
 import dev.livecode.core.EngineStatus;
 import dev.livecode.core.Execution;
-import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.LanguageInfo;
 import dev.livecode.core.Limits;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.Page;
-import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.Store;
+import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.Store;
 import dev.livecode.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class DefaultEngine implements LivecodeEngine {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultEngine.class);
   private static final int RECOVERY_BATCH = 500;
+
   /** Text (source, stdin, output) the finished-execution cache may hold in all, in chars. */
   private static final long FINISHED_CACHE_CHARS = 16L << 20;
 
@@ -58,14 +59,22 @@ public final class DefaultEngine implements LivecodeEngine {
   private final FinishedExecutions finished;
   private final ExecutionEvents.Subscription subscription;
   private final ExecutorService io = Executors.newCachedThreadPool(new NamedThreads("io"));
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("timer"));
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(new NamedThreads("timer"));
   private final WorkerPool workers;
   private final Map<String, WarmPool> warmPools;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final EngineListener listener;
 
-  public DefaultEngine(EngineConfig config, Store store, JobQueue queue, ExecutionEvents events,
-      RunnerRegistry runners, Sandbox sandbox, Workspaces workspaces, List<AutoCloseable> owned,
+  public DefaultEngine(
+      EngineConfig config,
+      Store store,
+      JobQueue queue,
+      ExecutionEvents events,
+      RunnerRegistry runners,
+      Sandbox sandbox,
+      Workspaces workspaces,
+      List<AutoCloseable> owned,
       EngineListener listener) {
     this.listener = listener;
     this.config = config;
@@ -78,8 +87,10 @@ public final class DefaultEngine implements LivecodeEngine {
     this.owned = List.copyOf(owned);
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
     // would only keep alive, and keep serving, executions the store evicted to stay in its budget.
-    this.finished = new FinishedExecutions(store instanceof InMemoryStore ? 0 : config.finishedExecutionCache(),
-        FINISHED_CACHE_CHARS);
+    this.finished =
+        new FinishedExecutions(
+            store instanceof InMemoryStore ? 0 : config.finishedExecutionCache(),
+            FINISHED_CACHE_CHARS);
     this.subscription = events.subscribe(waiters);
     if (!queue.durable()) {
       interruptUnfinished();
@@ -87,47 +98,95 @@ public final class DefaultEngine implements LivecodeEngine {
     if (config.workers() > 0) {
       sandbox.prepare(ProgramExecutor.sandboxLimits(config.defaultLimits()), config.workers());
     }
-    this.warmPools = config.workers() > 0 ? startWarmPools(config, runners, sandbox, workspaces, listener) : Map.of();
-    ProgramExecutor executor = new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
-    this.workers = new WorkerPool(config.name(), config.workers(), store, queue, events, runners, executor, timers,
-        config.clock(), config.maxAttempts(), listener);
-    LOG.info("{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
-        config.name(), config.workers(), sandbox.tier(), config.warmPool(), config.readySandboxes(), warmPools.keySet().stream().sorted().toList(), store.getClass().getSimpleName(), queue.getClass().getSimpleName(),
-        queue.durable(), runners.infos().stream().map(LanguageInfo::id).toList());
+    this.warmPools =
+        config.workers() > 0
+            ? startWarmPools(config, runners, sandbox, workspaces, listener)
+            : Map.of();
+    ProgramExecutor executor =
+        new ProgramExecutor(sandbox, workspaces, io, config.clock(), warmPools);
+    this.workers =
+        new WorkerPool(
+            config.name(),
+            config.workers(),
+            store,
+            queue,
+            events,
+            runners,
+            executor,
+            timers,
+            config.clock(),
+            config.maxAttempts(),
+            listener);
+    LOG.info(
+        "{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
+        config.name(),
+        config.workers(),
+        sandbox.tier(),
+        config.warmPool(),
+        config.readySandboxes(),
+        warmPools.keySet().stream().sorted().toList(),
+        store.getClass().getSimpleName(),
+        queue.getClass().getSimpleName(),
+        queue.durable(),
+        runners.infos().stream().map(LanguageInfo::id).toList());
   }
 
   /**
-   * A pool per available language: of warm interpreters where the runner offers a warm command
-   * and a size is configured, otherwise of ready sandboxes when those are configured and the
-   * runner's programs can use one.
+   * A pool per available language: of warm interpreters where the runner offers a warm command and
+   * a size is configured, otherwise of ready sandboxes when those are configured and the runner's
+   * programs can use one.
    */
-  private static Map<String, WarmPool> startWarmPools(EngineConfig config, RunnerRegistry runners, Sandbox sandbox,
-      Workspaces workspaces, EngineListener listener) {
+  private static Map<String, WarmPool> startWarmPools(
+      EngineConfig config,
+      RunnerRegistry runners,
+      Sandbox sandbox,
+      Workspaces workspaces,
+      EngineListener listener) {
     Map<String, WarmPool> pools = new HashMap<>();
     NamedThreads threads = new NamedThreads("warm");
     for (RegisteredRunner runner : runners.all()) {
       if (!runner.probe().available()) {
         continue;
       }
-      Optional<LanguageRunner.Command> warm = config.warmPool() > 0 ? warmCommand(config, runner) : Optional.empty();
-      Optional<ReadySandbox> ready = warm.isEmpty() && config.readySandboxes() > 0 ? readySandbox(config, runner) : Optional.empty();
+      Optional<LanguageRunner.Command> warm =
+          config.warmPool() > 0 ? warmCommand(config, runner) : Optional.empty();
+      Optional<ReadySandbox> ready =
+          warm.isEmpty() && config.readySandboxes() > 0
+              ? readySandbox(config, runner)
+              : Optional.empty();
       LanguageRunner.Command command = warm.or(() -> ready.map(ReadySandbox::stage)).orElse(null);
       if (command == null) {
         continue;
       }
       int size = warm.isPresent() ? config.warmPool() : config.readySandboxes();
-      pools.put(runner.id(), new WarmPool(runner.id(), size, sandbox, workspaces, ready, config.defaultLimits(),
-          workspace -> ProgramExecutor.launchSpec("run", command, config.defaultLimits(), workspace, runner), threads,
-          listener));
+      pools.put(
+          runner.id(),
+          new WarmPool(
+              runner.id(),
+              size,
+              sandbox,
+              workspaces,
+              ready,
+              config.defaultLimits(),
+              workspace ->
+                  ProgramExecutor.launchSpec(
+                      "run", command, config.defaultLimits(), workspace, runner),
+              threads,
+              listener));
     }
     return pools;
   }
 
-  private static Optional<LanguageRunner.Command> warmCommand(EngineConfig config, RegisteredRunner runner) {
+  private static Optional<LanguageRunner.Command> warmCommand(
+      EngineConfig config, RegisteredRunner runner) {
     try {
       return runner.runner().warmCommand(runner.probe(), runner.settings());
     } catch (RuntimeException e) {
-      LOG.warn("{} runner warm command failed, runs start cold language={} error={}", config.name(), runner.id(), e.toString());
+      LOG.warn(
+          "{} runner warm command failed, runs start cold language={} error={}",
+          config.name(),
+          runner.id(),
+          e.toString());
       return Optional.empty();
     }
   }
@@ -137,19 +196,29 @@ public final class DefaultEngine implements LivecodeEngine {
     try {
       return ReadySandbox.of(runner.prepare(""));
     } catch (RuntimeException e) {
-      LOG.warn("{} runner cannot prepare an empty program, no ready sandboxes language={} error={}", config.name(), runner.id(), e.toString());
+      LOG.warn(
+          "{} runner cannot prepare an empty program, no ready sandboxes language={} error={}",
+          config.name(),
+          runner.id(),
+          e.toString());
       return Optional.empty();
     }
   }
 
-  /** With a queue that forgets on restart, runs left unfinished by a dead process will never end. */
+  /**
+   * With a queue that forgets on restart, runs left unfinished by a dead process will never end.
+   */
   private void interruptUnfinished() {
     int count = 0;
     List<Execution> batch;
     while (!(batch = store.findUnfinished(RECOVERY_BATCH)).isEmpty()) {
       for (Execution execution : batch) {
-        store.finish(execution.id(), Execution.Result.failedWithoutRun(Execution.FailureReason.INTERRUPTED,
-            "the server stopped before this run finished; run it again", config.clock().instant()));
+        store.finish(
+            execution.id(),
+            Execution.Result.failedWithoutRun(
+                Execution.FailureReason.INTERRUPTED,
+                "the server stopped before this run finished; run it again",
+                config.clock().instant()));
         count++;
       }
     }
@@ -165,9 +234,11 @@ public final class DefaultEngine implements LivecodeEngine {
     checkSourceSize(sourceCode);
     RegisteredRunner runner = runners.resolve(language);
     Instant now = config.clock().instant();
-    Session session = new Session(config.ids().get(), Session.ANONYMOUS, runner.id(), sourceCode, 1, now, now);
+    Session session =
+        new Session(config.ids().get(), Session.ANONYMOUS, runner.id(), sourceCode, 1, now, now);
     store.insertSession(session);
-    LOG.debug("{} session created id={} language={}", config.name(), session.id(), session.language());
+    LOG.debug(
+        "{} session created id={} language={}", config.name(), session.id(), session.language());
     return session;
   }
 
@@ -186,16 +257,18 @@ public final class DefaultEngine implements LivecodeEngine {
 
   @Override
   public Session getSession(UUID sessionId) {
-    return findSession(sessionId).orElseThrow(() -> new LivecodeException.SessionNotFound(sessionId));
+    return findSession(sessionId)
+        .orElseThrow(() -> new LivecodeException.SessionNotFound(sessionId));
   }
 
   @Override
   public Session updateSession(Session.Update update) {
     Objects.requireNonNull(update, "update");
     update.sourceCode().ifPresent(this::checkSourceSize);
-    Session.Update canonical = update.language().isPresent()
-        ? update.withLanguage(runners.resolve(update.language().get()).id())
-        : update;
+    Session.Update canonical =
+        update.language().isPresent()
+            ? update.withLanguage(runners.resolve(update.language().get()).id())
+            : update;
     return store.updateSession(canonical, config.clock().instant());
   }
 
@@ -212,17 +285,30 @@ public final class DefaultEngine implements LivecodeEngine {
     Limits limits = request.limits().resolve(config.defaultLimits(), config.maxLimits());
     if (request.stdin().length() > config.maxStdinBytes()
         || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
-      throw new LivecodeException.InvalidRequest("stdin is larger than " + config.maxStdinBytes() + " bytes");
+      throw new LivecodeException.InvalidRequest(
+          "stdin is larger than " + config.maxStdinBytes() + " bytes");
     }
     JobQueue.Stats stats = queue.stats();
     if (stats.waiting() >= config.maxWaitingRuns()) {
-      throw new LivecodeException.QueueFull(stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
+      throw new LivecodeException.QueueFull(
+          stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
     }
-    Store.CreatedExecution created = store.createExecution(new Store.NewExecution(config.ids().get(), session.id(),
-        request.stdin(), limits, request.idempotencyKey(), config.clock().instant()));
+    Store.CreatedExecution created =
+        store.createExecution(
+            new Store.NewExecution(
+                config.ids().get(),
+                session.id(),
+                request.stdin(),
+                limits,
+                request.idempotencyKey(),
+                config.clock().instant()));
     Execution execution = created.execution();
     if (!created.created()) {
-      LOG.debug("{} run deduplicated by idempotency key id={} session={}", config.name(), execution.id(), session.id());
+      LOG.debug(
+          "{} run deduplicated by idempotency key id={} session={}",
+          config.name(),
+          execution.id(),
+          session.id());
       return execution;
     }
     // Told before the job is visible to workers, so a listener always hears queued before started.
@@ -231,13 +317,21 @@ public final class DefaultEngine implements LivecodeEngine {
       queue.enqueue(new JobQueue.Job(execution.id()));
     } catch (QueueException e) {
       // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
-      Execution.Result refused = Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
-          "the run queue was unreachable; run it again", config.clock().instant());
+      Execution.Result refused =
+          Execution.Result.failedWithoutRun(
+              Execution.FailureReason.INTERNAL_ERROR,
+              "the run queue was unreachable; run it again",
+              config.clock().instant());
       store.finish(execution.id(), refused);
       listener.executionFinished(execution.id(), execution.language(), refused);
       throw e;
     }
-    LOG.debug("{} execution queued id={} session={} language={}", config.name(), execution.id(), session.id(), execution.language());
+    LOG.debug(
+        "{} execution queued id={} session={} language={}",
+        config.name(),
+        execution.id(),
+        session.id(),
+        execution.language());
     return execution;
   }
 
@@ -256,9 +350,12 @@ public final class DefaultEngine implements LivecodeEngine {
 
   @Override
   public Execution getExecution(UUID executionId) {
-    return findExecution(executionId).orElseThrow(() -> store.evicted(executionId)
-        ? new LivecodeException.ExecutionEvicted(executionId)
-        : new LivecodeException.ExecutionNotFound(executionId));
+    return findExecution(executionId)
+        .orElseThrow(
+            () ->
+                store.evicted(executionId)
+                    ? new LivecodeException.ExecutionEvicted(executionId)
+                    : new LivecodeException.ExecutionNotFound(executionId));
   }
 
   @Override
@@ -311,10 +408,12 @@ public final class DefaultEngine implements LivecodeEngine {
     ended.completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS);
     // why: the end is announced on a worker's (or the queue listener's) thread, and the timeout on
     // the JDK's delay thread; the store read and what the caller chains must block neither.
-    return ended.handleAsync((ignored, error) -> {
-      waiters.unregister(executionId, ended);
-      return getExecution(executionId);
-    }, this::onIo);
+    return ended.handleAsync(
+        (ignored, error) -> {
+          waiters.unregister(executionId, ended);
+          return getExecution(executionId);
+        },
+        this::onIo);
   }
 
   /** The io pool, or the caller once the engine is closed, so that no waiter is left hanging. */
@@ -350,13 +449,24 @@ public final class DefaultEngine implements LivecodeEngine {
     } catch (LivecodeException e) {
       problem = "queue unreachable: " + e.getMessage();
     }
-    return new EngineStatus(problem.isEmpty() && !closed.get(), sandbox.tier(), enforcedLimits(), sandbox.protections(), sandbox.gaps(),
-        workers.size(), depth, live, closed.get() ? "engine closed" : problem, pools());
+    return new EngineStatus(
+        problem.isEmpty() && !closed.get(),
+        sandbox.tier(),
+        enforcedLimits(),
+        sandbox.protections(),
+        sandbox.gaps(),
+        workers.size(),
+        depth,
+        live,
+        closed.get() ? "engine closed" : problem,
+        pools());
   }
 
   private Map<String, EngineStatus.Pool> pools() {
     Map<String, EngineStatus.Pool> pools = new HashMap<>();
-    warmPools.forEach((language, pool) -> pools.put(language, new EngineStatus.Pool(pool.size(), pool.ready(), pool.taken())));
+    warmPools.forEach(
+        (language, pool) ->
+            pools.put(language, new EngineStatus.Pool(pool.size(), pool.ready(), pool.taken())));
     return pools;
   }
 
@@ -390,18 +500,29 @@ public final class DefaultEngine implements LivecodeEngine {
       Thread.currentThread().interrupt();
     }
     io.shutdownNow();
-    runners.all().forEach(runner -> {
-      try {
-        runner.runner().close();
-      } catch (RuntimeException e) {
-        LOG.warn("{} runner close failed language={} error={}", config.name(), runner.id(), e.toString());
-      }
-    });
+    runners
+        .all()
+        .forEach(
+            runner -> {
+              try {
+                runner.runner().close();
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "{} runner close failed language={} error={}",
+                    config.name(),
+                    runner.id(),
+                    e.toString());
+              }
+            });
     for (AutoCloseable resource : owned) {
       try {
         resource.close();
       } catch (Exception e) {
-        LOG.warn("{} close failed resource={} error={}", config.name(), resource.getClass().getSimpleName(), e.toString());
+        LOG.warn(
+            "{} close failed resource={} error={}",
+            config.name(),
+            resource.getClass().getSimpleName(),
+            e.toString());
       }
     }
     workspaces.deleteRoot();

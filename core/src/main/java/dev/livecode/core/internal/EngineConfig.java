@@ -8,9 +8,9 @@ import java.util.function.Supplier;
 
 /**
  * The settled configuration of one engine, as the builder validated it; {@code warmPool} is the
- * number of warm processes kept per language that has a warm command (0: none);
- * {@code readySandboxes} the number of sandboxes made ahead per language without a warm pool;
- * {@code finishedExecutionCache} the number of finished executions kept in memory (0: none).
+ * number of warm processes kept per language that has a warm command (0: none); {@code
+ * readySandboxes} the number of sandboxes made ahead per language without a warm pool; {@code
+ * finishedExecutionCache} the number of finished executions kept in memory (0: none).
  */
 public record EngineConfig(
     String name,

@@ -15,14 +15,15 @@ final class EvictedIds {
   private final Map<UUID, Boolean> ids;
 
   EvictedIds(int capacity) {
-    this.ids = new LinkedHashMap<>(16, 0.75f, false) {
-      private static final long serialVersionUID = 1L;
+    this.ids =
+        new LinkedHashMap<>(16, 0.75f, false) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
-        return size() > capacity;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   synchronized void add(UUID id) {

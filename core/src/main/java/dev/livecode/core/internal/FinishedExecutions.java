@@ -12,12 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A bounded cache of finished executions by id, so that polling a finished run does not cost a
  * store read each time. A finished execution never changes and the stores it is put in front of
  * never delete executions (the engine keeps it away from the in-memory store, which evicts), so an
- * entry is never stale, on this node or any other: only finished executions are admitted. Bounded both in entries and in the characters of text the entries hold (a run's
- * output can be megabytes); the oldest admitted entry leaves first.
+ * entry is never stale, on this node or any other: only finished executions are admitted. Bounded
+ * both in entries and in the characters of text the entries hold (a run's output can be megabytes);
+ * the oldest admitted entry leaves first.
  */
 final class FinishedExecutions {
   /** An execution larger than this share of the text budget is not worth evicting others for. */
   private static final int LARGEST_SHARE = 16;
+
   /** Fixed cost of one entry beside its text, in chars, so that empty outputs still weigh. */
   private static final long ENTRY_OVERHEAD_CHARS = 256;
 
@@ -32,7 +34,8 @@ final class FinishedExecutions {
   /** {@code maxEntries == 0} turns the cache off. */
   FinishedExecutions(int maxEntries, long maxChars) {
     if (maxEntries < 0 || maxChars < 0) {
-      throw new IllegalArgumentException("cache bounds must be >= 0, were " + maxEntries + " entries, " + maxChars + " chars");
+      throw new IllegalArgumentException(
+          "cache bounds must be >= 0, were " + maxEntries + " entries, " + maxChars + " chars");
     }
     this.maxEntries = maxEntries;
     this.maxChars = maxChars;

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The cgroup of one engine's runner helpers, as runners see it (see {@link LanguageRunner.HelperProcesses}): at
- * most one core for all of them together. The sandbox makes and removes the group
- * ({@link HelperCpuGroup}); this only hands it to the runners.
+ * The cgroup of one engine's runner helpers, as runners see it (see {@link
+ * LanguageRunner.HelperProcesses}): at most one core for all of them together. The sandbox makes
+ * and removes the group ({@link HelperCpuGroup}); this only hands it to the runners.
  */
 public final class HelperGroup implements LanguageRunner.HelperProcesses, AutoCloseable {
   private final HelperCpuGroup group;

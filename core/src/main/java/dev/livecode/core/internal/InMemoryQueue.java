@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The default queue: FIFO in this JVM. Workers wait on it (no polling). Jobs not acknowledged
- * are lost with the process; the engine marks such executions INTERRUPTED at the next start.
+ * The default queue: FIFO in this JVM. Workers wait on it (no polling). Jobs not acknowledged are
+ * lost with the process; the engine marks such executions INTERRUPTED at the next start.
  */
 public final class InMemoryQueue implements JobQueue {
   private final LinkedBlockingQueue<JobQueue.Job> waiting = new LinkedBlockingQueue<>();

@@ -1,9 +1,9 @@
 package dev.livecode.core.internal;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.Page;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.Store;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,19 +28,22 @@ import org.slf4j.LoggerFactory;
  * autosaves and runs of different sessions never contend; no other lock is ever held at the same
  * time (the executions map is only read or written under it, never computed into).
  *
- * <p>It holds at most a byte budget of sessions and executions ({@link MemoryBudget}): past it,
- * the executions that finished first are evicted (dropped from their session's history, their
+ * <p>It holds at most a byte budget of sessions and executions ({@link MemoryBudget}): past it, the
+ * executions that finished first are evicted (dropped from their session's history, their
  * idempotency key forgotten, their id remembered as evicted for a while); when live sessions and
- * unfinished executions alone fill it, new ones are refused with {@link LivecodeException.StoreFull}.
- * Evicting happens after the lock of the change that went over is released, one execution (and
- * its session's lock) at a time.
+ * unfinished executions alone fill it, new ones are refused with {@link
+ * LivecodeException.StoreFull}. Evicting happens after the lock of the change that went over is
+ * released, one execution (and its session's lock) at a time.
  */
 public final class InMemoryStore implements Store {
   /** The smallest budget accepted: a few sessions and runs. */
   public static final long MIN_BUDGET_BYTES = 64L * 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryStore.class);
+
   /** Share of the budget kept for the ids of the latest evictions. */
   private static final int EVICTED_IDS_SHARE = 64;
+
   private static final int MIN_EVICTED_IDS = 16;
 
   private final ConcurrentHashMap<UUID, Session> sessions = new ConcurrentHashMap<>();
@@ -48,8 +51,10 @@ public final class InMemoryStore implements Store {
   private final ConcurrentHashMap<UUID, SessionHistory> histories = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final MemoryBudget budget;
+
   /** Finished executions in the order they finished: the next to evict first. */
   private final Queue<UUID> finishedFirst = new ConcurrentLinkedQueue<>();
+
   private final EvictedIds evicted;
   private final AtomicBoolean evictedAny = new AtomicBoolean();
 
@@ -70,9 +75,13 @@ public final class InMemoryStore implements Store {
    */
   public InMemoryStore(long budgetBytes) {
     if (budgetBytes < MIN_BUDGET_BYTES) {
-      throw new IllegalArgumentException("memoryStoreBudgetBytes must be at least " + MIN_BUDGET_BYTES + ", was " + budgetBytes);
+      throw new IllegalArgumentException(
+          "memoryStoreBudgetBytes must be at least " + MIN_BUDGET_BYTES + ", was " + budgetBytes);
     }
-    long ids = Math.max(MIN_EVICTED_IDS, Math.min(1 << 24, budgetBytes / EVICTED_IDS_SHARE / EvictedIds.BYTES_PER_ID));
+    long ids =
+        Math.max(
+            MIN_EVICTED_IDS,
+            Math.min(1 << 24, budgetBytes / EVICTED_IDS_SHARE / EvictedIds.BYTES_PER_ID));
     this.evicted = new EvictedIds((int) ids);
     this.budget = new MemoryBudget(budgetBytes - ids * EvictedIds.BYTES_PER_ID);
   }
@@ -83,8 +92,10 @@ public final class InMemoryStore implements Store {
 
   /** What a new execution counts for; its output is added when it finishes. */
   private static long weight(Execution execution) {
-    return MemoryBudget.EXECUTION_OVERHEAD_BYTES + MemoryBudget.textBytes(execution.sourceCode())
-        + MemoryBudget.textBytes(execution.stdin()) + execution.idempotencyKey().map(MemoryBudget::textBytes).orElse(0L);
+    return MemoryBudget.EXECUTION_OVERHEAD_BYTES
+        + MemoryBudget.textBytes(execution.sourceCode())
+        + MemoryBudget.textBytes(execution.stdin())
+        + execution.idempotencyKey().map(MemoryBudget::textBytes).orElse(0L);
   }
 
   @Override
@@ -118,7 +129,8 @@ public final class InMemoryStore implements Store {
             (id, current) -> {
               if (update.expectedVersion().isPresent()
                   && update.expectedVersion().getAsLong() != current.version()) {
-                throw new LivecodeException.VersionConflict(id, update.expectedVersion().getAsLong(), current.version());
+                throw new LivecodeException.VersionConflict(
+                    id, update.expectedVersion().getAsLong(), current.version());
               }
               if (update.sourceCode().isPresent()) {
                 // In the same atomic step as the change, so a refused autosave changes nothing.
@@ -175,7 +187,9 @@ public final class InMemoryStore implements Store {
               Optional.empty());
       long weight = weight(execution);
       budget.admit(weight);
-      if (executions.putIfAbsent(execution.id(), new Stored(sequence.incrementAndGet(), execution, weight)) != null) {
+      if (executions.putIfAbsent(
+              execution.id(), new Stored(sequence.incrementAndGet(), execution, weight))
+          != null) {
         budget.release(weight);
         throw new IllegalStateException("execution " + execution.id() + " exists already");
       }
@@ -209,7 +223,8 @@ public final class InMemoryStore implements Store {
     Objects.requireNonNull(result, "result");
     // Never refused: the program has run. Room is made afterwards, from the executions that
     // finished before this one, and from this one last.
-    long outputBytes = MemoryBudget.textBytes(result.stdout()) + MemoryBudget.textBytes(result.stderr());
+    long outputBytes =
+        MemoryBudget.textBytes(result.stdout()) + MemoryBudget.textBytes(result.stderr());
     boolean finished = transition(executionId, current -> current.finished(result), outputBytes);
     if (finished) {
       evictOverBudget();
@@ -232,7 +247,9 @@ public final class InMemoryStore implements Store {
       if (current == null || current.execution().isFinished()) {
         return false;
       }
-      Stored changed = new Stored(current.seq(), change.apply(current.execution()), current.weight() + addedBytes);
+      Stored changed =
+          new Stored(
+              current.seq(), change.apply(current.execution()), current.weight() + addedBytes);
       executions.put(executionId, changed);
       if (changed.execution().isFinished()) {
         budget.finished(current.weight(), changed.weight());
@@ -267,14 +284,22 @@ public final class InMemoryStore implements Store {
         return;
       }
       history.runs.remove(executionId);
-      stored.execution().idempotencyKey().ifPresent(key -> history.byIdempotencyKey.remove(key, executionId));
+      stored
+          .execution()
+          .idempotencyKey()
+          .ifPresent(key -> history.byIdempotencyKey.remove(key, executionId));
     }
     budget.evicted(stored.weight());
     if (evictedAny.compareAndSet(false, true)) {
-      LOG.info("in-memory store reached its budget, evicting the executions that finished first budget_bytes={}",
+      LOG.info(
+          "in-memory store reached its budget, evicting the executions that finished first budget_bytes={}",
           budget.budgetBytes());
     }
-    LOG.debug("execution evicted id={} session={} bytes={}", executionId, stored.execution().sessionId(), stored.weight());
+    LOG.debug(
+        "execution evicted id={} session={} bytes={}",
+        executionId,
+        stored.execution().sessionId(),
+        stored.weight());
   }
 
   @Override
@@ -296,7 +321,8 @@ public final class InMemoryStore implements Store {
     }
     boolean more = newestFirst.size() > page.limit();
     List<Stored> items = more ? newestFirst.subList(0, page.limit()) : newestFirst;
-    Optional<String> next = more ? Optional.of(Long.toString(items.get(items.size() - 1).seq())) : Optional.empty();
+    Optional<String> next =
+        more ? Optional.of(Long.toString(items.get(items.size() - 1).seq())) : Optional.empty();
     return new Page<>(items.stream().map(Stored::execution).toList(), next);
   }
 
@@ -318,7 +344,8 @@ public final class InMemoryStore implements Store {
     if (cursor.matches("[1-9][0-9]{0,17}")) {
       return Long.parseLong(cursor);
     }
-    throw new LivecodeException.InvalidRequest("cursor '" + cursor + "' was not made by this server");
+    throw new LivecodeException.InvalidRequest(
+        "cursor '" + cursor + "' was not made by this server");
   }
 
   @Override

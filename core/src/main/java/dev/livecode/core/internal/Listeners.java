@@ -42,7 +42,8 @@ public final class Listeners implements EngineListener {
 
   @Override
   public void executionFinished(UUID executionId, String language, Execution.Result result) {
-    each("executionFinished", listener -> listener.executionFinished(executionId, language, result));
+    each(
+        "executionFinished", listener -> listener.executionFinished(executionId, language, result));
   }
 
   @Override
@@ -60,8 +61,12 @@ public final class Listeners implements EngineListener {
       try {
         call.accept(listener);
       } catch (RuntimeException e) {
-        LOG.warn("{} listener failed, ignored event={} listener={} error={}", name, event,
-            listener.getClass().getName(), e.toString());
+        LOG.warn(
+            "{} listener failed, ignored event={} listener={} error={}",
+            name,
+            event,
+            listener.getClass().getName(),
+            e.toString());
       }
     }
   }

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /** Events within one JVM, delivered synchronously on the publishing thread. */
 public final class LocalEvents implements ExecutionEvents {
   private static final Logger LOG = LoggerFactory.getLogger(LocalEvents.class);
-  private final CopyOnWriteArrayList<Consumer<ExecutionEvents.Event>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<ExecutionEvents.Event>> listeners =
+      new CopyOnWriteArrayList<>();
 
   @Override
   public void publish(ExecutionEvents.Event event) {

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The byte budget of the in-memory store, in two parts: what live sessions and unfinished
  * executions hold (never evicted: an editor's session or a waiting run must not vanish), and what
  * finished executions hold (evicted, oldest first, while the sum is over the budget). New live
- * bytes are admitted against the live part alone, because finished executions can always make
- * room. Thread-safe; concurrent admissions may overshoot the budget by what they admit at once,
- * until the eviction that follows each of them.
+ * bytes are admitted against the live part alone, because finished executions can always make room.
+ * Thread-safe; concurrent admissions may overshoot the budget by what they admit at once, until the
+ * eviction that follows each of them.
  *
  * <p>Sizes estimate the heap that text takes under compact strings: one byte per character when
  * every character is Latin-1, two otherwise; each object adds a fixed cost for its record, ids,
@@ -19,11 +19,15 @@ import java.util.concurrent.atomic.AtomicLong;
 final class MemoryBudget {
   /** A session's record, id, times, history list and map entries, beside its source. */
   static final long SESSION_OVERHEAD_BYTES = 512;
-  /** An execution's records (with its result), ids, times, limits and map entries, beside its text. */
-  static final long EXECUTION_OVERHEAD_BYTES = 1024;
+
   /**
-   * When a full store may have room again: a run under the default limits ends within 5 s, and
-   * its execution can then be evicted.
+   * An execution's records (with its result), ids, times, limits and map entries, beside its text.
+   */
+  static final long EXECUTION_OVERHEAD_BYTES = 1024;
+
+  /**
+   * When a full store may have room again: a run under the default limits ends within 5 s, and its
+   * execution can then be evicted.
    */
   static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 

@@ -3,7 +3,9 @@ package dev.livecode.core.internal;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Threads named {@code livecode-<role>-<n>}, daemon so that a forgotten engine never pins the JVM. */
+/**
+ * Threads named {@code livecode-<role>-<n>}, daemon so that a forgotten engine never pins the JVM.
+ */
 final class NamedThreads implements ThreadFactory {
   private final String prefix;
   private final AtomicInteger next = new AtomicInteger();

@@ -30,7 +30,9 @@ final class OutputBuffer {
     return total > cap;
   }
 
-  /** The kept bytes as text: invalid UTF-8 becomes U+FFFD; a character cut by the cap is dropped. */
+  /**
+   * The kept bytes as text: invalid UTF-8 becomes U+FFFD; a character cut by the cap is dropped.
+   */
   synchronized String text() {
     byte[] bytes = kept.toByteArray();
     int end = truncated() ? utf8Boundary(bytes) : bytes.length;

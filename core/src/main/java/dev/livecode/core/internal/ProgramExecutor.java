@@ -30,22 +30,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one execution: lays out its workspace, runs the compile step if any and the program in
- * the sandbox, and turns what happened into a result. Never throws for what the program does.
+ * Runs one execution: lays out its workspace, runs the compile step if any and the program in the
+ * sandbox, and turns what happened into a result. Never throws for what the program does.
  */
 final class ProgramExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(ProgramExecutor.class);
   static final String TIMED_OUT = "Execution Timed Out";
   private static final int SIGXCPU = 24;
+
   /**
    * How long the output pumps may take to reach EOF once every process of the program is dead.
    * Generous: a pump thread can be slow to get a core on a loaded host, and giving up loses output.
    */
   private static final Duration DRAIN_GRACE = Duration.ofSeconds(10);
+
   private static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+
   /**
-   * Stdin up to this size is written directly: it always fits an empty pipe's buffer, which is
-   * 64 KiB but may be one page when the user is over its pipe-buffer quota (non-root servers).
+   * Stdin up to this size is written directly: it always fits an empty pipe's buffer, which is 64
+   * KiB but may be one page when the user is over its pipe-buffer quota (non-root servers).
    */
   private static final int DIRECT_WRITE_BYTES = 4096;
 
@@ -59,7 +62,12 @@ final class ProgramExecutor {
     this(sandbox, workspaces, io, clock, Map.of());
   }
 
-  ProgramExecutor(Sandbox sandbox, Workspaces workspaces, ExecutorService io, Clock clock, Map<String, WarmPool> warmPools) {
+  ProgramExecutor(
+      Sandbox sandbox,
+      Workspaces workspaces,
+      ExecutorService io,
+      Clock clock,
+      Map<String, WarmPool> warmPools) {
     this.sandbox = sandbox;
     this.workspaces = workspaces;
     this.io = io;
@@ -68,8 +76,8 @@ final class ProgramExecutor {
   }
 
   /**
-   * The runner's prepare step, within the run's wall time: the program to run, or already the
-   * run's result (it did not compile, it ran out of time compiling, or the runner failed).
+   * The runner's prepare step, within the run's wall time: the program to run, or already the run's
+   * result (it did not compile, it ran out of time compiling, or the runner failed).
    */
   Prepared prepare(Execution execution, RegisteredRunner runner) {
     long started = System.nanoTime();
@@ -77,24 +85,49 @@ final class ProgramExecutor {
     try {
       program = runner.prepare(execution.sourceCode(), execution.limits().wallTime());
     } catch (RuntimeException e) {
-      LOG.error("runner prepare failed execution={} language={} error={}", execution.id(), runner.id(), e.toString(), e);
+      LOG.error(
+          "runner prepare failed execution={} language={} error={}",
+          execution.id(),
+          runner.id(),
+          e.toString(),
+          e);
       return Prepared.ended(internalError());
     }
     if (program.timedOut()) {
       // As a program that runs out of its wall time: TIMEOUT, no reason, the timeout line last.
-      return Prepared.ended(new Execution.Result(Execution.Status.TIMEOUT, "", withTimeoutLine(program.compileError().orElseThrow()),
-          OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), false, false,
-          Duration.ofNanos(System.nanoTime() - started), clock.instant()));
+      return Prepared.ended(
+          new Execution.Result(
+              Execution.Status.TIMEOUT,
+              "",
+              withTimeoutLine(program.compileError().orElseThrow()),
+              OptionalInt.empty(),
+              OptionalInt.empty(),
+              Optional.empty(),
+              false,
+              false,
+              Duration.ofNanos(System.nanoTime() - started),
+              clock.instant()));
     }
     if (program.compileError().isPresent()) {
-      return Prepared.ended(new Execution.Result(Execution.Status.FAILED, "", program.compileError().get(), OptionalInt.empty(),
-          OptionalInt.empty(), Optional.of(Execution.FailureReason.COMPILE_ERROR), false, false, Duration.ZERO, clock.instant()));
+      return Prepared.ended(
+          new Execution.Result(
+              Execution.Status.FAILED,
+              "",
+              program.compileError().get(),
+              OptionalInt.empty(),
+              OptionalInt.empty(),
+              Optional.of(Execution.FailureReason.COMPILE_ERROR),
+              false,
+              false,
+              Duration.ZERO,
+              clock.instant()));
     }
     return Prepared.toRun(program);
   }
 
   /** Runs a prepared program: its compile step if any, then the program, in the sandbox. */
-  Execution.Result run(Execution execution, RegisteredRunner runner, LanguageRunner.Program program) {
+  Execution.Result run(
+      Execution execution, RegisteredRunner runner, LanguageRunner.Program program) {
     Optional<WarmPool.Warm> warm = takeWarm(runner, program, execution.limits());
     if (warm.isPresent()) {
       return runWarm(execution, runner, program, warm.get());
@@ -110,7 +143,15 @@ final class ProgramExecutor {
       Limits limits = execution.limits();
       if (program.compile().isPresent()) {
         LanguageRunner.Command compile = program.compile().get();
-        StepOutcome compiled = runStep("compile", compile, limits, compile.timeLimit().orElse(limits.wallTime()), "", workspace, runner);
+        StepOutcome compiled =
+            runStep(
+                "compile",
+                compile,
+                limits,
+                compile.timeLimit().orElse(limits.wallTime()),
+                "",
+                workspace,
+                runner);
         if (compiled.sandboxFailed()) {
           return sandboxFailure(execution, runner, "compile", compiled);
         }
@@ -119,14 +160,27 @@ final class ProgramExecutor {
         }
       }
       LanguageRunner.Command run = program.run().orElseThrow();
-      StepOutcome ran = runStep("run", run, limits, run.timeLimit().orElse(limits.wallTime()), execution.stdin(), workspace, runner);
+      StepOutcome ran =
+          runStep(
+              "run",
+              run,
+              limits,
+              run.timeLimit().orElse(limits.wallTime()),
+              execution.stdin(),
+              workspace,
+              runner);
       if (ran.sandboxFailed() && !ran.timedOut()) {
         return sandboxFailure(execution, runner, "run", ran);
       }
       return classify(ran);
     } catch (IOException | RuntimeException e) {
-      LOG.error("sandbox could not run program execution={} language={} tier={} error={}",
-          execution.id(), runner.id(), sandbox.tier(), e.toString(), e);
+      LOG.error(
+          "sandbox could not run program execution={} language={} tier={} error={}",
+          execution.id(),
+          runner.id(),
+          sandbox.tier(),
+          e.toString(),
+          e);
       return internalError();
     } finally {
       if (workspace != null) {
@@ -140,7 +194,8 @@ final class ProgramExecutor {
    * A warm process (or ready sandbox) for this run, when the runner has a pool that accepts the
    * program, and the run asks for exactly the limits the pool's processes were started with.
    */
-  private Optional<WarmPool.Warm> takeWarm(RegisteredRunner runner, LanguageRunner.Program program, Limits limits) {
+  private Optional<WarmPool.Warm> takeWarm(
+      RegisteredRunner runner, LanguageRunner.Program program, Limits limits) {
     WarmPool pool = warmPools.get(runner.id());
     if (pool == null || !pool.accepts(program) || !limits.equals(pool.limits())) {
       return Optional.empty();
@@ -152,7 +207,11 @@ final class ProgramExecutor {
    * Sends the program to a waiting interpreter (or ready sandbox): header, source, then the run's
    * stdin. Every process of it is killed before the result is made.
    */
-  private Execution.Result runWarm(Execution execution, RegisteredRunner runner, LanguageRunner.Program program, WarmPool.Warm warm) {
+  private Execution.Result runWarm(
+      Execution execution,
+      RegisteredRunner runner,
+      LanguageRunner.Program program,
+      WarmPool.Warm warm) {
     try {
       byte[] source = program.files().values().iterator().next().getBytes(StandardCharsets.UTF_8);
       byte[] header = (source.length + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -163,14 +222,25 @@ final class ProgramExecutor {
       System.arraycopy(input, 0, all, header.length + source.length, input.length);
       Limits limits = execution.limits();
       LanguageRunner.Command run = program.run().orElseThrow();
-      StepOutcome ran = supervise(warm.process(), limits, run.timeLimit().orElse(limits.wallTime()), all, System.nanoTime());
+      StepOutcome ran =
+          supervise(
+              warm.process(),
+              limits,
+              run.timeLimit().orElse(limits.wallTime()),
+              all,
+              System.nanoTime());
       if (ran.sandboxFailed() && !ran.timedOut()) {
         return sandboxFailure(execution, runner, "warm-run", ran);
       }
       return classify(ran);
     } catch (RuntimeException e) {
-      LOG.error("warm process could not run program execution={} language={} tier={} error={}",
-          execution.id(), runner.id(), sandbox.tier(), e.toString(), e);
+      LOG.error(
+          "warm process could not run program execution={} language={} tier={} error={}",
+          execution.id(),
+          runner.id(),
+          sandbox.tier(),
+          e.toString(),
+          e);
       return internalError();
     } finally {
       later(warm::close);
@@ -178,8 +248,8 @@ final class ProgramExecutor {
   }
 
   /**
-   * Clean-up after a run (its processes are already dead: removing what they leave takes a few
-   * ms), done by an io thread so the result is not held back by it.
+   * Clean-up after a run (its processes are already dead: removing what they leave takes a few ms),
+   * done by an io thread so the result is not held back by it.
    */
   private void later(Runnable cleanUp) {
     try {
@@ -190,67 +260,103 @@ final class ProgramExecutor {
   }
 
   /** The sandbox, not the program, failed: its stderr is for the operator, never the user. */
-  private Execution.Result sandboxFailure(Execution execution, RegisteredRunner runner, String step, StepOutcome outcome) {
-    LOG.error("sandbox could not start program execution={} language={} tier={} step={} exit={} signal={}"
-        + " detail=\"{}\"", execution.id(), runner.id(), sandbox.tier(), step, outcome.verdict().exitCode().orElse(-1),
-        outcome.verdict().signal().orElse(0), outcome.stderr().text().trim());
+  private Execution.Result sandboxFailure(
+      Execution execution, RegisteredRunner runner, String step, StepOutcome outcome) {
+    LOG.error(
+        "sandbox could not start program execution={} language={} tier={} step={} exit={} signal={}"
+            + " detail=\"{}\"",
+        execution.id(),
+        runner.id(),
+        sandbox.tier(),
+        step,
+        outcome.verdict().exitCode().orElse(-1),
+        outcome.verdict().signal().orElse(0),
+        outcome.stderr().text().trim());
     return internalError();
   }
 
   private Execution.Result internalError() {
-    return Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
-        "livecode could not run this program; the operator has the details in the server log", clock.instant());
+    return Execution.Result.failedWithoutRun(
+        Execution.FailureReason.INTERNAL_ERROR,
+        "livecode could not run this program; the operator has the details in the server log",
+        clock.instant());
   }
 
-  private StepOutcome runStep(String step, LanguageRunner.Command command, Limits limits, Duration wallTime, String stdin,
-      Path workspace, RegisteredRunner runner) throws IOException {
+  private StepOutcome runStep(
+      String step,
+      LanguageRunner.Command command,
+      Limits limits,
+      Duration wallTime,
+      String stdin,
+      Path workspace,
+      RegisteredRunner runner)
+      throws IOException {
     LaunchSpec spec = launchSpec(step, command, limits, workspace, runner);
     long started = System.nanoTime();
     ConfinedProcess sandboxed = sandbox.start(spec);
     try {
-      return supervise(sandboxed, limits, wallTime, stdin.getBytes(StandardCharsets.UTF_8), started);
+      return supervise(
+          sandboxed, limits, wallTime, stdin.getBytes(StandardCharsets.UTF_8), started);
     } finally {
       later(sandboxed::close);
     }
   }
 
   /**
-   * What a step is started with: the minimal environment, the runner's and the command's. Only
-   * the compile step's writes must reach the host workspace: they are the program the run step starts.
+   * What a step is started with: the minimal environment, the runner's and the command's. Only the
+   * compile step's writes must reach the host workspace: they are the program the run step starts.
    */
-  static LaunchSpec launchSpec(String step, LanguageRunner.Command command, Limits limits, Path workspace, RegisteredRunner runner) {
+  static LaunchSpec launchSpec(
+      String step,
+      LanguageRunner.Command command,
+      Limits limits,
+      Path workspace,
+      RegisteredRunner runner) {
     Map<String, String> env = new HashMap<>();
     env.put("PATH", SYSTEM_PATH);
     env.put("LANG", "C.UTF-8");
     env.put("LC_ALL", "C.UTF-8");
     env.putAll(runner.settings().extraEnv());
     env.putAll(command.env());
-    return new LaunchSpec(command.argv(), env, workspace, runner.probe().readOnlyPaths(), sandboxLimits(limits),
+    return new LaunchSpec(
+        command.argv(),
+        env,
+        workspace,
+        runner.probe().readOnlyPaths(),
+        sandboxLimits(limits),
         step.equals("compile"));
   }
 
-  /** What of a run's limits the sandbox holds; the output cap is the engine's (see {@link #supervise}). */
+  /**
+   * What of a run's limits the sandbox holds; the output cap is the engine's (see {@link
+   * #supervise}).
+   */
   static SandboxLimits sandboxLimits(Limits limits) {
-    return new SandboxLimits(limits.wallTime(), limits.cpuTime(), limits.memoryBytes(), limits.maxProcesses(),
+    return new SandboxLimits(
+        limits.wallTime(),
+        limits.cpuTime(),
+        limits.memoryBytes(),
+        limits.maxProcesses(),
         limits.maxFileBytes());
   }
 
   /**
-   * Feeds a started program its stdin, collects its output under the limits, and waits for its
-   * end or its wall time; kills all of it either way. Its execution time counts from {@code started}.
+   * Feeds a started program its stdin, collects its output under the limits, and waits for its end
+   * or its wall time; kills all of it either way. Its execution time counts from {@code started}.
    */
-  private StepOutcome supervise(ConfinedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin,
-      long started) {
+  private StepOutcome supervise(
+      ConfinedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin, long started) {
     OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
     OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
     AtomicBoolean flooded = new AtomicBoolean();
     long floodAt = floodThreshold(limits.maxOutputBytes());
     Process process = sandboxed.process();
-    Runnable onFlood = () -> {
-      if (flooded.compareAndSet(false, true)) {
-        sandboxed.killAll();
-      }
-    };
+    Runnable onFlood =
+        () -> {
+          if (flooded.compareAndSet(false, true)) {
+            sandboxed.killAll();
+          }
+        };
     Future<?> outPump = io.submit(() -> pump(process.getInputStream(), stdout, floodAt, onFlood));
     Future<?> errPump = io.submit(() -> pump(process.getErrorStream(), stderr, floodAt, onFlood));
     feed(process.getOutputStream(), stdin);
@@ -267,9 +373,9 @@ final class ProgramExecutor {
   }
 
   /**
-   * Writes stdin and closes it. A fresh pipe holds at least a page, so a small input is written
-   * at once by this thread (no hand-off on the hot path); a larger one by an io thread, so a
-   * program that does not read cannot hold this one past the wall time.
+   * Writes stdin and closes it. A fresh pipe holds at least a page, so a small input is written at
+   * once by this thread (no hand-off on the hot path); a larger one by an io thread, so a program
+   * that does not read cannot hold this one past the wall time.
    */
   private void feed(OutputStream stdin, byte[] bytes) {
     if (bytes.length <= DIRECT_WRITE_BYTES) {
@@ -282,14 +388,15 @@ final class ProgramExecutor {
       }
       return;
     }
-    io.submit(() -> {
-      try (stdin) {
-        stdin.write(bytes);
-      } catch (IOException e) {
-        // The program exited or closed stdin without reading it all: not an error.
-      }
-      return null;
-    });
+    io.submit(
+        () -> {
+          try (stdin) {
+            stdin.write(bytes);
+          } catch (IOException e) {
+            // The program exited or closed stdin without reading it all: not an error.
+          }
+          return null;
+        });
   }
 
   private static void pump(InputStream source, OutputBuffer sink, long floodAt, Runnable onFlood) {
@@ -330,38 +437,80 @@ final class ProgramExecutor {
   private Execution.Result compileFailure(StepOutcome compiled) {
     String diagnostics = joinLines(compiled.stdout().text(), compiled.stderr().text());
     if (compiled.timedOut()) {
-      return outcome(Execution.Status.TIMEOUT, Optional.empty(), compiled, "", withTimeoutLine(diagnostics));
+      return outcome(
+          Execution.Status.TIMEOUT, Optional.empty(), compiled, "", withTimeoutLine(diagnostics));
     }
-    return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.COMPILE_ERROR), compiled, "", diagnostics);
+    return outcome(
+        Execution.Status.FAILED,
+        Optional.of(Execution.FailureReason.COMPILE_ERROR),
+        compiled,
+        "",
+        diagnostics);
   }
 
   private Execution.Result classify(StepOutcome ran) {
     OptionalInt signal = ran.signal();
     String stdout = ran.stdout().text();
     String stderr = ran.stderr().text();
-    if (ran.timedOut() || ran.cpuLimitHit() || (signal.isPresent() && signal.getAsInt() == SIGXCPU)) {
-      return outcome(Execution.Status.TIMEOUT, Optional.empty(), ran, stdout, withTimeoutLine(stderr));
+    if (ran.timedOut()
+        || ran.cpuLimitHit()
+        || (signal.isPresent() && signal.getAsInt() == SIGXCPU)) {
+      return outcome(
+          Execution.Status.TIMEOUT, Optional.empty(), ran, stdout, withTimeoutLine(stderr));
     }
     if (ran.memoryLimitHit()) {
-      return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.MEMORY_LIMIT_EXCEEDED), ran, stdout, stderr);
+      return outcome(
+          Execution.Status.FAILED,
+          Optional.of(Execution.FailureReason.MEMORY_LIMIT_EXCEEDED),
+          ran,
+          stdout,
+          stderr);
     }
     if (ran.flooded()) {
-      return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.OUTPUT_LIMIT_EXCEEDED), ran, stdout, stderr);
+      return outcome(
+          Execution.Status.FAILED,
+          Optional.of(Execution.FailureReason.OUTPUT_LIMIT_EXCEEDED),
+          ran,
+          stdout,
+          stderr);
     }
     if (ran.exitedZero()) {
       return outcome(Execution.Status.COMPLETED, Optional.empty(), ran, stdout, stderr);
     }
     if (signal.isPresent()) {
-      return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.SIGNALED), ran, stdout, stderr);
+      return outcome(
+          Execution.Status.FAILED,
+          Optional.of(Execution.FailureReason.SIGNALED),
+          ran,
+          stdout,
+          stderr);
     }
-    return outcome(Execution.Status.FAILED, Optional.of(Execution.FailureReason.RUNTIME_ERROR), ran, stdout, stderr);
+    return outcome(
+        Execution.Status.FAILED,
+        Optional.of(Execution.FailureReason.RUNTIME_ERROR),
+        ran,
+        stdout,
+        stderr);
   }
 
-  private Execution.Result outcome(Execution.Status status, Optional<Execution.FailureReason> reason, StepOutcome step,
-      String stdout, String stderr) {
+  private Execution.Result outcome(
+      Execution.Status status,
+      Optional<Execution.FailureReason> reason,
+      StepOutcome step,
+      String stdout,
+      String stderr) {
     OptionalInt exit = step.verdict().exitCode();
-    return new Execution.Result(status, stdout, stderr, exit, step.signal(), reason,
-        step.stdout().truncated(), step.stderr().truncated(), step.elapsed(), clock.instant());
+    return new Execution.Result(
+        status,
+        stdout,
+        stderr,
+        exit,
+        step.signal(),
+        reason,
+        step.stdout().truncated(),
+        step.stderr().truncated(),
+        step.elapsed(),
+        clock.instant());
   }
 
   static String withTimeoutLine(String stderr) {
@@ -399,7 +548,11 @@ final class ProgramExecutor {
   }
 
   /** What one step did: the sandbox's verdict, and what the engine saw of its output. */
-  private record StepOutcome(ConfinedProcess.Verdict verdict, boolean flooded, OutputBuffer stdout, OutputBuffer stderr,
+  private record StepOutcome(
+      ConfinedProcess.Verdict verdict,
+      boolean flooded,
+      OutputBuffer stdout,
+      OutputBuffer stderr,
       Duration elapsed) {
 
     boolean timedOut() {
@@ -422,10 +575,11 @@ final class ProgramExecutor {
       return verdict.cpuTimeExceeded();
     }
 
-    /** A program killed for its output flood is no sandbox failure, though bwrap saw no exit code. */
+    /**
+     * A program killed for its output flood is no sandbox failure, though bwrap saw no exit code.
+     */
     boolean sandboxFailed() {
       return !flooded && verdict.sandboxFailed();
     }
   }
-
 }

@@ -7,9 +7,14 @@ import java.util.List;
 import java.util.Optional;
 
 /** A runner with what its probe found at start and the operator's settings for it. */
-record RegisteredRunner(LanguageRunner runner, LanguageRunner.Probe probe, LanguageRunner.Settings settings, Optional<String> note) {
+record RegisteredRunner(
+    LanguageRunner runner,
+    LanguageRunner.Probe probe,
+    LanguageRunner.Settings settings,
+    Optional<String> note) {
 
-  RegisteredRunner(LanguageRunner runner, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+  RegisteredRunner(
+      LanguageRunner runner, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     this(runner, probe, settings, Optional.empty());
   }
 
@@ -38,6 +43,8 @@ record RegisteredRunner(LanguageRunner runner, LanguageRunner.Probe probe, Langu
   }
 
   List<String> names() {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(runner.id()), runner.aliases().stream()).toList();
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(runner.id()), runner.aliases().stream())
+        .toList();
   }
 }

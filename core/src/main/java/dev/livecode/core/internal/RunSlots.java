@@ -16,16 +16,17 @@ import java.util.function.Supplier;
  * The engine's run concurrency ({@code workers}): how many jobs may hold a slot, which they do
  * while their program runs in the sandbox. A worker takes a slot before it takes a job, so a node
  * never takes more jobs off a shared queue than it can start, and keeps it while the job's runner
- * prepares the program: for nearly every job that takes microseconds (a transpile served warm,
- * a millisecond). A prepare that outlasts {@link #LEND_AFTER} (a transpile of hostile source can
- * take its run's whole time limit) gives its slot back meanwhile, so that runs of every other
- * language go on, and takes one again once its program is ready to run.
+ * prepares the program: for nearly every job that takes microseconds (a transpile served warm, a
+ * millisecond). A prepare that outlasts {@link #LEND_AFTER} (a transpile of hostile source can take
+ * its run's whole time limit) gives its slot back meanwhile, so that runs of every other language
+ * go on, and takes one again once its program is ready to run.
  */
 final class RunSlots {
   /** How long a prepare keeps its slot before other runs may use it. */
   static final Duration LEND_AFTER = Duration.ofMillis(10);
 
-  // Fair: a prepared job waiting to run is not overtaken by workers that only want to poll the queue.
+  // Fair: a prepared job waiting to run is not overtaken by workers that only want to poll the
+  // queue.
   private final Semaphore free;
   private final ScheduledExecutorService timers;
 
@@ -36,7 +37,9 @@ final class RunSlots {
 
   /** A slot, once one is free within {@code wait}; empty when none was. */
   Optional<Slot> acquire(Duration wait) throws InterruptedException {
-    return free.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS) ? Optional.of(new Slot()) : Optional.empty();
+    return free.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS)
+        ? Optional.of(new Slot())
+        : Optional.empty();
   }
 
   /** Slots free now (for tests). */

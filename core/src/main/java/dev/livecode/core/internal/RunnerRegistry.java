@@ -19,19 +19,27 @@ import org.slf4j.LoggerFactory;
 public final class RunnerRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(RunnerRegistry.class);
   private final Map<String, RegisteredRunner> byId;
+
   /** Where runners put their helper processes: given again to a runner probed a second time. */
   private final LanguageRunner.HelperProcesses helpers;
+
   private final Map<String, RegisteredRunner> byName = new LinkedHashMap<>();
 
-  private RunnerRegistry(Map<String, RegisteredRunner> byId, LanguageRunner.HelperProcesses helpers) {
+  private RunnerRegistry(
+      Map<String, RegisteredRunner> byId, LanguageRunner.HelperProcesses helpers) {
     this.byId = byId;
     this.helpers = helpers;
     for (RegisteredRunner runner : byId.values()) {
       for (String name : runner.names()) {
         RegisteredRunner clash = byName.putIfAbsent(name.toLowerCase(Locale.ROOT), runner);
         if (clash != null && clash != runner) {
-          throw new LivecodeException.RunnerDiscovery("language name '" + name + "' is claimed by both "
-              + clash.runner().getClass().getName() + " and " + runner.runner().getClass().getName());
+          throw new LivecodeException.RunnerDiscovery(
+              "language name '"
+                  + name
+                  + "' is claimed by both "
+                  + clash.runner().getClass().getName()
+                  + " and "
+                  + runner.runner().getClass().getName());
         }
       }
     }
@@ -42,17 +50,28 @@ public final class RunnerRegistry {
    * replace discovered ones of the same id, and probes each once, handing it where its helper
    * processes go.
    */
-  public static RunnerRegistry create(boolean discover, Collection<LanguageRunner> explicit,
-      Map<String, LanguageRunner.Settings> settings, ClassLoader loader, LanguageRunner.HelperProcesses helpers) {
+  public static RunnerRegistry create(
+      boolean discover,
+      Collection<LanguageRunner> explicit,
+      Map<String, LanguageRunner.Settings> settings,
+      ClassLoader loader,
+      LanguageRunner.HelperProcesses helpers) {
     Map<String, LanguageRunner> runners = new LinkedHashMap<>();
     if (discover) {
       for (LanguageRunner runner : discover(loader)) {
         LanguageRunner earlier = runners.putIfAbsent(runner.id(), runner);
         if (earlier != null) {
-          throw new LivecodeException.RunnerDiscovery("two runners on the class path claim language '" + runner.id()
-              + "': " + earlier.getClass().getName() + " and " + runner.getClass().getName() + "; remove one jar");
+          throw new LivecodeException.RunnerDiscovery(
+              "two runners on the class path claim language '"
+                  + runner.id()
+                  + "': "
+                  + earlier.getClass().getName()
+                  + " and "
+                  + runner.getClass().getName()
+                  + "; remove one jar");
         }
-        LOG.info("runner discovered language={} class={}", runner.id(), runner.getClass().getName());
+        LOG.info(
+            "runner discovered language={} class={}", runner.id(), runner.getClass().getName());
       }
     }
     for (LanguageRunner runner : explicit) {
@@ -61,13 +80,20 @@ public final class RunnerRegistry {
     }
     Map<String, RegisteredRunner> probed = new LinkedHashMap<>();
     for (LanguageRunner runner : runners.values()) {
-      LanguageRunner.Settings own = settings.getOrDefault(runner.id(), LanguageRunner.Settings.DEFAULTS);
+      LanguageRunner.Settings own =
+          settings.getOrDefault(runner.id(), LanguageRunner.Settings.DEFAULTS);
       LanguageRunner.Probe probe = probe(runner, own, helpers);
       if (probe.available()) {
-        LOG.info("language ready language={} version={} executable={}", runner.id(), probe.version(),
+        LOG.info(
+            "language ready language={} version={} executable={}",
+            runner.id(),
+            probe.version(),
             probe.executable().map(Object::toString).orElse("-"));
       } else {
-        LOG.warn("language unavailable language={} reason=\"{}\"", runner.id(), probe.unavailableReason().orElse(""));
+        LOG.warn(
+            "language unavailable language={} reason=\"{}\"",
+            runner.id(),
+            probe.unavailableReason().orElse(""));
       }
       probed.put(runner.id(), new RegisteredRunner(runner, probe, own));
     }
@@ -81,12 +107,16 @@ public final class RunnerRegistry {
         found.add(runner);
       }
     } catch (ServiceConfigurationError e) {
-      throw new LivecodeException.RunnerDiscovery("a language runner on the class path could not be loaded: " + e.getMessage(), e);
+      throw new LivecodeException.RunnerDiscovery(
+          "a language runner on the class path could not be loaded: " + e.getMessage(), e);
     }
     return found;
   }
 
-  private static LanguageRunner.Probe probe(LanguageRunner runner, LanguageRunner.Settings settings, LanguageRunner.HelperProcesses helpers) {
+  private static LanguageRunner.Probe probe(
+      LanguageRunner runner,
+      LanguageRunner.Settings settings,
+      LanguageRunner.HelperProcesses helpers) {
     try {
       return runner.probe(settings, helpers);
     } catch (RuntimeException e) {
@@ -96,26 +126,38 @@ public final class RunnerRegistry {
   }
 
   /**
-   * This registry as the sandbox can run it: a runner whose interpreter the sandbox cannot show
-   * (a pyenv Python under a private /root, out of reach of the programs' own uids) is probed
-   * again with the same interpreter from the system folders, when the operator did not name an
+   * This registry as the sandbox can run it: a runner whose interpreter the sandbox cannot show (a
+   * pyenv Python under a private /root, out of reach of the programs' own uids) is probed again
+   * with the same interpreter from the system folders, when the operator did not name an
    * interpreter; when none fits it is reported unavailable, with the sandbox's reason.
    */
   public RunnerRegistry reachableIn(dev.livecode.sandbox.Sandbox sandbox) {
     Map<String, RegisteredRunner> checked = new LinkedHashMap<>();
     for (RegisteredRunner runner : byId.values()) {
-      Optional<String> why = runner.probe().available() ? sandbox.unreachable(runner.probe().readOnlyPaths()) : Optional.empty();
+      Optional<String> why =
+          runner.probe().available()
+              ? sandbox.unreachable(runner.probe().readOnlyPaths())
+              : Optional.empty();
       if (why.isEmpty()) {
         checked.put(runner.id(), runner);
         continue;
       }
-      Optional<RegisteredRunner> fallback = runner.settings().interpreter().isEmpty()
-          ? systemInterpreter(runner, sandbox, why.get(), helpers) : Optional.empty();
+      Optional<RegisteredRunner> fallback =
+          runner.settings().interpreter().isEmpty()
+              ? systemInterpreter(runner, sandbox, why.get(), helpers)
+              : Optional.empty();
       if (fallback.isPresent()) {
         checked.put(runner.id(), fallback.get());
       } else {
-        LOG.warn("language unavailable in this sandbox language={} tier={} reason=\"{}\"", runner.id(), sandbox.tier(), why.get());
-        checked.put(runner.id(), new RegisteredRunner(runner.runner(), LanguageRunner.Probe.unavailable(why.get()), runner.settings()));
+        LOG.warn(
+            "language unavailable in this sandbox language={} tier={} reason=\"{}\"",
+            runner.id(),
+            sandbox.tier(),
+            why.get());
+        checked.put(
+            runner.id(),
+            new RegisteredRunner(
+                runner.runner(), LanguageRunner.Probe.unavailable(why.get()), runner.settings()));
       }
     }
     return new RunnerRegistry(checked, helpers);
@@ -125,11 +167,14 @@ public final class RunnerRegistry {
   private static final List<String> SYSTEM_BIN = List.of("/usr/local/bin", "/usr/bin", "/bin");
 
   /**
-   * The runner probed with the first system interpreter of the same name (python3.11, then
-   * python3) that the sandbox can reach.
+   * The runner probed with the first system interpreter of the same name (python3.11, then python3)
+   * that the sandbox can reach.
    */
-  private static Optional<RegisteredRunner> systemInterpreter(RegisteredRunner runner,
-      dev.livecode.sandbox.Sandbox sandbox, String why, LanguageRunner.HelperProcesses helpers) {
+  private static Optional<RegisteredRunner> systemInterpreter(
+      RegisteredRunner runner,
+      dev.livecode.sandbox.Sandbox sandbox,
+      String why,
+      LanguageRunner.HelperProcesses helpers) {
     Optional<java.nio.file.Path> unreachable = runner.probe().executable();
     if (unreachable.isEmpty()) {
       return Optional.empty();
@@ -149,13 +194,26 @@ public final class RunnerRegistry {
         LanguageRunner.Settings settings = runner.settings().withInterpreter(candidate);
         LanguageRunner.Probe probe = probe(runner.runner(), settings, helpers);
         if (probe.available() && sandbox.unreachable(probe.readOnlyPaths()).isEmpty()) {
-          String note = "using " + probe.executable().map(Object::toString).orElse(candidate.toString())
-              + " (" + unreachable.get() + " is out of the sandbox's reach: " + why + ")";
+          String note =
+              "using "
+                  + probe.executable().map(Object::toString).orElse(candidate.toString())
+                  + " ("
+                  + unreachable.get()
+                  + " is out of the sandbox's reach: "
+                  + why
+                  + ")";
           // A choice made, not a degradation: the language runs; /languages carries the same note.
-          LOG.info("language interpreter replaced language={} tier={} interpreter={} instead_of={} version={}",
-              runner.id(), sandbox.tier(), probe.executable().orElse(candidate), unreachable.get(), probe.version());
-          // The operator's settings stay as they were: the interpreter is the fallback's own choice.
-          return Optional.of(new RegisteredRunner(runner.runner(), probe, settings, Optional.of(note)));
+          LOG.info(
+              "language interpreter replaced language={} tier={} interpreter={} instead_of={} version={}",
+              runner.id(),
+              sandbox.tier(),
+              probe.executable().orElse(candidate),
+              unreachable.get(),
+              probe.version());
+          // The operator's settings stay as they were: the interpreter is the fallback's own
+          // choice.
+          return Optional.of(
+              new RegisteredRunner(runner.runner(), probe, settings, Optional.of(note)));
         }
       }
     }
@@ -167,16 +225,23 @@ public final class RunnerRegistry {
     return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));
   }
 
-  /** @throws LivecodeException.UnsupportedLanguage for an unknown name */
+  /**
+   * @throws LivecodeException.UnsupportedLanguage for an unknown name
+   */
   RegisteredRunner resolve(String name) {
-    return find(name).orElseThrow(() -> new LivecodeException.UnsupportedLanguage(name, List.copyOf(byId.keySet())));
+    return find(name)
+        .orElseThrow(
+            () -> new LivecodeException.UnsupportedLanguage(name, List.copyOf(byId.keySet())));
   }
 
-  /** @throws LivecodeException.UnsupportedLanguage when unknown or not available here */
+  /**
+   * @throws LivecodeException.UnsupportedLanguage when unknown or not available here
+   */
   RegisteredRunner resolveAvailable(String name) {
     RegisteredRunner runner = resolve(name);
     if (!runner.probe().available()) {
-      throw new LivecodeException.UnsupportedLanguage(runner.id(), runner.probe().unavailableReason().orElse("its interpreter was not found"));
+      throw new LivecodeException.UnsupportedLanguage(
+          runner.id(), runner.probe().unavailableReason().orElse("its interpreter was not found"));
     }
     return runner;
   }

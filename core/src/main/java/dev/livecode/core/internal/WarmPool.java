@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Pre-started interpreters of one language, each waiting in the sandbox for one program on its
- * stdin (see {@link dev.livecode.core.spi.LanguageRunner#warmCommand}); or, for a language
- * without them, ready sandboxes: the same, with a tiny shell waiting instead of the interpreter
- * (see {@link ReadySandbox}).
+ * stdin (see {@link dev.livecode.core.spi.LanguageRunner#warmCommand}); or, for a language without
+ * them, ready sandboxes: the same, with a tiny shell waiting instead of the interpreter (see {@link
+ * ReadySandbox}).
  *
  * <p>Each is started through the same {@link Sandbox#start} as a cold run, under the server's
  * default limits, in a fresh empty workspace of its own; it runs at most one program and is then
@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WarmPool implements AutoCloseable {
   /** A warm process older than this is replaced rather than used. */
   static final Duration MAX_AGE = Duration.ofSeconds(60);
+
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
   /**
    * How long a refill waits after a take or the end of a process: starting an interpreter takes a
    * core for ~10 ms, which on a 2-core host would otherwise compete with the run, or with its
@@ -59,15 +61,29 @@ final class WarmPool implements AutoCloseable {
    * only for programs that run with exactly {@code staged}'s file and command) or of warm
    * interpreters (absent: any one-file program).
    */
-  WarmPool(String language, int size, Sandbox sandbox, Workspaces workspaces, Optional<ReadySandbox> staged,
-      Limits limits, LaunchSpecs launches, ThreadFactory threads, EngineListener listener) {
+  WarmPool(
+      String language,
+      int size,
+      Sandbox sandbox,
+      Workspaces workspaces,
+      Optional<ReadySandbox> staged,
+      Limits limits,
+      LaunchSpecs launches,
+      ThreadFactory threads,
+      EngineListener listener) {
     this.language = language;
     this.limits = limits;
     this.staged = staged;
     this.listener = listener;
     String name = (staged.isPresent() ? "ready-sandboxes-" : "warm-interpreters-") + language;
-    this.pool = PrestartedPool.builder(name, new Started(sandbox, workspaces, launches)).size(size).maxAge(MAX_AGE)
-        .refillDelay(REFILL_DELAY).backOff(FIRST_BACKOFF, MAX_BACKOFF).threads(threads).start();
+    this.pool =
+        PrestartedPool.builder(name, new Started(sandbox, workspaces, launches))
+            .size(size)
+            .maxAge(MAX_AGE)
+            .refillDelay(REFILL_DELAY)
+            .backOff(FIRST_BACKOFF, MAX_BACKOFF)
+            .threads(threads)
+            .start();
   }
 
   /** How many processes it keeps waiting. */
@@ -80,7 +96,10 @@ final class WarmPool implements AutoCloseable {
     return limits;
   }
 
-  /** True for a program this pool's processes can run: one file, no compile step (and for ready sandboxes, their file and command). */
+  /**
+   * True for a program this pool's processes can run: one file, no compile step (and for ready
+   * sandboxes, their file and command).
+   */
   boolean accepts(LanguageRunner.Program program) {
     if (program.compile().isPresent() || program.files().size() != 1) {
       return false;
@@ -150,7 +169,9 @@ final class WarmPool implements AutoCloseable {
     }
   }
 
-  /** One started interpreter waiting for its program; closing it kills it and drops its workspace. */
+  /**
+   * One started interpreter waiting for its program; closing it kills it and drops its workspace.
+   */
   static final class Warm implements AutoCloseable {
     private final ConfinedProcess process;
     private final Path workspace;

@@ -3,8 +3,8 @@ package dev.livecode.core.internal;
 import dev.livecode.core.EngineListener;
 import dev.livecode.core.Execution;
 import dev.livecode.core.exception.LivecodeException;
-import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,14 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Worker threads: take a job, run it, store the result, publish the end, and only then
- * acknowledge (at-least-once). A job whose execution is already final is acknowledged unrun.
+ * Worker threads: take a job, run it, store the result, publish the end, and only then acknowledge
+ * (at-least-once). A job whose execution is already final is acknowledged unrun.
  *
- * <p>{@code workers} jobs run at once, one per {@linkplain RunSlots slot}. There are
- * {@linkplain #spareThreads more threads than slots}, so that while some jobs' runners take long to
- * prepare (a transpile; those jobs lend their slots meanwhile) other jobs are still taken and run
- * on every slot. Each job keeps its queue lease renewed from the moment it is marked RUNNING
- * until it is acknowledged, its prepare and its wait for a slot included.
+ * <p>{@code workers} jobs run at once, one per {@linkplain RunSlots slot}. There are {@linkplain
+ * #spareThreads more threads than slots}, so that while some jobs' runners take long to prepare (a
+ * transpile; those jobs lend their slots meanwhile) other jobs are still taken and run on every
+ * slot. Each job keeps its queue lease renewed from the moment it is marked RUNNING until it is
+ * acknowledged, its prepare and its wait for a slot included.
  */
 final class WorkerPool {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -49,8 +49,18 @@ final class WorkerPool {
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean running = true;
 
-  WorkerPool(String name, int size, Store store, JobQueue queue, ExecutionEvents events, RunnerRegistry runners,
-      ProgramExecutor executor, ScheduledExecutorService timers, Clock clock, int maxAttempts, EngineListener listener) {
+  WorkerPool(
+      String name,
+      int size,
+      Store store,
+      JobQueue queue,
+      ExecutionEvents events,
+      RunnerRegistry runners,
+      ProgramExecutor executor,
+      ScheduledExecutorService timers,
+      Clock clock,
+      int maxAttempts,
+      EngineListener listener) {
     this.listener = listener;
     this.name = name;
     this.size = size;
@@ -106,14 +116,22 @@ final class WorkerPool {
         }
         backoff = Duration.ofMillis(100);
       } catch (InterruptedException e) {
-        // Stopping: a job left unacknowledged is delivered again (durable queue) or marked interrupted at the next start.
+        // Stopping: a job left unacknowledged is delivered again (durable queue) or marked
+        // interrupted at the next start.
         Thread.currentThread().interrupt();
         return;
       } catch (LivecodeException e) {
         // Queue or store unreachable: back off and try again; unacknowledged jobs are not lost.
-        LOG.warn("{} worker cannot reach queue or store, retrying in {} ms error={}", name, backoff.toMillis(), e.toString());
+        LOG.warn(
+            "{} worker cannot reach queue or store, retrying in {} ms error={}",
+            name,
+            backoff.toMillis(),
+            e.toString());
         sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
       } catch (RuntimeException e) {
         LOG.error("{} worker failed unexpectedly error={}", name, e.toString(), e);
         sleep(backoff);
@@ -124,7 +142,8 @@ final class WorkerPool {
   private void process(JobQueue.Delivery delivery, RunSlots.Slot slot) throws InterruptedException {
     Optional<Execution> found = store.findExecution(delivery.job().executionId());
     if (found.isEmpty()) {
-      LOG.warn("{} job for unknown execution acknowledged id={}", name, delivery.job().executionId());
+      LOG.warn(
+          "{} job for unknown execution acknowledged id={}", name, delivery.job().executionId());
       queue.ack(delivery);
       return;
     }
@@ -135,18 +154,40 @@ final class WorkerPool {
       return;
     }
     if (delivery.attempt() > maxAttempts) {
-      String why = "gave up after " + (delivery.attempt() - 1) + " attempts: each ended with its worker dying";
-      finish(execution, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
-          "livecode could not run this program; the operator has the details in the server log", clock.instant()));
-      LOG.error("{} execution dead-lettered id={} attempts={}", name, execution.id(), delivery.attempt() - 1);
+      String why =
+          "gave up after "
+              + (delivery.attempt() - 1)
+              + " attempts: each ended with its worker dying";
+      finish(
+          execution,
+          Execution.Result.failedWithoutRun(
+              Execution.FailureReason.INTERNAL_ERROR,
+              "livecode could not run this program; the operator has the details in the server log",
+              clock.instant()));
+      LOG.error(
+          "{} execution dead-lettered id={} attempts={}",
+          name,
+          execution.id(),
+          delivery.attempt() - 1);
       queue.deadLetter(delivery, why);
       return;
     }
-    Optional<RegisteredRunner> runner = runners.find(execution.language()).filter(r -> r.probe().available());
+    Optional<RegisteredRunner> runner =
+        runners.find(execution.language()).filter(r -> r.probe().available());
     if (runner.isEmpty()) {
-      LOG.error("{} language not available on this worker id={} language={}", name, execution.id(), execution.language());
-      finish(execution, Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR,
-          "language " + execution.language() + " is not available on the worker that took this run", clock.instant()));
+      LOG.error(
+          "{} language not available on this worker id={} language={}",
+          name,
+          execution.id(),
+          execution.language());
+      finish(
+          execution,
+          Execution.Result.failedWithoutRun(
+              Execution.FailureReason.INTERNAL_ERROR,
+              "language "
+                  + execution.language()
+                  + " is not available on the worker that took this run",
+              clock.instant()));
       queue.ack(delivery);
       return;
     }
@@ -155,11 +196,18 @@ final class WorkerPool {
       return;
     }
     events.publish(new ExecutionEvents.Event(execution.id(), Execution.Status.RUNNING));
-    listener.executionStarted(execution.id(), execution.language(), Duration.between(execution.queuedAt(), clock.instant()));
-    ScheduledFuture<?> lease = queue.durable() ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS) : null;
+    listener.executionStarted(
+        execution.id(),
+        execution.language(),
+        Duration.between(execution.queuedAt(), clock.instant()));
+    ScheduledFuture<?> lease =
+        queue.durable()
+            ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS)
+            : null;
     Execution.Result result;
     try {
-      ProgramExecutor.Prepared prepared = slot.lendWhile(() -> executor.prepare(execution, runner.get()));
+      ProgramExecutor.Prepared prepared =
+          slot.lendWhile(() -> executor.prepare(execution, runner.get()));
       if (prepared.result().isPresent()) {
         result = prepared.result().get();
       } else {
@@ -179,7 +227,11 @@ final class WorkerPool {
     try {
       queue.renew(delivery);
     } catch (RuntimeException e) {
-      LOG.warn("{} lease renewal failed id={} error={}", name, delivery.job().executionId(), e.toString());
+      LOG.warn(
+          "{} lease renewal failed id={} error={}",
+          name,
+          delivery.job().executionId(),
+          e.toString());
     }
   }
 
@@ -189,10 +241,16 @@ final class WorkerPool {
     events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
     if (stored) {
       listener.executionFinished(execution.id(), execution.language(), result);
-      LOG.info("{} execution finished id={} session={} language={} status={} reason={} exit={} ms={}", name,
-          execution.id(), execution.sessionId(), execution.language(), result.status(),
+      LOG.info(
+          "{} execution finished id={} session={} language={} status={} reason={} exit={} ms={}",
+          name,
+          execution.id(),
+          execution.sessionId(),
+          execution.language(),
+          result.status(),
           result.failureReason().map(Enum::name).orElse("-"),
-          result.exitCode().isPresent() ? result.exitCode().getAsInt() : "-", result.executionTime().toMillis());
+          result.exitCode().isPresent() ? result.exitCode().getAsInt() : "-",
+          result.executionTime().toMillis());
     }
   }
 

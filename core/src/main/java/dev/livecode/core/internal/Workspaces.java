@@ -35,7 +35,8 @@ public final class Workspaces {
 
   Path create(UUID executionId) throws IOException {
     // A suffix: a redelivered job may run again on this node while a stale copy is being deleted.
-    return Files.createDirectory(root.resolve(executionId + "-" + Long.toHexString(System.nanoTime())));
+    return Files.createDirectory(
+        root.resolve(executionId + "-" + Long.toHexString(System.nanoTime())));
   }
 
   /** Removes the root when the engine stops, if this engine made it. */
@@ -47,19 +48,22 @@ public final class Workspaces {
 
   void delete(Path workspace) {
     try {
-      Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          workspace,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+              Files.delete(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       LOG.warn("workspace not deleted path={} error={}", workspace, e.toString());
     }

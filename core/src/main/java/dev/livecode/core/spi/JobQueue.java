@@ -4,16 +4,16 @@ import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.internal.InMemoryQueue;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * The queue between run requests and workers, with at-least-once delivery: a job is delivered
- * until it is acknowledged; a worker acknowledges only after the result is stored. A queue that
- * outlives its processes ({@link #durable()}) hands the jobs of a dead worker to another after a
- * lease, counting attempts.
+ * The queue between run requests and workers, with at-least-once delivery: a job is delivered until
+ * it is acknowledged; a worker acknowledges only after the result is stored. A queue that outlives
+ * its processes ({@link #durable()}) hands the jobs of a dead worker to another after a lease,
+ * counting attempts.
  *
  * <p>Failures to reach the queue are {@link QueueException}s.
  *
@@ -50,11 +50,11 @@ public interface JobQueue extends AutoCloseable {
   }
 
   /**
-   * How a finished run is announced to the processes that share this queue, so that a waiter on
-   * one node wakes on another node's result. The engine uses them unless
-   * {@code LivecodeBuilder.events(..)} names others, and never closes them: the queue does, in
-   * {@link #close()}. A queue shared by several processes overrides this and returns the same
-   * instance on every call. Default: events within this JVM only.
+   * How a finished run is announced to the processes that share this queue, so that a waiter on one
+   * node wakes on another node's result. The engine uses them unless {@code
+   * LivecodeBuilder.events(..)} names others, and never closes them: the queue does, in {@link
+   * #close()}. A queue shared by several processes overrides this and returns the same instance on
+   * every call. Default: events within this JVM only.
    *
    * @since 0.3
    */
@@ -67,10 +67,10 @@ public interface JobQueue extends AutoCloseable {
   default void close() {}
 
   /**
-   * Makes queues of one kind, so that an application can choose one by name from its
-   * configuration without compiling against it (the standalone server's {@code --queue redis}).
-   * Found with {@link java.util.ServiceLoader}: an implementation has a public no-argument
-   * constructor and a line in {@code META-INF/services/dev.livecode.core.spi.JobQueue$Provider}.
+   * Makes queues of one kind, so that an application can choose one by name from its configuration
+   * without compiling against it (the standalone server's {@code --queue redis}). Found with {@link
+   * java.util.ServiceLoader}: an implementation has a public no-argument constructor and a line in
+   * {@code META-INF/services/dev.livecode.core.spi.JobQueue$Provider}.
    *
    * @since 0.3
    */

@@ -1,47 +1,47 @@
 package dev.livecode.core.spi;
 
-import dev.livecode.core.LivecodeBuilder;
-import dev.livecode.core.internal.InMemoryStore;
-import java.util.Map;
 import dev.livecode.core.Execution;
-import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.Limits;
+import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.Page;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.exception.StoreException;
+import dev.livecode.core.internal.InMemoryStore;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A store of sessions and executions. One type because a run snapshots a session into an
- * execution atomically. Implementations are thread-safe and wrap their own failures in
- * {@link StoreException}, keeping the cause.
+ * A store of sessions and executions. One type because a run snapshots a session into an execution
+ * atomically. Implementations are thread-safe and wrap their own failures in {@link
+ * StoreException}, keeping the cause.
  *
  * @since 0.1
  */
 public interface Store extends AutoCloseable {
 
   /**
-   * A thread-safe store in this JVM's memory, within the default budget of
-   * {@value LivecodeBuilder#DEFAULT_MEMORY_STORE_BUDGET_BYTES} bytes: see {@link #inMemory(long)}.
+   * A thread-safe store in this JVM's memory, within the default budget of {@value
+   * LivecodeBuilder#DEFAULT_MEMORY_STORE_BUDGET_BYTES} bytes: see {@link #inMemory(long)}.
    */
   static Store inMemory() {
     return new InMemoryStore(LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES);
   }
 
   /**
-   * A thread-safe store in this JVM's memory that holds at most {@code budgetBytes} of sessions
-   * and executions: their source, stdin and output as the JVM keeps the text (one byte per
-   * character when all are Latin-1, else two) plus a fixed cost each. Past the budget, the
-   * executions that finished first are evicted: they leave their session's history, their
-   * idempotency key is forgotten, and reading one throws
-   * {@link dev.livecode.core.exception.LivecodeException.ExecutionEvicted} (for the latest evictions; older ones read
-   * as unknown). Live sessions and unfinished executions are never evicted; when they alone fill
-   * the budget, creating more throws {@link dev.livecode.core.exception.LivecodeException.StoreFull}. Nothing
-   * survives a restart.
+   * A thread-safe store in this JVM's memory that holds at most {@code budgetBytes} of sessions and
+   * executions: their source, stdin and output as the JVM keeps the text (one byte per character
+   * when all are Latin-1, else two) plus a fixed cost each. Past the budget, the executions that
+   * finished first are evicted: they leave their session's history, their idempotency key is
+   * forgotten, and reading one throws {@link
+   * dev.livecode.core.exception.LivecodeException.ExecutionEvicted} (for the latest evictions;
+   * older ones read as unknown). Live sessions and unfinished executions are never evicted; when
+   * they alone fill the budget, creating more throws {@link
+   * dev.livecode.core.exception.LivecodeException.StoreFull}. Nothing survives a restart.
    *
    * @throws IllegalArgumentException for a budget under 64 KiB
    * @since 0.2
@@ -55,10 +55,10 @@ public interface Store extends AutoCloseable {
   default void close() {}
 
   /**
-   * Makes stores of one kind, so that an application can choose one by name from its
-   * configuration without compiling against it (the standalone server's {@code --store mysql}).
-   * Found with {@link java.util.ServiceLoader}: an implementation has a public no-argument
-   * constructor and a line in {@code META-INF/services/dev.livecode.core.spi.Store$Provider}.
+   * Makes stores of one kind, so that an application can choose one by name from its configuration
+   * without compiling against it (the standalone server's {@code --store mysql}). Found with {@link
+   * java.util.ServiceLoader}: an implementation has a public no-argument constructor and a line in
+   * {@code META-INF/services/dev.livecode.core.spi.Store$Provider}.
    *
    * @since 0.3
    */
@@ -67,8 +67,8 @@ public interface Store extends AutoCloseable {
     String name();
 
     /**
-     * A store ready for use, which the caller closes. The settings are keyed by names the
-     * provider documents; one not given keeps the provider's default.
+     * A store ready for use, which the caller closes. The settings are keyed by names the provider
+     * documents; one not given keeps the provider's default.
      *
      * @throws IllegalArgumentException for a setting the provider does not know, or a bad value
      * @throws dev.livecode.core.exception.StoreException when the store cannot be reached
@@ -93,7 +93,8 @@ public interface Store extends AutoCloseable {
    *
    * @throws LivecodeException.SessionNotFound when there is no such session
    * @throws LivecodeException.VersionConflict when the expected version is not the stored one
-   * @throws LivecodeException.StoreFull when a store with a memory budget has no room for a larger source
+   * @throws LivecodeException.StoreFull when a store with a memory budget has no room for a larger
+   *     source
    */
   Session updateSession(Session.Update update, Instant now);
 
@@ -116,8 +117,8 @@ public interface Store extends AutoCloseable {
   Optional<Execution> findExecution(UUID executionId);
 
   /**
-   * True when this store held the execution and let it go to stay within a memory budget (only
-   * the in-memory store does), so that a reader learns it is gone rather than unknown. A store
+   * True when this store held the execution and let it go to stay within a memory budget (only the
+   * in-memory store does), so that a reader learns it is gone rather than unknown. A store
    * remembers only recent evictions; an id evicted long ago may read as unknown again. Default:
    * false, for stores that keep every execution.
    *

@@ -13,12 +13,24 @@ class FinishedExecutionsTest {
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
   private static Execution queued(String stderr) {
-    return new Execution(UUID.randomUUID(), UUID.randomUUID(), "python", "print(1)", "", Limits.DEFAULTS,
-        Optional.empty(), Execution.Status.QUEUED, T, Optional.empty(), Optional.empty());
+    return new Execution(
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        "python",
+        "print(1)",
+        "",
+        Limits.DEFAULTS,
+        Optional.empty(),
+        Execution.Status.QUEUED,
+        T,
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static Execution finished(String stderr) {
-    return queued(stderr).finished(Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR, stderr, T));
+    return queued(stderr)
+        .finished(
+            Execution.Result.failedWithoutRun(Execution.FailureReason.INTERNAL_ERROR, stderr, T));
   }
 
   @Test

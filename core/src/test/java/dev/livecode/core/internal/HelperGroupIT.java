@@ -16,7 +16,9 @@ class HelperGroupIT {
   @Test
   void capsItsHelpersToOneCoreTogether() throws Exception {
     try (HelperGroup group = HelperGroup.create("test")) {
-      assertThat(group.directory()).as("this host offers a cpu cgroup (the server runs as root)").isPresent();
+      assertThat(group.directory())
+          .as("this host offers a cpu cgroup (the server runs as root)")
+          .isPresent();
       // The whole group competes with the host's other tasks as one entity: on a busy shared host
       // its default weight would keep it under its quota. The highest weight makes it take all
       // the CPU it can get, so what holds it back is the quota alone.
@@ -35,8 +37,12 @@ class HelperGroupIT {
         Duration used = cpu(spinners).minus(before);
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(used.toMillis()).as("CPU of six spinners over %s wall", wall).isLessThan(wall.toMillis() * 6 / 5);
-        assertThat(throttled(group.directory().get())).as("the group's quota held them back").isPositive();
+        assertThat(used.toMillis())
+            .as("CPU of six spinners over %s wall", wall)
+            .isLessThan(wall.toMillis() * 6 / 5);
+        assertThat(throttled(group.directory().get()))
+            .as("the group's quota held them back")
+            .isPositive();
       } finally {
         spinners.forEach(Process::destroyForcibly);
         for (Process spinner : spinners) {
@@ -68,7 +74,8 @@ class HelperGroupIT {
   }
 
   private static Duration cpu(List<Process> processes) {
-    return processes.stream().map(p -> p.toHandle().info().totalCpuDuration().orElse(Duration.ZERO))
+    return processes.stream()
+        .map(p -> p.toHandle().info().totalCpuDuration().orElse(Duration.ZERO))
         .reduce(Duration.ZERO, Duration::plus);
   }
 
@@ -82,7 +89,10 @@ class HelperGroupIT {
   }
 
   private static long throttled(Path group) throws IOException {
-    return Files.readAllLines(group.resolve("cpu.stat")).stream().filter(l -> l.startsWith("nr_throttled "))
-        .mapToLong(l -> Long.parseLong(l.substring("nr_throttled ".length()).trim())).findFirst().orElse(0);
+    return Files.readAllLines(group.resolve("cpu.stat")).stream()
+        .filter(l -> l.startsWith("nr_throttled "))
+        .mapToLong(l -> Long.parseLong(l.substring("nr_throttled ".length()).trim()))
+        .findFirst()
+        .orElse(0);
   }
 }

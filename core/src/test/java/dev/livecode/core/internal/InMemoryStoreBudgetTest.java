@@ -41,7 +41,8 @@ class InMemoryStoreBudgetTest {
   }
 
   private Session session(String source) {
-    Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", source, 1, NOW, NOW);
+    Session session =
+        new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", source, 1, NOW, NOW);
     store.insertSession(session);
     return session;
   }
@@ -51,13 +52,29 @@ class InMemoryStoreBudgetTest {
   }
 
   private Execution queued(Session session, String stdin, Optional<String> key) {
-    return store.createExecution(new Store.NewExecution(UUID.randomUUID(), session.id(), stdin, Limits.DEFAULTS, key, NOW))
+    return store
+        .createExecution(
+            new Store.NewExecution(
+                UUID.randomUUID(), session.id(), stdin, Limits.DEFAULTS, key, NOW))
         .execution();
   }
 
   private void finish(Execution execution) {
-    assertThat(store.finish(execution.id(), new Execution.Result(Execution.Status.COMPLETED, OUTPUT, "",
-        OptionalInt.of(0), OptionalInt.empty(), Optional.empty(), false, false, Duration.ofMillis(1), NOW))).isTrue();
+    assertThat(
+            store.finish(
+                execution.id(),
+                new Execution.Result(
+                    Execution.Status.COMPLETED,
+                    OUTPUT,
+                    "",
+                    OptionalInt.of(0),
+                    OptionalInt.empty(),
+                    Optional.empty(),
+                    false,
+                    false,
+                    Duration.ofMillis(1),
+                    NOW)))
+        .isTrue();
   }
 
   private boolean held(Execution execution) {
@@ -93,7 +110,8 @@ class InMemoryStoreBudgetTest {
       runs.add(execution);
     }
 
-    assertThat(runs.stream().map(this::held).toList()).containsExactly(false, false, false, true, true, true);
+    assertThat(runs.stream().map(this::held).toList())
+        .containsExactly(false, false, false, true, true, true);
   }
 
   @Test
@@ -104,7 +122,8 @@ class InMemoryStoreBudgetTest {
       finish(queued(session));
     }
 
-    assertThat(store.findExecution(waiting.id())).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(Execution.Status.QUEUED));
+    assertThat(store.findExecution(waiting.id()))
+        .hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(Execution.Status.QUEUED));
   }
 
   @Test
@@ -113,7 +132,8 @@ class InMemoryStoreBudgetTest {
     for (int i = 0; i < 50; i++) {
       finish(queued(session));
 
-      assertThat(store.liveBytes() + store.finishedBytes()).isLessThanOrEqualTo(store.budgetBytes());
+      assertThat(store.liveBytes() + store.finishedBytes())
+          .isLessThanOrEqualTo(store.budgetBytes());
     }
   }
 
@@ -143,7 +163,10 @@ class InMemoryStoreBudgetTest {
       newestFirst.add(0, execution.id());
     }
 
-    List<UUID> listed = store.listExecutions(session.id(), Page.Request.first(10)).items().stream().map(Execution::id).toList();
+    List<UUID> listed =
+        store.listExecutions(session.id(), Page.Request.first(10)).items().stream()
+            .map(Execution::id)
+            .toList();
 
     assertThat(listed).containsExactlyElementsOf(newestFirst.subList(0, 3));
   }
@@ -184,11 +207,13 @@ class InMemoryStoreBudgetTest {
     }
 
     assertThatThrownBy(() -> session(OUTPUT))
-        .isInstanceOfSatisfying(LivecodeException.StoreFull.class, e -> {
-          assertThat(e.retryAfter()).isPositive();
-          assertThat(e.budgetBytes()).isEqualTo(store.budgetBytes());
-          assertThat(e.liveBytes()).isEqualTo(store.liveBytes());
-        })
+        .isInstanceOfSatisfying(
+            LivecodeException.StoreFull.class,
+            e -> {
+              assertThat(e.retryAfter()).isPositive();
+              assertThat(e.budgetBytes()).isEqualTo(store.budgetBytes());
+              assertThat(e.liveBytes()).isEqualTo(store.liveBytes());
+            })
         .hasMessageContaining("in-memory store is full");
   }
 
@@ -199,7 +224,8 @@ class InMemoryStoreBudgetTest {
       queued(session, OUTPUT, Optional.empty());
     }
 
-    assertThatThrownBy(() -> queued(session, OUTPUT, Optional.empty())).isInstanceOf(LivecodeException.StoreFull.class);
+    assertThatThrownBy(() -> queued(session, OUTPUT, Optional.empty()))
+        .isInstanceOf(LivecodeException.StoreFull.class);
     assertThat(store.listExecutions(session.id(), Page.Request.first(10)).items()).hasSize(3);
   }
 
@@ -210,7 +236,9 @@ class InMemoryStoreBudgetTest {
       session(OUTPUT);
     }
 
-    assertThatThrownBy(() -> store.updateSession(Session.Update.source(small.id(), OUTPUT), NOW.plusSeconds(1)))
+    assertThatThrownBy(
+            () ->
+                store.updateSession(Session.Update.source(small.id(), OUTPUT), NOW.plusSeconds(1)))
         .isInstanceOf(LivecodeException.StoreFull.class);
     assertThat(store.findSession(small.id())).contains(small);
   }
@@ -222,7 +250,8 @@ class InMemoryStoreBudgetTest {
       session(OUTPUT);
     }
 
-    Session saved = store.updateSession(Session.Update.source(large.id(), "print(1)"), NOW.plusSeconds(1));
+    Session saved =
+        store.updateSession(Session.Update.source(large.id(), "print(1)"), NOW.plusSeconds(1));
 
     assertThat(saved.version()).isEqualTo(2);
     session(OUTPUT);
@@ -239,11 +268,13 @@ class InMemoryStoreBudgetTest {
     long sessionsOnly = store.liveBytes();
     List<Future<?>> done = new ArrayList<>();
     for (Session session : sessions) {
-      done.add(pool.submit(() -> {
-        for (int i = 0; i < 200; i++) {
-          finish(queued(session, "", Optional.of("k" + i)));
-        }
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 200; i++) {
+                  finish(queued(session, "", Optional.of("k" + i)));
+                }
+              }));
     }
     for (Future<?> future : done) {
       future.get(60, TimeUnit.SECONDS);

@@ -20,23 +20,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A warm pool tells its listener of every take: a hit when a process was waiting, a miss when none was. */
+/**
+ * A warm pool tells its listener of every take: a hit when a process was waiting, a miss when none
+ * was.
+ */
 class WarmPoolListenerTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private final List<String> told = Collections.synchronizedList(new ArrayList<>());
-  private final EngineListener listener = new EngineListener() {
-    @Override
-    public void warmPoolHit(String language) {
-      told.add("hit " + language);
-    }
+  private final EngineListener listener =
+      new EngineListener() {
+        @Override
+        public void warmPoolHit(String language) {
+          told.add("hit " + language);
+        }
 
-    @Override
-    public void warmPoolMiss(String language) {
-      told.add("miss " + language);
-    }
-  };
+        @Override
+        public void warmPoolMiss(String language) {
+          told.add("miss " + language);
+        }
+      };
   private WarmPool pool;
 
   @AfterEach
@@ -48,10 +51,24 @@ class WarmPoolListenerTest {
 
   private WarmPool pool(Sandbox sandbox) {
     Workspaces workspaces = new Workspaces(root.resolve("workspaces"));
-    pool = new WarmPool("python", 1, sandbox, workspaces, Optional.empty(), Limits.DEFAULTS,
-        workspace -> new LaunchSpec(List.of("sleep", "30"), Map.of(), workspace, List.of(),
-            ProgramExecutor.sandboxLimits(Limits.DEFAULTS), false),
-        new NamedThreads("warm-test"), listener);
+    pool =
+        new WarmPool(
+            "python",
+            1,
+            sandbox,
+            workspaces,
+            Optional.empty(),
+            Limits.DEFAULTS,
+            workspace ->
+                new LaunchSpec(
+                    List.of("sleep", "30"),
+                    Map.of(),
+                    workspace,
+                    List.of(),
+                    ProgramExecutor.sandboxLimits(Limits.DEFAULTS),
+                    false),
+            new NamedThreads("warm-test"),
+            listener);
     return pool;
   }
 

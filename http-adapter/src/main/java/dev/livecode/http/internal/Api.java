@@ -28,10 +28,17 @@ import java.util.regex.Pattern;
 public final class Api {
   private static final long MAX_WAIT_MS = LivecodeHttpServer.MAX_WAIT.toMillis();
   private static final long MIB = 1024L * 1024L;
-  private static final Set<String> LIMIT_FIELDS = Set.of(
-      "wall_time_ms", "cpu_time_ms", "memory_mb", "max_processes", "max_file_bytes", "max_output_bytes");
+  private static final Set<String> LIMIT_FIELDS =
+      Set.of(
+          "wall_time_ms",
+          "cpu_time_ms",
+          "memory_mb",
+          "max_processes",
+          "max_file_bytes",
+          "max_output_bytes");
   private static final Pattern UUID_PATTERN =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern IF_MATCH = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
 
   private final LivecodeEngine engine;
@@ -69,7 +76,8 @@ public final class Api {
     String language = requiredString(body, "language");
     String source = optionalString(body, "source_code").orElse("");
     Session session = engine.createSession(language, source);
-    return Response.ok(Representations.session(session)).withHeader("Location", "/code-sessions/" + session.id());
+    return Response.ok(Representations.session(session))
+        .withHeader("Location", "/code-sessions/" + session.id());
   }
 
   Response getSession(Request request) {
@@ -91,7 +99,8 @@ public final class Api {
 
   Response listExecutions(Request request) {
     UUID id = id(request, "session");
-    int limit = (int) longParam(request, "limit", Page.Request.DEFAULT_LIMIT, 1, Page.Request.MAX_LIMIT);
+    int limit =
+        (int) longParam(request, "limit", Page.Request.DEFAULT_LIMIT, 1, Page.Request.MAX_LIMIT);
     Optional<String> cursor = request.query("cursor").filter(c -> !c.isEmpty());
     Page<Execution> page = engine.executions(id, new Page.Request(limit, cursor));
     Map<String, Object> body = new LinkedHashMap<>();
@@ -117,7 +126,8 @@ public final class Api {
       run = run.withIdempotencyKey(key.get());
     }
     Execution execution = engine.run(run);
-    return Response.ok(Representations.runAccepted(execution)).withHeader("Location", "/executions/" + execution.id());
+    return Response.ok(Representations.runAccepted(execution))
+        .withHeader("Location", "/executions/" + execution.id());
   }
 
   /** With {@code wait_ms}, the request is parked on the engine's future, holding no thread. */
@@ -125,9 +135,11 @@ public final class Api {
     UUID id = id(request, "execution");
     long waitMs = longParam(request, "wait_ms", 0, 0, MAX_WAIT_MS);
     if (waitMs == 0) {
-      return CompletableFuture.completedFuture(Response.ok(Representations.execution(engine.getExecution(id))));
+      return CompletableFuture.completedFuture(
+          Response.ok(Representations.execution(engine.getExecution(id))));
     }
-    return engine.awaitExecutionAsync(id, Duration.ofMillis(waitMs))
+    return engine
+        .awaitExecutionAsync(id, Duration.ofMillis(waitMs))
         .thenApply(execution -> Response.ok(Representations.execution(execution)));
   }
 
@@ -160,7 +172,8 @@ public final class Api {
     try {
       node = json.readTree(raw);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON: " + e.getOriginalMessage());
+      throw ApiException.badRequest(
+          "MALFORMED_JSON", "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
       throw ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON");
     }
@@ -180,7 +193,8 @@ public final class Api {
   }
 
   private static String requiredString(JsonNode body, String field) {
-    return optionalString(body, field).orElseThrow(() -> ApiException.invalidField(field + " is required"));
+    return optionalString(body, field)
+        .orElseThrow(() -> ApiException.invalidField(field + " is required"));
   }
 
   private static Optional<String> optionalString(JsonNode body, String field) {
@@ -199,7 +213,8 @@ public final class Api {
     OptionalLong fromBody = OptionalLong.empty();
     if (value != null && !value.isNull()) {
       if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
-        throw ApiException.invalidField("expected_version must be a positive integer, was " + describe(value));
+        throw ApiException.invalidField(
+            "expected_version must be a positive integer, was " + describe(value));
       }
       fromBody = OptionalLong.of(value.longValue());
     }
@@ -212,7 +227,8 @@ public final class Api {
     }
     long fromHeader = Long.parseLong(matcher.group(1));
     if (fromBody.isPresent() && fromBody.getAsLong() != fromHeader) {
-      throw ApiException.invalidField("expected_version " + fromBody.getAsLong() + " differs from If-Match " + fromHeader);
+      throw ApiException.invalidField(
+          "expected_version " + fromBody.getAsLong() + " differs from If-Match " + fromHeader);
     }
     return OptionalLong.of(fromHeader);
   }
@@ -228,21 +244,28 @@ public final class Api {
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!LIMIT_FIELDS.contains(name)) {
-        throw ApiException.invalidField("unknown limit '" + name + "'; known: " + List.copyOf(new java.util.TreeSet<>(LIMIT_FIELDS)));
+        throw ApiException.invalidField(
+            "unknown limit '"
+                + name
+                + "'; known: "
+                + List.copyOf(new java.util.TreeSet<>(LIMIT_FIELDS)));
       }
       JsonNode value = node.get(name);
       if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
-        throw ApiException.invalidField("limits." + name + " must be a positive integer, was " + describe(value));
+        throw ApiException.invalidField(
+            "limits." + name + " must be a positive integer, was " + describe(value));
       }
       long v = value.longValue();
-      limits = switch (name) {
-        case "wall_time_ms" -> limits.withWallTime(Duration.ofMillis(v));
-        case "cpu_time_ms" -> limits.withCpuTime(Duration.ofMillis(v));
-        case "memory_mb" -> limits.withMemoryBytes(v > Long.MAX_VALUE / MIB ? Long.MAX_VALUE : v * MIB);
-        case "max_processes" -> limits.withMaxProcesses((int) Math.min(Integer.MAX_VALUE, v));
-        case "max_file_bytes" -> limits.withMaxFileBytes(v);
-        default -> limits.withMaxOutputBytes(v);
-      };
+      limits =
+          switch (name) {
+            case "wall_time_ms" -> limits.withWallTime(Duration.ofMillis(v));
+            case "cpu_time_ms" -> limits.withCpuTime(Duration.ofMillis(v));
+            case "memory_mb" ->
+                limits.withMemoryBytes(v > Long.MAX_VALUE / MIB ? Long.MAX_VALUE : v * MIB);
+            case "max_processes" -> limits.withMaxProcesses((int) Math.min(Integer.MAX_VALUE, v));
+            case "max_file_bytes" -> limits.withMaxFileBytes(v);
+            default -> limits.withMaxOutputBytes(v);
+          };
     }
     return limits;
   }
@@ -250,7 +273,8 @@ public final class Api {
   private static UUID id(Request request, String kind) {
     String raw = request.pathParam("id");
     if (raw == null || !UUID_PATTERN.matcher(raw).matches()) {
-      throw ApiException.badRequest("INVALID_ID", "'" + abbreviate(raw) + "' is not a " + kind + " id (a UUID)");
+      throw ApiException.badRequest(
+          "INVALID_ID", "'" + abbreviate(raw) + "' is not a " + kind + " id (a UUID)");
     }
     return UUID.fromString(raw);
   }
@@ -263,11 +287,13 @@ public final class Api {
     try {
       long value = Long.parseLong(raw.get().trim());
       if (value < min || value > max) {
-        throw ApiException.badRequest("INVALID_PARAMETER", name + " must be " + min + " to " + max + ", was " + value);
+        throw ApiException.badRequest(
+            "INVALID_PARAMETER", name + " must be " + min + " to " + max + ", was " + value);
       }
       return value;
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("INVALID_PARAMETER", name + " must be an integer, was '" + abbreviate(raw.get()) + "'");
+      throw ApiException.badRequest(
+          "INVALID_PARAMETER", name + " must be an integer, was '" + abbreviate(raw.get()) + "'");
     }
   }
 

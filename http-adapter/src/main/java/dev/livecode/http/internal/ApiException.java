@@ -18,7 +18,12 @@ public final class ApiException extends RuntimeException {
     this(status, code, detail, Map.of(), Map.of());
   }
 
-  public ApiException(int status, String code, String detail, Map<String, Object> extra, Map<String, String> headers) {
+  public ApiException(
+      int status,
+      String code,
+      String detail,
+      Map<String, Object> extra,
+      Map<String, String> headers) {
     super(detail, null, false, false);
     this.status = status;
     this.code = Objects.requireNonNull(code, "code");

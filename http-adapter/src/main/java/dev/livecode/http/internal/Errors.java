@@ -1,7 +1,7 @@
 package dev.livecode.http.internal;
 
-import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.LanguageInfo;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.exception.StoreException;
 import java.util.LinkedHashMap;
@@ -14,12 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps exceptions to problem documents (RFC 9457) by {@code instanceof} over the
- * {@link LivecodeException} hierarchy. Anything unmapped is a 500 with a generic detail and an
- * error id that is also logged with the stack trace: the trace never reaches the client.
+ * Maps exceptions to problem documents (RFC 9457) by {@code instanceof} over the {@link
+ * LivecodeException} hierarchy. Anything unmapped is a 500 with a generic detail and an error id
+ * that is also logged with the stack trace: the trace never reaches the client.
  */
 public final class Errors {
   private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
   /** How long a client should wait before retrying when the store or queue is unreachable. */
   static final String RETRY_AFTER_SECONDS = "1";
 
@@ -44,8 +45,12 @@ public final class Errors {
       return new ApiException(410, "EXECUTION_EVICTED", e.getMessage());
     }
     if (error instanceof LivecodeException.VersionConflict e) {
-      return new ApiException(409, "VERSION_CONFLICT", e.getMessage(),
-          Map.of("current_version", e.currentVersion(), "expected_version", e.expectedVersion()), Map.of());
+      return new ApiException(
+          409,
+          "VERSION_CONFLICT",
+          e.getMessage(),
+          Map.of("current_version", e.currentVersion(), "expected_version", e.expectedVersion()),
+          Map.of());
     }
     if (error instanceof LivecodeException.UnsupportedLanguage e) {
       // Known but its interpreter is missing here: 422, the request was fine but cannot be served
@@ -56,22 +61,38 @@ public final class Errors {
     }
     if (error instanceof LivecodeException.QueueFull e) {
       long seconds = Math.max(1, e.retryAfter().toSeconds());
-      return new ApiException(503, "QUEUE_FULL", e.getMessage(), Map.of(),
+      return new ApiException(
+          503,
+          "QUEUE_FULL",
+          e.getMessage(),
+          Map.of(),
           Map.of("Retry-After", Long.toString(seconds)));
     }
     if (error instanceof LivecodeException.StoreFull e) {
-      return new ApiException(503, "STORE_FULL", e.getMessage(), Map.of(),
+      return new ApiException(
+          503,
+          "STORE_FULL",
+          e.getMessage(),
+          Map.of(),
           Map.of("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))));
     }
     if (error instanceof QueueException) {
       LOG.warn("queue unavailable error={}", error.toString());
-      return new ApiException(503, "QUEUE_UNAVAILABLE", "the run queue is unreachable; retry shortly",
-          Map.of(), Map.of("Retry-After", RETRY_AFTER_SECONDS));
+      return new ApiException(
+          503,
+          "QUEUE_UNAVAILABLE",
+          "the run queue is unreachable; retry shortly",
+          Map.of(),
+          Map.of("Retry-After", RETRY_AFTER_SECONDS));
     }
     if (error instanceof StoreException) {
       LOG.warn("store unavailable error={}", error.toString());
-      return new ApiException(503, "STORE_UNAVAILABLE", "the session store is unreachable; retry shortly",
-          Map.of(), Map.of("Retry-After", RETRY_AFTER_SECONDS));
+      return new ApiException(
+          503,
+          "STORE_UNAVAILABLE",
+          "the session store is unreachable; retry shortly",
+          Map.of(),
+          Map.of("Retry-After", RETRY_AFTER_SECONDS));
     }
     if (error instanceof LivecodeException.InvalidRequest e) {
       return e.isTooLarge()
@@ -80,16 +101,21 @@ public final class Errors {
     }
     String errorId = UUID.randomUUID().toString();
     LOG.error("request failed error_id={}", errorId, error);
-    return new ApiException(500, "INTERNAL_ERROR",
+    return new ApiException(
+        500,
+        "INTERNAL_ERROR",
         "an unexpected error occurred; quote error id " + errorId + " when reporting it",
-        Map.of("error_id", errorId), Map.of());
+        Map.of("error_id", errorId),
+        Map.of());
   }
 
   private boolean isKnownButUnavailable(String language) {
     String name = language.toLowerCase(Locale.ROOT);
     try {
       return languages.get().stream()
-          .anyMatch(info -> !info.available() && (info.id().equals(name) || info.aliases().contains(name)));
+          .anyMatch(
+              info ->
+                  !info.available() && (info.id().equals(name) || info.aliases().contains(name)));
     } catch (RuntimeException e) {
       return false;
     }

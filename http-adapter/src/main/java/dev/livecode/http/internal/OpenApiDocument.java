@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
  */
 final class OpenApiDocument {
   static final String RESOURCE = "/dev/livecode/http/openapi.json";
+
   /** An hour: long enough to spare clients the download, short enough to see an upgrade soon. */
   static final String CACHE_CONTROL = "public, max-age=3600";
 

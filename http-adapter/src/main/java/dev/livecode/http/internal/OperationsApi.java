@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What orchestrators and monitoring read: liveness, readiness and the metrics text. Served on
- * every role, since a worker node is where runs happen.
+ * What orchestrators and monitoring read: liveness, readiness and the metrics text. Served on every
+ * role, since a worker node is where runs happen.
  */
 public final class OperationsApi {
   /** The Prometheus text format, version 0.0.4: what every Prometheus scrapes. */
@@ -18,7 +18,10 @@ public final class OperationsApi {
   private final LivecodeEngine engine;
   private final Optional<PrometheusMeterRegistry> metrics;
 
-  /** {@code metrics} absent: {@code GET /metrics} is not served (the registry is not a Prometheus one). */
+  /**
+   * {@code metrics} absent: {@code GET /metrics} is not served (the registry is not a Prometheus
+   * one).
+   */
   public OperationsApi(LivecodeEngine engine, Optional<PrometheusMeterRegistry> metrics) {
     this.engine = engine;
     this.metrics = metrics;
@@ -27,8 +30,16 @@ public final class OperationsApi {
   /** Adds the endpoints to {@code router}. */
   public Router addTo(Router router) {
     router.add("GET", "/health/live", this::live).add("GET", "/health/ready", this::ready);
-    metrics.ifPresent(registry -> router.add("GET", "/metrics", request ->
-        Response.bytes(200, PROMETHEUS_TEXT, registry.scrape(PROMETHEUS_TEXT).getBytes(StandardCharsets.UTF_8))));
+    metrics.ifPresent(
+        registry ->
+            router.add(
+                "GET",
+                "/metrics",
+                request ->
+                    Response.bytes(
+                        200,
+                        PROMETHEUS_TEXT,
+                        registry.scrape(PROMETHEUS_TEXT).getBytes(StandardCharsets.UTF_8))));
     return router;
   }
 
@@ -43,7 +54,11 @@ public final class OperationsApi {
     if (status.up()) {
       return Response.ok(Map.of("status", "UP"));
     }
-    throw new ApiException(503, "NOT_READY", "not ready: " + status.problem(), Map.of(),
+    throw new ApiException(
+        503,
+        "NOT_READY",
+        "not ready: " + status.problem(),
+        Map.of(),
         Map.of("Retry-After", Errors.RETRY_AFTER_SECONDS));
   }
 }

@@ -37,8 +37,18 @@ final class Representations {
     body.put("status", execution.status().name());
     body.put("stdout", result.map(Execution.Result::stdout).orElse(""));
     body.put("stderr", result.map(Execution.Result::stderr).orElse(""));
-    body.put("exit_code", result.flatMap(r -> r.exitCode().isPresent() ? Optional.of(r.exitCode().getAsInt()) : Optional.empty()).orElse(null));
-    body.put("failure_reason", result.flatMap(Execution.Result::failureReason).map(Enum::name).orElse(null));
+    body.put(
+        "exit_code",
+        result
+            .flatMap(
+                r ->
+                    r.exitCode().isPresent()
+                        ? Optional.of(r.exitCode().getAsInt())
+                        : Optional.empty())
+            .orElse(null));
+    body.put(
+        "failure_reason",
+        result.flatMap(Execution.Result::failureReason).map(Enum::name).orElse(null));
     body.put("stdout_truncated", result.map(Execution.Result::stdoutTruncated).orElse(false));
     body.put("stderr_truncated", result.map(Execution.Result::stderrTruncated).orElse(false));
     body.put("execution_time_ms", result.map(r -> r.executionTime().toMillis()).orElse(null));
@@ -77,15 +87,20 @@ final class Representations {
       body.put("sandbox_gaps", List.copyOf(status.sandboxGaps()));
     }
     body.put("workers", status.workers());
-    body.put("queue_depth", status.queueDepth().isPresent() ? status.queueDepth().getAsLong() : null);
-    body.put("live_workers", status.liveWorkers().isPresent() ? status.liveWorkers().getAsLong() : null);
+    body.put(
+        "queue_depth", status.queueDepth().isPresent() ? status.queueDepth().getAsLong() : null);
+    body.put(
+        "live_workers", status.liveWorkers().isPresent() ? status.liveWorkers().getAsLong() : null);
     if (!status.up()) {
       body.put("problem", status.problem());
     }
     return body;
   }
 
-  /** Millisecond precision, fixed width: every store keeps at least that, so a time reads the same after a restart. */
+  /**
+   * Millisecond precision, fixed width: every store keeps at least that, so a time reads the same
+   * after a restart.
+   */
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 

@@ -16,7 +16,11 @@ public final class Request {
   private final long maxBodyBytes;
   private final RequestWatch watch;
 
-  Request(HttpExchange exchange, Map<String, String> pathParams, long maxBodyBytes, RequestWatch watch) {
+  Request(
+      HttpExchange exchange,
+      Map<String, String> pathParams,
+      long maxBodyBytes,
+      RequestWatch watch) {
     this.exchange = exchange;
     this.watch = watch;
     this.pathParams = Map.copyOf(pathParams);
@@ -65,7 +69,9 @@ public final class Request {
     }
     String mediaType = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
-      throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE",
+      throw new ApiException(
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
           "Content-Type '" + mediaType + "' is not supported; send application/json");
     }
   }

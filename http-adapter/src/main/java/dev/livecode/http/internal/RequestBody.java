@@ -6,24 +6,26 @@ import java.io.InputStream;
 import java.util.Map;
 
 /**
- * Reads a request body on the request thread under its {@link RequestWatch}: bounded in bytes,
- * and in time by the request deadline (the watchdog interrupts a read that blocks past it).
+ * Reads a request body on the request thread under its {@link RequestWatch}: bounded in bytes, and
+ * in time by the request deadline (the watchdog interrupts a read that blocks past it).
  */
 final class RequestBody {
   /**
-   * What is left of a body after the handler is read and dropped up to this, so the connection
-   * can stay open; beyond it the answer closes the connection (the JDK server drains as much).
+   * What is left of a body after the handler is read and dropped up to this, so the connection can
+   * stay open; beyond it the answer closes the connection (the JDK server drains as much).
    */
   static final int DISCARD_BYTES = 64 * 1024;
+
   /** Beyond this, the connection is closed without reading the rest of an oversized body. */
   private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
+
   private static final int CHUNK = 8 * 1024;
 
   private RequestBody() {}
 
   /**
-   * The whole body: 413 over {@code maxBytes}, 408 when it is not in by the request deadline,
-   * 400 when the client broke off.
+   * The whole body: 413 over {@code maxBytes}, 408 when it is not in by the request deadline, 400
+   * when the client broke off.
    *
    * @param declared the Content-Length, or -1 for a chunked body
    */
@@ -37,9 +39,12 @@ final class RequestBody {
     try {
       // A declared length is trusted for the allocation only when small: a client that declares a
       // megabyte and sends nothing must not make the server hold one.
-      body = declared > maxBytes ? drainAndRefuse(in, watch, maxBytes)
-          : declared >= 0 && declared <= DISCARD_BYTES ? readDeclared(in, watch, (int) declared)
-          : readGrowing(in, watch, maxBytes);
+      body =
+          declared > maxBytes
+              ? drainAndRefuse(in, watch, maxBytes)
+              : declared >= 0 && declared <= DISCARD_BYTES
+                  ? readDeclared(in, watch, (int) declared)
+                  : readGrowing(in, watch, maxBytes);
     } catch (ApiException e) {
       failure = e;
     } catch (IOException e) {
@@ -73,7 +78,8 @@ final class RequestBody {
     return watch.endBody() && end;
   }
 
-  private static boolean skip(InputStream in, RequestWatch watch, long maxBytes) throws IOException {
+  private static boolean skip(InputStream in, RequestWatch watch, long maxBytes)
+      throws IOException {
     byte[] buffer = new byte[CHUNK];
     long left = maxBytes;
     while (left > 0 && !watch.requestLate(System.nanoTime())) {
@@ -86,7 +92,8 @@ final class RequestBody {
     return false;
   }
 
-  private static byte[] readDeclared(InputStream in, RequestWatch watch, int length) throws IOException {
+  private static byte[] readDeclared(InputStream in, RequestWatch watch, int length)
+      throws IOException {
     byte[] body = new byte[length];
     int at = 0;
     while (at < length) {
@@ -102,7 +109,8 @@ final class RequestBody {
     return body;
   }
 
-  private static byte[] readGrowing(InputStream in, RequestWatch watch, long maxBytes) throws IOException {
+  private static byte[] readGrowing(InputStream in, RequestWatch watch, long maxBytes)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(CHUNK);
     byte[] buffer = new byte[CHUNK];
     for (int read; (read = in.read(buffer)) >= 0; ) {
@@ -127,12 +135,17 @@ final class RequestBody {
     } catch (IOException e) {
       // The client gave up: nothing to drain.
     }
-    throw new ApiException(413, "PAYLOAD_TOO_LARGE", "the request body is larger than " + maxBytes + " bytes");
+    throw new ApiException(
+        413, "PAYLOAD_TOO_LARGE", "the request body is larger than " + maxBytes + " bytes");
   }
 
   /** 408: the client was too slow; the connection is closed after the answer. */
   static ApiException timedOut() {
-    return new ApiException(408, "REQUEST_TIMEOUT", "the request was not received in time; send it again",
-        Map.of(), Map.of("Connection", "close"));
+    return new ApiException(
+        408,
+        "REQUEST_TIMEOUT",
+        "the request was not received in time; send it again",
+        Map.of(),
+        Map.of("Connection", "close"));
   }
 }

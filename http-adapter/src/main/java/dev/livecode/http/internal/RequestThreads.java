@@ -24,19 +24,24 @@ import org.slf4j.LoggerFactory;
  * queue therefore lets a few dozen clients that send one byte and stop hold every thread while
  * {@code GET /health} waits in the queue. Here a request never waits for a busy thread: the pool
  * hands it to a free thread or starts one, up to {@code maxRequests} requests in progress, and
- * refuses the request beyond that (the JDK server then closes the connection at once). Threads blocked on
- * a slow client cost memory, not CPU, and the watchdog ends them: a request whose headers are not
- * in within the header timeout, or whose body is not in within the request timeout, has its
- * thread interrupted, which closes its connection ({@link RequestWatch}).
+ * refuses the request beyond that (the JDK server then closes the connection at once). Threads
+ * blocked on a slow client cost memory, not CPU, and the watchdog ends them: a request whose
+ * headers are not in within the header timeout, or whose body is not in within the request timeout,
+ * has its thread interrupted, which closes its connection ({@link RequestWatch}).
  *
  * <p>Answers to parked long polls run here too ({@link #answer}), never refused.
  */
 public final class RequestThreads implements Executor, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RequestThreads.class);
-  /** How often the watchdog looks; a slow client is dropped at most this much after its deadline. */
+
+  /**
+   * How often the watchdog looks; a slow client is dropped at most this much after its deadline.
+   */
   private static final long SCAN_MILLIS = 100;
+
   /** Dropped and refused requests are logged as counts at most this often, not one line each. */
   private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** Threads above {@code coreThreads} stop after this long without work. */
   private static final long IDLE_SECONDS = 30;
 
@@ -46,8 +51,10 @@ public final class RequestThreads implements Executor, AutoCloseable {
   private final long requestTimeoutNanos;
   private final Set<RequestWatch> inProgress = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<RequestWatch> current = new ThreadLocal<>();
+
   /** Tasks submitted and not finished: requests being read or handled, answers being written. */
   private final AtomicInteger inFlight = new AtomicInteger();
+
   private final Object submitting = new Object();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -59,12 +66,21 @@ public final class RequestThreads implements Executor, AutoCloseable {
    * @param coreThreads threads kept started
    * @param maxRequests requests read or handled at once; more are refused
    */
-  public RequestThreads(int coreThreads, int maxRequests, Duration headerTimeout, Duration requestTimeout) {
+  public RequestThreads(
+      int coreThreads, int maxRequests, Duration headerTimeout, Duration requestTimeout) {
     this.headerTimeoutNanos = headerTimeout.toNanos();
     this.requestTimeoutNanos = requestTimeout.toNanos();
-    this.pool = new ThreadPoolExecutor(Math.min(coreThreads, maxRequests), maxRequests, IDLE_SECONDS, TimeUnit.SECONDS,
-        new StartOrQueue(), new Named("livecode-http-", false), new ThreadPoolExecutor.AbortPolicy());
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(new Named("livecode-http-watchdog-", true));
+    this.pool =
+        new ThreadPoolExecutor(
+            Math.min(coreThreads, maxRequests),
+            maxRequests,
+            IDLE_SECONDS,
+            TimeUnit.SECONDS,
+            new StartOrQueue(),
+            new Named("livecode-http-", false),
+            new ThreadPoolExecutor.AbortPolicy());
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(new Named("livecode-http-watchdog-", true));
     watchdog.scheduleWithFixedDelay(this::scan, SCAN_MILLIS, SCAN_MILLIS, TimeUnit.MILLISECONDS);
   }
 
@@ -84,13 +100,14 @@ public final class RequestThreads implements Executor, AutoCloseable {
   }
 
   private void submit(Runnable task) {
-    Runnable counted = () -> {
-      try {
-        task.run();
-      } finally {
-        inFlight.decrementAndGet();
-      }
-    };
+    Runnable counted =
+        () -> {
+          try {
+            task.run();
+          } finally {
+            inFlight.decrementAndGet();
+          }
+        };
     // One submitter at a time, so that StartOrQueue's count is exact for it: the JDK's dispatcher
     // and the threads answering parked requests submit concurrently otherwise.
     synchronized (submitting) {
@@ -105,11 +122,11 @@ public final class RequestThreads implements Executor, AutoCloseable {
   }
 
   /**
-   * The pool's queue: it takes a task only while some thread is free for it (idle, or done with
-   * its task and on its way back), so that the pool otherwise starts a thread, or refuses the task
-   * at the maximum. A request thus never waits behind busy ones, and no thread is started only
-   * because the free ones had not reached the queue yet, which under CPU load would grow the pool
-   * to its maximum and refuse requests with few in progress.
+   * The pool's queue: it takes a task only while some thread is free for it (idle, or done with its
+   * task and on its way back), so that the pool otherwise starts a thread, or refuses the task at
+   * the maximum. A request thus never waits behind busy ones, and no thread is started only because
+   * the free ones had not reached the queue yet, which under CPU load would grow the pool to its
+   * maximum and refuse requests with few in progress.
    */
   private final class StartOrQueue extends LinkedBlockingQueue<Runnable> {
     private static final long serialVersionUID = 1L;
@@ -121,7 +138,9 @@ public final class RequestThreads implements Executor, AutoCloseable {
   }
 
   private void watched(Runnable exchange) {
-    RequestWatch watch = new RequestWatch(Thread.currentThread(), headerTimeoutNanos, requestTimeoutNanos, System.nanoTime());
+    RequestWatch watch =
+        new RequestWatch(
+            Thread.currentThread(), headerTimeoutNanos, requestTimeoutNanos, System.nanoTime());
     current.set(watch);
     inProgress.add(watch);
     try {
@@ -157,7 +176,9 @@ public final class RequestThreads implements Executor, AutoCloseable {
         RequestWatch.Phase late = watch.expireIfLate(now);
         if (late != null) {
           dropped.incrementAndGet();
-          LOG.debug("slow request dropped phase={}", late == RequestWatch.Phase.HEADERS ? "headers" : "body");
+          LOG.debug(
+              "slow request dropped phase={}",
+              late == RequestWatch.Phase.HEADERS ? "headers" : "body");
         }
       }
       if (now - lastReport >= REPORT_NANOS) {
@@ -172,11 +193,16 @@ public final class RequestThreads implements Executor, AutoCloseable {
     long d = dropped.get();
     long r = refused.get();
     if (d != reportedDropped) {
-      LOG.warn("slow clients dropped count={} header_timeout_ms={} request_timeout_ms={}", d - reportedDropped,
-          TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos), TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos));
+      LOG.warn(
+          "slow clients dropped count={} header_timeout_ms={} request_timeout_ms={}",
+          d - reportedDropped,
+          TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos),
+          TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos));
     }
     if (r != reportedRefused) {
-      LOG.warn("requests refused count={} max_requests={}: every request thread was busy", r - reportedRefused,
+      LOG.warn(
+          "requests refused count={} max_requests={}: every request thread was busy",
+          r - reportedRefused,
           pool.getMaximumPoolSize());
     }
     reportedDropped = d;

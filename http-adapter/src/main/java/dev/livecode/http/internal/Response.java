@@ -4,7 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a handler answers: a status, a JSON body (a map or list) or bytes written as they are, headers. */
+/**
+ * What a handler answers: a status, a JSON body (a map or list) or bytes written as they are,
+ * headers.
+ */
 public record Response(int status, Object body, String contentType, Map<String, String> headers) {
   public static final String JSON = "application/json; charset=utf-8";
   public static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";

@@ -29,7 +29,9 @@ public final class Router {
     CompletionStage<Response> handle(Request request);
   }
 
-  /** One endpoint; {@code template} is its pattern as metrics name it ({@code /executions/{id}}). */
+  /**
+   * One endpoint; {@code template} is its pattern as metrics name it ({@code /executions/{id}}).
+   */
   record Route(String method, String template, String[] segments, DeferredHandler handler) {}
 
   /** A route as it was added: its method and path pattern. */
@@ -37,19 +39,24 @@ public final class Router {
 
   /**
    * The outcome of a lookup: a handler with its path parameters, or the methods the path allows;
-   * {@code template} is the template of a route whose path matched, whatever its method, or
-   * {@link #UNMATCHED}.
+   * {@code template} is the template of a route whose path matched, whatever its method, or {@link
+   * #UNMATCHED}.
    */
-  record Match(Optional<Route> route, Map<String, String> params, Set<String> allowed, String template) {}
+  record Match(
+      Optional<Route> route, Map<String, String> params, Set<String> allowed, String template) {}
 
-  /** The template of a request whose path no route has: never the path itself, which the client chose. */
+  /**
+   * The template of a request whose path no route has: never the path itself, which the client
+   * chose.
+   */
   static final String UNMATCHED = "UNMATCHED";
 
   private final List<Route> routes = new ArrayList<>();
 
   public Router add(String method, String pattern, Handler handler) {
     Objects.requireNonNull(handler, "handler");
-    return addDeferred(method, pattern, request -> CompletableFuture.completedFuture(handler.handle(request)));
+    return addDeferred(
+        method, pattern, request -> CompletableFuture.completedFuture(handler.handle(request)));
   }
 
   public Router addDeferred(String method, String pattern, DeferredHandler handler) {
@@ -60,7 +67,9 @@ public final class Router {
 
   /** Every route, in the order added: what a description of the API must cover. */
   public List<Endpoint> endpoints() {
-    return routes.stream().map(route -> new Endpoint(route.method(), "/" + String.join("/", route.segments()))).toList();
+    return routes.stream()
+        .map(route -> new Endpoint(route.method(), "/" + String.join("/", route.segments())))
+        .toList();
   }
 
   Match match(String method, String path) {
@@ -81,12 +90,16 @@ public final class Router {
     return new Match(Optional.empty(), Map.of(), allowed, template);
   }
 
-  /** {@code /code-sessions/:id/run} as {@code /code-sessions/{id}/run}, the form dashboards know. */
+  /**
+   * {@code /code-sessions/:id/run} as {@code /code-sessions/{id}/run}, the form dashboards know.
+   */
   private static String template(String pattern) {
     String[] segments = split(pattern);
     StringBuilder template = new StringBuilder();
     for (String segment : segments) {
-      template.append('/').append(segment.startsWith(":") ? "{" + segment.substring(1) + "}" : segment);
+      template
+          .append('/')
+          .append(segment.startsWith(":") ? "{" + segment.substring(1) + "}" : segment);
     }
     return template.length() == 0 ? "/" : template.toString();
   }

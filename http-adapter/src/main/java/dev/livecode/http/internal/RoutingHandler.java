@@ -21,12 +21,13 @@ import org.slf4j.LoggerFactory;
  * maps errors to problem documents, writes JSON, and logs one line per request (never a body).
  *
  * <p>A handler's answer that is not ready yet (a long poll) is parked: the request thread returns
- * to the pool and the answer is written by another when it comes. A request whose connection
- * broke is reported to the JDK server by throwing, so that it forgets the connection; a request
- * whose body was not read to its end is answered with {@code Connection: close}.
+ * to the pool and the answer is written by another when it comes. A request whose connection broke
+ * is reported to the JDK server by throwing, so that it forgets the connection; a request whose
+ * body was not read to its end is answered with {@code Connection: close}.
  */
 public final class RoutingHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger("dev.livecode.http.access");
+
   /** How long writing an answer and closing may take when the JDK server still drains a body. */
   private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -40,8 +41,14 @@ public final class RoutingHandler implements HttpHandler {
   private final Set<CompletableFuture<Response>> parked = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
-  public RoutingHandler(Router router, Errors errors, ObjectMapper json, long maxBodyBytes, int maxHeaderBytes,
-      RequestThreads threads, RequestMetrics metrics) {
+  public RoutingHandler(
+      Router router,
+      Errors errors,
+      ObjectMapper json,
+      long maxBodyBytes,
+      int maxHeaderBytes,
+      RequestThreads threads,
+      RequestMetrics metrics) {
     this.router = router;
     this.errors = errors;
     this.json = json;
@@ -55,7 +62,8 @@ public final class RoutingHandler implements HttpHandler {
    * One request, as read by the JDK server and timed since its first byte, with what the route
    * table found for it.
    */
-  private record Exchange(HttpExchange http, String method, String path, long startNanos, Router.Match match) {}
+  private record Exchange(
+      HttpExchange http, String method, String path, long startNanos, Router.Match match) {}
 
   @Override
   public void handle(HttpExchange http) throws IOException {
@@ -64,16 +72,28 @@ public final class RoutingHandler implements HttpHandler {
     String method = http.getRequestMethod();
     // An opaque request target (no path at all) is matched as the empty path: no route has it.
     String path = Objects.requireNonNullElse(http.getRequestURI().getRawPath(), "");
-    Exchange exchange = new Exchange(http, method, path, startNanos,
-        router.match("HEAD".equals(method) ? "GET" : method, path));
+    Exchange exchange =
+        new Exchange(
+            http,
+            method,
+            path,
+            startNanos,
+            router.match("HEAD".equals(method) ? "GET" : method, path));
     CompletableFuture<Response> answer;
     boolean bodyRead;
     if (!watch.enterHandler() || watch.headersLate(exchange.startNanos())) {
       answer = CompletableFuture.completedFuture(problem(RequestBody.timedOut()));
       bodyRead = false;
     } else if (headerBytes(http) > maxHeaderBytes) {
-      answer = CompletableFuture.completedFuture(problem(new ApiException(431, "HEADERS_TOO_LARGE",
-          "the request line and headers are larger than " + maxHeaderBytes + " bytes")));
+      answer =
+          CompletableFuture.completedFuture(
+              problem(
+                  new ApiException(
+                      431,
+                      "HEADERS_TOO_LARGE",
+                      "the request line and headers are larger than "
+                          + maxHeaderBytes
+                          + " bytes")));
       bodyRead = false;
     } else {
       answer = dispatch(exchange, watch);
@@ -82,9 +102,12 @@ public final class RoutingHandler implements HttpHandler {
     if (!answer.isDone() && !bodyRead) {
       // A long poll is answered later, on another thread: the body must be gone by then.
       answer.cancel(false);
-      answer = CompletableFuture.completedFuture(problem(watch.requestLate(System.nanoTime())
-          ? RequestBody.timedOut()
-          : new ApiException(413, "PAYLOAD_TOO_LARGE", "this request takes no body")));
+      answer =
+          CompletableFuture.completedFuture(
+              problem(
+                  watch.requestLate(System.nanoTime())
+                      ? RequestBody.timedOut()
+                      : new ApiException(413, "PAYLOAD_TOO_LARGE", "this request takes no body")));
     }
     if (answer.isDone()) {
       respond(exchange, outcome(answer), bodyRead, watch);
@@ -98,7 +121,10 @@ public final class RoutingHandler implements HttpHandler {
       String method = exchange.method();
       Router.Match match = exchange.match();
       if (match.route().isPresent()) {
-        return match.route().get().handler()
+        return match
+            .route()
+            .get()
+            .handler()
             .handle(new Request(exchange.http(), match.params(), maxBodyBytes, watch))
             .toCompletableFuture();
       }
@@ -106,10 +132,15 @@ public final class RoutingHandler implements HttpHandler {
         throw new ApiException(404, "NOT_FOUND", "no resource at " + exchange.path());
       }
       String allow = String.join(", ", match.allowed());
-      throw new ApiException(405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + exchange.path()
-          + "; allowed: " + allow, Map.of(), Map.of("Allow", allow));
+      throw new ApiException(
+          405,
+          "METHOD_NOT_ALLOWED",
+          method + " is not allowed on " + exchange.path() + "; allowed: " + allow,
+          Map.of(),
+          Map.of("Allow", allow));
     } catch (Throwable e) {
-      if (e instanceof Error && !(e instanceof StackOverflowError || e instanceof OutOfMemoryError)) {
+      if (e instanceof Error
+          && !(e instanceof StackOverflowError || e instanceof OutOfMemoryError)) {
         throw (Error) e;
       }
       return CompletableFuture.failedFuture(e);
@@ -121,14 +152,18 @@ public final class RoutingHandler implements HttpHandler {
     if (stopping) {
       answer.complete(stoppingProblem());
     }
-    answer.whenComplete((response, error) -> threads.answer(() -> {
-      parked.remove(answer);
-      try {
-        respond(exchange, outcome(answer), true, RequestWatch.unwatched());
-      } catch (IOException e) {
-        // Logged by respond; the JDK server closes the connection when its timers find it.
-      }
-    }));
+    answer.whenComplete(
+        (response, error) ->
+            threads.answer(
+                () -> {
+                  parked.remove(answer);
+                  try {
+                    respond(exchange, outcome(answer), true, RequestWatch.unwatched());
+                  } catch (IOException e) {
+                    // Logged by respond; the JDK server closes the connection when its timers find
+                    // it.
+                  }
+                }));
   }
 
   /** Answers every parked request now with 503, and every later one at once: the server stops. */
@@ -140,8 +175,13 @@ public final class RoutingHandler implements HttpHandler {
   }
 
   private static Response stoppingProblem() {
-    return problem(new ApiException(503, "SHUTTING_DOWN", "the server is stopping; retry shortly", Map.of(),
-        Map.of("Retry-After", Errors.RETRY_AFTER_SECONDS, "Connection", "close")));
+    return problem(
+        new ApiException(
+            503,
+            "SHUTTING_DOWN",
+            "the server is stopping; retry shortly",
+            Map.of(),
+            Map.of("Retry-After", Errors.RETRY_AFTER_SECONDS, "Connection", "close")));
   }
 
   private Response outcome(CompletableFuture<Response> answer) {
@@ -156,7 +196,8 @@ public final class RoutingHandler implements HttpHandler {
   }
 
   private static Response problem(ApiException problem) {
-    return new Response(problem.status(), Errors.problem(problem), Response.PROBLEM_JSON, problem.headers());
+    return new Response(
+        problem.status(), Errors.problem(problem), Response.PROBLEM_JSON, problem.headers());
   }
 
   /**
@@ -164,7 +205,8 @@ public final class RoutingHandler implements HttpHandler {
    *
    * @throws IOException when the connection broke, so that the JDK server forgets it
    */
-  private void respond(Exchange exchange, Response answer, boolean bodyRead, RequestWatch watch) throws IOException {
+  private void respond(Exchange exchange, Response answer, boolean bodyRead, RequestWatch watch)
+      throws IOException {
     Response response = bodyRead ? answer : answer.withHeader("Connection", "close");
     boolean lingering = !bodyRead && watch.beginLinger(System.nanoTime() + LINGER_NANOS);
     IOException failure = null;
@@ -180,15 +222,24 @@ public final class RoutingHandler implements HttpHandler {
     }
     if (failure != null) {
       // The client went away: nothing to answer.
-      LOG.debug("response not written method={} path={} error={}", exchange.method(), exchange.path(), failure.toString());
+      LOG.debug(
+          "response not written method={} path={} error={}",
+          exchange.method(),
+          exchange.path(),
+          failure.toString());
     }
     long elapsedNanos = System.nanoTime() - exchange.startNanos();
-    LOG.info("request method={} path={} status={} ms={}", exchange.method(), exchange.path(), response.status(),
+    LOG.info(
+        "request method={} path={} status={} ms={}",
+        exchange.method(),
+        exchange.path(),
+        response.status(),
         elapsedNanos / 1_000_000);
     try {
       // Last: a registry that refuses the meter (it has another of that name and type) throws,
       // and by then the request has been answered and logged.
-      metrics.record(exchange.method(), exchange.match().template(), response.status(), elapsedNanos);
+      metrics.record(
+          exchange.method(), exchange.match().template(), response.status(), elapsedNanos);
     } finally {
       if (failure != null) {
         throw failure;
@@ -199,7 +250,8 @@ public final class RoutingHandler implements HttpHandler {
   private static final int WRITE_SLICE = 16 * 1024;
 
   private void write(HttpExchange exchange, Response response, String method) throws IOException {
-    byte[] bytes = response.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(response.body());
+    byte[] bytes =
+        response.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(response.body());
     exchange.getResponseHeaders().set("Content-Type", response.contentType());
     exchange.getResponseHeaders().set("Cache-Control", "no-store");
     response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
@@ -220,8 +272,13 @@ public final class RoutingHandler implements HttpHandler {
 
   /** The request line and header lines as sent, CRLFs included. */
   static long headerBytes(HttpExchange exchange) {
-    long bytes = exchange.getRequestMethod().length() + 1 + exchange.getRequestURI().toString().length() + 1
-        + exchange.getProtocol().length() + 2;
+    long bytes =
+        exchange.getRequestMethod().length()
+            + 1
+            + exchange.getRequestURI().toString().length()
+            + 1
+            + exchange.getProtocol().length()
+            + 2;
     for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
       for (String value : header.getValue()) {
         bytes += header.getKey().length() + 2 + value.length() + 2;

@@ -22,28 +22,41 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The meters of one HTTP server: its requests by route template, the engine's queue depth and
- * live workers, and (when asked) the JVM's; in the registry it was given, or in a Prometheus
- * registry of its own. Closing removes the gauges (they read the engine) and the JVM meters'
- * listeners, and closes a registry it created; counts already taken stay in a given registry.
+ * The meters of one HTTP server: its requests by route template, the engine's queue depth and live
+ * workers, and (when asked) the JVM's; in the registry it was given, or in a Prometheus registry of
+ * its own. Closing removes the gauges (they read the engine) and the JVM meters' listeners, and
+ * closes a registry it created; counts already taken stay in a given registry.
  */
 public final class ServerMetrics implements RequestMetrics, AutoCloseable {
-  /** Methods named as sent; any other is counted as {@code OTHER}, so a client cannot add series. */
-  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+  /**
+   * Methods named as sent; any other is counted as {@code OTHER}, so a client cannot add series.
+   */
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   private final MeterRegistry registry;
   private final boolean created;
   private final List<Meter> gauges = new ArrayList<>();
   private final Optional<JvmGcMetrics> gc;
 
-  private ServerMetrics(MeterRegistry registry, boolean created, LivecodeEngine engine, boolean jvm) {
+  private ServerMetrics(
+      MeterRegistry registry, boolean created, LivecodeEngine engine, boolean jvm) {
     this.registry = registry;
     this.created = created;
     StatusSample status = new StatusSample(engine);
-    gauges.add(gauge("livecode.queue.depth", "runs waiting in the queue (NaN while it cannot be read)", status,
-        s -> s.get().queueDepth().isPresent() ? s.get().queueDepth().getAsLong() : Double.NaN));
-    gauges.add(gauge("livecode.workers.live", "worker threads alive across every node; with a queue of this"
-        + " process only, this engine's (NaN while the queue cannot be read)", status, s -> liveWorkers(s.get())));
+    gauges.add(
+        gauge(
+            "livecode.queue.depth",
+            "runs waiting in the queue (NaN while it cannot be read)",
+            status,
+            s -> s.get().queueDepth().isPresent() ? s.get().queueDepth().getAsLong() : Double.NaN));
+    gauges.add(
+        gauge(
+            "livecode.workers.live",
+            "worker threads alive across every node; with a queue of this"
+                + " process only, this engine's (NaN while the queue cannot be read)",
+            status,
+            s -> liveWorkers(s.get())));
     if (jvm) {
       new JvmMemoryMetrics().bindTo(registry);
       new JvmThreadMetrics().bindTo(registry);
@@ -63,8 +76,10 @@ public final class ServerMetrics implements RequestMetrics, AutoCloseable {
    * @param jvm whether to bind the JVM meters; absent: only to a registry created here, since a
    *     registry brought by the application usually has them, and GC pauses bound twice count twice
    */
-  public static ServerMetrics create(LivecodeEngine engine, Optional<MeterRegistry> given, Optional<Boolean> jvm) {
-    MeterRegistry registry = given.orElseGet(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  public static ServerMetrics create(
+      LivecodeEngine engine, Optional<MeterRegistry> given, Optional<Boolean> jvm) {
+    MeterRegistry registry =
+        given.orElseGet(() -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     return new ServerMetrics(registry, given.isEmpty(), engine, jvm.orElse(given.isEmpty()));
   }
 
@@ -72,7 +87,9 @@ public final class ServerMetrics implements RequestMetrics, AutoCloseable {
     return registry;
   }
 
-  /** The registry {@code GET /metrics} writes: this one, or the first Prometheus one of a composite. */
+  /**
+   * The registry {@code GET /metrics} writes: this one, or the first Prometheus one of a composite.
+   */
   public Optional<PrometheusMeterRegistry> prometheus() {
     return prometheusIn(registry);
   }
@@ -106,7 +123,10 @@ public final class ServerMetrics implements RequestMetrics, AutoCloseable {
   private <T> Gauge gauge(String name, String description, T state, ToDoubleFunction<T> value) {
     // why: the state object is referenced by the gauge alone, and a weakly held one would be
     // collected, leaving the gauge at NaN.
-    return Gauge.builder(name, state, value).description(description).strongReference(true).register(registry);
+    return Gauge.builder(name, state, value)
+        .description(description)
+        .strongReference(true)
+        .register(registry);
   }
 
   private static double liveWorkers(EngineStatus status) {

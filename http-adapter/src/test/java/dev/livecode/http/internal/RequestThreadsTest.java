@@ -30,10 +30,11 @@ class RequestThreadsTest {
     CountDownLatch started = new CountDownLatch(5);
 
     for (int i = 0; i < 5; i++) {
-      threads.execute(() -> {
-        started.countDown();
-        awaitRelease();
-      });
+      threads.execute(
+          () -> {
+            started.countDown();
+            awaitRelease();
+          });
     }
 
     assertThat(started.await(10, TimeUnit.SECONDS)).as("all five running at once").isTrue();
@@ -44,24 +45,27 @@ class RequestThreadsTest {
     threads = new RequestThreads(1, 2, LONG, LONG);
     CountDownLatch started = new CountDownLatch(2);
     for (int i = 0; i < 2; i++) {
-      threads.execute(() -> {
-        started.countDown();
-        awaitRelease();
-      });
+      threads.execute(
+          () -> {
+            started.countDown();
+            awaitRelease();
+          });
     }
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 
-    assertThatThrownBy(() -> threads.execute(() -> {})).isInstanceOf(RejectedExecutionException.class);
+    assertThatThrownBy(() -> threads.execute(() -> {}))
+        .isInstanceOf(RejectedExecutionException.class);
   }
 
   @Test
   void runsAnAnswerOnTheCallerWhenEveryThreadIsBusy() throws Exception {
     threads = new RequestThreads(1, 1, LONG, LONG);
     CountDownLatch started = new CountDownLatch(1);
-    threads.execute(() -> {
-      started.countDown();
-      awaitRelease();
-    });
+    threads.execute(
+        () -> {
+          started.countDown();
+          awaitRelease();
+        });
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     AtomicBoolean ranHere = new AtomicBoolean();
     Thread caller = Thread.currentThread();
@@ -76,13 +80,14 @@ class RequestThreadsTest {
     threads = new RequestThreads(1, 4, Duration.ofMillis(100), LONG);
     CountDownLatch interrupted = new CountDownLatch(1);
 
-    threads.execute(() -> {
-      try {
-        release.await(); // stands for the JDK server blocked reading the headers
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-      }
-    });
+    threads.execute(
+        () -> {
+          try {
+            release.await(); // stands for the JDK server blocked reading the headers
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+          }
+        });
 
     assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
   }
@@ -93,16 +98,17 @@ class RequestThreadsTest {
     CountDownLatch done = new CountDownLatch(1);
     AtomicBoolean interrupted = new AtomicBoolean();
 
-    threads.execute(() -> {
-      threads.current().enterHandler();
-      try {
-        // Twice the header and request timeouts and their grace, handling (a slow store call).
-        Thread.sleep(RequestWatch.GRACE_NANOS / 1_000_000 * 2 + 400);
-      } catch (InterruptedException e) {
-        interrupted.set(true);
-      }
-      done.countDown();
-    });
+    threads.execute(
+        () -> {
+          threads.current().enterHandler();
+          try {
+            // Twice the header and request timeouts and their grace, handling (a slow store call).
+            Thread.sleep(RequestWatch.GRACE_NANOS / 1_000_000 * 2 + 400);
+          } catch (InterruptedException e) {
+            interrupted.set(true);
+          }
+          done.countDown();
+        });
 
     assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(interrupted).isFalse();
@@ -112,15 +118,16 @@ class RequestThreadsTest {
   void aThreadWhoseRequestWasDroppedServesTheNextOneUninterrupted() throws Exception {
     threads = new RequestThreads(1, 1, Duration.ofMillis(100), LONG);
     CountDownLatch dropped = new CountDownLatch(1);
-    threads.execute(() -> {
-      try {
-        release.await();
-      } catch (InterruptedException e) {
-        // As a channel read does, leave the flag set (ClosedByInterruptException).
-        Thread.currentThread().interrupt();
-        dropped.countDown();
-      }
-    });
+    threads.execute(
+        () -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            // As a channel read does, leave the flag set (ClosedByInterruptException).
+            Thread.currentThread().interrupt();
+            dropped.countDown();
+          }
+        });
     assertThat(dropped.await(10, TimeUnit.SECONDS)).isTrue();
     CountDownLatch next = new CountDownLatch(1);
     AtomicBoolean interruptedOnStart = new AtomicBoolean(true);
@@ -128,10 +135,11 @@ class RequestThreadsTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
       try {
-        threads.execute(() -> {
-          interruptedOnStart.set(Thread.currentThread().isInterrupted());
-          next.countDown();
-        });
+        threads.execute(
+            () -> {
+              interruptedOnStart.set(Thread.currentThread().isInterrupted());
+              next.countDown();
+            });
         break;
       } catch (RejectedExecutionException e) {
         // the one thread is still finishing the dropped request

@@ -14,11 +14,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A small JSON client for the server under test; shared with the server module's tests (http-adapter's test-jar). */
+/**
+ * A small JSON client for the server under test; shared with the server module's tests
+ * (http-adapter's test-jar).
+ */
 public final class HttpClientSupport {
   public static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   public HttpClientSupport(int port) {
@@ -47,9 +51,15 @@ public final class HttpClientSupport {
     return send(json(path, body).method("PATCH", publisher(body)));
   }
 
-  public Reply send(String method, String path, String contentType, String body, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  public Reply send(
+      String method, String path, String contentType, String body, Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -59,8 +69,10 @@ public final class HttpClientSupport {
 
   public Reply send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
       return new Reply(response.statusCode(), body, response);
     } catch (IOException e) {
@@ -72,12 +84,14 @@ public final class HttpClientSupport {
   }
 
   private HttpRequest.Builder json(String path, Object body) {
-    return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
+    return HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json");
   }
 
   private static HttpRequest.BodyPublisher publisher(Object body) {
     try {
-      return HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body));
+      return HttpRequest.BodyPublishers.ofString(
+          body instanceof String s ? s : JSON.writeValueAsString(body));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -112,8 +126,10 @@ public final class HttpClientSupport {
   }
 
   public String run(String sessionId, Object body) {
-    Reply reply = body == null ? send("POST", "/code-sessions/" + sessionId + "/run", null, null, Map.of())
-        : post("/code-sessions/" + sessionId + "/run", body);
+    Reply reply =
+        body == null
+            ? send("POST", "/code-sessions/" + sessionId + "/run", null, null, Map.of())
+            : post("/code-sessions/" + sessionId + "/run", body);
     assertThat(reply.status()).as(reply.raw().body()).isEqualTo(200);
     return reply.body().get("execution_id").asText();
   }
@@ -128,7 +144,9 @@ public final class HttpClientSupport {
       if (!status.equals("QUEUED") && !status.equals("RUNNING")) {
         return reply.body();
       }
-      assertThat(System.nanoTime()).as("execution %s still %s", executionId, status).isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as("execution %s still %s", executionId, status)
+          .isLessThan(deadline);
     }
   }
 

@@ -21,9 +21,12 @@ import java.util.stream.Collectors;
 
 /** One scrape of {@code GET /metrics}, read as the samples of the Prometheus text format. */
 public record PrometheusText(String text, List<Sample> samples) {
-  private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\S+)?");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final Pattern SAMPLE =
+      Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\S+)?");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public record Sample(String name, Map<String, String> labels, double value) {}
 
@@ -31,14 +34,19 @@ public record PrometheusText(String text, List<Sample> samples) {
   public static PrometheusText scrape(int port) {
     HttpResponse<String> response = get(port, "/metrics");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
     return parse(response.body());
   }
 
   public static HttpResponse<String> get(int port, String path) {
     try {
-      return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      return CLIENT.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(30))
+              .GET()
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -62,7 +70,8 @@ public record PrometheusText(String text, List<Sample> samples) {
           labels.put(label.group(1), label.group(2));
         }
       }
-      samples.add(new Sample(sample.group(1), Map.copyOf(labels), Double.parseDouble(sample.group(3))));
+      samples.add(
+          new Sample(sample.group(1), Map.copyOf(labels), Double.parseDouble(sample.group(3))));
     }
     return new PrometheusText(text, List.copyOf(samples));
   }
@@ -77,7 +86,10 @@ public record PrometheusText(String text, List<Sample> samples) {
     return samples.stream().filter(s -> s.name().equals(name)).toList();
   }
 
-  /** The value of the sample with this name and these labels (others may be present); 0 when there is none. */
+  /**
+   * The value of the sample with this name and these labels (others may be present); 0 when there
+   * is none.
+   */
   public double value(String name, Map<String, String> labels) {
     return samples.stream()
         .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
@@ -85,7 +97,10 @@ public record PrometheusText(String text, List<Sample> samples) {
         .sum();
   }
 
-  /** Polls {@code value} until it reaches {@code target}, against a deadline; returns what it last read. */
+  /**
+   * Polls {@code value} until it reaches {@code target}, against a deadline; returns what it last
+   * read.
+   */
   public static double awaitAtLeast(double target, DoubleSupplier value) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     double seen = value.getAsDouble();

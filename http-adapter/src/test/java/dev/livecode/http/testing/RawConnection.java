@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * One HTTP/1.1 connection on a plain socket, for the tests that must control every byte a client
- * sends (half-sent requests, trickled bodies, huge headers) or hold hundreds of connections
- * without a thread each. Not thread-safe.
+ * sends (half-sent requests, trickled bodies, huge headers) or hold hundreds of connections without
+ * a thread each. Not thread-safe.
  */
 public final class RawConnection implements AutoCloseable {
   private final Socket socket;
@@ -45,13 +45,21 @@ public final class RawConnection implements AutoCloseable {
 
   /** A whole request with a JSON body (or none when {@code body} is null). */
   public static String request(String method, String path, String body) {
-    StringBuilder head = new StringBuilder().append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: 127.0.0.1\r\n");
+    StringBuilder head =
+        new StringBuilder()
+            .append(method)
+            .append(' ')
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: 127.0.0.1\r\n");
     if (body == null) {
       return head.append("\r\n").toString();
     }
     return head.append("Content-Type: application/json\r\nContent-Length: ")
-        .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n\r\n").append(body).toString();
+        .append(body.getBytes(StandardCharsets.UTF_8).length)
+        .append("\r\n\r\n")
+        .append(body)
+        .toString();
   }
 
   public RawConnection send(String text) throws IOException {
@@ -74,7 +82,9 @@ public final class RawConnection implements AutoCloseable {
     Map<String, String> headers = new TreeMap<>();
     for (String header = line(); !header.isEmpty(); header = line()) {
       int colon = header.indexOf(':');
-      headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
+      headers.put(
+          header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          header.substring(colon + 1).trim());
     }
     int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
     byte[] body = in.readNBytes(length);

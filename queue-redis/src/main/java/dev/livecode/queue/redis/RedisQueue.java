@@ -1,9 +1,8 @@
 package dev.livecode.queue.redis;
 
-import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
-import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.JobQueue;
 import dev.livecode.queue.redis.internal.RedisEvents;
 import dev.livecode.queue.redis.internal.RedisUris;
 import io.lettuce.core.ClientOptions;
@@ -25,7 +24,6 @@ import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.resource.ClientResources;
@@ -51,26 +49,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link JobQueue} on a Redis stream with one consumer group, shared by any number of api and
- * worker processes. JobQueue.Delivery is at-least-once: a job stays in the group's pending list until a
- * worker acknowledges it after storing the result; a job whose worker stops renewing its lease
- * (the process died) is claimed by another worker with the attempt count raised. Also provides
- * {@link #events()}, execution events over Redis pub/sub.
+ * worker processes. JobQueue.Delivery is at-least-once: a job stays in the group's pending list
+ * until a worker acknowledges it after storing the result; a job whose worker stops renewing its
+ * lease (the process died) is claimed by another worker with the attempt count raised. Also
+ * provides {@link #events()}, execution events over Redis pub/sub.
  *
  * <pre>{@code
  * RedisQueue queue = RedisQueue.builder().uri("redis://:secret@redis:6379/0").build();
  * LivecodeEngine engine = Livecode.builder().queue(queue).build(); // announces runs on queue.events()
  * }</pre>
  *
- * <p>Keys, for the default prefix {@code livecode}: the stream {@code livecode:jobs} (group
- * {@value #GROUP}), the stream {@code livecode:dead-letter}, the sorted set
- * {@code livecode:workers} (worker heartbeats) and the pub/sub channel {@code livecode:events}.
+ * <p>Keys, for the default prefix {@code livecode}: the stream {@code livecode:jobs} (group {@value
+ * #GROUP}), the stream {@code livecode:dead-letter}, the sorted set {@code livecode:workers}
+ * (worker heartbeats) and the pub/sub channel {@code livecode:events}.
  *
  * <p>Every Redis failure is a {@link QueueException}, raised within the command timeout. Thread
  * safe. The queue owns its connections; {@link #close()} closes them and {@link #events()}.
  *
- * <p>An application that chooses its queue by name finds this one as the
- * {@link JobQueue.Provider} named {@code redis}, with the settings {@code url}, {@code prefix}
- * and {@code lease-ms}.
+ * <p>An application that chooses its queue by name finds this one as the {@link JobQueue.Provider}
+ * named {@code redis}, with the settings {@code url}, {@code prefix} and {@code lease-ms}.
  *
  * @since 0.1
  */
@@ -79,10 +76,13 @@ public final class RedisQueue implements JobQueue {
 
   /** Key prefix: {@value}. */
   public static final String DEFAULT_KEY_PREFIX = "livecode";
+
   /** How long a taken job may go without a renewal before another worker claims it: 30 s. */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
   /** Longest wait for one Redis command (blocking reads are cut into shorter waits): 2 s. */
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
   /** The consumer group every worker joins. */
   public static final String GROUP = "livecode-workers";
 
@@ -92,11 +92,13 @@ public final class RedisQueue implements JobQueue {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
   // why: XACK and XDEL together, so XLEN = waiting + pending and no acked entry lingers.
-  private static final String ACK = """
+  private static final String ACK =
+      """
       redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
       return redis.call('XDEL', KEYS[1], ARGV[2])
       """;
-  private static final String DEAD_LETTER = """
+  private static final String DEAD_LETTER =
+      """
       local t = redis.call('TIME')
       redis.call('XADD', KEYS[2], '*', 'execution', ARGV[3], 'job', ARGV[2], 'attempt', ARGV[4],
           'reason', ARGV[5], 'consumer', ARGV[6], 'dead_at_ms', tostring(t[1] * 1000 + math.floor(t[2] / 1000)))
@@ -104,11 +106,13 @@ public final class RedisQueue implements JobQueue {
       return redis.call('XDEL', KEYS[1], ARGV[2])
       """;
   // why: Redis's clock, not the nodes' clocks, which may disagree.
-  private static final String HEARTBEAT = """
+  private static final String HEARTBEAT =
+      """
       local t = redis.call('TIME')
       return redis.call('ZADD', KEYS[1], t[1] * 1000 + math.floor(t[2] / 1000), ARGV[1])
       """;
-  private static final String STATS = """
+  private static final String STATS =
+      """
       local t = redis.call('TIME')
       local cutoff = t[1] * 1000 + math.floor(t[2] / 1000) - tonumber(ARGV[2])
       local stale = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. cutoff, 'LIMIT', 0, 20)
@@ -120,7 +124,8 @@ public final class RedisQueue implements JobQueue {
       if ok then pending = summary[1] end
       return {redis.call('XLEN', KEYS[1]), pending, redis.call('ZCARD', KEYS[2])}
       """;
-  private static final String LEAVE = """
+  private static final String LEAVE =
+      """
       for i = 3, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
       local ok, mine = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], '-', '+', 1, ARGV[2])
       if ok and #mine == 0 then pcall(redis.call, 'XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2]) end
@@ -144,7 +149,8 @@ public final class RedisQueue implements JobQueue {
   private final StatefulRedisConnection<String, String> connection;
   // why: a blocking XREADGROUP holds its connection's pipeline, so each waiting worker thread
   // borrows a connection of its own; they are kept for reuse rather than reopened per take.
-  private final ConcurrentLinkedDeque<StatefulRedisConnection<String, String>> idleBlocking = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedDeque<StatefulRedisConnection<String, String>> idleBlocking =
+      new ConcurrentLinkedDeque<>();
   private final AtomicReference<String> claimCursor = new AtomicReference<>("0-0");
   // why: liveWorkers counts worker threads (EngineStatus), so each thread that takes has its own
   // heartbeat member "<consumer>#<thread>"; a job's renewal keeps its thread's member fresh.
@@ -169,31 +175,42 @@ public final class RedisQueue implements JobQueue {
     this.logName = "redis-queue[" + keyPrefix + "]";
     // why: our own small, named, daemon I/O threads (livecode-redis-<n>) instead of Lettuce's
     // per-core pools, so a queue costs 3 threads and a forgotten close() never blocks JVM exit.
-    this.resources = DefaultClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(1)
-        .threadFactoryProvider(pool -> runnable -> {
-          Thread thread = new Thread(runnable, "livecode-redis-" + THREADS.incrementAndGet());
-          thread.setDaemon(true);
-          return thread;
-        })
-        .build();
+    this.resources =
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(1)
+            .threadFactoryProvider(
+                pool ->
+                    runnable -> {
+                      Thread thread =
+                          new Thread(runnable, "livecode-redis-" + THREADS.incrementAndGet());
+                      thread.setDaemon(true);
+                      return thread;
+                    })
+            .build();
     this.client = RedisClient.create(resources);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        // why: during an outage fail at once (the api answers 503, workers back off) instead of
-        // buffering commands that would replay, or time out, later.
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
-        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            // why: during an outage fail at once (the api answers 503, workers back off) instead of
+            // buffering commands that would replay, or time out, later.
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(
+                SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
+            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+            .build());
     try {
       this.connection = client.connect(uri);
     } catch (RedisException e) {
       client.shutdown(0, 2, TimeUnit.SECONDS);
       resources.shutdown(0, 2, TimeUnit.SECONDS);
-      throw new QueueException("cannot connect to Redis at " + maskedUri + ": " + RedisUris.describe(e, uri)
-          + "; check the URL and that Redis is running", e);
+      throw new QueueException(
+          "cannot connect to Redis at "
+              + maskedUri
+              + ": "
+              + RedisUris.describe(e, uri)
+              + "; check the URL and that Redis is running",
+          e);
     }
     try {
       createGroup();
@@ -201,11 +218,21 @@ public final class RedisQueue implements JobQueue {
       close();
       throw e;
     }
-    LOG.info("{} connected uri={} stream={} group={} consumer={} lease_ms={} command_timeout_ms={}", logName,
-        maskedUri, jobsKey, GROUP, consumerName, lease.toMillis(), commandTimeout.toMillis());
+    LOG.info(
+        "{} connected uri={} stream={} group={} consumer={} lease_ms={} command_timeout_ms={}",
+        logName,
+        maskedUri,
+        jobsKey,
+        GROUP,
+        consumerName,
+        lease.toMillis(),
+        commandTimeout.toMillis());
     if (lease.compareTo(Duration.ofSeconds(6)) < 0) {
-      LOG.warn("{} lease is shorter than 3 engine renewals (2 s each) lease_ms={}; a slow renewal lets another "
-          + "worker run the same job too; use at least 6 s outside tests", logName, lease.toMillis());
+      LOG.warn(
+          "{} lease is shorter than 3 engine renewals (2 s each) lease_ms={}; a slow renewal lets another "
+              + "worker run the same job too; use at least 6 s outside tests",
+          logName,
+          lease.toMillis());
     }
   }
 
@@ -216,8 +243,8 @@ public final class RedisQueue implements JobQueue {
 
   /**
    * Execution events over this Redis ({@code <prefix>:events} pub/sub), which an engine built on
-   * this queue uses unless {@code Livecode.builder().events(..)} names others. The same instance
-   * on every call; closed with the queue.
+   * this queue uses unless {@code Livecode.builder().events(..)} names others. The same instance on
+   * every call; closed with the queue.
    *
    * @throws QueueException when the subscriber connection cannot be opened
    */
@@ -235,7 +262,10 @@ public final class RedisQueue implements JobQueue {
     return keyPrefix;
   }
 
-  /** The stream holding dead-lettered jobs (fields execution, job, attempt, reason, consumer, dead_at_ms). */
+  /**
+   * The stream holding dead-lettered jobs (fields execution, job, attempt, reason, consumer,
+   * dead_at_ms).
+   */
   public String deadLetterKey() {
     return deadLetterKey;
   }
@@ -255,7 +285,9 @@ public final class RedisQueue implements JobQueue {
   public void enqueue(JobQueue.Job job) {
     Objects.requireNonNull(job, "job");
     ensureOpen();
-    call("enqueue", () -> connection.sync().xadd(jobsKey, FIELD_EXECUTION, job.executionId().toString()));
+    call(
+        "enqueue",
+        () -> connection.sync().xadd(jobsKey, FIELD_EXECUTION, job.executionId().toString()));
   }
 
   /**
@@ -272,9 +304,10 @@ public final class RedisQueue implements JobQueue {
     try {
       heartbeat(member, false);
       Optional<JobQueue.Delivery> reclaimed = reclaim();
-      Optional<JobQueue.Delivery> delivery = reclaimed.isPresent() || maxWait.isZero() || maxWait.isNegative()
-          ? (reclaimed.isPresent() ? reclaimed : read(connection, 0))
-          : waitForNew(maxWait);
+      Optional<JobQueue.Delivery> delivery =
+          reclaimed.isPresent() || maxWait.isZero() || maxWait.isNegative()
+              ? (reclaimed.isPresent() ? reclaimed : read(connection, 0))
+              : waitForNew(maxWait);
       delivery.ifPresent(taken -> heldBy.put(taken.receipt(), member));
       return delivery;
     } catch (RedisCommandInterruptedException e) {
@@ -317,8 +350,17 @@ public final class RedisQueue implements JobQueue {
   public void ack(JobQueue.Delivery delivery) {
     Objects.requireNonNull(delivery, "delivery");
     ensureOpen();
-    call("ack", () -> connection.sync().eval(ACK, ScriptOutputType.INTEGER, new String[] {jobsKey}, GROUP,
-        delivery.receipt()));
+    call(
+        "ack",
+        () ->
+            connection
+                .sync()
+                .eval(
+                    ACK,
+                    ScriptOutputType.INTEGER,
+                    new String[] {jobsKey},
+                    GROUP,
+                    delivery.receipt()));
     heldBy.remove(delivery.receipt());
   }
 
@@ -327,9 +369,18 @@ public final class RedisQueue implements JobQueue {
   public void renew(JobQueue.Delivery delivery) {
     Objects.requireNonNull(delivery, "delivery");
     ensureOpen();
-    // why: XCLAIM with min-idle 0 resets the entry's idle time; JUSTID leaves the delivery count alone.
-    call("renew", () -> connection.sync().xclaim(jobsKey, consumer, XClaimArgs.Builder.justid().minIdleTime(0),
-        delivery.receipt()));
+    // why: XCLAIM with min-idle 0 resets the entry's idle time; JUSTID leaves the delivery count
+    // alone.
+    call(
+        "renew",
+        () ->
+            connection
+                .sync()
+                .xclaim(
+                    jobsKey,
+                    consumer,
+                    XClaimArgs.Builder.justid().minIdleTime(0),
+                    delivery.receipt()));
     String member = heldBy.get(delivery.receipt());
     if (member != null) {
       heartbeat(member, true);
@@ -342,12 +393,29 @@ public final class RedisQueue implements JobQueue {
     Objects.requireNonNull(delivery, "delivery");
     Objects.requireNonNull(reason, "reason");
     ensureOpen();
-    call("deadLetter", () -> connection.sync().eval(DEAD_LETTER, ScriptOutputType.INTEGER,
-        new String[] {jobsKey, deadLetterKey}, GROUP, delivery.receipt(), delivery.job().executionId().toString(),
-        Integer.toString(delivery.attempt()), reason, consumerName));
+    call(
+        "deadLetter",
+        () ->
+            connection
+                .sync()
+                .eval(
+                    DEAD_LETTER,
+                    ScriptOutputType.INTEGER,
+                    new String[] {jobsKey, deadLetterKey},
+                    GROUP,
+                    delivery.receipt(),
+                    delivery.job().executionId().toString(),
+                    Integer.toString(delivery.attempt()),
+                    reason,
+                    consumerName));
     heldBy.remove(delivery.receipt());
-    LOG.warn("{} job dead-lettered execution={} attempt={} stream={} reason={}", logName,
-        delivery.job().executionId(), delivery.attempt(), deadLetterKey, reason);
+    LOG.warn(
+        "{} job dead-lettered execution={} attempt={} stream={} reason={}",
+        logName,
+        delivery.job().executionId(),
+        delivery.attempt(),
+        deadLetterKey,
+        reason);
   }
 
   /**
@@ -357,8 +425,18 @@ public final class RedisQueue implements JobQueue {
   @Override
   public JobQueue.Stats stats() {
     ensureOpen();
-    List<Object> counts = call("stats", () -> connection.sync().eval(STATS, ScriptOutputType.MULTI,
-        new String[] {jobsKey, workersKey}, GROUP, Long.toString(lease.toMillis())));
+    List<Object> counts =
+        call(
+            "stats",
+            () ->
+                connection
+                    .sync()
+                    .eval(
+                        STATS,
+                        ScriptOutputType.MULTI,
+                        new String[] {jobsKey, workersKey},
+                        GROUP,
+                        Long.toString(lease.toMillis())));
     long length = ((Number) counts.get(0)).longValue();
     long pending = ((Number) counts.get(1)).longValue();
     long workers = ((Number) counts.get(2)).longValue();
@@ -372,9 +450,9 @@ public final class RedisQueue implements JobQueue {
   }
 
   /**
-   * Leaves the group (when this consumer holds no job) and closes the connections and
-   * {@link #events()}; harmless when called twice. Jobs this process still holds are claimed by
-   * other workers after the lease.
+   * Leaves the group (when this consumer holds no job) and closes the connections and {@link
+   * #events()}; harmless when called twice. Jobs this process still holds are claimed by other
+   * workers after the lease.
    */
   @Override
   public void close() {
@@ -390,10 +468,19 @@ public final class RedisQueue implements JobQueue {
       try {
         List<String> args = new java.util.ArrayList<>(List.of(GROUP, consumerName));
         args.addAll(lastBeat.keySet());
-        connection.sync().eval(LEAVE, ScriptOutputType.INTEGER, new String[] {jobsKey, workersKey},
-            args.toArray(String[]::new));
+        connection
+            .sync()
+            .eval(
+                LEAVE,
+                ScriptOutputType.INTEGER,
+                new String[] {jobsKey, workersKey},
+                args.toArray(String[]::new));
       } catch (RedisException e) {
-        LOG.debug("{} could not leave the group consumer={} error={}", logName, consumerName, e.toString());
+        LOG.debug(
+            "{} could not leave the group consumer={} error={}",
+            logName,
+            consumerName,
+            e.toString());
       }
       connection.close();
     }
@@ -408,29 +495,60 @@ public final class RedisQueue implements JobQueue {
 
   private Optional<JobQueue.Delivery> reclaim() {
     String start = claimCursor.get();
-    ClaimedMessages<String, String> claimed = withGroup("reclaim", () -> connection.sync().xautoclaim(jobsKey,
-        new XAutoClaimArgs<String>().consumer(consumer).minIdleTime(lease).startId(start).count(1)));
+    ClaimedMessages<String, String> claimed =
+        withGroup(
+            "reclaim",
+            () ->
+                connection
+                    .sync()
+                    .xautoclaim(
+                        jobsKey,
+                        new XAutoClaimArgs<String>()
+                            .consumer(consumer)
+                            .minIdleTime(lease)
+                            .startId(start)
+                            .count(1)));
     // why: the cursor walks the whole pending list over successive takes, so a stale entry behind
     // many live ones is still found; "0-0" means the walk starts over.
     claimCursor.compareAndSet(start, claimed.getId() == null ? "0-0" : claimed.getId());
     for (StreamMessage<String, String> message : claimed.getMessages()) {
-      List<PendingMessage> pending = call("reclaim", () -> connection.sync().xpending(jobsKey, GROUP,
-          Range.create(message.getId(), message.getId()), Limit.from(1)));
+      List<PendingMessage> pending =
+          call(
+              "reclaim",
+              () ->
+                  connection
+                      .sync()
+                      .xpending(
+                          jobsKey,
+                          GROUP,
+                          Range.create(message.getId(), message.getId()),
+                          Limit.from(1)));
       int attempt = pending.isEmpty() ? 2 : (int) Math.max(2, pending.get(0).getRedeliveryCount());
       Optional<JobQueue.Delivery> delivery = toDelivery(message, attempt);
       if (delivery.isPresent()) {
-        LOG.info("{} job reclaimed from a silent worker execution={} attempt={} consumer={}", logName,
-            delivery.get().job().executionId(), attempt, consumerName);
+        LOG.info(
+            "{} job reclaimed from a silent worker execution={} attempt={} consumer={}",
+            logName,
+            delivery.get().job().executionId(),
+            attempt,
+            consumerName);
         return delivery;
       }
     }
     return Optional.empty();
   }
 
-  private Optional<JobQueue.Delivery> read(StatefulRedisConnection<String, String> on, long blockMillis) {
-    XReadArgs args = blockMillis > 0 ? XReadArgs.Builder.count(1).block(blockMillis) : XReadArgs.Builder.count(1);
-    List<StreamMessage<String, String>> messages = withGroup("take", () -> on.sync().xreadgroup(consumer, args,
-        XReadArgs.StreamOffset.lastConsumed(jobsKey)));
+  private Optional<JobQueue.Delivery> read(
+      StatefulRedisConnection<String, String> on, long blockMillis) {
+    XReadArgs args =
+        blockMillis > 0
+            ? XReadArgs.Builder.count(1).block(blockMillis)
+            : XReadArgs.Builder.count(1);
+    List<StreamMessage<String, String>> messages =
+        withGroup(
+            "take",
+            () ->
+                on.sync().xreadgroup(consumer, args, XReadArgs.StreamOffset.lastConsumed(jobsKey)));
     for (StreamMessage<String, String> message : messages) {
       Optional<JobQueue.Delivery> delivery = toDelivery(message, 1);
       if (delivery.isPresent()) {
@@ -440,17 +558,30 @@ public final class RedisQueue implements JobQueue {
     return Optional.empty();
   }
 
-  private Optional<JobQueue.Delivery> toDelivery(StreamMessage<String, String> message, int attempt) {
+  private Optional<JobQueue.Delivery> toDelivery(
+      StreamMessage<String, String> message, int attempt) {
     Map<String, String> body = message.getBody();
     String execution = body == null ? null : body.get(FIELD_EXECUTION);
     try {
-      return Optional.of(new JobQueue.Delivery(new JobQueue.Job(UUID.fromString(Objects.requireNonNull(execution))),
-          message.getId(), attempt));
+      return Optional.of(
+          new JobQueue.Delivery(
+              new JobQueue.Job(UUID.fromString(Objects.requireNonNull(execution))),
+              message.getId(),
+              attempt));
     } catch (RuntimeException e) {
       // Not a livecode job (or deleted under us): drop it so it cannot block the group.
       LOG.warn("{} stream entry is not a job, removed entry={}", logName, message.getId());
-      call("ack", () -> connection.sync().eval(ACK, ScriptOutputType.INTEGER, new String[] {jobsKey}, GROUP,
-          message.getId()));
+      call(
+          "ack",
+          () ->
+              connection
+                  .sync()
+                  .eval(
+                      ACK,
+                      ScriptOutputType.INTEGER,
+                      new String[] {jobsKey},
+                      GROUP,
+                      message.getId()));
       return Optional.empty();
     }
   }
@@ -460,16 +591,25 @@ public final class RedisQueue implements JobQueue {
     Long last = lastBeat.get(member);
     if (force || last == null || now - last >= HEARTBEAT_EVERY.toNanos()) {
       lastBeat.put(member, now);
-      call("heartbeat", () -> connection.sync().eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {workersKey},
-          member));
+      call(
+          "heartbeat",
+          () ->
+              connection
+                  .sync()
+                  .eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {workersKey}, member));
     }
   }
 
   private void createGroup() {
     try {
-      // why: offset 0, not $: jobs added before the group existed (e.g. after Redis lost it) are delivered.
-      connection.sync().xgroupCreate(XReadArgs.StreamOffset.from(jobsKey, "0"), GROUP,
-          XGroupCreateArgs.Builder.mkstream());
+      // why: offset 0, not $: jobs added before the group existed (e.g. after Redis lost it) are
+      // delivered.
+      connection
+          .sync()
+          .xgroupCreate(
+              XReadArgs.StreamOffset.from(jobsKey, "0"),
+              GROUP,
+              XGroupCreateArgs.Builder.mkstream());
       LOG.info("{} consumer group created stream={} group={}", logName, jobsKey, GROUP);
     } catch (RedisCommandExecutionException e) {
       if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
@@ -480,14 +620,20 @@ public final class RedisQueue implements JobQueue {
     }
   }
 
-  /** Runs a group command; if Redis lost the group (a restart without persistence), recreates it once. */
+  /**
+   * Runs a group command; if Redis lost the group (a restart without persistence), recreates it
+   * once.
+   */
   private <T> T withGroup(String operation, Supplier<T> command) {
     try {
       return call(operation, command);
     } catch (QueueException e) {
-      if (e.getCause() instanceof RedisCommandExecutionException redis && redis.getMessage() != null
+      if (e.getCause() instanceof RedisCommandExecutionException redis
+          && redis.getMessage() != null
           && redis.getMessage().startsWith("NOGROUP")) {
-        LOG.warn("{} consumer group missing (Redis restarted without its data?), recreating stream={}", logName,
+        LOG.warn(
+            "{} consumer group missing (Redis restarted without its data?), recreating stream={}",
+            logName,
             jobsKey);
         createGroup();
         return call(operation, command);
@@ -508,8 +654,9 @@ public final class RedisQueue implements JobQueue {
 
   private QueueException failure(String operation, RedisException e) {
     String kind = e instanceof RedisCommandTimeoutException ? "timed out" : "failed";
-    return new QueueException("redis " + operation + " " + kind + " on " + maskedUri + ": "
-        + RedisUris.describe(e, uri), e);
+    return new QueueException(
+        "redis " + operation + " " + kind + " on " + maskedUri + ": " + RedisUris.describe(e, uri),
+        e);
   }
 
   private StatefulRedisConnection<String, String> borrow() {
@@ -525,7 +672,8 @@ public final class RedisQueue implements JobQueue {
   }
 
   private void giveBack(StatefulRedisConnection<String, String> blocking, boolean healthy) {
-    // why: after a timeout or interrupt a reply may still be on its way; never reuse that connection.
+    // why: after a timeout or interrupt a reply may still be on its way; never reuse that
+    // connection.
     if (healthy && !closed.get() && blocking.isOpen()) {
       idleBlocking.offerFirst(blocking);
       if (closed.get() && idleBlocking.remove(blocking)) {
@@ -551,7 +699,10 @@ public final class RedisQueue implements JobQueue {
         host = "host";
       }
     }
-    return host + "-" + ProcessHandle.current().pid() + "-"
+    return host
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000));
   }
 
@@ -568,27 +719,34 @@ public final class RedisQueue implements JobQueue {
     /**
      * {@code redis://[[user]:password@]host[:port][/database]}, or {@code rediss://} for TLS.
      *
-     * @throws IllegalArgumentException when the URL cannot be parsed (the message never shows a password)
+     * @throws IllegalArgumentException when the URL cannot be parsed (the message never shows a
+     *     password)
      */
     public Builder uri(String value) {
       Objects.requireNonNull(value, "uri");
       if (!value.startsWith("redis://") && !value.startsWith("rediss://")) {
-        throw new IllegalArgumentException("uri must start with redis:// or rediss://, was "
-            + value.replaceAll("//[^@/]*@", "//***@"));
+        throw new IllegalArgumentException(
+            "uri must start with redis:// or rediss://, was "
+                + value.replaceAll("//[^@/]*@", "//***@"));
       }
       try {
         this.redisUri = RedisURI.create(value);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("uri is not a Redis URL: " + value.replaceAll("//[^@/]*@", "//***@"));
+        throw new IllegalArgumentException(
+            "uri is not a Redis URL: " + value.replaceAll("//[^@/]*@", "//***@"));
       }
       return this;
     }
 
-    /** Prefix of every key; lets several installations (or tests) share one Redis. Default {@value #DEFAULT_KEY_PREFIX}. */
+    /**
+     * Prefix of every key; lets several installations (or tests) share one Redis. Default {@value
+     * #DEFAULT_KEY_PREFIX}.
+     */
     public Builder keyPrefix(String value) {
       Objects.requireNonNull(value, "keyPrefix");
       if (!PREFIX.matcher(value).matches()) {
-        throw new IllegalArgumentException("keyPrefix must be 1 to 100 of [A-Za-z0-9_.:{}-], was '" + value + "'");
+        throw new IllegalArgumentException(
+            "keyPrefix must be 1 to 100 of [A-Za-z0-9_.:{}-], was '" + value + "'");
       }
       this.keyPrefix = value;
       return this;
@@ -601,7 +759,8 @@ public final class RedisQueue implements JobQueue {
     public Builder lease(Duration value) {
       Objects.requireNonNull(value, "lease");
       if (value.toMillis() < 100 || value.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException("lease must be 100 ms to 1 h, was " + value.toMillis() + " ms");
+        throw new IllegalArgumentException(
+            "lease must be 100 ms to 1 h, was " + value.toMillis() + " ms");
       }
       this.lease = value;
       return this;
@@ -611,7 +770,8 @@ public final class RedisQueue implements JobQueue {
     public Builder commandTimeout(Duration value) {
       Objects.requireNonNull(value, "commandTimeout");
       if (value.toMillis() < 100 || value.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new IllegalArgumentException("commandTimeout must be 100 ms to 60 s, was " + value.toMillis() + " ms");
+        throw new IllegalArgumentException(
+            "commandTimeout must be 100 ms to 60 s, was " + value.toMillis() + " ms");
       }
       this.commandTimeout = value;
       return this;
@@ -621,7 +781,8 @@ public final class RedisQueue implements JobQueue {
     public Builder consumerName(String value) {
       Objects.requireNonNull(value, "consumerName");
       if (value.isBlank() || value.length() > 200) {
-        throw new IllegalArgumentException("consumerName must be 1 to 200 characters, was '" + value + "'");
+        throw new IllegalArgumentException(
+            "consumerName must be 1 to 200 characters, was '" + value + "'");
       }
       this.consumerName = value;
       return this;

@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
-import dev.livecode.sandbox.Isolation;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
-import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
 import dev.livecode.runner.python.PythonRunner;
+import dev.livecode.sandbox.Isolation;
 import dev.livecode.testing.RedisExtension;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
@@ -27,14 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two engines in one JVM standing in for an api node and a worker node: they share one Redis
- * (queue and events) and one store, as separate processes share Redis and MySQL.
+ * Two engines in one JVM standing in for an api node and a worker node: they share one Redis (queue
+ * and events) and one store, as separate processes share Redis and MySQL.
  */
 class RedisEngineIT {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  @RegisterExtension
-  final RedisExtension redis = new RedisExtension();
+  @RegisterExtension final RedisExtension redis = new RedisExtension();
   private final Store store = Store.inMemory();
   private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -47,7 +46,8 @@ class RedisEngineIT {
   }
 
   private RedisQueue queue(Duration lease) {
-    RedisQueue queue = RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix()).lease(lease).build();
+    RedisQueue queue =
+        RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix()).lease(lease).build();
     open.add(queue);
     return queue;
   }
@@ -140,7 +140,8 @@ class RedisEngineIT {
     Execution done = api.awaitExecution(queued.id(), PATIENCE);
 
     assertThat(done.status()).isEqualTo(Execution.Status.FAILED);
-    assertThat(done.result().flatMap(Execution.Result::failureReason)).contains(Execution.FailureReason.INTERNAL_ERROR);
+    assertThat(done.result().flatMap(Execution.Result::failureReason))
+        .contains(Execution.FailureReason.INTERNAL_ERROR);
     // The engine stores the result before it dead-letters the job: wait for the second step.
     List<StreamMessage<String, String>> dead = List.of();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -148,10 +149,13 @@ class RedisEngineIT {
       Thread.sleep(20);
       dead = redis.commands().xrange(workerQueue.deadLetterKey(), Range.create("-", "+"));
     }
-    assertThat(dead).singleElement().satisfies(entry -> {
-      assertThat(entry.getBody()).containsEntry("execution", queued.id().toString());
-      assertThat(entry.getBody()).containsEntry("attempt", "2");
-    });
+    assertThat(dead)
+        .singleElement()
+        .satisfies(
+            entry -> {
+              assertThat(entry.getBody()).containsEntry("execution", queued.id().toString());
+              assertThat(entry.getBody()).containsEntry("attempt", "2");
+            });
     assertThat(workerQueue.stats().waiting()).isZero();
     assertThat(workerQueue.stats().inFlight()).isZero();
   }

@@ -8,10 +8,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** RedisQueue's events meet the events contract: each handle is another node's queue on the same prefix. */
+/**
+ * RedisQueue's events meet the events contract: each handle is another node's queue on the same
+ * prefix.
+ */
 class RedisEventsIT extends ExecutionEventsContract {
-  @RegisterExtension
-  final RedisExtension redis = new RedisExtension();
+  @RegisterExtension final RedisExtension redis = new RedisExtension();
 
   private final List<RedisQueue> queues = new ArrayList<>();
 

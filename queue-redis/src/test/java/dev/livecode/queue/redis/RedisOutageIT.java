@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
-import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.JobQueue;
 import dev.livecode.testing.PrivateRedis;
 import java.time.Duration;
 import java.util.HashSet;
@@ -41,7 +41,8 @@ class RedisOutageIT {
 
       server.kill();
 
-      assertFailsWithin(Duration.ofMillis(3_000), () -> queue.enqueue(new JobQueue.Job(UUID.randomUUID())));
+      assertFailsWithin(
+          Duration.ofMillis(3_000), () -> queue.enqueue(new JobQueue.Job(UUID.randomUUID())));
       assertFailsWithin(Duration.ofMillis(3_000), () -> queue.take(Duration.ofSeconds(1)));
       assertFailsWithin(Duration.ofMillis(3_000), queue::stats);
       assertFailsWithin(Duration.ofMillis(3_000), () -> queue.ack(inFlight));
@@ -50,21 +51,29 @@ class RedisOutageIT {
 
       Set<UUID> delivered = new HashSet<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      try (RedisQueue survivor = RedisQueue.builder().uri(server.url()).keyPrefix("outage")
-          .lease(Duration.ofMillis(500)).build()) {
+      try (RedisQueue survivor =
+          RedisQueue.builder()
+              .uri(server.url())
+              .keyPrefix("outage")
+              .lease(Duration.ofMillis(500))
+              .build()) {
         while (delivered.size() < accepted.size() && System.nanoTime() < deadline) {
           Optional<JobQueue.Delivery> delivery = take(survivor);
-          delivery.ifPresent(d -> {
-            delivered.add(d.job().executionId());
-            survivor.ack(d);
-          });
+          delivery.ifPresent(
+              d -> {
+                delivered.add(d.job().executionId());
+                survivor.ack(d);
+              });
         }
       }
       assertThat(delivered).isEqualTo(accepted);
       assertThat(waitForStats(queue).inFlight()).isZero();
-      try (RedisQueue publisher = RedisQueue.builder().uri(server.url()).keyPrefix("outage").build()) {
+      try (RedisQueue publisher =
+          RedisQueue.builder().uri(server.url()).keyPrefix("outage").build()) {
         // Another node publishes, so a local fallback delivery cannot pass for a Redis one.
-        assertThat(heardAfterReconnect(publisher, heard)).as("events resubscribed after the outage").isTrue();
+        assertThat(heardAfterReconnect(publisher, heard))
+            .as("events resubscribed after the outage")
+            .isTrue();
       }
     }
   }
@@ -94,9 +103,11 @@ class RedisOutageIT {
   }
 
   /** Publishes until the subscriber, reconnected by Lettuce, hears it again. */
-  private static boolean heardAfterReconnect(RedisQueue publisher, LinkedBlockingQueue<ExecutionEvents.Event> heard)
+  private static boolean heardAfterReconnect(
+      RedisQueue publisher, LinkedBlockingQueue<ExecutionEvents.Event> heard)
       throws InterruptedException {
-    ExecutionEvents.Event event = new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.COMPLETED);
+    ExecutionEvents.Event event =
+        new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.COMPLETED);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
       publisher.events().publish(event);
@@ -111,7 +122,8 @@ class RedisOutageIT {
   private static void assertFailsWithin(Duration limit, Runnable call) {
     long start = System.nanoTime();
     assertThatThrownBy(call::run).isInstanceOf(QueueException.class);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(limit.toMillis());
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .isLessThan(limit.toMillis());
   }
 
   private static void sleep(long millis) {

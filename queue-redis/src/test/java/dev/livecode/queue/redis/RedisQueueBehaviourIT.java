@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
-import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.JobQueue;
 import dev.livecode.testing.RedisExtension;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
@@ -19,8 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What RedisQueue does beyond the queue contract: keys, events, workers, failures. */
 class RedisQueueBehaviourIT {
-  @RegisterExtension
-  final RedisExtension redis = new RedisExtension();
+  @RegisterExtension final RedisExtension redis = new RedisExtension();
 
   private RedisQueue.Builder queue() {
     return RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix());
@@ -64,7 +63,8 @@ class RedisQueueBehaviourIT {
 
       q.deadLetter(q.take(Duration.ofSeconds(5)).orElseThrow(), "gave up after 3 attempts");
 
-      List<StreamMessage<String, String>> dead = redis.commands().xrange(q.deadLetterKey(), io.lettuce.core.Range.create("-", "+"));
+      List<StreamMessage<String, String>> dead =
+          redis.commands().xrange(q.deadLetterKey(), io.lettuce.core.Range.create("-", "+"));
       assertThat(dead).hasSize(1);
       assertThat(dead.get(0).getBody())
           .containsEntry("execution", job.executionId().toString())
@@ -94,16 +94,20 @@ class RedisQueueBehaviourIT {
 
   @Test
   void eventsPublishedOnOneNodeReachListenersOnAnother() throws Exception {
-    try (RedisQueue api = queue().build(); RedisQueue worker = queue().build()) {
+    try (RedisQueue api = queue().build();
+        RedisQueue worker = queue().build()) {
       LinkedBlockingQueue<ExecutionEvents.Event> heard = new LinkedBlockingQueue<>();
       ExecutionEvents.Subscription subscription = api.events().subscribe(heard::add);
-      ExecutionEvents.Event event = new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.COMPLETED);
+      ExecutionEvents.Event event =
+          new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.COMPLETED);
 
       worker.events().publish(event);
 
       assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo(event);
       subscription.close();
-      worker.events().publish(new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.FAILED));
+      worker
+          .events()
+          .publish(new ExecutionEvents.Event(UUID.randomUUID(), Execution.Status.FAILED));
       assertThat(heard.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
   }
@@ -150,8 +154,10 @@ class RedisQueueBehaviourIT {
 
   @Test
   void rejectsBadSettingsNamingTheProperty() {
-    assertThatThrownBy(() -> RedisQueue.builder().lease(Duration.ofMillis(5))).hasMessageContaining("lease");
-    assertThatThrownBy(() -> RedisQueue.builder().keyPrefix("has space")).hasMessageContaining("keyPrefix");
+    assertThatThrownBy(() -> RedisQueue.builder().lease(Duration.ofMillis(5)))
+        .hasMessageContaining("lease");
+    assertThatThrownBy(() -> RedisQueue.builder().keyPrefix("has space"))
+        .hasMessageContaining("keyPrefix");
     assertThatThrownBy(() -> RedisQueue.builder().build()).hasMessageContaining("uri");
   }
 }

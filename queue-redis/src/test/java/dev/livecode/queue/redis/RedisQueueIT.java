@@ -8,8 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** RedisQueue meets the durable queue contract on a real Redis, each test on its own key prefix. */
 class RedisQueueIT extends DurableJobQueueContract {
-  @RegisterExtension
-  final RedisExtension redis = new RedisExtension();
+  @RegisterExtension final RedisExtension redis = new RedisExtension();
 
   @Override
   protected JobQueue newQueue() {

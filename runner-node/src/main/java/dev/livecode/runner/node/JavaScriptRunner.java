@@ -10,13 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Runs JavaScript programs on node: the source is written to {@code main.js} (a CommonJS script,
- * so {@code require} of node's modules works) and started as {@code node [extraArgs] main.js}.
+ * Runs JavaScript programs on node: the source is written to {@code main.js} (a CommonJS script, so
+ * {@code require} of node's modules works) and started as {@code node [extraArgs] main.js}.
  *
- * <p>Settings: {@code interpreter} is the node to use instead of {@code node} on the PATH;
- * {@code extraArgs} are node flags put before {@code main.js}; {@code extraEnv} is added to the
- * program's environment (the engine starts node with a minimal one: with this machine's, node
- * takes twice as long to start).
+ * <p>Settings: {@code interpreter} is the node to use instead of {@code node} on the PATH; {@code
+ * extraArgs} are node flags put before {@code main.js}; {@code extraEnv} is added to the program's
+ * environment (the engine starts node with a minimal one: with this machine's, node takes twice as
+ * long to start).
  *
  * @since 0.1
  */
@@ -48,23 +48,26 @@ public final class JavaScriptRunner implements LanguageRunner {
   }
 
   @Override
-  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+  public LanguageRunner.Program prepare(
+      String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>(settings.extraArgs().size() + 2);
     argv.add(probe.requireExecutable().toString());
     argv.addAll(settings.extraArgs());
     argv.add(MAIN_FILE);
-    return LanguageRunner.Program.interpreted(Map.of(MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
+    return LanguageRunner.Program.interpreted(
+        Map.of(MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
   }
 
   /**
-   * {@code node [extraArgs] -e BOOTSTRAP}: node started ahead of the program, which then arrives
-   * on stdin, is written to {@code main.js} and runs as the main module, as {@code node main.js}
-   * runs it (see {@link WarmBootstrap}).
+   * {@code node [extraArgs] -e BOOTSTRAP}: node started ahead of the program, which then arrives on
+   * stdin, is written to {@code main.js} and runs as the main module, as {@code node main.js} runs
+   * it (see {@link WarmBootstrap}).
    *
    * @since 0.2
    */
   @Override
-  public Optional<LanguageRunner.Command> warmCommand(LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+  public Optional<LanguageRunner.Command> warmCommand(
+      LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
     List<String> argv = new ArrayList<>(settings.extraArgs().size() + 3);
     argv.add(probe.requireExecutable().toString());
     argv.addAll(settings.extraArgs());

@@ -31,7 +31,9 @@ class JavaScriptRunnerIT extends LanguageRunnerContract {
 
   @Override
   protected String writeBytes(int bytes) {
-    return "const line = 'x'.repeat(63) + '\\n';\nfor (let i = 0; i < " + (bytes / 64 + 1) + "; i++) process.stdout.write(line);\n";
+    return "const line = 'x'.repeat(63) + '\\n';\nfor (let i = 0; i < "
+        + (bytes / 64 + 1)
+        + "; i++) process.stdout.write(line);\n";
   }
 
   @Override
@@ -57,15 +59,19 @@ class JavaScriptRunnerIT extends LanguageRunnerContract {
 
   @Test
   void requiresNodeBuiltins() {
-    Execution.Result result = run("const os = require('os');\nconsole.log(typeof os.cpus, require('path').join('a', 'b'));\n");
+    Execution.Result result =
+        run(
+            "const os = require('os');\nconsole.log(typeof os.cpus, require('path').join('a', 'b'));\n");
 
     assertThat(result.stdout()).isEqualTo("function a/b\n");
   }
 
   @Test
   void runsAsyncCode() {
-    Execution.Result result = run("setTimeout(() => console.log('later'), 10);\n"
-        + "(async () => { await null; console.log('sooner'); })();\n");
+    Execution.Result result =
+        run(
+            "setTimeout(() => console.log('later'), 10);\n"
+                + "(async () => { await null; console.log('sooner'); })();\n");
 
     assertThat(result.stdout()).isEqualTo("sooner\nlater\n");
   }

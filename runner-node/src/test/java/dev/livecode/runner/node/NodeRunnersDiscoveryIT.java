@@ -20,17 +20,23 @@ class NodeRunnersDiscoveryIT {
   @Test
   void engineListsBothLanguagesWithTheirVersions() {
     try (LivecodeEngine engine = Livecode.builder().workers(1).build()) {
-      assertThat(engine.languages()).extracting(LanguageInfo::id, LanguageInfo::name, LanguageInfo::available)
+      assertThat(engine.languages())
+          .extracting(LanguageInfo::id, LanguageInfo::name, LanguageInfo::available)
           .containsExactlyInAnyOrder(
               org.assertj.core.groups.Tuple.tuple("javascript", "JavaScript", true),
               org.assertj.core.groups.Tuple.tuple("typescript", "TypeScript", true));
-      assertThat(engine.languages()).filteredOn(info -> info.id().equals("typescript"))
-          .singleElement().satisfies(info -> {
-            assertThat(info.version()).matches("\\d+\\.\\d+\\.\\d+");
-            assertThat(info.aliases()).containsExactly("ts");
-          });
-      assertThat(engine.languages()).filteredOn(info -> info.id().equals("javascript"))
-          .singleElement().satisfies(info -> assertThat(info.aliases()).containsExactly("js", "node"));
+      assertThat(engine.languages())
+          .filteredOn(info -> info.id().equals("typescript"))
+          .singleElement()
+          .satisfies(
+              info -> {
+                assertThat(info.version()).matches("\\d+\\.\\d+\\.\\d+");
+                assertThat(info.aliases()).containsExactly("ts");
+              });
+      assertThat(engine.languages())
+          .filteredOn(info -> info.id().equals("javascript"))
+          .singleElement()
+          .satisfies(info -> assertThat(info.aliases()).containsExactly("js", "node"));
     }
   }
 }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class TypeScriptBombIT {
   private static final Duration AWAIT = Duration.ofSeconds(60);
+
   /** Far beyond any wall limit: 24 of them take minutes. */
   private static final int DEPTH = 24;
 
@@ -41,8 +42,15 @@ class TypeScriptBombIT {
 
   @BeforeEach
   void startEngine() {
-    engine = Livecode.builder().name("bombs").discoverRunners(false).runner(typescript).runner(new JavaScriptRunner())
-        .workers(2).shutdownGrace(Duration.ofSeconds(1)).build();
+    engine =
+        Livecode.builder()
+            .name("bombs")
+            .discoverRunners(false)
+            .runner(typescript)
+            .runner(new JavaScriptRunner())
+            .workers(2)
+            .shutdownGrace(Duration.ofSeconds(1))
+            .build();
     awaitUntil("a transpiler is ready", () -> typescript.transpilersReady() >= 1);
   }
 
@@ -56,17 +64,22 @@ class TypeScriptBombIT {
     long started = System.nanoTime();
 
     Execution.Result result = end(start("typescript", bomb("x"), Duration.ofSeconds(2)));
-    System.out.printf("bomb with a 2 s wall limit ended after %d ms%n", Duration.ofNanos(System.nanoTime() - started).toMillis());
+    System.out.printf(
+        "bomb with a 2 s wall limit ended after %d ms%n",
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
 
     assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.failureReason()).isEmpty();
-    assertThat(result.stderr()).contains("did not finish within 2000 ms").endsWith("Execution Timed Out");
+    assertThat(result.stderr())
+        .contains("did not finish within 2000 ms")
+        .endsWith("Execution Timed Out");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3000));
   }
 
   @Test
   void bombThatTimedOutBeforeIsRefusedAtOnce() {
-    assertThat(end(start("typescript", bomb("x"), Duration.ofSeconds(2))).status()).isEqualTo(Execution.Status.TIMEOUT);
+    assertThat(end(start("typescript", bomb("x"), Duration.ofSeconds(2))).status())
+        .isEqualTo(Execution.Status.TIMEOUT);
     long started = System.nanoTime();
 
     Execution.Result again = end(start("typescript", bomb("x"), Duration.ofSeconds(2)));
@@ -85,22 +98,29 @@ class TypeScriptBombIT {
     startTwoBombs();
 
     Duration latency = latency("javascript", "console.log('hello')\n");
-    System.out.printf("javascript run-to-result alone=%d ms beside two bombs=%d ms%n", alone.toMillis(), latency.toMillis());
+    System.out.printf(
+        "javascript run-to-result alone=%d ms beside two bombs=%d ms%n",
+        alone.toMillis(), latency.toMillis());
 
-    assertThat(latency.minus(alone)).as("javascript alone %s, beside two bombs %s", alone, latency)
+    assertThat(latency.minus(alone))
+        .as("javascript alone %s, beside two bombs %s", alone, latency)
         .isLessThan(Duration.ofSeconds(1));
     assertThat(typescript.transpiling()).as("both bombs still in the transpiler").isEqualTo(2);
   }
 
   @Test
   void twoBombsInFlightDelayASmallTypeScriptRunByLessThanTwoSeconds() {
-    Duration alone = medianLatency("typescript", i -> "const n: number = " + i + ";\nconsole.log(n);\n");
+    Duration alone =
+        medianLatency("typescript", i -> "const n: number = " + i + ";\nconsole.log(n);\n");
     startTwoBombs();
 
     Duration latency = latency("typescript", "const n: number = -1;\nconsole.log(n);\n");
-    System.out.printf("typescript run-to-result alone=%d ms beside two bombs=%d ms%n", alone.toMillis(), latency.toMillis());
+    System.out.printf(
+        "typescript run-to-result alone=%d ms beside two bombs=%d ms%n",
+        alone.toMillis(), latency.toMillis());
 
-    assertThat(latency.minus(alone)).as("typescript alone %s, beside two bombs %s", alone, latency)
+    assertThat(latency.minus(alone))
+        .as("typescript alone %s, beside two bombs %s", alone, latency)
         .isLessThan(Duration.ofSeconds(2));
     assertThat(typescript.transpiling()).as("both bombs still in the transpiler").isEqualTo(2);
   }
@@ -118,8 +138,8 @@ class TypeScriptBombIT {
 
   /**
    * Two different bombs, each in a transpiler of its own, with wall limits that outlast the test;
-   * returns once the pool has a spare transpiler ready again, as it does a moment after bombs
-   * take its ready ones (a start takes 0.4 s on an idle 2-core host, seconds on a busy one).
+   * returns once the pool has a spare transpiler ready again, as it does a moment after bombs take
+   * its ready ones (a start takes 0.4 s on an idle 2-core host, seconds on a busy one).
    */
   private void startTwoBombs() {
     start("typescript", bomb("x"), Duration.ofSeconds(20));
@@ -141,13 +161,16 @@ class TypeScriptBombIT {
     long started = System.nanoTime();
     Execution.Result result = end(start(language, source, Duration.ofSeconds(5)));
     Duration latency = Duration.ofNanos(System.nanoTime() - started);
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     return latency;
   }
 
   private Execution start(String language, String source, Duration wallTime) {
     Session session = engine.createSession(language, source);
-    return engine.run(RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(wallTime)));
+    return engine.run(
+        RunRequest.of(session.id()).withLimits(Limits.Overrides.NONE.withWallTime(wallTime)));
   }
 
   private Execution.Result end(Execution queued) {

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A TypeScript run must cost about what a JavaScript run costs (a warm transpiler, not a compiler
- * started per run), or choosing TypeScript would make every Run visibly slower. Runs {@code console.log(1)} in both, interleaved, through an engine
- * with discovered runners, and compares medians. The bound is loose (the CI machine is shared);
- * what it catches is a per-run compiler start, which costs 170 ms and more.
+ * started per run), or choosing TypeScript would make every Run visibly slower. Runs {@code
+ * console.log(1)} in both, interleaved, through an engine with discovered runners, and compares
+ * medians. The bound is loose (the CI machine is shared); what it catches is a per-run compiler
+ * start, which costs 170 ms and more.
  */
 class TypeScriptCostIT {
   private static final int RUNS = 30;
@@ -40,10 +41,15 @@ class TypeScriptCostIT {
       }
       long jsMedian = median(js);
       long tsMedian = median(ts);
-      System.out.printf("run-to-result median of %d console.log(1): javascript=%.1f ms typescript=%.1f ms "
+      System.out.printf(
+          "run-to-result median of %d console.log(1): javascript=%.1f ms typescript=%.1f ms "
               + "(added %.1f ms) typescript-unchanged-source=%.1f ms (added %.1f ms)%n",
-          RUNS, jsMedian / 1000.0, tsMedian / 1000.0, (tsMedian - jsMedian) / 1000.0,
-          median(tsCached) / 1000.0, (median(tsCached) - jsMedian) / 1000.0);
+          RUNS,
+          jsMedian / 1000.0,
+          tsMedian / 1000.0,
+          (tsMedian - jsMedian) / 1000.0,
+          median(tsCached) / 1000.0,
+          (median(tsCached) - jsMedian) / 1000.0);
 
       assertThat(tsMedian - jsMedian).isLessThan(Duration.ofMillis(40).toNanos() / 1000);
     }

@@ -33,7 +33,8 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
 
   @Override
   protected String writeBytes(int bytes) {
-    return "const line: string = 'x'.repeat(63) + '\\n';\nfor (let i = 0; i < " + (bytes / 64 + 1)
+    return "const line: string = 'x'.repeat(63) + '\\n';\nfor (let i = 0; i < "
+        + (bytes / 64 + 1)
         + "; i++) process.stdout.write(line);\n";
   }
 
@@ -44,7 +45,8 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
 
   @Test
   void runsTypesInterfacesEnumsGenericsClassesAndAsyncAwait() {
-    String source = """
+    String source =
+        """
         interface Shape {
           readonly name: string;
           area(): number;
@@ -82,7 +84,9 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
 
     Execution.Result result = run(source);
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("square=9\n0 green 5 Blue\na none\n1.0,2.5\nx\ndone\n");
   }
 
@@ -101,33 +105,43 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
   @Test
   void doesNotCheckTypes() {
     // Like tsx and ts-node --transpile-only: types are erased, a type mismatch is not an error.
-    Execution.Result result = run("const n: number = 'not a number' as any as number;\nconsole.log(n);\n");
+    Execution.Result result =
+        run("const n: number = 'not a number' as any as number;\nconsole.log(n);\n");
 
     assertThat(result.stdout()).isEqualTo("not a number\n");
   }
 
   @Test
   void toleratesTopLevelExport() {
-    Execution.Result result = run("export const answer: number = 42;\nexport function twice(x: number) { return 2 * x; }\n"
-        + "console.log(twice(answer));\n");
+    Execution.Result result =
+        run(
+            "export const answer: number = 42;\nexport function twice(x: number) { return 2 * x; }\n"
+                + "console.log(twice(answer));\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("84\n");
   }
 
   @Test
   void importsNodeBuiltins() {
-    Execution.Result result = run("import path from 'path';\nimport { EOL } from 'os';\nimport * as util from 'util';\n"
-        + "process.stdout.write(path.join('a', 'b') + ' ' + util.format('%d', 7) + EOL);\n");
+    Execution.Result result =
+        run(
+            "import path from 'path';\nimport { EOL } from 'os';\nimport * as util from 'util';\n"
+                + "process.stdout.write(path.join('a', 'b') + ' ' + util.format('%d', 7) + EOL);\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("a/b 7\n");
   }
 
   @Test
   void pointsRuntimeErrorsAtTypeScriptLines() {
-    String source = "interface Unused { x: number }\ntype Alias = string;\n\nfunction fail(message: Alias): never {\n"
-        + "  throw new Error(message);\n}\nfail('boom');\n";
+    String source =
+        "interface Unused { x: number }\ntype Alias = string;\n\nfunction fail(message: Alias): never {\n"
+            + "  throw new Error(message);\n}\nfail('boom');\n";
 
     Execution.Result result = run(source);
 
@@ -154,8 +168,12 @@ class TypeScriptRunnerIT extends LanguageRunnerContract {
 
   @Test
   void getsTheSameLimitsAsOtherLanguages() {
-    Execution.Result result = run("console.log('before');\nwhile (true) {}\n",
-        request -> request.withLimits(dev.livecode.core.Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
+    Execution.Result result =
+        run(
+            "console.log('before');\nwhile (true) {}\n",
+            request ->
+                request.withLimits(
+                    dev.livecode.core.Limits.Overrides.NONE.withWallTime(Duration.ofSeconds(1))));
 
     assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stdout()).isEqualTo("before\n");

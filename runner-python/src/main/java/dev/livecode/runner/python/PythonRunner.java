@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs Python 3 programs: the source is written to {@code main.py} and run by the real
- * interpreter (shims such as pyenv's are resolved once, at probe, through {@code sys.executable}).
+ * Runs Python 3 programs: the source is written to {@code main.py} and run by the real interpreter
+ * (shims such as pyenv's are resolved once, at probe, through {@code sys.executable}).
  *
  * <p>The program is started as {@code python -S -I -u [extraArgs] -c BOOTSTRAP}: {@code -S} skips
  * the {@code site} module (half the start time here, and no {@code .pth} side effects; the standard
@@ -40,8 +40,10 @@ public final class PythonRunner implements LanguageRunner {
 
   /** The file the source is written to, relative to the workspace. */
   public static final String MAIN_FILE = "main.py";
+
   /** Interpreter flags always given, before the operator's. */
   public static final List<String> FLAGS = List.of("-S", "-I", "-u");
+
   private static final String DEFAULT_INTERPRETER = "python3";
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
   private static final String PROBE_SCRIPT =
@@ -69,9 +71,11 @@ public final class PythonRunner implements LanguageRunner {
   public LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
     Optional<Path> found = HostCommands.locate(settings.interpreter(), DEFAULT_INTERPRETER);
     if (found.isEmpty()) {
-      return LanguageRunner.Probe.unavailable(settings.interpreter()
-          .map(path -> path + " is not an executable file; check --python or LIVECODE_PYTHON")
-          .orElse("python3 not found on PATH; set --python or LIVECODE_PYTHON"));
+      return LanguageRunner.Probe.unavailable(
+          settings
+              .interpreter()
+              .map(path -> path + " is not an executable file; check --python or LIVECODE_PYTHON")
+              .orElse("python3 not found on PATH; set --python or LIVECODE_PYTHON"));
     }
     String answer;
     try {
@@ -81,17 +85,20 @@ public final class PythonRunner implements LanguageRunner {
     }
     List<String> lines = answer.lines().map(String::strip).toList();
     if (lines.size() < 4 || lines.get(0).isEmpty()) {
-      return LanguageRunner.Probe.unavailable(found.get() + " did not report sys.executable; is it Python 3?");
+      return LanguageRunner.Probe.unavailable(
+          found.get() + " did not report sys.executable; is it Python 3?");
     }
     Path executable;
     try {
       executable = Path.of(lines.get(0)).toRealPath();
     } catch (IOException e) {
-      return LanguageRunner.Probe.unavailable(found.get() + " reported an executable that is not there: " + lines.get(0));
+      return LanguageRunner.Probe.unavailable(
+          found.get() + " reported an executable that is not there: " + lines.get(0));
     }
     String version = lines.get(1);
     if (!version.startsWith("3.")) {
-      return LanguageRunner.Probe.unavailable(found.get() + " is Python " + version + "; Python 3 is needed");
+      return LanguageRunner.Probe.unavailable(
+          found.get() + " is Python " + version + "; Python 3 is needed");
     }
     Path prefix = Path.of(lines.get(3)); // sys.base_prefix: the standard library of a venv is there
     Set<Path> visible = new LinkedHashSet<>();
@@ -101,18 +108,26 @@ public final class PythonRunner implements LanguageRunner {
     if (!HostCommands.isSystemPath(executable) && !executable.startsWith(prefix)) {
       visible.add(executable.getParent());
     }
-    LOG.debug("python probed interpreter={} executable={} version={} read_only={}", found.get(), executable, version, visible);
+    LOG.debug(
+        "python probed interpreter={} executable={} version={} read_only={}",
+        found.get(),
+        executable,
+        version,
+        visible);
     return LanguageRunner.Probe.available(version, executable, List.copyOf(visible));
   }
 
   @Override
-  public LanguageRunner.Program prepare(String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
-    List<String> argv = new ArrayList<>(1 + FLAGS.size() + settings.extraArgs().size() + Bootstrap.ARGS.size());
+  public LanguageRunner.Program prepare(
+      String sourceCode, LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+    List<String> argv =
+        new ArrayList<>(1 + FLAGS.size() + settings.extraArgs().size() + Bootstrap.ARGS.size());
     argv.add(probe.requireExecutable().toString());
     argv.addAll(FLAGS);
     argv.addAll(settings.extraArgs());
     argv.addAll(Bootstrap.ARGS);
-    return LanguageRunner.Program.interpreted(Map.of(MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
+    return LanguageRunner.Program.interpreted(
+        Map.of(MAIN_FILE, sourceCode), LanguageRunner.Command.of(argv));
   }
 
   /**
@@ -123,8 +138,11 @@ public final class PythonRunner implements LanguageRunner {
    * @since 0.2
    */
   @Override
-  public Optional<LanguageRunner.Command> warmCommand(LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
-    List<String> argv = new ArrayList<>(1 + FLAGS.size() + settings.extraArgs().size() + Bootstrap.WARM_ARGS.size());
+  public Optional<LanguageRunner.Command> warmCommand(
+      LanguageRunner.Probe probe, LanguageRunner.Settings settings) {
+    List<String> argv =
+        new ArrayList<>(
+            1 + FLAGS.size() + settings.extraArgs().size() + Bootstrap.WARM_ARGS.size());
     argv.add(probe.requireExecutable().toString());
     argv.addAll(FLAGS);
     argv.addAll(settings.extraArgs());

@@ -33,7 +33,9 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Override
   protected String writeBytes(int bytes) {
-    return "import sys\nfor _ in range(" + (bytes / 64 + 1) + "):\n    sys.stdout.write('x' * 63 + '\\n')\n";
+    return "import sys\nfor _ in range("
+        + (bytes / 64 + 1)
+        + "):\n    sys.stdout.write('x' * 63 + '\\n')\n";
   }
 
   @Override
@@ -64,7 +66,9 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void usesConfiguredInterpreter() {
-    LanguageRunner.Probe probe = new PythonRunner().probe(LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/usr/bin/python3")));
+    LanguageRunner.Probe probe =
+        new PythonRunner()
+            .probe(LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/usr/bin/python3")));
 
     assertThat(probe.available()).isTrue();
     assertThat(probe.requireExecutable().toString()).startsWith("/usr/bin/python3");
@@ -73,18 +77,26 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void reportsMissingInterpreterAsUnavailable() {
-    LanguageRunner.Probe probe = new PythonRunner().probe(LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/nonexistent/python3")));
+    LanguageRunner.Probe probe =
+        new PythonRunner()
+            .probe(
+                LanguageRunner.Settings.DEFAULTS.withInterpreter(Path.of("/nonexistent/python3")));
 
     assertThat(probe.available()).isFalse();
-    assertThat(probe.unavailableReason()).hasValueSatisfying(reason -> assertThat(reason).contains("/nonexistent/python3"));
+    assertThat(probe.unavailableReason())
+        .hasValueSatisfying(reason -> assertThat(reason).contains("/nonexistent/python3"));
   }
 
   @Test
   void importsTheStandardLibrary() {
-    Execution.Result result = run("import json, math, random, collections, re, itertools, datetime\n"
-        + "print(json.dumps({'pi': round(math.pi, 2)}))\n");
+    Execution.Result result =
+        run(
+            "import json, math, random, collections, re, itertools, datetime\n"
+                + "print(json.dumps({'pi': round(math.pi, 2)}))\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("{\"pi\": 3.14}\n");
   }
 
@@ -99,8 +111,13 @@ class PythonRunnerIT extends LanguageRunnerContract {
 
   @Test
   void keepsOutputPrintedBeforeATimeout() {
-    Execution.Result result = run("print('started')\nwhile True:\n    pass\n",
-        request -> request.withLimits(dev.livecode.core.Limits.Overrides.NONE.withWallTime(java.time.Duration.ofSeconds(1))));
+    Execution.Result result =
+        run(
+            "print('started')\nwhile True:\n    pass\n",
+            request ->
+                request.withLimits(
+                    dev.livecode.core.Limits.Overrides.NONE.withWallTime(
+                        java.time.Duration.ofSeconds(1))));
 
     assertThat(result.status()).isEqualTo(Execution.Status.TIMEOUT);
     assertThat(result.stdout()).isEqualTo("started\n");
@@ -118,7 +135,9 @@ class PythonRunnerIT extends LanguageRunnerContract {
   void exitEndsTheProgramSuccessfullyKeepingEarlierOutput() {
     Execution.Result result = run("print('before')\nexit()\nprint('after')\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.exitCode()).hasValue(0);
     assertThat(result.stdout()).isEqualTo("before\n");
     assertThat(result.stderr()).isEmpty();
@@ -128,7 +147,9 @@ class PythonRunnerIT extends LanguageRunnerContract {
   void quitEndsTheProgramSuccessfullyKeepingEarlierOutput() {
     Execution.Result result = run("print('before')\nquit()\nprint('after')\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.exitCode()).hasValue(0);
     assertThat(result.stdout()).isEqualTo("before\n");
   }
@@ -161,7 +182,8 @@ class PythonRunnerIT extends LanguageRunnerContract {
     assertThat(result.exitCode()).hasValue(1);
     assertThat(result.stdout()).isEqualTo("start\n");
     assertThat(result.stderr())
-        .startsWith("Traceback (most recent call last):\n  File \"main.py\", line 4, in <module>\n    f()\n")
+        .startsWith(
+            "Traceback (most recent call last):\n  File \"main.py\", line 4, in <module>\n    f()\n")
         .contains("  File \"main.py\", line 3, in f\n    return 1 / 0\n")
         .endsWith("ZeroDivisionError: division by zero\n")
         .doesNotContain("<string>", "runpy", "_livecode", "bootstrap");
@@ -184,29 +206,39 @@ class PythonRunnerIT extends LanguageRunnerContract {
   void compilerWarningsNameMainPy() {
     Execution.Result result = run("x = 1\nprint(x is 1)\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("True\n");
     assertThat(result.stderr()).startsWith("main.py:2: SyntaxWarning: ");
   }
 
   @Test
   void runsAsMainModuleNamedMainPy() {
-    Execution.Result result = run("import sys\n"
-        + "if __name__ == '__main__':\n"
-        + "    print(__file__, sys.argv)\n"
-        + "    print([name for name in globals() if not name.startswith('__')])\n"
-        + "    print(sys._getframe().f_code.co_filename)\n");
+    Execution.Result result =
+        run(
+            "import sys\n"
+                + "if __name__ == '__main__':\n"
+                + "    print(__file__, sys.argv)\n"
+                + "    print([name for name in globals() if not name.startswith('__')])\n"
+                + "    print(sys._getframe().f_code.co_filename)\n");
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("main.py ['main.py']\n['sys']\nmain.py\n");
   }
 
   @Test
   void readsStdinWithInput() {
-    Execution.Result result = run("name = input('name? ')\nprint('hello', name)\nprint(input())\n",
-        request -> request.withStdin("Ada\nsecond\n"));
+    Execution.Result result =
+        run(
+            "name = input('name? ')\nprint('hello', name)\nprint(input())\n",
+            request -> request.withStdin("Ada\nsecond\n"));
 
-    assertThat(result.status()).as("stderr: %s", result.stderr()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(result.status())
+        .as("stderr: %s", result.stderr())
+        .isEqualTo(Execution.Status.COMPLETED);
     assertThat(result.stdout()).isEqualTo("name? hello Ada\nsecond\n");
   }
 }

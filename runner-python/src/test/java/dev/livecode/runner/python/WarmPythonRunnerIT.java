@@ -9,8 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Python contract and tests again, every run with the default limits on a warm interpreter;
- * and warm and cold runs of the same programs side by side.
+ * The Python contract and tests again, every run with the default limits on a warm interpreter; and
+ * warm and cold runs of the same programs side by side.
  */
 class WarmPythonRunnerIT extends PythonRunnerIT {
 
@@ -20,25 +20,33 @@ class WarmPythonRunnerIT extends PythonRunnerIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "print(1)",
-      "import sys\nprint(sys.argv, __name__, __file__, __cached__, sorted(globals()), sorted(sys.modules)[:3])",
-      "import sys\nprint(len(sys.modules), 'posix' in sys.modules, 'os' in sys.modules, exit, quit)",
-      "import os\nprint(sorted(os.listdir('.')), os.getcwd())",
-      "print('out')\nimport sys\nsys.stderr.write('err\\n')\nexit(4)",
-      "def f():\n    raise ValueError('boom')\n\nf()\n",
-      "print('before')\nx = (1,\n",
-      "import sys\nsys.exit('bye')",
-      "import sys\nprint(sys.stdin.read().upper(), end='')",
-      "print(input(), input())",
-      "raise KeyboardInterrupt",
-      "def r(n):\n    return r(n + 1)\nr(0)\n",
-  })
+  @ValueSource(
+      strings = {
+        "print(1)",
+        "import sys\nprint(sys.argv, __name__, __file__, __cached__, sorted(globals()), sorted(sys.modules)[:3])",
+        "import sys\nprint(len(sys.modules), 'posix' in sys.modules, 'os' in sys.modules, exit, quit)",
+        "import os\nprint(sorted(os.listdir('.')), os.getcwd())",
+        "print('out')\nimport sys\nsys.stderr.write('err\\n')\nexit(4)",
+        "def f():\n    raise ValueError('boom')\n\nf()\n",
+        "print('before')\nx = (1,\n",
+        "import sys\nsys.exit('bye')",
+        "import sys\nprint(sys.stdin.read().upper(), end='')",
+        "print(input(), input())",
+        "raise KeyboardInterrupt",
+        "def r(n):\n    return r(n + 1)\nr(0)\n",
+      })
   void warmRunEndsAsTheColdRunOfTheSameProgram(String source) {
     Execution.Result warm = run(source, request -> request.withStdin("some\ninput\n"));
     // Any limit other than the default takes the cold path.
-    Execution.Result cold = run(source, request -> request.withStdin("some\ninput\n")
-        .withLimits(Limits.Overrides.NONE.withWallTime(Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
+    Execution.Result cold =
+        run(
+            source,
+            request ->
+                request
+                    .withStdin("some\ninput\n")
+                    .withLimits(
+                        Limits.Overrides.NONE.withWallTime(
+                            Limits.DEFAULTS.wallTime().plus(Duration.ofSeconds(1)))));
 
     assertThat(warm.status()).isEqualTo(cold.status());
     assertThat(warm.failureReason()).isEqualTo(cold.failureReason());

@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code bwrap} tier (bubblewrap): new user, PID, network, IPC, UTS, cgroup and mount
  * namespaces; a fresh root with only /usr (and the merged-usr symlinks), a few /etc files the
- * interpreters read, the runner's read-only paths, a private /proc with the host-wide parts
- * masked ({@code /proc/sys} and friends empty and read-only, kernel tables behind /dev/null) and
- * a private /dev; the program runs as uid/gid 65534 with no capabilities, in its own session,
- * under the seccomp filter, without further user namespaces, and dies with its parent.
+ * interpreters read, the runner's read-only paths, a private /proc with the host-wide parts masked
+ * ({@code /proc/sys} and friends empty and read-only, kernel tables behind /dev/null) and a private
+ * /dev; the program runs as uid/gid 65534 with no capabilities, in its own session, under the
+ * seccomp filter, without further user namespaces, and dies with its parent.
  *
  * <p>As root, bwrap itself is started under a host uid of its own for the program ({@link
  * SandboxUids}, via setpriv: no groups, no_new_privs), so the namespace's 65534 is that uid on the
@@ -37,11 +37,11 @@ import org.slf4j.LoggerFactory;
  * mountinfo shows a host path of the server.
  *
  * <p>The workspace is seen at {@link LaunchSpec#SANDBOX_WORKDIR} as cwd and HOME: for a run, a
- * size-capped tmpfs (4 x the file-size limit, and charged to the memory cgroup) with copies of
- * the program's files made read-only in it ({@code --ro-bind-data}), so neither a huge file nor
- * many files reach the host's disk; for a compile step, the host workspace bound read-write so
- * the compiler's output survives for the run (compilers are ours; RLIMIT_FSIZE still holds).
- * /tmp is a small tmpfs.
+ * size-capped tmpfs (4 x the file-size limit, and charged to the memory cgroup) with copies of the
+ * program's files made read-only in it ({@code --ro-bind-data}), so neither a huge file nor many
+ * files reach the host's disk; for a compile step, the host workspace bound read-write so the
+ * compiler's output survives for the run (compilers are ours; RLIMIT_FSIZE still holds). /tmp is a
+ * small tmpfs.
  *
  * <p>bwrap itself starts with an empty environment (its environment is readable inside at
  * /proc/1/environ); the program's environment is given with --clearenv/--setenv.
@@ -50,16 +50,49 @@ final class BwrapSandbox implements Sandbox {
   private static final Logger LOG = LoggerFactory.getLogger(BwrapSandbox.class);
   static final String BWRAP = "/usr/bin/bwrap";
   static final String SANDBOX_UID = "65534";
-  private static final List<String> ETC = List.of(
-      "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd", "/etc/group",
-      "/etc/nsswitch.conf", "/etc/alternatives", "/etc/ssl/certs", "/etc/mime.types");
-  private static final List<String> MERGED_USR = List.of("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32");
-  /** Host-wide parts of /proc, after Docker's masked and read-only paths: replaced by an empty read-only folder. */
-  private static final List<String> PROC_DIRS_EMPTIED = List.of("sys", "fs", "bus", "irq", "acpi", "asound", "scsi");
+  private static final List<String> ETC =
+      List.of(
+          "/etc/ld.so.cache",
+          "/etc/ld.so.conf",
+          "/etc/ld.so.conf.d",
+          "/etc/localtime",
+          "/etc/passwd",
+          "/etc/group",
+          "/etc/nsswitch.conf",
+          "/etc/alternatives",
+          "/etc/ssl/certs",
+          "/etc/mime.types");
+  private static final List<String> MERGED_USR =
+      List.of("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32");
+
+  /**
+   * Host-wide parts of /proc, after Docker's masked and read-only paths: replaced by an empty
+   * read-only folder.
+   */
+  private static final List<String> PROC_DIRS_EMPTIED =
+      List.of("sys", "fs", "bus", "irq", "acpi", "asound", "scsi");
+
   /** Host-wide files of /proc: /dev/null bound over them. */
-  private static final List<String> PROC_FILES_HIDDEN = List.of("sysrq-trigger", "kcore", "keys", "key-users",
-      "timer_list", "timer_stats", "sched_debug", "latency_stats", "kallsyms", "kmsg", "kpagecount", "kpageflags",
-      "kpagecgroup", "vmallocinfo", "iomem", "ioports", "slabinfo");
+  private static final List<String> PROC_FILES_HIDDEN =
+      List.of(
+          "sysrq-trigger",
+          "kcore",
+          "keys",
+          "key-users",
+          "timer_list",
+          "timer_stats",
+          "sched_debug",
+          "latency_stats",
+          "kallsyms",
+          "kmsg",
+          "kpagecount",
+          "kpageflags",
+          "kpagecgroup",
+          "vmallocinfo",
+          "iomem",
+          "ioports",
+          "slabinfo");
+
   private static final int STATUS_FD = 3;
   private static final int SECCOMP_FD = 4;
   private static final int ARGS_FD = 5;
@@ -70,8 +103,12 @@ final class BwrapSandbox implements Sandbox {
   private final Optional<SandboxUids> uids;
   private final SeccompFilter seccomp;
   private final boolean disablesUserns;
-  /** A private folder (0700) for bwrap's per-run status and argument files, outside every workspace. */
+
+  /**
+   * A private folder (0700) for bwrap's per-run status and argument files, outside every workspace.
+   */
   private final Path statusDir;
+
   /** Set once by {@link #prepare}, before the first start. */
   private volatile Optional<ReadyLaunchers> launchers = Optional.empty();
 
@@ -81,8 +118,10 @@ final class BwrapSandbox implements Sandbox {
     this.seccomp = seccomp;
     this.disablesUserns = supportsDisableUserns();
     try {
-      this.statusDir = Files.createTempDirectory("livecode-bwrap-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      this.statusDir =
+          Files.createTempDirectory(
+              "livecode-bwrap-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the sandbox's status folder", e);
     }
@@ -100,15 +139,17 @@ final class BwrapSandbox implements Sandbox {
 
   @Override
   public List<String> protections() {
-    return Sandboxes.protections(List.of("namespaces"), uids.isPresent(), seccomp.file().isPresent(), disablesUserns);
+    return Sandboxes.protections(
+        List.of("namespaces"), uids.isPresent(), seccomp.file().isPresent(), disablesUserns);
   }
 
   @Override
   public List<String> gaps() {
     List<String> gaps = new ArrayList<>(Sandboxes.gaps(seccomp, seccomp.file().isPresent(), ""));
     if (!disablesUserns) {
-      gaps.add("nested user namespaces: this bwrap has no --disable-userns (bubblewrap 0.8 or newer has it); "
-          + "the seccomp filter still refuses unshare and clone with namespace flags");
+      gaps.add(
+          "nested user namespaces: this bwrap has no --disable-userns (bubblewrap 0.8 or newer has it); "
+              + "the seccomp filter still refuses unshare and clone with namespace flags");
     }
     return List.copyOf(gaps);
   }
@@ -116,11 +157,18 @@ final class BwrapSandbox implements Sandbox {
   @Override
   public void prepare(SandboxLimits limits, int launches) {
     if (cgroups.isPresent() && launches > 0 && this.launchers.isEmpty()) {
-      this.launchers = Optional.of(new ReadyLaunchers(cgroups.get(), limits, launches, uids.isPresent(), task -> {
-        Thread thread = new Thread(task, "livecode-launchers");
-        thread.setDaemon(true);
-        return thread;
-      }));
+      this.launchers =
+          Optional.of(
+              new ReadyLaunchers(
+                  cgroups.get(),
+                  limits,
+                  launches,
+                  uids.isPresent(),
+                  task -> {
+                    Thread thread = new Thread(task, "livecode-launchers");
+                    thread.setDaemon(true);
+                    return thread;
+                  }));
     }
   }
 
@@ -132,20 +180,34 @@ final class BwrapSandbox implements Sandbox {
     Path argsFile = statusDir.resolve(run + ".args");
     List<Path> scratch = List.of(argsFile);
     try {
-      List<RlimitShell.Redirect> redirects = new ArrayList<>(List.of(new RlimitShell.Redirect(STATUS_FD, status, true)));
-      seccomp.file().ifPresent(file -> redirects.add(new RlimitShell.Redirect(SECCOMP_FD, file, false)));
+      List<RlimitShell.Redirect> redirects =
+          new ArrayList<>(List.of(new RlimitShell.Redirect(STATUS_FD, status, true)));
+      seccomp
+          .file()
+          .ifPresent(file -> redirects.add(new RlimitShell.Redirect(SECCOMP_FD, file, false)));
       redirects.add(new RlimitShell.Redirect(ARGS_FD, argsFile, false));
       writeArgs(argsFile, bwrapArgs(spec, uid, redirects));
-      List<String> command = new ArrayList<>(uid.map(lease -> SeccompFilter.setpriv(lease.uid())).orElse(List.of()));
+      List<String> command =
+          new ArrayList<>(uid.map(lease -> SeccompFilter.setpriv(lease.uid())).orElse(List.of()));
       // The program's command stays on the command line: bwrap takes it only from there.
       command.addAll(List.of(BWRAP, "--args", Integer.toString(ARGS_FD), "--"));
       command.addAll(spec.argv());
-      Optional<ReadyLaunchers.Launcher> launcher = RlimitShell.shellFor(redirects).equals(RlimitShell.DASH)
-          ? launchers.flatMap(ready -> ready.take(spec.limits())) : Optional.empty();
+      Optional<ReadyLaunchers.Launcher> launcher =
+          RlimitShell.shellFor(redirects).equals(RlimitShell.DASH)
+              ? launchers.flatMap(ready -> ready.take(spec.limits()))
+              : Optional.empty();
       if (launcher.isPresent()) {
         try {
-          return launcher.get().exec(redirects, command, statusDir.resolve(run + ".sh"), status, scratch,
-              spec.limits().cpuTime(), uid);
+          return launcher
+              .get()
+              .exec(
+                  redirects,
+                  command,
+                  statusDir.resolve(run + ".sh"),
+                  status,
+                  scratch,
+                  spec.limits().cpuTime(),
+                  uid);
         } catch (IOException e) {
           LOG.warn("launch shell unusable, starting one for this run error={}", e.toString());
         }
@@ -159,14 +221,30 @@ final class BwrapSandbox implements Sandbox {
     }
   }
 
-  private ConfinedProcess startShell(LaunchSpec spec, Optional<SandboxUids.Lease> uid,
-      List<RlimitShell.Redirect> redirects, List<String> command, Path status, List<Path> scratch) throws IOException {
-    Optional<RunGroup> group = cgroups.isPresent() ? Optional.of(cgroups.get().acquire(spec.limits())) : Optional.empty();
+  private ConfinedProcess startShell(
+      LaunchSpec spec,
+      Optional<SandboxUids.Lease> uid,
+      List<RlimitShell.Redirect> redirects,
+      List<String> command,
+      Path status,
+      List<Path> scratch)
+      throws IOException {
+    Optional<RunGroup> group =
+        cgroups.isPresent() ? Optional.of(cgroups.get().acquire(spec.limits())) : Optional.empty();
     try {
-      ProcessBuilder builder = new ProcessBuilder(RlimitShell.wrap(spec, cgroups, group, uid.isPresent(), redirects, command))
-          .directory(Path.of("/").toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  RlimitShell.wrap(spec, cgroups, group, uid.isPresent(), redirects, command))
+              .directory(Path.of("/").toFile());
       builder.environment().clear();
-      return new ConfinedRun(builder.start(), group, spec.limits().cpuTime(), false, Optional.of(status), scratch, uid);
+      return new ConfinedRun(
+          builder.start(),
+          group,
+          spec.limits().cpuTime(),
+          false,
+          Optional.of(status),
+          scratch,
+          uid);
     } catch (IOException | RuntimeException e) {
       group.ifPresent(RunGroup::release);
       throw e;
@@ -186,15 +264,28 @@ final class BwrapSandbox implements Sandbox {
   }
 
   /**
-   * The options of bwrap (what {@code --args} reads); the files bwrap is handed by descriptor
-   * are added to {@code redirects}.
+   * The options of bwrap (what {@code --args} reads); the files bwrap is handed by descriptor are
+   * added to {@code redirects}.
    */
-  private List<String> bwrapArgs(LaunchSpec spec, Optional<SandboxUids.Lease> uid, List<RlimitShell.Redirect> redirects)
+  private List<String> bwrapArgs(
+      LaunchSpec spec, Optional<SandboxUids.Lease> uid, List<RlimitShell.Redirect> redirects)
       throws IOException {
     String work = LaunchSpec.SANDBOX_WORKDIR;
-    List<String> args = new ArrayList<>(List.of(
-        "--json-status-fd", Integer.toString(STATUS_FD), "--unshare-all", "--unshare-user", "--die-with-parent",
-        "--new-session", "--uid", SANDBOX_UID, "--gid", SANDBOX_UID, "--hostname", "livecode"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--json-status-fd",
+                Integer.toString(STATUS_FD),
+                "--unshare-all",
+                "--unshare-user",
+                "--die-with-parent",
+                "--new-session",
+                "--uid",
+                SANDBOX_UID,
+                "--gid",
+                SANDBOX_UID,
+                "--hostname",
+                "livecode"));
     if (disablesUserns) {
       args.add("--disable-userns");
     }
@@ -246,11 +337,12 @@ final class BwrapSandbox implements Sandbox {
 
   /**
    * Each file of the workspace as a read-only copy in the sandbox's tmpfs, read by bwrap from a
-   * descriptor the launch shell opened (so the program's uid needs no access to the host
-   * workspace, and no host path shows in its mountinfo); each folder made in the tmpfs.
+   * descriptor the launch shell opened (so the program's uid needs no access to the host workspace,
+   * and no host path shows in its mountinfo); each folder made in the tmpfs.
    */
-  private static void addWorkspaceFiles(Path workspace, String work, List<String> args,
-      List<RlimitShell.Redirect> redirects) throws IOException {
+  private static void addWorkspaceFiles(
+      Path workspace, String work, List<String> args, List<RlimitShell.Redirect> redirects)
+      throws IOException {
     int fd = FIRST_FILE_FD;
     try (Stream<Path> entries = Files.walk(workspace)) {
       for (Path entry : entries.sorted().toList()) {
@@ -273,12 +365,15 @@ final class BwrapSandbox implements Sandbox {
 
   private static final List<String> PROC_MASKS = procMasks();
 
-  /** The masks of /proc for what this kernel has (bwrap cannot bind over a file that is not there). */
+  /**
+   * The masks of /proc for what this kernel has (bwrap cannot bind over a file that is not there).
+   */
   private static List<String> procMasks() {
     List<String> args = new ArrayList<>();
     for (String dir : PROC_DIRS_EMPTIED) {
       if (Files.isDirectory(Path.of("/proc", dir))) {
-        args.addAll(List.of("--perms", "0555", "--tmpfs", "/proc/" + dir, "--remount-ro", "/proc/" + dir));
+        args.addAll(
+            List.of("--perms", "0555", "--tmpfs", "/proc/" + dir, "--remount-ro", "/proc/" + dir));
       }
     }
     for (String file : PROC_FILES_HIDDEN) {
@@ -313,7 +408,9 @@ final class BwrapSandbox implements Sandbox {
   /** Whether the program's uid can reach these paths: all of them when the server is not root. */
   @Override
   public Optional<String> unreachable(List<Path> readOnlyPaths) {
-    return uids.isPresent() ? HostLaunch.unreachableByOthers(readOnlyPaths, "bwrap") : Optional.empty();
+    return uids.isPresent()
+        ? HostLaunch.unreachableByOthers(readOnlyPaths, "bwrap")
+        : Optional.empty();
   }
 
   @Override

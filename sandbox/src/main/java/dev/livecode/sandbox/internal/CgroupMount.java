@@ -33,6 +33,10 @@ record CgroupMount(String root, Path mountPoint, String fsType, String superOpti
   }
 
   private static String unescape(String field) {
-    return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+    return field
+        .replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\");
   }
 }

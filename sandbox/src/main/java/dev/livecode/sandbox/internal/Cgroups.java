@@ -21,35 +21,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cgroup per execution (kept for a later execution once empty), under a
- * {@code livecode-<pid>-<n>} group made inside the server's own cgroup (so the host's limits on
- * the server still cover the programs). Works with cgroup v1
- * (a memory and a pids hierarchy, as on this machine) and cgroup v2 (memory.max, pids.max,
- * memory.events, cgroup.kill), as root or in a delegated v2 subtree. When neither works the
- * sandboxes fall back to rlimits and say so in {@link Sandbox#enforcedLimits()}.
+ * One cgroup per execution (kept for a later execution once empty), under a {@code
+ * livecode-<pid>-<n>} group made inside the server's own cgroup (so the host's limits on the server
+ * still cover the programs). Works with cgroup v1 (a memory and a pids hierarchy, as on this
+ * machine) and cgroup v2 (memory.max, pids.max, memory.events, cgroup.kill), as root or in a
+ * delegated v2 subtree. When neither works the sandboxes fall back to rlimits and say so in {@link
+ * Sandbox#enforcedLimits()}.
  *
- * <p>The program joins its group before it can fork: the launch shell writes its own pid into
- * each {@link RunGroup#procsFiles() cgroup.procs} and then execs the sandbox.
+ * <p>The program joins its group before it can fork: the launch shell writes its own pid into each
+ * {@link RunGroup#procsFiles() cgroup.procs} and then execs the sandbox.
  */
 final class Cgroups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
   private static final String PREFIX = "livecode-";
   private static final long CPU_PERIOD_US = 100_000;
 
-  enum Version { V1, V2 }
+  enum Version {
+    V1,
+    V2
+  }
 
   private final Version version;
+
   /** v1: controller -> our parent dir in that hierarchy; v2: "unified" -> our parent dir. */
   private final Map<String, Path> parents;
+
   private final boolean memory;
   private final boolean pids;
   private static final AtomicLong COUNTER = new AtomicLong();
-  /** Each sandbox of this JVM gets its own parent: closing one engine must not pull another's groups. */
+
+  /**
+   * Each sandbox of this JVM gets its own parent: closing one engine must not pull another's
+   * groups.
+   */
   private static final AtomicLong INSTANCES = new AtomicLong();
-  /** Idle groups kept for reuse: enough for every run of a busy server at once, at a few KiB of kernel memory each. */
+
+  /**
+   * Idle groups kept for reuse: enough for every run of a busy server at once, at a few KiB of
+   * kernel memory each.
+   */
   static final int MAX_IDLE = 64;
+
   /** How long a finished run's group may take to empty (its killed processes exiting). */
   static final long EMPTY_TIMEOUT_NANOS = 3_000_000_000L;
+
   private final Deque<RunGroup> idle = new ConcurrentLinkedDeque<>();
   private final AtomicInteger idleCount = new AtomicInteger();
   private volatile boolean closed;
@@ -72,7 +87,8 @@ final class Cgroups implements AutoCloseable {
       }
       Optional<Cgroups> v2 = setUpV2(mountinfo, own);
       if (v2.isEmpty()) {
-        LOG.warn("sandbox cgroups unavailable reason=\"no writable memory or pids cgroup (v1 or delegated v2)\"");
+        LOG.warn(
+            "sandbox cgroups unavailable reason=\"no writable memory or pids cgroup (v1 or delegated v2)\"");
       }
       return v2;
     } catch (IOException | RuntimeException e) {
@@ -107,14 +123,17 @@ final class Cgroups implements AutoCloseable {
         Files.createDirectories(parent);
         parents.put(controller, parent);
       } catch (IOException e) {
-        LOG.debug("cgroup v1 controller not writable controller={} error={}", controller, e.toString());
+        LOG.debug(
+            "cgroup v1 controller not writable controller={} error={}", controller, e.toString());
       }
     }
     if (!parents.containsKey("memory") && !parents.containsKey("pids")) {
       parents.values().forEach(Cgroups::removeQuietly);
       return Optional.empty();
     }
-    return Optional.of(new Cgroups(Version.V1, parents, parents.containsKey("memory"), parents.containsKey("pids")));
+    return Optional.of(
+        new Cgroups(
+            Version.V1, parents, parents.containsKey("memory"), parents.containsKey("pids")));
   }
 
   private static Optional<Path> v1Dir(List<String> mountinfo, List<String> own, String controller) {
@@ -130,7 +149,9 @@ final class Cgroups implements AutoCloseable {
     }
     for (String line : mountinfo) {
       CgroupMount mount = CgroupMount.parse(line);
-      if (mount != null && mount.fsType().equals("cgroup") && List.of(mount.superOptions().split(",")).contains(controller)) {
+      if (mount != null
+          && mount.fsType().equals("cgroup")
+          && List.of(mount.superOptions().split(",")).contains(controller)) {
         return Optional.of(mount.dirFor(ownPath));
       }
     }
@@ -138,14 +159,25 @@ final class Cgroups implements AutoCloseable {
   }
 
   private static Optional<Cgroups> setUpV2(List<String> mountinfo, List<String> own) {
-    String ownPath = own.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse(null);
-    CgroupMount mount = mountinfo.stream().map(CgroupMount::parse).filter(m -> m != null && m.fsType().equals("cgroup2")).findFirst().orElse(null);
+    String ownPath =
+        own.stream()
+            .filter(l -> l.startsWith("0::"))
+            .map(l -> l.substring(3))
+            .findFirst()
+            .orElse(null);
+    CgroupMount mount =
+        mountinfo.stream()
+            .map(CgroupMount::parse)
+            .filter(m -> m != null && m.fsType().equals("cgroup2"))
+            .findFirst()
+            .orElse(null);
     if (ownPath == null || mount == null) {
       return Optional.empty();
     }
     Path dir = mount.dirFor(ownPath);
     try {
-      List<String> available = List.of(read(dir.resolve("cgroup.controllers")).trim().split("\\s+"));
+      List<String> available =
+          List.of(read(dir.resolve("cgroup.controllers")).trim().split("\\s+"));
       List<String> wanted = new ArrayList<>();
       for (String c : List.of("memory", "pids", "cpu")) {
         if (available.contains(c)) {
@@ -172,7 +204,8 @@ final class Cgroups implements AutoCloseable {
         LOG.info("cgroup v2 moved server to leaf group={}", leaf);
         enableEach(dir, wanted);
       }
-      List<String> enabled = List.of(read(dir.resolve("cgroup.subtree_control")).trim().split("\\s+"));
+      List<String> enabled =
+          List.of(read(dir.resolve("cgroup.subtree_control")).trim().split("\\s+"));
       wanted.retainAll(enabled);
       if (!wanted.contains("memory") && !wanted.contains("pids")) {
         return Optional.empty();
@@ -180,7 +213,12 @@ final class Cgroups implements AutoCloseable {
       Path parent = dir.resolve(parentName());
       Files.createDirectories(parent);
       enableEach(parent, wanted);
-      return Optional.of(new Cgroups(Version.V2, Map.of("unified", parent), wanted.contains("memory"), wanted.contains("pids")));
+      return Optional.of(
+          new Cgroups(
+              Version.V2,
+              Map.of("unified", parent),
+              wanted.contains("memory"),
+              wanted.contains("pids")));
     } catch (IOException | RuntimeException e) {
       LOG.debug("cgroup v2 not usable dir={} error={}", dir, e.toString());
       return Optional.empty();
@@ -189,7 +227,8 @@ final class Cgroups implements AutoCloseable {
 
   /** Enables each controller for the children of {@code dir}; false when one could not be. */
   private static boolean enableEach(Path dir, List<String> controllers) throws IOException {
-    List<String> enabled = List.of(read(dir.resolve("cgroup.subtree_control")).trim().split("\\s+"));
+    List<String> enabled =
+        List.of(read(dir.resolve("cgroup.subtree_control")).trim().split("\\s+"));
     boolean all = true;
     for (String controller : controllers) {
       if (!enabled.contains(controller)) {
@@ -213,9 +252,12 @@ final class Cgroups implements AutoCloseable {
       for (Path child : children) {
         String suffix = child.getFileName().toString().substring(PREFIX.length());
         String pid = suffix.contains("-") ? suffix.substring(0, suffix.indexOf('-')) : suffix;
-        if (!pid.isEmpty() && pid.length() < 10 && pid.chars().allMatch(Character::isDigit)
+        if (!pid.isEmpty()
+            && pid.length() < 10
+            && pid.chars().allMatch(Character::isDigit)
             && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
-          try (DirectoryStream<Path> runs = Files.newDirectoryStream(child, p -> Files.isDirectory(p))) {
+          try (DirectoryStream<Path> runs =
+              Files.newDirectoryStream(child, p -> Files.isDirectory(p))) {
             runs.forEach(Cgroups::removeQuietly);
           }
           removeQuietly(child);
@@ -228,13 +270,14 @@ final class Cgroups implements AutoCloseable {
 
   /**
    * A group for one run with {@code limits} set: an idle one left by an earlier run with the same
-   * limits, or a new one. Reuse matters: on this host, creating and removing the three v1 groups
-   * of a run costs about 8 ms of its latency (a fresh memory cgroup's first process starts slower
-   * too), against well under 1 ms for joining existing ones. The caller must
-   * {@link RunGroup#release()} it.
+   * limits, or a new one. Reuse matters: on this host, creating and removing the three v1 groups of
+   * a run costs about 8 ms of its latency (a fresh memory cgroup's first process starts slower
+   * too), against well under 1 ms for joining existing ones. The caller must {@link
+   * RunGroup#release()} it.
    */
   RunGroup acquire(SandboxLimits limits) throws IOException {
-    RunGroup.GroupLimits wanted = new RunGroup.GroupLimits(limits.memoryBytes(), limits.maxProcesses());
+    RunGroup.GroupLimits wanted =
+        new RunGroup.GroupLimits(limits.memoryBytes(), limits.maxProcesses());
     for (RunGroup group : idle) {
       if (group.limits().equals(wanted) && idle.removeFirstOccurrence(group)) {
         idleCount.decrementAndGet();
@@ -290,11 +333,12 @@ final class Cgroups implements AutoCloseable {
             }
             case "pids" -> write(dir.resolve("pids.max"), Integer.toString(limits.maxProcesses()));
             case "cpu" -> {
-              // One core per run at most, and one scheduling entity: a fork bomb cannot starve the server.
+              // One core per run at most, and one scheduling entity: a fork bomb cannot starve the
+              // server.
               write(dir.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
               write(dir.resolve("cpu.cfs_quota_us"), Long.toString(CPU_PERIOD_US));
             }
-            default -> { }
+            default -> {}
           }
         }
       } else {

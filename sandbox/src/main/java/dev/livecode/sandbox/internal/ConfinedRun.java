@@ -14,18 +14,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A program started by a sandbox: the process the JVM started (the launch shell exec'd into
- * bwrap, unshare or the program), its cgroup if any, and how to kill everything of it.
+ * A program started by a sandbox: the process the JVM started (the launch shell exec'd into bwrap,
+ * unshare or the program), its cgroup if any, and how to kill everything of it.
  *
- * <p>In the namespace tiers, SIGKILL to the started process ends the whole PID namespace (its
- * init dies with it: {@code --die-with-parent} / {@code --kill-child}), so no child escapes by
- * double-forking or setsid; the cgroup kill is a second net. Without either, the process tree
- * and process group are killed (see {@link TreeKillingProcess}).
+ * <p>In the namespace tiers, SIGKILL to the started process ends the whole PID namespace (its init
+ * dies with it: {@code --die-with-parent} / {@code --kill-child}), so no child escapes by
+ * double-forking or setsid; the cgroup kill is a second net. Without either, the process tree and
+ * process group are killed (see {@link TreeKillingProcess}).
  */
 final class ConfinedRun implements ConfinedProcess {
   private static final int SIGKILL = 9;
   private static final int SIGXCPU = 24;
-  /** How long a program killed at its wall time may take to die before the verdict is made anyway. */
+
+  /**
+   * How long a program killed at its wall time may take to die before the verdict is made anyway.
+   */
   private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
   private final Process process;
@@ -42,11 +45,17 @@ final class ConfinedRun implements ConfinedProcess {
    * @param statusFile bwrap's --json-status-fd file: it gains an "exit-code" line only if the
    *     program ran to its end
    * @param scratchFiles files of this run in the sandbox's private folder, deleted when closed
-   * @param uid the program's own uid, given back when closed (after a sweep of its processes
-   *     where no PID namespace ended them all)
+   * @param uid the program's own uid, given back when closed (after a sweep of its processes where
+   *     no PID namespace ended them all)
    */
-  ConfinedRun(Process process, Optional<RunGroup> group, Duration cpuLimit, boolean killTree,
-      Optional<Path> statusFile, List<Path> scratchFiles, Optional<SandboxUids.Lease> uid) {
+  ConfinedRun(
+      Process process,
+      Optional<RunGroup> group,
+      Duration cpuLimit,
+      boolean killTree,
+      Optional<Path> statusFile,
+      List<Path> scratchFiles,
+      Optional<SandboxUids.Lease> uid) {
     this.statusFile = statusFile;
     this.scratchFiles = List.copyOf(scratchFiles);
     this.process = process;
@@ -97,7 +106,14 @@ final class ConfinedRun implements ConfinedProcess {
     }
     boolean memory = memoryLimitHit();
     boolean cpu = cpuLimitHit();
-    return new Verdict(exitCode, signal, !exited, cpu, memory, exited && !memory && !cpu && sandboxFailed(), elapsed);
+    return new Verdict(
+        exitCode,
+        signal,
+        !exited,
+        cpu,
+        memory,
+        exited && !memory && !cpu && sandboxFailed(),
+        elapsed);
   }
 
   private boolean waitFor(Duration timeout) {

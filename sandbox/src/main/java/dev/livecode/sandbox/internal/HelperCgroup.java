@@ -13,21 +13,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cgroup of one engine's runner helpers (see {@link HelperCpuGroup}): at most one core for
- * all of them together ({@code cpu.cfs_quota_us} on cgroup v1, {@code cpu.max} on v2), so a
- * source that sends a transpiler into exponential time costs at most that core, never the ones
- * the runs need. It sits in the server's own cpu cgroup beside the sandbox's groups, named
- * {@code livecode-<pid>-helpers-<n>}, the pattern the sandbox's clean-up of dead servers' groups
- * also removes. Only the cpu controller: helpers bound their own memory (a V8 heap cap) and
- * processes, and a memory cgroup would kill a helper that a run can simply get again.
+ * The cgroup of one engine's runner helpers (see {@link HelperCpuGroup}): at most one core for all
+ * of them together ({@code cpu.cfs_quota_us} on cgroup v1, {@code cpu.max} on v2), so a source that
+ * sends a transpiler into exponential time costs at most that core, never the ones the runs need.
+ * It sits in the server's own cpu cgroup beside the sandbox's groups, named {@code
+ * livecode-<pid>-helpers-<n>}, the pattern the sandbox's clean-up of dead servers' groups also
+ * removes. Only the cpu controller: helpers bound their own memory (a V8 heap cap) and processes,
+ * and a memory cgroup would kill a helper that a run can simply get again.
  *
- * <p>Where no cpu cgroup is writable (not root, no delegated v2 subtree), helpers run uncapped
- * and the log says so once.
+ * <p>Where no cpu cgroup is writable (not root, no delegated v2 subtree), helpers run uncapped and
+ * the log says so once.
  */
 final class HelperCgroup implements HelperCpuGroup {
   private static final Logger LOG = LoggerFactory.getLogger(HelperCgroup.class);
+
   /** One core: the scheduling period and the quota of CPU time the helpers get in each. */
   static final long PERIOD_US = 100_000;
+
   static final long QUOTA_US = 100_000;
   private static final String PREFIX = "livecode-";
   private static final AtomicLong INSTANCES = new AtomicLong();
@@ -44,11 +46,20 @@ final class HelperCgroup implements HelperCpuGroup {
     try {
       Optional<Path> parent = cpuCgroupOfThisProcess();
       if (parent.isEmpty()) {
-        LOG.warn("{} runner helpers uncapped reason=\"no writable cpu cgroup (v1, or delegated v2 with cpu enabled)\" note=\"a TypeScript transpile can then use a whole core until its run's time limit\"", engineName);
+        LOG.warn(
+            "{} runner helpers uncapped reason=\"no writable cpu cgroup (v1, or delegated v2 with cpu enabled)\" note=\"a TypeScript transpile can then use a whole core until its run's time limit\"",
+            engineName);
         return new HelperCgroup(Optional.empty());
       }
       removeStale(parent.get());
-      Path group = parent.get().resolve(PREFIX + ProcessHandle.current().pid() + "-helpers-" + INSTANCES.incrementAndGet());
+      Path group =
+          parent
+              .get()
+              .resolve(
+                  PREFIX
+                      + ProcessHandle.current().pid()
+                      + "-helpers-"
+                      + INSTANCES.incrementAndGet());
       Files.createDirectory(group);
       try {
         if (Files.exists(group.resolve("cpu.max"))) {
@@ -61,7 +72,11 @@ final class HelperCgroup implements HelperCpuGroup {
         Files.deleteIfExists(group);
         throw e;
       }
-      LOG.info("{} runner helpers capped cpu_cores={} group={}", engineName, (double) QUOTA_US / PERIOD_US, group);
+      LOG.info(
+          "{} runner helpers capped cpu_cores={} group={}",
+          engineName,
+          (double) QUOTA_US / PERIOD_US,
+          group);
       return new HelperCgroup(Optional.of(group));
     } catch (IOException | RuntimeException e) {
       LOG.warn("{} runner helpers uncapped error={}", engineName, e.toString());
@@ -116,46 +131,65 @@ final class HelperCgroup implements HelperCpuGroup {
   }
 
   /**
-   * The directory of this process's own cpu cgroup, where a child group can be made with the
-   * cpu controller on: the v1 cpu hierarchy, else the v2 group (its parent, when the sandbox moved
-   * the server into a leaf of its own) whose children have cpu enabled.
+   * The directory of this process's own cpu cgroup, where a child group can be made with the cpu
+   * controller on: the v1 cpu hierarchy, else the v2 group (its parent, when the sandbox moved the
+   * server into a leaf of its own) whose children have cpu enabled.
    */
   private static Optional<Path> cpuCgroupOfThisProcess() throws IOException {
     List<String> own = Files.readAllLines(Path.of("/proc/self/cgroup"));
-    List<CgroupMount> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-        .map(CgroupMount::parse).filter(m -> m != null).toList();
+    List<CgroupMount> mounts =
+        Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+            .map(CgroupMount::parse)
+            .filter(m -> m != null)
+            .toList();
     for (String line : own) {
       String[] parts = line.split(":", 3);
       if (parts.length == 3 && List.of(parts[1].split(",")).contains("cpu")) {
         for (CgroupMount mount : mounts) {
-          if (mount.fsType().equals("cgroup") && List.of(mount.superOptions().split(",")).contains("cpu")) {
+          if (mount.fsType().equals("cgroup")
+              && List.of(mount.superOptions().split(",")).contains("cpu")) {
             Path dir = mount.dirFor(parts[2]);
             return Files.isWritable(dir) ? Optional.of(dir) : Optional.empty();
           }
         }
       }
     }
-    String unified = own.stream().filter(l -> l.startsWith("0::")).map(l -> l.substring(3)).findFirst().orElse(null);
-    CgroupMount mount = mounts.stream().filter(m -> m.fsType().equals("cgroup2")).findFirst().orElse(null);
+    String unified =
+        own.stream()
+            .filter(l -> l.startsWith("0::"))
+            .map(l -> l.substring(3))
+            .findFirst()
+            .orElse(null);
+    CgroupMount mount =
+        mounts.stream().filter(m -> m.fsType().equals("cgroup2")).findFirst().orElse(null);
     if (unified == null || mount == null) {
       return Optional.empty();
     }
     Path dir = mount.dirFor(unified);
-    if (dir.getFileName() != null && dir.getFileName().toString().equals(PREFIX + "server-" + ProcessHandle.current().pid())) {
+    if (dir.getFileName() != null
+        && dir.getFileName()
+            .toString()
+            .equals(PREFIX + "server-" + ProcessHandle.current().pid())) {
       dir = dir.getParent();
     }
     Path control = dir.resolve("cgroup.subtree_control");
-    boolean cpuForChildren = Files.isReadable(control)
-        && List.of(Files.readString(control, StandardCharsets.US_ASCII).trim().split("\\s+")).contains("cpu");
+    boolean cpuForChildren =
+        Files.isReadable(control)
+            && List.of(Files.readString(control, StandardCharsets.US_ASCII).trim().split("\\s+"))
+                .contains("cpu");
     return cpuForChildren && Files.isWritable(dir) ? Optional.of(dir) : Optional.empty();
   }
 
-  /** Removes helper groups that servers which died left behind (their pid is gone, the group empty). */
+  /**
+   * Removes helper groups that servers which died left behind (their pid is gone, the group empty).
+   */
   private static void removeStale(Path parent) {
     try (DirectoryStream<Path> groups = Files.newDirectoryStream(parent, PREFIX + "*-helpers-*")) {
       for (Path group : groups) {
         String pid = group.getFileName().toString().substring(PREFIX.length()).split("-", 2)[0];
-        if (!pid.isEmpty() && pid.length() < 10 && pid.chars().allMatch(Character::isDigit)
+        if (!pid.isEmpty()
+            && pid.length() < 10
+            && pid.chars().allMatch(Character::isDigit)
             && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
           Files.deleteIfExists(group);
         }

@@ -26,14 +26,23 @@ final class HostLaunch {
    * @param ownProcessGroup whether the program leads its own process group (killed as a group)
    * @param uid the program's own uid (the server is root), already written into {@code inner}
    */
-  static ConfinedProcess start(LaunchSpec spec, Optional<Cgroups> cgroups, List<String> prefix, List<String> inner,
-      boolean ownProcessGroup, Optional<SandboxUids.Lease> uid) throws IOException {
+  static ConfinedProcess start(
+      LaunchSpec spec,
+      Optional<Cgroups> cgroups,
+      List<String> prefix,
+      List<String> inner,
+      boolean ownProcessGroup,
+      Optional<SandboxUids.Lease> uid)
+      throws IOException {
     Optional<RunGroup> group = Optional.empty();
     try {
       if (uid.isPresent()) {
         handTo(spec.workspace(), uid.get().uid());
       }
-      group = cgroups.isPresent() ? Optional.of(cgroups.get().acquire(spec.limits())) : Optional.empty();
+      group =
+          cgroups.isPresent()
+              ? Optional.of(cgroups.get().acquire(spec.limits()))
+              : Optional.empty();
       List<String> command = new ArrayList<>(prefix);
       command.addAll(RlimitShell.wrap(spec, cgroups, group, uid.isPresent(), List.of(), inner));
       ProcessBuilder builder = new ProcessBuilder(command).directory(spec.workspace().toFile());
@@ -41,8 +50,14 @@ final class HostLaunch {
       builder.environment().putAll(spec.env());
       builder.environment().put("HOME", spec.workspace().toString());
       builder.environment().put("TMPDIR", spec.workspace().toString());
-      return new ConfinedRun(builder.start(), group, spec.limits().cpuTime(), ownProcessGroup, Optional.empty(),
-          List.of(), uid);
+      return new ConfinedRun(
+          builder.start(),
+          group,
+          spec.limits().cpuTime(),
+          ownProcessGroup,
+          Optional.empty(),
+          List.of(),
+          uid);
     } catch (IOException | RuntimeException e) {
       group.ifPresent(RunGroup::release);
       uid.ifPresent(SandboxUids.Lease::close);
@@ -51,16 +66,20 @@ final class HostLaunch {
   }
 
   /**
-   * Gives the run's workspace to the program's uid, so it can write there in the host's view,
-   * and lets others traverse (never list) the workspaces' private root: each workspace has an
-   * unguessable name and is closed to every other uid. Only ever adds o+x to a root the engine
-   * made mode 0700; never touches a parent others can already traverse (such as /tmp).
+   * Gives the run's workspace to the program's uid, so it can write there in the host's view, and
+   * lets others traverse (never list) the workspaces' private root: each workspace has an
+   * unguessable name and is closed to every other uid. Only ever adds o+x to a root the engine made
+   * mode 0700; never touches a parent others can already traverse (such as /tmp).
    */
   static void handTo(Path workspace, int uid) throws IOException {
     Files.setAttribute(workspace, "unix:uid", uid);
     Files.setAttribute(workspace, "unix:gid", uid);
-    Files.setPosixFilePermissions(workspace, EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_EXECUTE));
+    Files.setPosixFilePermissions(
+        workspace,
+        EnumSet.of(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_EXECUTE));
     Path parent = workspace.getParent();
     if (parent != null) {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(parent);
@@ -73,16 +92,20 @@ final class HostLaunch {
   }
 
   /**
-   * Why a program under a uid of its own (not root, in no group) cannot reach these host paths,
-   * or empty: every folder above each must be traversable by others.
+   * Why a program under a uid of its own (not root, in no group) cannot reach these host paths, or
+   * empty: every folder above each must be traversable by others.
    */
   static Optional<String> unreachableByOthers(List<Path> paths, String tier) {
     for (Path path : paths) {
       for (Path dir = path.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
         try {
-          if (Files.isDirectory(dir) && !Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-            return Optional.of(dir + " is not reachable by the programs' own uids in the " + tier
-                + " tier; use an interpreter under /usr");
+          if (Files.isDirectory(dir)
+              && !Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            return Optional.of(
+                dir
+                    + " is not reachable by the programs' own uids in the "
+                    + tier
+                    + " tier; use an interpreter under /usr");
           }
         } catch (IOException e) {
           return Optional.of(dir + " cannot be read: " + e.getMessage());

@@ -12,15 +12,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The two tiers that share the host's file-system view (a program can read whatever its uid, or
- * the server's user, may read: world-readable files, /tmp), with its workspace on the host's
- * disk, capped only per file by RLIMIT_FSIZE. Both get rlimits set by the launch shell before it
- * execs the program, cgroups as available, the seccomp filter where the host allows it and, as
- * root, a uid of their own (see {@link SandboxUids}), handed their workspace.
+ * The two tiers that share the host's file-system view (a program can read whatever its uid, or the
+ * server's user, may read: world-readable files, /tmp), with its workspace on the host's disk,
+ * capped only per file by RLIMIT_FSIZE. Both get rlimits set by the launch shell before it execs
+ * the program, cgroups as available, the seccomp filter where the host allows it and, as root, a
+ * uid of their own (see {@link SandboxUids}), handed their workspace.
  *
  * <ul>
- *   <li>{@code unshare} (util-linux, always on Debian): own network (no interfaces up), PID (with
- *       a private /proc), mount, IPC and UTS namespaces; as a normal user the program runs as that
+ *   <li>{@code unshare} (util-linux, always on Debian): own network (no interfaces up), PID (with a
+ *       private /proc), mount, IPC and UTS namespaces; as a normal user the program runs as that
  *       user in a user namespace.
  *   <li>{@code none}: a plain subprocess in its own session (so its process group can be killed).
  *       No namespace: it sees and can reach all its uid can. Only when asked for explicitly.
@@ -34,18 +34,24 @@ final class HostSandbox implements Sandbox {
   private final Optional<SandboxUids> uids;
   private final SeccompFilter seccomp;
 
-  private HostSandbox(Isolation tier, Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
+  private HostSandbox(
+      Isolation tier,
+      Optional<Cgroups> cgroups,
+      Optional<SandboxUids> uids,
+      SeccompFilter seccomp) {
     this.tier = tier;
     this.cgroups = cgroups;
     this.uids = uids;
     this.seccomp = seccomp;
   }
 
-  static HostSandbox unshare(Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
+  static HostSandbox unshare(
+      Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
     return new HostSandbox(Isolation.UNSHARE, cgroups, uids, seccomp);
   }
 
-  static HostSandbox none(Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
+  static HostSandbox none(
+      Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
     return new HostSandbox(Isolation.NONE, cgroups, uids, seccomp);
   }
 
@@ -67,7 +73,10 @@ final class HostSandbox implements Sandbox {
 
   @Override
   public List<String> gaps() {
-    return Sandboxes.gaps(seccomp, seccomp.hostCanLoad(), "the " + tierName() + " tier loads it with " + SeccompFilter.PERL);
+    return Sandboxes.gaps(
+        seccomp,
+        seccomp.hostCanLoad(),
+        "the " + tierName() + " tier loads it with " + SeccompFilter.PERL);
   }
 
   @Override
@@ -79,8 +88,17 @@ final class HostSandbox implements Sandbox {
       inner.addAll(spec.argv());
       return HostLaunch.start(spec, cgroups, List.of("/usr/bin/setsid"), inner, true, uid);
     }
-    List<String> unshare = new ArrayList<>(List.of(UNSHARE, "--fork", "--kill-child", "--pid", "--mount-proc",
-        "--net", "--ipc", "--uts"));
+    List<String> unshare =
+        new ArrayList<>(
+            List.of(
+                UNSHARE,
+                "--fork",
+                "--kill-child",
+                "--pid",
+                "--mount-proc",
+                "--net",
+                "--ipc",
+                "--uts"));
     if (uid.isEmpty()) {
       unshare.add("--map-current-user");
     }
@@ -94,10 +112,15 @@ final class HostSandbox implements Sandbox {
     return HostLaunch.start(spec, cgroups, List.of(), unshare, false, uid);
   }
 
-  /** As root the program runs under its own uid in the host's file view: see {@link HostLaunch#unreachableByOthers}. */
+  /**
+   * As root the program runs under its own uid in the host's file view: see {@link
+   * HostLaunch#unreachableByOthers}.
+   */
   @Override
   public Optional<String> unreachable(List<Path> readOnlyPaths) {
-    return uids.isPresent() ? HostLaunch.unreachableByOthers(readOnlyPaths, tierName()) : Optional.empty();
+    return uids.isPresent()
+        ? HostLaunch.unreachableByOthers(readOnlyPaths, tierName())
+        : Optional.empty();
   }
 
   @Override

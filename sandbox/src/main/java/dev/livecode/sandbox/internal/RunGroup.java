@@ -22,7 +22,11 @@ final class RunGroup {
   private final GroupLimits limits;
   private volatile long oomKillsBefore;
   private volatile long cpuNanosBefore;
-  /** What pids.max holds now: the process limit, plus what unreaped processes of earlier runs still take. */
+
+  /**
+   * What pids.max holds now: the process limit, plus what unreaped processes of earlier runs still
+   * take.
+   */
   private volatile long pidsMax;
 
   /** The limits a group is set up with: a group is only reused for runs with the same ones. */
@@ -50,7 +54,9 @@ final class RunGroup {
     return oomKills() > oomKillsBefore;
   }
 
-  /** CPU time used by the group during this run in nanoseconds, or -1 when this host cannot tell. */
+  /**
+   * CPU time used by the group during this run in nanoseconds, or -1 when this host cannot tell.
+   */
   long cpuNanos() {
     long total = cpuNanosTotal();
     return total < 0 ? -1 : total - cpuNanosBefore;
@@ -68,12 +74,12 @@ final class RunGroup {
   }
 
   /**
-   * A killed process that was reparented to the host's init (bwrap's own init in its PID
-   * namespace, or a none-tier program's orphan) counts against pids.max until that init reaps
-   * it, which some inits do seconds later and a container's own first process may never do. So
-   * the limit is raised by what the group still counts, once it lists no process: otherwise a
-   * fork bomb's orphans would leave the next runs of the group unable to fork at all. RLIMIT_NPROC
-   * still caps each run's own processes (see {@link RlimitShell}).
+   * A killed process that was reparented to the host's init (bwrap's own init in its PID namespace,
+   * or a none-tier program's orphan) counts against pids.max until that init reaps it, which some
+   * inits do seconds later and a container's own first process may never do. So the limit is raised
+   * by what the group still counts, once it lists no process: otherwise a fork bomb's orphans would
+   * leave the next runs of the group unable to fork at all. RLIMIT_NPROC still caps each run's own
+   * processes (see {@link RlimitShell}).
    */
   private void leaveRoomForUnreaped() {
     for (Path dir : dirs) {
@@ -82,7 +88,8 @@ final class RunGroup {
         continue;
       }
       try {
-        long wanted = limits.maxProcesses() + Math.max(0, Long.parseLong(Cgroups.read(current).trim()));
+        long wanted =
+            limits.maxProcesses() + Math.max(0, Long.parseLong(Cgroups.read(current).trim()));
         if (wanted != pidsMax) {
           Cgroups.write(dir.resolve("pids.max"), Long.toString(wanted));
           pidsMax = wanted;
@@ -96,7 +103,8 @@ final class RunGroup {
   private long oomKills() {
     long kills = 0;
     for (Path dir : dirs) {
-      Path file = dir.resolve(version == Cgroups.Version.V1 ? "memory.oom_control" : "memory.events");
+      Path file =
+          dir.resolve(version == Cgroups.Version.V1 ? "memory.oom_control" : "memory.events");
       if (!Files.exists(file)) {
         continue;
       }
@@ -154,7 +162,10 @@ final class RunGroup {
     }
   }
 
-  /** Kills what is left and hands the group back for reuse, or removes it (see {@link Cgroups#release}). */
+  /**
+   * Kills what is left and hands the group back for reuse, or removes it (see {@link
+   * Cgroups#release}).
+   */
   void release() {
     owner.release(this);
   }

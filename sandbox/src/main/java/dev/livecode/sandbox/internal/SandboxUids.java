@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host uids that programs run as when the server is root: one per program at a time, taken
- * from a range (isolate's per-box uids are the model), so no two programs running at once share
- * a uid and none is ever host root. A uid is also locked in a file under a root-only folder, so
- * that two servers on one host with overlapping ranges still never hand out the same uid at once.
- * When every uid is in use, {@link #acquire} waits.
+ * The host uids that programs run as when the server is root: one per program at a time, taken from
+ * a range (isolate's per-box uids are the model), so no two programs running at once share a uid
+ * and none is ever host root. A uid is also locked in a file under a root-only folder, so that two
+ * servers on one host with overlapping ranges still never hand out the same uid at once. When every
+ * uid is in use, {@link #acquire} waits.
  */
 final class SandboxUids {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxUids.class);
@@ -41,8 +41,11 @@ final class SandboxUids {
    */
   SandboxUids(int first, int count, Path lockDir) {
     if (first < 1000 || count < 1 || (long) first + count > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("sandbox uid range must start at 1000 or above and hold at least one uid, was "
-          + first + "+" + count);
+      throw new IllegalArgumentException(
+          "sandbox uid range must start at 1000 or above and hold at least one uid, was "
+              + first
+              + "+"
+              + count);
     }
     this.first = first;
     this.count = count;
@@ -61,7 +64,10 @@ final class SandboxUids {
   /** The default lock folder: under /run when it is writable (root), else the temporary folder. */
   static Path defaultLockDir() {
     Path run = Path.of("/run");
-    Path base = Files.isDirectory(run) && Files.isWritable(run) ? run : Path.of(System.getProperty("java.io.tmpdir"));
+    Path base =
+        Files.isDirectory(run) && Files.isWritable(run)
+            ? run
+            : Path.of(System.getProperty("java.io.tmpdir"));
     return base.resolve("livecode-uids");
   }
 
@@ -90,7 +96,8 @@ final class SandboxUids {
             return new Lease(this, first + index, fileLock.get());
           }
         }
-        LOG.warn("sandbox uids all in use first={} count={}; waiting for a run to end", first, count);
+        LOG.warn(
+            "sandbox uids all in use first={} count={}; waiting for a run to end", first, count);
         released.awaitUninterruptibly();
       }
     } finally {
@@ -100,8 +107,11 @@ final class SandboxUids {
 
   private Optional<FileLock> lockFile(int uid) {
     try {
-      FileChannel channel = FileChannel.open(lockDir.resolve(Integer.toString(uid)),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(
+              lockDir.resolve(Integer.toString(uid)),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE);
       try {
         FileLock held = channel.tryLock();
         if (held == null) {
@@ -143,8 +153,18 @@ final class SandboxUids {
         try {
           long id = Long.parseLong(fields.get(2));
           if (id >= first && id < (long) first + count) {
-            throw new IllegalArgumentException("sandbox uid range " + first + "-" + (first + count - 1)
-                + " holds id " + id + " of '" + fields.get(0) + "' in " + file + "; choose a range no account uses");
+            throw new IllegalArgumentException(
+                "sandbox uid range "
+                    + first
+                    + "-"
+                    + (first + count - 1)
+                    + " holds id "
+                    + id
+                    + " of '"
+                    + fields.get(0)
+                    + "' in "
+                    + file
+                    + "; choose a range no account uses");
           }
         } catch (NumberFormatException e) {
           // A malformed line names no id.
@@ -162,22 +182,25 @@ final class SandboxUids {
    */
   static void killProcessesOf(int uid) {
     String wanted = Integer.toString(uid);
-    ProcessHandle.allProcesses().forEach(process -> {
-      try {
-        String status = Files.readString(Path.of("/proc", Long.toString(process.pid()), "status"));
-        for (String line : status.split("\n")) {
-          if (line.startsWith("Uid:")) {
-            String[] ids = line.split("\\s+");
-            if (ids.length > 1 && ids[1].equals(wanted)) {
-              process.destroyForcibly();
-            }
-            break;
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        // Gone meanwhile.
-      }
-    });
+    ProcessHandle.allProcesses()
+        .forEach(
+            process -> {
+              try {
+                String status =
+                    Files.readString(Path.of("/proc", Long.toString(process.pid()), "status"));
+                for (String line : status.split("\n")) {
+                  if (line.startsWith("Uid:")) {
+                    String[] ids = line.split("\\s+");
+                    if (ids.length > 1 && ids[1].equals(wanted)) {
+                      process.destroyForcibly();
+                    }
+                    break;
+                  }
+                }
+              } catch (IOException | RuntimeException e) {
+                // Gone meanwhile.
+              }
+            });
   }
 
   /** One uid held by one program until closed. */

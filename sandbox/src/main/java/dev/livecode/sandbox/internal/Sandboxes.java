@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the sandbox tier: the one asked for, or for AUTO the strongest that really works on
- * this host, found by running a trivial program in it once at start. The one class here that the
- * public package calls: {@link Sandbox#create} and {@link HelperCpuGroup#create} come in through it.
+ * Chooses the sandbox tier: the one asked for, or for AUTO the strongest that really works on this
+ * host, found by running a trivial program in it once at start. The one class here that the public
+ * package calls: {@link Sandbox#create} and {@link HelperCpuGroup#create} come in through it.
  */
 public final class Sandboxes {
   private static final Logger LOG = LoggerFactory.getLogger(Sandboxes.class);
@@ -40,45 +40,68 @@ public final class Sandboxes {
   /** See {@link Sandbox#create(Isolation, int, int)}. */
   public static Sandbox create(Isolation requested, int firstUid, int uidCount) {
     boolean root = isRoot();
-    Optional<SandboxUids> uids = root
-        ? Optional.of(new SandboxUids(firstUid, uidCount, SandboxUids.defaultLockDir())) : Optional.empty();
+    Optional<SandboxUids> uids =
+        root
+            ? Optional.of(new SandboxUids(firstUid, uidCount, SandboxUids.defaultLockDir()))
+            : Optional.empty();
     Optional<Cgroups> cgroups = Cgroups.detect();
     SeccompFilter seccomp = SeccompFilter.install();
     Sandbox sandbox;
     try {
-      sandbox = switch (requested) {
-        case NONE -> require(HostSandbox.none(cgroups, uids, seccomp), requested);
-        case BWRAP -> require(new BwrapSandbox(cgroups, uids, seccomp), requested);
-        case UNSHARE -> require(HostSandbox.unshare(cgroups, uids, seccomp), requested);
-        case AUTO -> auto(cgroups, uids, seccomp);
-      };
+      sandbox =
+          switch (requested) {
+            case NONE -> require(HostSandbox.none(cgroups, uids, seccomp), requested);
+            case BWRAP -> require(new BwrapSandbox(cgroups, uids, seccomp), requested);
+            case UNSHARE -> require(HostSandbox.unshare(cgroups, uids, seccomp), requested);
+            case AUTO -> auto(cgroups, uids, seccomp);
+          };
     } catch (RuntimeException e) {
       cgroups.ifPresent(Cgroups::close);
       seccomp.delete();
       throw e;
     }
     String cgroupInfo = cgroups.map(c -> c.version().name()).orElse("none");
-    String uidInfo = uids.map(u -> u.first() + "-" + (u.first() + u.count() - 1)).orElse("server's own");
+    String uidInfo =
+        uids.map(u -> u.first() + "-" + (u.first() + u.count() - 1)).orElse("server's own");
     if (sandbox.tier() == Isolation.BWRAP) {
-      LOG.info("sandbox chosen tier={} requested={} cgroups={} uids={} protections={} enforced={}", sandbox.tier(), requested,
-          cgroupInfo, uidInfo, sandbox.protections(), sandbox.enforcedLimits());
+      LOG.info(
+          "sandbox chosen tier={} requested={} cgroups={} uids={} protections={} enforced={}",
+          sandbox.tier(),
+          requested,
+          cgroupInfo,
+          uidInfo,
+          sandbox.protections(),
+          sandbox.enforcedLimits());
     } else {
-      LOG.warn("sandbox chosen tier={} requested={} cgroups={} uids={} protections={} enforced={} note=\"weaker than bwrap: install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces\"",
-          sandbox.tier(), requested, cgroupInfo, uidInfo, sandbox.protections(), sandbox.enforcedLimits());
+      LOG.warn(
+          "sandbox chosen tier={} requested={} cgroups={} uids={} protections={} enforced={} note=\"weaker than bwrap: install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces\"",
+          sandbox.tier(),
+          requested,
+          cgroupInfo,
+          uidInfo,
+          sandbox.protections(),
+          sandbox.enforcedLimits());
     }
     for (String gap : sandbox.gaps()) {
       LOG.warn("sandbox gap tier={} gap=\"{}\"", sandbox.tier(), gap);
     }
     if (cgroups.isEmpty()) {
-      LOG.warn("sandbox without cgroups: memory is capped per process by RLIMIT_DATA, processes by RLIMIT_NPROC {}; run as root or give the server a delegated cgroup v2 subtree for exact limits and OOM reporting",
-          root ? "(per program: each runs under its own uid)" : "(counted over all tasks of the server's uid)");
+      LOG.warn(
+          "sandbox without cgroups: memory is capped per process by RLIMIT_DATA, processes by RLIMIT_NPROC {}; run as root or give the server a delegated cgroup v2 subtree for exact limits and OOM reporting",
+          root
+              ? "(per program: each runs under its own uid)"
+              : "(counted over all tasks of the server's uid)");
     }
     return sandbox;
   }
 
-  private static Sandbox auto(Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
+  private static Sandbox auto(
+      Optional<Cgroups> cgroups, Optional<SandboxUids> uids, SeccompFilter seccomp) {
     List<String> failures = new ArrayList<>();
-    for (Sandbox candidate : List.of(new BwrapSandbox(cgroups, uids, seccomp), HostSandbox.unshare(cgroups, uids, seccomp))) {
+    for (Sandbox candidate :
+        List.of(
+            new BwrapSandbox(cgroups, uids, seccomp),
+            HostSandbox.unshare(cgroups, uids, seccomp))) {
       Optional<String> problem = probe(candidate);
       if (problem.isEmpty()) {
         return candidate;
@@ -89,8 +112,10 @@ public final class Sandboxes {
       failures.add(candidate.tier() + ": " + problem.get());
       LOG.warn("sandbox tier unavailable tier={} problem=\"{}\"", candidate.tier(), problem.get());
     }
-    throw new IllegalStateException("no isolating sandbox works on this host (" + String.join("; ", failures)
-        + "); install bubblewrap (apt-get install bubblewrap) or set isolation=none explicitly to run programs unconfined");
+    throw new IllegalStateException(
+        "no isolating sandbox works on this host ("
+            + String.join("; ", failures)
+            + "); install bubblewrap (apt-get install bubblewrap) or set isolation=none explicitly to run programs unconfined");
   }
 
   private static Sandbox require(Sandbox sandbox, Isolation requested) {
@@ -99,8 +124,14 @@ public final class Sandboxes {
       if (sandbox instanceof BwrapSandbox bwrap) {
         bwrap.deleteStatusDir();
       }
-      throw new IllegalStateException("isolation " + requested + " was requested but does not work on this host: "
-          + problem.get() + (requested == Isolation.BWRAP ? " (install bubblewrap and allow unprivileged user namespaces)" : ""));
+      throw new IllegalStateException(
+          "isolation "
+              + requested
+              + " was requested but does not work on this host: "
+              + problem.get()
+              + (requested == Isolation.BWRAP
+                  ? " (install bubblewrap and allow unprivileged user namespaces)"
+                  : ""));
     }
     return sandbox;
   }
@@ -112,14 +143,21 @@ public final class Sandboxes {
       // A private parent: a tier may adjust the workspace's parent (never /tmp itself).
       probeRoot = Files.createTempDirectory("livecode-probe-");
       Path workspace = Files.createDirectory(probeRoot.resolve("workspace"));
-      LaunchSpec spec = new LaunchSpec(List.of("/bin/sh", "-c", "echo " + PROBE_OUTPUT),
-          Map.of("PATH", "/usr/bin:/bin"), workspace, List.of(), SandboxLimits.DEFAULTS, false);
+      LaunchSpec spec =
+          new LaunchSpec(
+              List.of("/bin/sh", "-c", "echo " + PROBE_OUTPUT),
+              Map.of("PATH", "/usr/bin:/bin"),
+              workspace,
+              List.of(),
+              SandboxLimits.DEFAULTS,
+              false);
       try (ConfinedProcess started = sandbox.start(spec)) {
         Process process = started.process();
         process.getOutputStream().close();
         byte[] out;
         byte[] err;
-        try (InputStream stdout = process.getInputStream(); InputStream stderr = process.getErrorStream()) {
+        try (InputStream stdout = process.getInputStream();
+            InputStream stderr = process.getErrorStream()) {
           if (!process.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             return Optional.of("probe did not finish within " + PROBE_TIMEOUT);
           }
@@ -128,7 +166,11 @@ public final class Sandboxes {
         }
         String text = new String(out, StandardCharsets.UTF_8).trim();
         if (process.exitValue() != 0 || !text.equals(PROBE_OUTPUT)) {
-          return Optional.of("probe exited " + process.exitValue() + " stderr=" + new String(err, StandardCharsets.UTF_8).trim());
+          return Optional.of(
+              "probe exited "
+                  + process.exitValue()
+                  + " stderr="
+                  + new String(err, StandardCharsets.UTF_8).trim());
         }
         return Optional.empty();
       }
@@ -155,7 +197,8 @@ public final class Sandboxes {
   }
 
   /**
-   * The limits held by a tier with (or without) these cgroups; wall time by {@link ConfinedRun#await}.
+   * The limits held by a tier with (or without) these cgroups; wall time by {@link
+   * ConfinedRun#await}.
    *
    * @param ownUid programs run under uids of their own (RLIMIT_NPROC then holds per program)
    */
@@ -173,7 +216,8 @@ public final class Sandboxes {
   }
 
   /** What {@link Sandbox#protections} lists for a tier with these properties. */
-  static List<String> protections(List<String> base, boolean ownUid, boolean seccomp, boolean noUserNamespaces) {
+  static List<String> protections(
+      List<String> base, boolean ownUid, boolean seccomp, boolean noUserNamespaces) {
     List<String> all = new ArrayList<>(base);
     if (seccomp) {
       all.add("seccomp");
@@ -195,7 +239,10 @@ public final class Sandboxes {
       return List.of("seccomp: " + seccomp.missing().get());
     }
     if (!loaded) {
-      return List.of("seccomp: no loader (" + loaderNote + ", which is missing); programs run without the filter");
+      return List.of(
+          "seccomp: no loader ("
+              + loaderNote
+              + ", which is missing); programs run without the filter");
     }
     return List.of();
   }
@@ -209,9 +256,12 @@ public final class Sandboxes {
 
   private static boolean readIsRoot() {
     try {
-      return Files.readString(Path.of("/proc/self/status")).lines()
-          .filter(l -> l.startsWith("Uid:")).findFirst()
-          .map(l -> l.split("\\s+")[2].equals("0")).orElse(false);
+      return Files.readString(Path.of("/proc/self/status"))
+          .lines()
+          .filter(l -> l.startsWith("Uid:"))
+          .findFirst()
+          .map(l -> l.split("\\s+")[2].equals("0"))
+          .orElse(false);
     } catch (IOException e) {
       return false;
     }

@@ -3,8 +3,8 @@ package dev.livecode.sandbox.internal;
 import java.util.List;
 
 /**
- * A process without a cgroup or PID namespace: ending it means killing its process group and
- * every descendant still reachable from it.
+ * A process without a cgroup or PID namespace: ending it means killing its process group and every
+ * descendant still reachable from it.
  */
 final class TreeKillingProcess {
   private final Process process;

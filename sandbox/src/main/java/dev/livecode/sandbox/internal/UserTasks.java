@@ -6,11 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How many tasks (processes and threads) the server's uid has, for RLIMIT_NPROC when no pids
- * cgroup is available: that rlimit counts every task of the real uid (the server's own threads
- * included), so a run's cap is this count plus the run's process limit. Recounted at most once
- * a second (a /proc scan costs a few milliseconds); root ignores RLIMIT_NPROC, so it is not
- * used for root.
+ * How many tasks (processes and threads) the server's uid has, for RLIMIT_NPROC when no pids cgroup
+ * is available: that rlimit counts every task of the real uid (the server's own threads included),
+ * so a run's cap is this count plus the run's process limit. Recounted at most once a second (a
+ * /proc scan costs a few milliseconds); root ignores RLIMIT_NPROC, so it is not used for root.
  */
 final class UserTasks {
   private static final long REFRESH_NANOS = 1_000_000_000L;
@@ -31,7 +30,10 @@ final class UserTasks {
   private static long scan() {
     String uid = uidOf(Path.of("/proc/self/status"));
     long tasks = 0;
-    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+    try (DirectoryStream<Path> procs =
+        Files.newDirectoryStream(
+            Path.of("/proc"),
+            p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
       for (Path proc : procs) {
         try {
           String uidLine = null;
@@ -58,8 +60,11 @@ final class UserTasks {
 
   private static String uidOf(Path status) {
     try {
-      return Files.readAllLines(status).stream().filter(l -> l.startsWith("Uid:")).findFirst()
-          .map(l -> l.split("\\s+")[1]).orElse("");
+      return Files.readAllLines(status).stream()
+          .filter(l -> l.startsWith("Uid:"))
+          .findFirst()
+          .map(l -> l.split("\\s+")[1])
+          .orElse("");
     } catch (IOException e) {
       return "";
     }

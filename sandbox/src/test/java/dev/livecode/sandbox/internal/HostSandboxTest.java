@@ -19,21 +19,37 @@ class HostSandboxTest {
   }
 
   @Test
-  void reportsAnInterpreterUnderAPrivateFolderUnreachableWithOwnUids(@TempDir Path tmp) throws Exception {
-    Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  void reportsAnInterpreterUnderAPrivateFolderUnreachableWithOwnUids(@TempDir Path tmp)
+      throws Exception {
+    Path home =
+        Files.createDirectory(
+            tmp.resolve("home"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path prefix = Files.createDirectories(home.resolve(".pyenv/versions/3.11.7"));
-    Optional<String> why = HostSandbox.unshare(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(prefix));
-    assertThat(why).hasValueSatisfying(reason -> assertThat(reason).contains(home.toString()).contains("/usr"));
+    Optional<String> why =
+        HostSandbox.unshare(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(prefix));
+    assertThat(why)
+        .hasValueSatisfying(
+            reason -> assertThat(reason).contains(home.toString()).contains("/usr"));
   }
 
   @Test
   void reachesSystemFoldersWithOwnUids(@TempDir Path tmp) {
-    assertThat(HostSandbox.unshare(Optional.empty(), ownUids(tmp), NO_FILTER).unreachable(List.of(Path.of("/usr/bin")))).isEmpty();
+    assertThat(
+            HostSandbox.unshare(Optional.empty(), ownUids(tmp), NO_FILTER)
+                .unreachable(List.of(Path.of("/usr/bin"))))
+        .isEmpty();
   }
 
   @Test
   void reachesEverythingItsUserCanWithTheServersUid(@TempDir Path tmp) throws Exception {
-    Path home = Files.createDirectory(tmp.resolve("home"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    assertThat(HostSandbox.unshare(Optional.empty(), Optional.empty(), NO_FILTER).unreachable(List.of(home))).isEmpty();
+    Path home =
+        Files.createDirectory(
+            tmp.resolve("home"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    assertThat(
+            HostSandbox.unshare(Optional.empty(), Optional.empty(), NO_FILTER)
+                .unreachable(List.of(home)))
+        .isEmpty();
   }
 }

@@ -24,7 +24,9 @@ class ReadyLaunchersIT {
 
   @BeforeEach
   void start() throws IOException {
-    cgroups = Cgroups.detect().orElseThrow(() -> new AssertionError("this host must offer cgroups (run as root)"));
+    cgroups =
+        Cgroups.detect()
+            .orElseThrow(() -> new AssertionError("this host must offer cgroups (run as root)"));
     launchers = new ReadyLaunchers(cgroups, SandboxLimits.DEFAULTS, 1, false, Thread::new);
     dir = Files.createTempDirectory("livecode-launchers-");
   }
@@ -46,7 +48,8 @@ class ReadyLaunchersIT {
     List<String> argv = List.of("/bin/echo", "it's", "$HOME", "a  b", "`id`", "\\n");
     try (ConfinedProcess run = exec(take(), argv)) {
       run.process().getOutputStream().close();
-      String out = new String(run.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String out =
+          new String(run.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(run.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(out).isEqualTo("it's $HOME a  b `id` \\n\n");
       assertThat(run.process().exitValue()).isZero();
@@ -57,11 +60,15 @@ class ReadyLaunchersIT {
   void programRunsInItsRunGroupUnderTheRlimits() throws Exception {
     List<String> argv = List.of("/bin/sh", "-c", "cat /proc/self/cgroup; ulimit -t; cat");
     try (ConfinedProcess run = exec(take(), argv)) {
-      run.process().getOutputStream().write("stdin reaches the program\n".getBytes(StandardCharsets.UTF_8));
+      run.process()
+          .getOutputStream()
+          .write("stdin reaches the program\n".getBytes(StandardCharsets.UTF_8));
       run.process().getOutputStream().close();
-      String out = new String(run.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String out =
+          new String(run.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(run.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(out).containsPattern("memory:/.*livecode-[0-9]+-[0-9]+/run-[0-9]+")
+      assertThat(out)
+          .containsPattern("memory:/.*livecode-[0-9]+-[0-9]+/run-[0-9]+")
           .contains("\n" + SandboxLimits.DEFAULTS.cpuTime().toSeconds() + "\n")
           .endsWith("stdin reaches the program\n");
     }
@@ -69,8 +76,13 @@ class ReadyLaunchersIT {
 
   @Test
   void runsWithOtherLimitsGetNone() {
-    SandboxLimits other = new SandboxLimits(SandboxLimits.DEFAULTS.wallTime(), SandboxLimits.DEFAULTS.cpuTime(),
-        SandboxLimits.DEFAULTS.memoryBytes() / 2, SandboxLimits.DEFAULTS.maxProcesses(), SandboxLimits.DEFAULTS.maxFileBytes());
+    SandboxLimits other =
+        new SandboxLimits(
+            SandboxLimits.DEFAULTS.wallTime(),
+            SandboxLimits.DEFAULTS.cpuTime(),
+            SandboxLimits.DEFAULTS.memoryBytes() / 2,
+            SandboxLimits.DEFAULTS.maxProcesses(),
+            SandboxLimits.DEFAULTS.maxFileBytes());
     assertThat(launchers.take(other)).isEmpty();
   }
 
@@ -82,12 +94,15 @@ class ReadyLaunchersIT {
     waiting.get(0).destroyForcibly();
     waiting.get(0).onExit().get(10, TimeUnit.SECONDS);
     Optional<ReadyLaunchers.Launcher> next = launchers.take(SandboxLimits.DEFAULTS);
-    assertThat(next.map(launcher -> launcher.process().isAlive()).orElse(true)).as("a dead launcher handed out").isTrue();
+    assertThat(next.map(launcher -> launcher.process().isAlive()).orElse(true))
+        .as("a dead launcher handed out")
+        .isTrue();
     next.ifPresent(ReadyLaunchers.Launcher::discard);
     assertThat(take().process().isAlive()).isTrue();
   }
 
-  private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void waitUntil(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -103,10 +118,17 @@ class ReadyLaunchersIT {
     return launchers.take(SandboxLimits.DEFAULTS).orElseThrow();
   }
 
-  private ConfinedProcess exec(ReadyLaunchers.Launcher launcher, List<String> argv) throws IOException {
+  private ConfinedProcess exec(ReadyLaunchers.Launcher launcher, List<String> argv)
+      throws IOException {
     String name = "run-" + System.nanoTime();
     Path status = dir.resolve(name + ".json");
-    return launcher.exec(List.of(new RlimitShell.Redirect(3, status, true)), argv, dir.resolve(name + ".sh"), status,
-        List.of(), SandboxLimits.DEFAULTS.cpuTime(), java.util.Optional.empty());
+    return launcher.exec(
+        List.of(new RlimitShell.Redirect(3, status, true)),
+        argv,
+        dir.resolve(name + ".sh"),
+        status,
+        List.of(),
+        SandboxLimits.DEFAULTS.cpuTime(),
+        java.util.Optional.empty());
   }
 }

@@ -15,7 +15,8 @@ class SandboxUidsTest {
   @Test
   void leasesHeldAtOnceHaveDistinctUids(@TempDir Path tmp) {
     SandboxUids uids = new SandboxUids(60000, 2, tmp);
-    try (SandboxUids.Lease first = uids.acquire(); SandboxUids.Lease second = uids.acquire()) {
+    try (SandboxUids.Lease first = uids.acquire();
+        SandboxUids.Lease second = uids.acquire()) {
       assertThat(first.uid()).isNotEqualTo(second.uid());
       assertThat(first.uid()).isBetween(60000, 60001);
       assertThat(second.uid()).isBetween(60000, 60001);
@@ -39,7 +40,8 @@ class SandboxUidsTest {
   void twoServersSharingTheLockFolderNeverHandOutTheSameUid(@TempDir Path tmp) {
     SandboxUids one = new SandboxUids(60000, 2, tmp);
     SandboxUids other = new SandboxUids(60000, 2, tmp);
-    try (SandboxUids.Lease a = one.acquire(); SandboxUids.Lease b = other.acquire()) {
+    try (SandboxUids.Lease a = one.acquire();
+        SandboxUids.Lease b = other.acquire()) {
       assertThat(a.uid()).isNotEqualTo(b.uid());
     }
   }
@@ -49,19 +51,25 @@ class SandboxUidsTest {
     // nobody (65534) is in every Debian /etc/passwd.
     assertThat(Files.readString(Path.of("/etc/passwd"))).contains(":65534:");
     assertThatThrownBy(() -> new SandboxUids(65000, 1000, tmp))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65534");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("65534");
   }
 
   @Test
   void refusesRootAndSystemUids(@TempDir Path tmp) {
-    assertThatThrownBy(() -> new SandboxUids(0, 10, tmp)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SandboxUids(999, 10, tmp)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SandboxUids(0, 10, tmp))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SandboxUids(999, 10, tmp))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void keepsTheLockFolderPrivate(@TempDir Path tmp) throws Exception {
     Path locks = tmp.resolve("locks");
     new SandboxUids(60000, 1, locks);
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(locks))).isEqualTo("rwx------");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(locks)))
+        .isEqualTo("rwx------");
   }
 }

@@ -12,16 +12,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SeccompFilterTest {
 
   /**
-   * The checked-in BPF program is what its generator makes: neither can change without the
-   * other. Needs libseccomp's Python binding (Debian: python3-seccomp, installed by
-   * scripts/services.sh).
+   * The checked-in BPF program is what its generator makes: neither can change without the other.
+   * Needs libseccomp's Python binding (Debian: python3-seccomp, installed by scripts/services.sh).
    */
   @Test
   void checkedInFilterIsWhatTheGeneratorMakes(@TempDir Path tmp) throws Exception {
     Path generator = Path.of("src/main/seccomp/generate.py");
     Path generated = tmp.resolve("filter.bpf");
-    Process process = new ProcessBuilder("/usr/bin/python3", generator.toString(), generated.toString())
-        .redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder("/usr/bin/python3", generator.toString(), generated.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as("generator output: %s", output).isZero();
@@ -35,14 +36,23 @@ class SeccompFilterTest {
   @Test
   void containerProfileIsWhatTheGeneratorMakes(@TempDir Path tmp) throws Exception {
     Path generated = tmp.resolve("profile.json");
-    Process process = new ProcessBuilder("/usr/bin/python3", "src/main/seccomp/generate.py", "--docker-profile",
-        generated.toString()).redirectErrorStream(true).start();
+    Process process =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                "src/main/seccomp/generate.py",
+                "--docker-profile",
+                generated.toString())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(process.getInputStream().readAllBytes());
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).as("generator output: %s", output).isZero();
     String profile = Files.readString(generated);
     assertThat(Files.readString(Path.of("../deploy/seccomp-worker.json"))).isEqualTo(profile);
-    assertThat(profile).contains("\"io_uring_setup\"").doesNotContain("\"unshare\"").doesNotContain("\"mount\"");
+    assertThat(profile)
+        .contains("\"io_uring_setup\"")
+        .doesNotContain("\"unshare\"")
+        .doesNotContain("\"mount\"");
   }
 
   @Test
@@ -51,8 +61,10 @@ class SeccompFilterTest {
     try {
       assertThat(filter.file()).isPresent();
       assertThat(Files.size(filter.file().get()) % 8).as("whole sock_filter instructions").isZero();
-      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-          Files.getPosixFilePermissions(filter.file().get().getParent()))).isEqualTo("rwx------");
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(filter.file().get().getParent())))
+          .isEqualTo("rwx------");
     } finally {
       filter.delete();
     }

@@ -1,6 +1,8 @@
 package dev.livecode.server.internal;
 
-/** A flag or environment variable the server cannot use; the message names it and what it accepts. */
+/**
+ * A flag or environment variable the server cannot use; the message names it and what it accepts.
+ */
 public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

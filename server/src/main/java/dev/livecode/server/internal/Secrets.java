@@ -6,11 +6,15 @@ import java.util.regex.Pattern;
 public final class Secrets {
   private static final Pattern USERINFO = Pattern.compile("(?<=://)([^/@:]*):([^/@]*)@");
   private static final Pattern PASSWORD_ONLY = Pattern.compile("(?<=://)([^/@:]+)@");
-  private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)((?:password|pwd|pass)=)[^&;]*");
+  private static final Pattern PASSWORD_PARAM =
+      Pattern.compile("(?i)((?:password|pwd|pass)=)[^&;]*");
 
   private Secrets() {}
 
-  /** {@code redis://:s3cret@host} becomes {@code redis://:****@host}; {@code password=x} becomes {@code password=****}. */
+  /**
+   * {@code redis://:s3cret@host} becomes {@code redis://:****@host}; {@code password=x} becomes
+   * {@code password=****}.
+   */
   public static String maskUrl(String url) {
     if (url == null) {
       return "";

@@ -1,7 +1,7 @@
 package dev.livecode.server.internal;
 
-import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.Limits;
+import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.spi.LanguageRunner;
 import dev.livecode.http.LivecodeHttpServer;
 import dev.livecode.sandbox.Isolation;
@@ -22,8 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The server's effective configuration, from flags and {@code LIVECODE_*} environment variables
- * (a flag wins). Every bad value is a {@link ConfigException} naming the flag.
+ * The server's effective configuration, from flags and {@code LIVECODE_*} environment variables (a
+ * flag wins). Every bad value is a {@link ConfigException} naming the flag.
  */
 public record ServerConfig(
     int port,
@@ -61,27 +61,39 @@ public record ServerConfig(
     long memoryStoreBudgetBytes) {
 
   /**
-   * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a
-   * run and the next both skip the interpreter's start while the pool refills; 0 turns it off.
+   * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a run
+   * and the next both skip the interpreter's start while the pool refills; 0 turns it off.
    */
   public static final int DEFAULT_WARM_POOL = 2;
 
   /**
-   * Ready sandboxes per language without warm interpreters ({@code --ready-sandboxes}): two, as
-   * for the warm pool; 0 turns them off.
+   * Ready sandboxes per language without warm interpreters ({@code --ready-sandboxes}): two, as for
+   * the warm pool; 0 turns them off.
    */
   public static final int DEFAULT_READY_SANDBOXES = 2;
 
   /** What this process does. */
-  public enum Role { ALL, API, WORKER }
+  public enum Role {
+    ALL,
+    API,
+    WORKER
+  }
 
-  public enum StoreKind { MEMORY, MYSQL }
+  public enum StoreKind {
+    MEMORY,
+    MYSQL
+  }
 
-  public enum QueueKind { MEMORY, REDIS }
+  public enum QueueKind {
+    MEMORY,
+    REDIS
+  }
 
   private static final long MIB = 1024L * 1024L;
-  private static final Pattern LANG_FLAG = Pattern.compile("lang-([a-z0-9_+.]+)-(interpreter|args|env)");
-  private static final Pattern LANG_ENV = Pattern.compile("LIVECODE_LANG_([A-Z0-9_+.]+?)_(INTERPRETER|ARGS|ENV)");
+  private static final Pattern LANG_FLAG =
+      Pattern.compile("lang-([a-z0-9_+.]+)-(interpreter|args|env)");
+  private static final Pattern LANG_ENV =
+      Pattern.compile("LIVECODE_LANG_([A-Z0-9_+.]+?)_(INTERPRETER|ARGS|ENV)");
 
   /** Thrown for {@code --help}: the caller prints {@link Options#help()} and exits 0. */
   public static final class HelpRequested extends RuntimeException {
@@ -102,22 +114,23 @@ public record ServerConfig(
     Map<String, String> flags = new HashMap<>();
     Map<String, LangSettings> langs = new TreeMap<>();
     // Environment first, so that flags replace it.
-    env.forEach((key, value) -> {
-      Matcher m = LANG_ENV.matcher(key);
-      if (m.matches()) {
-        String id = m.group(1).toLowerCase(Locale.ROOT);
-        String what = m.group(2).toLowerCase(Locale.ROOT);
-        if (what.equals("env")) {
-          for (String pair : value.split(",")) {
-            if (!pair.isBlank()) {
-              langs.computeIfAbsent(id, k -> new LangSettings()).env(key, pair.trim());
+    env.forEach(
+        (key, value) -> {
+          Matcher m = LANG_ENV.matcher(key);
+          if (m.matches()) {
+            String id = m.group(1).toLowerCase(Locale.ROOT);
+            String what = m.group(2).toLowerCase(Locale.ROOT);
+            if (what.equals("env")) {
+              for (String pair : value.split(",")) {
+                if (!pair.isBlank()) {
+                  langs.computeIfAbsent(id, k -> new LangSettings()).env(key, pair.trim());
+                }
+              }
+            } else {
+              langs.computeIfAbsent(id, k -> new LangSettings()).set(what, value, key);
             }
           }
-        } else {
-          langs.computeIfAbsent(id, k -> new LangSettings()).set(what, value, key);
-        }
-      }
-    });
+        });
     Map<String, List<String>> langEnvFromFlags = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -155,27 +168,47 @@ public record ServerConfig(
       }
       flags.put(name, value);
     }
-    langEnvFromFlags.forEach((id, pairs) -> {
-      LangSettings settings = langs.computeIfAbsent(id, k -> new LangSettings());
-      settings.env.clear(); // flags replace the variable's list
-      pairs.forEach(pair -> settings.env("--lang-" + id + "-env", pair));
-    });
+    langEnvFromFlags.forEach(
+        (id, pairs) -> {
+          LangSettings settings = langs.computeIfAbsent(id, k -> new LangSettings());
+          settings.env.clear(); // flags replace the variable's list
+          pairs.forEach(pair -> settings.env("--lang-" + id + "-env", pair));
+        });
     return new Reader(flags, env).read(langs);
   }
 
   /**
-   * What the chosen store's provider is made from: the {@code --mysql-*} flags, keyed without
-   * their prefix, with the password read from its file. Empty for the in-memory store.
+   * What the chosen store's provider is made from: the {@code --mysql-*} flags, keyed without their
+   * prefix, with the password read from its file. Empty for the in-memory store.
    */
   public Map<String, String> storeSettings() {
-    return store == StoreKind.MEMORY ? Map.of() : Map.of("url", mysqlUrl, "user", mysqlUser, "password", mysqlPassword,
-        "pool-size", Integer.toString(mysqlPoolSize));
+    return store == StoreKind.MEMORY
+        ? Map.of()
+        : Map.of(
+            "url",
+            mysqlUrl,
+            "user",
+            mysqlUser,
+            "password",
+            mysqlPassword,
+            "pool-size",
+            Integer.toString(mysqlPoolSize));
   }
 
-  /** What the chosen queue's provider is made from: the {@code --redis-*} flags, keyed without their prefix. */
+  /**
+   * What the chosen queue's provider is made from: the {@code --redis-*} flags, keyed without their
+   * prefix.
+   */
   public Map<String, String> queueSettings() {
-    return queue == QueueKind.MEMORY ? Map.of() : Map.of("url", redisUrl, "prefix", redisPrefix,
-        "lease-ms", Long.toString(redisLease.toMillis()));
+    return queue == QueueKind.MEMORY
+        ? Map.of()
+        : Map.of(
+            "url",
+            redisUrl,
+            "prefix",
+            redisPrefix,
+            "lease-ms",
+            Long.toString(redisLease.toMillis()));
   }
 
   /** The configuration as {@code key=value} pairs for the start-up log line, secrets masked. */
@@ -192,9 +225,20 @@ public record ServerConfig(
     out.put("max_processes", defaultLimits.maxProcesses());
     out.put("max_file_bytes", defaultLimits.maxFileBytes());
     out.put("max_output_bytes", defaultLimits.maxOutputBytes());
-    out.put("caps", "wall_time_ms:" + maxLimits.wallTime().toMillis() + ",cpu_time_ms:" + maxLimits.cpuTime().toMillis()
-        + ",memory_mb:" + maxLimits.memoryBytes() / MIB + ",max_processes:" + maxLimits.maxProcesses()
-        + ",max_file_bytes:" + maxLimits.maxFileBytes() + ",max_output_bytes:" + maxLimits.maxOutputBytes());
+    out.put(
+        "caps",
+        "wall_time_ms:"
+            + maxLimits.wallTime().toMillis()
+            + ",cpu_time_ms:"
+            + maxLimits.cpuTime().toMillis()
+            + ",memory_mb:"
+            + maxLimits.memoryBytes() / MIB
+            + ",max_processes:"
+            + maxLimits.maxProcesses()
+            + ",max_file_bytes:"
+            + maxLimits.maxFileBytes()
+            + ",max_output_bytes:"
+            + maxLimits.maxOutputBytes());
     out.put("max_source_bytes", maxSourceBytes);
     out.put("max_stdin_bytes", maxStdinBytes);
     out.put("max_waiting_runs", maxWaitingRuns);
@@ -208,9 +252,15 @@ public record ServerConfig(
     out.put("warm_pool", warmPool);
     out.put("ready_sandboxes", readySandboxes);
     out.put("sandbox_uids", sandboxUidFirst + "-" + ((long) sandboxUidFirst + sandboxUidCount - 1));
-    runnerSettings.forEach((id, s) -> out.put("lang_" + id,
-        s.interpreter().map(Path::toString).orElse("default") + (s.extraArgs().isEmpty() ? "" : " args=" + s.extraArgs())
-            + (s.extraEnv().isEmpty() ? "" : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
+    runnerSettings.forEach(
+        (id, s) ->
+            out.put(
+                "lang_" + id,
+                s.interpreter().map(Path::toString).orElse("default")
+                    + (s.extraArgs().isEmpty() ? "" : " args=" + s.extraArgs())
+                    + (s.extraEnv().isEmpty()
+                        ? ""
+                        : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
     out.put("store", store.name().toLowerCase(Locale.ROOT));
     if (store == StoreKind.MEMORY) {
       out.put("memory_store_budget_mb", memoryStoreBudgetBytes / MIB);
@@ -228,7 +278,8 @@ public record ServerConfig(
       out.put("redis_lease_ms", redisLease.toMillis());
     }
     StringBuilder text = new StringBuilder();
-    out.forEach((k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(v));
+    out.forEach(
+        (k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(v));
     return text.toString();
   }
 
@@ -263,7 +314,9 @@ public record ServerConfig(
         settings = settings.withInterpreter(Path.of(interpreter));
       }
       if (args != null) {
-        settings = settings.withExtraArgs(args.isBlank() ? List.of() : Arrays.asList(args.trim().split("\\s+")));
+        settings =
+            settings.withExtraArgs(
+                args.isBlank() ? List.of() : Arrays.asList(args.trim().split("\\s+")));
       }
       if (!env.isEmpty()) {
         Map<String, String> merged = new LinkedHashMap<>(settings.extraEnv());
@@ -291,68 +344,113 @@ public record ServerConfig(
       Isolation isolation = choice("isolation", Isolation.class, Isolation.AUTO);
       Limits d = Limits.DEFAULTS;
       Limits c = Limits.DEFAULT_CAPS;
-      Limits caps = new Limits(
-          Duration.ofMillis(number("max-wall-time-ms", c.wallTime().toMillis(), 1, Long.MAX_VALUE)),
-          Duration.ofMillis(number("max-cpu-time-ms", c.cpuTime().toMillis(), 1, Long.MAX_VALUE)),
-          number("max-memory-mb", c.memoryBytes() / MIB, 1, 1L << 30) * MIB,
-          (int) number("cap-max-processes", c.maxProcesses(), 1, 1_000_000),
-          number("cap-max-file-bytes", c.maxFileBytes(), 1, Long.MAX_VALUE),
-          number("cap-max-output-bytes", c.maxOutputBytes(), 1, Integer.MAX_VALUE));
-      Limits defaults = new Limits(
-          Duration.ofMillis(number("wall-time-ms", d.wallTime().toMillis(), 1, Long.MAX_VALUE)),
-          Duration.ofMillis(number("cpu-time-ms", d.cpuTime().toMillis(), 1, Long.MAX_VALUE)),
-          number("memory-mb", d.memoryBytes() / MIB, 1, 1L << 30) * MIB,
-          (int) number("max-processes", d.maxProcesses(), 1, 1_000_000),
-          number("max-file-bytes", d.maxFileBytes(), 1, Long.MAX_VALUE),
-          number("max-output-bytes", d.maxOutputBytes(), 1, Integer.MAX_VALUE));
-      atMost("wall-time-ms", defaults.wallTime().toMillis(), "max-wall-time-ms", caps.wallTime().toMillis());
-      atMost("cpu-time-ms", defaults.cpuTime().toMillis(), "max-cpu-time-ms", caps.cpuTime().toMillis());
+      Limits caps =
+          new Limits(
+              Duration.ofMillis(
+                  number("max-wall-time-ms", c.wallTime().toMillis(), 1, Long.MAX_VALUE)),
+              Duration.ofMillis(
+                  number("max-cpu-time-ms", c.cpuTime().toMillis(), 1, Long.MAX_VALUE)),
+              number("max-memory-mb", c.memoryBytes() / MIB, 1, 1L << 30) * MIB,
+              (int) number("cap-max-processes", c.maxProcesses(), 1, 1_000_000),
+              number("cap-max-file-bytes", c.maxFileBytes(), 1, Long.MAX_VALUE),
+              number("cap-max-output-bytes", c.maxOutputBytes(), 1, Integer.MAX_VALUE));
+      Limits defaults =
+          new Limits(
+              Duration.ofMillis(number("wall-time-ms", d.wallTime().toMillis(), 1, Long.MAX_VALUE)),
+              Duration.ofMillis(number("cpu-time-ms", d.cpuTime().toMillis(), 1, Long.MAX_VALUE)),
+              number("memory-mb", d.memoryBytes() / MIB, 1, 1L << 30) * MIB,
+              (int) number("max-processes", d.maxProcesses(), 1, 1_000_000),
+              number("max-file-bytes", d.maxFileBytes(), 1, Long.MAX_VALUE),
+              number("max-output-bytes", d.maxOutputBytes(), 1, Integer.MAX_VALUE));
+      atMost(
+          "wall-time-ms",
+          defaults.wallTime().toMillis(),
+          "max-wall-time-ms",
+          caps.wallTime().toMillis());
+      atMost(
+          "cpu-time-ms",
+          defaults.cpuTime().toMillis(),
+          "max-cpu-time-ms",
+          caps.cpuTime().toMillis());
       atMost("memory-mb", defaults.memoryBytes() / MIB, "max-memory-mb", caps.memoryBytes() / MIB);
       atMost("max-processes", defaults.maxProcesses(), "cap-max-processes", caps.maxProcesses());
       atMost("max-file-bytes", defaults.maxFileBytes(), "cap-max-file-bytes", caps.maxFileBytes());
-      atMost("max-output-bytes", defaults.maxOutputBytes(), "cap-max-output-bytes", caps.maxOutputBytes());
+      atMost(
+          "max-output-bytes",
+          defaults.maxOutputBytes(),
+          "cap-max-output-bytes",
+          caps.maxOutputBytes());
 
       Map<String, LanguageRunner.Settings> runners = new TreeMap<>();
-      value("python").ifPresent(p -> runners.put("python", LanguageRunner.Settings.DEFAULTS.withInterpreter(path("python", p))));
-      value("node").ifPresent(p -> {
-        runners.put("javascript", LanguageRunner.Settings.DEFAULTS.withInterpreter(path("node", p)));
-        runners.put("typescript", LanguageRunner.Settings.DEFAULTS.withInterpreter(path("node", p)));
-      });
-      langs.forEach((id, s) -> runners.put(id, s.toSettings(runners.getOrDefault(id, LanguageRunner.Settings.DEFAULTS))));
+      value("python")
+          .ifPresent(
+              p ->
+                  runners.put(
+                      "python",
+                      LanguageRunner.Settings.DEFAULTS.withInterpreter(path("python", p))));
+      value("node")
+          .ifPresent(
+              p -> {
+                runners.put(
+                    "javascript",
+                    LanguageRunner.Settings.DEFAULTS.withInterpreter(path("node", p)));
+                runners.put(
+                    "typescript",
+                    LanguageRunner.Settings.DEFAULTS.withInterpreter(path("node", p)));
+              });
+      langs.forEach(
+          (id, s) ->
+              runners.put(
+                  id, s.toSettings(runners.getOrDefault(id, LanguageRunner.Settings.DEFAULTS))));
 
       StoreKind store = choice("store", StoreKind.class, StoreKind.MEMORY);
       QueueKind queue = choice("queue", QueueKind.class, QueueKind.MEMORY);
       String mysqlUrl = value("mysql-url").orElse("");
       if (store == StoreKind.MYSQL && mysqlUrl.isBlank()) {
-        throw new ConfigException("--store mysql needs --mysql-url (or LIVECODE_MYSQL_URL), e.g. jdbc:mysql://127.0.0.1:3306/livecode");
+        throw new ConfigException(
+            "--store mysql needs --mysql-url (or LIVECODE_MYSQL_URL), e.g. jdbc:mysql://127.0.0.1:3306/livecode");
       }
       if (!mysqlUrl.isBlank() && !mysqlUrl.startsWith("jdbc:mysql:")) {
-        throw new ConfigException("--mysql-url must start with jdbc:mysql://, was '" + Secrets.maskUrl(mysqlUrl) + "'");
+        throw new ConfigException(
+            "--mysql-url must start with jdbc:mysql://, was '" + Secrets.maskUrl(mysqlUrl) + "'");
       }
       String password = value("mysql-password").orElse("");
       Optional<String> passwordFile = value("mysql-password-file");
       if (passwordFile.isPresent()) {
         if (flags.containsKey("mysql-password") && flags.containsKey("mysql-password-file")) {
-          throw new ConfigException("give either --mysql-password or --mysql-password-file, not both");
+          throw new ConfigException(
+              "give either --mysql-password or --mysql-password-file, not both");
         }
-        // A flag wins over a variable; between a password and a file of the same kind, the file wins.
+        // A flag wins over a variable; between a password and a file of the same kind, the file
+        // wins.
         if (!flags.containsKey("mysql-password") || flags.containsKey("mysql-password-file")) {
           password = readFirstLine(passwordFile.get());
         }
       }
       String redisUrl = value("redis-url").orElse("redis://127.0.0.1:6379");
       if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
-        throw new ConfigException("--redis-url must start with redis:// or rediss://, was '" + Secrets.maskUrl(redisUrl) + "'");
+        throw new ConfigException(
+            "--redis-url must start with redis:// or rediss://, was '"
+                + Secrets.maskUrl(redisUrl)
+                + "'");
       }
-      long memoryStoreBudgetMb = number("memory-store-budget-mb",
-          LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES / MIB, 1, 1L << 20);
+      long memoryStoreBudgetMb =
+          number(
+              "memory-store-budget-mb",
+              LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES / MIB,
+              1,
+              1L << 20);
       if (store != StoreKind.MEMORY && value("memory-store-budget-mb").isPresent()) {
-        throw new ConfigException(source("memory-store-budget-mb") + " applies to --store memory only; a MySQL store"
-            + " keeps every execution on disk");
+        throw new ConfigException(
+            source("memory-store-budget-mb")
+                + " applies to --store memory only; a MySQL store"
+                + " keeps every execution on disk");
       }
       if (role != Role.ALL && queue == QueueKind.MEMORY) {
-        throw new ConfigException("--role " + role.name().toLowerCase(Locale.ROOT)
-            + " shares work with other processes and needs --queue redis (and --store mysql)");
+        throw new ConfigException(
+            "--role "
+                + role.name().toLowerCase(Locale.ROOT)
+                + " shares work with other processes and needs --queue redis (and --store mysql)");
       }
       return new ServerConfig(
           port,
@@ -367,10 +465,30 @@ public record ServerConfig(
           number("max-waiting-runs", LivecodeBuilder.DEFAULT_MAX_WAITING_RUNS, 1, Long.MAX_VALUE),
           (int) number("http-threads", LivecodeHttpServer.DEFAULT_THREADS, 1, 4096),
           (int) number("max-connections", LivecodeHttpServer.DEFAULT_MAX_CONNECTIONS, 1, 65_536),
-          Duration.ofMillis(number("header-timeout-ms", LivecodeHttpServer.DEFAULT_HEADER_TIMEOUT.toMillis(), 100, 3_600_000)),
-          Duration.ofMillis(number("request-timeout-ms", LivecodeHttpServer.DEFAULT_REQUEST_TIMEOUT.toMillis(), 100, 3_600_000)),
-          (int) number("max-header-bytes", LivecodeHttpServer.DEFAULT_MAX_HEADER_BYTES, 1024, 1024 * 1024),
-          Duration.ofMillis(number("shutdown-grace-ms", LivecodeBuilder.DEFAULT_SHUTDOWN_GRACE.toMillis(), 0, 3_600_000)),
+          Duration.ofMillis(
+              number(
+                  "header-timeout-ms",
+                  LivecodeHttpServer.DEFAULT_HEADER_TIMEOUT.toMillis(),
+                  100,
+                  3_600_000)),
+          Duration.ofMillis(
+              number(
+                  "request-timeout-ms",
+                  LivecodeHttpServer.DEFAULT_REQUEST_TIMEOUT.toMillis(),
+                  100,
+                  3_600_000)),
+          (int)
+              number(
+                  "max-header-bytes",
+                  LivecodeHttpServer.DEFAULT_MAX_HEADER_BYTES,
+                  1024,
+                  1024 * 1024),
+          Duration.ofMillis(
+              number(
+                  "shutdown-grace-ms",
+                  LivecodeBuilder.DEFAULT_SHUTDOWN_GRACE.toMillis(),
+                  0,
+                  3_600_000)),
           value("workspace-root").map(p -> path("workspace-root", p)),
           runners,
           store,
@@ -385,8 +503,14 @@ public record ServerConfig(
           (int) number("max-attempts", LivecodeBuilder.DEFAULT_MAX_ATTEMPTS, 1, 100),
           (int) number("warm-pool", DEFAULT_WARM_POOL, 0, 64),
           (int) number("ready-sandboxes", DEFAULT_READY_SANDBOXES, 0, 64),
-          (int) number("sandbox-uid-first", LivecodeBuilder.DEFAULT_FIRST_SANDBOX_UID, 1000, Integer.MAX_VALUE - 1),
-          (int) number("sandbox-uid-count", LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT, 1, 1_000_000),
+          (int)
+              number(
+                  "sandbox-uid-first",
+                  LivecodeBuilder.DEFAULT_FIRST_SANDBOX_UID,
+                  1000,
+                  Integer.MAX_VALUE - 1),
+          (int)
+              number("sandbox-uid-count", LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT, 1, 1_000_000),
           memoryStoreBudgetMb * MIB);
     }
 
@@ -411,7 +535,8 @@ public record ServerConfig(
       try {
         long parsed = Long.parseLong(raw.get().trim().replace("_", ""));
         if (parsed < min || parsed > max) {
-          throw new ConfigException(source(name) + " must be " + min + " to " + max + ", was " + parsed);
+          throw new ConfigException(
+              source(name) + " must be " + min + " to " + max + ", was " + parsed);
         }
         return parsed;
       } catch (NumberFormatException e) {
@@ -429,8 +554,17 @@ public record ServerConfig(
           return constant;
         }
       }
-      List<String> accepted = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-      throw new ConfigException(source(name) + " must be one of " + String.join("|", accepted) + ", was '" + raw.get() + "'");
+      List<String> accepted =
+          Arrays.stream(type.getEnumConstants())
+              .map(e -> e.name().toLowerCase(Locale.ROOT))
+              .toList();
+      throw new ConfigException(
+          source(name)
+              + " must be one of "
+              + String.join("|", accepted)
+              + ", was '"
+              + raw.get()
+              + "'");
     }
 
     private Path path(String name, String raw) {
@@ -443,8 +577,15 @@ public record ServerConfig(
 
     private void atMost(String name, long value, String capName, long cap) {
       if (value > cap) {
-        throw new ConfigException(source(name) + " " + value + " is above the cap " + source(capName) + " " + cap
-            + "; raise the cap too");
+        throw new ConfigException(
+            source(name)
+                + " "
+                + value
+                + " is above the cap "
+                + source(capName)
+                + " "
+                + cap
+                + "; raise the cap too");
       }
     }
 
@@ -453,7 +594,12 @@ public record ServerConfig(
         List<String> lines = Files.readAllLines(Path.of(file));
         return lines.isEmpty() ? "" : lines.get(0).strip();
       } catch (IOException | RuntimeException e) {
-        throw new ConfigException(source("mysql-password-file") + ": cannot read '" + file + "': " + e.getClass().getSimpleName());
+        throw new ConfigException(
+            source("mysql-password-file")
+                + ": cannot read '"
+                + file
+                + "': "
+                + e.getClass().getSimpleName());
       }
     }
   }

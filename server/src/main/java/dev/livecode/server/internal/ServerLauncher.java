@@ -12,7 +12,10 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds the store, queue, engine and HTTP server a {@link ServerConfig} describes, and starts them. */
+/**
+ * Builds the store, queue, engine and HTTP server a {@link ServerConfig} describes, and starts
+ * them.
+ */
 public final class ServerLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ServerLauncher.class);
 
@@ -33,36 +36,38 @@ public final class ServerLauncher {
       // One registry for the engine's runs and the server's requests, served at GET /metrics.
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       owned.add(metrics::close);
-      LivecodeBuilder builder = Livecode.builder()
-          .listener(new EngineMetrics(metrics))
-          .workers(config.role() == ServerConfig.Role.API ? 0 : config.workers())
-          .isolation(config.isolation())
-          .defaultLimits(config.defaultLimits())
-          .maxLimits(config.maxLimits())
-          .maxSourceBytes(config.maxSourceBytes())
-          .maxStdinBytes(config.maxStdinBytes())
-          .maxWaitingRuns(config.maxWaitingRuns())
-          .maxAttempts(config.maxAttempts())
-          .warmPool(config.role() == ServerConfig.Role.API ? 0 : config.warmPool())
-          .readySandboxes(config.role() == ServerConfig.Role.API ? 0 : config.readySandboxes())
-          .sandboxUids(config.sandboxUidFirst(), config.sandboxUidCount())
-          .shutdownGrace(config.shutdownGrace());
+      LivecodeBuilder builder =
+          Livecode.builder()
+              .listener(new EngineMetrics(metrics))
+              .workers(config.role() == ServerConfig.Role.API ? 0 : config.workers())
+              .isolation(config.isolation())
+              .defaultLimits(config.defaultLimits())
+              .maxLimits(config.maxLimits())
+              .maxSourceBytes(config.maxSourceBytes())
+              .maxStdinBytes(config.maxStdinBytes())
+              .maxWaitingRuns(config.maxWaitingRuns())
+              .maxAttempts(config.maxAttempts())
+              .warmPool(config.role() == ServerConfig.Role.API ? 0 : config.warmPool())
+              .readySandboxes(config.role() == ServerConfig.Role.API ? 0 : config.readySandboxes())
+              .sandboxUids(config.sandboxUidFirst(), config.sandboxUidCount())
+              .shutdownGrace(config.shutdownGrace());
       config.workspaceRoot().ifPresent(builder::workspaceRoot);
       config.runnerSettings().forEach(builder::runnerSettings);
       Backends.configure(config, builder, owned, ServerLauncher.class.getClassLoader());
       engine = builder.build();
-      LivecodeHttpServer http = LivecodeHttpServer.builder(engine)
-          .host(config.host())
-          .port(config.port())
-          .threads(config.httpThreads())
-          .maxConnections(config.maxConnections())
-          .headerTimeout(config.headerTimeout())
-          .requestTimeout(config.requestTimeout())
-          .maxHeaderBytes(config.maxHeaderBytes())
-          .healthOnly(config.role() == ServerConfig.Role.WORKER)
-          .meterRegistry(metrics)
-          .jvmMetrics(true)
-          .start();
+      LivecodeHttpServer http =
+          LivecodeHttpServer.builder(engine)
+              .host(config.host())
+              .port(config.port())
+              .threads(config.httpThreads())
+              .maxConnections(config.maxConnections())
+              .headerTimeout(config.headerTimeout())
+              .requestTimeout(config.requestTimeout())
+              .maxHeaderBytes(config.maxHeaderBytes())
+              .healthOnly(config.role() == ServerConfig.Role.WORKER)
+              .meterRegistry(metrics)
+              .jvmMetrics(true)
+              .start();
       return new RunningServer(http, engine, owned);
     } catch (RuntimeException | Error e) {
       if (engine != null) {

@@ -38,22 +38,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The server jar as a cluster: one api process and worker processes in JVMs of their own,
- * sharing one MySQL database (created per test) and one Redis (a key prefix per test), as
+ * The server jar as a cluster: one api process and worker processes in JVMs of their own, sharing
+ * one MySQL database (created per test) and one Redis (a key prefix per test), as
  * docker-compose.yml deploys them.
  *
  * <p>Services: those of {@link MariaDbExtension} and {@link RedisExtension}. Unreachable fails,
  * naming the variable. The outage test stops only a redis-server of its own, never the shared one.
  */
 class ClusterIT {
-  private static final Path SERVER_JAR = Path.of(System.getProperty("user.dir"), "target", "livecode-server.jar");
+  private static final Path SERVER_JAR =
+      Path.of(System.getProperty("user.dir"), "target", "livecode-server.jar");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern FINISHED = Pattern.compile("execution finished id=([0-9a-f-]{36})");
 
-  @RegisterExtension
-  final MariaDbExtension mariaDb = new MariaDbExtension();
-  @RegisterExtension
-  final RedisExtension sharedRedis = new RedisExtension();
+  @RegisterExtension final MariaDbExtension mariaDb = new MariaDbExtension();
+  @RegisterExtension final RedisExtension sharedRedis = new RedisExtension();
 
   private final List<Node> nodes = new ArrayList<>();
   private final List<AutoCloseable> others = new ArrayList<>();
@@ -120,23 +119,28 @@ class ClusterIT {
     assertThat(all).hasSize(runs).doesNotHaveDuplicates();
     assertThat(finishedA).isNotEmpty();
     assertThat(finishedB).isNotEmpty();
-    System.out.printf("cluster figures: %d runs on 2 worker processes x 2 threads in %.1f s = %.1f runs/s"
-        + " (worker A %d, worker B %d)%n", runs, seconds, runs / seconds, finishedA.size(), finishedB.size());
+    System.out.printf(
+        "cluster figures: %d runs on 2 worker processes x 2 threads in %.1f s = %.1f runs/s"
+            + " (worker A %d, worker B %d)%n",
+        runs, seconds, runs / seconds, finishedA.size(), finishedB.size());
   }
 
   @Test
   void runsOfAWorkerKilledMidRunEndOnTheSurvivor() throws Exception {
     Node api = start("api", sharedRedis.url(), List.of());
     // A 6 s lease (the shortest safe one: 3 renewals of 2 s) instead of the 30 s default.
-    Node doomed = start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
-    Node survivor = start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
+    Node doomed =
+        start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
+    Node survivor =
+        start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
     String session = api.createSession("import time\ntime.sleep(3)\nprint('done')");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       ids.add(api.run(session, ""));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!ids.stream().allMatch(id -> api.execution(id).get("status").asText().equals("RUNNING"))) {
+    while (!ids.stream()
+        .allMatch(id -> api.execution(id).get("status").asText().equals("RUNNING"))) {
       assertThat(System.nanoTime()).as("all 20 runs RUNNING").isLessThan(deadline);
       Thread.sleep(50);
     }
@@ -154,15 +158,20 @@ class ClusterIT {
     Set<String> onSurvivor = new HashSet<>(survivor.finishedIds());
     assertThat(onDoomed).as("the killed worker held runs when it died").hasSizeLessThan(20);
     for (String id : ids) {
-      assertThat(onDoomed.contains(id) || onSurvivor.contains(id)).as("execution %s finished by a worker", id).isTrue();
+      assertThat(onDoomed.contains(id) || onSurvivor.contains(id))
+          .as("execution %s finished by a worker", id)
+          .isTrue();
     }
     assertThat(onSurvivor).hasSizeGreaterThan(20 - onDoomed.size() - 1);
-    System.out.printf("cluster figures: worker killed with %d of 20 runs unfinished; all 20 COMPLETED %.1f s after"
-        + " the kill%n", 20 - onDoomed.size(), recovered);
+    System.out.printf(
+        "cluster figures: worker killed with %d of 20 runs unfinished; all 20 COMPLETED %.1f s after"
+            + " the kill%n",
+        20 - onDoomed.size(), recovered);
   }
 
   @Test
-  void redisStoppedForFiveSecondsDuringLoadGives503sNot500sAndLosesNoAcceptedRun() throws Exception {
+  void redisStoppedForFiveSecondsDuringLoadGives503sNot500sAndLosesNoAcceptedRun()
+      throws Exception {
     PrivateRedis redis = new PrivateRedis();
     others.add(redis);
     Node api = start("api", redis.url(), List.of());
@@ -173,17 +182,20 @@ class ClusterIT {
     List<String> accepted = Collections.synchronizedList(new ArrayList<>());
     ExecutorService load = Executors.newSingleThreadExecutor();
     long start = System.nanoTime();
-    Future<?> posting = load.submit(() -> {
-      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(12)) {
-        HttpResponse<String> reply = api.send("POST", "/code-sessions/" + session + "/run", "{}");
-        statuses.merge(reply.statusCode(), 1, Integer::sum);
-        if (reply.statusCode() == 200) {
-          accepted.add(readTree(reply.body()).get("execution_id").asText());
-        }
-        sleep(50);
-      }
-      return null;
-    });
+    Future<?> posting =
+        load.submit(
+            () -> {
+              while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(12)) {
+                HttpResponse<String> reply =
+                    api.send("POST", "/code-sessions/" + session + "/run", "{}");
+                statuses.merge(reply.statusCode(), 1, Integer::sum);
+                if (reply.statusCode() == 200) {
+                  accepted.add(readTree(reply.body()).get("execution_id").asText());
+                }
+                sleep(50);
+              }
+              return null;
+            });
     sleep(2_000);
     redis.kill();
     sleep(1_000);
@@ -200,8 +212,10 @@ class ClusterIT {
       JsonNode execution = api.awaitEnd(id, Duration.ofSeconds(60));
       assertThat(execution.get("status").asText()).as("accepted run %s", id).isEqualTo("COMPLETED");
     }
-    System.out.printf("cluster figures: Redis outage of 5 s under load: POST run statuses %s, %d accepted runs all"
-        + " COMPLETED%n", statuses, accepted.size());
+    System.out.printf(
+        "cluster figures: Redis outage of 5 s under load: POST run statuses %s, %d accepted runs all"
+            + " COMPLETED%n",
+        statuses, accepted.size());
   }
 
   @Test
@@ -219,10 +233,15 @@ class ClusterIT {
     start("worker", sharedRedis.url(), List.of("--workers", "2"));
     double twoWorkers = throughput(api, session, 200);
 
-    System.out.printf("cluster figures: p50 POST run -> COMPLETED for print(1): embedded default %d ms,"
-        + " redis+mysql %d ms; throughput with 2 threads per worker process: 1 worker %.1f runs/s,"
-        + " 2 workers %.1f runs/s (%d cores shared with other work)%n", embeddedP50.toMillis(), clusterP50.toMillis(),
-        oneWorker, twoWorkers, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "cluster figures: p50 POST run -> COMPLETED for print(1): embedded default %d ms,"
+            + " redis+mysql %d ms; throughput with 2 threads per worker process: 1 worker %.1f runs/s,"
+            + " 2 workers %.1f runs/s (%d cores shared with other work)%n",
+        embeddedP50.toMillis(),
+        clusterP50.toMillis(),
+        oneWorker,
+        twoWorkers,
+        Runtime.getRuntime().availableProcessors());
     assertThat(oneWorker).isPositive();
     assertThat(twoWorkers).isPositive();
   }
@@ -261,9 +280,23 @@ class ClusterIT {
   // ---------------------------------------------------------------------------------------
 
   private Node start(String role, String redisUrl, List<String> extra) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--role", role, "--store", "mysql",
-        "--mysql-url", mariaDb.jdbcUrl(), "--mysql-user", mariaDb.user(),
-        "--queue", "redis", "--redis-url", redisUrl, "--redis-prefix", sharedRedis.prefix()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--role",
+                role,
+                "--store",
+                "mysql",
+                "--mysql-url",
+                mariaDb.jdbcUrl(),
+                "--mysql-user",
+                mariaDb.user(),
+                "--queue",
+                "redis",
+                "--redis-url",
+                redisUrl,
+                "--redis-prefix",
+                sharedRedis.prefix()));
     args.addAll(extra);
     Map<String, String> env = new HashMap<>();
     if (!mariaDb.password().isEmpty()) {
@@ -302,7 +335,8 @@ class ClusterIT {
     private final Process process;
     private final Path log;
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Node(String role, Process process, Path log, int port) {
       this.role = role;
@@ -314,11 +348,20 @@ class ClusterIT {
     static Node start(String role, List<String> args, Map<String, String> env) throws Exception {
       assertThat(SERVER_JAR).as("the server jar (mvn package builds it)").exists();
       int port = freePort();
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", SERVER_JAR.toString(), "--port", Integer.toString(port)));
+      List<String> command =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx256m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-jar",
+                  SERVER_JAR.toString(),
+                  "--port",
+                  Integer.toString(port)));
       command.addAll(args);
       Path log = Files.createTempFile("livecode-cluster-" + role, ".log");
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
       Node node = new Node(role, builder.start(), log, port);
       node.awaitHealthy(Duration.ofSeconds(60));
@@ -344,13 +387,20 @@ class ClusterIT {
     }
 
     HttpResponse<String> send(String method, String path, String body) {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .timeout(Duration.ofSeconds(60))
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body));
       if (body != null) {
         request.header("Content-Type", "application/json");
       }
       try {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return http.send(
+            request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
@@ -409,8 +459,15 @@ class ClusterIT {
       List<String> ids = new ArrayList<>();
       String cursor = null;
       do {
-        JsonNode page = ok(send("GET", "/code-sessions/" + session + "/executions?limit=100"
-            + (cursor == null ? "" : "&cursor=" + cursor), null));
+        JsonNode page =
+            ok(
+                send(
+                    "GET",
+                    "/code-sessions/"
+                        + session
+                        + "/executions?limit=100"
+                        + (cursor == null ? "" : "&cursor=" + cursor),
+                    null));
         page.get("executions").forEach(e -> ids.add(e.get("execution_id").asText()));
         JsonNode next = page.get("next_cursor");
         cursor = next == null || next.isNull() ? null : next.asText();
@@ -454,7 +511,10 @@ class ClusterIT {
       // Kept for diagnosis: target/cluster-logs/<role>-<pid>.log
       Path kept = Path.of(System.getProperty("user.dir"), "target", "cluster-logs");
       Files.createDirectories(kept);
-      Files.move(log, kept.resolve(role + "-" + process.pid() + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          log,
+          kept.resolve(role + "-" + process.pid() + ".log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }

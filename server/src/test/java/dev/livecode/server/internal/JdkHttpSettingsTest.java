@@ -10,9 +10,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class JdkHttpSettingsTest {
-  private static final List<String> KEYS = List.of("sun.net.httpserver.nodelay",
-      "sun.net.httpserver.maxIdleConnections", "jdk.httpserver.maxConnections",
-      "sun.net.httpserver.maxReqHeaderSize", "sun.net.httpserver.maxRspTime");
+  private static final List<String> KEYS =
+      List.of(
+          "sun.net.httpserver.nodelay",
+          "sun.net.httpserver.maxIdleConnections",
+          "jdk.httpserver.maxConnections",
+          "sun.net.httpserver.maxReqHeaderSize",
+          "sun.net.httpserver.maxRspTime");
   private final Map<String, String> saved = new HashMap<>();
 
   @BeforeEach
@@ -23,13 +27,14 @@ class JdkHttpSettingsTest {
 
   @AfterEach
   void restore() {
-    saved.forEach((key, value) -> {
-      if (value == null) {
-        System.clearProperty(key);
-      } else {
-        System.setProperty(key, value);
-      }
-    });
+    saved.forEach(
+        (key, value) -> {
+          if (value == null) {
+            System.clearProperty(key);
+          } else {
+            System.setProperty(key, value);
+          }
+        });
   }
 
   @Test
@@ -42,7 +47,8 @@ class JdkHttpSettingsTest {
 
   @Test
   void cutsHeadersAtFourTimesThe431Limit() {
-    JdkHttpSettings.apply(ServerConfig.parse(new String[] {"--max-header-bytes", "8192"}, Map.of()));
+    JdkHttpSettings.apply(
+        ServerConfig.parse(new String[] {"--max-header-bytes", "8192"}, Map.of()));
 
     assertThat(System.getProperty("sun.net.httpserver.maxReqHeaderSize")).isEqualTo("32768");
   }

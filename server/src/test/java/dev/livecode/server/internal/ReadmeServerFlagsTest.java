@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * parses and what --help prints. Each test names exactly the flags on which the two disagree.
  */
 class ReadmeServerFlagsTest {
-  private static final Path README = Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
+  private static final Path README =
+      Path.of(System.getProperty("user.dir")).resolve("../README.md").normalize();
   private static final String SECTION = "### The server";
   private static final Pattern CELL_SEPARATOR = Pattern.compile("(?<!\\\\)\\|");
 
@@ -33,12 +34,22 @@ class ReadmeServerFlagsTest {
     Map<String, Row> rows = readmeRows();
     for (Options.Option option : Options.ALL) {
       if (!rows.containsKey(option.name())) {
-        missing.add("--" + option.name() + " (" + option.env() + ", " + group(option.group()) + ", default '"
-            + option.defaultValue() + "')");
+        missing.add(
+            "--"
+                + option.name()
+                + " ("
+                + option.env()
+                + ", "
+                + group(option.group())
+                + ", default '"
+                + option.defaultValue()
+                + "')");
       }
     }
 
-    assertThat(missing).as("server flags missing from README.md's tables under \"%s\"", SECTION).isEmpty();
+    assertThat(missing)
+        .as("server flags missing from README.md's tables under \"%s\"", SECTION)
+        .isEmpty();
   }
 
   @Test
@@ -50,7 +61,10 @@ class ReadmeServerFlagsTest {
       }
     }
 
-    assertThat(unknown).as("README.md's tables under \"%s\" list flags the server does not have (Options.ALL)", SECTION)
+    assertThat(unknown)
+        .as(
+            "README.md's tables under \"%s\" list flags the server does not have (Options.ALL)",
+            SECTION)
         .isEmpty();
   }
 
@@ -61,11 +75,19 @@ class ReadmeServerFlagsTest {
     for (Options.Option option : Options.ALL) {
       Row row = rows.get(option.name());
       if (row != null && !row.env().equals(option.env())) {
-        wrong.add("--" + option.name() + ": README says " + row.env() + ", the server reads " + option.env());
+        wrong.add(
+            "--"
+                + option.name()
+                + ": README says "
+                + row.env()
+                + ", the server reads "
+                + option.env());
       }
     }
 
-    assertThat(wrong).as("environment variables in README.md that differ from the server's").isEmpty();
+    assertThat(wrong)
+        .as("environment variables in README.md that differ from the server's")
+        .isEmpty();
   }
 
   @Test
@@ -75,12 +97,20 @@ class ReadmeServerFlagsTest {
     for (Options.Option option : Options.ALL) {
       Row row = rows.get(option.name());
       if (row != null && !sameDefault(row.defaultValue(), option.defaultValue())) {
-        wrong.add("--" + option.name() + ": README says '" + row.defaultValue() + "', the server's default is '"
-            + option.defaultValue() + "'");
+        wrong.add(
+            "--"
+                + option.name()
+                + ": README says '"
+                + row.defaultValue()
+                + "', the server's default is '"
+                + option.defaultValue()
+                + "'");
       }
     }
 
-    assertThat(wrong).as("defaults in README.md that differ from the server's (Options.ALL)").isEmpty();
+    assertThat(wrong)
+        .as("defaults in README.md that differ from the server's (Options.ALL)")
+        .isEmpty();
   }
 
   @Test
@@ -90,8 +120,13 @@ class ReadmeServerFlagsTest {
     for (Options.Option option : Options.ALL) {
       Row row = rows.get(option.name());
       if (row != null && row.group() != option.group()) {
-        wrong.add("--" + option.name() + ": README has it under " + group(row.group()) + ", --help under "
-            + group(option.group()));
+        wrong.add(
+            "--"
+                + option.name()
+                + ": README has it under "
+                + group(row.group())
+                + ", --help under "
+                + group(option.group()));
       }
     }
 
@@ -99,10 +134,10 @@ class ReadmeServerFlagsTest {
   }
 
   /**
-   * The README writes a default for people: no default as "—" or "empty", backticks around
-   * paths, and a computed value (the number of cores) in words. Literal values must be equal; a
-   * description matches when one text holds the other as whole words ("number of cores" and
-   * "cores (8)", whose parenthesis is this machine's value).
+   * The README writes a default for people: no default as "—" or "empty", backticks around paths,
+   * and a computed value (the number of cores) in words. Literal values must be equal; a
+   * description matches when one text holds the other as whole words ("number of cores" and "cores
+   * (8)", whose parenthesis is this machine's value).
    */
   private static boolean sameDefault(String readme, String server) {
     String a = normalized(readme);
@@ -117,12 +152,19 @@ class ReadmeServerFlagsTest {
   }
 
   private static boolean containsPhrase(String text, String phrase) {
-    return Pattern.compile("(?<![\\w.])" + Pattern.quote(phrase) + "(?![\\w.])").matcher(text).find();
+    return Pattern.compile("(?<![\\w.])" + Pattern.quote(phrase) + "(?![\\w.])")
+        .matcher(text)
+        .find();
   }
 
   private static String normalized(String value) {
-    String text = value.replace("`", "").replaceAll("\\s*\\([^)]*\\)", "").replaceAll("\\s+", " ").trim()
-        .toLowerCase(Locale.ROOT);
+    String text =
+        value
+            .replace("`", "")
+            .replaceAll("\\s*\\([^)]*\\)", "")
+            .replaceAll("\\s+", " ")
+            .trim()
+            .toLowerCase(Locale.ROOT);
     text = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     return Set.of("—", "-", "empty", "none").contains(text) ? "" : text;
   }
@@ -132,7 +174,9 @@ class ReadmeServerFlagsTest {
     return Character.toUpperCase(name.charAt(0)) + name.substring(1);
   }
 
-  /** Flag (without --) to its row, from the tables under {@link #SECTION} up to the next heading. */
+  /**
+   * Flag (without --) to its row, from the tables under {@link #SECTION} up to the next heading.
+   */
   private static Map<String, Row> readmeRows() throws IOException {
     assertThat(README).as("the README, looked up from the module's folder").exists();
     List<String> lines = Files.readAllLines(README);
@@ -140,7 +184,9 @@ class ReadmeServerFlagsTest {
     while (start < lines.size() && !lines.get(start).startsWith(SECTION)) {
       start++;
     }
-    assertThat(start).as("README.md has no heading starting \"%s\"", SECTION).isLessThan(lines.size());
+    assertThat(start)
+        .as("README.md has no heading starting \"%s\"", SECTION)
+        .isLessThan(lines.size());
     Map<String, Row> rows = new LinkedHashMap<>();
     Options.Group group = null;
     for (String line : lines.subList(start + 1, lines.size())) {
@@ -156,10 +202,15 @@ class ReadmeServerFlagsTest {
         continue;
       }
       String[] cells = CELL_SEPARATOR.split(line, -1);
-      assertThat(cells).as("README row with flag, variable, meaning, unit and default: %s", line).hasSizeGreaterThan(5);
+      assertThat(cells)
+          .as("README row with flag, variable, meaning, unit and default: %s", line)
+          .hasSizeGreaterThan(5);
       String flag = cells[1].trim().replace("`", "").replaceFirst("^--", "");
-      assertThat(group).as("README row before any **Essential**/**Common**/**Rare** heading: %s", line).isNotNull();
-      Row previous = rows.put(flag, new Row(flag, cells[2].trim().replace("`", ""), cells[5].trim(), group));
+      assertThat(group)
+          .as("README row before any **Essential**/**Common**/**Rare** heading: %s", line)
+          .isNotNull();
+      Row previous =
+          rows.put(flag, new Row(flag, cells[2].trim().replace("`", ""), cells[5].trim(), group));
       assertThat(previous).as("README lists --%s twice", flag).isNull();
     }
     assertThat(rows).as("no flag rows found in README.md under \"%s\"", SECTION).isNotEmpty();

@@ -27,8 +27,11 @@ class ServerConfigTest {
 
   @Test
   void flagWinsOverEnvironmentVariable() {
-    ServerConfig config = ServerConfig.parse(new String[] {"--port", "8080", "--workers=3"},
-        Map.of("LIVECODE_PORT", "9090", "LIVECODE_WORKERS", "7", "LIVECODE_WALL_TIME_MS", "2500"));
+    ServerConfig config =
+        ServerConfig.parse(
+            new String[] {"--port", "8080", "--workers=3"},
+            Map.of(
+                "LIVECODE_PORT", "9090", "LIVECODE_WORKERS", "7", "LIVECODE_WALL_TIME_MS", "2500"));
 
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.workers()).isEqualTo(3);
@@ -37,31 +40,52 @@ class ServerConfigTest {
 
   @Test
   void readsPerLanguageSettingsFromFlagsAndVariables() {
-    ServerConfig config = ServerConfig.parse(
-        new String[] {"--python", "/opt/py/bin/python3", "--lang-ruby-args", "-W0  -U", "--lang-ruby-env", "A=1",
-            "--lang-ruby-env", "B=x=y"},
-        Map.of("LIVECODE_LANG_RUBY_INTERPRETER", "/usr/bin/ruby", "LIVECODE_LANG_RUBY_ENV", "C=3",
-            "LIVECODE_NODE", "/usr/local/bin/node"));
+    ServerConfig config =
+        ServerConfig.parse(
+            new String[] {
+              "--python",
+              "/opt/py/bin/python3",
+              "--lang-ruby-args",
+              "-W0  -U",
+              "--lang-ruby-env",
+              "A=1",
+              "--lang-ruby-env",
+              "B=x=y"
+            },
+            Map.of(
+                "LIVECODE_LANG_RUBY_INTERPRETER",
+                "/usr/bin/ruby",
+                "LIVECODE_LANG_RUBY_ENV",
+                "C=3",
+                "LIVECODE_NODE",
+                "/usr/local/bin/node"));
 
-    assertThat(config.runnerSettings().get("python").interpreter()).contains(Path.of("/opt/py/bin/python3"));
-    assertThat(config.runnerSettings().get("javascript").interpreter()).contains(Path.of("/usr/local/bin/node"));
-    assertThat(config.runnerSettings().get("typescript").interpreter()).contains(Path.of("/usr/local/bin/node"));
-    assertThat(config.runnerSettings().get("ruby").interpreter()).contains(Path.of("/usr/bin/ruby"));
+    assertThat(config.runnerSettings().get("python").interpreter())
+        .contains(Path.of("/opt/py/bin/python3"));
+    assertThat(config.runnerSettings().get("javascript").interpreter())
+        .contains(Path.of("/usr/local/bin/node"));
+    assertThat(config.runnerSettings().get("typescript").interpreter())
+        .contains(Path.of("/usr/local/bin/node"));
+    assertThat(config.runnerSettings().get("ruby").interpreter())
+        .contains(Path.of("/usr/bin/ruby"));
     assertThat(config.runnerSettings().get("ruby").extraArgs()).containsExactly("-W0", "-U");
-    assertThat(config.runnerSettings().get("ruby").extraEnv()).isEqualTo(Map.of("A", "1", "B", "x=y"));
+    assertThat(config.runnerSettings().get("ruby").extraEnv())
+        .isEqualTo(Map.of("A", "1", "B", "x=y"));
   }
 
   @Test
   void rejectsUnknownFlagNamingIt() {
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--prot", "1"}, Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--prot");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--prot");
   }
 
   @Test
   void rejectsBadValuesNamingTheFlagOrVariable() {
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--port", "70000"}, Map.of()))
         .hasMessage("--port must be 0 to 65535, was 70000");
-    assertThatThrownBy(() -> ServerConfig.parse(new String[0], Map.of("LIVECODE_ISOLATION", "docker")))
+    assertThatThrownBy(
+            () -> ServerConfig.parse(new String[0], Map.of("LIVECODE_ISOLATION", "docker")))
         .hasMessageContaining("LIVECODE_ISOLATION must be one of auto|bwrap|unshare|none");
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--port"}, Map.of()))
         .hasMessage("--port needs a value");
@@ -71,7 +95,8 @@ class ServerConfigTest {
   void rejectsDefaultLimitAboveItsCap() {
     assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--wall-time-ms", "60000"}, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("--wall-time-ms 60000 is above the cap LIVECODE_MAX_WALL_TIME_MS 30000");
+        .hasMessageContaining(
+            "--wall-time-ms 60000 is above the cap LIVECODE_MAX_WALL_TIME_MS 30000");
   }
 
   @Test
@@ -85,8 +110,10 @@ class ServerConfigTest {
   @Test
   void readsTheMemoryStoreBudgetInMibFromTheFlagOrTheVariable() {
     ServerConfig byDefault = ServerConfig.parse(new String[0], Map.of());
-    ServerConfig byFlag = ServerConfig.parse(new String[] {"--memory-store-budget-mb", "64"}, Map.of());
-    ServerConfig byVariable = ServerConfig.parse(new String[0], Map.of("LIVECODE_MEMORY_STORE_BUDGET_MB", "1024"));
+    ServerConfig byFlag =
+        ServerConfig.parse(new String[] {"--memory-store-budget-mb", "64"}, Map.of());
+    ServerConfig byVariable =
+        ServerConfig.parse(new String[0], Map.of("LIVECODE_MEMORY_STORE_BUDGET_MB", "1024"));
 
     assertThat(byDefault.memoryStoreBudgetBytes()).isEqualTo(256L << 20);
     assertThat(byFlag.memoryStoreBudgetBytes()).isEqualTo(64L << 20);
@@ -96,11 +123,22 @@ class ServerConfigTest {
 
   @Test
   void rejectsAMemoryStoreBudgetForTheMysqlStore() {
-    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--store", "mysql", "--mysql-url",
-        "jdbc:mysql://db:3306/lc", "--memory-store-budget-mb", "64"}, Map.of()))
+    assertThatThrownBy(
+            () ->
+                ServerConfig.parse(
+                    new String[] {
+                      "--store",
+                      "mysql",
+                      "--mysql-url",
+                      "jdbc:mysql://db:3306/lc",
+                      "--memory-store-budget-mb",
+                      "64"
+                    },
+                    Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--memory-store-budget-mb applies to --store memory only");
-    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--memory-store-budget-mb", "0"}, Map.of()))
+    assertThatThrownBy(
+            () -> ServerConfig.parse(new String[] {"--memory-store-budget-mb", "0"}, Map.of()))
         .hasMessage("--memory-store-budget-mb must be 1 to 1048576, was 0");
   }
 
@@ -109,13 +147,29 @@ class ServerConfigTest {
     Path file = Files.createTempFile("pw", ".txt");
     try {
       Files.writeString(file, "s3cret\n");
-      ServerConfig config = ServerConfig.parse(new String[] {"--store", "mysql", "--mysql-url",
-          "jdbc:mysql://db:3306/lc?password=inurl", "--mysql-password-file", file.toString(), "--queue", "redis",
-          "--redis-url", "redis://:tok3n@redis:6379/0"}, Map.of());
+      ServerConfig config =
+          ServerConfig.parse(
+              new String[] {
+                "--store",
+                "mysql",
+                "--mysql-url",
+                "jdbc:mysql://db:3306/lc?password=inurl",
+                "--mysql-password-file",
+                file.toString(),
+                "--queue",
+                "redis",
+                "--redis-url",
+                "redis://:tok3n@redis:6379/0"
+              },
+              Map.of());
 
       assertThat(config.mysqlPassword()).isEqualTo("s3cret");
-      assertThat(config.describe()).doesNotContain("s3cret").doesNotContain("inurl").doesNotContain("tok3n")
-          .contains("mysql_password=****").contains("redis_url=redis://:****@redis:6379/0");
+      assertThat(config.describe())
+          .doesNotContain("s3cret")
+          .doesNotContain("inurl")
+          .doesNotContain("tok3n")
+          .contains("mysql_password=****")
+          .contains("redis_url=redis://:****@redis:6379/0");
     } finally {
       Files.delete(file);
     }
@@ -123,8 +177,10 @@ class ServerConfigTest {
 
   @Test
   void readsTheConnectionCapTimeoutsAndHeaderLimit() {
-    ServerConfig config = ServerConfig.parse(new String[] {"--header-timeout-ms", "2000", "--max-header-bytes=8192"},
-        Map.of("LIVECODE_MAX_CONNECTIONS", "300", "LIVECODE_REQUEST_TIMEOUT_MS", "9000"));
+    ServerConfig config =
+        ServerConfig.parse(
+            new String[] {"--header-timeout-ms", "2000", "--max-header-bytes=8192"},
+            Map.of("LIVECODE_MAX_CONNECTIONS", "300", "LIVECODE_REQUEST_TIMEOUT_MS", "9000"));
 
     assertThat(config.maxConnections()).isEqualTo(300);
     assertThat(config.headerTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -135,7 +191,8 @@ class ServerConfigTest {
 
   @Test
   void rejectsATimeoutBelowItsFloor() {
-    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--header-timeout-ms", "0"}, Map.of()))
+    assertThatThrownBy(
+            () -> ServerConfig.parse(new String[] {"--header-timeout-ms", "0"}, Map.of()))
         .hasMessage("--header-timeout-ms must be 100 to 3600000, was 0");
   }
 

@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * concurrent duplicates from any node resolve to one execution.
  *
  * <p>An application that chooses its store by name finds this one as the {@link Store.Provider}
- * named {@code mysql}, with the settings {@code url}, {@code user}, {@code password},
- * {@code pool-size} and {@code table-prefix}.
+ * named {@code mysql}, with the settings {@code url}, {@code user}, {@code password}, {@code
+ * pool-size} and {@code table-prefix}.
  *
  * @since 0.1
  */
@@ -64,10 +64,13 @@ public final class MySqlStore implements Store {
 
   /** Connections in the pool the store creates (not used with a host-owned DataSource). */
   public static final int DEFAULT_POOL_SIZE = 10;
+
   /** Prefix of every table, including the Flyway history table {@code livecode_schema_history}. */
   public static final String DEFAULT_TABLE_PREFIX = "livecode_";
+
   /** How long to wait for a connection, from the pool or from the server when connecting. */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
   /** The name of the Hikari pool the store creates; Hikari prefixes its log lines with it. */
   public static final String POOL_NAME = "livecode-mysql";
 
@@ -75,11 +78,13 @@ public final class MySqlStore implements Store {
   private static final int MAX_PREFIX_LENGTH = 32;
   private static final Pattern PREFIX = Pattern.compile("[a-z0-9_]*");
   private static final int MAX_ATTEMPTS = 3;
+
   /** Enough for the default 1 MiB output cap on both streams, even if all of it is U+FFFD. */
   private static final long MIN_PACKET_BYTES = 16L << 20;
+
   /**
-   * Threads that apply autosaves in shared transactions. One: on the 2-core CI machine, one
-   * writer made batches large enough to beat two or four writers (7,700 and 6,700 PATCH/s at 32
+   * Threads that apply autosaves in shared transactions. One: on the 2-core CI machine, one writer
+   * made batches large enough to beat two or four writers (7,700 and 6,700 PATCH/s at 32
    * connections, against 5,700 with two and 4,100 with four); each writer holds a connection.
    */
   private static final int AUTOSAVE_WRITERS = 1;
@@ -91,12 +96,15 @@ public final class MySqlStore implements Store {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final GroupCommit autosaves;
 
-  private MySqlStore(DataSource dataSource, HikariDataSource ownedPool, String tablePrefix, String description) {
+  private MySqlStore(
+      DataSource dataSource, HikariDataSource ownedPool, String tablePrefix, String description) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
     this.sql = new Statements(tablePrefix);
     this.description = description;
-    this.autosaves = new GroupCommit(dataSource, sql, AUTOSAVE_WRITERS, POOL_NAME + "-writer-", this::updateAlone);
+    this.autosaves =
+        new GroupCommit(
+            dataSource, sql, AUTOSAVE_WRITERS, POOL_NAME + "-writer-", this::updateAlone);
   }
 
   /** Starts the configuration of a store. */
@@ -106,28 +114,32 @@ public final class MySqlStore implements Store {
 
   // ---------------------------------------------------------------- sessions
 
-  /** @throws IllegalStateException when a session with this id exists already */
+  /**
+   * @throws IllegalStateException when a session with this id exists already
+   */
   @Override
   public void insertSession(Session session) {
     Objects.requireNonNull(session, "session");
-    withConnection("insert code session " + session.id(), c -> {
-      try (PreparedStatement s = c.prepareStatement(sql.insertSession)) {
-        s.setBytes(1, Rows.bytes(session.id()));
-        s.setString(2, session.owner());
-        s.setString(3, session.language());
-        s.setString(4, session.sourceCode());
-        s.setLong(5, session.version());
-        Rows.setInstant(s, 6, session.createdAt());
-        Rows.setInstant(s, 7, session.updatedAt());
-        s.executeUpdate();
-      } catch (SQLException e) {
-        if (SqlErrors.isDuplicateKey(e)) {
-          throw new IllegalStateException("session " + session.id() + " exists already", e);
-        }
-        throw e;
-      }
-      return null;
-    });
+    withConnection(
+        "insert code session " + session.id(),
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql.insertSession)) {
+            s.setBytes(1, Rows.bytes(session.id()));
+            s.setString(2, session.owner());
+            s.setString(3, session.language());
+            s.setString(4, session.sourceCode());
+            s.setLong(5, session.version());
+            Rows.setInstant(s, 6, session.createdAt());
+            Rows.setInstant(s, 7, session.updatedAt());
+            s.executeUpdate();
+          } catch (SQLException e) {
+            if (SqlErrors.isDuplicateKey(e)) {
+              throw new IllegalStateException("session " + session.id() + " exists already", e);
+            }
+            throw e;
+          }
+          return null;
+        });
   }
 
   @Override
@@ -145,37 +157,46 @@ public final class MySqlStore implements Store {
     Objects.requireNonNull(update, "update");
     Objects.requireNonNull(now, "now");
     if (closed.get()) {
-      throw new StoreException("cannot update code session " + update.sessionId() + ": the MySQL store is closed");
+      throw new StoreException(
+          "cannot update code session " + update.sessionId() + ": the MySQL store is closed");
     }
     return autosaves.update(update, now);
   }
 
-  /** One autosave in a transaction of its own: what a batch falls back to when it cannot commit whole. */
+  /**
+   * One autosave in a transaction of its own: what a batch falls back to when it cannot commit
+   * whole.
+   */
   private Session updateAlone(Session.Update update, Instant now) {
     UUID id = update.sessionId();
     OptionalLong expected = update.expectedVersion();
-    return inTransaction("update code session " + id, c -> {
-      int matched;
-      try (PreparedStatement s = c.prepareStatement(expected.isPresent() ? sql.updateSessionIfVersion : sql.updateSession)) {
-        s.setString(1, update.language().orElse(null));
-        s.setString(2, update.sourceCode().orElse(null));
-        Rows.setInstant(s, 3, now);
-        s.setBytes(4, Rows.bytes(id));
-        if (expected.isPresent()) {
-          s.setLong(5, expected.getAsLong());
-        }
-        matched = s.executeUpdate();
-      }
-      if (matched == 0) {
-        OptionalLong current = readVersion(c, id);
-        if (current.isEmpty()) {
-          throw new LivecodeException.SessionNotFound(id);
-        }
-        throw new LivecodeException.VersionConflict(id, expected.orElse(-1), current.getAsLong());
-      }
-      // Same transaction, row still locked by our UPDATE: this is exactly the version we made.
-      return readSession(c, id).orElseThrow(() -> new LivecodeException.SessionNotFound(id));
-    });
+    return inTransaction(
+        "update code session " + id,
+        c -> {
+          int matched;
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  expected.isPresent() ? sql.updateSessionIfVersion : sql.updateSession)) {
+            s.setString(1, update.language().orElse(null));
+            s.setString(2, update.sourceCode().orElse(null));
+            Rows.setInstant(s, 3, now);
+            s.setBytes(4, Rows.bytes(id));
+            if (expected.isPresent()) {
+              s.setLong(5, expected.getAsLong());
+            }
+            matched = s.executeUpdate();
+          }
+          if (matched == 0) {
+            OptionalLong current = readVersion(c, id);
+            if (current.isEmpty()) {
+              throw new LivecodeException.SessionNotFound(id);
+            }
+            throw new LivecodeException.VersionConflict(
+                id, expected.orElse(-1), current.getAsLong());
+          }
+          // Same transaction, row still locked by our UPDATE: this is exactly the version we made.
+          return readSession(c, id).orElseThrow(() -> new LivecodeException.SessionNotFound(id));
+        });
   }
 
   private Optional<Session> readSession(Connection c, UUID id) throws SQLException {
@@ -203,51 +224,58 @@ public final class MySqlStore implements Store {
     Objects.requireNonNull(request, "request");
     byte[] sessionId = Rows.bytes(request.sessionId());
     byte[] keyHash = request.idempotencyKey().map(Rows::keyHash).orElse(null);
-    return withConnection("create execution for code session " + request.sessionId(), c -> {
-      if (keyHash != null) {
-        // A retried request usually finds its execution here, without a failed insert.
-        Optional<Execution> earlier = readExecutionByKey(c, sessionId, keyHash);
-        if (earlier.isPresent()) {
-          return new Store.CreatedExecution(earlier.get(), false);
-        }
-      }
-      int inserted;
-      try (PreparedStatement s = c.prepareStatement(sql.insertExecution)) {
-        int i = 0;
-        s.setBytes(++i, Rows.bytes(request.id()));
-        s.setString(++i, request.stdin());
-        s.setLong(++i, request.limits().wallTime().toMillis());
-        s.setLong(++i, request.limits().cpuTime().toMillis());
-        s.setLong(++i, request.limits().memoryBytes());
-        s.setInt(++i, request.limits().maxProcesses());
-        s.setLong(++i, request.limits().maxFileBytes());
-        s.setLong(++i, request.limits().maxOutputBytes());
-        s.setString(++i, request.idempotencyKey().orElse(null));
-        if (keyHash != null) {
-          s.setBytes(++i, keyHash);
-        } else {
-          s.setNull(++i, Types.BINARY);
-        }
-        Rows.setInstant(s, ++i, request.queuedAt());
-        s.setBytes(++i, sessionId);
-        inserted = s.executeUpdate();
-      } catch (SQLException e) {
-        if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
-          // A concurrent request with the same key won the unique index: answer with its execution.
-          Optional<Execution> winner = readExecutionByKey(c, sessionId, keyHash);
-          if (winner.isPresent()) {
-            return new Store.CreatedExecution(winner.get(), false);
+    return withConnection(
+        "create execution for code session " + request.sessionId(),
+        c -> {
+          if (keyHash != null) {
+            // A retried request usually finds its execution here, without a failed insert.
+            Optional<Execution> earlier = readExecutionByKey(c, sessionId, keyHash);
+            if (earlier.isPresent()) {
+              return new Store.CreatedExecution(earlier.get(), false);
+            }
           }
-        }
-        throw e;
-      }
-      if (inserted == 0) {
-        throw new LivecodeException.SessionNotFound(request.sessionId());
-      }
-      Execution created = readExecution(c, request.id())
-          .orElseThrow(() -> new StoreException("execution " + request.id() + " vanished right after its insert"));
-      return new Store.CreatedExecution(created, true);
-    });
+          int inserted;
+          try (PreparedStatement s = c.prepareStatement(sql.insertExecution)) {
+            int i = 0;
+            s.setBytes(++i, Rows.bytes(request.id()));
+            s.setString(++i, request.stdin());
+            s.setLong(++i, request.limits().wallTime().toMillis());
+            s.setLong(++i, request.limits().cpuTime().toMillis());
+            s.setLong(++i, request.limits().memoryBytes());
+            s.setInt(++i, request.limits().maxProcesses());
+            s.setLong(++i, request.limits().maxFileBytes());
+            s.setLong(++i, request.limits().maxOutputBytes());
+            s.setString(++i, request.idempotencyKey().orElse(null));
+            if (keyHash != null) {
+              s.setBytes(++i, keyHash);
+            } else {
+              s.setNull(++i, Types.BINARY);
+            }
+            Rows.setInstant(s, ++i, request.queuedAt());
+            s.setBytes(++i, sessionId);
+            inserted = s.executeUpdate();
+          } catch (SQLException e) {
+            if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
+              // A concurrent request with the same key won the unique index: answer with its
+              // execution.
+              Optional<Execution> winner = readExecutionByKey(c, sessionId, keyHash);
+              if (winner.isPresent()) {
+                return new Store.CreatedExecution(winner.get(), false);
+              }
+            }
+            throw e;
+          }
+          if (inserted == 0) {
+            throw new LivecodeException.SessionNotFound(request.sessionId());
+          }
+          Execution created =
+              readExecution(c, request.id())
+                  .orElseThrow(
+                      () ->
+                          new StoreException(
+                              "execution " + request.id() + " vanished right after its insert"));
+          return new Store.CreatedExecution(created, true);
+        });
   }
 
   @Override
@@ -263,7 +291,8 @@ public final class MySqlStore implements Store {
     }
   }
 
-  private Optional<Execution> readExecutionByKey(Connection c, byte[] sessionId, byte[] keyHash) throws SQLException {
+  private Optional<Execution> readExecutionByKey(Connection c, byte[] sessionId, byte[] keyHash)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql.findExecutionByKey)) {
       s.setBytes(1, sessionId);
       s.setBytes(2, keyHash);
@@ -281,42 +310,50 @@ public final class MySqlStore implements Store {
   public boolean markRunning(UUID executionId, Instant startedAt) {
     Objects.requireNonNull(executionId, "executionId");
     Objects.requireNonNull(startedAt, "startedAt");
-    return withConnection("mark execution " + executionId + " running", c -> {
-      try (PreparedStatement s = c.prepareStatement(sql.markRunning)) {
-        Rows.setInstant(s, 1, startedAt);
-        s.setBytes(2, Rows.bytes(executionId));
-        return s.executeUpdate() > 0;
-      }
-    });
+    return withConnection(
+        "mark execution " + executionId + " running",
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql.markRunning)) {
+            Rows.setInstant(s, 1, startedAt);
+            s.setBytes(2, Rows.bytes(executionId));
+            return s.executeUpdate() > 0;
+          }
+        });
   }
 
   @Override
   public boolean finish(UUID executionId, Execution.Result result) {
     Objects.requireNonNull(executionId, "executionId");
     Objects.requireNonNull(result, "result");
-    return withConnection("store the result of execution " + executionId, c -> {
-      try (PreparedStatement s = c.prepareStatement(sql.finish)) {
-        int i = 0;
-        s.setString(++i, result.status().name());
-        s.setString(++i, result.stdout());
-        s.setString(++i, result.stderr());
-        Rows.setNullableInt(s, ++i, result.exitCode());
-        Rows.setNullableInt(s, ++i, result.signal());
-        s.setString(++i, result.failureReason().map(Enum::name).orElse(null));
-        s.setBoolean(++i, result.stdoutTruncated());
-        s.setBoolean(++i, result.stderrTruncated());
-        s.setLong(++i, result.executionTime().toMillis());
-        Rows.setInstant(s, ++i, result.finishedAt());
-        s.setBytes(++i, Rows.bytes(executionId));
-        return s.executeUpdate() > 0;
-      } catch (SQLException e) {
-        if (SqlErrors.isPacketTooLarge(e)) {
-          throw new StoreException("the output of execution " + executionId + " is larger than the server's "
-              + "max_allowed_packet; raise it to at least 4 times the output cap (maxOutputBytes) plus 1 MiB", e);
-        }
-        throw e;
-      }
-    });
+    return withConnection(
+        "store the result of execution " + executionId,
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql.finish)) {
+            int i = 0;
+            s.setString(++i, result.status().name());
+            s.setString(++i, result.stdout());
+            s.setString(++i, result.stderr());
+            Rows.setNullableInt(s, ++i, result.exitCode());
+            Rows.setNullableInt(s, ++i, result.signal());
+            s.setString(++i, result.failureReason().map(Enum::name).orElse(null));
+            s.setBoolean(++i, result.stdoutTruncated());
+            s.setBoolean(++i, result.stderrTruncated());
+            s.setLong(++i, result.executionTime().toMillis());
+            Rows.setInstant(s, ++i, result.finishedAt());
+            s.setBytes(++i, Rows.bytes(executionId));
+            return s.executeUpdate() > 0;
+          } catch (SQLException e) {
+            if (SqlErrors.isPacketTooLarge(e)) {
+              throw new StoreException(
+                  "the output of execution "
+                      + executionId
+                      + " is larger than the server's "
+                      + "max_allowed_packet; raise it to at least 4 times the output cap (maxOutputBytes) plus 1 MiB",
+                  e);
+            }
+            throw e;
+          }
+        });
   }
 
   @Override
@@ -324,31 +361,33 @@ public final class MySqlStore implements Store {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(page, "page");
     long before = page.cursor().map(Cursors::decode).orElse(Long.MAX_VALUE);
-    return withConnection("list executions of code session " + sessionId, c -> {
-      List<Execution> items = new ArrayList<>();
-      long lastSeq = 0;
-      boolean more = false;
-      try (PreparedStatement s = c.prepareStatement(sql.listExecutions)) {
-        s.setBytes(1, Rows.bytes(sessionId));
-        s.setLong(2, before);
-        s.setInt(3, page.limit() + 1);
-        try (ResultSet rows = s.executeQuery()) {
-          while (rows.next()) {
-            if (items.size() == page.limit()) {
-              more = true;
-              break;
+    return withConnection(
+        "list executions of code session " + sessionId,
+        c -> {
+          List<Execution> items = new ArrayList<>();
+          long lastSeq = 0;
+          boolean more = false;
+          try (PreparedStatement s = c.prepareStatement(sql.listExecutions)) {
+            s.setBytes(1, Rows.bytes(sessionId));
+            s.setLong(2, before);
+            s.setInt(3, page.limit() + 1);
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                if (items.size() == page.limit()) {
+                  more = true;
+                  break;
+                }
+                items.add(Rows.execution(rows));
+                lastSeq = rows.getLong("seq");
+              }
             }
-            items.add(Rows.execution(rows));
-            lastSeq = rows.getLong("seq");
           }
-        }
-      }
-      // An empty page is the one case where the session's existence is not already proven.
-      if (items.isEmpty() && readVersion(c, sessionId).isEmpty()) {
-        throw new LivecodeException.SessionNotFound(sessionId);
-      }
-      return new Page<>(items, more ? Optional.of(Cursors.encode(lastSeq)) : Optional.empty());
-    });
+          // An empty page is the one case where the session's existence is not already proven.
+          if (items.isEmpty() && readVersion(c, sessionId).isEmpty()) {
+            throw new LivecodeException.SessionNotFound(sessionId);
+          }
+          return new Page<>(items, more ? Optional.of(Cursors.encode(lastSeq)) : Optional.empty());
+        });
   }
 
   @Override
@@ -356,18 +395,20 @@ public final class MySqlStore implements Store {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1, was " + limit);
     }
-    return withConnection("find unfinished executions", c -> {
-      List<Execution> found = new ArrayList<>();
-      try (PreparedStatement s = c.prepareStatement(sql.findUnfinished)) {
-        s.setInt(1, limit);
-        try (ResultSet rows = s.executeQuery()) {
-          while (rows.next()) {
-            found.add(Rows.execution(rows));
+    return withConnection(
+        "find unfinished executions",
+        c -> {
+          List<Execution> found = new ArrayList<>();
+          try (PreparedStatement s = c.prepareStatement(sql.findUnfinished)) {
+            s.setInt(1, limit);
+            try (ResultSet rows = s.executeQuery()) {
+              while (rows.next()) {
+                found.add(Rows.execution(rows));
+              }
+            }
           }
-        }
-      }
-      return found;
-    });
+          return found;
+        });
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -407,7 +448,11 @@ public final class MySqlStore implements Store {
         return work.run(c);
       } catch (SQLException e) {
         if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
-          LOG.debug("mysql retry operation=\"{}\" attempt={} error={}", operation, attempt, e.getErrorCode());
+          LOG.debug(
+              "mysql retry operation=\"{}\" attempt={} error={}",
+              operation,
+              attempt,
+              e.getErrorCode());
           continue;
         }
         throw failure(operation, e);
@@ -435,7 +480,11 @@ public final class MySqlStore implements Store {
         }
       } catch (SQLException e) {
         if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
-          LOG.debug("mysql retry operation=\"{}\" attempt={} error={}", operation, attempt, e.getErrorCode());
+          LOG.debug(
+              "mysql retry operation=\"{}\" attempt={} error={}",
+              operation,
+              attempt,
+              e.getErrorCode());
           continue;
         }
         throw failure(operation, e);
@@ -482,12 +531,16 @@ public final class MySqlStore implements Store {
 
     private Builder() {}
 
-    /** For example {@code jdbc:mysql://127.0.0.1:3306/livecode}; MariaDB servers use the same URL. */
+    /**
+     * For example {@code jdbc:mysql://127.0.0.1:3306/livecode}; MariaDB servers use the same URL.
+     */
     public Builder jdbcUrl(String value) {
       String url = Objects.requireNonNull(value, "jdbcUrl").strip();
       if (!url.startsWith("jdbc:mysql:")) {
-        throw new IllegalArgumentException("jdbcUrl must start with jdbc:mysql: (MySQL Connector/J, also for "
-            + "MariaDB), was " + JdbcUrls.mask(url));
+        throw new IllegalArgumentException(
+            "jdbcUrl must start with jdbc:mysql: (MySQL Connector/J, also for "
+                + "MariaDB), was "
+                + JdbcUrls.mask(url));
       }
       this.jdbcUrl = url;
       return this;
@@ -508,7 +561,8 @@ public final class MySqlStore implements Store {
     /** Connections in the store's own pool; default {@value #DEFAULT_POOL_SIZE}. */
     public Builder poolSize(int value) {
       if (value < 1 || value > MAX_POOL_SIZE) {
-        throw new IllegalArgumentException("poolSize must be 1 to " + MAX_POOL_SIZE + ", was " + value);
+        throw new IllegalArgumentException(
+            "poolSize must be 1 to " + MAX_POOL_SIZE + ", was " + value);
       }
       this.poolSize = value;
       return this;
@@ -522,8 +576,12 @@ public final class MySqlStore implements Store {
     public Builder tablePrefix(String value) {
       Objects.requireNonNull(value, "tablePrefix");
       if (value.length() > MAX_PREFIX_LENGTH || !PREFIX.matcher(value).matches()) {
-        throw new IllegalArgumentException("tablePrefix must be at most " + MAX_PREFIX_LENGTH
-            + " of a-z, 0-9 and _, was '" + value + "'");
+        throw new IllegalArgumentException(
+            "tablePrefix must be at most "
+                + MAX_PREFIX_LENGTH
+                + " of a-z, 0-9 and _, was '"
+                + value
+                + "'");
       }
       this.tablePrefix = value;
       return this;
@@ -539,13 +597,16 @@ public final class MySqlStore implements Store {
     public Builder connectionTimeout(Duration value) {
       Objects.requireNonNull(value, "connectionTimeout");
       if (value.toMillis() < 250) {
-        throw new IllegalArgumentException("connectionTimeout must be >= 250 ms, was " + value.toMillis() + " ms");
+        throw new IllegalArgumentException(
+            "connectionTimeout must be >= 250 ms, was " + value.toMillis() + " ms");
       }
       this.connectionTimeout = value;
       return this;
     }
 
-    /** A pool the host application owns (and closes); replaces jdbcUrl/username/password/poolSize. */
+    /**
+     * A pool the host application owns (and closes); replaces jdbcUrl/username/password/poolSize.
+     */
     public Builder dataSource(DataSource value) {
       this.dataSource = Objects.requireNonNull(value, "dataSource");
       return this;
@@ -555,8 +616,8 @@ public final class MySqlStore implements Store {
      * Connects, migrates (or validates) the schema, and returns the store.
      *
      * @throws IllegalArgumentException when neither or both of jdbcUrl and dataSource are set
-     * @throws StoreException when the database cannot be reached, refuses the credentials, or
-     *     has a schema this release cannot use; the message is one line and says what to check
+     * @throws StoreException when the database cannot be reached, refuses the credentials, or has a
+     *     schema this release cannot use; the message is one line and says what to check
      */
     public MySqlStore build() {
       if ((jdbcUrl == null) == (dataSource == null)) {
@@ -594,11 +655,25 @@ public final class MySqlStore implements Store {
       try {
         pool = new HikariDataSource(config);
       } catch (RuntimeException e) {
-        throw new StoreException("cannot connect to MySQL at " + address + " as " + (user.isEmpty() ? "(no user)" : user)
-            + ": " + SqlErrors.oneLine(e) + "; check --mysql-url/--mysql-user/--mysql-password", e);
+        throw new StoreException(
+            "cannot connect to MySQL at "
+                + address
+                + " as "
+                + (user.isEmpty() ? "(no user)" : user)
+                + ": "
+                + SqlErrors.oneLine(e)
+                + "; check --mysql-url/--mysql-user/--mysql-password",
+            e);
       }
-      String description = "url=" + JdbcUrls.mask(jdbcUrl) + " user=" + user + " pool_size=" + poolSize
-          + " prefix=" + tablePrefix;
+      String description =
+          "url="
+              + JdbcUrls.mask(jdbcUrl)
+              + " user="
+              + user
+              + " pool_size="
+              + poolSize
+              + " prefix="
+              + tablePrefix;
       try {
         return start(pool, pool, description);
       } catch (RuntimeException e) {
@@ -611,17 +686,28 @@ public final class MySqlStore implements Store {
       try (Connection c = dataSource.getConnection()) {
         c.isValid((int) Math.max(1, connectionTimeout.toSeconds()));
       } catch (SQLException e) {
-        throw new StoreException("cannot connect to MySQL through the given DataSource: " + SqlErrors.oneLine(e)
-            + "; check its URL, user and password", e);
+        throw new StoreException(
+            "cannot connect to MySQL through the given DataSource: "
+                + SqlErrors.oneLine(e)
+                + "; check its URL, user and password",
+            e);
       }
-      return start(dataSource, null, "datasource=" + dataSource.getClass().getSimpleName() + " prefix=" + tablePrefix);
+      return start(
+          dataSource,
+          null,
+          "datasource=" + dataSource.getClass().getSimpleName() + " prefix=" + tablePrefix);
     }
 
     private MySqlStore start(DataSource ds, HikariDataSource owned, String description) {
       ServerInfo server = serverInfo(ds);
       String schema = Migrations.apply(ds, tablePrefix, migrate);
-      LOG.info("mysql store started {} migrate={} schema_version={} server=\"{}\" max_allowed_packet={}", description,
-          migrate, schema, server.version(), server.maxAllowedPacket());
+      LOG.info(
+          "mysql store started {} migrate={} schema_version={} server=\"{}\" max_allowed_packet={}",
+          description,
+          migrate,
+          schema,
+          server.version(),
+          server.maxAllowedPacket());
       return new MySqlStore(ds, owned, tablePrefix, description);
     }
 
@@ -632,7 +718,9 @@ public final class MySqlStore implements Store {
         DatabaseMetaData meta = c.getMetaData();
         String version = meta.getDatabaseProductVersion();
         if (!supported(version)) {
-          LOG.warn("mysql server may be too old version=\"{}\"; livecode needs MySQL 8.0+ or MariaDB 10.6+", version);
+          LOG.warn(
+              "mysql server may be too old version=\"{}\"; livecode needs MySQL 8.0+ or MariaDB 10.6+",
+              version);
         }
         long maxPacket = 0;
         try (PreparedStatement s = c.prepareStatement("SELECT @@max_allowed_packet");
@@ -642,16 +730,22 @@ public final class MySqlStore implements Store {
           }
         }
         if (maxPacket > 0 && maxPacket < MIN_PACKET_BYTES) {
-          LOG.warn("mysql max_allowed_packet={} is below {}: large program output cannot be stored; raise it on "
-              + "the server (at least 4 x the output cap + 1 MiB)", maxPacket, MIN_PACKET_BYTES);
+          LOG.warn(
+              "mysql max_allowed_packet={} is below {}: large program output cannot be stored; raise it on "
+                  + "the server (at least 4 x the output cap + 1 MiB)",
+              maxPacket,
+              MIN_PACKET_BYTES);
         }
         return new ServerInfo(version, maxPacket);
       } catch (SQLException e) {
-        throw new StoreException("cannot read the MySQL server version: " + SqlErrors.oneLine(e), e);
+        throw new StoreException(
+            "cannot read the MySQL server version: " + SqlErrors.oneLine(e), e);
       }
     }
 
-    /** MariaDB reports itself as "5.5.5-10.11.6-MariaDB..." through Connector/J; MySQL as "8.0.36". */
+    /**
+     * MariaDB reports itself as "5.5.5-10.11.6-MariaDB..." through Connector/J; MySQL as "8.0.36".
+     */
     static boolean supported(String version) {
       var m = Pattern.compile("(?:5\\.5\\.5-)?(\\d+)\\.(\\d+)").matcher(version);
       if (!m.lookingAt()) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Session;
-import dev.livecode.core.exception.StoreException;
 import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.exception.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,8 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * with its own outcome.
  */
 class AutosaveGroupCommitIT {
-  @RegisterExtension
-  static final MySqlTestStore DB = new MySqlTestStore();
+  @RegisterExtension static final MySqlTestStore DB = new MySqlTestStore();
 
   private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.123456Z");
   private final ExecutorService threads = Executors.newFixedThreadPool(32);
@@ -43,7 +42,8 @@ class AutosaveGroupCommitIT {
   }
 
   private Session newSession() {
-    Session s = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "print(0)", 1, NOW, NOW);
+    Session s =
+        new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "print(0)", 1, NOW, NOW);
     DB.store().insertSession(s);
     return s;
   }
@@ -51,7 +51,9 @@ class AutosaveGroupCommitIT {
   /** Reads the row on a connection of its own, outside the store. */
   private static String storedSource(UUID id) throws Exception {
     try (Connection c = DB.database().connect();
-        PreparedStatement s = c.prepareStatement("SELECT source_code FROM " + DB.prefix() + "sessions WHERE id = ?")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT source_code FROM " + DB.prefix() + "sessions WHERE id = ?")) {
       s.setBytes(1, dev.livecode.store.mysql.internal.Rows.bytes(id));
       try (ResultSet r = s.executeQuery()) {
         assertThat(r.next()).isTrue();
@@ -64,10 +66,12 @@ class AutosaveGroupCommitIT {
     CountDownLatch start = new CountDownLatch(1);
     List<Future<T>> futures = new ArrayList<>();
     for (var w : work) {
-      futures.add(threads.submit(() -> {
-        start.await();
-        return w.call();
-      }));
+      futures.add(
+          threads.submit(
+              () -> {
+                start.await();
+                return w.call();
+              }));
     }
     start.countDown();
     List<T> out = new ArrayList<>();
@@ -85,8 +89,13 @@ class AutosaveGroupCommitIT {
     }
     List<java.util.concurrent.Callable<Session>> work = new ArrayList<>();
     for (Session s : sessions) {
-      work.add(() -> DB.store().updateSession(
-          Session.Update.source(s.id(), "print('" + s.id() + "')").withExpectedVersion(1), NOW));
+      work.add(
+          () ->
+              DB.store()
+                  .updateSession(
+                      Session.Update.source(s.id(), "print('" + s.id() + "')")
+                          .withExpectedVersion(1),
+                      NOW));
     }
 
     List<Session> saved = together(work);
@@ -101,20 +110,23 @@ class AutosaveGroupCommitIT {
   }
 
   @Test
-  void concurrentAutosavesExpectingOneVersionHaveOneWinnerAndEveryOtherConflicts() throws Exception {
+  void concurrentAutosavesExpectingOneVersionHaveOneWinnerAndEveryOtherConflicts()
+      throws Exception {
     Session s = newSession();
     List<java.util.concurrent.Callable<String>> work = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
       String source = "edit " + i;
-      work.add(() -> {
-        try {
-          DB.store().updateSession(Session.Update.source(s.id(), source).withExpectedVersion(1), NOW);
-          return source;
-        } catch (LivecodeException.VersionConflict e) {
-          assertThat(e.currentVersion()).isEqualTo(2);
-          return "conflict";
-        }
-      });
+      work.add(
+          () -> {
+            try {
+              DB.store()
+                  .updateSession(Session.Update.source(s.id(), source).withExpectedVersion(1), NOW);
+              return source;
+            } catch (LivecodeException.VersionConflict e) {
+              assertThat(e.currentVersion()).isEqualTo(2);
+              return "conflict";
+            }
+          });
     }
 
     List<String> outcomes = together(work);
@@ -136,17 +148,19 @@ class AutosaveGroupCommitIT {
     for (int i = 0; i < sessions.size(); i++) {
       Session s = sessions.get(i);
       // The language column holds 64 characters: this one is refused by the database.
-      Session.Update update = i == 0
-          ? Session.Update.source(s.id(), "bad").withLanguage("x".repeat(100))
-          : Session.Update.source(s.id(), "good " + i);
-      work.add(() -> {
-        try {
-          outcome.put(s.id(), DB.store().updateSession(update, NOW));
-        } catch (RuntimeException e) {
-          outcome.put(s.id(), e);
-        }
-        return true;
-      });
+      Session.Update update =
+          i == 0
+              ? Session.Update.source(s.id(), "bad").withLanguage("x".repeat(100))
+              : Session.Update.source(s.id(), "good " + i);
+      work.add(
+          () -> {
+            try {
+              outcome.put(s.id(), DB.store().updateSession(update, NOW));
+            } catch (RuntimeException e) {
+              outcome.put(s.id(), e);
+            }
+            return true;
+          });
     }
 
     together(work);
@@ -164,7 +178,8 @@ class AutosaveGroupCommitIT {
     MySqlStore store = DB.builder().tablePrefix(DB.prefix()).build();
     store.close();
 
-    assertThatThrownBy(() -> store.updateSession(Session.Update.source(UUID.randomUUID(), "x"), NOW))
+    assertThatThrownBy(
+            () -> store.updateSession(Session.Update.source(UUID.randomUUID(), "x"), NOW))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("closed");
   }

@@ -6,8 +6,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** MySqlStore meets the store contract on a real server (by default the local MariaDB). */
 class MySqlStoreIT extends StoreContract {
-  @RegisterExtension
-  static final MySqlTestStore DB = new MySqlTestStore();
+  @RegisterExtension static final MySqlTestStore DB = new MySqlTestStore();
 
   @Override
   protected Store store() {

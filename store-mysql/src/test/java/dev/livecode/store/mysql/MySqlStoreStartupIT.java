@@ -29,8 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Starting, stopping and restarting a MySqlStore: fail-fast messages, migrations, ownership. */
 class MySqlStoreStartupIT {
-  @RegisterExtension
-  final MariaDbExtension db = new MariaDbExtension();
+  @RegisterExtension final MariaDbExtension db = new MariaDbExtension();
 
   private final String prefix = MySqlTestStore.newPrefix();
   private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -53,17 +52,20 @@ class MySqlStoreStartupIT {
     String password = "not-the-password-" + UUID.randomUUID();
     long started = System.nanoTime();
 
-    assertThatThrownBy(() -> start(MySqlTestStore.builder(db).password(password).tablePrefix(prefix)))
-        .isInstanceOfSatisfying(StoreException.class, e -> {
-          assertThat(e.getMessage())
-              .startsWith("cannot connect to MySQL at ")
-              .contains(" as " + db.user() + ": ")
-              .containsIgnoringCase("access denied")
-              .endsWith("check --mysql-url/--mysql-user/--mysql-password")
-              .doesNotContain(password)
-              .doesNotContain("\n");
-          assertThat(e.getCause()).isNotNull();
-        });
+    assertThatThrownBy(
+            () -> start(MySqlTestStore.builder(db).password(password).tablePrefix(prefix)))
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .startsWith("cannot connect to MySQL at ")
+                  .contains(" as " + db.user() + ": ")
+                  .containsIgnoringCase("access denied")
+                  .endsWith("check --mysql-url/--mysql-user/--mysql-password")
+                  .doesNotContain(password)
+                  .doesNotContain("\n");
+              assertThat(e.getCause()).isNotNull();
+            });
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
   }
 
@@ -71,21 +73,35 @@ class MySqlStoreStartupIT {
   void unreachablePortFailsFastWithOneActionableLine() {
     long started = System.nanoTime();
 
-    assertThatThrownBy(() -> start(MySqlStore.builder().jdbcUrl("jdbc:mysql://127.0.0.1:1/test").username("root")
-            .password("secret").connectionTimeout(Duration.ofSeconds(2)).tablePrefix(prefix)))
-        .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.getMessage())
-            .startsWith("cannot connect to MySQL at 127.0.0.1:1 as root: ")
-            .contains("Communications link failure")
-            .endsWith("check --mysql-url/--mysql-user/--mysql-password")
-            .doesNotContain("secret")
-            .doesNotContain("\n"));
+    assertThatThrownBy(
+            () ->
+                start(
+                    MySqlStore.builder()
+                        .jdbcUrl("jdbc:mysql://127.0.0.1:1/test")
+                        .username("root")
+                        .password("secret")
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .tablePrefix(prefix)))
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e ->
+                assertThat(e.getMessage())
+                    .startsWith("cannot connect to MySQL at 127.0.0.1:1 as root: ")
+                    .contains("Communications link failure")
+                    .endsWith("check --mysql-url/--mysql-user/--mysql-password")
+                    .doesNotContain("secret")
+                    .doesNotContain("\n"));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
   }
 
   @Test
   void passwordInTheUrlIsNeverShown() {
-    assertThatThrownBy(() -> start(MySqlStore.builder()
-            .jdbcUrl("jdbc:mysql://127.0.0.1:1/test?user=root&password=hunter2").tablePrefix(prefix)))
+    assertThatThrownBy(
+            () ->
+                start(
+                    MySqlStore.builder()
+                        .jdbcUrl("jdbc:mysql://127.0.0.1:1/test?user=root&password=hunter2")
+                        .tablePrefix(prefix)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("as root")
         .hasMessageNotContaining("hunter2");
@@ -96,8 +112,10 @@ class MySqlStoreStartupIT {
     start(MySqlTestStore.builder(db).tablePrefix(prefix));
 
     try (Connection c = db.connect();
-        PreparedStatement s = c.prepareStatement("SELECT table_name, table_collation FROM information_schema.tables "
-            + "WHERE table_schema = DATABASE() AND table_name LIKE ? ORDER BY table_name")) {
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT table_name, table_collation FROM information_schema.tables "
+                    + "WHERE table_schema = DATABASE() AND table_name LIKE ? ORDER BY table_name")) {
       s.setString(1, prefix.replace("_", "\\_") + "%");
       List<String> tables = new ArrayList<>();
       try (ResultSet rows = s.executeQuery()) {
@@ -108,7 +126,8 @@ class MySqlStoreStartupIT {
           }
         }
       }
-      assertThat(tables).containsExactly(prefix + "executions", prefix + "schema_history", prefix + "sessions");
+      assertThat(tables)
+          .containsExactly(prefix + "executions", prefix + "schema_history", prefix + "sessions");
     }
   }
 
@@ -116,23 +135,29 @@ class MySqlStoreStartupIT {
   @Test
   void migratesIntoASchemaThatAlreadyHoldsAnotherApplicationsTables() throws Exception {
     String hostTable = prefix + "host_orders";
-    try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+    try (Connection c = db.connect();
+        java.sql.Statement s = c.createStatement()) {
       s.execute("CREATE TABLE " + hostTable + " (id INT PRIMARY KEY)");
     }
     try {
       start(MySqlTestStore.builder(db).tablePrefix(prefix));
       try (Connection c = db.connect();
-          PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM information_schema.tables "
-              + "WHERE table_schema = DATABASE() AND table_name IN (?, ?)")) {
+          PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT COUNT(*) FROM information_schema.tables "
+                      + "WHERE table_schema = DATABASE() AND table_name IN (?, ?)")) {
         s.setString(1, prefix + "sessions");
         s.setString(2, prefix + "executions");
         try (ResultSet rows = s.executeQuery()) {
           rows.next();
-          assertThat(rows.getInt(1)).as("livecode's tables were created beside the host's").isEqualTo(2);
+          assertThat(rows.getInt(1))
+              .as("livecode's tables were created beside the host's")
+              .isEqualTo(2);
         }
       }
     } finally {
-      try (Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+      try (Connection c = db.connect();
+          java.sql.Statement s = c.createStatement()) {
         s.execute("DROP TABLE IF EXISTS " + hostTable);
       }
     }
@@ -161,31 +186,55 @@ class MySqlStoreStartupIT {
     MySqlStore first = start(MySqlTestStore.builder(db).tablePrefix(prefix));
     Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "x = 1", 1, t, t);
     first.insertSession(session);
-    Session saved = first.updateSession(Session.Update.source(session.id(), StoreContract.TRICKY_TEXT), t.plusSeconds(1));
-    Execution execution = first.createExecution(new Store.NewExecution(UUID.randomUUID(), session.id(), "🙂 stdin",
-        Limits.DEFAULTS, Optional.of("restart-key"), t.plusSeconds(2))).execution();
+    Session saved =
+        first.updateSession(
+            Session.Update.source(session.id(), StoreContract.TRICKY_TEXT), t.plusSeconds(1));
+    Execution execution =
+        first
+            .createExecution(
+                new Store.NewExecution(
+                    UUID.randomUUID(),
+                    session.id(),
+                    "🙂 stdin",
+                    Limits.DEFAULTS,
+                    Optional.of("restart-key"),
+                    t.plusSeconds(2)))
+            .execution();
     first.markRunning(execution.id(), t.plusSeconds(3));
-    Execution.Result result = new Execution.Result(Execution.Status.COMPLETED, StoreContract.TRICKY_TEXT, "warn ⚠\n",
-        OptionalInt.of(0), OptionalInt.empty(), Optional.empty(), false, false, Duration.ofMillis(17), t.plusSeconds(4));
+    Execution.Result result =
+        new Execution.Result(
+            Execution.Status.COMPLETED,
+            StoreContract.TRICKY_TEXT,
+            "warn ⚠\n",
+            OptionalInt.of(0),
+            OptionalInt.empty(),
+            Optional.empty(),
+            false,
+            false,
+            Duration.ofMillis(17),
+            t.plusSeconds(4));
     first.finish(execution.id(), result);
     first.close();
 
     MySqlStore second = start(MySqlTestStore.builder(db).tablePrefix(prefix));
 
     assertThat(second.findSession(session.id())).contains(saved);
-    assertThat(second.findExecution(execution.id())).contains(execution.running(t.plusSeconds(3)).finished(result));
+    assertThat(second.findExecution(execution.id()))
+        .contains(execution.running(t.plusSeconds(3)).finished(result));
     assertThat(second.listExecutions(session.id(), Page.Request.first(5)).items()).hasSize(1);
   }
 
   @Test
   void closingTwiceIsHarmlessAndClosesTheOwnPool() {
     MySqlStore store = start(MySqlTestStore.builder(db).tablePrefix(prefix));
-    assertThat(Thread.getAllStackTraces().keySet()).anySatisfy(t -> assertThat(t.getName()).startsWith(MySqlStore.POOL_NAME));
+    assertThat(Thread.getAllStackTraces().keySet())
+        .anySatisfy(t -> assertThat(t.getName()).startsWith(MySqlStore.POOL_NAME));
 
     store.close();
     store.close();
 
-    assertThatThrownBy(() -> store.findSession(UUID.randomUUID())).isInstanceOf(StoreException.class);
+    assertThatThrownBy(() -> store.findSession(UUID.randomUUID()))
+        .isInstanceOf(StoreException.class);
   }
 
   @Test
@@ -199,7 +248,9 @@ class MySqlStoreStartupIT {
     HikariDataSource host = new HikariDataSource(config);
     toClose.add(host);
     MySqlStore store = MySqlStore.builder().dataSource(host).tablePrefix(prefix).build();
-    Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "", 1, Instant.EPOCH, Instant.EPOCH);
+    Session session =
+        new Session(
+            UUID.randomUUID(), Session.ANONYMOUS, "python", "", 1, Instant.EPOCH, Instant.EPOCH);
     store.insertSession(session);
 
     store.close();
@@ -212,11 +263,15 @@ class MySqlStoreStartupIT {
 
   @Test
   void refusesContradictoryOrInvalidSettingsByName() {
-    assertThatThrownBy(() -> MySqlStore.builder().build()).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("jdbcUrl").hasMessageContaining("dataSource");
+    assertThatThrownBy(() -> MySqlStore.builder().build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jdbcUrl")
+        .hasMessageContaining("dataSource");
     assertThatThrownBy(() -> MySqlStore.builder().poolSize(0)).hasMessageContaining("poolSize");
-    assertThatThrownBy(() -> MySqlStore.builder().tablePrefix("Bad-Prefix")).hasMessageContaining("tablePrefix");
+    assertThatThrownBy(() -> MySqlStore.builder().tablePrefix("Bad-Prefix"))
+        .hasMessageContaining("tablePrefix");
     assertThatThrownBy(() -> MySqlStore.builder().jdbcUrl("jdbc:postgresql://x/y?password=p"))
-        .hasMessageContaining("jdbc:mysql:").hasMessageNotContaining("=p");
+        .hasMessageContaining("jdbc:mysql:")
+        .hasMessageNotContaining("=p");
   }
 }

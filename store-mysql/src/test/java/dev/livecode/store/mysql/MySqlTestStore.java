@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One MySqlStore per test class, on the class's fresh database ({@link MariaDbExtension}) under a
- * table prefix of its own; its rows are deleted after each test, so every test starts from an
- * empty store. Register as {@code @RegisterExtension static final MySqlTestStore DB = new MySqlTestStore();}.
+ * table prefix of its own; its rows are deleted after each test, so every test starts from an empty
+ * store. Register as {@code @RegisterExtension static final MySqlTestStore DB = new
+ * MySqlTestStore();}.
  */
 final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   private final MariaDbExtension database = new MariaDbExtension();
@@ -27,7 +28,10 @@ final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, Afte
 
   /** A builder for {@code database} with nothing else set. */
   static MySqlStore.Builder builder(MariaDbExtension database) {
-    return MySqlStore.builder().jdbcUrl(database.jdbcUrl()).username(database.user()).password(database.password());
+    return MySqlStore.builder()
+        .jdbcUrl(database.jdbcUrl())
+        .username(database.user())
+        .password(database.password());
   }
 
   /** The class's database. */
@@ -43,7 +47,8 @@ final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, Afte
   /** This class's store, on its own table prefix. */
   MySqlStore store() {
     if (store == null) {
-      throw new IllegalStateException("register MySqlTestStore as a static @RegisterExtension field");
+      throw new IllegalStateException(
+          "register MySqlTestStore as a static @RegisterExtension field");
     }
     return store;
   }
@@ -60,7 +65,8 @@ final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, Afte
 
   @Override
   public void afterEach(ExtensionContext context) throws SQLException {
-    try (Connection c = database.connect(); Statement s = c.createStatement()) {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement()) {
       s.execute("DELETE FROM " + prefix + "executions");
       s.execute("DELETE FROM " + prefix + "sessions");
     }

@@ -31,10 +31,13 @@ public record MariaDbServer(String url, String user, String password) {
   public static synchronized MariaDbServer get() {
     if (shared == null) {
       Optional<String> image = TestEnvironment.variable(CONTAINER_VARIABLE);
-      MariaDbServer server = image.isPresent() ? container(image.get()) : new MariaDbServer(
-          TestEnvironment.variable(URL_VARIABLE, DEFAULT_URL),
-          TestEnvironment.variable(USER_VARIABLE, DEFAULT_USER),
-          TestEnvironment.variable(PASSWORD_VARIABLE, ""));
+      MariaDbServer server =
+          image.isPresent()
+              ? container(image.get())
+              : new MariaDbServer(
+                  TestEnvironment.variable(URL_VARIABLE, DEFAULT_URL),
+                  TestEnvironment.variable(USER_VARIABLE, DEFAULT_USER),
+                  TestEnvironment.variable(PASSWORD_VARIABLE, ""));
       server.checkReachable();
       shared = server;
     }
@@ -45,8 +48,13 @@ public record MariaDbServer(String url, String user, String password) {
     try {
       return MariaDbContainer.start(image);
     } catch (NoClassDefFoundError e) {
-      throw new IllegalStateException(CONTAINER_VARIABLE + " is set, and starting " + image + " needs "
-          + "org.testcontainers:mysql on the test class path (an optional dependency of livecode-testing)", e);
+      throw new IllegalStateException(
+          CONTAINER_VARIABLE
+              + " is set, and starting "
+              + image
+              + " needs "
+              + "org.testcontainers:mysql on the test class path (an optional dependency of livecode-testing)",
+          e);
     }
   }
 
@@ -54,14 +62,32 @@ public record MariaDbServer(String url, String user, String password) {
     try (Connection c = connect(url)) {
       c.isValid(3);
     } catch (SQLException e) {
-      throw new IllegalStateException("the MariaDB/MySQL server of the integration tests is unreachable at "
-          + TestEnvironment.masked(url) + " as " + user + " (" + firstLine(e) + "); " + TestEnvironment.HOW_TO_START
-          + ", or point " + URL_VARIABLE + ", " + USER_VARIABLE + " and " + PASSWORD_VARIABLE + " at one (or set "
-          + CONTAINER_VARIABLE + "=mysql:8.4 where Docker exists)", e);
+      throw new IllegalStateException(
+          "the MariaDB/MySQL server of the integration tests is unreachable at "
+              + TestEnvironment.masked(url)
+              + " as "
+              + user
+              + " ("
+              + firstLine(e)
+              + "); "
+              + TestEnvironment.HOW_TO_START
+              + ", or point "
+              + URL_VARIABLE
+              + ", "
+              + USER_VARIABLE
+              + " and "
+              + PASSWORD_VARIABLE
+              + " at one (or set "
+              + CONTAINER_VARIABLE
+              + "=mysql:8.4 where Docker exists)",
+          e);
     }
   }
 
-  /** Creates a database of the test's own, with the server's default character set as a host's schema has. */
+  /**
+   * Creates a database of the test's own, with the server's default character set as a host's
+   * schema has.
+   */
   public String createDatabase() {
     String name = "livecode_test_" + UUID.randomUUID().toString().substring(0, 8);
     execute("CREATE DATABASE " + name);
@@ -73,11 +99,13 @@ public record MariaDbServer(String url, String user, String password) {
   }
 
   private void execute(String sql) {
-    try (Connection c = connect(url); Statement s = c.createStatement()) {
+    try (Connection c = connect(url);
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
-      throw new IllegalStateException(sql + " failed on " + TestEnvironment.masked(url) + " as " + user + ": "
-          + firstLine(e), e);
+      throw new IllegalStateException(
+          sql + " failed on " + TestEnvironment.masked(url) + " as " + user + ": " + firstLine(e),
+          e);
     }
   }
 

@@ -27,8 +27,12 @@ public final class TestEnvironment {
     return variable(name).orElse(fallback);
   }
 
-  /** {@code url} fit for a message: a password in its user part or in its parameters becomes {@code ***}. */
+  /**
+   * {@code url} fit for a message: a password in its user part or in its parameters becomes {@code
+   * ***}.
+   */
   public static String masked(String url) {
-    return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@").replaceAll("(?i)(password=)[^&;]*", "$1***");
+    return url.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@")
+        .replaceAll("(?i)(password=)[^&;]*", "$1***");
   }
 }

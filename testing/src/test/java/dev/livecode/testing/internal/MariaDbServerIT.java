@@ -10,9 +10,11 @@ class MariaDbServerIT {
 
   @Test
   void anUnreachableServerFailsNamingTheVariablesAndTheScriptWithoutThePassword() {
-    MariaDbServer dead = new MariaDbServer("jdbc:mysql://127.0.0.1:1/test?password=hunter2", "root", "s3cret");
+    MariaDbServer dead =
+        new MariaDbServer("jdbc:mysql://127.0.0.1:1/test?password=hunter2", "root", "s3cret");
 
-    assertThatThrownBy(dead::checkReachable).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(dead::checkReachable)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("unreachable at jdbc:mysql://127.0.0.1:1/test?password=***")
         .hasMessageContaining("scripts/services.sh")
         .hasMessageContaining("LIVECODE_TEST_MYSQL_URL")

@@ -38,7 +38,9 @@ class BashRunnerIT extends LanguageRunnerContract {
 
   @Override
   protected String writeBytes(int bytes) {
-    return "line=$(printf 'x%.0s' {1..63})\nfor ((i = 0; i < " + (bytes / 64 + 1) + "; i++)); do echo \"$line\"; done\n";
+    return "line=$(printf 'x%.0s' {1..63})\nfor ((i = 0; i < "
+        + (bytes / 64 + 1)
+        + "; i++)); do echo \"$line\"; done\n";
   }
 
   @Override
@@ -58,7 +60,9 @@ class BashRunnerIT extends LanguageRunnerContract {
     try (LivecodeEngine engine = Livecode.builder().workers(1).build()) {
       assertThat(engine.languages()).extracting(LanguageInfo::id).contains("bash");
       Session session = engine.createSession("sh", "echo hi\n");
-      Execution done = engine.awaitExecution(engine.run(RunRequest.of(session.id())).id(), Duration.ofSeconds(30));
+      Execution done =
+          engine.awaitExecution(
+              engine.run(RunRequest.of(session.id())).id(), Duration.ofSeconds(30));
 
       assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
       assertThat(done.result().orElseThrow().stdout()).isEqualTo("hi\n");

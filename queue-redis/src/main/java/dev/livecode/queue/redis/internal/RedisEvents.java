@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Execution events over Redis pub/sub: every node publishes to one channel and hears every
- * node, itself included. One subscriber connection per queue; Lettuce resubscribes after a
- * reconnect. Best-effort, as the SPI says: when Redis cannot take a message, listeners in this
- * JVM still hear it, and waiters elsewhere fall back to re-reading the store at their deadline.
+ * Execution events over Redis pub/sub: every node publishes to one channel and hears every node,
+ * itself included. One subscriber connection per queue; Lettuce resubscribes after a reconnect.
+ * Best-effort, as the SPI says: when Redis cannot take a message, listeners in this JVM still hear
+ * it, and waiters elsewhere fall back to re-reading the store at their deadline.
  *
  * <p>Message: {@code <execution-uuid> <STATUS>}.
  */
@@ -35,7 +35,8 @@ public final class RedisEvents implements ExecutionEvents {
   private final String logName;
   private final StatefulRedisConnection<String, String> commands;
   private final StatefulRedisPubSubConnection<String, String> subscriber;
-  private final CopyOnWriteArrayList<Consumer<ExecutionEvents.Event>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<ExecutionEvents.Event>> listeners =
+      new CopyOnWriteArrayList<>();
   // why: Lettuce calls back on its I/O thread, which must never run listener code.
   private final ExecutorService dispatcher;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -45,37 +46,54 @@ public final class RedisEvents implements ExecutionEvents {
    *
    * @throws QueueException when Redis cannot be reached
    */
-  public RedisEvents(RedisClient client, RedisURI uri, StatefulRedisConnection<String, String> commands,
-      String channel, String logName) {
+  public RedisEvents(
+      RedisClient client,
+      RedisURI uri,
+      StatefulRedisConnection<String, String> commands,
+      String channel,
+      String logName) {
     this.channel = channel;
     this.logName = logName;
     this.commands = commands;
     try {
       this.subscriber = client.connectPubSub(uri);
     } catch (RedisException e) {
-      throw new QueueException("cannot connect the event subscriber to Redis at " + RedisUris.masked(uri) + ": "
-          + RedisUris.describe(e, uri), e);
+      throw new QueueException(
+          "cannot connect the event subscriber to Redis at "
+              + RedisUris.masked(uri)
+              + ": "
+              + RedisUris.describe(e, uri),
+          e);
     }
-    this.dispatcher = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "livecode-redis-events-1");
-      thread.setDaemon(true);
-      return thread;
-    });
-    subscriber.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String from, String message) {
-        if (channel.equals(from)) {
-          receive(message);
-        }
-      }
-    });
+    this.dispatcher =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "livecode-redis-events-1");
+              thread.setDaemon(true);
+              return thread;
+            });
+    subscriber.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String from, String message) {
+            if (channel.equals(from)) {
+              receive(message);
+            }
+          }
+        });
     try {
       subscriber.sync().subscribe(channel);
     } catch (RedisException e) {
       subscriber.close();
       dispatcher.shutdownNow();
-      throw new QueueException("cannot subscribe to " + channel + " on " + RedisUris.masked(uri) + ": "
-          + RedisUris.describe(e, uri), e);
+      throw new QueueException(
+          "cannot subscribe to "
+              + channel
+              + " on "
+              + RedisUris.masked(uri)
+              + ": "
+              + RedisUris.describe(e, uri),
+          e);
     }
     LOG.info("{} redis events subscribed channel={}", logName, channel);
   }
@@ -87,8 +105,12 @@ public final class RedisEvents implements ExecutionEvents {
       commands.sync().publish(channel, event.executionId() + " " + event.status().name());
     } catch (RedisException e) {
       // Best-effort: tell this JVM directly; other nodes re-read the store at their deadline.
-      LOG.warn("{} redis event not published, delivered locally only execution={} status={} error={}", logName,
-          event.executionId(), event.status(), e.toString());
+      LOG.warn(
+          "{} redis event not published, delivered locally only execution={} status={} error={}",
+          logName,
+          event.executionId(),
+          event.status(),
+          e.toString());
       dispatch(event);
     }
   }
@@ -116,15 +138,20 @@ public final class RedisEvents implements ExecutionEvents {
       return;
     }
     try {
-      dispatcher.execute(() -> {
-        for (Consumer<ExecutionEvents.Event> listener : listeners) {
-          try {
-            listener.accept(event);
-          } catch (RuntimeException e) {
-            LOG.warn("{} event listener failed execution={} error={}", logName, event.executionId(), e.toString());
-          }
-        }
-      });
+      dispatcher.execute(
+          () -> {
+            for (Consumer<ExecutionEvents.Event> listener : listeners) {
+              try {
+                listener.accept(event);
+              } catch (RuntimeException e) {
+                LOG.warn(
+                    "{} event listener failed execution={} error={}",
+                    logName,
+                    event.executionId(),
+                    e.toString());
+              }
+            }
+          });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }

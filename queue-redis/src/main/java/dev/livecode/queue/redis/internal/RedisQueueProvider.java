@@ -24,12 +24,13 @@ public final class RedisQueueProvider implements JobQueue.Provider {
     Set<String> unknown = new TreeSet<>(settings.keySet());
     unknown.removeAll(KEYS);
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("unknown settings of the redis queue " + unknown + "; known: "
-          + new TreeSet<>(KEYS));
+      throw new IllegalArgumentException(
+          "unknown settings of the redis queue " + unknown + "; known: " + new TreeSet<>(KEYS));
     }
     String url = settings.get("url");
     if (url == null || url.isBlank()) {
-      throw new IllegalArgumentException("the redis queue needs the setting url, e.g. redis://127.0.0.1:6379");
+      throw new IllegalArgumentException(
+          "the redis queue needs the setting url, e.g. redis://127.0.0.1:6379");
     }
     RedisQueue.Builder builder = RedisQueue.builder().uri(url);
     if (settings.containsKey("prefix")) {
@@ -45,7 +46,8 @@ public final class RedisQueueProvider implements JobQueue.Provider {
     try {
       return Long.parseLong(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("the redis queue's lease-ms must be an integer, was '" + value + "'");
+      throw new IllegalArgumentException(
+          "the redis queue's lease-ms must be an integer, was '" + value + "'");
     }
   }
 }

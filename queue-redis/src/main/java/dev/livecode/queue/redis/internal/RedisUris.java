@@ -6,20 +6,28 @@ import io.lettuce.core.RedisURI;
 public final class RedisUris {
   private RedisUris() {}
 
-  /** {@code redis://:***@host:6379/0}: scheme, host, port and database, with any password masked. */
+  /**
+   * {@code redis://:***@host:6379/0}: scheme, host, port and database, with any password masked.
+   */
   public static String masked(RedisURI uri) {
     StringBuilder text = new StringBuilder(uri.isSsl() ? "rediss://" : "redis://");
     boolean hasPassword = uri.getPassword() != null && uri.getPassword().length > 0;
     if (uri.getUsername() != null || hasPassword) {
-      text.append(uri.getUsername() == null ? "" : uri.getUsername()).append(hasPassword ? ":***" : "").append('@');
+      text.append(uri.getUsername() == null ? "" : uri.getUsername())
+          .append(hasPassword ? ":***" : "")
+          .append('@');
     }
-    text.append(uri.getHost()).append(':').append(uri.getPort()).append('/').append(uri.getDatabase());
+    text.append(uri.getHost())
+        .append(':')
+        .append(uri.getPort())
+        .append('/')
+        .append(uri.getDatabase());
     return text.toString();
   }
 
   /**
-   * A message safe to log: the exception's messages along its cause chain with the password (if
-   * any library put it there) replaced.
+   * A message safe to log: the exception's messages along its cause chain with the password (if any
+   * library put it there) replaced.
    */
   public static String describe(Throwable error, RedisURI uri) {
     StringBuilder text = new StringBuilder();

@@ -18,15 +18,18 @@ public final class NodeProbe {
   public static LanguageRunner.Probe probe(LanguageRunner.Settings settings) {
     Optional<Path> found = HostCommands.locate(settings.interpreter(), "node");
     if (found.isEmpty()) {
-      return LanguageRunner.Probe.unavailable(settings.interpreter()
-          .map(path -> path + " is not an executable file; check --node or LIVECODE_NODE")
-          .orElse("node not found on PATH; set --node or LIVECODE_NODE"));
+      return LanguageRunner.Probe.unavailable(
+          settings
+              .interpreter()
+              .map(path -> path + " is not an executable file; check --node or LIVECODE_NODE")
+              .orElse("node not found on PATH; set --node or LIVECODE_NODE"));
     }
     Path executable;
     String version;
     try {
       executable = found.get().toRealPath();
-      version = HostCommands.run(List.of(executable.toString(), "--version"), PROBE_TIMEOUT).strip();
+      version =
+          HostCommands.run(List.of(executable.toString(), "--version"), PROBE_TIMEOUT).strip();
     } catch (IOException e) {
       return LanguageRunner.Probe.unavailable(found.get() + " does not run: " + e.getMessage());
     }
@@ -34,13 +37,16 @@ public final class NodeProbe {
       version = version.substring(1);
     }
     // node is one file; an install outside /usr (nvm, a tarball) is shown as its prefix.
-    List<Path> visible = HostCommands.isSystemPath(executable) ? List.of() : List.of(prefixOf(executable));
+    List<Path> visible =
+        HostCommands.isSystemPath(executable) ? List.of() : List.of(prefixOf(executable));
     return LanguageRunner.Probe.available(version, executable, visible);
   }
 
   private static Path prefixOf(Path executable) {
     Path bin = executable.getParent();
-    return bin.getFileName() != null && bin.getFileName().toString().equals("bin") && bin.getParent() != null
+    return bin.getFileName() != null
+            && bin.getFileName().toString().equals("bin")
+            && bin.getParent() != null
         ? bin.getParent()
         : bin;
   }

@@ -19,12 +19,13 @@ public final class TimedOutSources {
   /** Most sources remembered (about 150 bytes each). */
   public static final int MAX_ENTRIES = 4096;
 
-  private final LinkedHashMap<String, Duration> entries = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Duration> eldest) {
-      return size() > MAX_ENTRIES;
-    }
-  };
+  private final LinkedHashMap<String, Duration> entries =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Duration> eldest) {
+          return size() > MAX_ENTRIES;
+        }
+      };
 
   /** The longest time limit {@code source} ran out of, if it is remembered. */
   public synchronized Optional<Duration> find(String source) {
@@ -33,7 +34,8 @@ public final class TimedOutSources {
 
   /** Remembers that {@code source} ran out of {@code timeLimit}. */
   public synchronized void remember(String source, Duration timeLimit) {
-    entries.merge(hash(source), timeLimit, (before, now) -> before.compareTo(now) >= 0 ? before : now);
+    entries.merge(
+        hash(source), timeLimit, (before, now) -> before.compareTo(now) >= 0 ? before : now);
   }
 
   public synchronized int size() {
@@ -42,7 +44,9 @@ public final class TimedOutSources {
 
   private static String hash(String source) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -11,10 +11,12 @@ import java.util.Optional;
 public final class TranspileCache {
   /** Most sources kept. */
   public static final int MAX_ENTRIES = 256;
+
   /** Most characters kept, sources and outputs together (about 16 MB of heap). */
   public static final long MAX_CHARS = 8L * 1024 * 1024;
 
-  private final LinkedHashMap<String, WarmTranspiler.Outcome> entries = new LinkedHashMap<>(64, 0.75f, true);
+  private final LinkedHashMap<String, WarmTranspiler.Outcome> entries =
+      new LinkedHashMap<>(64, 0.75f, true);
   private long chars;
 
   public synchronized Optional<WarmTranspiler.Outcome> find(String source) {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TranspilerProcess {
   /** V8 old-space cap, in MiB: a source cannot make one grow without bound. */
   static final int MAX_OLD_SPACE_MIB = 256;
+
   private static final int STDERR_KEPT = 2048;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -48,9 +49,14 @@ final class TranspilerProcess {
    * @throws IllegalStateException when node cannot be started
    */
   static TranspilerProcess start(Path node, TypeScriptLibrary library) {
-    ProcessBuilder builder = new ProcessBuilder(List.of(node.toString(), "--max-old-space-size=" + MAX_OLD_SPACE_MIB,
-        library.serverJs().toString(), library.typescriptJs().toString()))
-        .directory(library.serverJs().getParent().toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    node.toString(),
+                    "--max-old-space-size=" + MAX_OLD_SPACE_MIB,
+                    library.serverJs().toString(),
+                    library.typescriptJs().toString()))
+            .directory(library.serverJs().getParent().toFile());
     Map<String, String> env = builder.environment();
     env.clear(); // never the server's environment: it may hold secrets, and it slows node down
     env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
@@ -59,7 +65,8 @@ final class TranspilerProcess {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new IllegalStateException("could not start " + node + " for the TypeScript compiler: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not start " + node + " for the TypeScript compiler: " + e.getMessage(), e);
     }
     TranspilerProcess started = new TranspilerProcess(process);
     int n = THREADS.incrementAndGet();
@@ -110,7 +117,7 @@ final class TranspilerProcess {
 
   private void readReplies() {
     try (InputStream in = new BufferedInputStream(process.getInputStream(), 64 * 1024)) {
-      for (;;) {
+      for (; ; ) {
         String header = readLine(in);
         int space = header.indexOf(' ');
         if (space < 0) {
@@ -130,7 +137,7 @@ final class TranspilerProcess {
 
   private static String readLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder(16);
-    for (;;) {
+    for (; ; ) {
       int b = in.read();
       if (b < 0) {
         throw new EOFException();

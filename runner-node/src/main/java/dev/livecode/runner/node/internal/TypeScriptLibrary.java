@@ -12,13 +12,16 @@ import java.util.Properties;
 
 /**
  * The TypeScript compiler that ships in the {@code org.webjars.npm:typescript} jar, and the
- * transpile server script, copied once per JVM to a private temporary folder so node can load
- * them. Nothing is downloaded: without the webjar on the class path TypeScript is unavailable.
+ * transpile server script, copied once per JVM to a private temporary folder so node can load them.
+ * Nothing is downloaded: without the webjar on the class path TypeScript is unavailable.
  */
 public final class TypeScriptLibrary {
-  private static final String POM_PROPERTIES = "META-INF/maven/org.webjars.npm/typescript/pom.properties";
-  private static final String BUILT_WITH = "dev/livecode/runner/node/internal/typescript.properties";
-  private static final String SERVER_SCRIPT = "dev/livecode/runner/node/internal/transpile-server.js";
+  private static final String POM_PROPERTIES =
+      "META-INF/maven/org.webjars.npm/typescript/pom.properties";
+  private static final String BUILT_WITH =
+      "dev/livecode/runner/node/internal/typescript.properties";
+  private static final String SERVER_SCRIPT =
+      "dev/livecode/runner/node/internal/transpile-server.js";
 
   private static TypeScriptLibrary extracted;
 
@@ -34,11 +37,12 @@ public final class TypeScriptLibrary {
 
   /**
    * The version of the TypeScript webjar on the class path, without extracting anything: from the
-   * webjar's own Maven metadata, else the version this jar was built with, as long as the
-   * compiler file of that version is there.
+   * webjar's own Maven metadata, else the version this jar was built with, as long as the compiler
+   * file of that version is there.
    */
   public static Optional<String> bundledVersion() {
-    return version(POM_PROPERTIES).or(() -> version(BUILT_WITH))
+    return version(POM_PROPERTIES)
+        .or(() -> version(BUILT_WITH))
         .filter(version -> loader().getResource(compilerResource(version)) != null);
   }
 
@@ -49,7 +53,8 @@ public final class TypeScriptLibrary {
       }
       Properties properties = new Properties();
       properties.load(in);
-      return Optional.ofNullable(properties.getProperty("version")).map(String::strip)
+      return Optional.ofNullable(properties.getProperty("version"))
+          .map(String::strip)
           .filter(v -> !v.isEmpty() && !v.startsWith("$"));
     } catch (IOException e) {
       return Optional.empty();
@@ -67,21 +72,30 @@ public final class TypeScriptLibrary {
    * @throws UncheckedIOException when the files cannot be written
    */
   public static synchronized TypeScriptLibrary get() {
-    if (extracted != null && Files.isRegularFile(extracted.typescriptJs) && Files.isRegularFile(extracted.serverJs)) {
+    if (extracted != null
+        && Files.isRegularFile(extracted.typescriptJs)
+        && Files.isRegularFile(extracted.serverJs)) {
       return extracted;
     }
-    String version = bundledVersion()
-        .orElseThrow(() -> new IllegalStateException("org.webjars.npm:typescript is not on the class path"));
+    String version =
+        bundledVersion()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "org.webjars.npm:typescript is not on the class path"));
     try {
-      Path dir = Files.createTempDirectory("livecode-typescript-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path dir =
+          Files.createTempDirectory(
+              "livecode-typescript-",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       dir.toFile().deleteOnExit();
       Path typescript = copy(compilerResource(version), dir.resolve("typescript.js"));
       Path server = copy(SERVER_SCRIPT, dir.resolve("transpile-server.js"));
       extracted = new TypeScriptLibrary(version, typescript, server);
       return extracted;
     } catch (IOException e) {
-      throw new UncheckedIOException("could not extract the TypeScript compiler: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "could not extract the TypeScript compiler: " + e.getMessage(), e);
     }
   }
 

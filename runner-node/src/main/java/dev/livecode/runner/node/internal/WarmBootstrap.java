@@ -4,33 +4,33 @@ import java.util.List;
 
 /**
  * The {@code node -e} program of a warm start (see {@code LanguageRunner#warmCommand}): node
- * starts, then waits on fd 0 for one header line with the program's UTF-8 byte length and that
- * many bytes of JavaScript, read with blocking {@code fs.readSync} calls of exactly what is due
- * (the rest of stdin stays the program's). It writes them to {@code main.js} in the working
- * directory and runs that as the main module through {@code require('module').runMain()}, as
- * {@code node main.js} does: {@code process.argv[1]} is the absolute path of main.js, {@code
- * require.main === module}, {@code __filename} is that path, and {@code -e} and its program are
- * taken out of {@code process.execArgv} (so a forked child starts as a cold one would), and the
- * globals that {@code -e} adds (node's modules, {@code require}, {@code module}, {@code
- * process._eval}...) are deleted: the program sees the globals of a cold run. All of it
- * runs in a closure: the program sees no variable of the bootstrap. While it waits, it does what
- * every start repeats: it creates process.stdout and process.stderr (the objects the program would
- * create at its first write) and loads an empty module through the CommonJS loader (with an
- * inline source map under {@code --enable-source-maps}) so that the loader's code is compiled,
- * then forgets that module (its file and loader cache entries; only a weakly held source-map
- * entry may outlive it until the next GC); about 4 ms less per run here. EOF before the header (the
- * engine discarding an unused process) exits 0 quietly.
+ * starts, then waits on fd 0 for one header line with the program's UTF-8 byte length and that many
+ * bytes of JavaScript, read with blocking {@code fs.readSync} calls of exactly what is due (the
+ * rest of stdin stays the program's). It writes them to {@code main.js} in the working directory
+ * and runs that as the main module through {@code require('module').runMain()}, as {@code node
+ * main.js} does: {@code process.argv[1]} is the absolute path of main.js, {@code require.main ===
+ * module}, {@code __filename} is that path, and {@code -e} and its program are taken out of {@code
+ * process.execArgv} (so a forked child starts as a cold one would), and the globals that {@code -e}
+ * adds (node's modules, {@code require}, {@code module}, {@code process._eval}...) are deleted: the
+ * program sees the globals of a cold run. All of it runs in a closure: the program sees no variable
+ * of the bootstrap. While it waits, it does what every start repeats: it creates process.stdout and
+ * process.stderr (the objects the program would create at its first write) and loads an empty
+ * module through the CommonJS loader (with an inline source map under {@code --enable-source-maps})
+ * so that the loader's code is compiled, then forgets that module (its file and loader cache
+ * entries; only a weakly held source-map entry may outlive it until the next GC); about 4 ms less
+ * per run here. EOF before the header (the engine discarding an unused process) exits 0 quietly.
  *
- * <p>Difference left: below the program's own frames, an uncaught error's stack names the
- * bootstrap ({@code [eval]}) and node's eval machinery where a cold run names {@code
- * node:internal/main/run_main_module}; the message, the source line and the program's frames
- * are the same.
+ * <p>Difference left: below the program's own frames, an uncaught error's stack names the bootstrap
+ * ({@code [eval]}) and node's eval machinery where a cold run names {@code
+ * node:internal/main/run_main_module}; the message, the source line and the program's frames are
+ * the same.
  */
 public final class WarmBootstrap {
   private WarmBootstrap() {}
 
   /** The bootstrap program. */
-  public static final String SCRIPT = """
+  public static final String SCRIPT =
+      """
       (() => {
         const fs = require('fs');
         const Module = require('module');

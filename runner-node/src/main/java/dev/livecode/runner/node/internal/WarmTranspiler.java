@@ -26,17 +26,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A small elastic pool, because one source can keep a transpiler busy for its run's whole time
  * limit (TypeScript's parser takes exponential time on some inputs): each transpile borrows a
- * process of its own, so no transpile waits behind another's. {@value #SPARE} process is kept
- * ready beyond those in use, and one more is started for each transpile that finds none ready, up
- * to {@link #maxProcesses}; beyond that a transpile waits for one to come back, within its time
- * limit. The lock here guards only the pool's bookkeeping and is never held while a process works.
+ * process of its own, so no transpile waits behind another's. {@value #SPARE} process is kept ready
+ * beyond those in use, and one more is started for each transpile that finds none ready, up to
+ * {@link #maxProcesses}; beyond that a transpile waits for one to come back, within its time limit.
+ * The lock here guards only the pool's bookkeeping and is never held while a process works.
  *
- * <p>The processes run outside the sandbox, because they only parse text and never run user
- * code, and are bounded instead: a minimal environment, a V8 heap cap, the time limit of the run
- * that asked (after which the process is killed and replaced), and the engine's helper group,
- * which caps all of them together to one core where the host has cgroups. A process joins that
- * group once it has loaded the compiler: its start reads no user text, and a start that queued
- * behind the runaway transpiles it is meant to relieve would leave small programs waiting.
+ * <p>The processes run outside the sandbox, because they only parse text and never run user code,
+ * and are bounded instead: a minimal environment, a V8 heap cap, the time limit of the run that
+ * asked (after which the process is killed and replaced), and the engine's helper group, which caps
+ * all of them together to one core where the host has cgroups. A process joins that group once it
+ * has loaded the compiler: its start reads no user text, and a start that queued behind the runaway
+ * transpiles it is meant to relieve would leave small programs waiting.
  */
 public final class WarmTranspiler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarmTranspiler.class);
@@ -44,10 +44,13 @@ public final class WarmTranspiler implements AutoCloseable {
 
   /** Most transpiler processes at once: each holds about 120 MB. */
   public static final int DEFAULT_MAX_PROCESSES = 4;
+
   /** Processes kept ready beyond those in use. */
   public static final int SPARE = 1;
+
   /** Longest a process may take to load the compiler (the machine may be busy). */
   public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
   /** V8 old-space cap of each transpiler process, in MiB. */
   public static final int MAX_OLD_SPACE_MIB = TranspilerProcess.MAX_OLD_SPACE_MIB;
 
@@ -99,11 +102,14 @@ public final class WarmTranspiler implements AutoCloseable {
   private final TypeScriptLibrary library;
   private final LanguageRunner.HelperProcesses helpers;
   private final int maxProcesses;
-  private final ExecutorService starter = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "livecode-typescript-start-" + STARTERS.incrementAndGet());
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService starter =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread =
+                new Thread(runnable, "livecode-typescript-start-" + STARTERS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+          });
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   // Guarded by lock:
@@ -114,12 +120,18 @@ public final class WarmTranspiler implements AutoCloseable {
   private int starting;
   private int waiting;
   private long failedStarts;
+
   /** Whether any process has loaded the compiler yet: until then the pool itself is starting. */
   private boolean everReady;
+
   private String lastStartFailure = "";
   private boolean closed;
 
-  public WarmTranspiler(Path node, TypeScriptLibrary library, LanguageRunner.HelperProcesses helpers, int maxProcesses) {
+  public WarmTranspiler(
+      Path node,
+      TypeScriptLibrary library,
+      LanguageRunner.HelperProcesses helpers,
+      int maxProcesses) {
     this.node = Objects.requireNonNull(node, "node");
     this.library = Objects.requireNonNull(library, "library");
     this.helpers = Objects.requireNonNull(helpers, "helpers");
@@ -152,30 +164,55 @@ public final class WarmTranspiler implements AutoCloseable {
     // compiler is still loading, which takes seconds on a busy host) the wait is the server's,
     // not the program's: it may last up to STARTUP_TIMEOUT, and the transpile then gets the run's
     // whole time limit.
-    TranspilerProcess process = borrow(poolStarting ? System.nanoTime() + STARTUP_TIMEOUT.toNanos() : deadline);
+    TranspilerProcess process =
+        borrow(poolStarting ? System.nanoTime() + STARTUP_TIMEOUT.toNanos() : deadline);
     if (process == null) {
-      LOG.warn("typescript transpiler none free ms={} max_processes={}", timeLimit.toMillis(), maxProcesses);
-      return new Outcome(Kind.TIMED_OUT, "main.ts: error: no TypeScript compiler was free within "
-          + timeLimit.toMillis() + " ms\n", Duration.ZERO);
+      LOG.warn(
+          "typescript transpiler none free ms={} max_processes={}",
+          timeLimit.toMillis(),
+          maxProcesses);
+      return new Outcome(
+          Kind.TIMED_OUT,
+          "main.ts: error: no TypeScript compiler was free within "
+              + timeLimit.toMillis()
+              + " ms\n",
+          Duration.ZERO);
     }
     long sent = System.nanoTime();
     long transpileDeadline = poolStarting ? sent + timeLimit.toNanos() : deadline;
-    TranspilerProcess.Reply reply = process.request(bytes, Duration.ofNanos(Math.max(0, transpileDeadline - sent)));
+    TranspilerProcess.Reply reply =
+        process.request(bytes, Duration.ofNanos(Math.max(0, transpileDeadline - sent)));
     Duration transpiling = Duration.ofNanos(System.nanoTime() - sent);
     if (reply == null) {
-      LOG.warn("typescript transpiler timed out ms={} pid={}; replacing it", transpiling.toMillis(), process.pid());
+      LOG.warn(
+          "typescript transpiler timed out ms={} pid={}; replacing it",
+          transpiling.toMillis(),
+          process.pid());
       discard(process);
-      return new Outcome(Kind.TIMED_OUT, "main.ts: error: the TypeScript compiler did not finish within "
-          + timeLimit.toMillis() + " ms\n", transpiling);
+      return new Outcome(
+          Kind.TIMED_OUT,
+          "main.ts: error: the TypeScript compiler did not finish within "
+              + timeLimit.toMillis()
+              + " ms\n",
+          transpiling);
     }
     if (reply == TranspilerProcess.Reply.DEAD) {
-      LOG.warn("typescript transpiler died pid={} stderr=\"{}\"; replacing it", process.pid(), process.stderrTail());
+      LOG.warn(
+          "typescript transpiler died pid={} stderr=\"{}\"; replacing it",
+          process.pid(),
+          process.stderrTail());
       discard(process);
-      return new Outcome(Kind.CRASHED, "main.ts: error: the TypeScript compiler stopped while compiling this program\n",
+      return new Outcome(
+          Kind.CRASHED,
+          "main.ts: error: the TypeScript compiler stopped while compiling this program\n",
           transpiling);
     }
     giveBack(process);
-    LOG.debug("typescript transpiled bytes={} compiled={} us={}", bytes.length, reply.ok(), transpiling.toNanos() / 1000);
+    LOG.debug(
+        "typescript transpiled bytes={} compiled={} us={}",
+        bytes.length,
+        reply.ok(),
+        transpiling.toNanos() / 1000);
     return new Outcome(reply.ok() ? Kind.JAVASCRIPT : Kind.DIAGNOSTICS, reply.text(), transpiling);
   }
 
@@ -200,7 +237,10 @@ public final class WarmTranspiler implements AutoCloseable {
         }
         TranspilerProcess process = ready.pollFirst();
         if (process != null && !process.isAlive()) {
-          LOG.warn("typescript transpiler exited pid={} stderr=\"{}\"; replacing it", process.pid(), process.stderrTail());
+          LOG.warn(
+              "typescript transpiler exited pid={} stderr=\"{}\"; replacing it",
+              process.pid(),
+              process.stderrTail());
           forget(process);
           continue;
         }
@@ -210,7 +250,8 @@ public final class WarmTranspiler implements AutoCloseable {
           return process;
         }
         if (failedStarts != failuresBefore && starting == 0) {
-          throw new IllegalStateException("the TypeScript compiler did not start: " + lastStartFailure);
+          throw new IllegalStateException(
+              "the TypeScript compiler did not start: " + lastStartFailure);
         }
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
@@ -259,12 +300,20 @@ public final class WarmTranspiler implements AutoCloseable {
       TranspilerProcess.Reply hello = process.await(STARTUP_TIMEOUT);
       if (hello != null && hello != TranspilerProcess.Reply.DEAD && hello.ok()) {
         boolean capped = helpers.confine(process.handle());
-        LOG.info("typescript transpiler started pid={} typescript={} node={} cpu_capped={} ms={}", process.pid(), hello.text(),
-            node, capped, (System.nanoTime() - started) / 1_000_000);
+        LOG.info(
+            "typescript transpiler started pid={} typescript={} node={} cpu_capped={} ms={}",
+            process.pid(),
+            hello.text(),
+            node,
+            capped,
+            (System.nanoTime() - started) / 1_000_000);
         ready(process);
         return;
       }
-      failure = hello == null ? "no answer within " + STARTUP_TIMEOUT.toSeconds() + " s" : process.stderrTail();
+      failure =
+          hello == null
+              ? "no answer within " + STARTUP_TIMEOUT.toSeconds() + " s"
+              : process.stderrTail();
     } catch (RuntimeException e) {
       failure = e.getMessage();
     }
@@ -287,7 +336,9 @@ public final class WarmTranspiler implements AutoCloseable {
     }
   }
 
-  /** Registers a process being started, so close() finds it; false (and it is killed) after close. */
+  /**
+   * Registers a process being started, so close() finds it; false (and it is killed) after close.
+   */
   private boolean track(TranspilerProcess process) {
     lock.lock();
     try {
@@ -359,7 +410,11 @@ public final class WarmTranspiler implements AutoCloseable {
   public List<Long> pids() {
     lock.lock();
     try {
-      return all.stream().filter(TranspilerProcess::isAlive).map(TranspilerProcess::pid).sorted().toList();
+      return all.stream()
+          .filter(TranspilerProcess::isAlive)
+          .map(TranspilerProcess::pid)
+          .sorted()
+          .toList();
     } finally {
       lock.unlock();
     }
@@ -406,7 +461,9 @@ public final class WarmTranspiler implements AutoCloseable {
     stopping.forEach(TranspilerProcess::kill);
     starter.shutdownNow();
     if (!stopping.isEmpty()) {
-      LOG.info("typescript transpilers stopped pids={}", stopping.stream().map(TranspilerProcess::pid).toList());
+      LOG.info(
+          "typescript transpilers stopped pids={}",
+          stopping.stream().map(TranspilerProcess::pid).toList());
     }
   }
 }

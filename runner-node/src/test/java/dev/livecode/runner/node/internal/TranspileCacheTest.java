@@ -22,7 +22,10 @@ class TranspileCacheTest {
   void doesNotKeepTimeouts() {
     TranspileCache cache = new TranspileCache();
 
-    cache.put("x", new WarmTranspiler.Outcome(WarmTranspiler.Kind.TIMED_OUT, "did not finish", Duration.ofSeconds(5)));
+    cache.put(
+        "x",
+        new WarmTranspiler.Outcome(
+            WarmTranspiler.Kind.TIMED_OUT, "did not finish", Duration.ofSeconds(5)));
 
     assertThat(cache.find("x")).isEmpty();
   }

@@ -14,32 +14,38 @@ import org.junit.jupiter.api.Test;
 class WarmTranspilerIT {
   private static final Path NODE = Path.of("/usr/bin/node");
   private static final Duration LIMIT = Duration.ofSeconds(30);
+
   /** TypeScript's parser backtracks on each unclosed "async (": time doubles with each one. */
   static final String BOMB = "x = " + "async (".repeat(24);
 
   private static WarmTranspiler transpiler(int maxProcesses) {
-    return new WarmTranspiler(NODE, TypeScriptLibrary.get(), LanguageRunner.HelperProcesses.uncapped(), maxProcesses);
+    return new WarmTranspiler(
+        NODE, TypeScriptLibrary.get(), LanguageRunner.HelperProcesses.uncapped(), maxProcesses);
   }
 
   @Test
   void transpilesTypeScriptToJavaScript() {
     try (WarmTranspiler transpiler = transpiler(2)) {
-      WarmTranspiler.Outcome outcome = transpiler.transpile("const x: number = 1;\nconsole.log(x);\n", LIMIT);
+      WarmTranspiler.Outcome outcome =
+          transpiler.transpile("const x: number = 1;\nconsole.log(x);\n", LIMIT);
 
       assertThat(outcome.kind()).isEqualTo(WarmTranspiler.Kind.JAVASCRIPT);
-      assertThat(outcome.text()).startsWith("const x = 1;\nconsole.log(x);\n").contains("sourceMappingURL=data:");
+      assertThat(outcome.text())
+          .startsWith("const x = 1;\nconsole.log(x);\n")
+          .contains("sourceMappingURL=data:");
     }
   }
 
   /**
-   * The first transpile of a fresh pool waits for the compiler to load (hundreds of ms, seconds
-   * on a busy host) without that wait counting against the run: a run that arrives just after the
+   * The first transpile of a fresh pool waits for the compiler to load (hundreds of ms, seconds on
+   * a busy host) without that wait counting against the run: a run that arrives just after the
    * server started is not cut off by the server's own start.
    */
   @Test
   void firstTranspileOfAFreshPoolIsNotChargedForTheCompilersStart() {
     try (WarmTranspiler transpiler = transpiler(2)) {
-      WarmTranspiler.Outcome outcome = transpiler.transpile("const x: number = 1;\n", Duration.ofMillis(50));
+      WarmTranspiler.Outcome outcome =
+          transpiler.transpile("const x: number = 1;\n", Duration.ofMillis(50));
       assertThat(outcome.kind()).as(outcome.text()).isEqualTo(WarmTranspiler.Kind.JAVASCRIPT);
     }
   }
@@ -47,10 +53,12 @@ class WarmTranspilerIT {
   @Test
   void reportsEveryDiagnosticWithUserPositions() {
     try (WarmTranspiler transpiler = transpiler(2)) {
-      WarmTranspiler.Outcome outcome = transpiler.transpile("let ok = 1;\n\n  let a: = 1;\nclass {\n", LIMIT);
+      WarmTranspiler.Outcome outcome =
+          transpiler.transpile("let ok = 1;\n\n  let a: = 1;\nclass {\n", LIMIT);
 
       assertThat(outcome.kind()).isEqualTo(WarmTranspiler.Kind.DIAGNOSTICS);
-      assertThat(outcome.text()).startsWith("main.ts(3,10): error TS1110: Type expected.\n")
+      assertThat(outcome.text())
+          .startsWith("main.ts(3,10): error TS1110: Type expected.\n")
           .endsWith("main.ts(5,1): error TS1005: '}' expected.\n");
     }
   }
@@ -58,7 +66,8 @@ class WarmTranspilerIT {
   @Test
   void keepsUnicodeIntact() {
     try (WarmTranspiler transpiler = transpiler(2)) {
-      WarmTranspiler.Outcome outcome = transpiler.transpile("const s: string = 'é 世界 🎉';\n", LIMIT);
+      WarmTranspiler.Outcome outcome =
+          transpiler.transpile("const s: string = 'é 世界 🎉';\n", LIMIT);
 
       assertThat(outcome.text()).startsWith("const s = 'é 世界 🎉';\n");
     }
@@ -77,7 +86,8 @@ class WarmTranspilerIT {
       assertThat(outcome.kind()).isEqualTo(WarmTranspiler.Kind.TIMED_OUT);
       assertThat(outcome.text()).contains("did not finish within 500 ms");
       assertThat(outcome.transpiling()).isGreaterThanOrEqualTo(Duration.ofMillis(450));
-      assertThat(transpiler.transpile("2;\n", LIMIT).kind()).isEqualTo(WarmTranspiler.Kind.JAVASCRIPT);
+      assertThat(transpiler.transpile("2;\n", LIMIT).kind())
+          .isEqualTo(WarmTranspiler.Kind.JAVASCRIPT);
       // The kill is a signal: the process is gone a moment later.
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (before.stream().allMatch(WarmTranspilerIT::alive) && System.nanoTime() < deadline) {
@@ -91,7 +101,8 @@ class WarmTranspilerIT {
   void transpilesASmallProgramWhileAnotherTranspileRunsAway() {
     try (WarmTranspiler transpiler = transpiler(2)) {
       transpiler.transpile("1;\n", LIMIT);
-      CompletableFuture<WarmTranspiler.Outcome> bomb = CompletableFuture.supplyAsync(() -> transpiler.transpile(BOMB, LIMIT));
+      CompletableFuture<WarmTranspiler.Outcome> bomb =
+          CompletableFuture.supplyAsync(() -> transpiler.transpile(BOMB, LIMIT));
       awaitBusy(transpiler, 1);
       long started = System.nanoTime();
 
@@ -107,7 +118,8 @@ class WarmTranspilerIT {
   void startsNoMoreProcessesThanItsCap() {
     try (WarmTranspiler transpiler = transpiler(1)) {
       transpiler.transpile("1;\n", LIMIT);
-      CompletableFuture<WarmTranspiler.Outcome> bomb = CompletableFuture.supplyAsync(() -> transpiler.transpile(BOMB, LIMIT));
+      CompletableFuture<WarmTranspiler.Outcome> bomb =
+          CompletableFuture.supplyAsync(() -> transpiler.transpile(BOMB, LIMIT));
       awaitBusy(transpiler, 1);
 
       WarmTranspiler.Outcome waited = transpiler.transpile("2;\n", Duration.ofMillis(300));
@@ -134,7 +146,8 @@ class WarmTranspilerIT {
       Thread.onSpinWait();
     }
     assertThat(pids).isNotEmpty().noneMatch(WarmTranspilerIT::alive);
-    assertThatThrownBy(() -> transpiler.transpile("1;\n", LIMIT)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> transpiler.transpile("1;\n", LIMIT))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   private static boolean alive(long pid) {

@@ -20,12 +20,12 @@ import java.util.List;
  * (and the code nested in it) from {@code <string>} to {@code main.py} with {@code
  * _imp._fix_co_filename}, the call importlib uses for moved .pyc files. Nothing of the program has
  * run at that point. The trace only acts on the frame of the probe namespace, not on modules the
- * compiler may import (a codec named by a coding cookie). Warnings are errors while it compiles,
- * so a program the compiler warns about (a {@code SyntaxWarning}) or rejects, or any surprise in a
+ * compiler may import (a codec named by a coding cookie). Warnings are errors while it compiles, so
+ * a program the compiler warns about (a {@code SyntaxWarning}) or rejects, or any surprise in a
  * future Python, takes the plain {@code compile(source, 'main.py', ...)} path, which prints the
  * warning or the {@code SyntaxError} exactly as {@code python main.py} would. Cost on 3.11 here
- * ({@code PythonStartCost} in the benchmarks measures it through an engine): about 0.5 ms per start, most
- * of it parsing RUN itself, where going through {@code compile()} costs about 1.4 ms.
+ * ({@code PythonStartCost} in the benchmarks measures it through an engine): about 0.5 ms per
+ * start, most of it parsing RUN itself, where going through {@code compile()} costs about 1.4 ms.
  *
  * <p>Errors look like a normal run: ON_ERROR drops RUN's own frame from the traceback (the next
  * frame is always {@code main.py}'s module, or none for a {@code SyntaxError}), hands it to {@code
@@ -39,8 +39,12 @@ import java.util.List;
 public final class Bootstrap {
   private Bootstrap() {}
 
-  /** The {@code -c} program: restores the site builtins and runs {@code main.py} as {@code __main__}. */
-  public static final String RUN = """
+  /**
+   * The {@code -c} program: restores the site builtins and runs {@code main.py} as {@code
+   * __main__}.
+   */
+  public static final String RUN =
+      """
       def _livecode():
           import sys, builtins, _sitebuiltins, _imp, _warnings
           g = sys.modules['__main__'].__dict__
@@ -83,7 +87,8 @@ public final class Bootstrap {
       """;
 
   /** Run with {@code error} (the program's exception) and {@code sys}; ends the process. */
-  public static final String ON_ERROR = """
+  public static final String ON_ERROR =
+      """
       tb = error.__traceback__ = error.__traceback__.tb_next
       sys.last_type, sys.last_value, sys.last_traceback = type(error), error, tb
       try:
@@ -107,19 +112,21 @@ public final class Bootstrap {
   public static final List<String> ARGS = List.of("-c", RUN, ON_ERROR);
 
   /** Where {@link #RUN} reads the program; a warm start reads it from stdin instead. */
-  private static final String READ_MAIN = """
+  private static final String READ_MAIN =
+      """
           with open('main.py', 'rb') as f:
               source = f.read()
       """;
 
   /**
-   * Reads one program from fd 0 as {@code LanguageRunner#warmCommand} sends it (a header line
-   * with its byte length, then exactly those bytes, with {@code posix.read}: no read-ahead, so
-   * the rest of stdin stays the program's), and writes it to {@code main.py}. EOF first (the
-   * engine discarding an unused interpreter) exits 0 quietly. {@code posix} is loaded at every
-   * start, so importing it changes nothing the program can see.
+   * Reads one program from fd 0 as {@code LanguageRunner#warmCommand} sends it (a header line with
+   * its byte length, then exactly those bytes, with {@code posix.read}: no read-ahead, so the rest
+   * of stdin stays the program's), and writes it to {@code main.py}. EOF first (the engine
+   * discarding an unused interpreter) exits 0 quietly. {@code posix} is loaded at every start, so
+   * importing it changes nothing the program can see.
    */
-  private static final String RECEIVE_MAIN = """
+  private static final String RECEIVE_MAIN =
+      """
           import posix
           header = b''
           while not header.endswith(b'\\n'):
@@ -140,19 +147,23 @@ public final class Bootstrap {
       """;
 
   /**
-   * The {@code -c} program of a warm start: {@link #RUN} with everything before reading the
-   * program done while waiting for it (the builtins, argv, {@code __file__}), the program then
-   * received on stdin and written to {@code main.py}, and from there exactly {@link #RUN}: the
-   * same frames, compile path, tracebacks and exit codes as a cold start.
+   * The {@code -c} program of a warm start: {@link #RUN} with everything before reading the program
+   * done while waiting for it (the builtins, argv, {@code __file__}), the program then received on
+   * stdin and written to {@code main.py}, and from there exactly {@link #RUN}: the same frames,
+   * compile path, tracebacks and exit codes as a cold start.
    */
   public static final String WARM_RUN = warmRun();
 
-  /** The interpreter arguments of a warm start ({@link #WARM_RUN}, then {@link #ON_ERROR} as argv[1]). */
+  /**
+   * The interpreter arguments of a warm start ({@link #WARM_RUN}, then {@link #ON_ERROR} as
+   * argv[1]).
+   */
   public static final List<String> WARM_ARGS = List.of("-c", WARM_RUN, ON_ERROR);
 
   private static String warmRun() {
     if (!RUN.contains(READ_MAIN)) {
-      throw new IllegalStateException("the bootstrap no longer reads main.py where the warm start expects it");
+      throw new IllegalStateException(
+          "the bootstrap no longer reads main.py where the warm start expects it");
     }
     return RUN.replace(READ_MAIN, RECEIVE_MAIN);
   }

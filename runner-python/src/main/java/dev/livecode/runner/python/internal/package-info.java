@@ -1,2 +1,4 @@
-/** Implementation details of the Python runner. No compatibility promise: anything here may change. */
+/**
+ * Implementation details of the Python runner. No compatibility promise: anything here may change.
+ */
 package dev.livecode.runner.python.internal;

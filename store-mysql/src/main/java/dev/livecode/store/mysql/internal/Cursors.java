@@ -1,6 +1,5 @@
 package dev.livecode.store.mysql.internal;
 
-import dev.livecode.core.Page;
 import dev.livecode.core.exception.LivecodeException;
 
 /**
@@ -16,7 +15,9 @@ public final class Cursors {
     return Long.toString(seq);
   }
 
-  /** @throws LivecodeException.InvalidRequest for anything {@link #encode} cannot have made */
+  /**
+   * @throws LivecodeException.InvalidRequest for anything {@link #encode} cannot have made
+   */
   public static long decode(String cursor) {
     if (cursor.matches(FORM)) {
       try {
@@ -26,7 +27,7 @@ public final class Cursors {
       }
     }
     String shown = cursor.length() > 40 ? cursor.substring(0, 40) + "..." : cursor;
-    throw new LivecodeException.InvalidRequest("cursor '" + shown + "' was not made by this server; "
-        + "start again without a cursor");
+    throw new LivecodeException.InvalidRequest(
+        "cursor '" + shown + "' was not made by this server; " + "start again without a cursor");
   }
 }

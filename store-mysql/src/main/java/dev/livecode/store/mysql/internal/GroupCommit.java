@@ -1,7 +1,7 @@
 package dev.livecode.store.mysql.internal;
 
-import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.exception.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,16 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Application-level group commit of autosaves. Each commit waits for InnoDB's redo-log
- * flush (about 1.4 ms on the CI server with {@code innodb_flush_log_at_trx_commit=1}), so one
- * transaction per autosave caps a node at a few thousand per second. Here, writer threads take
- * every autosave waiting at that moment and apply them in ONE transaction: each {@code UPDATE}
- * is still conditional on its expected version and checked on its own, the rows are read back in
- * the same transaction, and every caller is answered only after the commit, so an answered
- * autosave is as durable as before and a loser still gets its {@link LivecodeException.VersionConflict}.
+ * Application-level group commit of autosaves. Each commit waits for InnoDB's redo-log flush (about
+ * 1.4 ms on the CI server with {@code innodb_flush_log_at_trx_commit=1}), so one transaction per
+ * autosave caps a node at a few thousand per second. Here, writer threads take every autosave
+ * waiting at that moment and apply them in ONE transaction: each {@code UPDATE} is still
+ * conditional on its expected version and checked on its own, the rows are read back in the same
+ * transaction, and every caller is answered only after the commit, so an answered autosave is as
+ * durable as before and a loser still gets its {@link LivecodeException.VersionConflict}.
  *
- * <p>A batch holds each session at most once (a second autosave of the same session waits for
- * the next batch, so it sees the first one's version), and takes its row locks in id order, so two
+ * <p>A batch holds each session at most once (a second autosave of the same session waits for the
+ * next batch, so it sees the first one's version), and takes its row locks in id order, so two
  * writers never deadlock each other. When a batch fails before its commit, it is rolled back and
  * each autosave is applied alone through {@code single}, so one bad autosave cannot fail others.
  */
@@ -50,8 +50,10 @@ public final class GroupCommit implements AutoCloseable {
 
   /** Autosaves in one transaction at most: bounds the statement and the locks held. */
   static final int MAX_BATCH = 64;
+
   /** Source characters in one batch at most, well within a 16 MiB max_allowed_packet. */
   static final long MAX_BATCH_CHARS = 2L << 20;
+
   private static final int MAX_ATTEMPTS = 3;
   private static final int MAX_BATCHES_PER_LEASE = 10_000;
   private static final Duration POLL = Duration.ofMillis(100);
@@ -85,7 +87,8 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  public GroupCommit(DataSource dataSource, Statements sql, int writerCount, String threadPrefix, Single single) {
+  public GroupCommit(
+      DataSource dataSource, Statements sql, int writerCount, String threadPrefix, Single single) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.sql = Objects.requireNonNull(sql, "sql");
     this.single = Objects.requireNonNull(single, "single");
@@ -121,18 +124,23 @@ public final class GroupCommit implements AutoCloseable {
       return pending.answer.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while code session " + update.sessionId()
-          + " was being saved; it may or may not be saved", e);
+      throw new StoreException(
+          "interrupted while code session "
+              + update.sessionId()
+              + " was being saved; it may or may not be saved",
+          e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof LivecodeException known) {
         throw known;
       }
-      throw new StoreException("cannot update code session " + update.sessionId() + ": " + e.getCause(), e.getCause());
+      throw new StoreException(
+          "cannot update code session " + update.sessionId() + ": " + e.getCause(), e.getCause());
     }
   }
 
   private static StoreException closedFailure(UUID sessionId) {
-    return new StoreException("cannot update code session " + sessionId + ": the MySQL store is closed");
+    return new StoreException(
+        "cannot update code session " + sessionId + ": the MySQL store is closed");
   }
 
   // ---------------------------------------------------------------- writer
@@ -178,9 +186,9 @@ public final class GroupCommit implements AutoCloseable {
   }
 
   /**
-   * The writer's connection, kept out of autocommit and held while autosaves keep coming: two
-   * fewer round trips per batch than borrowing and switching autocommit each time. It goes back
-   * to the pool as soon as no autosave is waiting, after an error, and every {@link
+   * The writer's connection, kept out of autocommit and held while autosaves keep coming: two fewer
+   * round trips per batch than borrowing and switching autocommit each time. It goes back to the
+   * pool as soon as no autosave is waiting, after an error, and every {@link
    * #MAX_BATCHES_PER_LEASE} batches (so the pool can still retire it).
    */
   private final class Link {
@@ -268,7 +276,8 @@ public final class GroupCommit implements AutoCloseable {
    * Adds {@code p} to the batch, or defers it to the next one when its session is in the batch
    * already or the batch would grow too large; returns the batch's characters.
    */
-  private static long admit(Pending p, List<Pending> batch, Set<UUID> sessions, long chars, Deque<Pending> later) {
+  private static long admit(
+      Pending p, List<Pending> batch, Set<UUID> sessions, long chars, Deque<Pending> later) {
     if (sessions.contains(p.update.sessionId()) || chars + p.chars > MAX_BATCH_CHARS) {
       later.addLast(p);
       return chars;
@@ -303,7 +312,11 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  private enum Outcome { DONE, RETRY, ROLLED_BACK }
+  private enum Outcome {
+    DONE,
+    RETRY,
+    ROLLED_BACK
+  }
 
   private Outcome tryBatch(List<Pending> batch, Link link) {
     Map<UUID, Session> rows;
@@ -322,8 +335,13 @@ public final class GroupCommit implements AutoCloseable {
     } catch (SQLException e) {
       link.discard();
       // The outcome is unknown (the commit may have reached the server): never apply twice.
-      StoreException failure = new StoreException("cannot commit " + batch.size()
-          + " code session updates in MySQL: " + SqlErrors.oneLine(e), e);
+      StoreException failure =
+          new StoreException(
+              "cannot commit "
+                  + batch.size()
+                  + " code session updates in MySQL: "
+                  + SqlErrors.oneLine(e),
+              e);
       batch.forEach(p -> p.answer.completeExceptionally(failure));
       return Outcome.DONE;
     }
@@ -334,8 +352,9 @@ public final class GroupCommit implements AutoCloseable {
       if (row == null) {
         p.answer.completeExceptionally(new LivecodeException.SessionNotFound(id));
       } else if (counts[i] == 0) {
-        p.answer.completeExceptionally(new LivecodeException.VersionConflict(id, p.update.expectedVersion().orElse(-1),
-            row.version()));
+        p.answer.completeExceptionally(
+            new LivecodeException.VersionConflict(
+                id, p.update.expectedVersion().orElse(-1), row.version()));
       } else {
         p.answer.complete(row);
       }
@@ -348,7 +367,9 @@ public final class GroupCommit implements AutoCloseable {
       LOG.debug("mysql autosave batch retry size={} error={}", batch.size(), s.getErrorCode());
       return Outcome.RETRY;
     }
-    LOG.warn("mysql autosave batch rolled back, applying one by one size={} error={}", batch.size(),
+    LOG.warn(
+        "mysql autosave batch rolled back, applying one by one size={} error={}",
+        batch.size(),
         SqlErrors.oneLine(e));
     return Outcome.ROLLED_BACK;
   }
@@ -368,18 +389,22 @@ public final class GroupCommit implements AutoCloseable {
       }
       int[] counts = s.executeBatch();
       if (counts.length != batch.size()) {
-        throw new StoreException("MySQL answered " + counts.length + " update counts for " + batch.size() + " updates");
+        throw new StoreException(
+            "MySQL answered " + counts.length + " update counts for " + batch.size() + " updates");
       }
       for (int count : counts) {
         if (count < 0) {
-          throw new StoreException("MySQL did not report which code session updates matched (count " + count + ")");
+          throw new StoreException(
+              "MySQL did not report which code session updates matched (count " + count + ")");
         }
       }
       return counts;
     }
   }
 
-  /** Each row as this transaction left it: ours where the update matched, the current one if not. */
+  /**
+   * Each row as this transaction left it: ours where the update matched, the current one if not.
+   */
   private Map<UUID, Session> readAll(Connection c, List<Pending> batch) throws SQLException {
     // Lists of 1, 2, 4, ... 64 ids (the last one repeated): few distinct statements to cache.
     int slots = Integer.highestOneBit(batch.size());
@@ -409,7 +434,9 @@ public final class GroupCommit implements AutoCloseable {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Lets the writers finish what is waiting (bounded), then fails whatever is left. Harmless twice. */
+  /**
+   * Lets the writers finish what is waiting (bounded), then fails whatever is left. Harmless twice.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

@@ -17,7 +17,10 @@ public final class JdbcUrls {
     return PASSWORD_PROPERTY.matcher(masked).replaceAll("$1****");
   }
 
-  /** The {@code host:port} part of a {@code jdbc:mysql://} or {@code jdbc:mariadb://} URL, or the masked URL. */
+  /**
+   * The {@code host:port} part of a {@code jdbc:mysql://} or {@code jdbc:mariadb://} URL, or the
+   * masked URL.
+   */
   public static String address(String url) {
     Matcher m = Pattern.compile("^jdbc:[a-z:]+//(?:[^/?#@]*@)?([^/?#]*)").matcher(url);
     if (m.find() && !m.group(1).isEmpty()) {

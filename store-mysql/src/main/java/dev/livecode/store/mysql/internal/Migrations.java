@@ -22,18 +22,20 @@ public final class Migrations {
 
   /** Migrates (or only validates) and returns the schema version now in place. */
   public static String apply(DataSource dataSource, String tablePrefix, boolean migrate) {
-    Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
-        .dataSource(dataSource)
-        .locations(LOCATION)
-        .table(tablePrefix + "schema_history")
-        .placeholders(Map.of("prefix", tablePrefix))
-        .failOnMissingLocations(true)
-        // A schema that already holds a host application's tables (or another prefix's) is no
-        // reason to refuse: the history table is our own, so start it at version 0 and apply
-        // every migration. Without this Flyway stops at "non-empty schema but no history table".
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .load();
+    Flyway flyway =
+        Flyway.configure(Migrations.class.getClassLoader())
+            .dataSource(dataSource)
+            .locations(LOCATION)
+            .table(tablePrefix + "schema_history")
+            .placeholders(Map.of("prefix", tablePrefix))
+            .failOnMissingLocations(true)
+            // A schema that already holds a host application's tables (or another prefix's) is no
+            // reason to refuse: the history table is our own, so start it at version 0 and apply
+            // every migration. Without this Flyway stops at "non-empty schema but no history
+            // table".
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .load();
     try {
       if (migrate) {
         int applied = flyway.migrate().migrationsExecuted;
@@ -43,16 +45,27 @@ public final class Migrations {
       } else {
         ValidateResult result = flyway.validateWithResult();
         if (!result.validationSuccessful) {
-          throw new StoreException("the livecode tables (prefix '" + tablePrefix + "') are not at the version this "
-              + "release needs: " + oneLine(result.getAllErrorMessages())
-              + "; start once with migrations enabled (migrate(true)) or apply the scripts in " + LOCATION);
+          throw new StoreException(
+              "the livecode tables (prefix '"
+                  + tablePrefix
+                  + "') are not at the version this "
+                  + "release needs: "
+                  + oneLine(result.getAllErrorMessages())
+                  + "; start once with migrations enabled (migrate(true)) or apply the scripts in "
+                  + LOCATION);
         }
       }
       MigrationInfo current = flyway.info().current();
       return current == null ? "none" : current.getVersion().getVersion();
     } catch (FlywayException e) {
-      throw new StoreException("cannot " + (migrate ? "migrate" : "validate") + " the livecode tables (prefix '"
-          + tablePrefix + "'): " + oneLine(e.getMessage()), e);
+      throw new StoreException(
+          "cannot "
+              + (migrate ? "migrate" : "validate")
+              + " the livecode tables (prefix '"
+              + tablePrefix
+              + "'): "
+              + oneLine(e.getMessage()),
+          e);
     }
   }
 

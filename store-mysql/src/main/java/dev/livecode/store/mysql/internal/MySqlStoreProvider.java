@@ -8,11 +8,12 @@ import java.util.TreeSet;
 
 /**
  * {@code mysql}: a {@link MySqlStore} with a pool of its own, from the settings {@code url}
- * (required), {@code user}, {@code password}, {@code pool-size} and {@code table-prefix}; each
- * one not given keeps the builder's default.
+ * (required), {@code user}, {@code password}, {@code pool-size} and {@code table-prefix}; each one
+ * not given keeps the builder's default.
  */
 public final class MySqlStoreProvider implements Store.Provider {
-  private static final Set<String> KEYS = Set.of("url", "user", "password", "pool-size", "table-prefix");
+  private static final Set<String> KEYS =
+      Set.of("url", "user", "password", "pool-size", "table-prefix");
 
   @Override
   public String name() {
@@ -24,13 +25,13 @@ public final class MySqlStoreProvider implements Store.Provider {
     Set<String> unknown = new TreeSet<>(settings.keySet());
     unknown.removeAll(KEYS);
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("unknown settings of the mysql store " + unknown + "; known: "
-          + new TreeSet<>(KEYS));
+      throw new IllegalArgumentException(
+          "unknown settings of the mysql store " + unknown + "; known: " + new TreeSet<>(KEYS));
     }
     String url = settings.get("url");
     if (url == null || url.isBlank()) {
-      throw new IllegalArgumentException("the mysql store needs the setting url, e.g."
-          + " jdbc:mysql://127.0.0.1:3306/livecode");
+      throw new IllegalArgumentException(
+          "the mysql store needs the setting url, e.g." + " jdbc:mysql://127.0.0.1:3306/livecode");
     }
     MySqlStore.Builder builder = MySqlStore.builder().jdbcUrl(url);
     if (settings.containsKey("user")) {
@@ -52,7 +53,8 @@ public final class MySqlStoreProvider implements Store.Provider {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("the mysql store's " + key + " must be an integer, was '" + value + "'");
+      throw new IllegalArgumentException(
+          "the mysql store's " + key + " must be an integer, was '" + value + "'");
     }
   }
 }

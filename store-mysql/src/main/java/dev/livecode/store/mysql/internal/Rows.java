@@ -23,11 +23,16 @@ import java.util.UUID;
 
 /** Conversions between rows and livecode's records. */
 public final class Rows {
-  private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+  private static final DateTimeFormatter DATETIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+
   private Rows() {}
 
   public static byte[] bytes(UUID id) {
-    return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    return ByteBuffer.allocate(16)
+        .putLong(id.getMostSignificantBits())
+        .putLong(id.getLeastSignificantBits())
+        .array();
   }
 
   public static UUID uuid(byte[] bytes) {
@@ -45,16 +50,18 @@ public final class Rows {
 
   /**
    * Sent as text, {@code 2026-01-02 03:04:05.123456}: Connector/J takes MariaDB's handshake version
-   * ("5.5.5-10.x") for a server without fractional seconds and drops them from temporal
-   * parameters, while both servers parse the text into DATETIME(6) exactly.
+   * ("5.5.5-10.x") for a server without fractional seconds and drops them from temporal parameters,
+   * while both servers parse the text into DATETIME(6) exactly.
    */
-  public static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
-    statement.setString(index, DATETIME.format(LocalDateTime.ofInstant(storable(instant), ZoneOffset.UTC)));
+  public static void setInstant(PreparedStatement statement, int index, Instant instant)
+      throws SQLException {
+    statement.setString(
+        index, DATETIME.format(LocalDateTime.ofInstant(storable(instant), ZoneOffset.UTC)));
   }
 
   /**
-   * Decoded by the driver straight into a LocalDateTime (microseconds kept): going through
-   * {@code getString} formatted and re-parsed the text, a visible cost on every autosave's latency.
+   * Decoded by the driver straight into a LocalDateTime (microseconds kept): going through {@code
+   * getString} formatted and re-parsed the text, a visible cost on every autosave's latency.
    */
   public static Instant instant(ResultSet rows, String column) throws SQLException {
     LocalDateTime value = rows.getObject(column, LocalDateTime.class);
@@ -70,7 +77,8 @@ public final class Rows {
     }
   }
 
-  public static void setNullableInt(PreparedStatement statement, int index, OptionalInt value) throws SQLException {
+  public static void setNullableInt(PreparedStatement statement, int index, OptionalInt value)
+      throws SQLException {
     if (value.isPresent()) {
       statement.setInt(index, value.getAsInt());
     } else {
@@ -96,27 +104,32 @@ public final class Rows {
 
   public static Execution execution(ResultSet rows) throws SQLException {
     Execution.Status status = Execution.Status.valueOf(rows.getString("status"));
-    Limits limits = new Limits(
-        Duration.ofMillis(rows.getLong("wall_time_ms")),
-        Duration.ofMillis(rows.getLong("cpu_time_ms")),
-        rows.getLong("memory_bytes"),
-        rows.getInt("max_processes"),
-        rows.getLong("max_file_bytes"),
-        rows.getLong("max_output_bytes"));
+    Limits limits =
+        new Limits(
+            Duration.ofMillis(rows.getLong("wall_time_ms")),
+            Duration.ofMillis(rows.getLong("cpu_time_ms")),
+            rows.getLong("memory_bytes"),
+            rows.getInt("max_processes"),
+            rows.getLong("max_file_bytes"),
+            rows.getLong("max_output_bytes"));
     Optional<Execution.Result> result = Optional.empty();
     if (status.isFinal()) {
       String reason = rows.getString("failure_reason");
-      result = Optional.of(new Execution.Result(
-          status,
-          rows.getString("stdout"),
-          rows.getString("stderr"),
-          optionalInt(rows, "exit_code"),
-          optionalInt(rows, "exit_signal"),
-          reason == null ? Optional.empty() : Optional.of(Execution.FailureReason.valueOf(reason)),
-          rows.getBoolean("stdout_truncated"),
-          rows.getBoolean("stderr_truncated"),
-          Duration.ofMillis(rows.getLong("execution_time_ms")),
-          instant(rows, "finished_at")));
+      result =
+          Optional.of(
+              new Execution.Result(
+                  status,
+                  rows.getString("stdout"),
+                  rows.getString("stderr"),
+                  optionalInt(rows, "exit_code"),
+                  optionalInt(rows, "exit_signal"),
+                  reason == null
+                      ? Optional.empty()
+                      : Optional.of(Execution.FailureReason.valueOf(reason)),
+                  rows.getBoolean("stdout_truncated"),
+                  rows.getBoolean("stderr_truncated"),
+                  Duration.ofMillis(rows.getLong("execution_time_ms")),
+                  instant(rows, "finished_at")));
     }
     return new Execution(
         uuid(rows.getBytes("id")),

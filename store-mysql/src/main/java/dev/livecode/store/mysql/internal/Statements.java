@@ -2,7 +2,8 @@ package dev.livecode.store.mysql.internal;
 
 /** The SQL of the store, with the table prefix filled in once. Placeholders are always bound. */
 public final class Statements {
-  private static final String SESSION_COLUMNS = "id, owner, language, source_code, version, created_at, updated_at";
+  private static final String SESSION_COLUMNS =
+      "id, owner, language, source_code, version, created_at, updated_at";
   private static final String EXECUTION_COLUMNS =
       "seq, id, session_id, language, source_code, stdin, wall_time_ms, cpu_time_ms, memory_bytes, max_processes, "
           + "max_file_bytes, max_output_bytes, idempotency_key, status, queued_at, started_at, finished_at, stdout, "
@@ -27,33 +28,63 @@ public final class Statements {
   public Statements(String prefix) {
     String sessions = prefix + "sessions";
     String executions = prefix + "executions";
-    insertSession = "INSERT INTO " + sessions + " (" + SESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    insertSession =
+        "INSERT INTO " + sessions + " (" + SESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
     findSession = "SELECT " + SESSION_COLUMNS + " FROM " + sessions + " WHERE id = ?";
     sessionVersion = "SELECT version FROM " + sessions + " WHERE id = ?";
     // One statement: the version grows in the database, never read-modify-write in Java.
-    updateSession = "UPDATE " + sessions + " SET language = COALESCE(?, language), "
-        + "source_code = COALESCE(?, source_code), version = version + 1, updated_at = ? WHERE id = ?";
+    updateSession =
+        "UPDATE "
+            + sessions
+            + " SET language = COALESCE(?, language), "
+            + "source_code = COALESCE(?, source_code), version = version + 1, updated_at = ? WHERE id = ?";
     updateSessionIfVersion = updateSession + " AND version = ?";
     // One statement for a batch of autosaves with and without an expected version (-1: none).
     updateSessionIfVersionGiven = updateSession + " AND (? < 0 OR version = ?)";
     findSessionsPrefix = "SELECT " + SESSION_COLUMNS + " FROM " + sessions + " WHERE id IN (?";
     // The snapshot of the session is taken by the same statement that creates the execution.
-    insertExecution = "INSERT INTO " + executions + " (id, session_id, language, source_code, stdin, wall_time_ms, "
-        + "cpu_time_ms, memory_bytes, max_processes, max_file_bytes, max_output_bytes, idempotency_key, "
-        + "idempotency_hash, status, queued_at) "
-        + "SELECT ?, id, language, source_code, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ? FROM " + sessions
-        + " WHERE id = ?";
+    insertExecution =
+        "INSERT INTO "
+            + executions
+            + " (id, session_id, language, source_code, stdin, wall_time_ms, "
+            + "cpu_time_ms, memory_bytes, max_processes, max_file_bytes, max_output_bytes, idempotency_key, "
+            + "idempotency_hash, status, queued_at) "
+            + "SELECT ?, id, language, source_code, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ? FROM "
+            + sessions
+            + " WHERE id = ?";
     findExecution = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions + " WHERE id = ?";
-    findExecutionByKey = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions
-        + " WHERE session_id = ? AND idempotency_hash = ?";
-    markRunning = "UPDATE " + executions + " SET status = 'RUNNING', started_at = ? WHERE id = ? AND " + UNFINISHED;
-    finish = "UPDATE " + executions + " SET status = ?, stdout = ?, stderr = ?, exit_code = ?, exit_signal = ?, "
-        + "failure_reason = ?, stdout_truncated = ?, stderr_truncated = ?, execution_time_ms = ?, finished_at = ? "
-        + "WHERE id = ? AND " + UNFINISHED;
-    listExecutions = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions
-        + " WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?";
-    findUnfinished = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions + " WHERE " + UNFINISHED
-        + " ORDER BY seq LIMIT ?";
+    findExecutionByKey =
+        "SELECT "
+            + EXECUTION_COLUMNS
+            + " FROM "
+            + executions
+            + " WHERE session_id = ? AND idempotency_hash = ?";
+    markRunning =
+        "UPDATE "
+            + executions
+            + " SET status = 'RUNNING', started_at = ? WHERE id = ? AND "
+            + UNFINISHED;
+    finish =
+        "UPDATE "
+            + executions
+            + " SET status = ?, stdout = ?, stderr = ?, exit_code = ?, exit_signal = ?, "
+            + "failure_reason = ?, stdout_truncated = ?, stderr_truncated = ?, execution_time_ms = ?, finished_at = ? "
+            + "WHERE id = ? AND "
+            + UNFINISHED;
+    listExecutions =
+        "SELECT "
+            + EXECUTION_COLUMNS
+            + " FROM "
+            + executions
+            + " WHERE session_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?";
+    findUnfinished =
+        "SELECT "
+            + EXECUTION_COLUMNS
+            + " FROM "
+            + executions
+            + " WHERE "
+            + UNFINISHED
+            + " ORDER BY seq LIMIT ?";
   }
 
   /** The sessions whose ids are bound to {@code count} placeholders. */

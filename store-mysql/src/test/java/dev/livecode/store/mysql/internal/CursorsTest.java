@@ -16,8 +16,13 @@ class CursorsTest {
 
   @Test
   void rejectsAnythingElse() {
-    for (String garbage : new String[] {"", "0", "-1", "+1", "A", "1 ", "zzzzzzzzzzzzz", "garbage", "99999999999999999999", "é"}) {
-      assertThatThrownBy(() -> Cursors.decode(garbage)).as(garbage).isInstanceOf(LivecodeException.InvalidRequest.class);
+    for (String garbage :
+        new String[] {
+          "", "0", "-1", "+1", "A", "1 ", "zzzzzzzzzzzzz", "garbage", "99999999999999999999", "é"
+        }) {
+      assertThatThrownBy(() -> Cursors.decode(garbage))
+          .as(garbage)
+          .isInstanceOf(LivecodeException.InvalidRequest.class);
     }
   }
 }

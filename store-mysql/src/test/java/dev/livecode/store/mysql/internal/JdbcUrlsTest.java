@@ -9,18 +9,22 @@ class JdbcUrlsTest {
   void masksPasswordProperties() {
     assertThat(JdbcUrls.mask("jdbc:mysql://db:3306/lc?user=app&password=s3cret&useSSL=true"))
         .isEqualTo("jdbc:mysql://db:3306/lc?user=app&password=****&useSSL=true");
-    assertThat(JdbcUrls.mask("jdbc:mysql://db/lc?PASSWORD=s3cret")).isEqualTo("jdbc:mysql://db/lc?PASSWORD=****");
-    assertThat(JdbcUrls.mask("jdbc:mysql://db/lc?password1=a&password2=b")).doesNotContain("=a", "=b");
+    assertThat(JdbcUrls.mask("jdbc:mysql://db/lc?PASSWORD=s3cret"))
+        .isEqualTo("jdbc:mysql://db/lc?PASSWORD=****");
+    assertThat(JdbcUrls.mask("jdbc:mysql://db/lc?password1=a&password2=b"))
+        .doesNotContain("=a", "=b");
   }
 
   @Test
   void masksPasswordsInUserInfo() {
-    assertThat(JdbcUrls.mask("jdbc:mysql://app:s3cret@db:3306/lc")).isEqualTo("jdbc:mysql://app:****@db:3306/lc");
+    assertThat(JdbcUrls.mask("jdbc:mysql://app:s3cret@db:3306/lc"))
+        .isEqualTo("jdbc:mysql://app:****@db:3306/lc");
   }
 
   @Test
   void leavesUrlsWithoutPasswordsAlone() {
-    assertThat(JdbcUrls.mask("jdbc:mysql://127.0.0.1:3306/test")).isEqualTo("jdbc:mysql://127.0.0.1:3306/test");
+    assertThat(JdbcUrls.mask("jdbc:mysql://127.0.0.1:3306/test"))
+        .isEqualTo("jdbc:mysql://127.0.0.1:3306/test");
   }
 
   @Test
