@@ -123,18 +123,20 @@ grep -q 'runner discovered language=bash' "$server_log" || fail "bash-plugin: th
 curl -sf "http://127.0.0.1:$port/languages" | grep -q '"id":"bash"' || fail "bash-plugin: /languages does not list bash" "$server_log"
 smoke bash-plugin bwrap bash python
 
-# --- store-mysql/README.md: autosave throughput, in-memory beside MySQL -------------------------
-shows store-mysql/README.md "-Dexec.mainClass=dev.livecode.store.mysql.AutosaveThroughput"
-step autosave-throughput mvn -q -B -ntp -pl store-mysql -am test-compile exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=dev.livecode.store.mysql.AutosaveThroughput -Dthreads=2 -Dseconds=1
-for store in in-memory mysql; do
-  grep -q "^$store .*updates/s" "$out/autosave-throughput.log" || fail "autosave-throughput: no $store line" "$out/autosave-throughput.log"
-done
-
 # --- docs/benchmarks.md: build, then both modes with the fewest samples that still fill every row
 shows docs/benchmarks.md "mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests"
 shows docs/benchmarks.md "java -jar benchmarks/target/livecode-benchmarks.jar --mode all"
 step benchmarks-build mvn -q -B -ntp -pl server,benchmarks -am package -DskipTests
+
+# --- store-mysql/README.md and docs/benchmarks.md: autosave throughput, in-memory beside MySQL -
+autosave="-cp benchmarks/target/livecode-benchmarks.jar dev.livecode.benchmarks.AutosaveThroughput"
+shows store-mysql/README.md "$autosave"
+shows docs/benchmarks.md "java -Dthreads=2 -Dseconds=1 $autosave"
+step autosave-throughput java -Dthreads=2 -Dseconds=1 $autosave
+for store in in-memory mysql; do
+  grep -q "^$store .*updates/s" "$out/autosave-throughput.log" || fail "autosave-throughput: no $store line" "$out/autosave-throughput.log"
+done
+
 step benchmarks java -jar benchmarks/target/livecode-benchmarks.jar --mode all --quick --samples 5 --runs 10 \
   --concurrency 2 --connections 1 --http-seconds 1 --tiers bwrap --cold-args '' --out "$out/benchmarks/results.json"
 python3 - "$out/benchmarks/results.json" <<'PYTHON' || fail "benchmarks: the results above are incomplete" "$out/benchmarks.log"

@@ -48,7 +48,8 @@ class ArchitectureTest {
             "dev.livecode.store.mysql",
             "dev.livecode.queue.redis",
             "dev.livecode.runner.python",
-            "dev.livecode.benchmarks");
+            "dev.livecode.benchmarks",
+            "dev.livecode.testing");
   }
 
   @Test

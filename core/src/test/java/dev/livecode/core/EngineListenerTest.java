@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.exception.QueueException;
-import dev.livecode.core.internal.WarmPools;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.testing.TestRunners;
 import java.time.Duration;
@@ -18,7 +17,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an {@link EngineListener} registered on the builder is told, and that it cannot hurt a run.
+ * What an {@link EngineListener} registered on the builder is told, and that it cannot hurt a run
+ * (of the warm pool: WarmPoolListenerIT in engine-tests, which has the real runners' warm
+ * interpreters).
  */
 class EngineListenerTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -144,23 +145,6 @@ class EngineListenerTest {
   }
 
   @Test
-  void warmPoolHitIsToldWhenARunTakesAWaitingInterpreter() {
-    Recording events = new Recording();
-    LivecodeEngine engine =
-        engine(
-            Livecode.builder()
-                .workers(1)
-                .warmPool(1)
-                .runner(TestRunners.python())
-                .listener(events));
-    eventually("the python pool full", () -> WarmPools.full(engine, "python"));
-
-    runToEnd(engine, "print(1)");
-
-    assertThat(events.warm).containsExactly("hit python");
-  }
-
-  @Test
   void defaultMethodsHearNothingAndThrowNothing() {
     EngineListener.NONE.executionQueued(UUID.randomUUID(), "python");
     EngineListener.NONE.executionStarted(UUID.randomUUID(), "python", Duration.ZERO);
@@ -184,12 +168,11 @@ class EngineListenerTest {
     }
   }
 
-  /** Writes down what it is told, one line per run event and per warm-pool event. */
+  /** Writes down what it is told, one line per run event. */
   private static final class Recording implements EngineListener {
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
     final List<Duration> queueWaits = Collections.synchronizedList(new ArrayList<>());
     final List<Duration> runTimes = Collections.synchronizedList(new ArrayList<>());
-    final List<String> warm = Collections.synchronizedList(new ArrayList<>());
 
     List<String> list() {
       synchronized (events) {
@@ -220,16 +203,6 @@ class EngineListenerTest {
               + result.status()
               + " "
               + result.failureReason().map(Enum::name).orElse("-"));
-    }
-
-    @Override
-    public void warmPoolHit(String language) {
-      warm.add("hit " + language);
-    }
-
-    @Override
-    public void warmPoolMiss(String language) {
-      warm.add("miss " + language);
     }
   }
 

@@ -5,51 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livecode.http.testing.HttpClientSupport;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.livecode.testing.MariaDbExtension;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole HTTP flow on {@code --store mysql}, and a server killed with {@code kill -9} that comes
  * back with every session and finished execution byte for byte. Needs the MySQL or MariaDB of
- * {@code LIVECODE_TEST_MYSQL_URL} (default jdbc:mysql://127.0.0.1:3306/test, root, no password);
- * each run works in a database of its own, dropped afterwards.
+ * {@link MariaDbExtension}; each run works in a database of its own, dropped afterwards.
  */
 class MySqlHttpFlowIT {
-  private static final String URL =
-      env("LIVECODE_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/test");
-  private static final String USER = env("LIVECODE_TEST_MYSQL_USER", "root");
-  private static final String PASSWORD = env("LIVECODE_TEST_MYSQL_PASSWORD", "");
-
-  private String database;
-  private String databaseUrl;
-
-  @BeforeEach
-  void createDatabase() throws SQLException {
-    database = "lc_http_it_" + Long.toString(System.nanoTime(), 36);
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-    }
-    databaseUrl = serverUrl() + database;
-  }
-
-  @AfterEach
-  void dropDatabase() throws SQLException {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + database);
-    }
-  }
+  @RegisterExtension final MariaDbExtension mariaDb = new MariaDbExtension();
 
   @Test
   void killedServerComesBackWithEverySessionAndFinishedExecutionByteForByte() throws Exception {
@@ -59,13 +29,13 @@ class MySqlHttpFlowIT {
                 "--store",
                 "mysql",
                 "--mysql-url",
-                databaseUrl,
+                mariaDb.jdbcUrl(),
                 "--mysql-user",
-                USER,
+                mariaDb.user(),
                 "--workers",
                 "2"));
-    if (!PASSWORD.isEmpty()) {
-      args.addAll(List.of("--mysql-password", PASSWORD));
+    if (!mariaDb.password().isEmpty()) {
+      args.addAll(List.of("--mysql-password", mariaDb.password()));
     }
     Map<String, String> before = new LinkedHashMap<>();
     String interrupted;
@@ -152,30 +122,5 @@ class MySqlHttpFlowIT {
       assertThat(System.nanoTime()).as("execution never RUNNING").isLessThan(deadline);
       Thread.sleep(20);
     }
-  }
-
-  private static Connection connect() throws SQLException {
-    try {
-      return DriverManager.getConnection(serverUrl(), USER, PASSWORD);
-    } catch (SQLException e) {
-      throw new AssertionError(
-          "MySQL/MariaDB at "
-              + URL
-              + " is unreachable ("
-              + e.getMessage()
-              + "); start it or point LIVECODE_TEST_MYSQL_URL / LIVECODE_TEST_MYSQL_USER / LIVECODE_TEST_MYSQL_PASSWORD at one",
-          e);
-    }
-  }
-
-  /** The URL without its database: {@code jdbc:mysql://host:port/}. */
-  private static String serverUrl() {
-    int hostStart = URL.indexOf("//") + 2;
-    int slash = URL.indexOf('/', hostStart);
-    return (slash < 0 ? URL : URL.substring(0, slash)) + "/";
-  }
-
-  private static String env(String name, String fallback) {
-    return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank()).orElse(fallback);
   }
 }

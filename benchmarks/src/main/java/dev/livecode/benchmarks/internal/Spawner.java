@@ -64,7 +64,7 @@ public final class Spawner {
   }
 
   /**
-   * The server's seccomp filter (copied into this jar from the sandbox module at build time), as a
+   * The server's seccomp filter (a resource of the sandbox module, a dependency of this jar), as a
    * file.
    */
   private static Path seccompFilterFile() throws IOException {

@@ -619,7 +619,16 @@ public final class DefaultEngine implements LivecodeEngine {
         workers.size(),
         depth,
         live,
-        closed.get() ? "engine closed" : problem);
+        closed.get() ? "engine closed" : problem,
+        pools());
+  }
+
+  private Map<String, EngineStatus.Pool> pools() {
+    Map<String, EngineStatus.Pool> pools = new HashMap<>();
+    warmPools.forEach(
+        (language, pool) ->
+            pools.put(language, new EngineStatus.Pool(pool.size(), pool.ready(), pool.taken())));
+    return pools;
   }
 
   @Override
@@ -642,24 +651,6 @@ public final class DefaultEngine implements LivecodeEngine {
   /** How many events an execution's log holds; 0 without a log (for tests). */
   int eventCount(UUID executionId) {
     return live.findLog(executionId).map(log -> log.after(0, Integer.MAX_VALUE).size()).orElse(0);
-  }
-
-  /** Warm processes of {@code language} waiting now; -1 when it has no pool (for tests). */
-  int warmReady(String language) {
-    WarmPool pool = warmPools.get(language);
-    return pool == null ? -1 : pool.ready();
-  }
-
-  /** The configured size of {@code language}'s pool; -1 when it has none (for tests). */
-  int warmSize(String language) {
-    WarmPool pool = warmPools.get(language);
-    return pool == null ? -1 : pool.size();
-  }
-
-  /** Runs of {@code language} that took a warm process; -1 when it has no pool (for tests). */
-  long warmTaken(String language) {
-    WarmPool pool = warmPools.get(language);
-    return pool == null ? -1 : pool.taken();
   }
 
   @Override

@@ -11,6 +11,13 @@ import java.util.function.Consumer;
  * moment a worker on another node finishes. JobQueue.Delivery is best-effort: waiters re-read the
  * store.
  *
+ * <p>While the medium is healthy, each subscriber hears every event published after it subscribed
+ * (by any node, its own included), once, and the events one thread published in the order it
+ * published them. Listeners may be called on the publishing thread or on another one; what a
+ * listener throws is logged and ignored, and the others still hear the event. {@code
+ * dev.livecode.testing.ExecutionEventsContract} (artifact {@code livecode-testing}) checks an
+ * implementation against this.
+ *
  * @since 0.1
  */
 public interface ExecutionEvents extends AutoCloseable {

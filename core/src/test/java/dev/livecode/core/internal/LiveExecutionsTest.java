@@ -53,7 +53,7 @@ class LiveExecutionsTest {
     engines.forEach(LivecodeEngine::close);
   }
 
-  /** cold and warm on the strongest tier, and cold on the weaker ones. */
+  /** Cold on each tier; the warm variants are in engine-tests, with the real runners. */
   private DefaultEngine engine(String setup) {
     return engine(setup, Limits.DEFAULT_CAPS.wallTime());
   }
@@ -61,7 +61,6 @@ class LiveExecutionsTest {
   private DefaultEngine engine(String setup, Duration maxWallTime) {
     LivecodeBuilder builder = base().maxLimits(Limits.DEFAULT_CAPS.withWallTime(maxWallTime));
     switch (setup) {
-      case "warm" -> builder.warmPool(1);
       case "unshare" -> builder.isolation(Isolation.UNSHARE);
       case "none" -> builder.isolation(Isolation.NONE);
       default -> {}
@@ -80,10 +79,6 @@ class LiveExecutionsTest {
   private DefaultEngine build(LivecodeBuilder builder) {
     DefaultEngine engine = (DefaultEngine) builder.build();
     engines.add(engine);
-    if (engine.warmSize("python") > 0) {
-      eventually(
-          "the warm pool filled", () -> engine.warmReady("python") == engine.warmSize("python"));
-    }
     return engine;
   }
 
@@ -93,10 +88,9 @@ class LiveExecutionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cold", "warm", "unshare", "none"})
+  @ValueSource(strings = {"cold", "unshare", "none"})
   void subscriberSeesEachLineBeforeTheNextIsWritten(String setup) {
     DefaultEngine engine = engine(setup);
-    long takenBefore = engine.warmTaken("python");
     Execution queued = start(engine, FIRST_SECOND_THIRD, false);
     EventCollector events = EventCollector.subscribe(engine.events(queued.id(), 0));
 
@@ -119,17 +113,11 @@ class LiveExecutionsTest {
         .isEqualTo(ended.result().orElseThrow().stdout())
         .isEqualTo("First\nSecond\nThird\n");
     assertThat(events.last().execution()).contains(ended);
-    if (setup.equals("warm")) {
-      assertThat(engine.warmTaken("python"))
-          .as("the run took the warm interpreter")
-          .isEqualTo(takenBefore + 1);
-    }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"cold", "warm"})
-  void nodeOutputIsSeenAsWrittenToo(String setup) {
-    DefaultEngine engine = engine(setup);
+  @Test
+  void nodeOutputIsSeenAsWrittenToo() {
+    DefaultEngine engine = engine("cold");
     Session session =
         engine.createSession(
             "javascript",
@@ -174,10 +162,9 @@ class LiveExecutionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cold", "warm", "unshare"})
+  @ValueSource(strings = {"cold", "unshare"})
   void inputIsAnsweredTwiceInARowThroughSendStdin(String setup) {
     DefaultEngine engine = engine(setup, Duration.ofMinutes(2));
-    long takenBefore = engine.warmTaken("python");
     Execution queued =
         start(
             engine,
@@ -204,11 +191,6 @@ class LiveExecutionsTest {
     assertThat(ended.result().orElseThrow().stdout()).isEqualTo("name? hello Ada\nage? age 36\n");
     assertThatThrownBy(() -> engine.sendStdin(queued.id(), "late\n"))
         .isInstanceOf(LivecodeException.ExecutionConflict.class);
-    if (setup.equals("warm")) {
-      assertThat(engine.warmTaken("python"))
-          .as("the interactive run took the warm interpreter")
-          .isEqualTo(takenBefore + 1);
-    }
   }
 
   @Test
@@ -298,7 +280,7 @@ class LiveExecutionsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"cold", "warm", "unshare", "none"})
+  @ValueSource(strings = {"cold", "unshare", "none"})
   void cancelOfARunningProgramKillsItsWholeTreeAndKeepsItsOutput(String setup) throws IOException {
     DefaultEngine engine = engine(setup);
     String marker = "livecode-cancel-" + UUID.randomUUID();

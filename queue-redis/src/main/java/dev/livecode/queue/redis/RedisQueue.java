@@ -24,6 +24,7 @@ import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.resource.ClientResources;
@@ -42,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -285,9 +287,9 @@ public final class RedisQueue implements JobQueue {
   public void enqueue(JobQueue.Job job) {
     Objects.requireNonNull(job, "job");
     ensureOpen();
-    call(
+    sync(
         "enqueue",
-        () -> connection.sync().xadd(jobsKey, FIELD_EXECUTION, job.executionId().toString()));
+        commands -> commands.xadd(jobsKey, FIELD_EXECUTION, job.executionId().toString()));
   }
 
   /**
@@ -350,17 +352,11 @@ public final class RedisQueue implements JobQueue {
   public void ack(JobQueue.Delivery delivery) {
     Objects.requireNonNull(delivery, "delivery");
     ensureOpen();
-    call(
+    sync(
         "ack",
-        () ->
-            connection
-                .sync()
-                .eval(
-                    ACK,
-                    ScriptOutputType.INTEGER,
-                    new String[] {jobsKey},
-                    GROUP,
-                    delivery.receipt()));
+        commands ->
+            commands.eval(
+                ACK, ScriptOutputType.INTEGER, new String[] {jobsKey}, GROUP, delivery.receipt()));
     heldBy.remove(delivery.receipt());
   }
 
@@ -371,16 +367,11 @@ public final class RedisQueue implements JobQueue {
     ensureOpen();
     // why: XCLAIM with min-idle 0 resets the entry's idle time; JUSTID leaves the delivery count
     // alone.
-    call(
+    sync(
         "renew",
-        () ->
-            connection
-                .sync()
-                .xclaim(
-                    jobsKey,
-                    consumer,
-                    XClaimArgs.Builder.justid().minIdleTime(0),
-                    delivery.receipt()));
+        commands ->
+            commands.xclaim(
+                jobsKey, consumer, XClaimArgs.Builder.justid().minIdleTime(0), delivery.receipt()));
     String member = heldBy.get(delivery.receipt());
     if (member != null) {
       heartbeat(member, true);
@@ -393,21 +384,19 @@ public final class RedisQueue implements JobQueue {
     Objects.requireNonNull(delivery, "delivery");
     Objects.requireNonNull(reason, "reason");
     ensureOpen();
-    call(
+    sync(
         "deadLetter",
-        () ->
-            connection
-                .sync()
-                .eval(
-                    DEAD_LETTER,
-                    ScriptOutputType.INTEGER,
-                    new String[] {jobsKey, deadLetterKey},
-                    GROUP,
-                    delivery.receipt(),
-                    delivery.job().executionId().toString(),
-                    Integer.toString(delivery.attempt()),
-                    reason,
-                    consumerName));
+        commands ->
+            commands.eval(
+                DEAD_LETTER,
+                ScriptOutputType.INTEGER,
+                new String[] {jobsKey, deadLetterKey},
+                GROUP,
+                delivery.receipt(),
+                delivery.job().executionId().toString(),
+                Integer.toString(delivery.attempt()),
+                reason,
+                consumerName));
     heldBy.remove(delivery.receipt());
     LOG.warn(
         "{} job dead-lettered execution={} attempt={} stream={} reason={}",
@@ -426,17 +415,15 @@ public final class RedisQueue implements JobQueue {
   public JobQueue.Stats stats() {
     ensureOpen();
     List<Object> counts =
-        call(
+        sync(
             "stats",
-            () ->
-                connection
-                    .sync()
-                    .eval(
-                        STATS,
-                        ScriptOutputType.MULTI,
-                        new String[] {jobsKey, workersKey},
-                        GROUP,
-                        Long.toString(lease.toMillis())));
+            commands ->
+                commands.eval(
+                    STATS,
+                    ScriptOutputType.MULTI,
+                    new String[] {jobsKey, workersKey},
+                    GROUP,
+                    Long.toString(lease.toMillis())));
     long length = ((Number) counts.get(0)).longValue();
     long pending = ((Number) counts.get(1)).longValue();
     long workers = ((Number) counts.get(2)).longValue();
@@ -513,16 +500,14 @@ public final class RedisQueue implements JobQueue {
     claimCursor.compareAndSet(start, claimed.getId() == null ? "0-0" : claimed.getId());
     for (StreamMessage<String, String> message : claimed.getMessages()) {
       List<PendingMessage> pending =
-          call(
+          sync(
               "reclaim",
-              () ->
-                  connection
-                      .sync()
-                      .xpending(
-                          jobsKey,
-                          GROUP,
-                          Range.create(message.getId(), message.getId()),
-                          Limit.from(1)));
+              commands ->
+                  commands.xpending(
+                      jobsKey,
+                      GROUP,
+                      Range.create(message.getId(), message.getId()),
+                      Limit.from(1)));
       int attempt = pending.isEmpty() ? 2 : (int) Math.max(2, pending.get(0).getRedeliveryCount());
       Optional<JobQueue.Delivery> delivery = toDelivery(message, attempt);
       if (delivery.isPresent()) {
@@ -571,17 +556,11 @@ public final class RedisQueue implements JobQueue {
     } catch (RuntimeException e) {
       // Not a livecode job (or deleted under us): drop it so it cannot block the group.
       LOG.warn("{} stream entry is not a job, removed entry={}", logName, message.getId());
-      call(
+      sync(
           "ack",
-          () ->
-              connection
-                  .sync()
-                  .eval(
-                      ACK,
-                      ScriptOutputType.INTEGER,
-                      new String[] {jobsKey},
-                      GROUP,
-                      message.getId()));
+          commands ->
+              commands.eval(
+                  ACK, ScriptOutputType.INTEGER, new String[] {jobsKey}, GROUP, message.getId()));
       return Optional.empty();
     }
   }
@@ -591,12 +570,11 @@ public final class RedisQueue implements JobQueue {
     Long last = lastBeat.get(member);
     if (force || last == null || now - last >= HEARTBEAT_EVERY.toNanos()) {
       lastBeat.put(member, now);
-      call(
+      sync(
           "heartbeat",
-          () ->
-              connection
-                  .sync()
-                  .eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {workersKey}, member));
+          commands ->
+              commands.eval(
+                  HEARTBEAT, ScriptOutputType.INTEGER, new String[] {workersKey}, member));
     }
   }
 
@@ -640,6 +618,13 @@ public final class RedisQueue implements JobQueue {
       }
       throw e;
     }
+  }
+
+  /**
+   * A command on the shared connection; its failure is a QueueException naming {@code operation}.
+   */
+  private <T> T sync(String operation, Function<RedisCommands<String, String>, T> command) {
+    return call(operation, () -> command.apply(connection.sync()));
   }
 
   private <T> T call(String operation, Supplier<T> command) {

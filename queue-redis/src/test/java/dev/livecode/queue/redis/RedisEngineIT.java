@@ -12,8 +12,9 @@ import dev.livecode.core.Session;
 import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
-import dev.livecode.core.testing.TestRunners;
+import dev.livecode.runner.python.PythonRunner;
 import dev.livecode.sandbox.Isolation;
+import dev.livecode.testing.RedisExtension;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two engines in one JVM standing in for an api node and a worker node: they share one Redis (queue
@@ -31,8 +33,7 @@ import org.junit.jupiter.api.Test;
 class RedisEngineIT {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  private final String prefix = LocalRedis.uniquePrefix();
-  private final LocalRedis redis = LocalRedis.connect();
+  @RegisterExtension final RedisExtension redis = new RedisExtension();
   private final Store store = Store.inMemory();
   private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -42,13 +43,11 @@ class RedisEngineIT {
       open.get(i).close();
     }
     store.close();
-    redis.deleteKeys(prefix);
-    redis.close();
   }
 
   private RedisQueue queue(Duration lease) {
     RedisQueue queue =
-        RedisQueue.builder().uri(LocalRedis.url()).keyPrefix(prefix).lease(lease).build();
+        RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix()).lease(lease).build();
     open.add(queue);
     return queue;
   }
@@ -58,7 +57,7 @@ class RedisEngineIT {
         .name(name)
         .workers(workers)
         .discoverRunners(false)
-        .runner(TestRunners.python())
+        .runner(new PythonRunner())
         // The queue is under test here, not the sandbox.
         .isolation(Isolation.NONE)
         .store(store)
@@ -115,7 +114,7 @@ class RedisEngineIT {
     LivecodeEngine api = start(engine("api", 0, queue(Duration.ofSeconds(30))));
     Execution queued = runPython(api, "print('survived')");
     // A worker takes the job and dies without acknowledging it.
-    RedisQueue dying = RedisQueue.builder().uri(LocalRedis.url()).keyPrefix(prefix).build();
+    RedisQueue dying = RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix()).build();
     JobQueue.Delivery lost = dying.take(Duration.ofSeconds(5)).orElseThrow();
     assertThat(store.markRunning(lost.job().executionId(), Instant.now())).isTrue();
     dying.close();
@@ -132,7 +131,7 @@ class RedisEngineIT {
   void jobThatKeepsKillingItsWorkersEndsFailedAndIsDeadLettered() throws InterruptedException {
     LivecodeEngine api = start(engine("api", 0, queue(Duration.ofSeconds(30))));
     Execution queued = runPython(api, "print('never')");
-    RedisQueue dying = RedisQueue.builder().uri(LocalRedis.url()).keyPrefix(prefix).build();
+    RedisQueue dying = RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix()).build();
     dying.take(Duration.ofSeconds(5)).orElseThrow();
     dying.close();
 
@@ -148,7 +147,7 @@ class RedisEngineIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (dead.isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(20);
-      dead = redis.redis().xrange(workerQueue.deadLetterKey(), Range.create("-", "+"));
+      dead = redis.commands().xrange(workerQueue.deadLetterKey(), Range.create("-", "+"));
     }
     assertThat(dead)
         .singleElement()

@@ -7,6 +7,7 @@ import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.testing.PrivateRedis;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;

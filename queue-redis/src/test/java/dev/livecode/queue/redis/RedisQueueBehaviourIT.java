@@ -7,28 +7,22 @@ import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.testing.RedisExtension;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What RedisQueue does beyond the queue contract: keys, events, workers, failures. */
 class RedisQueueBehaviourIT {
-  private final String prefix = LocalRedis.uniquePrefix();
-  private final LocalRedis redis = LocalRedis.connect();
-
-  @AfterEach
-  void deleteKeys() {
-    redis.deleteKeys(prefix);
-    redis.close();
-  }
+  @RegisterExtension final RedisExtension redis = new RedisExtension();
 
   private RedisQueue.Builder queue() {
-    return RedisQueue.builder().uri(LocalRedis.url()).keyPrefix(prefix);
+    return RedisQueue.builder().uri(redis.url()).keyPrefix(redis.prefix());
   }
 
   @Test
@@ -57,7 +51,7 @@ class RedisQueueBehaviourIT {
       q.enqueue(new JobQueue.Job(UUID.randomUUID()));
       q.ack(q.take(Duration.ofSeconds(5)).orElseThrow());
 
-      assertThat(redis.redis().xlen(prefix + ":jobs")).isEqualTo(1);
+      assertThat(redis.commands().xlen(redis.prefix() + ":jobs")).isEqualTo(1);
     }
   }
 
@@ -70,14 +64,14 @@ class RedisQueueBehaviourIT {
       q.deadLetter(q.take(Duration.ofSeconds(5)).orElseThrow(), "gave up after 3 attempts");
 
       List<StreamMessage<String, String>> dead =
-          redis.redis().xrange(q.deadLetterKey(), io.lettuce.core.Range.create("-", "+"));
+          redis.commands().xrange(q.deadLetterKey(), io.lettuce.core.Range.create("-", "+"));
       assertThat(dead).hasSize(1);
       assertThat(dead.get(0).getBody())
           .containsEntry("execution", job.executionId().toString())
           .containsEntry("attempt", "1")
           .containsEntry("reason", "gave up after 3 attempts")
           .containsEntry("consumer", q.consumerName());
-      assertThat(redis.redis().xlen(prefix + ":jobs")).isZero();
+      assertThat(redis.commands().xlen(redis.prefix() + ":jobs")).isZero();
     }
   }
 
@@ -133,7 +127,7 @@ class RedisQueueBehaviourIT {
   void recreatesTheGroupWhenRedisLostIt() {
     try (RedisQueue q = queue().build()) {
       // As after a Redis restart without persistence: the stream and its group are gone.
-      redis.deleteKeys(prefix);
+      redis.deleteKeys();
       JobQueue.Job job = new JobQueue.Job(UUID.randomUUID());
       q.enqueue(job);
 
@@ -146,7 +140,7 @@ class RedisQueueBehaviourIT {
   @Test
   void ignoresStreamEntriesThatAreNotJobs() {
     try (RedisQueue q = queue().build()) {
-      redis.redis().xadd(prefix + ":jobs", "something", "else");
+      redis.commands().xadd(redis.prefix() + ":jobs", "something", "else");
       JobQueue.Job job = new JobQueue.Job(UUID.randomUUID());
       q.enqueue(job);
 
@@ -154,7 +148,7 @@ class RedisQueueBehaviourIT {
       q.ack(delivery);
 
       assertThat(delivery.job()).isEqualTo(job);
-      assertThat(redis.redis().xlen(prefix + ":jobs")).isZero();
+      assertThat(redis.commands().xlen(redis.prefix() + ":jobs")).isZero();
     }
   }
 

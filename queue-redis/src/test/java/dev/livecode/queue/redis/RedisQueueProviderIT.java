@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.testing.RedisExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The queue an application chooses by the name redis, without compiling against RedisQueue. */
 class RedisQueueProviderIT {
+  @RegisterExtension final RedisExtension redis = new RedisExtension();
 
   private static JobQueue.Provider redis() {
     List<JobQueue.Provider> named =
@@ -24,19 +27,15 @@ class RedisQueueProviderIT {
 
   @Test
   void isFoundByNameAndMakesADurableQueueWithItsOwnEvents() {
-    String prefix = LocalRedis.uniquePrefix();
-    try (LocalRedis local = LocalRedis.connect()) {
-      try (JobQueue queue =
-          redis().create(Map.of("url", LocalRedis.url(), "prefix", prefix, "lease-ms", "6000"))) {
-        assertThat(queue)
-            .isInstanceOfSatisfying(
-                RedisQueue.class, q -> assertThat(q.keyPrefix()).isEqualTo(prefix));
-        assertThat(queue.durable()).isTrue();
-        assertThat(queue.events()).isSameAs(queue.events());
-        assertThat(queue.stats().waiting()).isZero();
-      } finally {
-        local.deleteKeys(prefix);
-      }
+    String prefix = redis.prefix();
+    try (JobQueue queue =
+        redis().create(Map.of("url", redis.url(), "prefix", prefix, "lease-ms", "6000"))) {
+      assertThat(queue)
+          .isInstanceOfSatisfying(
+              RedisQueue.class, q -> assertThat(q.keyPrefix()).isEqualTo(prefix));
+      assertThat(queue.durable()).isTrue();
+      assertThat(queue.events()).isSameAs(queue.events());
+      assertThat(queue.stats().waiting()).isZero();
     }
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.Execution;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.LanguageRunnerContract;
+import dev.livecode.testing.LanguageRunnerContract;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

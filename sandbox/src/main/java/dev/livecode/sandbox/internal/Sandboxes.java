@@ -50,9 +50,9 @@ public final class Sandboxes {
     try {
       sandbox =
           switch (requested) {
-            case NONE -> require(new PlainSandbox(cgroups, uids, seccomp), requested);
+            case NONE -> require(HostSandbox.none(cgroups, uids, seccomp), requested);
             case BWRAP -> require(new BwrapSandbox(cgroups, uids, seccomp), requested);
-            case UNSHARE -> require(new UnshareSandbox(cgroups, uids, seccomp), requested);
+            case UNSHARE -> require(HostSandbox.unshare(cgroups, uids, seccomp), requested);
             case AUTO -> auto(cgroups, uids, seccomp);
           };
     } catch (RuntimeException e) {
@@ -100,7 +100,8 @@ public final class Sandboxes {
     List<String> failures = new ArrayList<>();
     for (Sandbox candidate :
         List.of(
-            new BwrapSandbox(cgroups, uids, seccomp), new UnshareSandbox(cgroups, uids, seccomp))) {
+            new BwrapSandbox(cgroups, uids, seccomp),
+            HostSandbox.unshare(cgroups, uids, seccomp))) {
       Optional<String> problem = probe(candidate);
       if (problem.isEmpty()) {
         return candidate;

@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.StatefulRedisConnection;
+import dev.livecode.testing.MariaDbExtension;
+import dev.livecode.testing.PrivateRedis;
+import dev.livecode.testing.RedisExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,10 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +25,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,46 +34,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server jar as a cluster: one api process and worker processes in JVMs of their own, sharing
  * one MySQL database (created per test) and one Redis (a key prefix per test), as
  * docker-compose.yml deploys them.
  *
- * <p>Services: {@code LIVECODE_TEST_MYSQL_URL} (default jdbc:mysql://127.0.0.1:3306/test, root,
- * empty password; {@code LIVECODE_TEST_MYSQL_USER}, {@code LIVECODE_TEST_MYSQL_PASSWORD}) and
- * {@code LIVECODE_TEST_REDIS_URL} (default redis://127.0.0.1:6379). Unreachable fails, naming the
- * variable. The outage test stops only a redis-server of its own, never the shared one.
+ * <p>Services: those of {@link MariaDbExtension} and {@link RedisExtension}. Unreachable fails,
+ * naming the variable. The outage test stops only a redis-server of its own, never the shared one.
  */
 class ClusterIT {
   private static final Path SERVER_JAR =
       Path.of(System.getProperty("user.dir"), "target", "livecode-server.jar");
-  private static final String MYSQL_URL =
-      env("LIVECODE_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/test");
-  private static final String MYSQL_USER = env("LIVECODE_TEST_MYSQL_USER", "root");
-  private static final String MYSQL_PASSWORD = env("LIVECODE_TEST_MYSQL_PASSWORD", "");
-  private static final String REDIS_URL = env("LIVECODE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern FINISHED = Pattern.compile("execution finished id=([0-9a-f-]{36})");
 
-  private final String suffix = Long.toString(System.nanoTime(), 36);
-  private final String database = "lc_cluster_" + suffix;
-  private final String prefix = "livecode-cluster-" + suffix;
+  @RegisterExtension final MariaDbExtension mariaDb = new MariaDbExtension();
+  @RegisterExtension final RedisExtension sharedRedis = new RedisExtension();
+
   private final List<Node> nodes = new ArrayList<>();
   private final List<AutoCloseable> others = new ArrayList<>();
-
-  @BeforeEach
-  void createDatabase() throws SQLException {
-    try (Connection c = mysql();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
-    }
-    try (SharedRedis redis = SharedRedis.connect()) {
-      redis.ping();
-    }
-  }
 
   @AfterEach
   void cleanUp() throws Exception {
@@ -93,20 +65,13 @@ class ClusterIT {
     for (AutoCloseable other : others) {
       other.close();
     }
-    try (Connection c = mysql();
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + database);
-    }
-    try (SharedRedis redis = SharedRedis.connect()) {
-      redis.deleteKeys(prefix);
-    }
   }
 
   @Test
   void thousandRunsOnTwoWorkerProcessesEachEndCompletedAndRunOnce() throws Exception {
-    Node api = start("api", REDIS_URL, List.of());
-    Node workerA = start("worker", REDIS_URL, List.of("--workers", "2"));
-    Node workerB = start("worker", REDIS_URL, List.of("--workers", "2"));
+    Node api = start("api", sharedRedis.url(), List.of());
+    Node workerA = start("worker", sharedRedis.url(), List.of("--workers", "2"));
+    Node workerB = start("worker", sharedRedis.url(), List.of("--workers", "2"));
     String session = api.createSession("import sys\nn = int(sys.stdin.read())\nprint(n * n)");
     int runs = 1000;
 
@@ -162,12 +127,12 @@ class ClusterIT {
 
   @Test
   void runsOfAWorkerKilledMidRunEndOnTheSurvivor() throws Exception {
-    Node api = start("api", REDIS_URL, List.of());
+    Node api = start("api", sharedRedis.url(), List.of());
     // A 6 s lease (the shortest safe one: 3 renewals of 2 s) instead of the 30 s default.
     Node doomed =
-        start("worker", REDIS_URL, List.of("--workers", "10", "--redis-lease-ms", "6000"));
+        start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
     Node survivor =
-        start("worker", REDIS_URL, List.of("--workers", "10", "--redis-lease-ms", "6000"));
+        start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
     String session = api.createSession("import time\ntime.sleep(3)\nprint('done')");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -260,12 +225,12 @@ class ClusterIT {
     String embeddedSession = embedded.createSession("print(1)");
     Duration embeddedP50 = p50(embedded, embeddedSession, 30);
 
-    Node api = start("api", REDIS_URL, List.of());
-    start("worker", REDIS_URL, List.of("--workers", "2"));
+    Node api = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "2"));
     String session = api.createSession("print(1)");
     Duration clusterP50 = p50(api, session, 30);
     double oneWorker = throughput(api, session, 200);
-    start("worker", REDIS_URL, List.of("--workers", "2"));
+    start("worker", sharedRedis.url(), List.of("--workers", "2"));
     double twoWorkers = throughput(api, session, 200);
 
     System.out.printf(
@@ -323,19 +288,19 @@ class ClusterIT {
                 "--store",
                 "mysql",
                 "--mysql-url",
-                serverUrl() + database,
+                mariaDb.jdbcUrl(),
                 "--mysql-user",
-                MYSQL_USER,
+                mariaDb.user(),
                 "--queue",
                 "redis",
                 "--redis-url",
                 redisUrl,
                 "--redis-prefix",
-                prefix));
+                sharedRedis.prefix()));
     args.addAll(extra);
     Map<String, String> env = new HashMap<>();
-    if (!MYSQL_PASSWORD.isEmpty()) {
-      env.put("LIVECODE_MYSQL_PASSWORD", MYSQL_PASSWORD);
+    if (!mariaDb.password().isEmpty()) {
+      env.put("LIVECODE_MYSQL_PASSWORD", mariaDb.password());
     }
     Node node = Node.start(role, args, env);
     nodes.add(node);
@@ -348,30 +313,6 @@ class ClusterIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static Connection mysql() throws SQLException {
-    try {
-      return DriverManager.getConnection(serverUrl(), MYSQL_USER, MYSQL_PASSWORD);
-    } catch (SQLException e) {
-      throw new AssertionError(
-          "MySQL/MariaDB at "
-              + MYSQL_URL
-              + " is unreachable ("
-              + e.getMessage()
-              + "); start it or point LIVECODE_TEST_MYSQL_URL / LIVECODE_TEST_MYSQL_USER / LIVECODE_TEST_MYSQL_PASSWORD at one",
-          e);
-    }
-  }
-
-  private static String serverUrl() {
-    int hostStart = MYSQL_URL.indexOf("//") + 2;
-    int slash = MYSQL_URL.indexOf('/', hostStart);
-    return (slash < 0 ? MYSQL_URL : MYSQL_URL.substring(0, slash)) + "/";
-  }
-
-  private static String env(String name, String fallback) {
-    return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank()).orElse(fallback);
   }
 
   private static int freePort() throws IOException {
@@ -574,121 +515,6 @@ class ClusterIT {
           log,
           kept.resolve(role + "-" + process.pid() + ".log"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  /** The shared Redis, for checking it is there and deleting this test's keys. */
-  private static final class SharedRedis implements AutoCloseable {
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-
-    private SharedRedis(RedisClient client, StatefulRedisConnection<String, String> connection) {
-      this.client = client;
-      this.connection = connection;
-    }
-
-    static SharedRedis connect() {
-      RedisURI uri = RedisURI.create(REDIS_URL);
-      uri.setTimeout(Duration.ofSeconds(5));
-      RedisClient client = RedisClient.create();
-      try {
-        return new SharedRedis(client, client.connect(uri));
-      } catch (RedisException e) {
-        client.shutdown(0, 1, TimeUnit.SECONDS);
-        throw new AssertionError(
-            "Redis at "
-                + REDIS_URL
-                + " is unreachable ("
-                + e.getMessage()
-                + "); start it or point LIVECODE_TEST_REDIS_URL at one",
-            e);
-      }
-    }
-
-    void ping() {
-      connection.sync().ping();
-    }
-
-    void deleteKeys(String prefix) {
-      ScanCursor cursor = ScanCursor.INITIAL;
-      do {
-        KeyScanCursor<String> page =
-            connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + ":*").limit(500));
-        if (!page.getKeys().isEmpty()) {
-          connection.sync().del(page.getKeys().toArray(String[]::new));
-        }
-        cursor = page;
-      } while (!cursor.isFinished());
-    }
-
-    @Override
-    public void close() {
-      connection.close();
-      client.shutdown(0, 1, TimeUnit.SECONDS);
-    }
-  }
-
-  /** A redis-server of this test's own (AOF, fsync always) that it may kill and restart. */
-  private static final class PrivateRedis implements AutoCloseable {
-    private final int port;
-    private final Path dir;
-    private Process process;
-
-    PrivateRedis() throws IOException {
-      this.port = freePort();
-      this.dir = Files.createTempDirectory("livecode-cluster-redis-");
-      start();
-    }
-
-    String url() {
-      return "redis://127.0.0.1:" + port;
-    }
-
-    void start() throws IOException {
-      Path server = Path.of("/usr/bin/redis-server");
-      assertThat(server)
-          .as("redis-server for the outage test (apt-get install redis-server)")
-          .isExecutable();
-      process =
-          new ProcessBuilder(
-                  server.toString(),
-                  "--port",
-                  Integer.toString(port),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "yes",
-                  "--appendfsync",
-                  "always",
-                  "--dir",
-                  dir.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
-              .start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (System.nanoTime() < deadline) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-          return;
-        } catch (IOException e) {
-          sleep(50);
-        }
-      }
-      fail("private redis-server did not start on port " + port);
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void close() throws Exception {
-      kill();
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      }
     }
   }
 }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * with its own outcome.
  */
 class AutosaveGroupCommitIT {
-  @RegisterExtension static final MySqlTestDatabase DB = new MySqlTestDatabase();
+  @RegisterExtension static final MySqlTestStore DB = new MySqlTestStore();
 
   private static final Instant NOW = Instant.parse("2026-01-02T03:04:05.123456Z");
   private final ExecutorService threads = Executors.newFixedThreadPool(32);
@@ -50,7 +50,7 @@ class AutosaveGroupCommitIT {
 
   /** Reads the row on a connection of its own, outside the store. */
   private static String storedSource(UUID id) throws Exception {
-    try (Connection c = MySqlTestDatabase.connect();
+    try (Connection c = DB.database().connect();
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT source_code FROM " + DB.prefix() + "sessions WHERE id = ?")) {
@@ -175,7 +175,7 @@ class AutosaveGroupCommitIT {
 
   @Test
   void refusesAnAutosaveAfterClose() {
-    MySqlStore store = MySqlTestDatabase.builder().tablePrefix(DB.prefix()).build();
+    MySqlStore store = DB.builder().tablePrefix(DB.prefix()).build();
     store.close();
 
     assertThatThrownBy(

@@ -9,7 +9,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.Store;
-import dev.livecode.core.testing.TestRunners;
+import dev.livecode.runner.python.PythonRunner;
 import dev.livecode.sandbox.Isolation;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,13 +26,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * behind.
  */
 class MySqlEngineIT {
-  @RegisterExtension static final MySqlTestDatabase DB = new MySqlTestDatabase();
+  @RegisterExtension static final MySqlTestStore DB = new MySqlTestStore();
 
   private LivecodeEngine engine() {
     // Isolation is not what this test is about: the plain tier starts fast and probes nothing.
     return Livecode.builder()
         .store(DB.store())
-        .runner(TestRunners.python())
+        .runner(new PythonRunner())
         .discoverRunners(false)
         .workers(1)
         .isolation(Isolation.NONE)

@@ -1,12 +1,12 @@
 package dev.livecode.store.mysql;
 
 import dev.livecode.core.spi.Store;
-import dev.livecode.core.spi.StoreContract;
+import dev.livecode.testing.StoreContract;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** MySqlStore meets the store contract on a real server (by default the local MariaDB). */
 class MySqlStoreIT extends StoreContract {
-  @RegisterExtension static final MySqlTestDatabase DB = new MySqlTestDatabase();
+  @RegisterExtension static final MySqlTestStore DB = new MySqlTestStore();
 
   @Override
   protected Store store() {

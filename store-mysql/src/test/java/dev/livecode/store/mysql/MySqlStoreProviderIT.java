@@ -5,22 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.Store;
+import dev.livecode.testing.MariaDbExtension;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store an application chooses by the name mysql, without compiling against MySqlStore. */
 class MySqlStoreProviderIT {
-  private final String prefix = MySqlTestDatabase.newPrefix();
-
-  @AfterEach
-  void dropTables() {
-    MySqlTestDatabase.dropTables(prefix);
-  }
+  @RegisterExtension final MariaDbExtension database = new MariaDbExtension();
+  private final String prefix = MySqlTestStore.newPrefix();
 
   private static Store.Provider mysql() {
     List<Store.Provider> named =
@@ -34,7 +31,6 @@ class MySqlStoreProviderIT {
 
   @Test
   void isFoundByNameAndMakesADurableStoreFromItsSettings() {
-    MySqlTestDatabase.Server server = MySqlTestDatabase.server();
     Session session =
         new Session(
             UUID.randomUUID(),
@@ -50,11 +46,11 @@ class MySqlStoreProviderIT {
             .create(
                 Map.of(
                     "url",
-                    server.url(),
+                    database.jdbcUrl(),
                     "user",
-                    server.user(),
+                    database.user(),
                     "password",
-                    server.password(),
+                    database.password(),
                     "pool-size",
                     "2",
                     "table-prefix",

@@ -11,7 +11,8 @@ import dev.livecode.core.Page;
 import dev.livecode.core.Session;
 import dev.livecode.core.exception.StoreException;
 import dev.livecode.core.spi.Store;
-import dev.livecode.core.spi.StoreContract;
+import dev.livecode.testing.MariaDbExtension;
+import dev.livecode.testing.StoreContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,10 +25,13 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Starting, stopping and restarting a MySqlStore: fail-fast messages, migrations, ownership. */
 class MySqlStoreStartupIT {
-  private final String prefix = MySqlTestDatabase.newPrefix();
+  @RegisterExtension final MariaDbExtension db = new MariaDbExtension();
+
+  private final String prefix = MySqlTestStore.newPrefix();
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -35,7 +39,6 @@ class MySqlStoreStartupIT {
     for (AutoCloseable c : toClose) {
       c.close();
     }
-    MySqlTestDatabase.dropTables(prefix);
   }
 
   private MySqlStore start(MySqlStore.Builder builder) {
@@ -50,13 +53,13 @@ class MySqlStoreStartupIT {
     long started = System.nanoTime();
 
     assertThatThrownBy(
-            () -> start(MySqlTestDatabase.builder().password(password).tablePrefix(prefix)))
+            () -> start(MySqlTestStore.builder(db).password(password).tablePrefix(prefix)))
         .isInstanceOfSatisfying(
             StoreException.class,
             e -> {
               assertThat(e.getMessage())
                   .startsWith("cannot connect to MySQL at ")
-                  .contains(" as " + MySqlTestDatabase.server().user() + ": ")
+                  .contains(" as " + db.user() + ": ")
                   .containsIgnoringCase("access denied")
                   .endsWith("check --mysql-url/--mysql-user/--mysql-password")
                   .doesNotContain(password)
@@ -106,9 +109,9 @@ class MySqlStoreStartupIT {
 
   @Test
   void createsPrefixedUtf8mb4TablesAndItsOwnHistoryTable() throws Exception {
-    start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    start(MySqlTestStore.builder(db).tablePrefix(prefix));
 
-    try (Connection c = MySqlTestDatabase.connect();
+    try (Connection c = db.connect();
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT table_name, table_collation FROM information_schema.tables "
@@ -132,13 +135,13 @@ class MySqlStoreStartupIT {
   @Test
   void migratesIntoASchemaThatAlreadyHoldsAnotherApplicationsTables() throws Exception {
     String hostTable = prefix + "host_orders";
-    try (Connection c = MySqlTestDatabase.connect();
+    try (Connection c = db.connect();
         java.sql.Statement s = c.createStatement()) {
       s.execute("CREATE TABLE " + hostTable + " (id INT PRIMARY KEY)");
     }
     try {
-      start(MySqlTestDatabase.builder().tablePrefix(prefix));
-      try (Connection c = MySqlTestDatabase.connect();
+      start(MySqlTestStore.builder(db).tablePrefix(prefix));
+      try (Connection c = db.connect();
           PreparedStatement s =
               c.prepareStatement(
                   "SELECT COUNT(*) FROM information_schema.tables "
@@ -153,7 +156,7 @@ class MySqlStoreStartupIT {
         }
       }
     } finally {
-      try (Connection c = MySqlTestDatabase.connect();
+      try (Connection c = db.connect();
           java.sql.Statement s = c.createStatement()) {
         s.execute("DROP TABLE IF EXISTS " + hostTable);
       }
@@ -162,7 +165,7 @@ class MySqlStoreStartupIT {
 
   @Test
   void validateOnlyRefusesATableSetThatWasNeverMigrated() {
-    assertThatThrownBy(() -> start(MySqlTestDatabase.builder().tablePrefix(prefix).migrate(false)))
+    assertThatThrownBy(() -> start(MySqlTestStore.builder(db).tablePrefix(prefix).migrate(false)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("prefix '" + prefix + "'")
         .hasMessageContaining("migrate");
@@ -170,9 +173,9 @@ class MySqlStoreStartupIT {
 
   @Test
   void validateOnlyAcceptsAMigratedTableSet() {
-    start(MySqlTestDatabase.builder().tablePrefix(prefix)).close();
+    start(MySqlTestStore.builder(db).tablePrefix(prefix)).close();
 
-    MySqlStore store = start(MySqlTestDatabase.builder().tablePrefix(prefix).migrate(false));
+    MySqlStore store = start(MySqlTestStore.builder(db).tablePrefix(prefix).migrate(false));
 
     assertThat(store.findSession(UUID.randomUUID())).isEmpty();
   }
@@ -180,7 +183,7 @@ class MySqlStoreStartupIT {
   @Test
   void keepsEverythingByteForByteAcrossARestart() {
     Instant t = Instant.parse("2026-03-04T05:06:07.654321Z");
-    MySqlStore first = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    MySqlStore first = start(MySqlTestStore.builder(db).tablePrefix(prefix));
     Session session = new Session(UUID.randomUUID(), Session.ANONYMOUS, "python", "x = 1", 1, t, t);
     first.insertSession(session);
     Session saved =
@@ -213,7 +216,7 @@ class MySqlStoreStartupIT {
     first.finish(execution.id(), result);
     first.close();
 
-    MySqlStore second = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    MySqlStore second = start(MySqlTestStore.builder(db).tablePrefix(prefix));
 
     assertThat(second.findSession(session.id())).contains(saved);
     assertThat(second.findExecution(execution.id()))
@@ -223,7 +226,7 @@ class MySqlStoreStartupIT {
 
   @Test
   void closingTwiceIsHarmlessAndClosesTheOwnPool() {
-    MySqlStore store = start(MySqlTestDatabase.builder().tablePrefix(prefix));
+    MySqlStore store = start(MySqlTestStore.builder(db).tablePrefix(prefix));
     assertThat(Thread.getAllStackTraces().keySet())
         .anySatisfy(t -> assertThat(t.getName()).startsWith(MySqlStore.POOL_NAME));
 
@@ -237,9 +240,9 @@ class MySqlStoreStartupIT {
   @Test
   void leavesAHostOwnedDataSourceOpen() throws Exception {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(MySqlTestDatabase.server().url());
-    config.setUsername(MySqlTestDatabase.server().user());
-    config.setPassword(MySqlTestDatabase.server().password());
+    config.setJdbcUrl(db.jdbcUrl());
+    config.setUsername(db.user());
+    config.setPassword(db.password());
     config.setMaximumPoolSize(2);
     config.setPoolName("host-app");
     HikariDataSource host = new HikariDataSource(config);

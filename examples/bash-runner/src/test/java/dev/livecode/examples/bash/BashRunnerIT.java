@@ -9,7 +9,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.LanguageRunnerContract;
+import dev.livecode.testing.LanguageRunnerContract;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;

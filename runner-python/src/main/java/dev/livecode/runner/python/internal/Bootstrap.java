@@ -24,8 +24,8 @@ import java.util.List;
  * a program the compiler warns about (a {@code SyntaxWarning}) or rejects, or any surprise in a
  * future Python, takes the plain {@code compile(source, 'main.py', ...)} path, which prints the
  * warning or the {@code SyntaxError} exactly as {@code python main.py} would. Cost on 3.11 here
- * ({@code PythonStartCost} in the tests measures it through an engine): about 0.5 ms per start,
- * most of it parsing RUN itself, where going through {@code compile()} costs about 1.4 ms.
+ * ({@code PythonStartCost} in the benchmarks measures it through an engine): about 0.5 ms per
+ * start, most of it parsing RUN itself, where going through {@code compile()} costs about 1.4 ms.
  *
  * <p>Errors look like a normal run: ON_ERROR drops RUN's own frame from the traceback (the next
  * frame is always {@code main.py}'s module, or none for a {@code SyntaxError}), hands it to {@code

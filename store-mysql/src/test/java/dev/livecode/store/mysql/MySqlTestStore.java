@@ -1,0 +1,85 @@
+package dev.livecode.store.mysql;
+
+import dev.livecode.testing.MariaDbExtension;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One MySqlStore per test class, on the class's fresh database ({@link MariaDbExtension}) under a
+ * table prefix of its own; its rows are deleted after each test, so every test starts from an empty
+ * store. Register as {@code @RegisterExtension static final MySqlTestStore DB = new
+ * MySqlTestStore();}.
+ */
+final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+  private final MariaDbExtension database = new MariaDbExtension();
+  private final String prefix = newPrefix();
+  private MySqlStore store;
+
+  /** A fresh prefix such as {@code it_3f2a9c1b_}: lower case, unique, at most 32 characters. */
+  static String newPrefix() {
+    return "it_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+  }
+
+  /** A builder for {@code database} with nothing else set. */
+  static MySqlStore.Builder builder(MariaDbExtension database) {
+    return MySqlStore.builder()
+        .jdbcUrl(database.jdbcUrl())
+        .username(database.user())
+        .password(database.password());
+  }
+
+  /** The class's database. */
+  MariaDbExtension database() {
+    return database;
+  }
+
+  /** A builder for the class's database with nothing else set. */
+  MySqlStore.Builder builder() {
+    return builder(database);
+  }
+
+  /** This class's store, on its own table prefix. */
+  MySqlStore store() {
+    if (store == null) {
+      throw new IllegalStateException(
+          "register MySqlTestStore as a static @RegisterExtension field");
+    }
+    return store;
+  }
+
+  String prefix() {
+    return prefix;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    database.beforeAll(context);
+    store = builder().tablePrefix(prefix).poolSize(20).build();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws SQLException {
+    try (Connection c = database.connect();
+        Statement s = c.createStatement()) {
+      s.execute("DELETE FROM " + prefix + "executions");
+      s.execute("DELETE FROM " + prefix + "sessions");
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      if (store != null) {
+        store.close();
+      }
+    } finally {
+      database.afterAll(context);
+    }
+  }
+}
