@@ -45,6 +45,7 @@ public final class Api {
 
   private final LivecodeEngine engine;
   private final ObjectMapper json;
+  private final LiveApi live;
 
   /**
    * Sizes are the engine's to check ({@link LivecodeEngine#sizeCaps()}): a source or stdin over
@@ -53,6 +54,7 @@ public final class Api {
   public Api(LivecodeEngine engine, ObjectMapper json) {
     this.engine = engine;
     this.json = json;
+    this.live = new LiveApi(engine, json, this);
   }
 
   /** Every endpoint of docs/api.md. */
@@ -65,6 +67,9 @@ public final class Api {
         .add("POST", "/code-sessions/:id/run", this::run)
         .add("GET", "/openapi.json", this::openApi)
         .addDeferred("GET", "/executions/:id", this::getExecution)
+        .addDeferred("GET", "/executions/:id/events", live::events)
+        .add("POST", "/executions/:id/stdin", live::stdin)
+        .add("POST", "/executions/:id/cancel", live::cancel)
         .add("GET", "/languages", this::languages);
   }
 
@@ -122,6 +127,7 @@ public final class Api {
         run = run.withStdin(stdin.get());
       }
       run = run.withLimits(limits(body.get("limits")));
+      run = run.withInteractive(LiveApi.optionalBoolean(body, "interactive").orElse(false));
     }
     Optional<String> key = request.header("Idempotency-Key");
     if (key.isPresent()) {
@@ -163,7 +169,7 @@ public final class Api {
 
   // --- request parsing --------------------------------------------------------------------------
 
-  private JsonNode object(byte[] raw, boolean required) {
+  JsonNode object(byte[] raw, boolean required) {
     if (isBlank(raw)) {
       if (required) {
         throw ApiException.badRequest("MALFORMED_JSON", "the request needs a JSON object body");
@@ -199,7 +205,7 @@ public final class Api {
         .orElseThrow(() -> ApiException.invalidField(field + " is required"));
   }
 
-  private static Optional<String> optionalString(JsonNode body, String field) {
+  static Optional<String> optionalString(JsonNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null) {
       return Optional.empty();
@@ -272,7 +278,7 @@ public final class Api {
     return limits;
   }
 
-  private static UUID id(Request request, String kind) {
+  static UUID id(Request request, String kind) {
     String raw = request.pathParam("id");
     if (raw == null || !UUID_PATTERN.matcher(raw).matches()) {
       throw ApiException.badRequest(
@@ -281,7 +287,7 @@ public final class Api {
     return UUID.fromString(raw);
   }
 
-  private static long longParam(Request request, String name, long fallback, long min, long max) {
+  static long longParam(Request request, String name, long fallback, long min, long max) {
     Optional<String> raw = request.query(name);
     if (raw.isEmpty()) {
       return fallback;
@@ -299,7 +305,7 @@ public final class Api {
     }
   }
 
-  private static String describe(JsonNode value) {
+  static String describe(JsonNode value) {
     return switch (value.getNodeType()) {
       case NULL -> "null";
       case NUMBER -> "the number " + abbreviate(value.asText());
