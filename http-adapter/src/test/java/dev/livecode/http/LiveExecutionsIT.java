@@ -70,7 +70,9 @@ class LiveExecutionsIT {
       List<Event> seen = new ArrayList<>();
       Event first = until(sse, seen, "First");
       // Second is written 750 ms after First: the execution is still running when First arrives.
-      assertThat(http.get("/executions/" + id).body().get("status").asText()).isEqualTo("RUNNING");
+      JsonNode meanwhile = http.get("/executions/" + id).body();
+      assertThat(meanwhile.get("status").asText()).isEqualTo("RUNNING");
+      assertThat(meanwhile.get("stdout").asText()).as("the output so far").startsWith("First");
       long firstAt = System.nanoTime();
       Event second = until(sse, seen, "Second");
       assertThat(Duration.ofNanos(System.nanoTime() - firstAt))

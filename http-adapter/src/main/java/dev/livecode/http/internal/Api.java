@@ -143,12 +143,18 @@ public final class Api {
     UUID id = id(request, "execution");
     long waitMs = longParam(request, "wait_ms", 0, 0, MAX_WAIT_MS);
     if (waitMs == 0) {
-      return CompletableFuture.completedFuture(
-          Response.ok(Representations.execution(engine.getExecution(id))));
+      return CompletableFuture.completedFuture(withOutputSoFar(engine.getExecution(id)));
     }
     return engine
         .awaitExecutionAsync(id, Duration.ofMillis(waitMs))
-        .thenApply(execution -> Response.ok(Representations.execution(execution)));
+        .thenApply(this::withOutputSoFar);
+  }
+
+  /** A running execution shows what it has written so far. */
+  private Response withOutputSoFar(Execution execution) {
+    Optional<Execution.Output> live =
+        execution.isFinished() ? Optional.empty() : engine.outputSoFar(execution.id());
+    return Response.ok(Representations.execution(execution, live));
   }
 
   Response openApi(Request request) {
