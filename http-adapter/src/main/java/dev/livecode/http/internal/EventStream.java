@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +42,8 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
   /** Events requested at a time: the most frames one connection queues here. */
   static final int WINDOW = 64;
 
-  static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(15);
+  /** Under 15 s, as the tick may come up to a second late. */
+  static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(14);
 
   /** How long one write may block before the client counts as gone. */
   static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(20);
@@ -75,6 +77,8 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
   }
 
   private final ObjectMapper json;
+  private final long keepAliveNanos;
+  private final long stallNanos;
   private final CompletableFuture<Response> headers = new CompletableFuture<>();
 
   /** Frames not written yet; the closing flag. Guarded by {@code this}. */
@@ -90,7 +94,14 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
   private volatile Flow.Subscription subscription;
 
   EventStream(ObjectMapper json) {
+    this(json, KEEP_ALIVE_NANOS, STALL_NANOS);
+  }
+
+  /** With other timings: for tests, which cannot wait for the real ones. */
+  EventStream(ObjectMapper json, long keepAliveNanos, long stallNanos) {
     this.json = json;
+    this.keepAliveNanos = keepAliveNanos;
+    this.stallNanos = stallNanos;
   }
 
   /**
@@ -276,15 +287,12 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
   private void check(long now) {
     boolean keepAlive = false;
     synchronized (this) {
-      if (writer != null && !dropped && now - writeStartNanos >= STALL_NANOS) {
+      if (writer != null && !dropped && now - writeStartNanos >= stallNanos) {
         dropped = true;
         writer.interrupt();
         return;
       }
-      if (!ended
-          && writer == null
-          && frames.isEmpty()
-          && now - lastWriteNanos >= KEEP_ALIVE_NANOS) {
+      if (!ended && writer == null && frames.isEmpty() && now - lastWriteNanos >= keepAliveNanos) {
         frames.add(KEEP_ALIVE);
         lastWriteNanos = now;
         keepAlive = true;
@@ -295,14 +303,20 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
     }
   }
 
+  private static Map<String, Object> status(Execution.Event event) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("status", event.status().name());
+    if (event.restarted()) {
+      data.put("restarted", true);
+    }
+    return data;
+  }
+
   /** {@code id:}, {@code event:} and one {@code data:} line of JSON (JSON has no raw newline). */
   private byte[] frame(Execution.Event event) throws JsonProcessingException {
     Object data =
         switch (event.kind()) {
-          case STATUS ->
-              event.restarted()
-                  ? Map.of("status", event.status().name(), "restarted", true)
-                  : Map.of("status", event.status().name());
+          case STATUS -> status(event);
           case STDOUT, STDERR -> Map.of("text", event.text());
           case DONE -> Representations.execution(event.execution().orElseThrow());
         };
