@@ -101,7 +101,7 @@ class LiveExecutionsIT {
     String id = http.run(http.createSession("python", FIRST_SECOND_THIRD), null);
     long lastId;
     try (SseConnection sse = events(id, Map.of())) {
-      lastId = until(sse, new ArrayList<>(), "Second").id();
+      lastId = until(sse, new ArrayList<>(), "Second\n").id();
     }
 
     try (SseConnection sse = events(id, Map.of("Last-Event-ID", Long.toString(lastId)))) {
@@ -291,14 +291,15 @@ class LiveExecutionsIT {
   }
 
   /**
-   * Reads events into {@code seen} until a stdout chunk contains {@code text}; returns that one.
+   * Reads events into {@code seen} until the stdout so far contains {@code text} (a line may come
+   * in more than one chunk); returns the chunk that completed it.
    */
   private static Event until(SseConnection sse, List<Event> seen, String text) throws IOException {
     while (true) {
       Optional<Event> next = sse.next(EVENT_WAIT);
       assertThat(next).as("stream ended before %s", text).isPresent();
       seen.add(next.get());
-      if (next.get().name().equals("stdout") && text(next.get()).contains(text)) {
+      if (next.get().name().equals("stdout") && joined(seen, "stdout").contains(text)) {
         return next.get();
       }
       assertThat(next.get().name()).as("ended before %s", text).isNotEqualTo("done");
