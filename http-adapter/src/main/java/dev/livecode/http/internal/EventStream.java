@@ -115,6 +115,13 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
         },
         FIRST_EVENT_MILLIS,
         TimeUnit.MILLISECONDS);
+    // Answered otherwise (the server stops, the request had a body): nothing will read the events.
+    headers.whenComplete(
+        (response, error) -> {
+          if (error != null || response.body() != this) {
+            cancel();
+          }
+        });
     return headers;
   }
 

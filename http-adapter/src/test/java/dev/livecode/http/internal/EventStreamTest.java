@@ -68,6 +68,17 @@ class EventStreamTest {
   }
 
   @Test
+  void anAnswerGivenInsteadOfTheStreamCancelsTheSubscription() {
+    EventStream stream = new EventStream(JSON);
+    Subscription subscription = new Subscription();
+    stream.onSubscribe(subscription);
+
+    stream.response().complete(Response.json(503, java.util.Map.of()));
+
+    assertThat(subscription.cancelled).isTrue();
+  }
+
+  @Test
   void sendsAKeepAliveCommentWhenNothingElseComes() {
     EventStream stream = new EventStream(JSON, TimeUnit.MILLISECONDS.toNanos(200), 60 * SECOND);
     Subscription subscription = new Subscription();
