@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,16 +93,28 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
   private long lastWriteNanos = System.nanoTime();
   private HttpExchange exchange;
   private volatile Flow.Subscription subscription;
+  private final Runnable onEnd;
+  private final AtomicBoolean endReported = new AtomicBoolean();
 
   EventStream(ObjectMapper json) {
-    this(json, KEEP_ALIVE_NANOS, STALL_NANOS);
+    this(json, KEEP_ALIVE_NANOS, STALL_NANOS, () -> {});
+  }
+
+  /** {@code onEnd} runs once, when the stream is over whichever way: it frees the stream's slot. */
+  EventStream(ObjectMapper json, Runnable onEnd) {
+    this(json, KEEP_ALIVE_NANOS, STALL_NANOS, onEnd);
   }
 
   /** With other timings: for tests, which cannot wait for the real ones. */
   EventStream(ObjectMapper json, long keepAliveNanos, long stallNanos) {
+    this(json, keepAliveNanos, stallNanos, () -> {});
+  }
+
+  private EventStream(ObjectMapper json, long keepAliveNanos, long stallNanos, Runnable onEnd) {
     this.json = json;
     this.keepAliveNanos = keepAliveNanos;
     this.stallNanos = stallNanos;
+    this.onEnd = onEnd;
   }
 
   /**
@@ -183,6 +196,27 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
   @Override
   public void abandon() {
     cancel();
+  }
+
+  /**
+   * The server stops: the client sees the stream end now, not at the next keep-alive or when the
+   * server's stop delay is over, and resumes elsewhere with {@code Last-Event-ID}. A write blocked
+   * on a client that does not read is interrupted rather than waited for.
+   */
+  @Override
+  public void stop() {
+    synchronized (this) {
+      frames.clear();
+      ended = true;
+      if (writer != null && !dropped) {
+        dropped = true;
+        writer.interrupt();
+      }
+    }
+    schedule();
+    if (exchange == null) {
+      cancel();
+    }
   }
 
   private void enqueue(byte[] frame, boolean last) {
@@ -277,6 +311,9 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel();
+    }
+    if (endReported.compareAndSet(false, true)) {
+      onEnd.run();
     }
   }
 

@@ -7,9 +7,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The live endpoints of docs/api.md: an execution's events, its stdin, and cancelling it. */
 final class LiveApi {
+  /**
+   * Event streams one server keeps open at once. Each may hold a writer thread while its client
+   * does not read (until the stall timeout drops it), so this also bounds those threads; beyond it
+   * a watcher gets 503 and retries, rather than the server running out of threads or memory.
+   */
+  static final int MAX_OPEN_STREAMS = 256;
+
+  private final AtomicInteger openStreams = new AtomicInteger();
   private final LivecodeEngine engine;
   private final ObjectMapper json;
   private final Api api;
@@ -33,7 +42,16 @@ final class LiveApi {
       after = lastEventId(lastEventId.get());
     }
     var publisher = engine.events(id, after);
-    EventStream stream = new EventStream(json);
+    if (openStreams.incrementAndGet() > MAX_OPEN_STREAMS) {
+      openStreams.decrementAndGet();
+      throw new ApiException(
+          503,
+          "TOO_MANY_STREAMS",
+          "the server has " + MAX_OPEN_STREAMS + " event streams open; retry shortly",
+          Map.of(),
+          Map.of("Retry-After", Errors.RETRY_AFTER_SECONDS));
+    }
+    EventStream stream = new EventStream(json, openStreams::decrementAndGet);
     var response = stream.response();
     publisher.subscribe(stream);
     return response;

@@ -42,6 +42,9 @@ public record Response(int status, Object body, String contentType, Map<String, 
 
     /** The body will not be written (a HEAD request, or the exchange failed first). */
     void abandon();
+
+    /** The server stops: end the body now and close the exchange. */
+    default void stop() {}
   }
 
   public Response withHeader(String name, String value) {

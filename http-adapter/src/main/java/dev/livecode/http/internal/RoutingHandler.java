@@ -5,10 +5,12 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,11 @@ public final class RoutingHandler implements HttpHandler {
   private final RequestThreads threads;
   private final RequestMetrics metrics;
   private final Set<CompletableFuture<Response>> parked = ConcurrentHashMap.newKeySet();
+
+  /** Bodies still being written, weakly: one that is done is forgotten without a call back. */
+  private final Set<Response.Streamed> streaming =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
   private volatile boolean stopping;
 
   public RoutingHandler(
@@ -172,6 +179,11 @@ public final class RoutingHandler implements HttpHandler {
     for (CompletableFuture<Response> answer : List.copyOf(parked)) {
       answer.complete(stoppingProblem());
     }
+    List<Response.Streamed> open;
+    synchronized (streaming) {
+      open = List.copyOf(streaming);
+    }
+    open.forEach(Response.Streamed::stop);
   }
 
   private static Response stoppingProblem() {
@@ -277,7 +289,7 @@ public final class RoutingHandler implements HttpHandler {
     return false;
   }
 
-  private static boolean writeStreamed(
+  private boolean writeStreamed(
       HttpExchange exchange, Response response, String method, Response.Streamed streamed)
       throws IOException {
     writeHeaders(exchange, response);
@@ -287,6 +299,7 @@ public final class RoutingHandler implements HttpHandler {
       exchange.sendResponseHeaders(response.status(), "HEAD".equals(method) ? -1 : 0);
       if (!"HEAD".equals(method)) {
         exchange.getResponseBody().flush();
+        streaming.add(streamed);
         streamed.start(exchange);
         started = true;
       }
