@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The server does not close the engine it was given. Closing the server stops taking requests,
- * answers parked long polls with 503, lets requests in progress finish for at most {@link
- * Builder#stopDelay(Duration)}, and stops its threads.
+ * answers parked long polls with 503, ends open event streams, lets requests in progress finish for
+ * at most {@link Builder#stopDelay(Duration)}, and stops its threads.
  *
  * <h2>Slow and hostile clients</h2>
  *
@@ -168,9 +168,9 @@ public final class LivecodeHttpServer implements AutoCloseable {
   }
 
   /**
-   * Stops taking requests, answers parked long polls with 503, lets requests in progress finish
-   * (bounded), stops the threads, and removes its gauges from the registry (closing the registry
-   * only when it created it). Idempotent.
+   * Stops taking requests, answers parked long polls with 503, ends open event streams, lets
+   * requests in progress finish (bounded), stops the threads, and removes its gauges from the
+   * registry (closing the registry only when it created it). Idempotent.
    */
   @Override
   public void close() {
