@@ -88,6 +88,12 @@ class LiveHostileIT {
       String text = joined(seen, "stdout");
       assertThat(text.length()).isLessThanOrEqualTo(OUTPUT_CAP);
       assertThat(text).isEqualTo(ended.get("stdout").asText());
+      // The engine's log holds what the stream replays: no empty chunks, so at most one event per
+      // byte kept, plus the status events and done.
+      assertThat(seen)
+          .filteredOn(e -> e.name().equals("stdout"))
+          .hasSizeLessThanOrEqualTo(OUTPUT_CAP);
+      assertThat(seen.size()).isLessThanOrEqualTo(OUTPUT_CAP + 8);
     } finally {
       running.set(false);
       prober.join();
