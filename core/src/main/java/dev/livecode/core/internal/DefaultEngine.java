@@ -228,14 +228,14 @@ public final class DefaultEngine implements LivecodeEngine {
   }
 
   @Override
-  public Session createSession(String language, String sourceCode) {
+  public Session createSession(String owner, String language, String sourceCode) {
+    Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(language, "language");
     Objects.requireNonNull(sourceCode, "sourceCode");
     checkSourceSize(sourceCode);
     RegisteredRunner runner = runners.resolve(language);
     Instant now = config.clock().instant();
-    Session session =
-        new Session(config.ids().get(), Session.ANONYMOUS, runner.id(), sourceCode, 1, now, now);
+    Session session = new Session(config.ids().get(), owner, runner.id(), sourceCode, 1, now, now);
     store.insertSession(session);
     LOG.debug(
         "{} session created id={} language={}", config.name(), session.id(), session.language());

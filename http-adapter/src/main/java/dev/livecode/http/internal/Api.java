@@ -10,6 +10,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.Page;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.http.LivecodeHttpServer;
 import java.time.Duration;
 import java.util.Iterator;
@@ -43,14 +44,24 @@ public final class Api {
 
   private final LivecodeEngine engine;
   private final ObjectMapper json;
+  private final boolean owned;
+
+  /** A server without keys: every request is the same tenant's. */
+  public Api(LivecodeEngine engine, ObjectMapper json) {
+    this(engine, json, false);
+  }
 
   /**
    * Sizes are the engine's to check ({@link LivecodeEngine#sizeCaps()}): a source or stdin over
    * them comes back as a 413 through {@link Errors}.
+   *
+   * @param owned whether a request sees only its tenant's sessions and executions (a server with
+   *     keys); without, every request is the same tenant's and nothing is checked
    */
-  public Api(LivecodeEngine engine, ObjectMapper json) {
+  public Api(LivecodeEngine engine, ObjectMapper json, boolean owned) {
     this.engine = engine;
     this.json = json;
+    this.owned = owned;
   }
 
   /** Every endpoint of docs/api.md. */
@@ -75,13 +86,13 @@ public final class Api {
     JsonNode body = object(request.body(), true);
     String language = requiredString(body, "language");
     String source = optionalString(body, "source_code").orElse("");
-    Session session = engine.createSession(language, source);
+    Session session = engine.createSession(request.tenant(), language, source);
     return Response.ok(Representations.session(session))
         .withHeader("Location", "/code-sessions/" + session.id());
   }
 
   Response getSession(Request request) {
-    return Response.ok(Representations.session(engine.getSession(id(request, "session"))));
+    return Response.ok(Representations.session(session(request, id(request, "session"))));
   }
 
   Response updateSession(Request request) {
@@ -93,6 +104,7 @@ public final class Api {
     if (source.isEmpty() && language.isEmpty()) {
       throw ApiException.invalidField("the body needs source_code or language (or both)");
     }
+    session(request, id);
     Session.Update update = new Session.Update(id, source, language, expected);
     return Response.ok(Representations.session(engine.updateSession(update)));
   }
@@ -102,6 +114,7 @@ public final class Api {
     int limit =
         (int) longParam(request, "limit", Page.Request.DEFAULT_LIMIT, 1, Page.Request.MAX_LIMIT);
     Optional<String> cursor = request.query("cursor").filter(c -> !c.isEmpty());
+    session(request, id);
     Page<Execution> page = engine.executions(id, new Page.Request(limit, cursor));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("executions", page.items().stream().map(Representations::execution).toList());
@@ -112,6 +125,7 @@ public final class Api {
   Response run(Request request) {
     UUID id = id(request, "session");
     byte[] raw = request.body();
+    session(request, id);
     RunRequest run = RunRequest.of(id);
     if (!isBlank(raw)) {
       JsonNode body = object(raw, false);
@@ -136,7 +150,10 @@ public final class Api {
     long waitMs = longParam(request, "wait_ms", 0, 0, MAX_WAIT_MS);
     if (waitMs == 0) {
       return CompletableFuture.completedFuture(
-          Response.ok(Representations.execution(engine.getExecution(id))));
+          Response.ok(Representations.execution(execution(request, id))));
+    }
+    if (owned) {
+      execution(request, id);
     }
     return engine
         .awaitExecutionAsync(id, Duration.ofMillis(waitMs))
@@ -157,6 +174,36 @@ public final class Api {
   Response health(Request request) {
     EngineStatus status = engine.status();
     return Response.json(status.up() ? 200 : 503, Representations.health(status));
+  }
+
+  // --- ownership ------------------------------------------------------------------------------
+
+  /**
+   * The session, when it is the request's tenant's; another tenant's is answered exactly as one
+   * that does not exist, so that ids tell nobody what others have.
+   */
+  Session session(Request request, UUID id) {
+    Session session = engine.getSession(id);
+    if (owned && !session.owner().equals(request.tenant())) {
+      throw new LivecodeException.SessionNotFound(id);
+    }
+    return session;
+  }
+
+  /**
+   * The execution, when its session is the request's tenant's (an execution belongs to the owner of
+   * its session, which never changes); another tenant's is answered as one that does not exist.
+   */
+  Execution execution(Request request, UUID id) {
+    Execution execution = engine.getExecution(id);
+    if (owned
+        && !engine
+            .findSession(execution.sessionId())
+            .map(session -> session.owner().equals(request.tenant()))
+            .orElse(false)) {
+      throw new LivecodeException.ExecutionNotFound(id);
+    }
+    return execution;
   }
 
   // --- request parsing --------------------------------------------------------------------------

@@ -15,17 +15,28 @@ public final class Request {
   private final Map<String, String> query;
   private final long maxBodyBytes;
   private final RequestWatch watch;
+  private final String tenant;
 
   Request(
       HttpExchange exchange,
       Map<String, String> pathParams,
       long maxBodyBytes,
-      RequestWatch watch) {
+      RequestWatch watch,
+      String tenant) {
     this.exchange = exchange;
+    this.tenant = tenant;
     this.watch = watch;
     this.pathParams = Map.copyOf(pathParams);
     this.query = parseQuery(exchange.getRequestURI().getRawQuery());
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /**
+   * The tenant the request acts for: the owner of what it creates and of what it may see ({@link
+   * Access#OPEN}'s on a server without keys).
+   */
+  public String tenant() {
+    return tenant;
   }
 
   public String pathParam(String name) {

@@ -3,11 +3,13 @@ package dev.livecode.http.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.livecode.http.Authenticator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,6 +31,8 @@ public final class RoutingHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger("dev.livecode.http.access");
 
   /** How long writing an answer and closing may take when the JDK server still drains a body. */
+  private static final String TENANT_ATTRIBUTE = "dev.livecode.http.tenant";
+
   private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Router router;
@@ -38,6 +42,7 @@ public final class RoutingHandler implements HttpHandler {
   private final int maxHeaderBytes;
   private final RequestThreads threads;
   private final RequestMetrics metrics;
+  private final Access access;
   private final Set<CompletableFuture<Response>> parked = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
@@ -48,7 +53,8 @@ public final class RoutingHandler implements HttpHandler {
       long maxBodyBytes,
       int maxHeaderBytes,
       RequestThreads threads,
-      RequestMetrics metrics) {
+      RequestMetrics metrics,
+      Access access) {
     this.router = router;
     this.errors = errors;
     this.json = json;
@@ -56,6 +62,7 @@ public final class RoutingHandler implements HttpHandler {
     this.maxHeaderBytes = maxHeaderBytes;
     this.threads = threads;
     this.metrics = metrics;
+    this.access = access;
   }
 
   /**
@@ -120,12 +127,20 @@ public final class RoutingHandler implements HttpHandler {
     try {
       String method = exchange.method();
       Router.Match match = exchange.match();
+      Optional<Authenticator.Tenant> tenant =
+          access.tenant(
+              "HEAD".equals(method) ? "GET" : method,
+              match.template(),
+              exchange.http().getRequestHeaders());
+      // For the access log: the tenant, never the key.
+      tenant.ifPresent(t -> exchange.http().setAttribute(TENANT_ATTRIBUTE, t.id()));
       if (match.route().isPresent()) {
+        String owner = tenant.map(Authenticator.Tenant::id).orElse(Access.OPEN.id());
         return match
             .route()
             .get()
             .handler()
-            .handle(new Request(exchange.http(), match.params(), maxBodyBytes, watch))
+            .handle(new Request(exchange.http(), match.params(), maxBodyBytes, watch, owner))
             .toCompletableFuture();
       }
       if (match.allowed().isEmpty()) {
@@ -229,12 +244,14 @@ public final class RoutingHandler implements HttpHandler {
           failure.toString());
     }
     long elapsedNanos = System.nanoTime() - exchange.startNanos();
+    Object tenant = exchange.http().getAttribute(TENANT_ATTRIBUTE);
     LOG.info(
-        "request method={} path={} status={} ms={}",
+        "request method={} path={} status={} ms={} tenant={}",
         exchange.method(),
         exchange.path(),
         response.status(),
-        elapsedNanos / 1_000_000);
+        elapsedNanos / 1_000_000,
+        tenant == null ? "-" : tenant);
     try {
       // Last: a registry that refuses the meter (it has another of that name and type) throws,
       // and by then the request has been answered and logged.
