@@ -36,7 +36,7 @@ with open("docker-compose.yml", encoding="utf-8") as f:
     compose = yaml.safe_load(f)  # resolves the x-livecode anchor and << merges
 
 options_src = open("server/src/main/java/dev/livecode/server/internal/Options.java", encoding="utf-8").read()
-known = set(re.findall(r'(?:opt|new Option)\("([a-z][a-z0-9-]*)"', options_src))
+known = set(re.findall(r'(?:opt|new Option)\(\s*"([a-z][a-z0-9-]*)"', options_src))
 check(known, "no options found in Options.java")
 known_env = {"LIVECODE_" + name.upper().replace("-", "_") for name in known}
 

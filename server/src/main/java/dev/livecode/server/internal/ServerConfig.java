@@ -58,7 +58,8 @@ public record ServerConfig(
     int readySandboxes,
     int sandboxUidFirst,
     int sandboxUidCount,
-    long memoryStoreBudgetBytes) {
+    long memoryStoreBudgetBytes,
+    Optional<Path> apiKeysFile) {
 
   /**
    * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a run
@@ -261,6 +262,7 @@ public record ServerConfig(
                     + (s.extraEnv().isEmpty()
                         ? ""
                         : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
+    out.put("api_keys_file", apiKeysFile.map(Path::toString).orElse("(none: open)"));
     out.put("store", store.name().toLowerCase(Locale.ROOT));
     if (store == StoreKind.MEMORY) {
       out.put("memory_store_budget_mb", memoryStoreBudgetBytes / MIB);
@@ -452,9 +454,11 @@ public record ServerConfig(
                 + role.name().toLowerCase(Locale.ROOT)
                 + " shares work with other processes and needs --queue redis (and --store mysql)");
       }
+      Optional<Path> apiKeysFile = value("api-keys-file").map(p -> path("api-keys-file", p));
       return new ServerConfig(
           port,
-          value("host").orElse("0.0.0.0"),
+          // Open (no keys): only this machine, unless the operator says otherwise.
+          value("host").orElse(apiKeysFile.isPresent() ? "0.0.0.0" : "127.0.0.1"),
           role,
           workers,
           isolation,
@@ -511,7 +515,8 @@ public record ServerConfig(
                   Integer.MAX_VALUE - 1),
           (int)
               number("sandbox-uid-count", LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT, 1, 1_000_000),
-          memoryStoreBudgetMb * MIB);
+          memoryStoreBudgetMb * MIB,
+          apiKeysFile);
     }
 
     private Optional<String> value(String name) {
