@@ -129,7 +129,7 @@ public final class LivecodeHttpServer implements AutoCloseable {
    *
    * @since 0.3
    */
-  public static final Duration MAX_WAIT = Duration.ofSeconds(30);
+  public static final Duration MAX_WAIT = Api.MAX_WAIT;
 
   /** Connections the kernel queues before the server accepts them. */
   private static final int BACKLOG = 256;

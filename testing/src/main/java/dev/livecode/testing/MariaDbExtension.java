@@ -33,12 +33,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class MariaDbExtension
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
-  public static final String URL_VARIABLE = "LIVECODE_TEST_MYSQL_URL";
-  public static final String USER_VARIABLE = "LIVECODE_TEST_MYSQL_USER";
-  public static final String PASSWORD_VARIABLE = "LIVECODE_TEST_MYSQL_PASSWORD";
-  public static final String CONTAINER_VARIABLE = "LIVECODE_TEST_MYSQL_CONTAINER";
-  public static final String DEFAULT_URL = "jdbc:mysql://127.0.0.1:3306/test";
-  public static final String DEFAULT_USER = "root";
+  public static final String URL_VARIABLE = MariaDbServer.URL_VARIABLE;
+  public static final String USER_VARIABLE = MariaDbServer.USER_VARIABLE;
+  public static final String PASSWORD_VARIABLE = MariaDbServer.PASSWORD_VARIABLE;
+  public static final String CONTAINER_VARIABLE = MariaDbServer.CONTAINER_VARIABLE;
+  public static final String DEFAULT_URL = MariaDbServer.DEFAULT_URL;
+  public static final String DEFAULT_USER = MariaDbServer.DEFAULT_USER;
 
   private MariaDbServer server;
   private String classDatabase;

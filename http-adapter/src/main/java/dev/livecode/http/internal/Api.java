@@ -11,7 +11,6 @@ import dev.livecode.core.Page;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.exception.LivecodeException;
-import dev.livecode.http.LivecodeHttpServer;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,7 +26,10 @@ import java.util.regex.Pattern;
 
 /** The endpoints of docs/api.md over a {@link LivecodeEngine}. */
 public final class Api {
-  private static final long MAX_WAIT_MS = LivecodeHttpServer.MAX_WAIT.toMillis();
+  /** Longest {@code wait_ms}: published as {@code LivecodeHttpServer.MAX_WAIT}. */
+  public static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
+  private static final long MAX_WAIT_MS = MAX_WAIT.toMillis();
   private static final long MIB = 1024L * 1024L;
   private static final Set<String> LIMIT_FIELDS =
       Set.of(

@@ -1,12 +1,5 @@
 package dev.livecode.testing.internal;
 
-import static dev.livecode.testing.MariaDbExtension.CONTAINER_VARIABLE;
-import static dev.livecode.testing.MariaDbExtension.DEFAULT_URL;
-import static dev.livecode.testing.MariaDbExtension.DEFAULT_USER;
-import static dev.livecode.testing.MariaDbExtension.PASSWORD_VARIABLE;
-import static dev.livecode.testing.MariaDbExtension.URL_VARIABLE;
-import static dev.livecode.testing.MariaDbExtension.USER_VARIABLE;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,6 +15,13 @@ import java.util.UUID;
  * @param url the JDBC URL as configured, naming an existing database (by default {@code test})
  */
 public record MariaDbServer(String url, String user, String password) {
+  public static final String URL_VARIABLE = "LIVECODE_TEST_MYSQL_URL";
+  public static final String USER_VARIABLE = "LIVECODE_TEST_MYSQL_USER";
+  public static final String PASSWORD_VARIABLE = "LIVECODE_TEST_MYSQL_PASSWORD";
+  public static final String CONTAINER_VARIABLE = "LIVECODE_TEST_MYSQL_CONTAINER";
+  public static final String DEFAULT_URL = "jdbc:mysql://127.0.0.1:3306/test";
+  public static final String DEFAULT_USER = "root";
+
   /** A dead address must fail the test class quickly, not hang it. */
   private static final int CONNECT_TIMEOUT_MS = 5_000;
 
