@@ -3,6 +3,7 @@ package dev.livecode.http;
 import dev.livecode.core.Session;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Maps the API key of a request to the tenant it belongs to. Given to {@link
@@ -34,14 +35,56 @@ public interface Authenticator {
    * @param id the owner of what the tenant creates (see {@link Session#owner()}); a key line may
    *     name {@link Session#ANONYMOUS} to reach what was created without keys
    * @param admin whether it may read {@code GET /metrics}
+   * @param quota what it may use
    */
-  record Tenant(String id, boolean admin) {
+  record Tenant(String id, boolean admin, Quota quota) {
     public Tenant {
       Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(quota, "quota");
       if (id.isBlank() || id.length() > Session.MAX_OWNER_LENGTH) {
         throw new IllegalArgumentException(
             "tenant id must be 1 to " + Session.MAX_OWNER_LENGTH + " characters, not blank");
       }
+    }
+
+    /** A tenant held to the server's default quota. */
+    public Tenant(String id, boolean admin) {
+      this(id, admin, Quota.DEFAULT);
+    }
+  }
+
+  /**
+   * What a tenant may use; an empty field takes the server's default ({@link
+   * LivecodeHttpServer.Builder#defaultQuota(Quota)}), and one empty there too has no limit.
+   *
+   * @param concurrentRuns runs queued or running at once (429 beyond, nothing queued)
+   * @param runsPerMinute runs started per minute
+   * @param sessionsPerMinute sessions created per minute
+   */
+  record Quota(
+      OptionalInt concurrentRuns, OptionalInt runsPerMinute, OptionalInt sessionsPerMinute) {
+    /** Every field empty: the server's defaults. */
+    public static final Quota DEFAULT =
+        new Quota(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
+
+    public Quota {
+      Objects.requireNonNull(concurrentRuns, "concurrentRuns");
+      Objects.requireNonNull(runsPerMinute, "runsPerMinute");
+      Objects.requireNonNull(sessionsPerMinute, "sessionsPerMinute");
+      for (OptionalInt limit :
+          new OptionalInt[] {concurrentRuns, runsPerMinute, sessionsPerMinute}) {
+        if (limit.isPresent() && limit.getAsInt() < 1) {
+          throw new IllegalArgumentException("a quota must be >= 1, was " + limit.getAsInt());
+        }
+      }
+    }
+
+    /** Each empty field of this one taken from {@code fallback}. */
+    public Quota or(Quota fallback) {
+      return new Quota(
+          concurrentRuns.isPresent() ? concurrentRuns : fallback.concurrentRuns,
+          runsPerMinute.isPresent() ? runsPerMinute : fallback.runsPerMinute,
+          sessionsPerMinute.isPresent() ? sessionsPerMinute : fallback.sessionsPerMinute);
     }
   }
 }

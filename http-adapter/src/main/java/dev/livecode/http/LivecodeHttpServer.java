@@ -10,7 +10,9 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.http.internal.Access;
 import dev.livecode.http.internal.Api;
 import dev.livecode.http.internal.Errors;
+import dev.livecode.http.internal.MemoryQuotaCounters;
 import dev.livecode.http.internal.OperationsApi;
+import dev.livecode.http.internal.Quotas;
 import dev.livecode.http.internal.RequestThreads;
 import dev.livecode.http.internal.Router;
 import dev.livecode.http.internal.RoutingHandler;
@@ -201,6 +203,8 @@ public final class LivecodeHttpServer implements AutoCloseable {
     private MeterRegistry meterRegistry;
     private Boolean jvmMetrics;
     private Authenticator authenticator;
+    private Authenticator.Quota defaultQuota = Authenticator.Quota.DEFAULT;
+    private QuotaCounters quotaCounters;
 
     private Builder(LivecodeEngine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
@@ -271,6 +275,29 @@ public final class LivecodeHttpServer implements AutoCloseable {
      */
     public Builder authenticator(Authenticator value) {
       this.authenticator = Objects.requireNonNull(value, "authenticator");
+      return this;
+    }
+
+    /**
+     * The quota of a tenant whose own leaves a field empty (and of every request to a server
+     * without {@link #authenticator(Authenticator)}). A run or session over it gets 429 with {@code
+     * Retry-After} and {@code RateLimit-*} headers, and nothing is queued. Default: no limits.
+     *
+     * @since 0.4
+     */
+    public Builder defaultQuota(Authenticator.Quota value) {
+      this.defaultQuota = Objects.requireNonNull(value, "defaultQuota");
+      return this;
+    }
+
+    /**
+     * Where quotas are counted: give servers of one cluster counters on a store they share, so that
+     * a tenant's quota holds across them. Default: this server's memory.
+     *
+     * @since 0.4
+     */
+    public Builder quotaCounters(QuotaCounters value) {
+      this.quotaCounters = Objects.requireNonNull(value, "quotaCounters");
       return this;
     }
 
@@ -352,7 +379,9 @@ public final class LivecodeHttpServer implements AutoCloseable {
               .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
               .build();
       Access access = new Access(Optional.ofNullable(authenticator));
-      Api api = new Api(engine, json, access.enforced());
+      QuotaCounters counters = quotaCounters == null ? new MemoryQuotaCounters() : quotaCounters;
+      Api api =
+          new Api(engine, json, access.enforced(), new Quotas(counters, defaultQuota, engine));
       // The engine checks the decoded source and stdin against its caps; this only bounds what is
       // read to get there. JSON escapes can make a body up to 6 times its decoded text; 2x plus an
       // overhead covers ordinary clients.

@@ -48,9 +48,16 @@ public final class Api {
   private final ObjectMapper json;
   private final boolean owned;
 
-  /** A server without keys: every request is the same tenant's. */
+  private final Quotas quotas;
+
+  /** A server without keys or quotas: every request is the same tenant's. */
   public Api(LivecodeEngine engine, ObjectMapper json) {
-    this(engine, json, false);
+    this(
+        engine,
+        json,
+        false,
+        new Quotas(
+            new MemoryQuotaCounters(), dev.livecode.http.Authenticator.Quota.DEFAULT, engine));
   }
 
   /**
@@ -59,11 +66,13 @@ public final class Api {
    *
    * @param owned whether a request sees only its tenant's sessions and executions (a server with
    *     keys); without, every request is the same tenant's and nothing is checked
+   * @param quotas what holds tenants to their quotas
    */
-  public Api(LivecodeEngine engine, ObjectMapper json, boolean owned) {
+  public Api(LivecodeEngine engine, ObjectMapper json, boolean owned, Quotas quotas) {
     this.engine = engine;
     this.json = json;
     this.owned = owned;
+    this.quotas = quotas;
   }
 
   /** Every endpoint of docs/api.md. */
@@ -88,6 +97,7 @@ public final class Api {
     JsonNode body = object(request.body(), true);
     String language = requiredString(body, "language");
     String source = optionalString(body, "source_code").orElse("");
+    quotas.admitSession(request.principal());
     Session session = engine.createSession(request.tenant(), language, source);
     return Response.ok(Representations.session(session))
         .withHeader("Location", "/code-sessions/" + session.id());
@@ -141,7 +151,15 @@ public final class Api {
     if (key.isPresent()) {
       run = run.withIdempotencyKey(key.get());
     }
-    Execution execution = engine.run(run);
+    Quotas.Slot slot = quotas.admitRun(request.principal());
+    Execution execution;
+    try {
+      execution = engine.run(run);
+    } catch (RuntimeException | Error e) {
+      slot.release();
+      throw e;
+    }
+    slot.queued(execution.id());
     return Response.ok(Representations.runAccepted(execution))
         .withHeader("Location", "/executions/" + execution.id());
   }

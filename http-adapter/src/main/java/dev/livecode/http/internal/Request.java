@@ -1,6 +1,7 @@
 package dev.livecode.http.internal;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.livecode.http.Authenticator;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -15,14 +16,14 @@ public final class Request {
   private final Map<String, String> query;
   private final long maxBodyBytes;
   private final RequestWatch watch;
-  private final String tenant;
+  private final Authenticator.Tenant tenant;
 
   Request(
       HttpExchange exchange,
       Map<String, String> pathParams,
       long maxBodyBytes,
       RequestWatch watch,
-      String tenant) {
+      Authenticator.Tenant tenant) {
     this.exchange = exchange;
     this.tenant = tenant;
     this.watch = watch;
@@ -36,6 +37,11 @@ public final class Request {
    * Access#OPEN}'s on a server without keys).
    */
   public String tenant() {
+    return tenant.id();
+  }
+
+  /** The tenant with its quota. */
+  Authenticator.Tenant principal() {
     return tenant;
   }
 

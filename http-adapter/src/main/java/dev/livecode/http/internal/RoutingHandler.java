@@ -135,7 +135,7 @@ public final class RoutingHandler implements HttpHandler {
       // For the access log: the tenant, never the key.
       tenant.ifPresent(t -> exchange.http().setAttribute(TENANT_ATTRIBUTE, t.id()));
       if (match.route().isPresent()) {
-        String owner = tenant.map(Authenticator.Tenant::id).orElse(Access.OPEN.id());
+        Authenticator.Tenant owner = tenant.orElse(Access.OPEN);
         return match
             .route()
             .get()
