@@ -85,6 +85,30 @@ class ApiKeysIT {
   }
 
   @Test
+  void aKeyLinesQuotaOverridesTheFlagsAndIsAnswered429() throws Exception {
+    Path keys = writeKeys("a " + KEY_A1 + " runs_per_minute=1\nb " + KEY_B + "\n");
+    try (ServerProcess server =
+        start("--api-keys-file", keys.toString(), "--quota-runs-per-minute", "2")) {
+      HttpClientSupport a = server.client().withKey(KEY_A1);
+      HttpClientSupport b = server.client().withKey(KEY_B);
+      String mine = a.createSession("python", "pass");
+      String theirs = b.createSession("python", "pass");
+      a.run(mine, null);
+      b.run(theirs, null);
+      b.run(theirs, null);
+
+      HttpClientSupport.Reply overLine = a.post("/code-sessions/" + mine + "/run", "{}");
+      HttpClientSupport.Reply overFlag = b.post("/code-sessions/" + theirs + "/run", "{}");
+
+      assertProblem(overLine, 429, "QUOTA_EXCEEDED");
+      assertThat(overLine.header("RateLimit-Limit")).isEqualTo("1");
+      assertProblem(overFlag, 429, "QUOTA_EXCEEDED");
+      assertThat(overFlag.header("RateLimit-Limit")).isEqualTo("2");
+      assertThat(overFlag.header("Retry-After")).isNotBlank();
+    }
+  }
+
+  @Test
   void aBadKeyFileStopsTheStartNamingTheLineNotTheKey() throws Exception {
     Path keys = writeKeys("a " + KEY_A1 + " colour=blue\n");
 

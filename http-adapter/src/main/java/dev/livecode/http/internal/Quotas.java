@@ -75,13 +75,23 @@ public final class Quotas {
    */
   Slot admitRun(Authenticator.Tenant tenant) {
     Authenticator.Quota quota = tenant.quota().or(defaults);
+    Slot slot = concurrent(tenant, quota.concurrentRuns());
     if (quota.runsPerMinute().isPresent()) {
-      rate("runs:" + tenant.id(), quota.runsPerMinute().getAsInt(), "runs_per_minute");
+      try {
+        rate("runs:" + tenant.id(), quota.runsPerMinute().getAsInt(), "runs_per_minute");
+      } catch (RuntimeException e) {
+        slot.release();
+        throw e;
+      }
     }
-    if (quota.concurrentRuns().isEmpty()) {
+    return slot;
+  }
+
+  private Slot concurrent(Authenticator.Tenant tenant, OptionalInt concurrentRuns) {
+    if (concurrentRuns.isEmpty()) {
       return new Slot(null, null);
     }
-    int limit = quota.concurrentRuns().getAsInt();
+    int limit = concurrentRuns.getAsInt();
     String set = "inflight:" + tenant.id();
     String reservation = "r:" + System.currentTimeMillis() + ":" + UUID.randomUUID();
     if (!counters.reserve(set, reservation, limit)) {

@@ -43,18 +43,8 @@ public final class KeyFile implements Authenticator {
 
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
 
-  /**
-   * One line of the file.
-   *
-   * @param digest SHA-256 of the key
-   * @param concurrentRuns the line's {@code concurrent_runs}, when it sets one
-   * @param runsPerMinute the line's {@code runs_per_minute}, when it sets one
-   */
-  record Entry(
-      byte[] digest,
-      Authenticator.Tenant tenant,
-      OptionalInt concurrentRuns,
-      OptionalInt runsPerMinute) {}
+  /** One line of the file: the digest of its key, and whose key it is with the line's quota. */
+  record Entry(byte[] digest, Authenticator.Tenant tenant) {}
 
   private final Path path;
   private final LongSupplier nanoTime;
@@ -102,18 +92,6 @@ public final class KeyFile implements Authenticator {
     for (Entry entry : entries) {
       if (MessageDigest.isEqual(entry.digest(), digest) && found == null) {
         found = entry.tenant();
-      }
-    }
-    return Optional.ofNullable(found);
-  }
-
-  /** The line of {@code key}, when it is one. */
-  Optional<Entry> entry(String key) {
-    byte[] digest = sha256(key.getBytes(StandardCharsets.UTF_8));
-    Entry found = null;
-    for (Entry entry : entries) {
-      if (MessageDigest.isEqual(entry.digest(), digest) && found == null) {
-        found = entry;
       }
     }
     return Optional.ofNullable(found);
@@ -224,9 +202,10 @@ public final class KeyFile implements Authenticator {
       entries.add(
           new Entry(
               sha256(key.getBytes(StandardCharsets.UTF_8)),
-              new Authenticator.Tenant(tenant, admin),
-              concurrentRuns,
-              runsPerMinute));
+              new Authenticator.Tenant(
+                  tenant,
+                  admin,
+                  new Authenticator.Quota(concurrentRuns, runsPerMinute, OptionalInt.empty()))));
     }
     return List.copyOf(entries);
   }

@@ -185,6 +185,24 @@ public final class Options {
               "MiB",
               Long.toString(LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES / MIB)),
           opt(
+              "quota-concurrent-runs",
+              Group.COMMON,
+              "runs a tenant may have queued or running at once (429 beyond, nothing queued); a key line's concurrent_runs overrides it",
+              "count",
+              "no limit"),
+          opt(
+              "quota-runs-per-minute",
+              Group.COMMON,
+              "runs a tenant may start per minute (429 beyond); a key line's runs_per_minute overrides it",
+              "count",
+              "no limit"),
+          opt(
+              "quota-sessions-per-minute",
+              Group.COMMON,
+              "sessions a tenant may create per minute (429 beyond)",
+              "count",
+              "no limit"),
+          opt(
               "max-source-bytes",
               Group.COMMON,
               "largest source_code accepted (413 above)",

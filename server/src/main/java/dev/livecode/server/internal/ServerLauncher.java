@@ -70,6 +70,14 @@ public final class ServerLauncher {
               .meterRegistry(metrics)
               .jvmMetrics(true);
       keys.ifPresent(httpBuilder::authenticator);
+      httpBuilder.defaultQuota(config.defaultQuota());
+      if (config.queue() == ServerConfig.QueueKind.REDIS) {
+        // One count per tenant for the whole cluster, not one per api node.
+        RedisQuotaCounters counters =
+            RedisQuotaCounters.connect(config.redisUrl(), config.redisPrefix());
+        owned.add(counters);
+        httpBuilder.quotaCounters(counters);
+      }
       LivecodeHttpServer http = httpBuilder.start();
       if (keys.isEmpty()) {
         LOG.warn(
