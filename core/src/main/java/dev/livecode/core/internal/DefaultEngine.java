@@ -314,7 +314,7 @@ public final class DefaultEngine implements LivecodeEngine {
     // Told before the job is visible to workers, so a listener always hears queued before started.
     listener.executionQueued(execution.id(), execution.language());
     try {
-      queue.enqueue(new JobQueue.Job(execution.id()));
+      queue.enqueue(new JobQueue.Job(execution.id(), session.owner()));
     } catch (QueueException e) {
       // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
       Execution.Result refused =
