@@ -1,5 +1,6 @@
 package dev.livecode.queue.redis;
 
+import dev.livecode.core.Session;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
@@ -89,6 +90,7 @@ public final class RedisQueue implements JobQueue {
   public static final String GROUP = "livecode-workers";
 
   private static final String FIELD_EXECUTION = "execution";
+  private static final String FIELD_TENANT = "tenant";
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:{}\\-]{1,100}");
   private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(1);
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -289,7 +291,13 @@ public final class RedisQueue implements JobQueue {
     ensureOpen();
     sync(
         "enqueue",
-        commands -> commands.xadd(jobsKey, FIELD_EXECUTION, job.executionId().toString()));
+        commands ->
+            commands.xadd(
+                jobsKey,
+                FIELD_EXECUTION,
+                job.executionId().toString(),
+                FIELD_TENANT,
+                job.tenant()));
   }
 
   /**
@@ -550,7 +558,10 @@ public final class RedisQueue implements JobQueue {
     try {
       return Optional.of(
           new JobQueue.Delivery(
-              new JobQueue.Job(UUID.fromString(Objects.requireNonNull(execution))),
+              new JobQueue.Job(
+                  UUID.fromString(Objects.requireNonNull(execution)),
+                  // An entry queued before jobs named their tenant is the default owner's.
+                  body.getOrDefault(FIELD_TENANT, Session.ANONYMOUS)),
               message.getId(),
               attempt));
     } catch (RuntimeException e) {
