@@ -167,6 +167,73 @@ public record Execution(
     }
   }
 
+  /**
+   * One event of an execution's live sequence: its status changes, the chunks of its output as the
+   * program wrote them, and its end. The events of one execution are numbered from 1 with no gap,
+   * all kinds in one sequence, so one number says how far a subscriber has got. The {@link
+   * Kind#STDOUT} chunks joined are exactly the final {@link Result#stdout()} (likewise stderr),
+   * truncation and the timeout line included, counted from the last {@link Kind#STATUS} event that
+   * says {@code restarted}.
+   *
+   * @param sequence this event's number, from 1
+   * @param kind what it says
+   * @param status for STATUS, the new status; for DONE, the final one
+   * @param restarted for STATUS RUNNING, the run was started again (its worker died): the output
+   *     before this event does not count
+   * @param text for STDOUT and STDERR, the chunk; empty otherwise
+   * @param execution for DONE, the execution as it ended
+   * @since 0.4
+   */
+  public record Event(
+      long sequence,
+      Kind kind,
+      Status status,
+      boolean restarted,
+      String text,
+      Optional<Execution> execution) {
+
+    public Event {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(execution, "execution");
+      if (sequence < 1) {
+        throw new IllegalArgumentException("sequence must be >= 1, was " + sequence);
+      }
+      if (execution.isPresent() != (kind == Kind.DONE)) {
+        throw new IllegalArgumentException("an execution goes with DONE and only with it: " + kind);
+      }
+      if (kind == Kind.DONE && !status.isFinal()) {
+        throw new IllegalArgumentException("DONE needs a final status, was " + status);
+      }
+    }
+
+    public static Event status(long sequence, Status status, boolean restarted) {
+      return new Event(sequence, Kind.STATUS, status, restarted, "", Optional.empty());
+    }
+
+    /** A chunk of stdout or stderr; {@code status} is RUNNING. */
+    public static Event output(long sequence, Kind stream, String text) {
+      if (stream != Kind.STDOUT && stream != Kind.STDERR) {
+        throw new IllegalArgumentException("output is STDOUT or STDERR, was " + stream);
+      }
+      return new Event(sequence, stream, Status.RUNNING, false, text, Optional.empty());
+    }
+
+    public static Event done(long sequence, Execution ended) {
+      return new Event(sequence, Kind.DONE, ended.status(), false, "", Optional.of(ended));
+    }
+
+    /** What an event says. */
+    public enum Kind {
+      STATUS,
+      STDOUT,
+      STDERR,
+      /** The last event: the execution has ended. */
+      DONE
+    }
+  }
+
   /** Why an execution ended {@link Status#FAILED}. */
   public enum FailureReason {
     RUNTIME_ERROR,

@@ -33,6 +33,14 @@ public record Limits(
   public static final Limits DEFAULTS =
       new Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 256 * MIB, 64, 16 * MIB, MIB);
 
+  /**
+   * The default wall-clock limit of an {@linkplain RunRequest#interactive() interactive} run (a
+   * person types slowly), capped like the others; its other defaults are the usual ones.
+   *
+   * @since 0.4
+   */
+  public static final Duration INTERACTIVE_WALL_TIME = Duration.ofSeconds(60);
+
   /** The default caps a run request may ask for at most. */
   public static final Limits DEFAULT_CAPS =
       new Limits(
@@ -53,6 +61,11 @@ public record Limits(
     if (value <= 0) {
       throw new IllegalArgumentException(name + " must be > 0, was " + value);
     }
+  }
+
+  /** These limits with another wall-clock limit. @since 0.4 */
+  public Limits withWallTime(Duration value) {
+    return new Limits(value, cpuTime, memoryBytes, maxProcesses, maxFileBytes, maxOutputBytes);
   }
 
   /** True when every limit here is at most the same limit of {@code caps}. */

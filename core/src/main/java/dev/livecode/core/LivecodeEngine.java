@@ -1,12 +1,14 @@
 package dev.livecode.core;
 
 import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.internal.EndedEvents;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /**
  * The engine: code sessions, runs, and the workers that execute them. Build one with {@link
@@ -115,6 +117,90 @@ public interface LivecodeEngine extends AutoCloseable {
       return CompletableFuture.completedFuture(now);
     }
     return CompletableFuture.supplyAsync(() -> awaitExecution(executionId, timeout));
+  }
+
+  /**
+   * The execution's events after sequence number {@code afterSequence} (0: all of them), as they
+   * come: status changes, output chunks as the program writes them, and DONE last, after which the
+   * subscriber is completed. Resuming after the last number a subscriber saw repeats and skips
+   * nothing. An execution that has ended replays what is kept of it. Each subscriber gets events as
+   * fast as it {@linkplain Flow.Subscription#request requests} them, on one of the engine's
+   * delivery threads (so {@code onNext} must not block: ask for less instead); one that asks
+   * slowly, or not at all, only falls behind and holds no thread and no copy of the output.
+   *
+   * <p>A {@link Flow.Publisher} because it is the JDK's demand-driven stream (the Reactive Streams
+   * interfaces, as {@code java.net.http} uses them): back-pressure and cancellation come with it,
+   * and adapters to Reactor, RxJava or Mutiny exist already.
+   *
+   * <p>The engine of {@link Livecode#builder()} keeps an ended execution's events for some minutes
+   * (within a memory budget); after that a subscriber still behind gets {@link
+   * LivecodeException.EventsExpired} through {@code onError}, and a subscription from 0 replays the
+   * result in one chunk per stream. This default, for engines that keep no live events, does that
+   * once the execution has ended.
+   *
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution (thrown at once)
+   * @throws LivecodeException.EventsExpired when {@code afterSequence > 0} and the events are no
+   *     longer kept
+   * @since 0.4
+   */
+  default Flow.Publisher<Execution.Event> events(UUID executionId, long afterSequence) {
+    return EndedEvents.of(this, executionId, afterSequence);
+  }
+
+  /**
+   * Sends {@code text} to the stdin of an {@linkplain RunRequest#interactive() interactive} run, in
+   * order after what was sent before (the run's own stdin first). Sent while the run is still
+   * QUEUED, it is delivered when the program starts. Returns the bytes of UTF-8 accepted.
+   *
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution
+   * @throws LivecodeException.ExecutionConflict when the run is not interactive, its stdin is
+   *     closed or it has ended (this default: always, no run of it being interactive)
+   * @throws LivecodeException.InvalidRequest {@linkplain
+   *     LivecodeException.InvalidRequest#isTooLarge() too large} when all the run's stdin would
+   *     exceed {@link SizeCaps#maxStdinBytes()}; nothing is then sent
+   * @since 0.4
+   */
+  default int sendStdin(UUID executionId, String text) {
+    Execution execution = getExecution(executionId);
+    throw new LivecodeException.ExecutionConflict(
+        executionId, execution.status().name(), "this engine runs nothing interactively");
+  }
+
+  /**
+   * Closes the stdin of an interactive run after what was sent: the program reads end-of-file.
+   *
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution
+   * @throws LivecodeException.ExecutionConflict when the run is not interactive, its stdin is
+   *     already closed or it has ended
+   * @since 0.4
+   */
+  default void closeStdin(UUID executionId) {
+    sendStdin(executionId, "");
+  }
+
+  /**
+   * Cancels an execution and returns it once it has stopped, CANCELLED. A QUEUED one never starts;
+   * a RUNNING one has its whole process tree killed through the sandbox, and keeps the output it
+   * wrote. Cancelling a CANCELLED execution again returns it as it is.
+   *
+   * @throws LivecodeException.ExecutionNotFound when there is no such execution
+   * @throws LivecodeException.ExecutionConflict when it ended otherwise (this default: also when it
+   *     has not ended, as it cannot stop runs)
+   * @since 0.4
+   */
+  default Execution cancel(UUID executionId) {
+    Execution execution = getExecution(executionId);
+    if (execution.status() == Execution.Status.CANCELLED) {
+      return execution;
+    }
+    throw new LivecodeException.ExecutionConflict(
+        executionId,
+        execution.status().name(),
+        "execution "
+            + executionId
+            + " is "
+            + execution.status()
+            + "; this engine cannot cancel it");
   }
 
   /**

@@ -12,9 +12,16 @@ import java.util.UUID;
  * @param stdin standard input for the program
  * @param limits limits asked for, each up to the server's cap
  * @param idempotencyKey the same key for the same session returns the same execution
+ * @param interactive stdin stays open after {@code stdin} for {@link LivecodeEngine#sendStdin}
+ *     until {@link LivecodeEngine#closeStdin} or the end of the run; the default wall-clock limit
+ *     is then {@link Limits#INTERACTIVE_WALL_TIME} (since 0.4)
  */
 public record RunRequest(
-    UUID sessionId, String stdin, Limits.Overrides limits, Optional<String> idempotencyKey) {
+    UUID sessionId,
+    String stdin,
+    Limits.Overrides limits,
+    Optional<String> idempotencyKey,
+    boolean interactive) {
 
   /** The longest idempotency key accepted. */
   public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -33,19 +40,32 @@ public record RunRequest(
         });
   }
 
+  /** A run whose stdin is {@code stdin} then end-of-file. */
+  public RunRequest(
+      UUID sessionId, String stdin, Limits.Overrides limits, Optional<String> idempotencyKey) {
+    this(sessionId, stdin, limits, idempotencyKey, false);
+  }
+
   public static RunRequest of(UUID sessionId) {
-    return new RunRequest(sessionId, "", Limits.Overrides.NONE, Optional.empty());
+    return new RunRequest(sessionId, "", Limits.Overrides.NONE, Optional.empty(), false);
   }
 
   public RunRequest withStdin(String value) {
-    return new RunRequest(sessionId, value, limits, idempotencyKey);
+    return new RunRequest(sessionId, value, limits, idempotencyKey, interactive);
   }
 
   public RunRequest withLimits(Limits.Overrides value) {
-    return new RunRequest(sessionId, stdin, value, idempotencyKey);
+    return new RunRequest(sessionId, stdin, value, idempotencyKey, interactive);
   }
 
   public RunRequest withIdempotencyKey(String value) {
-    return new RunRequest(sessionId, stdin, limits, Optional.of(value));
+    return new RunRequest(sessionId, stdin, limits, Optional.of(value), interactive);
+  }
+
+  /**
+   * @since 0.4
+   */
+  public RunRequest withInteractive(boolean value) {
+    return new RunRequest(sessionId, stdin, limits, idempotencyKey, value);
   }
 }

@@ -114,6 +114,67 @@ public abstract class LivecodeException extends RuntimeException {
     }
   }
 
+  /**
+   * The execution is not in a state that allows what was asked: stdin for a run that is not
+   * interactive, whose stdin is closed or that has ended; cancel of a run that ended other than
+   * CANCELLED. An HTTP server answers 409 with {@link #status()}.
+   *
+   * @since 0.4
+   */
+  public static final class ExecutionConflict extends LivecodeException {
+    private static final long serialVersionUID = 1L;
+    private final UUID executionId;
+    private final String status;
+
+    public ExecutionConflict(UUID executionId, String status, String message) {
+      super(Objects.requireNonNull(message, "message"));
+      this.executionId = Objects.requireNonNull(executionId, "executionId");
+      this.status = Objects.requireNonNull(status, "status");
+    }
+
+    public UUID executionId() {
+      return executionId;
+    }
+
+    /** The execution's status when it was refused, as {@code Execution.Status} names it. */
+    public String status() {
+      return status;
+    }
+  }
+
+  /**
+   * The events asked for are no longer kept: the execution ended long enough ago that its event
+   * sequence was dropped. Its result is still there; a subscription from the start replays it. An
+   * HTTP server answers 410.
+   *
+   * @since 0.4
+   */
+  public static final class EventsExpired extends LivecodeException {
+    private static final long serialVersionUID = 1L;
+    private final UUID executionId;
+    private final long after;
+
+    public EventsExpired(UUID executionId, long after) {
+      super(
+          "the events of execution "
+              + Objects.requireNonNull(executionId, "executionId")
+              + " after "
+              + after
+              + " are no longer kept; subscribe from 0 for its result");
+      this.executionId = executionId;
+      this.after = after;
+    }
+
+    public UUID executionId() {
+      return executionId;
+    }
+
+    /** The sequence number the subscriber asked to resume after. */
+    public long after() {
+      return after;
+    }
+  }
+
   /** The language is not known to this engine, or its interpreter is not available here. */
   public static final class UnsupportedLanguage extends LivecodeException {
     private static final long serialVersionUID = 1L;

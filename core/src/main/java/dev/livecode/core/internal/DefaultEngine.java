@@ -25,12 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,17 @@ public final class DefaultEngine implements LivecodeEngine {
 
   /** Text (source, stdin, output) the finished-execution cache may hold in all, in chars. */
   private static final long FINISHED_CACHE_CHARS = 16L << 20;
+
+  /**
+   * How long an ended execution's events stay for a late subscriber, and what the ended ones may
+   * weigh in all.
+   */
+  private static final Duration EVENT_RETENTION = Duration.ofMinutes(5);
+
+  private static final long ENDED_EVENTS_BYTES = 32L << 20;
+
+  /** How long a cancel waits for the run it stopped to be recorded. */
+  private static final Duration CANCEL_WAIT = Duration.ofSeconds(30);
 
   private final EngineConfig config;
   private final Store store;
@@ -65,6 +78,11 @@ public final class DefaultEngine implements LivecodeEngine {
   private final Map<String, WarmPool> warmPools;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final EngineListener listener;
+  private final LiveExecutions live;
+  // why: subscribers' callbacks must run on neither a worker's nor an output pump's thread.
+  private final ExecutorService delivery =
+      Executors.newFixedThreadPool(
+          Math.max(2, Runtime.getRuntime().availableProcessors()), new NamedThreads("events"));
 
   public DefaultEngine(
       EngineConfig config,
@@ -85,6 +103,7 @@ public final class DefaultEngine implements LivecodeEngine {
     this.sandbox = sandbox;
     this.workspaces = workspaces;
     this.owned = List.copyOf(owned);
+    this.live = new LiveExecutions(EVENT_RETENTION, ENDED_EVENTS_BYTES, timers);
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
     // would only keep alive, and keep serving, executions the store evicted to stay in its budget.
     this.finished =
@@ -116,7 +135,8 @@ public final class DefaultEngine implements LivecodeEngine {
             timers,
             config.clock(),
             config.maxAttempts(),
-            listener);
+            listener,
+            live);
     LOG.info(
         "{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
         config.name(),
@@ -282,7 +302,11 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     Session session = getSession(request.sessionId());
     runners.resolveAvailable(session.language());
-    Limits limits = request.limits().resolve(config.defaultLimits(), config.maxLimits());
+    Limits defaults =
+        request.interactive()
+            ? config.defaultLimits().withWallTime(Limits.INTERACTIVE_WALL_TIME)
+            : config.defaultLimits();
+    Limits limits = request.limits().resolve(defaults, config.maxLimits());
     if (request.stdin().length() > config.maxStdinBytes()
         || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
       throw new LivecodeException.InvalidRequest(
@@ -313,6 +337,17 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     // Told before the job is visible to workers, so a listener always hears queued before started.
     listener.executionQueued(execution.id(), execution.language());
+    InMemoryEventLog log = live.log(execution.id());
+    log.status(Execution.Status.QUEUED, false);
+    live.register(
+        new LiveRun(
+            execution.id(),
+            log,
+            request.interactive()
+                ? Optional.of(
+                    new StdinPipe(
+                        config.maxStdinBytes(), request.stdin().getBytes(StandardCharsets.UTF_8)))
+                : Optional.empty()));
     try {
       queue.enqueue(new JobQueue.Job(execution.id(), session.owner()));
     } catch (QueueException e) {
@@ -323,6 +358,9 @@ public final class DefaultEngine implements LivecodeEngine {
               "the run queue was unreachable; run it again",
               config.clock().instant());
       store.finish(execution.id(), refused);
+      live.run(execution.id()).ifPresent(LiveRun::end);
+      log.done(execution.finished(refused));
+      live.ended(execution.id());
       listener.executionFinished(execution.id(), execution.language(), refused);
       throw e;
     }
@@ -426,6 +464,129 @@ public final class DefaultEngine implements LivecodeEngine {
   }
 
   @Override
+  public Flow.Publisher<Execution.Event> events(UUID executionId, long afterSequence) {
+    Objects.requireNonNull(executionId, "executionId");
+    if (afterSequence < 0) {
+      throw new LivecodeException.InvalidRequest(
+          "the sequence to resume after must be >= 0, was " + afterSequence);
+    }
+    Optional<EventLog> log = live.findLog(executionId);
+    if (log.isPresent()) {
+      return new EventPublisher(log.get(), afterSequence, delivery);
+    }
+    Execution now = getExecution(executionId);
+    if (!now.isFinished()) {
+      // Not started here yet (or run by another node): its events are logged here if a worker here
+      // runs it.
+      return new EventPublisher(live.log(executionId), afterSequence, delivery);
+    }
+    if (afterSequence > 0) {
+      throw new LivecodeException.EventsExpired(executionId, afterSequence);
+    }
+    return new EventPublisher(InMemoryEventLog.ofEnded(now), 0, delivery);
+  }
+
+  @Override
+  public int sendStdin(UUID executionId, String text) {
+    Objects.requireNonNull(text, "text");
+    return stdin(executionId, text.getBytes(StandardCharsets.UTF_8), false);
+  }
+
+  @Override
+  public void closeStdin(UUID executionId) {
+    stdin(executionId, new byte[0], true);
+  }
+
+  private int stdin(UUID executionId, byte[] bytes, boolean eof) {
+    Execution now = getExecution(executionId);
+    if (now.isFinished()) {
+      throw conflict(now, "has ended; it takes no more stdin");
+    }
+    StdinPipe pipe =
+        live.run(executionId)
+            .flatMap(LiveRun::stdin)
+            .orElseThrow(
+                () ->
+                    conflict(
+                        now,
+                        "is not interactive (or not run by this engine): its stdin came with the run"));
+    switch (pipe.send(bytes, eof)) {
+      case CLOSED:
+        throw conflict(getExecution(executionId), "has its stdin closed");
+      case TOO_LARGE:
+        throw LivecodeException.InvalidRequest.tooLarge("stdin", config.maxStdinBytes());
+      default:
+        return bytes.length;
+    }
+  }
+
+  private static LivecodeException.ExecutionConflict conflict(Execution execution, String why) {
+    return new LivecodeException.ExecutionConflict(
+        execution.id(),
+        execution.status().name(),
+        "execution " + execution.id() + " (" + execution.status() + ") " + why);
+  }
+
+  @Override
+  public Execution cancel(UUID executionId) {
+    Execution now = getExecution(executionId);
+    if (now.isFinished()) {
+      return cancelledOrConflict(now);
+    }
+    Optional<LiveRun> run = live.run(executionId);
+    LiveRun.Claim claim =
+        run.map(LiveRun::cancel)
+            .orElse(
+                now.status() == Execution.Status.QUEUED
+                    ? LiveRun.Claim.UNCLAIMED
+                    : LiveRun.Claim.ENDED);
+    if (claim == LiveRun.Claim.UNCLAIMED) {
+      // No worker has it: it never starts, and its end is made here.
+      Execution.Result cancelled =
+          new Execution.Result(
+              Execution.Status.CANCELLED,
+              "",
+              "",
+              OptionalInt.empty(),
+              OptionalInt.empty(),
+              Optional.empty(),
+              false,
+              false,
+              Duration.ZERO,
+              config.clock().instant());
+      if (store.finish(executionId, cancelled)) {
+        live.log(executionId).done(now.finished(cancelled));
+        live.ended(executionId);
+        events.publish(new ExecutionEvents.Event(executionId, Execution.Status.CANCELLED));
+        listener.executionFinished(executionId, now.language(), cancelled);
+        LOG.info(
+            "{} execution cancelled while queued id={} session={}",
+            config.name(),
+            executionId,
+            now.sessionId());
+      }
+    } else if (claim == LiveRun.Claim.CLAIMED) {
+      LOG.info(
+          "{} execution cancel asked id={} session={}",
+          config.name(),
+          executionId,
+          now.sessionId());
+    }
+    Execution after = awaitExecution(executionId, CANCEL_WAIT);
+    if (!after.isFinished()) {
+      throw conflict(after, "is running where this engine cannot stop it");
+    }
+    return cancelledOrConflict(after);
+  }
+
+  private static Execution cancelledOrConflict(Execution ended) {
+    if (ended.status() == Execution.Status.CANCELLED) {
+      return ended;
+    }
+    throw conflict(ended, "already ended");
+  }
+
+  @Override
   public Page<Execution> executions(UUID sessionId, Page.Request page) {
     Objects.requireNonNull(page, "page");
     getSession(sessionId);
@@ -482,6 +643,16 @@ public final class DefaultEngine implements LivecodeEngine {
     return limits;
   }
 
+  /** What the events of an execution weigh now; 0 without a log (for tests). */
+  long eventBytes(UUID executionId) {
+    return live.findLog(executionId).map(EventLog::weightBytes).orElse(0L);
+  }
+
+  /** How many events an execution's log holds; 0 without a log (for tests). */
+  int eventCount(UUID executionId) {
+    return live.findLog(executionId).map(log -> log.after(0, Integer.MAX_VALUE).size()).orElse(0);
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -492,6 +663,7 @@ public final class DefaultEngine implements LivecodeEngine {
     warmPools.values().forEach(WarmPool::close);
     subscription.close();
     timers.shutdownNow();
+    delivery.shutdownNow();
     // Let queued clean-ups (used warm processes' cgroups and workspaces) finish first.
     io.shutdown();
     try {

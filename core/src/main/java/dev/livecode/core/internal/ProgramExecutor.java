@@ -125,12 +125,17 @@ final class ProgramExecutor {
     return Prepared.toRun(program);
   }
 
-  /** Runs a prepared program: its compile step if any, then the program, in the sandbox. */
+  /**
+   * Runs a prepared program: its compile step if any, then the program, in the sandbox. The run
+   * step's output goes to {@code live}'s events as it is read, its stdin comes from {@code live}
+   * when the run is interactive, and each process is shown to {@code live} so a cancel can kill it.
+   */
   Execution.Result run(
-      Execution execution, RegisteredRunner runner, LanguageRunner.Program program) {
-    Optional<WarmPool.Warm> warm = takeWarm(runner, program, execution.limits());
+      Execution execution, RegisteredRunner runner, LanguageRunner.Program program, LiveRun live) {
+    Optional<WarmPool.Warm> warm =
+        takeWarm(runner, program, execution.limits(), live.stdin().isPresent());
     if (warm.isPresent()) {
-      return runWarm(execution, runner, program, warm.get());
+      return runWarm(execution, runner, program, warm.get(), live);
     }
     Path workspace = null;
     try {
@@ -143,15 +148,19 @@ final class ProgramExecutor {
       Limits limits = execution.limits();
       if (program.compile().isPresent()) {
         LanguageRunner.Command compile = program.compile().get();
+        Duration compileTime = compile.timeLimit().orElse(limits.wallTime());
         StepOutcome compiled =
-            runStep(
-                "compile",
-                compile,
-                limits,
-                compile.timeLimit().orElse(limits.wallTime()),
-                "",
-                workspace,
-                runner);
+            runStep("compile", compile, limits, compileTime, "", workspace, runner, live, false);
+        if (live.cancelRequested()) {
+          // Killed by a cancel: its diagnostics are no program's output (the worker makes it
+          // CANCELLED).
+          return outcome(
+              Execution.Status.FAILED,
+              Optional.of(Execution.FailureReason.SIGNALED),
+              compiled,
+              "",
+              "");
+        }
         if (compiled.sandboxFailed()) {
           return sandboxFailure(execution, runner, "compile", compiled);
         }
@@ -160,16 +169,11 @@ final class ProgramExecutor {
         }
       }
       LanguageRunner.Command run = program.run().orElseThrow();
+      Duration runTime = run.timeLimit().orElse(limits.wallTime());
       StepOutcome ran =
-          runStep(
-              "run",
-              run,
-              limits,
-              run.timeLimit().orElse(limits.wallTime()),
-              execution.stdin(),
-              workspace,
-              runner);
-      if (ran.sandboxFailed() && !ran.timedOut()) {
+          runStep("run", run, limits, runTime, execution.stdin(), workspace, runner, live, true);
+      // A cancel kills bwrap too, which then reports no exit code: no sandbox failure either.
+      if (ran.sandboxFailed() && !ran.timedOut() && !live.cancelRequested()) {
         return sandboxFailure(execution, runner, "run", ran);
       }
       return classify(ran);
@@ -192,12 +196,19 @@ final class ProgramExecutor {
 
   /**
    * A warm process (or ready sandbox) for this run, when the runner has a pool that accepts the
-   * program, and the run asks for exactly the limits the pool's processes were started with.
+   * program, and the run asks for exactly the limits the pool's processes were started with. An
+   * interactive run's wall time aside, which is its own default rather than a request for other
+   * limits: the engine holds the wall time ({@link ConfinedProcess#await}), not the started
+   * process.
    */
   private Optional<WarmPool.Warm> takeWarm(
-      RegisteredRunner runner, LanguageRunner.Program program, Limits limits) {
+      RegisteredRunner runner, LanguageRunner.Program program, Limits limits, boolean interactive) {
     WarmPool pool = warmPools.get(runner.id());
-    if (pool == null || !pool.accepts(program) || !limits.equals(pool.limits())) {
+    if (pool == null || !pool.accepts(program)) {
+      return Optional.empty();
+    }
+    Limits compared = interactive ? limits.withWallTime(pool.limits().wallTime()) : limits;
+    if (!compared.equals(pool.limits())) {
       return Optional.empty();
     }
     return pool.take();
@@ -211,25 +222,27 @@ final class ProgramExecutor {
       Execution execution,
       RegisteredRunner runner,
       LanguageRunner.Program program,
-      WarmPool.Warm warm) {
+      WarmPool.Warm warm,
+      LiveRun live) {
+    live.started(warm.process());
     try {
       byte[] source = program.files().values().iterator().next().getBytes(StandardCharsets.UTF_8);
       byte[] header = (source.length + "\n").getBytes(StandardCharsets.US_ASCII);
-      byte[] input = execution.stdin().getBytes(StandardCharsets.UTF_8);
+      // An interactive run's stdin, its first text included, comes from its pipe after the program.
+      byte[] input =
+          live.stdin().isPresent()
+              ? new byte[0]
+              : execution.stdin().getBytes(StandardCharsets.UTF_8);
       byte[] all = new byte[header.length + source.length + input.length];
       System.arraycopy(header, 0, all, 0, header.length);
       System.arraycopy(source, 0, all, header.length, source.length);
       System.arraycopy(input, 0, all, header.length + source.length, input.length);
       Limits limits = execution.limits();
       LanguageRunner.Command run = program.run().orElseThrow();
+      Duration runTime = run.timeLimit().orElse(limits.wallTime());
       StepOutcome ran =
-          supervise(
-              warm.process(),
-              limits,
-              run.timeLimit().orElse(limits.wallTime()),
-              all,
-              System.nanoTime());
-      if (ran.sandboxFailed() && !ran.timedOut()) {
+          supervise(warm.process(), limits, runTime, all, System.nanoTime(), Optional.of(live));
+      if (ran.sandboxFailed() && !ran.timedOut() && !live.cancelRequested()) {
         return sandboxFailure(execution, runner, "warm-run", ran);
       }
       return classify(ran);
@@ -243,6 +256,7 @@ final class ProgramExecutor {
           e);
       return internalError();
     } finally {
+      live.stopped(warm.process());
       later(warm::close);
     }
   }
@@ -282,6 +296,9 @@ final class ProgramExecutor {
         clock.instant());
   }
 
+  /**
+   * One step in a fresh sandbox; {@code streamed}: the run step, whose output and stdin are live.
+   */
   private StepOutcome runStep(
       String step,
       LanguageRunner.Command command,
@@ -289,15 +306,28 @@ final class ProgramExecutor {
       Duration wallTime,
       String stdin,
       Path workspace,
-      RegisteredRunner runner)
+      RegisteredRunner runner,
+      LiveRun live,
+      boolean streamed)
       throws IOException {
     LaunchSpec spec = launchSpec(step, command, limits, workspace, runner);
     long started = System.nanoTime();
     ConfinedProcess sandboxed = sandbox.start(spec);
+    live.started(sandboxed);
     try {
+      byte[] input =
+          streamed && live.stdin().isPresent()
+              ? new byte[0]
+              : stdin.getBytes(StandardCharsets.UTF_8);
       return supervise(
-          sandboxed, limits, wallTime, stdin.getBytes(StandardCharsets.UTF_8), started);
+          sandboxed,
+          limits,
+          wallTime,
+          input,
+          started,
+          streamed ? Optional.of(live) : Optional.empty());
     } finally {
+      live.stopped(sandboxed);
       later(sandboxed::close);
     }
   }
@@ -343,11 +373,23 @@ final class ProgramExecutor {
   /**
    * Feeds a started program its stdin, collects its output under the limits, and waits for its end
    * or its wall time; kills all of it either way. Its execution time counts from {@code started}.
+   * With {@code live}, the output goes to its events as it is read and, for an interactive run,
+   * stdin is {@code stdin} then what its pipe is sent, until it is closed or the run ends.
    */
   private StepOutcome supervise(
-      ConfinedProcess sandboxed, Limits limits, Duration wallTime, byte[] stdin, long started) {
-    OutputBuffer stdout = new OutputBuffer(limits.maxOutputBytes());
-    OutputBuffer stderr = new OutputBuffer(limits.maxOutputBytes());
+      ConfinedProcess sandboxed,
+      Limits limits,
+      Duration wallTime,
+      byte[] stdin,
+      long started,
+      Optional<LiveRun> live) {
+    long cap = limits.maxOutputBytes();
+    OutputBuffer stdout =
+        live.map(run -> new OutputBuffer(cap, run.chunks(Execution.Event.Kind.STDOUT)))
+            .orElseGet(() -> new OutputBuffer(cap));
+    OutputBuffer stderr =
+        live.map(run -> new OutputBuffer(cap, run.chunks(Execution.Event.Kind.STDERR)))
+            .orElseGet(() -> new OutputBuffer(cap));
     AtomicBoolean flooded = new AtomicBoolean();
     long floodAt = floodThreshold(limits.maxOutputBytes());
     Process process = sandboxed.process();
@@ -359,7 +401,12 @@ final class ProgramExecutor {
         };
     Future<?> outPump = io.submit(() -> pump(process.getInputStream(), stdout, floodAt, onFlood));
     Future<?> errPump = io.submit(() -> pump(process.getErrorStream(), stderr, floodAt, onFlood));
-    feed(process.getOutputStream(), stdin);
+    Optional<StdinPipe> pipe = live.flatMap(LiveRun::stdin);
+    if (pipe.isPresent()) {
+      pipe.get().attach(process.getOutputStream(), stdin, io);
+    } else {
+      feed(process.getOutputStream(), stdin);
+    }
     long awaited = System.nanoTime();
     ConfinedProcess.Verdict verdict = sandboxed.await(wallTime);
     drain(outPump, process.getInputStream());

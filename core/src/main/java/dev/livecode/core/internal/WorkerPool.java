@@ -8,6 +8,7 @@ import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +46,7 @@ final class WorkerPool {
   private final int size;
   private final RunSlots slots;
   private final EngineListener listener;
+  private final LiveExecutions live;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean running = true;
@@ -60,8 +62,10 @@ final class WorkerPool {
       ScheduledExecutorService timers,
       Clock clock,
       int maxAttempts,
-      EngineListener listener) {
+      EngineListener listener,
+      LiveExecutions live) {
     this.listener = listener;
+    this.live = live;
     this.name = name;
     this.size = size;
     this.store = store;
@@ -153,6 +157,7 @@ final class WorkerPool {
       queue.ack(delivery);
       return;
     }
+    LiveRun run = live.runOrDetached(execution.id());
     if (delivery.attempt() > maxAttempts) {
       String why =
           "gave up after "
@@ -163,7 +168,8 @@ final class WorkerPool {
           Execution.Result.failedWithoutRun(
               Execution.FailureReason.INTERNAL_ERROR,
               "livecode could not run this program; the operator has the details in the server log",
-              clock.instant()));
+              clock.instant()),
+          run);
       LOG.error(
           "{} execution dead-lettered id={} attempts={}",
           name,
@@ -187,14 +193,32 @@ final class WorkerPool {
               "language "
                   + execution.language()
                   + " is not available on the worker that took this run",
-              clock.instant()));
+              clock.instant()),
+          run);
       queue.ack(delivery);
       return;
     }
-    if (!store.markRunning(execution.id(), clock.instant())) {
+    if (!run.claim()) {
+      // Cancelled while queued: the cancel ends it, and it never starts.
       queue.ack(delivery);
       return;
     }
+    Instant startedAt = clock.instant();
+    if (!store.markRunning(execution.id(), startedAt)) {
+      // Ended meanwhile, elsewhere: its events end here too, so no subscriber waits for them.
+      store
+          .findExecution(execution.id())
+          .filter(Execution::isFinished)
+          .ifPresent(
+              ended -> {
+                run.end();
+                run.log().done(ended);
+                live.ended(execution.id());
+              });
+      queue.ack(delivery);
+      return;
+    }
+    run.log().status(Execution.Status.RUNNING, delivery.attempt() > 1);
     events.publish(new ExecutionEvents.Event(execution.id(), Execution.Status.RUNNING));
     listener.executionStarted(
         execution.id(),
@@ -212,14 +236,14 @@ final class WorkerPool {
         result = prepared.result().get();
       } else {
         slot.reacquire();
-        result = executor.run(execution, runner.get(), prepared.program().orElseThrow());
+        result = executor.run(execution, runner.get(), prepared.program().orElseThrow(), run);
       }
     } finally {
       if (lease != null) {
         lease.cancel(false);
       }
     }
-    finish(execution, result);
+    finish(execution.running(startedAt), result, run);
     queue.ack(delivery);
   }
 
@@ -235,8 +259,14 @@ final class WorkerPool {
     }
   }
 
-  private void finish(Execution execution, Execution.Result result) {
+  private void finish(Execution execution, Execution.Result made, LiveRun run) {
+    Execution.Result result = run.end() ? LiveRun.cancelled(made) : made;
     boolean stored = store.finish(execution.id(), result);
+    if (stored) {
+      // Before the end is published: whoever the end wakes finds the events complete.
+      run.log().done(execution.finished(result));
+      live.ended(execution.id());
+    }
     // Waiting clients first: the log line is a write the result need not wait for.
     events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
     if (stored) {

@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,6 +50,49 @@ class MySqlEngineIT {
       assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
       assertThat(DB.store().findExecution(run.id()).orElseThrow().result().orElseThrow().stdout())
           .isEqualTo("héllo 😀 '; DROP TABLE x; --\n");
+    }
+  }
+
+  @Test
+  void cancelledRunsAreStoredCancelledWithTheirOutput() throws InterruptedException {
+    try (LivecodeEngine engine = engine()) {
+      Session session = engine.createSession("python", "print('before')\nwhile True: pass\n");
+      Execution running = engine.run(RunRequest.of(session.id()));
+      Execution queued = engine.run(RunRequest.of(session.id()));
+      CountDownLatch printed = new CountDownLatch(1);
+      engine
+          .events(running.id(), 0)
+          .subscribe(
+              new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                  subscription.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(Execution.Event event) {
+                  if (event.kind() == Execution.Event.Kind.STDOUT) {
+                    printed.countDown();
+                  }
+                }
+
+                @Override
+                public void onError(Throwable error) {}
+
+                @Override
+                public void onComplete() {}
+              });
+      assertThat(printed.await(20, TimeUnit.SECONDS)).as("the program printed").isTrue();
+
+      assertThat(engine.cancel(queued.id()).status()).isEqualTo(Execution.Status.CANCELLED);
+      assertThat(engine.cancel(running.id()).status()).isEqualTo(Execution.Status.CANCELLED);
+
+      Execution stored = DB.store().findExecution(running.id()).orElseThrow();
+      assertThat(stored.status()).isEqualTo(Execution.Status.CANCELLED);
+      assertThat(stored.result().orElseThrow().stdout()).isEqualTo("before\n");
+      Execution never = DB.store().findExecution(queued.id()).orElseThrow();
+      assertThat(never.status()).isEqualTo(Execution.Status.CANCELLED);
+      assertThat(never.startedAt()).isEmpty();
     }
   }
 
