@@ -168,6 +168,19 @@ public record Execution(
   }
 
   /**
+   * What a running execution has written so far, as its live events have it: the chunks after the
+   * last restart, joined.
+   *
+   * @since 0.4
+   */
+  public record Output(String stdout, String stderr) {
+    public Output {
+      Objects.requireNonNull(stdout, "stdout");
+      Objects.requireNonNull(stderr, "stderr");
+    }
+  }
+
+  /**
    * One event of an execution's live sequence: its status changes, the chunks of its output as the
    * program wrote them, and its end. The events of one execution are numbered from 1 with no gap,
    * all kinds in one sequence, so one number says how far a subscriber has got. The {@link

@@ -148,6 +148,19 @@ public interface LivecodeEngine extends AutoCloseable {
   }
 
   /**
+   * The output a running execution has written so far. Empty when it is not running here with live
+   * events (it has ended: its result has the output; it is queued; another node runs it and no
+   * shared {@code ExecutionEvents} carry its events), and in this default, which keeps no live
+   * output.
+   *
+   * @since 0.4
+   */
+  default Optional<Execution.Output> outputSoFar(UUID executionId) {
+    Objects.requireNonNull(executionId, "executionId");
+    return Optional.empty();
+  }
+
+  /**
    * Sends {@code text} to the stdin of an {@linkplain RunRequest#interactive() interactive} run, in
    * order after what was sent before (the run's own stdin first). Sent while the run is still
    * QUEUED, it is delivered when the program starts. Returns the bytes of UTF-8 accepted.

@@ -271,6 +271,73 @@ class OpenApiIT {
     }
   }
 
+  @Test
+  void describesTheEventStreamOfAnEndedExecution() {
+    String execution = http.run(http.createSession("python", "print('hi')"), null);
+    http.awaitEnd(execution);
+
+    Exchange events = get("/executions/" + execution + "/events");
+
+    assertThat(events.status()).isEqualTo(200);
+    assertThat(events.body()).contains("event: stdout").contains("event: done");
+    check.assertConforms(events);
+    Exchange resumed =
+        send(
+            "GET",
+            "/executions/" + execution + "/events",
+            null,
+            null,
+            Map.of("Last-Event-ID", "1"));
+    assertThat(resumed.status()).isEqualTo(200);
+    check.assertConforms(resumed);
+  }
+
+  @Test
+  void describesSendingStdinAndItsConflicts() {
+    String source = "import sys\nprint(sys.stdin.read())";
+    String execution =
+        http.run(
+            http.createSession("python", source), HttpClientSupport.object("interactive", true));
+
+    Exchange sent =
+        send("POST", "/executions/" + execution + "/stdin", "{\"data\": \"hi\", \"eof\": true}");
+
+    assertThat(sent.status()).isEqualTo(202);
+    check.assertConforms(sent);
+    http.awaitEnd(execution);
+    Exchange ended = send("POST", "/executions/" + execution + "/stdin", "{\"data\": \"late\"}");
+    assertProblem(ended, 409, "EXECUTION_CONFLICT");
+    check.assertConforms(ended);
+  }
+
+  @Test
+  void describesCancellingARunAndAgainAndOneThatEndedOtherwise() {
+    String busy = "while True:\n    pass";
+    String execution =
+        http.run(http.createSession("python", busy), HttpClientSupport.object("interactive", true));
+
+    Exchange cancelled = send("POST", "/executions/" + execution + "/cancel", null, null, Map.of());
+
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(body(cancelled).get("status").asText()).isEqualTo("CANCELLED");
+    check.assertConforms(cancelled);
+    check.assertConforms(
+        send("POST", "/executions/" + execution + "/cancel", null, null, Map.of()));
+    String done = http.run(http.createSession("python", "print(1)"), null);
+    http.awaitEnd(done);
+    Exchange conflict = send("POST", "/executions/" + done + "/cancel", null, null, Map.of());
+    assertProblem(conflict, 409, "EXECUTION_CONFLICT");
+    check.assertConforms(conflict);
+  }
+
+  @Test
+  void describes404ForTheEventsOfAnUnknownExecution() {
+    Exchange unknown = get("/executions/" + UUID.randomUUID() + "/events");
+
+    assertProblem(unknown, 404, "EXECUTION_NOT_FOUND");
+    check.assertConforms(unknown);
+  }
+
   // --- problems, one per status ------------------------------------------------------------------
 
   @Test

@@ -166,6 +166,19 @@ class TenantsIT {
         b.get("/executions/" + unknownExecution + "?wait_ms=100"),
         "EXECUTION_NOT_FOUND");
 
+    assertSameAsUnknown(
+        b.get("/executions/" + execution + "/events"),
+        b.get("/executions/" + unknownExecution + "/events"),
+        "EXECUTION_NOT_FOUND");
+    assertSameAsUnknown(
+        b.post("/executions/" + execution + "/stdin", object("data", "theirs\n")),
+        b.post("/executions/" + unknownExecution + "/stdin", object("data", "theirs\n")),
+        "EXECUTION_NOT_FOUND");
+    assertSameAsUnknown(
+        b.post("/executions/" + execution + "/cancel", object()),
+        b.post("/executions/" + unknownExecution + "/cancel", object()),
+        "EXECUTION_NOT_FOUND");
+
     // Nothing of it changed or ran for the other tenant: the owner still sees it as it was.
     Reply mine = a.get("/code-sessions/" + session);
     assertThat(mine.body().get("source_code").asText()).isEqualTo("print('mine')");

@@ -487,6 +487,42 @@ public final class DefaultEngine implements LivecodeEngine {
   }
 
   @Override
+  public Optional<Execution.Output> outputSoFar(UUID executionId) {
+    Objects.requireNonNull(executionId, "executionId");
+    Optional<EventLog> log = live.findLog(executionId).filter(l -> !l.complete());
+    // The store has the end before the log does: once it is there, the result is what counts.
+    if (log.isEmpty() || findExecution(executionId).map(Execution::isFinished).orElse(true)) {
+      return Optional.empty();
+    }
+    return log.map(DefaultEngine::outputOf);
+  }
+
+  private static Execution.Output outputOf(EventLog log) {
+    StringBuilder stdout = new StringBuilder();
+    StringBuilder stderr = new StringBuilder();
+    long position = 0;
+    for (List<Execution.Event> events = log.after(0, 1024);
+        !events.isEmpty();
+        events = log.after(position, 1024)) {
+      for (Execution.Event event : events) {
+        position = event.sequence();
+        switch (event.kind()) {
+          case STATUS -> {
+            if (event.restarted()) {
+              stdout.setLength(0);
+              stderr.setLength(0);
+            }
+          }
+          case STDOUT -> stdout.append(event.text());
+          case STDERR -> stderr.append(event.text());
+          default -> {}
+        }
+      }
+    }
+    return new Execution.Output(stdout.toString(), stderr.toString());
+  }
+
+  @Override
   public int sendStdin(UUID executionId, String text) {
     Objects.requireNonNull(text, "text");
     return stdin(executionId, text.getBytes(StandardCharsets.UTF_8), false);

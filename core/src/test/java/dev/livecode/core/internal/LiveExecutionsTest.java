@@ -116,6 +116,26 @@ class LiveExecutionsTest {
   }
 
   @Test
+  void outputSoFarIsTheChunksWrittenWhileItRuns() {
+    DefaultEngine engine = engine("cold");
+    Execution queued = start(engine, FIRST_SECOND_THIRD, false);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String seen = "";
+    while (!seen.contains("First\n")) {
+      assertThat(System.nanoTime()).as("First is written").isLessThan(deadline);
+      seen = engine.outputSoFar(queued.id()).map(Execution.Output::stdout).orElse("");
+    }
+    // Read after the output: it was running when the output was taken.
+    assertThat(engine.getExecution(queued.id()).status()).isEqualTo(Execution.Status.RUNNING);
+    assertThat(seen).startsWith("First\n");
+
+    Execution ended = engine.awaitExecution(queued.id(), WAIT);
+    assertThat(ended.result().orElseThrow().stdout()).startsWith(seen);
+    assertThat(engine.outputSoFar(queued.id())).as("ended: the result has it").isEmpty();
+    assertThat(engine.outputSoFar(UUID.randomUUID())).isEmpty();
+  }
+
+  @Test
   void nodeOutputIsSeenAsWrittenToo() {
     DefaultEngine engine = engine("cold");
     Session session =

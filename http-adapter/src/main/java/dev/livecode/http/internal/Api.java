@@ -60,6 +60,8 @@ public final class Api {
             new MemoryQuotaCounters(), dev.livecode.http.Authenticator.Quota.DEFAULT, engine));
   }
 
+  private final LiveApi live;
+
   /**
    * Sizes are the engine's to check ({@link LivecodeEngine#sizeCaps()}): a source or stdin over
    * them comes back as a 413 through {@link Errors}.
@@ -73,6 +75,7 @@ public final class Api {
     this.json = json;
     this.owned = owned;
     this.quotas = quotas;
+    this.live = new LiveApi(engine, json, this);
   }
 
   /** Every endpoint of docs/api.md. */
@@ -85,6 +88,9 @@ public final class Api {
         .add("POST", "/code-sessions/:id/run", this::run)
         .add("GET", "/openapi.json", this::openApi)
         .addDeferred("GET", "/executions/:id", this::getExecution)
+        .addDeferred("GET", "/executions/:id/events", live::events)
+        .add("POST", "/executions/:id/stdin", live::stdin)
+        .add("POST", "/executions/:id/cancel", live::cancel)
         .add("GET", "/languages", this::languages);
   }
 
@@ -146,6 +152,7 @@ public final class Api {
         run = run.withStdin(stdin.get());
       }
       run = run.withLimits(limits(body.get("limits")));
+      run = run.withInteractive(LiveApi.optionalBoolean(body, "interactive").orElse(false));
     }
     Optional<String> key = request.header("Idempotency-Key");
     if (key.isPresent()) {
@@ -168,16 +175,21 @@ public final class Api {
   CompletionStage<Response> getExecution(Request request) {
     UUID id = id(request, "execution");
     long waitMs = longParam(request, "wait_ms", 0, 0, MAX_WAIT_MS);
+    // Another tenant's execution is answered as unknown before anything waits on it.
+    Execution now = execution(request, id);
     if (waitMs == 0) {
-      return CompletableFuture.completedFuture(
-          Response.ok(Representations.execution(execution(request, id))));
-    }
-    if (owned) {
-      execution(request, id);
+      return CompletableFuture.completedFuture(withOutputSoFar(now));
     }
     return engine
         .awaitExecutionAsync(id, Duration.ofMillis(waitMs))
-        .thenApply(execution -> Response.ok(Representations.execution(execution)));
+        .thenApply(this::withOutputSoFar);
+  }
+
+  /** A running execution shows what it has written so far. */
+  private Response withOutputSoFar(Execution execution) {
+    Optional<Execution.Output> live =
+        execution.isFinished() ? Optional.empty() : engine.outputSoFar(execution.id());
+    return Response.ok(Representations.execution(execution, live));
   }
 
   Response openApi(Request request) {
@@ -228,7 +240,7 @@ public final class Api {
 
   // --- request parsing --------------------------------------------------------------------------
 
-  private JsonNode object(byte[] raw, boolean required) {
+  JsonNode object(byte[] raw, boolean required) {
     if (isBlank(raw)) {
       if (required) {
         throw ApiException.badRequest("MALFORMED_JSON", "the request needs a JSON object body");
@@ -264,7 +276,7 @@ public final class Api {
         .orElseThrow(() -> ApiException.invalidField(field + " is required"));
   }
 
-  private static Optional<String> optionalString(JsonNode body, String field) {
+  static Optional<String> optionalString(JsonNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null) {
       return Optional.empty();
@@ -337,7 +349,7 @@ public final class Api {
     return limits;
   }
 
-  private static UUID id(Request request, String kind) {
+  static UUID id(Request request, String kind) {
     String raw = request.pathParam("id");
     if (raw == null || !UUID_PATTERN.matcher(raw).matches()) {
       throw ApiException.badRequest(
@@ -346,7 +358,7 @@ public final class Api {
     return UUID.fromString(raw);
   }
 
-  private static long longParam(Request request, String name, long fallback, long min, long max) {
+  static long longParam(Request request, String name, long fallback, long min, long max) {
     Optional<String> raw = request.query(name);
     if (raw.isEmpty()) {
       return fallback;
@@ -364,7 +376,7 @@ public final class Api {
     }
   }
 
-  private static String describe(JsonNode value) {
+  static String describe(JsonNode value) {
     return switch (value.getNodeType()) {
       case NULL -> "null";
       case NUMBER -> "the number " + abbreviate(value.asText());

@@ -52,6 +52,17 @@ public final class Errors {
           Map.of("current_version", e.currentVersion(), "expected_version", e.expectedVersion()),
           Map.of());
     }
+    if (error instanceof LivecodeException.ExecutionConflict e) {
+      return new ApiException(
+          409,
+          "EXECUTION_CONFLICT",
+          e.getMessage(),
+          Map.of("execution_status", e.status()),
+          Map.of());
+    }
+    if (error instanceof LivecodeException.EventsExpired e) {
+      return new ApiException(410, "EVENTS_EXPIRED", e.getMessage());
+    }
     if (error instanceof LivecodeException.UnsupportedLanguage e) {
       // Known but its interpreter is missing here: 422, the request was fine but cannot be served
       // by this server. Not known at all: 400, like any other bad field value.

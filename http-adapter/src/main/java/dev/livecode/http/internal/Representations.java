@@ -29,14 +29,23 @@ final class Representations {
   }
 
   static Map<String, Object> execution(Execution execution) {
+    return execution(execution, Optional.empty());
+  }
+
+  /** With {@code live}, the output so far of an execution that has no result yet. */
+  static Map<String, Object> execution(Execution execution, Optional<Execution.Output> live) {
     Optional<Execution.Result> result = execution.result();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("execution_id", execution.id().toString());
     body.put("session_id", execution.sessionId().toString());
     body.put("language", execution.language());
     body.put("status", execution.status().name());
-    body.put("stdout", result.map(Execution.Result::stdout).orElse(""));
-    body.put("stderr", result.map(Execution.Result::stderr).orElse(""));
+    body.put(
+        "stdout",
+        result.map(Execution.Result::stdout).orElse(live.map(Execution.Output::stdout).orElse("")));
+    body.put(
+        "stderr",
+        result.map(Execution.Result::stderr).orElse(live.map(Execution.Output::stderr).orElse("")));
     body.put(
         "exit_code",
         result

@@ -1,5 +1,6 @@
 package dev.livecode.http.internal;
 
+import com.sun.net.httpserver.HttpExchange;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +30,18 @@ public record Response(int status, Object body, String contentType, Map<String, 
   /** An answer whose body is already bytes in {@code contentType}, not JSON (the metrics text). */
   public static Response bytes(int status, String contentType, byte[] body) {
     return new Response(status, body, contentType, Map.of());
+  }
+
+  /**
+   * A body written after the headers by its own writer, which then owns the exchange and closes it
+   * (an event stream).
+   */
+  public interface Streamed {
+    /** The headers are sent: write the body and close {@code exchange} when done. */
+    void start(HttpExchange exchange);
+
+    /** The body will not be written (a HEAD request, or the exchange failed first). */
+    void abandon();
   }
 
   public Response withHeader(String name, String value) {

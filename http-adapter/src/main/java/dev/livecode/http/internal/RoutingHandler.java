@@ -225,12 +225,15 @@ public final class RoutingHandler implements HttpHandler {
     Response response = bodyRead ? answer : answer.withHeader("Connection", "close");
     boolean lingering = !bodyRead && watch.beginLinger(System.nanoTime() + LINGER_NANOS);
     IOException failure = null;
+    boolean handedOver = false;
     try {
-      write(exchange.http(), response, exchange.method());
+      handedOver = write(exchange.http(), response, exchange.method());
     } catch (IOException e) {
       failure = e;
     } finally {
-      exchange.http().close();
+      if (!handedOver) {
+        exchange.http().close();
+      }
       if (lingering) {
         watch.endLinger();
       }
@@ -266,15 +269,18 @@ public final class RoutingHandler implements HttpHandler {
 
   private static final int WRITE_SLICE = 16 * 1024;
 
-  private void write(HttpExchange exchange, Response response, String method) throws IOException {
+  /** Writes the answer; true when a streamed body took the exchange over, to close it itself. */
+  private boolean write(HttpExchange exchange, Response response, String method)
+      throws IOException {
+    if (response.body() instanceof Response.Streamed streamed) {
+      return writeStreamed(exchange, response, method, streamed);
+    }
     byte[] bytes =
         response.body() instanceof byte[] raw ? raw : json.writeValueAsBytes(response.body());
-    exchange.getResponseHeaders().set("Content-Type", response.contentType());
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+    writeHeaders(exchange, response);
     if ("HEAD".equals(method)) {
       exchange.sendResponseHeaders(response.status(), -1);
-      return;
+      return false;
     }
     exchange.sendResponseHeaders(response.status(), bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
@@ -285,6 +291,34 @@ public final class RoutingHandler implements HttpHandler {
         out.write(bytes, offset, Math.min(WRITE_SLICE, bytes.length - offset));
       }
     }
+    return false;
+  }
+
+  private static boolean writeStreamed(
+      HttpExchange exchange, Response response, String method, Response.Streamed streamed)
+      throws IOException {
+    writeHeaders(exchange, response);
+    boolean started = false;
+    try {
+      // Length 0: chunked, each flush of the body goes out as it is.
+      exchange.sendResponseHeaders(response.status(), "HEAD".equals(method) ? -1 : 0);
+      if (!"HEAD".equals(method)) {
+        exchange.getResponseBody().flush();
+        streamed.start(exchange);
+        started = true;
+      }
+    } finally {
+      if (!started) {
+        streamed.abandon();
+      }
+    }
+    return started;
+  }
+
+  private static void writeHeaders(HttpExchange exchange, Response response) {
+    exchange.getResponseHeaders().set("Content-Type", response.contentType());
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
   }
 
   /** The request line and header lines as sent, CRLFs included. */

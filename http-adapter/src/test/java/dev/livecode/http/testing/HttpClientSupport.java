@@ -88,7 +88,10 @@ public final class HttpClientSupport {
           client.send(
               request.timeout(Duration.ofSeconds(60)).build(),
               HttpResponse.BodyHandlers.ofString());
-      JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+      // An event stream's body is text: only JSON answers are parsed.
+      boolean json = response.headers().firstValue("Content-Type").orElse("json").contains("json");
+      JsonNode body =
+          response.body().isEmpty() || !json ? JSON.nullNode() : JSON.readTree(response.body());
       return new Reply(response.statusCode(), body, response);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
