@@ -22,4 +22,7 @@ COPY --from=build /livecode-server.jar /opt/livecode/livecode-server.jar
 USER livecode
 WORKDIR /home/livecode
 EXPOSE 1409
+# why every interface: a container's loopback is out of reach of its published port. Without
+# LIVECODE_API_KEYS_FILE such a server is open to whoever reaches the port (it logs so).
+ENV LIVECODE_HOST=0.0.0.0
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "/opt/livecode/livecode-server.jar"]

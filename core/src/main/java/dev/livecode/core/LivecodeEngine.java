@@ -26,7 +26,24 @@ public interface LivecodeEngine extends AutoCloseable {
    * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory
    *     store's budget
    */
-  Session createSession(String language, String sourceCode);
+  default Session createSession(String language, String sourceCode) {
+    return createSession(Session.ANONYMOUS, language, sourceCode);
+  }
+
+  /**
+   * Creates a session that belongs to {@code owner}: a front end that knows who asks (a tenant of
+   * an API key) keeps each owner's sessions, and their executions, from the others.
+   *
+   * @param owner 1 to {@value Session#MAX_OWNER_LENGTH} characters; {@link Session#ANONYMOUS} is
+   *     what {@link #createSession(String, String)} gives
+   * @throws IllegalArgumentException for a blank or too long owner
+   * @throws LivecodeException.UnsupportedLanguage for an unknown language
+   * @throws LivecodeException.InvalidRequest for a source over the size limit
+   * @throws LivecodeException.StoreFull when live sessions and unfinished runs fill the in-memory
+   *     store's budget
+   * @since 0.4
+   */
+  Session createSession(String owner, String language, String sourceCode);
 
   Optional<Session> findSession(UUID sessionId);
 

@@ -10,7 +10,7 @@ import java.util.UUID;
  * A code session: one program in one language that an editor autosaves.
  *
  * @param id the session id
- * @param owner who owns it; {@link #ANONYMOUS} until API keys exist
+ * @param owner who owns it (a tenant); {@link #ANONYMOUS} when it was created without one
  * @param language the canonical language id
  * @param sourceCode the source as last saved
  * @param version starts at 1 and grows by one with every save
@@ -29,9 +29,16 @@ public record Session(
   /** The owner of sessions created without an identity. */
   public static final String ANONYMOUS = "anonymous";
 
+  /** The longest owner a store keeps. */
+  public static final int MAX_OWNER_LENGTH = 255;
+
   public Session {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(owner, "owner");
+    if (owner.isBlank() || owner.length() > MAX_OWNER_LENGTH) {
+      throw new IllegalArgumentException(
+          "owner must be 1 to " + MAX_OWNER_LENGTH + " characters, not blank");
+    }
     Objects.requireNonNull(language, "language");
     Objects.requireNonNull(sourceCode, "sourceCode");
     Objects.requireNonNull(createdAt, "createdAt");

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.livecode.core.LivecodeEngine;
+import dev.livecode.http.internal.Access;
 import dev.livecode.http.internal.Api;
 import dev.livecode.http.internal.Errors;
+import dev.livecode.http.internal.MemoryQuotaCounters;
 import dev.livecode.http.internal.OperationsApi;
+import dev.livecode.http.internal.Quotas;
 import dev.livecode.http.internal.RequestThreads;
 import dev.livecode.http.internal.Router;
 import dev.livecode.http.internal.RoutingHandler;
@@ -199,12 +202,19 @@ public final class LivecodeHttpServer implements AutoCloseable {
     private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
     private MeterRegistry meterRegistry;
     private Boolean jvmMetrics;
+    private Authenticator authenticator;
+    private Authenticator.Quota defaultQuota = Authenticator.Quota.DEFAULT;
+    private QuotaCounters quotaCounters;
 
     private Builder(LivecodeEngine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
     }
 
-    /** The address to bind. Default: every interface. */
+    /**
+     * The address to bind. Default: every interface; a server without {@link
+     * #authenticator(Authenticator)} runs code for anyone who reaches it, so bind such a server to
+     * a loopback or private address.
+     */
     public Builder host(String value) {
       this.host = Objects.requireNonNull(value, "host");
       return this;
@@ -250,6 +260,44 @@ public final class LivecodeHttpServer implements AutoCloseable {
      */
     public Builder jvmMetrics(boolean value) {
       this.jvmMetrics = value;
+      return this;
+    }
+
+    /**
+     * Makes the API need keys: every request but {@code GET /health*}, {@code GET /languages} and
+     * {@code GET /openapi.json} needs one that {@code value} knows (401 otherwise), sessions and
+     * executions belong to the tenant that created them (another gets 404), and {@code GET
+     * /metrics} needs an admin tenant (403 otherwise). The access log names the tenant, never the
+     * key. Default: none, the server is open and everything belongs to {@link
+     * dev.livecode.core.Session#ANONYMOUS}.
+     *
+     * @since 0.4
+     */
+    public Builder authenticator(Authenticator value) {
+      this.authenticator = Objects.requireNonNull(value, "authenticator");
+      return this;
+    }
+
+    /**
+     * The quota of a tenant whose own leaves a field empty (and of every request to a server
+     * without {@link #authenticator(Authenticator)}). A run or session over it gets 429 with {@code
+     * Retry-After} and {@code RateLimit-*} headers, and nothing is queued. Default: no limits.
+     *
+     * @since 0.4
+     */
+    public Builder defaultQuota(Authenticator.Quota value) {
+      this.defaultQuota = Objects.requireNonNull(value, "defaultQuota");
+      return this;
+    }
+
+    /**
+     * Where quotas are counted: give servers of one cluster counters on a store they share, so that
+     * a tenant's quota holds across them. Default: this server's memory.
+     *
+     * @since 0.4
+     */
+    public Builder quotaCounters(QuotaCounters value) {
+      this.quotaCounters = Objects.requireNonNull(value, "quotaCounters");
       return this;
     }
 
@@ -330,7 +378,10 @@ public final class LivecodeHttpServer implements AutoCloseable {
               // An emoji goes out as its 4 UTF-8 bytes, not as an escaped surrogate pair.
               .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
               .build();
-      Api api = new Api(engine, json);
+      Access access = new Access(Optional.ofNullable(authenticator));
+      QuotaCounters counters = quotaCounters == null ? new MemoryQuotaCounters() : quotaCounters;
+      Api api =
+          new Api(engine, json, access.enforced(), new Quotas(counters, defaultQuota, engine));
       // The engine checks the decoded source and stdin against its caps; this only bounds what is
       // read to get there. JSON escapes can make a body up to 6 times its decoded text; 2x plus an
       // overhead covers ordinary clients.
@@ -353,7 +404,8 @@ public final class LivecodeHttpServer implements AutoCloseable {
               maxBody,
               maxHeaderBytes,
               requestThreads,
-              metrics);
+              metrics,
+              access);
       HttpServer server;
       try {
         server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
@@ -370,7 +422,8 @@ public final class LivecodeHttpServer implements AutoCloseable {
           new LivecodeHttpServer(server, requestThreads, handler, stopDelay, metrics);
       LOG.info(
           "http server started port={} threads={} max_connections={} header_timeout_ms={} request_timeout_ms={}"
-              + " max_header_bytes={} health_only={} max_body_bytes={} metrics_registry={} metrics_endpoint={}",
+              + " max_header_bytes={} health_only={} max_body_bytes={} metrics_registry={} metrics_endpoint={}"
+              + " keys={}",
           started.port(),
           threads,
           maxConnections,
@@ -380,7 +433,8 @@ public final class LivecodeHttpServer implements AutoCloseable {
           healthOnly,
           maxBody,
           meterRegistry == null ? "own" : meterRegistry.getClass().getSimpleName(),
-          metrics.prometheus().isPresent());
+          metrics.prometheus().isPresent(),
+          access.enforced());
       warnOnJdkSettings();
       return started;
     }

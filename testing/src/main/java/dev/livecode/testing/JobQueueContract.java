@@ -77,6 +77,17 @@ public abstract class JobQueueContract {
   }
 
   @Test
+  void deliversAJobWithItsTenant() {
+    JobQueue.Job job = new JobQueue.Job(UUID.randomUUID(), "course-101");
+    queue.enqueue(job);
+
+    Optional<JobQueue.Delivery> delivery = takeWithin(queue, PATIENCE);
+
+    assertThat(delivery).isPresent();
+    assertThat(delivery.get().job()).isEqualTo(job);
+  }
+
+  @Test
   void deliversJobsInEnqueueOrderToOneConsumer() {
     List<JobQueue.Job> jobs = List.of(job(), job(), job(), job(), job());
     jobs.forEach(queue::enqueue);

@@ -129,6 +129,18 @@ public abstract class StoreContract {
   }
 
   @Test
+  void keepsTheOwnerOfASessionThroughItsSaves() {
+    String owner = "tenant.of-a@course_" + "x".repeat(Session.MAX_OWNER_LENGTH - 19);
+    Session session = new Session(UUID.randomUUID(), owner, "python", "a = 1", 1, T0, T0);
+    store().insertSession(session);
+
+    Session saved = store().updateSession(Session.Update.source(session.id(), "a = 2"), at(1));
+
+    assertThat(store().findSession(session.id())).contains(saved);
+    assertThat(saved.owner()).isEqualTo(owner);
+  }
+
+  @Test
   void findsNothingForAnUnknownSession() {
     assertThat(store().findSession(UUID.randomUUID())).isEmpty();
   }

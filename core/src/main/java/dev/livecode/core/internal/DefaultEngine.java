@@ -248,14 +248,14 @@ public final class DefaultEngine implements LivecodeEngine {
   }
 
   @Override
-  public Session createSession(String language, String sourceCode) {
+  public Session createSession(String owner, String language, String sourceCode) {
+    Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(language, "language");
     Objects.requireNonNull(sourceCode, "sourceCode");
     checkSourceSize(sourceCode);
     RegisteredRunner runner = runners.resolve(language);
     Instant now = config.clock().instant();
-    Session session =
-        new Session(config.ids().get(), Session.ANONYMOUS, runner.id(), sourceCode, 1, now, now);
+    Session session = new Session(config.ids().get(), owner, runner.id(), sourceCode, 1, now, now);
     store.insertSession(session);
     LOG.debug(
         "{} session created id={} language={}", config.name(), session.id(), session.language());
@@ -349,7 +349,7 @@ public final class DefaultEngine implements LivecodeEngine {
                         config.maxStdinBytes(), request.stdin().getBytes(StandardCharsets.UTF_8)))
                 : Optional.empty()));
     try {
-      queue.enqueue(new JobQueue.Job(execution.id()));
+      queue.enqueue(new JobQueue.Job(execution.id(), session.owner()));
     } catch (QueueException e) {
       // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
       Execution.Result refused =

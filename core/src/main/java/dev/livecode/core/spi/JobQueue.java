@@ -1,5 +1,6 @@
 package dev.livecode.core.spi;
 
+import dev.livecode.core.Session;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.internal.InMemoryQueue;
 import java.time.Duration;
@@ -21,7 +22,10 @@ import java.util.UUID;
  */
 public interface JobQueue extends AutoCloseable {
 
-  /** A thread-safe queue in this JVM's memory; nothing survives a restart. */
+  /**
+   * A thread-safe queue in this JVM's memory; nothing survives a restart. It hands out jobs round
+   * robin across the tenants with jobs waiting, each tenant's in the order queued.
+   */
   static JobQueue inMemory() {
     return new InMemoryQueue();
   }
@@ -89,10 +93,22 @@ public interface JobQueue extends AutoCloseable {
     JobQueue create(Map<String, String> settings);
   }
 
-  /** A queued run: the execution to perform. Everything else is in the store. */
-  record Job(UUID executionId) {
+  /**
+   * A queued run: the execution to perform, and whose it is. Everything else is in the store.
+   *
+   * @param tenant the owner of the execution's session: a queue that can, hands out the jobs of the
+   *     tenants with jobs waiting in turn, so that one tenant's many runs do not hold back
+   *     another's
+   */
+  record Job(UUID executionId, String tenant) {
     public Job {
       Objects.requireNonNull(executionId, "executionId");
+      Objects.requireNonNull(tenant, "tenant");
+    }
+
+    /** A job of {@link Session#ANONYMOUS}. */
+    public Job(UUID executionId) {
+      this(executionId, Session.ANONYMOUS);
     }
   }
 

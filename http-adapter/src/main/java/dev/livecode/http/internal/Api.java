@@ -10,6 +10,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.Page;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -45,15 +46,35 @@ public final class Api {
 
   private final LivecodeEngine engine;
   private final ObjectMapper json;
+  private final boolean owned;
+
+  private final Quotas quotas;
+
+  /** A server without keys or quotas: every request is the same tenant's. */
+  public Api(LivecodeEngine engine, ObjectMapper json) {
+    this(
+        engine,
+        json,
+        false,
+        new Quotas(
+            new MemoryQuotaCounters(), dev.livecode.http.Authenticator.Quota.DEFAULT, engine));
+  }
+
   private final LiveApi live;
 
   /**
    * Sizes are the engine's to check ({@link LivecodeEngine#sizeCaps()}): a source or stdin over
    * them comes back as a 413 through {@link Errors}.
+   *
+   * @param owned whether a request sees only its tenant's sessions and executions (a server with
+   *     keys); without, every request is the same tenant's and nothing is checked
+   * @param quotas what holds tenants to their quotas
    */
-  public Api(LivecodeEngine engine, ObjectMapper json) {
+  public Api(LivecodeEngine engine, ObjectMapper json, boolean owned, Quotas quotas) {
     this.engine = engine;
     this.json = json;
+    this.owned = owned;
+    this.quotas = quotas;
     this.live = new LiveApi(engine, json, this);
   }
 
@@ -82,13 +103,14 @@ public final class Api {
     JsonNode body = object(request.body(), true);
     String language = requiredString(body, "language");
     String source = optionalString(body, "source_code").orElse("");
-    Session session = engine.createSession(language, source);
+    quotas.admitSession(request.principal());
+    Session session = engine.createSession(request.tenant(), language, source);
     return Response.ok(Representations.session(session))
         .withHeader("Location", "/code-sessions/" + session.id());
   }
 
   Response getSession(Request request) {
-    return Response.ok(Representations.session(engine.getSession(id(request, "session"))));
+    return Response.ok(Representations.session(session(request, id(request, "session"))));
   }
 
   Response updateSession(Request request) {
@@ -100,6 +122,7 @@ public final class Api {
     if (source.isEmpty() && language.isEmpty()) {
       throw ApiException.invalidField("the body needs source_code or language (or both)");
     }
+    session(request, id);
     Session.Update update = new Session.Update(id, source, language, expected);
     return Response.ok(Representations.session(engine.updateSession(update)));
   }
@@ -109,6 +132,7 @@ public final class Api {
     int limit =
         (int) longParam(request, "limit", Page.Request.DEFAULT_LIMIT, 1, Page.Request.MAX_LIMIT);
     Optional<String> cursor = request.query("cursor").filter(c -> !c.isEmpty());
+    session(request, id);
     Page<Execution> page = engine.executions(id, new Page.Request(limit, cursor));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("executions", page.items().stream().map(Representations::execution).toList());
@@ -119,6 +143,7 @@ public final class Api {
   Response run(Request request) {
     UUID id = id(request, "session");
     byte[] raw = request.body();
+    session(request, id);
     RunRequest run = RunRequest.of(id);
     if (!isBlank(raw)) {
       JsonNode body = object(raw, false);
@@ -133,7 +158,15 @@ public final class Api {
     if (key.isPresent()) {
       run = run.withIdempotencyKey(key.get());
     }
-    Execution execution = engine.run(run);
+    Quotas.Slot slot = quotas.admitRun(request.principal());
+    Execution execution;
+    try {
+      execution = engine.run(run);
+    } catch (RuntimeException | Error e) {
+      slot.release();
+      throw e;
+    }
+    slot.queued(execution.id());
     return Response.ok(Representations.runAccepted(execution))
         .withHeader("Location", "/executions/" + execution.id());
   }
@@ -142,8 +175,10 @@ public final class Api {
   CompletionStage<Response> getExecution(Request request) {
     UUID id = id(request, "execution");
     long waitMs = longParam(request, "wait_ms", 0, 0, MAX_WAIT_MS);
+    // Another tenant's execution is answered as unknown before anything waits on it.
+    Execution now = execution(request, id);
     if (waitMs == 0) {
-      return CompletableFuture.completedFuture(withOutputSoFar(engine.getExecution(id)));
+      return CompletableFuture.completedFuture(withOutputSoFar(now));
     }
     return engine
         .awaitExecutionAsync(id, Duration.ofMillis(waitMs))
@@ -171,6 +206,36 @@ public final class Api {
   Response health(Request request) {
     EngineStatus status = engine.status();
     return Response.json(status.up() ? 200 : 503, Representations.health(status));
+  }
+
+  // --- ownership ------------------------------------------------------------------------------
+
+  /**
+   * The session, when it is the request's tenant's; another tenant's is answered exactly as one
+   * that does not exist, so that ids tell nobody what others have.
+   */
+  Session session(Request request, UUID id) {
+    Session session = engine.getSession(id);
+    if (owned && !session.owner().equals(request.tenant())) {
+      throw new LivecodeException.SessionNotFound(id);
+    }
+    return session;
+  }
+
+  /**
+   * The execution, when its session is the request's tenant's (an execution belongs to the owner of
+   * its session, which never changes); another tenant's is answered as one that does not exist.
+   */
+  Execution execution(Request request, UUID id) {
+    Execution execution = engine.getExecution(id);
+    if (owned
+        && !engine
+            .findSession(execution.sessionId())
+            .map(session -> session.owner().equals(request.tenant()))
+            .orElse(false)) {
+      throw new LivecodeException.ExecutionNotFound(id);
+    }
+    return execution;
   }
 
   // --- request parsing --------------------------------------------------------------------------

@@ -41,6 +41,7 @@ final class LiveApi {
     if (lastEventId.isPresent() && !lastEventId.get().isEmpty()) {
       after = lastEventId(lastEventId.get());
     }
+    api.execution(request, id); // another tenant's is answered as unknown
     var publisher = engine.events(id, after);
     if (openStreams.incrementAndGet() > MAX_OPEN_STREAMS) {
       openStreams.decrementAndGet();
@@ -59,6 +60,7 @@ final class LiveApi {
 
   Response stdin(Request request) {
     UUID id = Api.id(request, "execution");
+    api.execution(request, id); // another tenant's is answered as unknown
     JsonNode body = api.object(request.body(), true);
     String data = Api.optionalString(body, "data").orElse("");
     boolean eof = optionalBoolean(body, "eof").orElse(false);
@@ -75,6 +77,7 @@ final class LiveApi {
   /** Answers once the execution has stopped: the engine's cancel returns then. */
   Response cancel(Request request) {
     UUID id = Api.id(request, "execution");
+    api.execution(request, id); // another tenant's is answered as unknown
     return Response.ok(Representations.execution(engine.cancel(id)));
   }
 

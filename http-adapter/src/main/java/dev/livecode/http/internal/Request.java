@@ -1,6 +1,7 @@
 package dev.livecode.http.internal;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.livecode.http.Authenticator;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -15,17 +16,33 @@ public final class Request {
   private final Map<String, String> query;
   private final long maxBodyBytes;
   private final RequestWatch watch;
+  private final Authenticator.Tenant tenant;
 
   Request(
       HttpExchange exchange,
       Map<String, String> pathParams,
       long maxBodyBytes,
-      RequestWatch watch) {
+      RequestWatch watch,
+      Authenticator.Tenant tenant) {
     this.exchange = exchange;
+    this.tenant = tenant;
     this.watch = watch;
     this.pathParams = Map.copyOf(pathParams);
     this.query = parseQuery(exchange.getRequestURI().getRawQuery());
     this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /**
+   * The tenant the request acts for: the owner of what it creates and of what it may see ({@link
+   * Access#OPEN}'s on a server without keys).
+   */
+  public String tenant() {
+    return tenant.id();
+  }
+
+  /** The tenant with its quota. */
+  Authenticator.Tenant principal() {
+    return tenant;
   }
 
   public String pathParam(String name) {

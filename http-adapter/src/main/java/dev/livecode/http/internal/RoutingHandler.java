@@ -3,12 +3,14 @@ package dev.livecode.http.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.livecode.http.Authenticator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +33,8 @@ public final class RoutingHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger("dev.livecode.http.access");
 
   /** How long writing an answer and closing may take when the JDK server still drains a body. */
+  private static final String TENANT_ATTRIBUTE = "dev.livecode.http.tenant";
+
   private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Router router;
@@ -40,6 +44,7 @@ public final class RoutingHandler implements HttpHandler {
   private final int maxHeaderBytes;
   private final RequestThreads threads;
   private final RequestMetrics metrics;
+  private final Access access;
   private final Set<CompletableFuture<Response>> parked = ConcurrentHashMap.newKeySet();
 
   /** Bodies still being written, weakly: one that is done is forgotten without a call back. */
@@ -55,7 +60,8 @@ public final class RoutingHandler implements HttpHandler {
       long maxBodyBytes,
       int maxHeaderBytes,
       RequestThreads threads,
-      RequestMetrics metrics) {
+      RequestMetrics metrics,
+      Access access) {
     this.router = router;
     this.errors = errors;
     this.json = json;
@@ -63,6 +69,7 @@ public final class RoutingHandler implements HttpHandler {
     this.maxHeaderBytes = maxHeaderBytes;
     this.threads = threads;
     this.metrics = metrics;
+    this.access = access;
   }
 
   /**
@@ -127,12 +134,20 @@ public final class RoutingHandler implements HttpHandler {
     try {
       String method = exchange.method();
       Router.Match match = exchange.match();
+      Optional<Authenticator.Tenant> tenant =
+          access.tenant(
+              "HEAD".equals(method) ? "GET" : method,
+              match.template(),
+              exchange.http().getRequestHeaders());
+      // For the access log: the tenant, never the key.
+      tenant.ifPresent(t -> exchange.http().setAttribute(TENANT_ATTRIBUTE, t.id()));
       if (match.route().isPresent()) {
+        Authenticator.Tenant owner = tenant.orElse(Access.OPEN);
         return match
             .route()
             .get()
             .handler()
-            .handle(new Request(exchange.http(), match.params(), maxBodyBytes, watch))
+            .handle(new Request(exchange.http(), match.params(), maxBodyBytes, watch, owner))
             .toCompletableFuture();
       }
       if (match.allowed().isEmpty()) {
@@ -244,12 +259,14 @@ public final class RoutingHandler implements HttpHandler {
           failure.toString());
     }
     long elapsedNanos = System.nanoTime() - exchange.startNanos();
+    Object tenant = exchange.http().getAttribute(TENANT_ATTRIBUTE);
     LOG.info(
-        "request method={} path={} status={} ms={}",
+        "request method={} path={} status={} ms={} tenant={}",
         exchange.method(),
         exchange.path(),
         response.status(),
-        elapsedNanos / 1_000_000);
+        elapsedNanos / 1_000_000,
+        tenant == null ? "-" : tenant);
     try {
       // Last: a registry that refuses the meter (it has another of that name and type) throws,
       // and by then the request has been answered and logged.

@@ -24,9 +24,23 @@ public final class HttpClientSupport {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final Map<String, String> headers;
 
   public HttpClientSupport(int port) {
+    this(port, Map.of());
+  }
+
+  /** A client that sends {@code headers} (an API key) with every request. */
+  public HttpClientSupport(int port, Map<String, String> headers) {
     this.base = "http://127.0.0.1:" + port;
+    this.headers = Map.copyOf(headers);
+  }
+
+  /** The same server, with this key as {@code Authorization: Bearer}. */
+  public HttpClientSupport withKey(String key) {
+    return new HttpClientSupport(
+        Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)),
+        Map.of("Authorization", "Bearer " + key));
   }
 
   public record Reply(int status, JsonNode body, HttpResponse<String> raw) {
@@ -68,6 +82,7 @@ public final class HttpClientSupport {
   }
 
   public Reply send(HttpRequest.Builder request) {
+    headers.forEach(request::header);
     try {
       HttpResponse<String> response =
           client.send(

@@ -1,5 +1,6 @@
 package dev.livecode.queue.redis;
 
+import dev.livecode.core.Session;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
@@ -89,10 +90,51 @@ public final class RedisQueue implements JobQueue {
   public static final String GROUP = "livecode-workers";
 
   private static final String FIELD_EXECUTION = "execution";
+  private static final String FIELD_TENANT = "tenant";
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:{}\\-]{1,100}");
   private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(1);
   private static final AtomicInteger THREADS = new AtomicInteger();
 
+  // why fair: the stream holds at most one undelivered job per tenant (the hash KEYS[3] maps the
+  // tenant to that entry); the tenant's others wait in its list KEYS[2], and its next one joins the
+  // end of the stream when that one is delivered. Workers read the stream oldest first, so tenants
+  // with work waiting take turns. A flag whose entry is gone or delivered (its worker died before
+  // promoting) is stale and is repaired by the next enqueue or take of that tenant.
+  private static final String FAIR_STALE =
+      """
+      local function stale(id)
+        if not id then return true end
+        if #redis.call('XRANGE', KEYS[1], id, id) == 0 then return true end
+        local ok, pending = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], id, id, 1)
+        return ok and #pending > 0
+      end
+      local function promote(tenant)
+        local next = redis.call('LPOP', KEYS[2])
+        if not next then
+          redis.call('HDEL', KEYS[3], tenant)
+          return 0
+        end
+        redis.call('DECR', KEYS[4])
+        local id = redis.call('XADD', KEYS[1], '*', 'execution', next, 'tenant', tenant)
+        redis.call('HSET', KEYS[3], tenant, id)
+        return 1
+      end
+      """;
+  private static final String FAIR_ENQUEUE =
+      FAIR_STALE
+          + """
+      redis.call('RPUSH', KEYS[2], ARGV[2])
+      redis.call('INCR', KEYS[4])
+      local flag = redis.call('HGET', KEYS[3], ARGV[3])
+      if flag and not stale(flag) then return 0 end
+      return promote(ARGV[3])
+      """;
+  private static final String FAIR_PROMOTE =
+      FAIR_STALE
+          + """
+      if stale(redis.call('HGET', KEYS[3], ARGV[3])) then return promote(ARGV[3]) end
+      return 0
+      """;
   // why: XACK and XDEL together, so XLEN = waiting + pending and no acked entry lingers.
   private static final String ACK =
       """
@@ -124,7 +166,8 @@ public final class RedisQueue implements JobQueue {
       local pending = 0
       local ok, summary = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1])
       if ok then pending = summary[1] end
-      return {redis.call('XLEN', KEYS[1]), pending, redis.call('ZCARD', KEYS[2])}
+      return {redis.call('XLEN', KEYS[1]), pending, redis.call('ZCARD', KEYS[2]),
+          tonumber(redis.call('GET', KEYS[3]) or '0')}
       """;
   private static final String LEAVE =
       """
@@ -140,6 +183,8 @@ public final class RedisQueue implements JobQueue {
   private final String jobsKey;
   private final String deadLetterKey;
   private final String workersKey;
+  private final String tenantsKey;
+  private final String heldKey;
   private final String eventsChannel;
   private final Duration lease;
   private final Duration commandTimeout;
@@ -169,6 +214,8 @@ public final class RedisQueue implements JobQueue {
     this.jobsKey = keyPrefix + ":jobs";
     this.deadLetterKey = keyPrefix + ":dead-letter";
     this.workersKey = keyPrefix + ":workers";
+    this.tenantsKey = keyPrefix + ":tenants";
+    this.heldKey = keyPrefix + ":tenant-jobs-waiting";
     this.eventsChannel = keyPrefix + ":events";
     this.lease = builder.lease;
     this.commandTimeout = builder.commandTimeout;
@@ -278,7 +325,8 @@ public final class RedisQueue implements JobQueue {
   }
 
   /**
-   * Appends the job to the stream. Once this returns, the job survives the death of every livecode
+   * Appends the job to its tenant's list, and to the stream when the tenant has no job waiting
+   * there (see {@code FAIR_STALE}). Once this returns, the job survives the death of every livecode
    * process (and of Redis too, when Redis runs with AOF).
    *
    * @throws QueueException when Redis cannot be reached or refuses the command
@@ -289,7 +337,14 @@ public final class RedisQueue implements JobQueue {
     ensureOpen();
     sync(
         "enqueue",
-        commands -> commands.xadd(jobsKey, FIELD_EXECUTION, job.executionId().toString()));
+        commands ->
+            commands.eval(
+                FAIR_ENQUEUE,
+                ScriptOutputType.INTEGER,
+                fairKeys(job.tenant()),
+                GROUP,
+                job.executionId().toString(),
+                job.tenant()));
   }
 
   /**
@@ -408,8 +463,9 @@ public final class RedisQueue implements JobQueue {
   }
 
   /**
-   * Waiting = entries never delivered; in flight = delivered, not acknowledged; live workers =
-   * worker threads on all nodes that took a job, or renewed one, within the lease.
+   * Waiting = entries never delivered plus the jobs in the tenants' lists; in flight = delivered,
+   * not acknowledged; live workers = worker threads on all nodes that took a job, or renewed one,
+   * within the lease.
    */
   @Override
   public JobQueue.Stats stats() {
@@ -421,13 +477,15 @@ public final class RedisQueue implements JobQueue {
                 commands.eval(
                     STATS,
                     ScriptOutputType.MULTI,
-                    new String[] {jobsKey, workersKey},
+                    new String[] {jobsKey, workersKey, heldKey},
                     GROUP,
                     Long.toString(lease.toMillis())));
     long length = ((Number) counts.get(0)).longValue();
     long pending = ((Number) counts.get(1)).longValue();
     long workers = ((Number) counts.get(2)).longValue();
-    return new JobQueue.Stats(Math.max(0, length - pending), pending, OptionalLong.of(workers));
+    long held = ((Number) counts.get(3)).longValue();
+    return new JobQueue.Stats(
+        Math.max(0, length - pending) + Math.max(0, held), pending, OptionalLong.of(workers));
   }
 
   /** True: jobs live in Redis and outlive every livecode process. */
@@ -543,14 +601,42 @@ public final class RedisQueue implements JobQueue {
     return Optional.empty();
   }
 
+  /** The stream, the tenant's waiting list, the tenants' flags and the count of waiting jobs. */
+  private String[] fairKeys(String tenant) {
+    return new String[] {jobsKey, keyPrefix + ":tenant-jobs:" + tenant, tenantsKey, heldKey};
+  }
+
+  /** The tenant's job was delivered: its next one, if any, joins the end of the stream. */
+  private void promoteNext(String tenant) {
+    try {
+      sync(
+          "promote",
+          commands ->
+              commands.eval(
+                  FAIR_PROMOTE, ScriptOutputType.INTEGER, fairKeys(tenant), GROUP, "", tenant));
+    } catch (QueueException e) {
+      // The delivery stands; the tenant's next enqueue or take repairs its turn.
+      LOG.warn("{} next job of a tenant not promoted error={}", logName, e.toString());
+    }
+  }
+
   private Optional<JobQueue.Delivery> toDelivery(
       StreamMessage<String, String> message, int attempt) {
+    Optional<JobQueue.Delivery> delivery = parse(message, attempt);
+    delivery.ifPresent(d -> promoteNext(d.job().tenant()));
+    return delivery;
+  }
+
+  private Optional<JobQueue.Delivery> parse(StreamMessage<String, String> message, int attempt) {
     Map<String, String> body = message.getBody();
     String execution = body == null ? null : body.get(FIELD_EXECUTION);
     try {
       return Optional.of(
           new JobQueue.Delivery(
-              new JobQueue.Job(UUID.fromString(Objects.requireNonNull(execution))),
+              new JobQueue.Job(
+                  UUID.fromString(Objects.requireNonNull(execution)),
+                  // An entry queued before jobs named their tenant is the default owner's.
+                  body.getOrDefault(FIELD_TENANT, Session.ANONYMOUS)),
               message.getId(),
               attempt));
     } catch (RuntimeException e) {

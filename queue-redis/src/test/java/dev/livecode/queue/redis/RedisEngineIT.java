@@ -76,6 +76,25 @@ class RedisEngineIT {
   }
 
   @Test
+  void aSecondTenantsRunStartsWithinHalfASecondBehindAHundredRunsOfTheFirst() {
+    LivecodeEngine api = start(engine("api", 0, queue(Duration.ofSeconds(30))));
+    start(engine("worker", 2, queue(Duration.ofSeconds(30))));
+    Session busy = api.createSession("a", "python", "import time\ntime.sleep(0.2)");
+    Session other = api.createSession("b", "python", "print('b')");
+    api.awaitExecution(api.run(RunRequest.of(other.id())).id(), Duration.ofSeconds(30));
+    for (int i = 0; i < 100; i++) {
+      api.run(RunRequest.of(busy.id()));
+    }
+
+    Execution mine = api.run(RunRequest.of(other.id()));
+    Execution done = api.awaitExecution(mine.id(), Duration.ofSeconds(30));
+
+    assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(Duration.between(mine.queuedAt(), done.startedAt().orElseThrow()))
+        .isLessThan(Duration.ofMillis(500));
+  }
+
+  @Test
   void runsQueuedOnTheApiNodeCompleteOnTheWorkerNode() {
     LivecodeEngine api = start(engine("api", 0, queue(Duration.ofSeconds(30))));
     start(engine("worker", 2, queue(Duration.ofSeconds(30))));

@@ -79,6 +79,12 @@ public final class Options {
               "text",
               "",
               true),
+          opt(
+              "api-keys-file",
+              Group.ESSENTIAL,
+              "file of API keys, one a line: <tenant> <key> [concurrent_runs=N] [runs_per_minute=N] [admin=true]; read again within a second of a change; without it the server is open (every client is the tenant anonymous)",
+              "path",
+              ""),
           opt("queue", Group.ESSENTIAL, "where runs wait for a worker", "memory|redis", "memory"),
           new Option(
               "redis-url",
@@ -179,6 +185,24 @@ public final class Options {
               "MiB",
               Long.toString(LivecodeBuilder.DEFAULT_MEMORY_STORE_BUDGET_BYTES / MIB)),
           opt(
+              "quota-concurrent-runs",
+              Group.COMMON,
+              "runs a tenant may have queued or running at once (429 beyond, nothing queued); a key line's concurrent_runs overrides it",
+              "count",
+              "no limit"),
+          opt(
+              "quota-runs-per-minute",
+              Group.COMMON,
+              "runs a tenant may start per minute (429 beyond); a key line's runs_per_minute overrides it",
+              "count",
+              "no limit"),
+          opt(
+              "quota-sessions-per-minute",
+              Group.COMMON,
+              "sessions a tenant may create per minute (429 beyond)",
+              "count",
+              "no limit"),
+          opt(
               "max-source-bytes",
               Group.COMMON,
               "largest source_code accepted (413 above)",
@@ -256,7 +280,12 @@ public final class Options {
               "deliveries of one run (each ended by a dying worker) before it ends FAILED/INTERNAL_ERROR",
               "count",
               Integer.toString(LivecodeBuilder.DEFAULT_MAX_ATTEMPTS)),
-          opt("host", Group.RARE, "address to bind", "address", "0.0.0.0"),
+          opt(
+              "host",
+              Group.RARE,
+              "address to bind",
+              "address",
+              "127.0.0.1 without API keys, 0.0.0.0 with"),
           opt(
               "http-threads",
               Group.RARE,

@@ -3,6 +3,7 @@ package dev.livecode.server.internal;
 import dev.livecode.core.Limits;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.http.Authenticator;
 import dev.livecode.http.LivecodeHttpServer;
 import dev.livecode.sandbox.Isolation;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,7 +60,9 @@ public record ServerConfig(
     int readySandboxes,
     int sandboxUidFirst,
     int sandboxUidCount,
-    long memoryStoreBudgetBytes) {
+    long memoryStoreBudgetBytes,
+    Optional<Path> apiKeysFile,
+    Authenticator.Quota defaultQuota) {
 
   /**
    * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a run
@@ -261,6 +265,10 @@ public record ServerConfig(
                     + (s.extraEnv().isEmpty()
                         ? ""
                         : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
+    out.put("api_keys_file", apiKeysFile.map(Path::toString).orElse("(none: open)"));
+    out.put("quota_concurrent_runs", describe(defaultQuota.concurrentRuns()));
+    out.put("quota_runs_per_minute", describe(defaultQuota.runsPerMinute()));
+    out.put("quota_sessions_per_minute", describe(defaultQuota.sessionsPerMinute()));
     out.put("store", store.name().toLowerCase(Locale.ROOT));
     if (store == StoreKind.MEMORY) {
       out.put("memory_store_budget_mb", memoryStoreBudgetBytes / MIB);
@@ -281,6 +289,10 @@ public record ServerConfig(
     out.forEach(
         (k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(v));
     return text.toString();
+  }
+
+  private static String describe(OptionalInt limit) {
+    return limit.isPresent() ? Integer.toString(limit.getAsInt()) : "none";
   }
 
   /** Per-language settings as they are read. */
@@ -452,9 +464,11 @@ public record ServerConfig(
                 + role.name().toLowerCase(Locale.ROOT)
                 + " shares work with other processes and needs --queue redis (and --store mysql)");
       }
+      Optional<Path> apiKeysFile = value("api-keys-file").map(p -> path("api-keys-file", p));
       return new ServerConfig(
           port,
-          value("host").orElse("0.0.0.0"),
+          // Open (no keys): only this machine, unless the operator says otherwise.
+          value("host").orElse(apiKeysFile.isPresent() ? "0.0.0.0" : "127.0.0.1"),
           role,
           workers,
           isolation,
@@ -511,7 +525,12 @@ public record ServerConfig(
                   Integer.MAX_VALUE - 1),
           (int)
               number("sandbox-uid-count", LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT, 1, 1_000_000),
-          memoryStoreBudgetMb * MIB);
+          memoryStoreBudgetMb * MIB,
+          apiKeysFile,
+          new Authenticator.Quota(
+              optionalCount("quota-concurrent-runs"),
+              optionalCount("quota-runs-per-minute"),
+              optionalCount("quota-sessions-per-minute")));
     }
 
     private Optional<String> value(String name) {
@@ -542,6 +561,12 @@ public record ServerConfig(
       } catch (NumberFormatException e) {
         throw new ConfigException(source(name) + " must be an integer, was '" + raw.get() + "'");
       }
+    }
+
+    private OptionalInt optionalCount(String name) {
+      return value(name).isEmpty()
+          ? OptionalInt.empty()
+          : OptionalInt.of((int) number(name, 0, 1, Integer.MAX_VALUE));
     }
 
     private <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {

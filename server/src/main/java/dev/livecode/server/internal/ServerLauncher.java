@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +55,9 @@ public final class ServerLauncher {
       config.workspaceRoot().ifPresent(builder::workspaceRoot);
       config.runnerSettings().forEach(builder::runnerSettings);
       Backends.configure(config, builder, owned, ServerLauncher.class.getClassLoader());
+      Optional<KeyFile> keys = config.apiKeysFile().map(KeyFile::load);
       engine = builder.build();
-      LivecodeHttpServer http =
+      LivecodeHttpServer.Builder httpBuilder =
           LivecodeHttpServer.builder(engine)
               .host(config.host())
               .port(config.port())
@@ -66,8 +68,24 @@ public final class ServerLauncher {
               .maxHeaderBytes(config.maxHeaderBytes())
               .healthOnly(config.role() == ServerConfig.Role.WORKER)
               .meterRegistry(metrics)
-              .jvmMetrics(true)
-              .start();
+              .jvmMetrics(true);
+      keys.ifPresent(httpBuilder::authenticator);
+      httpBuilder.defaultQuota(config.defaultQuota());
+      if (config.queue() == ServerConfig.QueueKind.REDIS) {
+        // One count per tenant for the whole cluster, not one per api node.
+        RedisQuotaCounters counters =
+            RedisQuotaCounters.connect(config.redisUrl(), config.redisPrefix());
+        owned.add(counters);
+        httpBuilder.quotaCounters(counters);
+      }
+      LivecodeHttpServer http = httpBuilder.start();
+      if (keys.isEmpty()) {
+        LOG.warn(
+            "server open: no --api-keys-file, every client that reaches host={} port={} runs code"
+                + " and reads every session",
+            config.host(),
+            http.port());
+      }
       return new RunningServer(http, engine, owned);
     } catch (RuntimeException | Error e) {
       if (engine != null) {
