@@ -175,10 +175,13 @@ public final class Api {
   CompletionStage<Response> getExecution(Request request) {
     UUID id = id(request, "execution");
     long waitMs = longParam(request, "wait_ms", 0, 0, MAX_WAIT_MS);
-    // Another tenant's execution is answered as unknown before anything waits on it.
-    Execution now = execution(request, id);
     if (waitMs == 0) {
-      return CompletableFuture.completedFuture(withOutputSoFar(now));
+      return CompletableFuture.completedFuture(withOutputSoFar(execution(request, id)));
+    }
+    if (owned) {
+      // Another tenant's execution is answered as unknown before anything waits on it; without
+      // keys the wait's own read answers an unknown id, so the long poll reads the store once.
+      execution(request, id);
     }
     return engine
         .awaitExecutionAsync(id, Duration.ofMillis(waitMs))
