@@ -29,6 +29,14 @@ final class RlimitShell {
   /** Tasks of the program's uid that are the sandbox's own (bwrap, its init, a shell). */
   static final int SANDBOX_TASKS = 4;
 
+  /**
+   * Room left for the server's own tasks under a shared uid. The rlimit is fixed when the program
+   * (or a warm interpreter waiting for one) starts, but the server's uid keeps gaining tasks after
+   * that: HTTP threads started under load, other runs, refilled pools. Without this room a warm
+   * node interpreter started with the server could not create its own threads a second later.
+   */
+  static final int SHARED_UID_HEADROOM = 256;
+
   private RlimitShell() {}
 
   /** A file the launch shell opens on a descriptor before it execs. */
@@ -120,7 +128,9 @@ final class RlimitShell {
     if (ownUid) {
       return limits.maxProcesses() + SANDBOX_TASKS;
     }
-    return pidsCgroup || Sandboxes.isRoot() ? -1 : UserTasks.current() + limits.maxProcesses();
+    return pidsCgroup || Sandboxes.isRoot()
+        ? -1
+        : UserTasks.current() + SHARED_UID_HEADROOM + limits.maxProcesses();
   }
 
   /** Joins the cgroups and sets the rlimits, as one {@code &&} chain of shell builtins. */

@@ -90,7 +90,7 @@ public final class Sandboxes {
           "sandbox without cgroups: memory is capped per process by RLIMIT_DATA, processes by RLIMIT_NPROC {}; run as root or give the server a delegated cgroup v2 subtree for exact limits and OOM reporting",
           root
               ? "(per program: each runs under its own uid)"
-              : "(counted over all tasks of the server's uid)");
+              : "(counted over all tasks of the server's uid, so a program may start a few hundred more than its limit)");
     }
     return sandbox;
   }

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 /**
  * How many tasks (processes and threads) the server's uid has, for RLIMIT_NPROC when no pids cgroup
  * is available: that rlimit counts every task of the real uid (the server's own threads included),
- * so a run's cap is this count plus the run's process limit. Recounted at most once a second (a
- * /proc scan costs a few milliseconds); root ignores RLIMIT_NPROC, so it is not used for root.
+ * so a run's cap is this count plus room for the server's growth plus the run's process limit.
+ * Recounted at most once a second (a /proc scan costs a few milliseconds); root ignores
+ * RLIMIT_NPROC, so it is not used for root.
  */
 final class UserTasks {
   private static final long REFRESH_NANOS = 1_000_000_000L;
