@@ -12,6 +12,7 @@ import dev.livecode.http.internal.Api;
 import dev.livecode.http.internal.Errors;
 import dev.livecode.http.internal.MemoryQuotaCounters;
 import dev.livecode.http.internal.OperationsApi;
+import dev.livecode.http.internal.Playground;
 import dev.livecode.http.internal.Quotas;
 import dev.livecode.http.internal.RequestThreads;
 import dev.livecode.http.internal.Router;
@@ -195,6 +196,7 @@ public final class LivecodeHttpServer implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private int threads = DEFAULT_THREADS;
     private boolean healthOnly;
+    private boolean playground;
     private Duration stopDelay = DEFAULT_STOP_DELAY;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
@@ -302,6 +304,21 @@ public final class LivecodeHttpServer implements AutoCloseable {
     }
 
     /**
+     * Serves the playground at {@code GET /}: a page to write, run and watch programs in a browser,
+     * with its scripts, styles and editor under {@code /playground/}, all from this library's jar
+     * (nothing from another site). Its files need no key, so that the page can load and then ask
+     * for one; everything it does goes through the API with the key the user gives. Its
+     * Content-Security-Policy allows only this server's scripts, styles and API. Not served on a
+     * {@link #healthOnly(boolean)} server. Default: false.
+     *
+     * @since 0.5
+     */
+    public Builder playground(boolean value) {
+      this.playground = value;
+      return this;
+    }
+
+    /**
      * Serve only {@code GET /health}, the probes and {@code GET /metrics} (a worker node). Default:
      * false.
      */
@@ -396,6 +413,9 @@ public final class LivecodeHttpServer implements AutoCloseable {
       Router routes =
           new OperationsApi(engine, metrics.prometheus())
               .addTo(healthOnly ? api.healthOnly() : api.routes());
+      if (playground && !healthOnly) {
+        new Playground().addTo(routes);
+      }
       RoutingHandler handler =
           new RoutingHandler(
               routes,
@@ -423,7 +443,7 @@ public final class LivecodeHttpServer implements AutoCloseable {
       LOG.info(
           "http server started port={} threads={} max_connections={} header_timeout_ms={} request_timeout_ms={}"
               + " max_header_bytes={} health_only={} max_body_bytes={} metrics_registry={} metrics_endpoint={}"
-              + " keys={}",
+              + " keys={} playground={}",
           started.port(),
           threads,
           maxConnections,
@@ -434,7 +454,8 @@ public final class LivecodeHttpServer implements AutoCloseable {
           maxBody,
           meterRegistry == null ? "own" : meterRegistry.getClass().getSimpleName(),
           metrics.prometheus().isPresent(),
-          access.enforced());
+          access.enforced(),
+          playground && !healthOnly);
       warnOnJdkSettings();
       return started;
     }

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Who a request acts for: the tenant of its API key, or {@link #OPEN} when the server has no
  * authenticator. The probes, the language list and the API description need no key, so that load
- * balancers and clients can read them before they have one.
+ * balancers and clients can read them before they have one, and so do the playground's files, which
+ * ask for a key once loaded.
  */
 public final class Access {
   /** The tenant of every request to a server without keys. */
@@ -76,7 +77,8 @@ public final class Access {
         || template.equals("/health/live")
         || template.equals("/health/ready")
         || template.equals("/languages")
-        || template.equals("/openapi.json");
+        || template.equals("/openapi.json")
+        || Playground.isOpen(template);
   }
 
   private static Optional<String> key(Headers headers) {
