@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite needs is installed and running: bubblewrap (the strongest
-# sandbox tier), MariaDB on 127.0.0.1:3306 (root, empty password, database `test`) and Redis on
-# 127.0.0.1:6379. Installs missing packages with apt-get. Exits non-zero when a service cannot
-# be reached, so that tests fail instead of being skipped.
+# sandbox tier), Chromium and chromedriver (the playground's browser tests), MariaDB on
+# 127.0.0.1:3306 (root, empty password, database `test`) and Redis on 127.0.0.1:6379. Installs
+# missing packages with apt-get. Exits non-zero when a service cannot be reached, so that tests
+# fail instead of being skipped.
 set -euo pipefail
 
 log() { echo "services: $*" >&2; }
@@ -36,6 +37,10 @@ command -v python3 >/dev/null || install_packages python3
 command -v node >/dev/null || install_packages nodejs
 # libseccomp's Python binding: core's test regenerates the checked-in seccomp filter with it.
 /usr/bin/python3 -c "import seccomp" 2>/dev/null || { log "installing python3-seccomp"; install_packages python3-seccomp; }
+# The playground's browser tests (server's PlaygroundIT): Debian's Chromium and its driver, by
+# path; nothing downloads a browser. The tests fail, never skip, when either is missing.
+{ [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } \
+  || { log "installing chromium and chromium-driver"; install_packages chromium chromium-driver; }
 
 # Redis
 if ! command -v redis-server >/dev/null; then log "installing redis"; install_packages redis-server redis-tools; fi
