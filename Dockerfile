@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # livecode server image: `docker build -t livecode .` then see docker-compose.yml.
 # Stage 1 runs the same Maven build CI runs (.ci/run -> scripts/test.sh), without the tests
-# (they need MariaDB and Redis, which a build container does not have).
+# (they need MariaDB and Redis, which a build container does not have). It needs no node: the
+# playground's editor comes from WebJars that the build unpacks into the http-adapter jar.
 FROM maven:3-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .

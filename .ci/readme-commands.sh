@@ -90,6 +90,12 @@ step library-deps .ci/check-library-deps.sh
 # --- README, first command: install bubblewrap where it can, build, start on the embedded default
 shows README.md "scripts/start.sh"
 start_server server-bwrap scripts/start.sh
+# README: "Then open http://localhost:1409/": the page, and the editor its import map names.
+curl -sf "http://127.0.0.1:$port/" > "$out/playground.html" || fail "playground: GET / failed" "$server_log"
+grep -q '<title>livecode playground</title>' "$out/playground.html" || fail "playground: GET / is not the page" "$out/playground.html"
+editor=$(grep -o '/playground/vendor/codemirror__view-[^"]*' "$out/playground.html" | head -n 1)
+curl -sf -o /dev/null "http://127.0.0.1:$port$editor" || fail "playground: the editor ($editor) is not served" "$server_log"
+say "playground: ok"
 smoke server-bwrap bwrap python javascript typescript
 
 # The same jar where bubblewrap cannot be run: /dev/null is bound over it inside a mount

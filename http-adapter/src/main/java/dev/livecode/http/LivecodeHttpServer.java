@@ -266,12 +266,12 @@ public final class LivecodeHttpServer implements AutoCloseable {
     }
 
     /**
-     * Makes the API need keys: every request but {@code GET /health*}, {@code GET /languages} and
-     * {@code GET /openapi.json} needs one that {@code value} knows (401 otherwise), sessions and
-     * executions belong to the tenant that created them (another gets 404), and {@code GET
-     * /metrics} needs an admin tenant (403 otherwise). The access log names the tenant, never the
-     * key. Default: none, the server is open and everything belongs to {@link
-     * dev.livecode.core.Session#ANONYMOUS}.
+     * Makes the API need keys: every request but {@code GET /health*}, {@code GET /languages},
+     * {@code GET /openapi.json} and the {@linkplain #playground(boolean) playground}'s files needs
+     * one that {@code value} knows (401 otherwise), sessions and executions belong to the tenant
+     * that created them (another gets 404), and {@code GET /metrics} needs an admin tenant (403
+     * otherwise). The access log names the tenant, never the key. Default: none, the server is open
+     * and everything belongs to {@link dev.livecode.core.Session#ANONYMOUS}.
      *
      * @since 0.4
      */
