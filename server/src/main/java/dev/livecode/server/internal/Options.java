@@ -209,6 +209,12 @@ public final class Options {
               "bytes",
               Integer.toString(LivecodeBuilder.DEFAULT_MAX_SOURCE_BYTES)),
           opt(
+              "playground",
+              Group.COMMON,
+              "serve the playground page at / (not on --role worker); its files need no key",
+              "on|off",
+              "on"),
+          opt(
               "max-connections",
               Group.COMMON,
               "open connections, idle keep-alive ones included; a new one beyond is closed at once",

@@ -62,7 +62,8 @@ public record ServerConfig(
     int sandboxUidCount,
     long memoryStoreBudgetBytes,
     Optional<Path> apiKeysFile,
-    Authenticator.Quota defaultQuota) {
+    Authenticator.Quota defaultQuota,
+    Switch playground) {
 
   /**
    * Warm interpreters per language the server keeps by default ({@code --warm-pool}): two, so a run
@@ -91,6 +92,12 @@ public record ServerConfig(
   public enum QueueKind {
     MEMORY,
     REDIS
+  }
+
+  /** A feature turned on or off ({@code --playground on|off}). */
+  public enum Switch {
+    ON,
+    OFF
   }
 
   private static final long MIB = 1024L * 1024L;
@@ -269,6 +276,7 @@ public record ServerConfig(
     out.put("quota_concurrent_runs", describe(defaultQuota.concurrentRuns()));
     out.put("quota_runs_per_minute", describe(defaultQuota.runsPerMinute()));
     out.put("quota_sessions_per_minute", describe(defaultQuota.sessionsPerMinute()));
+    out.put("playground", playground.name().toLowerCase(Locale.ROOT));
     out.put("store", store.name().toLowerCase(Locale.ROOT));
     if (store == StoreKind.MEMORY) {
       out.put("memory_store_budget_mb", memoryStoreBudgetBytes / MIB);
@@ -530,7 +538,8 @@ public record ServerConfig(
           new Authenticator.Quota(
               optionalCount("quota-concurrent-runs"),
               optionalCount("quota-runs-per-minute"),
-              optionalCount("quota-sessions-per-minute")));
+              optionalCount("quota-sessions-per-minute")),
+          choice("playground", Switch.class, Switch.ON));
     }
 
     private Optional<String> value(String name) {

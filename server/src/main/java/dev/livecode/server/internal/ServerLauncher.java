@@ -67,7 +67,7 @@ public final class ServerLauncher {
               .requestTimeout(config.requestTimeout())
               .maxHeaderBytes(config.maxHeaderBytes())
               .healthOnly(config.role() == ServerConfig.Role.WORKER)
-              .playground(true)
+              .playground(config.playground() == ServerConfig.Switch.ON)
               .meterRegistry(metrics)
               .jvmMetrics(true);
       keys.ifPresent(httpBuilder::authenticator);

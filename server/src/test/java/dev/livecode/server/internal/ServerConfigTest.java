@@ -26,6 +26,19 @@ class ServerConfigTest {
   }
 
   @Test
+  void servesThePlaygroundUnlessTurnedOff() {
+    assertThat(ServerConfig.parse(new String[0], Map.of()).playground())
+        .isEqualTo(ServerConfig.Switch.ON);
+    assertThat(ServerConfig.parse(new String[] {"--playground", "off"}, Map.of()).playground())
+        .isEqualTo(ServerConfig.Switch.OFF);
+    assertThat(ServerConfig.parse(new String[0], Map.of("LIVECODE_PLAYGROUND", "OFF")).playground())
+        .isEqualTo(ServerConfig.Switch.OFF);
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--playground", "yes"}, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--playground");
+  }
+
+  @Test
   void flagWinsOverEnvironmentVariable() {
     ServerConfig config =
         ServerConfig.parse(
