@@ -26,7 +26,11 @@ class PlaygroundIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server = ServerProcess.start(List.of(), List.of());
+    // Short limits for runs without input (the page's interactive runs keep their own 60 s), so
+    // that a timeout and cut output take a second, not five.
+    server =
+        ServerProcess.start(
+            List.of(), List.of("--wall-time-ms", "1500", "--max-output-bytes", "4096"));
     http = server.client();
     browser = Browser.open(server.port);
   }
@@ -102,6 +106,37 @@ class PlaygroundIT {
     assertThat(browser.text("#result")).contains("you cancelled it");
     assertThat(browser.find("#stop").isEnabled()).isFalse();
     browser.screenshot("playground-stop");
+  }
+
+  @Test
+  void explainsATimeoutInWords() {
+    open("python", "import time\nprint('waiting', flush=True)\ntime.sleep(30)\n");
+    browser.find("#interactive").click();
+
+    run();
+    awaitResult("Timed out");
+
+    assertThat(browser.text("#result")).contains("ran longer than its time limit (TIMEOUT)");
+    assertThat(browser.text("#output")).contains("waiting", "Execution Timed Out");
+    browser.find("#interactive").click();
+    browser.screenshot("playground-timeout");
+  }
+
+  @Test
+  void saysWhenOutputWasCut() {
+    open("python", "print('x' * 10000)\n");
+    browser.find("#interactive").click();
+
+    run();
+    browser.await(
+        "the run ended",
+        () ->
+            !browser.find("#stop").isEnabled()
+                && browser.text("#result").contains("Output was cut"));
+
+    assertThat(browser.text("#result")).contains("only the first part of stdout was kept");
+    browser.find("#interactive").click();
+    browser.screenshot("playground-truncated");
   }
 
   @Test
