@@ -65,9 +65,13 @@ export const api = {
     request("POST", `/executions/${encodeURIComponent(id)}/stdin`, { data, eof }),
   cancel: (id) => request("POST", `/executions/${encodeURIComponent(id)}/cancel`),
 
-  /** Streams the execution's events to onEvent; resolves after `done` or when the stream ends. */
-  async events(id, onEvent, signal) {
-    const response = await fetch(`/executions/${encodeURIComponent(id)}/events`, {
+  /**
+   * Streams the execution's events to onEvent(type, data, id); resolves when the stream ends.
+   * `after` resumes after that event id (a dropped connection loses nothing).
+   */
+  async events(id, onEvent, signal, after = 0) {
+    const query = after > 0 ? `?after=${after}` : "";
+    const response = await fetch(`/executions/${encodeURIComponent(id)}/events${query}`, {
       headers: headers({ Accept: "text/event-stream" }),
       cache: "no-store",
       signal,
@@ -81,6 +85,8 @@ export const api = {
       }
       throw new ApiError(response.status, problem);
     }
-    await readEvents(response.body, (event) => onEvent(event.type, JSON.parse(event.data)));
+    await readEvents(response.body, (event) =>
+      onEvent(event.type, JSON.parse(event.data), Number(event.id)),
+    );
   },
 };

@@ -7,6 +7,7 @@ import { Output } from "./output.js";
 import { History } from "./history.js";
 
 const SAVE_DELAY_MS = 400;
+const RESUMES = 3;
 const SAMPLES = {
   python: 'name = input("Your name? ")\nprint(f"Hello, {name}!")\n',
   javascript: 'console.log("Hello from JavaScript");\n',
@@ -250,16 +251,23 @@ async function watch(id, interactive, live) {
   // On a phone the output is below the editor: bring it into view.
   $("output").scrollIntoView({ block: "nearest" });
   let finished = null;
+  let lastEvent = 0;
+  const onEvent = (type, data, eventId) => {
+    if (eventId) lastEvent = eventId;
+    if (type === "status") output.status(data.status === "RUNNING" ? "Running…" : "Queued…");
+    else if (type === "stdout" || type === "stderr") output.append(type, data.text);
+    else if (type === "done") finished = data;
+  };
   try {
-    await api.events(
-      id,
-      (type, data) => {
-        if (type === "status") output.status(data.status === "RUNNING" ? "Running…" : "Queued…");
-        else if (type === "stdout" || type === "stderr") output.append(type, data.text);
-        else if (type === "done") finished = data;
-      },
-      state.stream.signal,
-    );
+    // A stream that ends before `done` (a proxy's timeout, a network blip) is resumed after
+    // the last event seen, a few times, then the execution is read as it is.
+    for (let attempt = 0; !finished && attempt < RESUMES; attempt++) {
+      try {
+        await api.events(id, onEvent, state.stream.signal, lastEvent);
+      } catch (e) {
+        if (e.name === "AbortError" || e instanceof ApiError) throw e;
+      }
+    }
     if (!finished) finished = await api.execution(id);
     output.done(finished);
     editor.mark(errorsIn(finished.language, finished.stderr));

@@ -28,13 +28,13 @@ export class Output {
     const last = this.pre.lastElementChild;
     if (last && last.dataset.stream === stream) {
       last.append(text);
-      return;
+    } else {
+      const span = document.createElement("span");
+      span.className = stream;
+      span.dataset.stream = stream;
+      span.textContent = text;
+      this.pre.append(span);
     }
-    const span = document.createElement("span");
-    span.className = stream;
-    span.dataset.stream = stream;
-    span.textContent = text;
-    this.pre.append(span);
     this.pre.scrollTop = this.pre.scrollHeight;
   }
 
