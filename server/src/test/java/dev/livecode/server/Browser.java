@@ -26,8 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Headless Chromium on the playground of a running server: Debian's {@code chromium} driven by its
  * {@code chromedriver}, both by path. Nothing is downloaded: Selenium Manager, which would fetch a
- * browser or driver, is not asked (explicit paths, and {@code SE_OFFLINE}). A browser that cannot
- * start fails the test: scripts/services.sh installs both.
+ * browser or driver, is not asked: both paths are given, and failsafe sets {@code SE_OFFLINE}. A
+ * browser that cannot start fails the test: scripts/services.sh installs both.
  */
 final class Browser implements AutoCloseable {
   static final Path CHROMIUM =
@@ -48,7 +48,6 @@ final class Browser implements AutoCloseable {
   static Browser open(int port) {
     assertThat(CHROMIUM).as("chromium (apt-get install chromium)").isExecutable();
     assertThat(CHROMEDRIVER).as("chromedriver (apt-get install chromium-driver)").isExecutable();
-    System.setProperty("SE_OFFLINE", "true");
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
