@@ -65,6 +65,7 @@ class PlaygroundKeysIT {
 
     assertThat(browser.text("#output")).contains("Hello, Ada!");
     assertThat(browser.find("#key-panel").isDisplayed()).isFalse();
+    assertThat(browser.find("#key-button").isDisplayed()).as("the key can be changed").isTrue();
     assertThat(browser.driver.getCurrentUrl()).doesNotContain(KEY);
     String session = browser.driver.getCurrentUrl().replaceAll(".*#s=", "");
     assertThat(server.client().withKey(KEY).get("/code-sessions/" + session).status())

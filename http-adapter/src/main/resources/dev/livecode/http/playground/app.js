@@ -18,7 +18,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   language: $("language"), run: $("run"), stop: $("stop"), interactive: $("interactive"),
   saveState: $("save-state"), note: $("language-note"),
-  keyPanel: $("key-panel"), keyReason: $("key-reason"), keyForm: $("key-form"), key: $("key"),
+  keyButton: $("key-button"), keyPanel: $("key-panel"), keyReason: $("key-reason"), keyForm: $("key-form"), key: $("key"),
   conflict: $("conflict"), conflictText: $("conflict-text"),
   conflictLoad: $("conflict-load"), conflictKeep: $("conflict-keep"),
   inputForm: $("input-form"), stdin: $("stdin"), eof: $("eof"),
@@ -118,8 +118,15 @@ ui.keyForm.addEventListener("submit", async (event) => {
   storeKey(ui.key.value.trim());
   ui.key.value = "";
   ui.keyPanel.hidden = true;
+  ui.keyButton.hidden = !storedKey();
   await start();
 });
+
+// A key kept in this browser can be changed, or forgotten with an empty field.
+ui.keyButton.hidden = !storedKey();
+ui.keyButton.addEventListener("click", () =>
+  askForKey("Enter another key, or leave the field empty to forget the one kept here."),
+);
 
 // Languages
 
@@ -242,7 +249,7 @@ async function run() {
 }
 
 /** Follows an execution's events to its end: live for a new run, replayed for an old one. */
-async function watch(id, interactive, live) {
+async function watch(id, interactive, live, label = "") {
   state.execution = id;
   state.stream = new AbortController();
   ui.stop.disabled = !live;
@@ -269,7 +276,7 @@ async function watch(id, interactive, live) {
       }
     }
     if (!finished) finished = await api.execution(id);
-    output.done(finished);
+    output.done(finished, label);
     editor.mark(errorsIn(finished.language, finished.stderr));
   } catch (e) {
     if (e.name !== "AbortError") failed("Lost the run's output", e);
@@ -282,10 +289,10 @@ async function watch(id, interactive, live) {
   }
 }
 
-async function show(id) {
+async function show(id, number) {
   if (state.execution) return;
-  await watch(id, false, false);
   history.select(id);
+  await watch(id, false, false, `Run ${number} (earlier)`);
 }
 
 ui.run.addEventListener("click", run);

@@ -25,7 +25,7 @@ export class History {
     button.dataset.execution = execution.execution_id;
     const when = new Date(execution.queued_at).toLocaleTimeString();
     button.textContent = `Run ${number}: ${execution.status.toLowerCase()} · ${execution.language} · ${when}`;
-    button.addEventListener("click", () => this.onOpen(execution.execution_id));
+    button.addEventListener("click", () => this.onOpen(execution.execution_id, number));
     if (execution.execution_id === this.selected) button.setAttribute("aria-current", "true");
     li.append(button);
     return li;

@@ -43,9 +43,9 @@ export class Output {
     this.result.className = "";
   }
 
-  /** The end of a run, from its execution resource. */
-  done(execution) {
-    const parts = [summary(execution)];
+  /** The end of a run, from its execution resource; `label` names an earlier run. */
+  done(execution, label = "") {
+    const parts = label ? [`${label}:`, summary(execution)] : [summary(execution)];
     if (execution.stdout_truncated || execution.stderr_truncated) {
       const which = [
         execution.stdout_truncated ? "stdout" : null,
