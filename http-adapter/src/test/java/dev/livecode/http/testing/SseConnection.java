@@ -60,7 +60,10 @@ public final class SseConnection implements AutoCloseable {
     return new SseConnection(socket, path, headers);
   }
 
-  /** Connects and sends the request, then never reads: the server's writes back up. */
+  /**
+   * Connects, sends the request and reads the status line (so the server has taken the stream when
+   * this returns), then never reads again: the server's writes back up.
+   */
   public static Socket openAndNeverRead(int port, String path) throws IOException {
     Socket socket = new Socket();
     socket.setReceiveBufferSize(1024);
@@ -69,6 +72,13 @@ public final class SseConnection implements AutoCloseable {
         "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
     socket.getOutputStream().flush();
+    socket.setSoTimeout(30_000);
+    InputStream in = socket.getInputStream();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        throw new IOException("closed before the status line");
+      }
+    }
     return socket;
   }
 
