@@ -50,6 +50,16 @@ public interface Store extends AutoCloseable {
     return new InMemoryStore(budgetBytes);
   }
 
+  /**
+   * The API keys this store keeps, for stores that keep them (the MySQL store does); empty for the
+   * others, whose servers take keys from a file.
+   *
+   * @since 0.4
+   */
+  default Optional<ApiKeyStore> apiKeys() {
+    return Optional.empty();
+  }
+
   /** Releases what the store created (its pool); harmless when called twice. */
   @Override
   default void close() {}
