@@ -13,11 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +38,6 @@ public final class KeyFile implements Authenticator {
 
   /** Shorter keys are too easy to guess. */
   static final int MIN_KEY_LENGTH = 16;
-
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
 
   /** One line of the file: the digest of its key, and whose key it is with the line's quota. */
   record Entry(byte[] digest, Authenticator.Tenant tenant) {}
@@ -153,17 +149,9 @@ public final class KeyFile implements Authenticator {
       String[] fields = text.split("\\s+");
       if (fields.length < 2) {
         throw new IllegalArgumentException(
-            "line "
-                + number
-                + ": expected <tenant> <key> [concurrent_runs=N] [runs_per_minute=N] [admin=true]");
+            "line " + number + ": expected <tenant> <key> " + KeyOptions.USAGE);
       }
       String tenant = fields[0];
-      if (!TENANT.matcher(tenant).matches()) {
-        throw new IllegalArgumentException(
-            "line "
-                + number
-                + ": a tenant is 1 to 128 letters, digits and . _ @ - (starting with a letter or digit)");
-      }
       String key = fields[1];
       if (key.length() < MIN_KEY_LENGTH) {
         throw new IllegalArgumentException(
@@ -173,54 +161,15 @@ public final class KeyFile implements Authenticator {
       if (earlier != null) {
         throw new IllegalArgumentException("line " + number + ": the same key as line " + earlier);
       }
-      OptionalInt concurrentRuns = OptionalInt.empty();
-      OptionalInt runsPerMinute = OptionalInt.empty();
-      boolean admin = false;
-      for (String option : Arrays.asList(fields).subList(2, fields.length)) {
-        int eq = option.indexOf('=');
-        String name = eq < 0 ? option : option.substring(0, eq);
-        String value = eq < 0 ? "" : option.substring(eq + 1);
-        switch (name) {
-          case "concurrent_runs" -> concurrentRuns = OptionalInt.of(positive(number, name, value));
-          case "runs_per_minute" -> runsPerMinute = OptionalInt.of(positive(number, name, value));
-          case "admin" -> {
-            if (!value.equals("true") && !value.equals("false")) {
-              throw new IllegalArgumentException(
-                  "line " + number + ": admin must be true or false");
-            }
-            admin = value.equals("true");
-          }
-          default ->
-              throw new IllegalArgumentException(
-                  "line "
-                      + number
-                      + ": unknown option '"
-                      + name
-                      + "'; known: concurrent_runs, runs_per_minute, admin");
-        }
+      Authenticator.Tenant parsed;
+      try {
+        parsed = KeyOptions.tenant(tenant, Arrays.asList(fields).subList(2, fields.length));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("line " + number + ": " + e.getMessage());
       }
-      entries.add(
-          new Entry(
-              sha256(key.getBytes(StandardCharsets.UTF_8)),
-              new Authenticator.Tenant(
-                  tenant,
-                  admin,
-                  new Authenticator.Quota(concurrentRuns, runsPerMinute, OptionalInt.empty()))));
+      entries.add(new Entry(sha256(key.getBytes(StandardCharsets.UTF_8)), parsed));
     }
     return List.copyOf(entries);
-  }
-
-  private static int positive(int line, String name, String value) {
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed >= 1) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // the message below
-    }
-    throw new IllegalArgumentException(
-        "line " + line + ": " + name + " must be a positive integer");
   }
 
   static byte[] sha256(byte[] bytes) {

@@ -85,6 +85,12 @@ public final class Options {
               "file of API keys, one a line: <tenant> <key> [concurrent_runs=N] [runs_per_minute=N] [admin=true]; read again within a second of a change; without it the server is open (every client is the tenant anonymous)",
               "path",
               ""),
+          opt(
+              "api-keys-store",
+              Group.ESSENTIAL,
+              "also take the keys kept in the store (with --store mysql; made with `keys create`, a revoked one stops working on every node within a second); with it and no --api-keys-file the server still needs keys",
+              "true|false",
+              "false"),
           opt("queue", Group.ESSENTIAL, "where runs wait for a worker", "memory|redis", "memory"),
           new Option(
               "redis-url",

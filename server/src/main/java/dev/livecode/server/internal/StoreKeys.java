@@ -1,0 +1,125 @@
+package dev.livecode.server.internal;
+
+import dev.livecode.core.spi.ApiKeyStore;
+import dev.livecode.http.Authenticator;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keys kept in the store ({@code keys create}), as a copy in memory that a background thread
+ * reads again every {@link #REFRESH}: a key revoked on any node stops working on every node within
+ * a second, while a request never waits for the database. When the store cannot be read the last
+ * copy stays in force, with a warning, so that a database hiccup does not lock every client out.
+ */
+final class StoreKeys implements Authenticator, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreKeys.class);
+
+  /** Half the promised second, so that a slow read still lands within it. */
+  static final Duration REFRESH = Duration.ofMillis(500);
+
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+
+  private record Entry(byte[] digest, Authenticator.Tenant tenant) {}
+
+  private final ApiKeyStore store;
+  private final ScheduledExecutorService refresher;
+  private volatile List<Entry> entries;
+  private volatile boolean failing;
+
+  private StoreKeys(ApiKeyStore store) {
+    this.store = store;
+    this.entries = read(store);
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "livecode-store-keys");
+              t.setDaemon(true);
+              return t;
+            });
+    refresher.scheduleWithFixedDelay(
+        this::refresh, REFRESH.toMillis(), REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Reads the keys once and keeps them fresh.
+   *
+   * @throws dev.livecode.core.exception.StoreException when the store cannot be read at start
+   */
+  static StoreKeys start(ApiKeyStore store) {
+    StoreKeys keys = new StoreKeys(store);
+    LOG.info("api keys loaded source=store {}", keys.summary());
+    return keys;
+  }
+
+  @Override
+  public Optional<Authenticator.Tenant> authenticate(String key) {
+    byte[] digest = KeyFile.sha256(key.getBytes(StandardCharsets.UTF_8));
+    Authenticator.Tenant found = null;
+    // Every entry is compared, so that the time taken says nothing about which one matched.
+    for (Entry entry : entries) {
+      if (MessageDigest.isEqual(entry.digest(), digest) && found == null) {
+        found = entry.tenant();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private void refresh() {
+    try {
+      List<Entry> fresh = read(store);
+      int before = entries.size();
+      entries = fresh;
+      if (failing || before != fresh.size()) {
+        LOG.info("api keys reloaded source=store {}", summary());
+      }
+      failing = false;
+    } catch (RuntimeException e) {
+      if (!failing) {
+        LOG.warn(
+            "api keys not reloaded source=store error={} keeping the keys in force",
+            e.getClass().getSimpleName());
+      }
+      failing = true;
+    }
+  }
+
+  private static List<Entry> read(ApiKeyStore store) {
+    List<Entry> entries = new ArrayList<>();
+    for (ApiKeyStore.StoredKey key : store.active()) {
+      try {
+        List<String> options =
+            key.options().isBlank() ? List.of() : List.of(SPACES.split(key.options().strip()));
+        entries.add(
+            new Entry(
+                HexFormat.of().parseHex(key.sha256()), KeyOptions.tenant(key.tenant(), options)));
+      } catch (IllegalArgumentException e) {
+        // Written by `keys create`, which checks the options; skip a row edited by hand.
+        LOG.warn("api key skipped source=store id={} error=\"{}\"", key.id(), e.getMessage());
+      }
+    }
+    return List.copyOf(entries);
+  }
+
+  private String summary() {
+    return "keys="
+        + entries.size()
+        + " tenants="
+        + entries.stream().map(e -> e.tenant().id()).distinct().count();
+  }
+
+  @Override
+  public void close() {
+    refresher.shutdownNow();
+  }
+}
