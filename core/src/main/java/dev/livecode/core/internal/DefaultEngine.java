@@ -392,7 +392,8 @@ public final class DefaultEngine implements LivecodeEngine {
         .orElseThrow(
             () ->
                 store.evicted(executionId)
-                    ? new LivecodeException.ExecutionEvicted(executionId)
+                    ? new LivecodeException.ExecutionEvicted(
+                        executionId, store.evictedFrom(executionId))
                     : new LivecodeException.ExecutionNotFound(executionId));
   }
 

@@ -138,6 +138,17 @@ public interface Store extends AutoCloseable {
     return false;
   }
 
+  /**
+   * The session of an execution this store {@linkplain #evicted evicted}, when it remembers it: the
+   * session's owner is the execution's, so that only the owner learns the execution is gone while
+   * anybody else gets the same answer as for an unknown id. Default: empty.
+   *
+   * @since 0.4
+   */
+  default Optional<UUID> evictedFrom(UUID executionId) {
+    return Optional.empty();
+  }
+
   /** QUEUED or RUNNING to RUNNING; false (and no change) when the execution is already final. */
   boolean markRunning(UUID executionId, Instant startedAt);
 
