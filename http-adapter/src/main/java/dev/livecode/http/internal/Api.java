@@ -75,7 +75,7 @@ public final class Api {
     this.json = json;
     this.owned = owned;
     this.quotas = quotas;
-    this.live = new LiveApi(engine, json, this);
+    this.live = new LiveApi(engine, json, this, quotas);
   }
 
   /** Every endpoint of docs/api.md. */
@@ -154,6 +154,7 @@ public final class Api {
       run = run.withLimits(limits(body.get("limits")));
       run = run.withInteractive(LiveApi.optionalBoolean(body, "interactive").orElse(false));
     }
+    run = run.withCaps(request.principal().caps());
     Optional<String> key = request.header("Idempotency-Key");
     if (key.isPresent()) {
       run = run.withIdempotencyKey(key.get());

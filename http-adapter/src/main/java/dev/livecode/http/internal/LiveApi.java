@@ -22,11 +22,13 @@ final class LiveApi {
   private final LivecodeEngine engine;
   private final ObjectMapper json;
   private final Api api;
+  private final Quotas quotas;
 
-  LiveApi(LivecodeEngine engine, ObjectMapper json, Api api) {
+  LiveApi(LivecodeEngine engine, ObjectMapper json, Api api, Quotas quotas) {
     this.engine = engine;
     this.json = json;
     this.api = api;
+    this.quotas = quotas;
   }
 
   /**
@@ -52,7 +54,20 @@ final class LiveApi {
           Map.of(),
           Map.of("Retry-After", Errors.RETRY_AFTER_SECONDS));
     }
-    EventStream stream = new EventStream(json, openStreams::decrementAndGet);
+    Runnable tenantStream;
+    try {
+      tenantStream = quotas.admitStream(request.principal(), id);
+    } catch (RuntimeException e) {
+      openStreams.decrementAndGet();
+      throw e;
+    }
+    EventStream stream =
+        new EventStream(
+            json,
+            () -> {
+              openStreams.decrementAndGet();
+              tenantStream.run();
+            });
     var response = stream.response();
     publisher.subscribe(stream);
     return response;

@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keys of {@code --api-keys-file}: one a line, {@code <tenant> <key> [concurrent_runs=N]
- * [runs_per_minute=N] [admin=true]}, {@code #} starting a comment. A tenant may have several lines,
- * so that a new key can be handed out before the old one is removed.
+ * The keys of {@code --api-keys-file}: one a line, {@code <tenant> <key> [options]} (see {@link
+ * KeyOptions}), {@code #} starting a comment. A tenant may have several lines, so that a new key
+ * can be handed out before the old one is removed.
  *
  * <p>The file is read again when a request comes at least a second after the last look and its
  * content changed, so a removed line stops working within a second of the next request. A file that

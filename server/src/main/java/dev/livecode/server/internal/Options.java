@@ -82,7 +82,7 @@ public final class Options {
           opt(
               "api-keys-file",
               Group.ESSENTIAL,
-              "file of API keys, one a line: <tenant> <key> [concurrent_runs=N] [runs_per_minute=N] [admin=true]; read again within a second of a change; without it the server is open (every client is the tenant anonymous)",
+              "file of API keys, one a line: <tenant> <key> [options] (concurrent_runs=N runs_per_minute=N event_streams=N admin=true, caps max_wall_time_ms=N max_cpu_time_ms=N max_memory_mb=N cap_max_processes=N cap_max_file_bytes=N cap_max_output_bytes=N); read again within a second of a change; without it the server is open (every client is the tenant anonymous)",
               "path",
               ""),
           opt(
@@ -206,6 +206,12 @@ public final class Options {
               "quota-sessions-per-minute",
               Group.COMMON,
               "sessions a tenant may create per minute (429 beyond)",
+              "count",
+              "no limit"),
+          opt(
+              "quota-event-streams",
+              Group.COMMON,
+              "event streams a tenant may have open at once (429 beyond); a key's event_streams overrides it",
               "count",
               "no limit"),
           opt(

@@ -273,6 +273,7 @@ public record ServerConfig(
     out.put("quota_concurrent_runs", describe(defaultQuota.concurrentRuns()));
     out.put("quota_runs_per_minute", describe(defaultQuota.runsPerMinute()));
     out.put("quota_sessions_per_minute", describe(defaultQuota.sessionsPerMinute()));
+    out.put("quota_event_streams", describe(defaultQuota.eventStreams()));
     out.put("store", store.name().toLowerCase(Locale.ROOT));
     if (store == StoreKind.MEMORY) {
       out.put("memory_store_budget_mb", memoryStoreBudgetBytes / MIB);
@@ -542,7 +543,8 @@ public record ServerConfig(
           new Authenticator.Quota(
               optionalCount("quota-concurrent-runs"),
               optionalCount("quota-runs-per-minute"),
-              optionalCount("quota-sessions-per-minute")));
+              optionalCount("quota-sessions-per-minute"),
+              optionalCount("quota-event-streams")));
     }
 
     private Optional<String> value(String name) {
