@@ -387,6 +387,10 @@ public final class Options {
       }
     }
     out.append("\n  --help                        this text\n");
+    out.append(
+        "\nKeys kept in the store (--store mysql): java -jar livecode-server.jar keys"
+            + " create <tenant> [options] | list | revoke <id> [store flags]; keys --help says"
+            + " more.\n");
     return out.toString();
   }
 }
