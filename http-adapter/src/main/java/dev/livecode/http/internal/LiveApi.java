@@ -8,9 +8,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The live endpoints of docs/api.md: an execution's events, its stdin, and cancelling it. */
 final class LiveApi {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveApi.class);
+
   /**
    * Event streams one server keeps open at once. Each may hold a writer thread while its client
    * does not read (until the stall timeout drops it), so this also bounds those threads; beyond it
@@ -66,7 +70,16 @@ final class LiveApi {
             json,
             () -> {
               openStreams.decrementAndGet();
-              tenantStream.run();
+              try {
+                tenantStream.run();
+              } catch (RuntimeException e) {
+                // The stream must still close; a place the counters kept is dropped once its
+                // execution has ended (Quotas.admitStream).
+                LOG.warn(
+                    "event stream place not given back execution={} error={}",
+                    id,
+                    e.getClass().getSimpleName());
+              }
             });
     var response = stream.response();
     publisher.subscribe(stream);
