@@ -124,6 +124,17 @@ class StoreKeysIT {
   }
 
   @Test
+  void aServerThatDoesNotReadTheStoresKeysSaysItIgnoresThem() throws Exception {
+    keys("create", "course-e");
+    List<String> args = storeFlags();
+    args.addAll(List.of("--workers", "0"));
+
+    try (ServerProcess open = ServerProcess.start(List.of(), args)) {
+      assertThat(open.log()).contains("api keys in the store ignored").contains("server open");
+    }
+  }
+
+  @Test
   void revokingAnUnknownIdSaysSoAndExits1() throws Exception {
     ServerProcess.Finished revoked = keys("revoke", "0000000000000000");
 

@@ -100,6 +100,23 @@ public final class ServerLauncher {
     }
   }
 
+  /**
+   * Keys made with {@code keys create} while the server does not read them: an operator who forgot
+   * the flag would otherwise believe the server needs them.
+   */
+  private static void warnIfKeysIgnored(ApiKeyStore keys) {
+    try {
+      int active = keys.active().size();
+      if (active > 0) {
+        LOG.warn(
+            "api keys in the store ignored count={}: start with --api-keys-store true to use them",
+            active);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("api keys in the store not counted error={}", e.getClass().getSimpleName());
+    }
+  }
+
   /** The key file and the store's keys, as configured; empty for an open server. */
   private static Optional<Authenticator> authenticator(
       ServerConfig config, Optional<Store> store, List<AutoCloseable> owned) {
@@ -114,6 +131,9 @@ public final class ServerLauncher {
       StoreKeys storeKeys = StoreKeys.start(keys);
       owned.add(storeKeys);
       sources.add(storeKeys);
+    }
+    if (!config.apiKeysStore()) {
+      store.flatMap(Store::apiKeys).ifPresent(ServerLauncher::warnIfKeysIgnored);
     }
     if (sources.isEmpty()) {
       return Optional.empty();
