@@ -15,8 +15,9 @@ import java.util.OptionalInt;
  * that created them, and another tenant gets 404 for them.
  *
  * <p>Called on request threads, once per request: it must be thread-safe and quick. An
- * implementation should compare keys in constant time (for example {@link
- * java.security.MessageDigest#isEqual} on digests) and never log them.
+ * implementation should never compare keys themselves in variable time: compare them in constant
+ * time ({@link java.security.MessageDigest#isEqual}), or look them up by a cryptographic digest,
+ * whose timing tells nothing about a key; and never log them.
  *
  * @since 0.4
  */

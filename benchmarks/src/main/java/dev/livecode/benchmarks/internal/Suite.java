@@ -616,8 +616,9 @@ public final class Suite implements AutoCloseable {
   /**
    * The cost of checking an API key: the same PATCH and GET load on a server without keys and on
    * one with {@value KeyCost#KEYS} keys in its key file (each request compared with every one),
-   * both alive at once and measured in turn, {@value KeyCost#ROUNDS} rounds each, so that drift of
-   * the machine falls on both alike.
+   * both alive at once and measured in turn after a turn each that is not counted, {@value
+   * KeyCost#ROUNDS} short turns each in the order off, on, on, off, ..., so that drift of the
+   * machine falls on both alike.
    */
   private void keyCost() {
     if (!options.includes("keys")) {
@@ -627,8 +628,8 @@ public final class Suite implements AutoCloseable {
     try (KeyCost.KeyFile keys = KeyCost.KeyFile.write();
         ServerProcess open = startServer("livecode-keys-off", serverArgs(options.isolation()));
         ServerProcess keyed = startServer("livecode-keys-on", keyedArgs(keys.path()))) {
-      Duration measure = Duration.ofMillis((long) (options.httpSeconds() * 1000));
-      Duration warmup = Duration.ofMillis(Math.min(1000, measure.toMillis() / 2));
+      // Half an HTTP level's window per turn, six turns each: as long in all as three levels.
+      Duration turn = Duration.ofMillis(Math.max(500, (long) (options.httpSeconds() * 500)));
       int most = options.connections().stream().mapToInt(Integer::intValue).max().orElse(1);
       KeyCost.Server off =
           KeyCost.Server.prepare(open.port(), Map.of(), most, PYTHON, LatencyBench.RESULT_TIMEOUT);
@@ -637,10 +638,8 @@ public final class Suite implements AutoCloseable {
               keyed.port(), keys.header(), most, PYTHON, LatencyBench.RESULT_TIMEOUT);
       for (int c : options.connections()) {
         progress(section + " c=" + c);
-        KeyCost.Pair patch =
-            KeyCost.compare(options.loadClient(), off, on, true, c, warmup, measure);
-        KeyCost.Pair get =
-            KeyCost.compare(options.loadClient(), off, on, false, c, warmup, measure);
+        KeyCost.Pair patch = KeyCost.compare(options.loadClient(), off, on, true, c, turn);
+        KeyCost.Pair get = KeyCost.compare(options.loadClient(), off, on, false, c, turn);
         table.add(keyRow(section, "autosave PATCH/s", c, patch));
         table.add(keyRow(section, "GET /executions/:id (finished) per s", c, get));
       }

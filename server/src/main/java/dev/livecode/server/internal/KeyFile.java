@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * content changed, so a removed line stops working within a second of the next request. A file that
  * can no longer be read or parsed leaves the keys of the last good one in force, with a warning: a
  * typo while editing must not lock every client out. Only SHA-256 digests of the keys are kept,
- * compared in constant time; no key is ever logged or put in a message.
+ * looked up as {@link KeyDigests} says; no key is ever logged or put in a message.
  */
 public final class KeyFile implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(KeyFile.class);
@@ -40,19 +39,18 @@ public final class KeyFile implements Authenticator {
   static final int MIN_KEY_LENGTH = 16;
 
   /** One line of the file: the digest of its key, and whose key it is with the line's quota. */
-  record Entry(byte[] digest, Authenticator.Tenant tenant) {}
-
   private final Path path;
+
   private final LongSupplier nanoTime;
   private final AtomicBoolean checking = new AtomicBoolean();
-  private volatile List<Entry> entries;
+  private volatile KeyDigests keys;
   private volatile byte[] contentDigest;
   private volatile long nextCheckNanos;
 
   private KeyFile(Path path, LongSupplier nanoTime, byte[] content) {
     this.path = path;
     this.nanoTime = nanoTime;
-    this.entries = parse(content);
+    this.keys = new KeyDigests(parse(content));
     this.contentDigest = sha256(content);
     this.nextCheckNanos = nanoTime.getAsLong() + CHECK_NANOS;
   }
@@ -82,15 +80,7 @@ public final class KeyFile implements Authenticator {
   @Override
   public Optional<Authenticator.Tenant> authenticate(String key) {
     reloadIfDue();
-    byte[] digest = sha256(key.getBytes(StandardCharsets.UTF_8));
-    Authenticator.Tenant found = null;
-    // Every entry is compared, so that the time taken says nothing about which one matched.
-    for (Entry entry : entries) {
-      if (MessageDigest.isEqual(entry.digest(), digest) && found == null) {
-        found = entry.tenant();
-      }
-    }
-    return Optional.ofNullable(found);
+    return keys.find(key);
   }
 
   private void reloadIfDue() {
@@ -105,7 +95,7 @@ public final class KeyFile implements Authenticator {
       if (MessageDigest.isEqual(digest, contentDigest)) {
         return;
       }
-      entries = parse(content);
+      keys = new KeyDigests(parse(content));
       contentDigest = digest;
       LOG.info("api keys reloaded file={} {}", path, summary());
     } catch (IOException | RuntimeException e) {
@@ -119,10 +109,7 @@ public final class KeyFile implements Authenticator {
   }
 
   private String summary() {
-    return "keys="
-        + entries.size()
-        + " tenants="
-        + entries.stream().map(e -> e.tenant().id()).distinct().count();
+    return keys.summary();
   }
 
   private static byte[] read(Path path) throws IOException {
@@ -134,8 +121,8 @@ public final class KeyFile implements Authenticator {
    *
    * @throws IllegalArgumentException naming the first bad line by its number, never its key
    */
-  static List<Entry> parse(byte[] content) {
-    List<Entry> entries = new ArrayList<>();
+  static List<KeyDigests.Entry> parse(byte[] content) {
+    List<KeyDigests.Entry> entries = new ArrayList<>();
     Map<String, Integer> lineOfKey = new HashMap<>();
     String[] lines = new String(content, StandardCharsets.UTF_8).split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -167,16 +154,12 @@ public final class KeyFile implements Authenticator {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("line " + number + ": " + e.getMessage());
       }
-      entries.add(new Entry(sha256(key.getBytes(StandardCharsets.UTF_8)), parsed));
+      entries.add(new KeyDigests.Entry(sha256(key.getBytes(StandardCharsets.UTF_8)), parsed));
     }
     return List.copyOf(entries);
   }
 
   static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return KeyDigests.sha256(bytes);
   }
 }

@@ -2,8 +2,6 @@ package dev.livecode.server.internal;
 
 import dev.livecode.core.spi.ApiKeyStore;
 import dev.livecode.http.Authenticator;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -30,11 +28,9 @@ final class StoreKeys implements Authenticator, AutoCloseable {
 
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
-  private record Entry(byte[] digest, Authenticator.Tenant tenant) {}
-
   private final ApiKeyStore store;
   private final ScheduledExecutorService refresher;
-  private volatile List<Entry> entries;
+  private volatile KeyDigests entries;
   private volatile boolean failing;
 
   private StoreKeys(ApiKeyStore store) {
@@ -64,23 +60,15 @@ final class StoreKeys implements Authenticator, AutoCloseable {
 
   @Override
   public Optional<Authenticator.Tenant> authenticate(String key) {
-    byte[] digest = KeyFile.sha256(key.getBytes(StandardCharsets.UTF_8));
-    Authenticator.Tenant found = null;
-    // Every entry is compared, so that the time taken says nothing about which one matched.
-    for (Entry entry : entries) {
-      if (MessageDigest.isEqual(entry.digest(), digest) && found == null) {
-        found = entry.tenant();
-      }
-    }
-    return Optional.ofNullable(found);
+    return entries.find(key);
   }
 
   private void refresh() {
     try {
-      List<Entry> fresh = read(store);
-      int before = entries.size();
+      KeyDigests fresh = read(store);
+      String before = entries.summary();
       entries = fresh;
-      if (failing || before != fresh.size()) {
+      if (failing || !before.equals(fresh.summary())) {
         LOG.info("api keys reloaded source=store {}", summary());
       }
       failing = false;
@@ -94,28 +82,25 @@ final class StoreKeys implements Authenticator, AutoCloseable {
     }
   }
 
-  private static List<Entry> read(ApiKeyStore store) {
-    List<Entry> entries = new ArrayList<>();
+  private static KeyDigests read(ApiKeyStore store) {
+    List<KeyDigests.Entry> entries = new ArrayList<>();
     for (ApiKeyStore.StoredKey key : store.active()) {
       try {
         List<String> options =
             key.options().isBlank() ? List.of() : List.of(SPACES.split(key.options().strip()));
         entries.add(
-            new Entry(
+            new KeyDigests.Entry(
                 HexFormat.of().parseHex(key.sha256()), KeyOptions.tenant(key.tenant(), options)));
       } catch (IllegalArgumentException e) {
         // Written by `keys create`, which checks the options; skip a row edited by hand.
         LOG.warn("api key skipped source=store id={} error=\"{}\"", key.id(), e.getMessage());
       }
     }
-    return List.copyOf(entries);
+    return new KeyDigests(entries);
   }
 
   private String summary() {
-    return "keys="
-        + entries.size()
-        + " tenants="
-        + entries.stream().map(e -> e.tenant().id()).distinct().count();
+    return entries.summary();
   }
 
   @Override
