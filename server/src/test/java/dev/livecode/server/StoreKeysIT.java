@@ -142,34 +142,6 @@ class StoreKeysIT {
     assertThat(revoked.stderr()).contains("no key with id 0000000000000000");
   }
 
-  @Test
-  void theMemoryStoreSaysToUseTheKeyFileAndExits2() throws Exception {
-    ServerProcess.Finished finished =
-        ServerProcess.runToExit(List.of("keys", "list", "--store", "memory"), Map.of());
-
-    assertThat(finished.exitCode()).isEqualTo(2);
-    assertThat(finished.stderr())
-        .contains("memory store keeps no keys")
-        .contains("--api-keys-file");
-  }
-
-  @Test
-  void badUsageSaysWhatIsWrongAndExits2() throws Exception {
-    ServerProcess.Finished unknown = keys("rotate");
-    ServerProcess.Finished noTenant = keys("create");
-    ServerProcess.Finished badOption = keys("create", "t", "concurrent_runs=0");
-    ServerProcess.Finished badTenant = keys("create", "no spaces/or slashes");
-
-    assertThat(unknown.exitCode()).isEqualTo(2);
-    assertThat(unknown.stderr()).contains("unknown command 'rotate'");
-    assertThat(noTenant.exitCode()).isEqualTo(2);
-    assertThat(noTenant.stderr()).contains("needs a tenant");
-    assertThat(badOption.exitCode()).isEqualTo(2);
-    assertThat(badOption.stderr()).contains("concurrent_runs must be a positive integer");
-    assertThat(badTenant.exitCode()).isEqualTo(2);
-    assertThat(badTenant.stderr()).contains("a tenant is 1 to 128");
-  }
-
   private static ServerProcess.Finished keys(String... words) throws Exception {
     List<String> args = new ArrayList<>(List.of("keys"));
     args.addAll(List.of(words));
