@@ -137,6 +137,34 @@ public record Limits(
     }
 
     /**
+     * {@code caps} with each limit present here taken instead where it is lower: the caps of a run
+     * held to lower caps than the server's.
+     *
+     * @since 0.4
+     */
+    public Limits lower(Limits caps) {
+      return new Limits(
+          min(caps.wallTime(), wallTime),
+          min(caps.cpuTime(), cpuTime),
+          memoryBytes.isPresent()
+              ? Math.min(caps.memoryBytes(), memoryBytes.getAsLong())
+              : caps.memoryBytes(),
+          maxProcesses.isPresent()
+              ? Math.min(caps.maxProcesses(), maxProcesses.getAsInt())
+              : caps.maxProcesses(),
+          maxFileBytes.isPresent()
+              ? Math.min(caps.maxFileBytes(), maxFileBytes.getAsLong())
+              : caps.maxFileBytes(),
+          maxOutputBytes.isPresent()
+              ? Math.min(caps.maxOutputBytes(), maxOutputBytes.getAsLong())
+              : caps.maxOutputBytes());
+    }
+
+    private static Duration min(Duration cap, Optional<Duration> lower) {
+      return lower.filter(l -> l.compareTo(cap) < 0).orElse(cap);
+    }
+
+    /**
      * The effective limits: each override, or the default.
      *
      * @throws LivecodeException.InvalidRequest when an override is not positive or is above its cap
@@ -207,7 +235,7 @@ public record Limits(
       if (value <= 0) {
         problems.add(name + " must be > 0, was " + value);
       } else if (value > cap) {
-        problems.add(name + " " + value + " is above this server's cap of " + cap);
+        problems.add(name + " " + value + " is above the cap of " + cap);
       }
       return value;
     }

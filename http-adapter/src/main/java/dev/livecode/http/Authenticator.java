@@ -1,5 +1,6 @@
 package dev.livecode.http;
 
+import dev.livecode.core.Limits;
 import dev.livecode.core.Session;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,8 +15,9 @@ import java.util.OptionalInt;
  * that created them, and another tenant gets 404 for them.
  *
  * <p>Called on request threads, once per request: it must be thread-safe and quick. An
- * implementation should compare keys in constant time (for example {@link
- * java.security.MessageDigest#isEqual} on digests) and never log them.
+ * implementation should never compare keys themselves in variable time: compare them in constant
+ * time ({@link java.security.MessageDigest#isEqual}), or look them up by a cryptographic digest,
+ * whose timing tells nothing about a key; and never log them.
  *
  * @since 0.4
  */
@@ -36,18 +38,27 @@ public interface Authenticator {
    *     name {@link Session#ANONYMOUS} to reach what was created without keys
    * @param admin whether it may read {@code GET /metrics}
    * @param quota what it may use
+   * @param caps the highest limits its runs may ask for, each present one below the server's cap
+   *     (and lowering the default with it); a run asking for more gets 400 {@code INVALID_REQUEST},
+   *     as one over the server's cap does
    */
-  record Tenant(String id, boolean admin, Quota quota) {
+  record Tenant(String id, boolean admin, Quota quota, Limits.Overrides caps) {
     public Tenant {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(quota, "quota");
+      Objects.requireNonNull(caps, "caps");
       if (id.isBlank() || id.length() > Session.MAX_OWNER_LENGTH) {
         throw new IllegalArgumentException(
             "tenant id must be 1 to " + Session.MAX_OWNER_LENGTH + " characters, not blank");
       }
     }
 
-    /** A tenant held to the server's default quota. */
+    /** A tenant held to the server's caps. */
+    public Tenant(String id, boolean admin, Quota quota) {
+      this(id, admin, quota, Limits.Overrides.NONE);
+    }
+
+    /** A tenant held to the server's default quota and caps. */
     public Tenant(String id, boolean admin) {
       this(id, admin, Quota.DEFAULT);
     }
@@ -60,23 +71,35 @@ public interface Authenticator {
    * @param concurrentRuns runs queued or running at once (429 beyond, nothing queued)
    * @param runsPerMinute runs started per minute
    * @param sessionsPerMinute sessions created per minute
+   * @param eventStreams event streams ({@code GET /executions/:id/events}) open at once
    */
   record Quota(
-      OptionalInt concurrentRuns, OptionalInt runsPerMinute, OptionalInt sessionsPerMinute) {
+      OptionalInt concurrentRuns,
+      OptionalInt runsPerMinute,
+      OptionalInt sessionsPerMinute,
+      OptionalInt eventStreams) {
     /** Every field empty: the server's defaults. */
     public static final Quota DEFAULT =
-        new Quota(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
+        new Quota(
+            OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
 
     public Quota {
       Objects.requireNonNull(concurrentRuns, "concurrentRuns");
       Objects.requireNonNull(runsPerMinute, "runsPerMinute");
       Objects.requireNonNull(sessionsPerMinute, "sessionsPerMinute");
+      Objects.requireNonNull(eventStreams, "eventStreams");
       for (OptionalInt limit :
-          new OptionalInt[] {concurrentRuns, runsPerMinute, sessionsPerMinute}) {
+          new OptionalInt[] {concurrentRuns, runsPerMinute, sessionsPerMinute, eventStreams}) {
         if (limit.isPresent() && limit.getAsInt() < 1) {
           throw new IllegalArgumentException("a quota must be >= 1, was " + limit.getAsInt());
         }
       }
+    }
+
+    /** No limit on open event streams. */
+    public Quota(
+        OptionalInt concurrentRuns, OptionalInt runsPerMinute, OptionalInt sessionsPerMinute) {
+      this(concurrentRuns, runsPerMinute, sessionsPerMinute, OptionalInt.empty());
     }
 
     /** Each empty field of this one taken from {@code fallback}. */
@@ -84,7 +107,8 @@ public interface Authenticator {
       return new Quota(
           concurrentRuns.isPresent() ? concurrentRuns : fallback.concurrentRuns,
           runsPerMinute.isPresent() ? runsPerMinute : fallback.runsPerMinute,
-          sessionsPerMinute.isPresent() ? sessionsPerMinute : fallback.sessionsPerMinute);
+          sessionsPerMinute.isPresent() ? sessionsPerMinute : fallback.sessionsPerMinute,
+          eventStreams.isPresent() ? eventStreams : fallback.eventStreams);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.livecode.server;
 
 import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.server.internal.ConfigException;
+import dev.livecode.server.internal.KeysCommand;
 import dev.livecode.server.internal.Options;
 import dev.livecode.server.internal.RunningServer;
 import dev.livecode.server.internal.Secrets;
@@ -9,6 +10,7 @@ import dev.livecode.server.internal.ServerConfig;
 import dev.livecode.server.internal.ServerLauncher;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -17,6 +19,9 @@ import java.util.Map;
  *
  * <p>Exit codes: 0 after {@code --help} or a clean shutdown, 1 when the server cannot start (the
  * database or Redis unreachable, the port taken), 2 for a bad flag.
+ *
+ * <p>{@code java -jar livecode-server.jar keys create|list|revoke ...} manages the API keys kept in
+ * the store instead of starting the server: see {@link KeysCommand}.
  */
 public final class Main {
   /** Exit code of a server that could not start. */
@@ -30,8 +35,16 @@ public final class Main {
   public static void main(String[] args) {
     // The server's logging setup under its own name, so that embedders of this module never get
     // a logback.xml they did not ask for. Set before the first logger exists.
+    boolean keys = args.length > 0 && args[0].equals(KeysCommand.NAME);
     if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "livecode-server-logback.xml");
+      System.setProperty(
+          "logback.configurationFile",
+          keys ? "livecode-keys-logback.xml" : "livecode-server-logback.xml");
+    }
+    if (keys) {
+      System.exit(
+          KeysCommand.run(
+              Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out, System.err));
     }
     int code = start(args, System.getenv(), System.out, System.err);
     if (code >= 0) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +30,11 @@ public final class HttpLoad {
 
     /** The JSON body, or null for none. */
     String body(int thread, long seq);
+
+    /** Headers sent with every request (an API key, say); none by default. */
+    default Map<String, String> headers() {
+      return Map.of();
+    }
   }
 
   /** What one level reached. */
@@ -89,11 +95,13 @@ public final class HttpLoad {
                       if (raw != null) {
                         status =
                             raw.exchange(
-                                RawHttpConnection.request(target.method(), path, hostHeader, body));
+                                RawHttpConnection.request(
+                                    target.method(), path, hostHeader, body, target.headers()));
                       } else {
                         HttpRequest.Builder request =
                             HttpRequest.newBuilder(URI.create("http://" + hostHeader + path))
                                 .timeout(Duration.ofSeconds(30));
+                        target.headers().forEach(request::header);
                         if (body == null) {
                           request.method(target.method(), HttpRequest.BodyPublishers.noBody());
                         } else {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
@@ -27,10 +28,17 @@ public final class LivecodeClient {
   private final String base;
   private final String host;
   private final int port;
+  private final Map<String, String> headers;
   private final Queue<RawHttpConnection> idle = new ConcurrentLinkedQueue<>();
 
   /** A client of the server at {@code base} ({@code http://host:port}). */
   public LivecodeClient(String base) {
+    this(base, Map.of());
+  }
+
+  /** A client that sends {@code headers} (an API key) with every request. */
+  public LivecodeClient(String base, Map<String, String> headers) {
+    this.headers = Map.copyOf(headers);
     this.base = Objects.requireNonNull(base, "base");
     URI uri = URI.create(base);
     this.host = uri.getHost();
@@ -98,7 +106,7 @@ public final class LivecodeClient {
     try {
       response =
           connection.exchangeForBody(
-              RawHttpConnection.request(method, path, host + ":" + port, jsonBody));
+              RawHttpConnection.request(method, path, host + ":" + port, jsonBody, headers));
     } catch (IOException | RuntimeException e) {
       connection.close();
       throw e;

@@ -38,7 +38,10 @@ public record Options(
     boolean keepData) {
 
   /** The parts of a mode that {@code --sections} can pick. */
-  public static final List<String> SECTIONS = List.of("latency", "throughput", "http");
+  public static final List<String> SECTIONS = List.of("latency", "throughput", "http", "keys");
+
+  /** What runs without {@code --sections}: {@code keys} is asked for by name. */
+  static final List<String> DEFAULT_SECTIONS = List.of("latency", "throughput", "http");
 
   public static final String USAGE =
       """
@@ -46,7 +49,9 @@ public record Options(
 
         --mode M            embedded (default) | redis-mysql | all (both, one after the other)
         --sections L        which parts to run in each mode: latency,throughput,http (default all
-                            three; e.g. --sections http measures only the HTTP rounds)
+                            three; e.g. --sections http measures only the HTTP rounds); keys
+                            (embedded mode, asked for by name) compares PATCH/s and GET/s with an
+                            API key on every request against the same server without keys
         --quick             fewer samples and shorter HTTP rounds (whole run about 2 minutes)
         --server-jar P      the server jar (default: server/target/livecode-server.jar,
                             looked up from the current directory and its parents)
@@ -123,7 +128,7 @@ public record Options(
    */
   public static Options parse(String[] args) {
     List<String> modes = List.of("embedded");
-    List<String> sections = SECTIONS;
+    List<String> sections = DEFAULT_SECTIONS;
     boolean quick = Arrays.asList(args).contains("--quick");
     Path serverJar = null;
     Path out = null;

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One keep-alive HTTP/1.1 connection on a blocking socket, as wrk drives them: write a request,
@@ -31,6 +32,12 @@ public final class RawHttpConnection implements Closeable {
 
   /** The bytes of one request with a JSON body (or none when {@code body} is null). */
   public static byte[] request(String method, String path, String hostHeader, String body) {
+    return request(method, path, hostHeader, body, Map.of());
+  }
+
+  /** The same, with {@code headers} after {@code Host}. */
+  public static byte[] request(
+      String method, String path, String hostHeader, String body, Map<String, String> headers) {
     byte[] bodyBytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     StringBuilder head =
         new StringBuilder(160)
@@ -41,6 +48,7 @@ public final class RawHttpConnection implements Closeable {
             .append("Host: ")
             .append(hostHeader)
             .append("\r\n");
+    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
     if (body != null) {
       head.append("Content-Type: application/json\r\n")
           .append("Content-Length: ")

@@ -167,6 +167,7 @@ public final class Suite implements AutoCloseable {
       ServerProcess.pause(1000);
       memoryRows(mode, server, idle, runPeak, httpPeak, RssSampler.nowMib(server));
     }
+    keyCost();
     if (!options.coldArgs().isEmpty() && options.includes("latency")) {
       List<String> coldArgs = serverArgs(options.isolation());
       coldArgs.addAll(options.coldArgs());
@@ -610,6 +611,73 @@ public final class Suite implements AutoCloseable {
                 .withNote("failed: " + oneLine(e)));
       }
     }
+  }
+
+  /**
+   * The cost of checking an API key: the same PATCH and GET load on a server without keys and on
+   * one with {@value KeyCost#KEYS} keys in its key file (each request compared with every one),
+   * both alive at once and measured in turn after a turn each that is not counted, {@value
+   * KeyCost#ROUNDS} short turns each in the order off, on, on, off, ..., so that drift of the
+   * machine falls on both alike.
+   */
+  private void keyCost() {
+    if (!options.includes("keys")) {
+      return;
+    }
+    String section = "embedded keys";
+    try (KeyCost.KeyFile keys = KeyCost.KeyFile.write();
+        ServerProcess open = startServer("livecode-keys-off", serverArgs(options.isolation()));
+        ServerProcess keyed = startServer("livecode-keys-on", keyedArgs(keys.path()))) {
+      // Half an HTTP level's window per turn, six turns each: as long in all as three levels.
+      Duration turn = Duration.ofMillis(Math.max(500, (long) (options.httpSeconds() * 500)));
+      int most = options.connections().stream().mapToInt(Integer::intValue).max().orElse(1);
+      KeyCost.Server off =
+          KeyCost.Server.prepare(open.port(), Map.of(), most, PYTHON, LatencyBench.RESULT_TIMEOUT);
+      KeyCost.Server on =
+          KeyCost.Server.prepare(
+              keyed.port(), keys.header(), most, PYTHON, LatencyBench.RESULT_TIMEOUT);
+      for (int c : options.connections()) {
+        progress(section + " c=" + c);
+        KeyCost.Pair patch = KeyCost.compare(options.loadClient(), off, on, true, c, turn);
+        KeyCost.Pair get = KeyCost.compare(options.loadClient(), off, on, false, c, turn);
+        table.add(keyRow(section, "autosave PATCH/s", c, patch));
+        table.add(keyRow(section, "GET /executions/:id (finished) per s", c, get));
+      }
+    } catch (Exception e) {
+      progress(section + " failed: " + e);
+      table.add(
+          Row.of(section, "key checking", "req/s", Figure.value(Double.NaN))
+              .withNote("failed: " + oneLine(e)));
+    }
+  }
+
+  private List<String> keyedArgs(Path keyFile) {
+    List<String> args = serverArgs(options.isolation());
+    args.addAll(List.of("--api-keys-file", keyFile.toString()));
+    return args;
+  }
+
+  private static Row keyRow(String section, String what, int c, KeyCost.Pair pair) {
+    Row row =
+        Row.compared(
+                section,
+                what + " with an API key (" + KeyCost.KEYS + " keys) at " + c + " connections",
+                "req/s",
+                Figure.value(pair.on().perSecond()),
+                "the same without keys at " + c,
+                Figure.value(pair.off().perSecond()))
+            .withNote(target("within 5% of keys off", pair.ratio() >= 0.95))
+            .withNote(pair.spread());
+    if (pair.on().errors() + pair.off().errors() > 0) {
+      row =
+          row.withNote(
+              (pair.on().errors() + pair.off().errors())
+                  + " errors, first: "
+                  + (pair.on().firstError().isEmpty()
+                      ? pair.off().firstError()
+                      : pair.on().firstError()));
+    }
+    return row;
   }
 
   private void memoryRows(

@@ -3,6 +3,7 @@ package dev.livecode.core.exception;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -61,18 +62,38 @@ public abstract class LivecodeException extends RuntimeException {
   public static final class ExecutionEvicted extends LivecodeException {
     private static final long serialVersionUID = 1L;
     private final UUID executionId;
+    private final transient Optional<UUID> sessionId;
 
     public ExecutionEvicted(UUID executionId) {
+      this(executionId, Optional.empty());
+    }
+
+    /**
+     * @param sessionId the session the execution belonged to, when the store remembers it: its
+     *     owner is the execution's, so that a front end tells only the owner the execution is gone
+     * @since 0.4
+     */
+    public ExecutionEvicted(UUID executionId, Optional<UUID> sessionId) {
       super(
           "execution "
               + Objects.requireNonNull(executionId, "executionId")
               + " was evicted from the in-memory store to stay within its memory budget; run it again"
               + " (a MySQL store keeps every execution)");
       this.executionId = executionId;
+      this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
     }
 
     public UUID executionId() {
       return executionId;
+    }
+
+    /**
+     * The session the execution belonged to, when the store remembers it.
+     *
+     * @since 0.4
+     */
+    public Optional<UUID> sessionId() {
+      return sessionId == null ? Optional.empty() : sessionId;
     }
   }
 

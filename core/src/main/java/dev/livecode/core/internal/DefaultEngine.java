@@ -306,7 +306,7 @@ public final class DefaultEngine implements LivecodeEngine {
         request.interactive()
             ? config.defaultLimits().withWallTime(Limits.INTERACTIVE_WALL_TIME)
             : config.defaultLimits();
-    Limits limits = request.limits().resolve(defaults, config.maxLimits());
+    Limits limits = request.limits().resolve(defaults, request.caps().lower(config.maxLimits()));
     if (request.stdin().length() > config.maxStdinBytes()
         || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
       throw new LivecodeException.InvalidRequest(
@@ -392,7 +392,8 @@ public final class DefaultEngine implements LivecodeEngine {
         .orElseThrow(
             () ->
                 store.evicted(executionId)
-                    ? new LivecodeException.ExecutionEvicted(executionId)
+                    ? new LivecodeException.ExecutionEvicted(
+                        executionId, store.evictedFrom(executionId))
                     : new LivecodeException.ExecutionNotFound(executionId));
   }
 

@@ -213,6 +213,11 @@ public final class InMemoryStore implements Store {
   }
 
   @Override
+  public Optional<UUID> evictedFrom(UUID executionId) {
+    return evicted.sessionOf(Objects.requireNonNull(executionId, "executionId"));
+  }
+
+  @Override
   public boolean markRunning(UUID executionId, Instant startedAt) {
     Objects.requireNonNull(startedAt, "startedAt");
     return transition(executionId, current -> current.running(startedAt), 0);
@@ -276,7 +281,7 @@ public final class InMemoryStore implements Store {
       return;
     }
     // Remembered before it goes, so a concurrent read finds either the execution or its eviction.
-    evicted.add(executionId);
+    evicted.add(executionId, stored.execution().sessionId());
     SessionHistory history = histories.get(stored.execution().sessionId());
     synchronized (history) {
       // A finished execution never changes, so the one read above is the one stored.

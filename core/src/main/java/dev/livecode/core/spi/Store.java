@@ -50,6 +50,16 @@ public interface Store extends AutoCloseable {
     return new InMemoryStore(budgetBytes);
   }
 
+  /**
+   * The API keys this store keeps, for stores that keep them (the MySQL store does); empty for the
+   * others, whose servers take keys from a file.
+   *
+   * @since 0.4
+   */
+  default Optional<ApiKeyStore> apiKeys() {
+    return Optional.empty();
+  }
+
   /** Releases what the store created (its pool); harmless when called twice. */
   @Override
   default void close() {}
@@ -126,6 +136,17 @@ public interface Store extends AutoCloseable {
    */
   default boolean evicted(UUID executionId) {
     return false;
+  }
+
+  /**
+   * The session of an execution this store {@linkplain #evicted evicted}, when it remembers it: the
+   * session's owner is the execution's, so that only the owner learns the execution is gone while
+   * anybody else gets the same answer as for an unknown id. Default: empty.
+   *
+   * @since 0.4
+   */
+  default Optional<UUID> evictedFrom(UUID executionId) {
+    return Optional.empty();
   }
 
   /** QUEUED or RUNNING to RUNNING; false (and no change) when the execution is already final. */

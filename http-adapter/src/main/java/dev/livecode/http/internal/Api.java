@@ -75,7 +75,7 @@ public final class Api {
     this.json = json;
     this.owned = owned;
     this.quotas = quotas;
-    this.live = new LiveApi(engine, json, this);
+    this.live = new LiveApi(engine, json, this, quotas);
   }
 
   /** Every endpoint of docs/api.md. */
@@ -154,6 +154,7 @@ public final class Api {
       run = run.withLimits(limits(body.get("limits")));
       run = run.withInteractive(LiveApi.optionalBoolean(body, "interactive").orElse(false));
     }
+    run = run.withCaps(request.principal().caps());
     Optional<String> key = request.header("Idempotency-Key");
     if (key.isPresent()) {
       run = run.withIdempotencyKey(key.get());
@@ -230,15 +231,27 @@ public final class Api {
    * its session, which never changes); another tenant's is answered as one that does not exist.
    */
   Execution execution(Request request, UUID id) {
-    Execution execution = engine.getExecution(id);
-    if (owned
-        && !engine
-            .findSession(execution.sessionId())
-            .map(session -> session.owner().equals(request.tenant()))
-            .orElse(false)) {
+    Execution execution;
+    try {
+      execution = engine.getExecution(id);
+    } catch (LivecodeException.ExecutionEvicted e) {
+      // Gone (410) is news only for its owner; to anybody else it is an unknown id.
+      if (owned && !e.sessionId().map(session -> owns(request, session)).orElse(false)) {
+        throw new LivecodeException.ExecutionNotFound(id);
+      }
+      throw e;
+    }
+    if (owned && !owns(request, execution.sessionId())) {
       throw new LivecodeException.ExecutionNotFound(id);
     }
     return execution;
+  }
+
+  private boolean owns(Request request, UUID sessionId) {
+    return engine
+        .findSession(sessionId)
+        .map(session -> session.owner().equals(request.tenant()))
+        .orElse(false);
   }
 
   // --- request parsing --------------------------------------------------------------------------

@@ -8,9 +8,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The live endpoints of docs/api.md: an execution's events, its stdin, and cancelling it. */
 final class LiveApi {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveApi.class);
+
   /**
    * Event streams one server keeps open at once. Each may hold a writer thread while its client
    * does not read (until the stall timeout drops it), so this also bounds those threads; beyond it
@@ -22,11 +26,13 @@ final class LiveApi {
   private final LivecodeEngine engine;
   private final ObjectMapper json;
   private final Api api;
+  private final Quotas quotas;
 
-  LiveApi(LivecodeEngine engine, ObjectMapper json, Api api) {
+  LiveApi(LivecodeEngine engine, ObjectMapper json, Api api, Quotas quotas) {
     this.engine = engine;
     this.json = json;
     this.api = api;
+    this.quotas = quotas;
   }
 
   /**
@@ -52,7 +58,29 @@ final class LiveApi {
           Map.of(),
           Map.of("Retry-After", Errors.RETRY_AFTER_SECONDS));
     }
-    EventStream stream = new EventStream(json, openStreams::decrementAndGet);
+    Runnable tenantStream;
+    try {
+      tenantStream = quotas.admitStream(request.principal(), id);
+    } catch (RuntimeException e) {
+      openStreams.decrementAndGet();
+      throw e;
+    }
+    EventStream stream =
+        new EventStream(
+            json,
+            () -> {
+              openStreams.decrementAndGet();
+              try {
+                tenantStream.run();
+              } catch (RuntimeException e) {
+                // The stream must still close; a place the counters kept is dropped once its
+                // execution has ended (Quotas.admitStream).
+                LOG.warn(
+                    "event stream place not given back execution={} error={}",
+                    id,
+                    e.getClass().getSimpleName());
+              }
+            });
     var response = stream.response();
     publisher.subscribe(stream);
     return response;

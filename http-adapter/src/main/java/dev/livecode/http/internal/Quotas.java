@@ -22,6 +22,9 @@ public final class Quotas {
   /** A reservation older than this belongs to a request that died between reserving and queuing. */
   private static final long STALE_RESERVATION_MS = 60_000;
 
+  /** How long an event stream may stay open after its execution ended, at most. */
+  private static final long STREAM_AFTER_END_MS = 120_000;
+
   private final QuotaCounters counters;
   private final Authenticator.Quota defaults;
   private final LivecodeEngine engine;
@@ -85,6 +88,64 @@ public final class Quotas {
       }
     }
     return slot;
+  }
+
+  /**
+   * Takes one of the tenant's open event streams, for a stream of {@code executionId}.
+   *
+   * @return what gives it back when the stream ends; call it once
+   * @throws ApiException 429 when the tenant has its event streams open
+   */
+  Runnable admitStream(Authenticator.Tenant tenant, UUID executionId) {
+    OptionalInt streams = tenant.quota().or(defaults).eventStreams();
+    if (streams.isEmpty()) {
+      return () -> {};
+    }
+    int limit = streams.getAsInt();
+    String set = "streams:" + tenant.id();
+    String member = "s:" + System.currentTimeMillis() + ":" + executionId + ":" + UUID.randomUUID();
+    if (!counters.reserve(set, member, limit)) {
+      dropStaleStreams(set);
+      if (!counters.reserve(set, member, limit)) {
+        throw tooMany(
+            limit,
+            Duration.ofSeconds(1),
+            "event_streams",
+            () ->
+                "the tenant has "
+                    + limit
+                    + " event streams open; close one or retry when one has ended");
+      }
+    }
+    return () -> counters.release(set, member);
+  }
+
+  /**
+   * A stream normally gives its place back when it ends; one of a node that died never does. A
+   * stream outlives its execution by at most {@link #STREAM_AFTER_END_MS} (replay and a slow
+   * client's stall timeout), so a place whose execution has ended and that was taken longer ago
+   * than that is dropped.
+   */
+  private void dropStaleStreams(String set) {
+    long now = System.currentTimeMillis();
+    for (String member : counters.members(set)) {
+      String[] parts = member.split(":", 4);
+      boolean stale;
+      try {
+        stale =
+            parts.length < 4
+                || (now - Long.parseLong(parts[1]) > STREAM_AFTER_END_MS
+                    && engine
+                        .findExecution(UUID.fromString(parts[2]))
+                        .map(Execution::isFinished)
+                        .orElse(true));
+      } catch (IllegalArgumentException e) {
+        stale = true;
+      }
+      if (stale) {
+        counters.release(set, member);
+      }
+    }
   }
 
   private Slot concurrent(Authenticator.Tenant tenant, OptionalInt concurrentRuns) {

@@ -28,8 +28,9 @@ final class Backends {
    * @throws dev.livecode.core.exception.StoreException when the database is unreachable or refuses
    *     the credentials
    * @throws dev.livecode.core.exception.QueueException when Redis is unreachable
+   * @return the store made, empty for the in-memory one (which the engine makes)
    */
-  static void configure(
+  static Optional<Store> configure(
       ServerConfig config, LivecodeBuilder builder, List<AutoCloseable> owned, ClassLoader loader) {
     // Both looked up before either is made, so that a missing one fails before a pool is opened.
     Optional<Store.Provider> storeProvider =
@@ -48,8 +49,10 @@ final class Backends {
                     "queue",
                     config.queue(),
                     loader));
+    Optional<Store> made = Optional.empty();
     if (storeProvider.isPresent()) {
       Store store = storeProvider.get().create(config.storeSettings());
+      made = Optional.of(store);
       owned.add(store);
       builder.store(store);
       LOG.info(
@@ -70,6 +73,21 @@ final class Backends {
           Secrets.maskUrl(config.redisUrl()),
           config.redisPrefix());
     }
+    return made;
+  }
+
+  /**
+   * The store the configuration names, made for a command that needs only the store ({@code keys});
+   * the caller closes it.
+   *
+   * @throws ConfigException for the in-memory store, which lives only inside a server
+   */
+  static Store store(ServerConfig config, ClassLoader loader) {
+    if (config.store() == ServerConfig.StoreKind.MEMORY) {
+      throw new ConfigException("the memory store lives inside a running server only");
+    }
+    return provider(Store.Provider.class, Store.Provider::name, "store", config.store(), loader)
+        .create(config.storeSettings());
   }
 
   private static <P> P provider(

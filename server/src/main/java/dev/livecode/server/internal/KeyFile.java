@@ -6,31 +6,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keys of {@code --api-keys-file}: one a line, {@code <tenant> <key> [concurrent_runs=N]
- * [runs_per_minute=N] [admin=true]}, {@code #} starting a comment. A tenant may have several lines,
- * so that a new key can be handed out before the old one is removed.
+ * The keys of {@code --api-keys-file}: one a line, {@code <tenant> <key> [options]} (see {@link
+ * KeyOptions}), {@code #} starting a comment. A tenant may have several lines, so that a new key
+ * can be handed out before the old one is removed.
  *
  * <p>The file is read again when a request comes at least a second after the last look and its
  * content changed, so a removed line stops working within a second of the next request. A file that
  * can no longer be read or parsed leaves the keys of the last good one in force, with a warning: a
  * typo while editing must not lock every client out. Only SHA-256 digests of the keys are kept,
- * compared in constant time; no key is ever logged or put in a message.
+ * looked up as {@link KeyDigests} says; no key is ever logged or put in a message.
  */
 public final class KeyFile implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(KeyFile.class);
@@ -41,22 +38,19 @@ public final class KeyFile implements Authenticator {
   /** Shorter keys are too easy to guess. */
   static final int MIN_KEY_LENGTH = 16;
 
-  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
-
   /** One line of the file: the digest of its key, and whose key it is with the line's quota. */
-  record Entry(byte[] digest, Authenticator.Tenant tenant) {}
-
   private final Path path;
+
   private final LongSupplier nanoTime;
   private final AtomicBoolean checking = new AtomicBoolean();
-  private volatile List<Entry> entries;
+  private volatile KeyDigests keys;
   private volatile byte[] contentDigest;
   private volatile long nextCheckNanos;
 
   private KeyFile(Path path, LongSupplier nanoTime, byte[] content) {
     this.path = path;
     this.nanoTime = nanoTime;
-    this.entries = parse(content);
+    this.keys = new KeyDigests(parse(content));
     this.contentDigest = sha256(content);
     this.nextCheckNanos = nanoTime.getAsLong() + CHECK_NANOS;
   }
@@ -86,15 +80,7 @@ public final class KeyFile implements Authenticator {
   @Override
   public Optional<Authenticator.Tenant> authenticate(String key) {
     reloadIfDue();
-    byte[] digest = sha256(key.getBytes(StandardCharsets.UTF_8));
-    Authenticator.Tenant found = null;
-    // Every entry is compared, so that the time taken says nothing about which one matched.
-    for (Entry entry : entries) {
-      if (MessageDigest.isEqual(entry.digest(), digest) && found == null) {
-        found = entry.tenant();
-      }
-    }
-    return Optional.ofNullable(found);
+    return keys.find(key);
   }
 
   private void reloadIfDue() {
@@ -109,7 +95,7 @@ public final class KeyFile implements Authenticator {
       if (MessageDigest.isEqual(digest, contentDigest)) {
         return;
       }
-      entries = parse(content);
+      keys = new KeyDigests(parse(content));
       contentDigest = digest;
       LOG.info("api keys reloaded file={} {}", path, summary());
     } catch (IOException | RuntimeException e) {
@@ -123,10 +109,7 @@ public final class KeyFile implements Authenticator {
   }
 
   private String summary() {
-    return "keys="
-        + entries.size()
-        + " tenants="
-        + entries.stream().map(e -> e.tenant().id()).distinct().count();
+    return keys.summary();
   }
 
   private static byte[] read(Path path) throws IOException {
@@ -138,8 +121,8 @@ public final class KeyFile implements Authenticator {
    *
    * @throws IllegalArgumentException naming the first bad line by its number, never its key
    */
-  static List<Entry> parse(byte[] content) {
-    List<Entry> entries = new ArrayList<>();
+  static List<KeyDigests.Entry> parse(byte[] content) {
+    List<KeyDigests.Entry> entries = new ArrayList<>();
     Map<String, Integer> lineOfKey = new HashMap<>();
     String[] lines = new String(content, StandardCharsets.UTF_8).split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -153,17 +136,9 @@ public final class KeyFile implements Authenticator {
       String[] fields = text.split("\\s+");
       if (fields.length < 2) {
         throw new IllegalArgumentException(
-            "line "
-                + number
-                + ": expected <tenant> <key> [concurrent_runs=N] [runs_per_minute=N] [admin=true]");
+            "line " + number + ": expected <tenant> <key> " + KeyOptions.USAGE);
       }
       String tenant = fields[0];
-      if (!TENANT.matcher(tenant).matches()) {
-        throw new IllegalArgumentException(
-            "line "
-                + number
-                + ": a tenant is 1 to 128 letters, digits and . _ @ - (starting with a letter or digit)");
-      }
       String key = fields[1];
       if (key.length() < MIN_KEY_LENGTH) {
         throw new IllegalArgumentException(
@@ -173,61 +148,18 @@ public final class KeyFile implements Authenticator {
       if (earlier != null) {
         throw new IllegalArgumentException("line " + number + ": the same key as line " + earlier);
       }
-      OptionalInt concurrentRuns = OptionalInt.empty();
-      OptionalInt runsPerMinute = OptionalInt.empty();
-      boolean admin = false;
-      for (String option : Arrays.asList(fields).subList(2, fields.length)) {
-        int eq = option.indexOf('=');
-        String name = eq < 0 ? option : option.substring(0, eq);
-        String value = eq < 0 ? "" : option.substring(eq + 1);
-        switch (name) {
-          case "concurrent_runs" -> concurrentRuns = OptionalInt.of(positive(number, name, value));
-          case "runs_per_minute" -> runsPerMinute = OptionalInt.of(positive(number, name, value));
-          case "admin" -> {
-            if (!value.equals("true") && !value.equals("false")) {
-              throw new IllegalArgumentException(
-                  "line " + number + ": admin must be true or false");
-            }
-            admin = value.equals("true");
-          }
-          default ->
-              throw new IllegalArgumentException(
-                  "line "
-                      + number
-                      + ": unknown option '"
-                      + name
-                      + "'; known: concurrent_runs, runs_per_minute, admin");
-        }
+      Authenticator.Tenant parsed;
+      try {
+        parsed = KeyOptions.tenant(tenant, Arrays.asList(fields).subList(2, fields.length));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("line " + number + ": " + e.getMessage());
       }
-      entries.add(
-          new Entry(
-              sha256(key.getBytes(StandardCharsets.UTF_8)),
-              new Authenticator.Tenant(
-                  tenant,
-                  admin,
-                  new Authenticator.Quota(concurrentRuns, runsPerMinute, OptionalInt.empty()))));
+      entries.add(new KeyDigests.Entry(sha256(key.getBytes(StandardCharsets.UTF_8)), parsed));
     }
     return List.copyOf(entries);
   }
 
-  private static int positive(int line, String name, String value) {
-    try {
-      int parsed = Integer.parseInt(value);
-      if (parsed >= 1) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // the message below
-    }
-    throw new IllegalArgumentException(
-        "line " + line + ": " + name + " must be a positive integer");
-  }
-
   static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    return KeyDigests.sha256(bytes);
   }
 }

@@ -82,9 +82,15 @@ public final class Options {
           opt(
               "api-keys-file",
               Group.ESSENTIAL,
-              "file of API keys, one a line: <tenant> <key> [concurrent_runs=N] [runs_per_minute=N] [admin=true]; read again within a second of a change; without it the server is open (every client is the tenant anonymous)",
+              "file of API keys, one a line: <tenant> <key> [options] (concurrent_runs=N runs_per_minute=N event_streams=N admin=true, caps max_wall_time_ms=N max_cpu_time_ms=N max_memory_mb=N cap_max_processes=N cap_max_file_bytes=N cap_max_output_bytes=N); read again within a second of a change; without it the server is open (every client is the tenant anonymous)",
               "path",
               ""),
+          opt(
+              "api-keys-store",
+              Group.ESSENTIAL,
+              "also take the keys kept in the store (with --store mysql; made with `keys create`, a revoked one stops working on every node within a second); with it and no --api-keys-file the server still needs keys",
+              "true|false",
+              "false"),
           opt("queue", Group.ESSENTIAL, "where runs wait for a worker", "memory|redis", "memory"),
           new Option(
               "redis-url",
@@ -200,6 +206,12 @@ public final class Options {
               "quota-sessions-per-minute",
               Group.COMMON,
               "sessions a tenant may create per minute (429 beyond)",
+              "count",
+              "no limit"),
+          opt(
+              "quota-event-streams",
+              Group.COMMON,
+              "event streams a tenant may have open at once (429 beyond); a key's event_streams overrides it",
               "count",
               "no limit"),
           opt(
@@ -381,6 +393,10 @@ public final class Options {
       }
     }
     out.append("\n  --help                        this text\n");
+    out.append(
+        "\nKeys kept in the store (--store mysql): java -jar livecode-server.jar keys"
+            + " create <tenant> [options] | list | revoke <id> [store flags]; keys --help says"
+            + " more.\n");
     return out.toString();
   }
 }

@@ -62,6 +62,7 @@ public record ServerConfig(
     int sandboxUidCount,
     long memoryStoreBudgetBytes,
     Optional<Path> apiKeysFile,
+    boolean apiKeysStore,
     Authenticator.Quota defaultQuota,
     Switch playground) {
 
@@ -272,10 +273,14 @@ public record ServerConfig(
                     + (s.extraEnv().isEmpty()
                         ? ""
                         : " env_keys=" + new TreeMap<>(s.extraEnv()).keySet())));
-    out.put("api_keys_file", apiKeysFile.map(Path::toString).orElse("(none: open)"));
+    out.put(
+        "api_keys_file",
+        apiKeysFile.map(Path::toString).orElse(apiKeysStore ? "(none)" : "(none: open)"));
+    out.put("api_keys_store", apiKeysStore);
     out.put("quota_concurrent_runs", describe(defaultQuota.concurrentRuns()));
     out.put("quota_runs_per_minute", describe(defaultQuota.runsPerMinute()));
     out.put("quota_sessions_per_minute", describe(defaultQuota.sessionsPerMinute()));
+    out.put("quota_event_streams", describe(defaultQuota.eventStreams()));
     out.put("playground", playground.name().toLowerCase(Locale.ROOT));
     out.put("store", store.name().toLowerCase(Locale.ROOT));
     if (store == StoreKind.MEMORY) {
@@ -473,10 +478,17 @@ public record ServerConfig(
                 + " shares work with other processes and needs --queue redis (and --store mysql)");
       }
       Optional<Path> apiKeysFile = value("api-keys-file").map(p -> path("api-keys-file", p));
+      boolean apiKeysStore = bool("api-keys-store", false);
+      if (apiKeysStore && store == StoreKind.MEMORY) {
+        throw new ConfigException(
+            source("api-keys-store")
+                + " needs --store mysql: the memory store keeps no keys; use --api-keys-file");
+      }
+      boolean keyed = apiKeysFile.isPresent() || apiKeysStore;
       return new ServerConfig(
           port,
           // Open (no keys): only this machine, unless the operator says otherwise.
-          value("host").orElse(apiKeysFile.isPresent() ? "0.0.0.0" : "127.0.0.1"),
+          value("host").orElse(keyed ? "0.0.0.0" : "127.0.0.1"),
           role,
           workers,
           isolation,
@@ -535,10 +547,12 @@ public record ServerConfig(
               number("sandbox-uid-count", LivecodeBuilder.DEFAULT_SANDBOX_UID_COUNT, 1, 1_000_000),
           memoryStoreBudgetMb * MIB,
           apiKeysFile,
+          apiKeysStore,
           new Authenticator.Quota(
               optionalCount("quota-concurrent-runs"),
               optionalCount("quota-runs-per-minute"),
-              optionalCount("quota-sessions-per-minute")),
+              optionalCount("quota-sessions-per-minute"),
+              optionalCount("quota-event-streams")),
           choice("playground", Switch.class, Switch.ON));
     }
 
@@ -570,6 +584,20 @@ public record ServerConfig(
       } catch (NumberFormatException e) {
         throw new ConfigException(source(name) + " must be an integer, was '" + raw.get() + "'");
       }
+    }
+
+    private boolean bool(String name, boolean fallback) {
+      Optional<String> raw = value(name);
+      if (raw.isEmpty()) {
+        return fallback;
+      }
+      return switch (raw.get().trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default ->
+            throw new ConfigException(
+                source(name) + " must be true or false, was '" + raw.get() + "'");
+      };
     }
 
     private OptionalInt optionalCount(String name) {

@@ -3,6 +3,9 @@ package dev.livecode.server.internal;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
+import dev.livecode.core.spi.ApiKeyStore;
+import dev.livecode.core.spi.Store;
+import dev.livecode.http.Authenticator;
 import dev.livecode.http.EngineMetrics;
 import dev.livecode.http.LivecodeHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -54,8 +57,9 @@ public final class ServerLauncher {
               .shutdownGrace(config.shutdownGrace());
       config.workspaceRoot().ifPresent(builder::workspaceRoot);
       config.runnerSettings().forEach(builder::runnerSettings);
-      Backends.configure(config, builder, owned, ServerLauncher.class.getClassLoader());
-      Optional<KeyFile> keys = config.apiKeysFile().map(KeyFile::load);
+      Optional<Store> store =
+          Backends.configure(config, builder, owned, ServerLauncher.class.getClassLoader());
+      Optional<Authenticator> keys = authenticator(config, store, owned);
       engine = builder.build();
       LivecodeHttpServer.Builder httpBuilder =
           LivecodeHttpServer.builder(engine)
@@ -82,7 +86,7 @@ public final class ServerLauncher {
       LivecodeHttpServer http = httpBuilder.start();
       if (keys.isEmpty()) {
         LOG.warn(
-            "server open: no --api-keys-file, every client that reaches host={} port={} runs code"
+            "server open: no --api-keys-file or --api-keys-store, every client that reaches host={} port={} runs code"
                 + " and reads every session",
             config.host(),
             http.port());
@@ -95,5 +99,46 @@ public final class ServerLauncher {
       Backends.closeAll(owned);
       throw e;
     }
+  }
+
+  /**
+   * Keys made with {@code keys create} while the server does not read them: an operator who forgot
+   * the flag would otherwise believe the server needs them.
+   */
+  private static void warnIfKeysIgnored(ApiKeyStore keys) {
+    try {
+      int active = keys.active().size();
+      if (active > 0) {
+        LOG.warn(
+            "api keys in the store ignored count={}: start with --api-keys-store true to use them",
+            active);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("api keys in the store not counted error={}", e.getClass().getSimpleName());
+    }
+  }
+
+  /** The key file and the store's keys, as configured; empty for an open server. */
+  private static Optional<Authenticator> authenticator(
+      ServerConfig config, Optional<Store> store, List<AutoCloseable> owned) {
+    List<Authenticator> sources = new ArrayList<>();
+    config.apiKeysFile().map(KeyFile::load).ifPresent(sources::add);
+    if (config.apiKeysStore()) {
+      ApiKeyStore keys =
+          store
+              .flatMap(Store::apiKeys)
+              .orElseThrow(
+                  () -> new ConfigException("--api-keys-store: the chosen store keeps no keys"));
+      StoreKeys storeKeys = StoreKeys.start(keys);
+      owned.add(storeKeys);
+      sources.add(storeKeys);
+    }
+    if (!config.apiKeysStore()) {
+      store.flatMap(Store::apiKeys).ifPresent(ServerLauncher::warnIfKeysIgnored);
+    }
+    if (sources.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(sources.size() == 1 ? sources.get(0) : new AnyOfKeys(sources));
   }
 }

@@ -39,6 +39,28 @@ class ServerConfigTest {
   }
 
   @Test
+  void keysInTheStoreNeedTheMySqlStore() {
+    assertThatThrownBy(
+            () -> ServerConfig.parse(new String[] {"--api-keys-store", "true"}, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("needs --store mysql")
+        .hasMessageContaining("--api-keys-file");
+  }
+
+  @Test
+  void keysInTheStoreListenOnEveryInterfaceLikeAKeyFile() {
+    ServerConfig config =
+        ServerConfig.parse(
+            new String[] {
+              "--store", "mysql", "--mysql-url", "jdbc:mysql://db:3306/x", "--api-keys-store=true"
+            },
+            Map.of());
+
+    assertThat(config.apiKeysStore()).isTrue();
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+  }
+
+  @Test
   void flagWinsOverEnvironmentVariable() {
     ServerConfig config =
         ServerConfig.parse(

@@ -7,11 +7,13 @@ import dev.livecode.core.Page;
 import dev.livecode.core.Session;
 import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.exception.StoreException;
+import dev.livecode.core.spi.ApiKeyStore;
 import dev.livecode.core.spi.Store;
 import dev.livecode.store.mysql.internal.Cursors;
 import dev.livecode.store.mysql.internal.GroupCommit;
 import dev.livecode.store.mysql.internal.JdbcUrls;
 import dev.livecode.store.mysql.internal.Migrations;
+import dev.livecode.store.mysql.internal.MySqlApiKeys;
 import dev.livecode.store.mysql.internal.Rows;
 import dev.livecode.store.mysql.internal.SqlErrors;
 import dev.livecode.store.mysql.internal.Statements;
@@ -93,6 +95,7 @@ public final class MySqlStore implements Store {
   private final HikariDataSource ownedPool;
   private final Statements sql;
   private final String description;
+  private final MySqlApiKeys apiKeys;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final GroupCommit autosaves;
 
@@ -102,6 +105,7 @@ public final class MySqlStore implements Store {
     this.ownedPool = ownedPool;
     this.sql = new Statements(tablePrefix);
     this.description = description;
+    this.apiKeys = new MySqlApiKeys(dataSource, tablePrefix);
     this.autosaves =
         new GroupCommit(
             dataSource, sql, AUTOSAVE_WRITERS, POOL_NAME + "-writer-", this::updateAlone);
@@ -426,6 +430,12 @@ public final class MySqlStore implements Store {
     }
   }
 
+  /** The keys of the {@code <prefix>api_keys} table. */
+  @Override
+  public Optional<ApiKeyStore> apiKeys() {
+    return Optional.of(apiKeys);
+  }
+
   @Override
   public String toString() {
     return "MySqlStore[" + description + "]";
@@ -570,8 +580,8 @@ public final class MySqlStore implements Store {
 
     /**
      * Prefix of the tables ({@code <prefix>sessions}, {@code <prefix>executions}, {@code
-     * <prefix>schema_history}); lower-case letters, digits and {@code _}, at most 32; default
-     * {@value #DEFAULT_TABLE_PREFIX}.
+     * <prefix>api_keys}, {@code <prefix>schema_history}); lower-case letters, digits and {@code _},
+     * at most 32; default {@value #DEFAULT_TABLE_PREFIX}.
      */
     public Builder tablePrefix(String value) {
       Objects.requireNonNull(value, "tablePrefix");

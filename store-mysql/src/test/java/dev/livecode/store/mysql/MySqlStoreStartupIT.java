@@ -127,7 +127,11 @@ class MySqlStoreStartupIT {
         }
       }
       assertThat(tables)
-          .containsExactly(prefix + "executions", prefix + "schema_history", prefix + "sessions");
+          .containsExactly(
+              prefix + "api_keys",
+              prefix + "executions",
+              prefix + "schema_history",
+              prefix + "sessions");
     }
   }
 

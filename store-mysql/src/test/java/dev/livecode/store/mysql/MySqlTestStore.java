@@ -69,6 +69,7 @@ final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, Afte
         Statement s = c.createStatement()) {
       s.execute("DELETE FROM " + prefix + "executions");
       s.execute("DELETE FROM " + prefix + "sessions");
+      s.execute("DELETE FROM " + prefix + "api_keys");
     }
   }
 
