@@ -283,10 +283,12 @@ public final class LivecodeBuilder {
    * Interpreters kept started and waiting, per language whose runner has a {@linkplain
    * LanguageRunner#warmCommand warm command}, so that a run skips the interpreter's start. Each
    * waits in the sandbox under the {@linkplain #defaultLimits default limits}, in a workspace of
-   * its own, runs one program and is discarded; they are refilled in the background. Only runs with
-   * exactly the default limits and a one-file program without a compile step use them; every other
-   * run, and any run when none is ready, starts cold. Sandbox, limits and results are the same
-   * either way. Default {@value #DEFAULT_WARM_POOL} (off); an engine without workers keeps none.
+   * its own, runs one program and is discarded; they are refilled in the background, and while runs
+   * come back to back the pool grows with their rate up to four times this (at most 16) and refills
+   * without pausing. Only runs with exactly the default limits and a one-file program without a
+   * compile step use them; every other run, and any run when none is ready, starts cold. Sandbox,
+   * limits and results are the same either way. Default {@value #DEFAULT_WARM_POOL} (off); an
+   * engine without workers keeps none.
    *
    * @since 0.2
    */

@@ -22,13 +22,25 @@ import org.slf4j.LoggerFactory;
  * Things started ahead of their use (warm interpreters, ready sandboxes, launch shells), each
  * handed to at most one taker and never back: what one run touched never reaches the next.
  *
- * <p>One thread of the pool's own keeps it at its size. It sleeps until something changes (a take,
- * the end of an item, close) or the oldest item reaches its maximum age (then replaced). Each take
- * and each end of an item, waiting or taken, restarts the refill delay: a start costs the host a
- * process spawn, better done once the run that took an item is over than beside it. An item that
- * fails to start, or dies while it waits, counts as a failure; while failures follow each other the
- * refills back off, doubling from the first pause up to the longest. An item handed out alive, or
- * one that lived to its maximum age, ends the run of failures.
+ * <p>The pool's own threads ({@linkplain Builder#starters one by default}) keep it at its size. It
+ * sleeps until something changes (a take, the end of an item, close) or the oldest item reaches its
+ * maximum age (then replaced). Each take and each end of an item, waiting or taken, restarts the
+ * refill delay: a start costs the host a process spawn, better done once the run that took an item
+ * is over than beside it.
+ *
+ * <p>With a {@linkplain Builder#leadTime lead time}, the pool follows the rate of takes: it expects
+ * {@code leadTime / interval} takes (rounded down) while one start becomes usable (the interval a
+ * moving average of the last ones, and never shorter than the time since the last take, so the
+ * demand decays as soon as takes stop). It keeps one more than that waiting, between its size and
+ * its {@linkplain Builder#maxSize maximum}, and while fewer than that demand wait it starts at
+ * once, without the refill delay: a client running back to back would otherwise find it empty. Each
+ * take that finds it empty meanwhile adds one to that demand (on a loaded host starts take longer
+ * than the lead time), until takes pause for a lead time; then it shrinks back to its size,
+ * discarding the oldest extras. Paced takes (slower than one per lead time) leave it at its size
+ * with its refill delay. An item that fails to start, or dies while it waits, counts as a failure;
+ * while failures follow each other the refills back off, doubling from the first pause up to the
+ * longest. An item handed out alive, or one that lived to its maximum age, ends the run of
+ * failures.
  *
  * <p>{@link #take} never waits: when nothing usable is waiting it says so at once, and the caller
  * starts what it needs itself.
@@ -70,6 +82,8 @@ public final class PrestartedPool<T> implements AutoCloseable {
   private final String name;
   private final Items<T> items;
   private final int size;
+  private final int maxSize;
+  private final long leadTimeNanos;
   private final long maxAgeNanos;
   private final long refillDelayNanos;
   private final Duration firstBackOff;
@@ -77,22 +91,32 @@ public final class PrestartedPool<T> implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Deque<Waiting<T>> idle = new ArrayDeque<>();
-  private final Thread refiller;
+  private final List<Thread> refillers;
   private boolean closed;
   private boolean wake;
   private long quietSince;
   private int failuresInARow;
+  private long lastTakeNanos;
+  private long takeIntervalNanos;
+  private int shortfall;
+  private int starting;
 
   private PrestartedPool(Builder<T> settings) {
     this.name = settings.name;
     this.items = settings.items;
     this.size = settings.size;
+    this.maxSize = Math.max(settings.size, settings.maxSize);
+    this.leadTimeNanos = settings.leadTime.toNanos();
     this.maxAgeNanos = settings.maxAge.map(Duration::toNanos).orElse(Long.MAX_VALUE);
     this.refillDelayNanos = settings.refillDelay.toNanos();
     this.firstBackOff = settings.firstBackOff;
     this.maxBackOff = settings.maxBackOff;
     this.quietSince = System.nanoTime() - refillDelayNanos;
-    this.refiller = settings.threads.newThread(this::refill);
+    List<Thread> threads = new ArrayList<>(settings.starters);
+    for (int i = 0; i < settings.starters; i++) {
+      threads.add(settings.threads.newThread(this::refill));
+    }
+    this.refillers = List.copyOf(threads);
   }
 
   /**
@@ -103,9 +127,24 @@ public final class PrestartedPool<T> implements AutoCloseable {
     return new Builder<>(name, items);
   }
 
-  /** How many items it keeps waiting. */
+  /** How many items it keeps waiting at least (when takes are paced or absent). */
   public int size() {
     return size;
+  }
+
+  /** How many items it keeps waiting at most, however fast the takes come. */
+  public int maxSize() {
+    return maxSize;
+  }
+
+  /** How many items it aims to keep waiting now, from the recent rate of takes. */
+  public int target() {
+    lock.lock();
+    try {
+      return target(System.nanoTime());
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Items waiting now, usable or not yet found dead. */
@@ -127,7 +166,9 @@ public final class PrestartedPool<T> implements AutoCloseable {
     Optional<T> taken = Optional.empty();
     lock.lock();
     try {
-      quietSince = System.nanoTime();
+      long now = System.nanoTime();
+      quietSince = now;
+      countTake(now);
       while (!idle.isEmpty()) {
         Waiting<T> candidate = idle.pollFirst();
         if (usable(candidate)) {
@@ -137,6 +178,10 @@ public final class PrestartedPool<T> implements AutoCloseable {
         }
         countStale(candidate);
         stale.add(candidate);
+      }
+      if (taken.isEmpty() && demand(now) > 0) {
+        // Found empty while takes come fast: starts take longer than the lead time says.
+        shortfall = Math.min(maxSize, shortfall + 1);
       }
       wake = true;
       changed.signalAll();
@@ -164,11 +209,14 @@ public final class PrestartedPool<T> implements AutoCloseable {
       lock.unlock();
     }
     left.forEach(this::discard);
-    if (Thread.currentThread() == refiller) {
+    if (refillers.contains(Thread.currentThread())) {
       return;
     }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
     try {
-      refiller.join(CLOSE_WAIT_MILLIS);
+      for (Thread refiller : refillers) {
+        refiller.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -181,9 +229,18 @@ public final class PrestartedPool<T> implements AutoCloseable {
       int failures;
       lock.lock();
       try {
-        while (!closed && !wake && idle.size() >= size && !oldestExpired()) {
-          changed.awaitNanos(
-              idle.isEmpty() ? Long.MAX_VALUE : Math.max(1, remainingNanos(idle.peekFirst())));
+        while (!closed
+            && !wake
+            && idle.size() + starting >= target(System.nanoTime())
+            && !oldestExpired()
+            && !overTarget()) {
+          long until =
+              idle.isEmpty() ? Long.MAX_VALUE : Math.max(1, remainingNanos(idle.peekFirst()));
+          if (idle.size() > size) {
+            // Grown under demand: look again when the demand has decayed, to shrink back.
+            until = Math.min(until, Math.max(1, lastTakeNanos + leadTimeNanos - System.nanoTime()));
+          }
+          changed.awaitNanos(until);
         }
         wake = false;
         if (closed) {
@@ -198,7 +255,11 @@ public final class PrestartedPool<T> implements AutoCloseable {
               stale.add(waiting);
               return true;
             });
-        start = idle.size() < size;
+        // Back to its size once the takes stop: the oldest extras go first.
+        while (overTarget()) {
+          stale.add(idle.pollFirst());
+        }
+        start = wanted();
         failures = failuresInARow;
       } catch (InterruptedException e) {
         return;
@@ -212,13 +273,41 @@ public final class PrestartedPool<T> implements AutoCloseable {
       if (failures > 0 && !backOff(failures)) {
         return;
       }
-      if (!awaitUntil(() -> quietSince + refillDelayNanos)) {
+      // Under demand a start cannot wait: the next take is due before the delay is over.
+      if (!awaitUntil(
+          () ->
+              idle.size() + starting < demand(System.nanoTime())
+                  ? 0
+                  : quietSince + refillDelayNanos)) {
         return;
       }
-      startOne();
+      lock.lock();
+      try {
+        // Another starter may have met the want meanwhile.
+        start = wanted();
+        if (start) {
+          starting++;
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (start) {
+        startOne();
+      }
     }
   }
 
+  /** Under the lock: more waiting than the pool wants now, which happens only after growth. */
+  private boolean overTarget() {
+    return idle.size() > target(System.nanoTime());
+  }
+
+  /** Under the lock: whether the pool wants one more start now. */
+  private boolean wanted() {
+    return idle.size() + starting < target(System.nanoTime());
+  }
+
+  /** Starts one, {@link #starting} counted up by the caller and counted down here. */
   private void startOne() {
     T item;
     try {
@@ -228,6 +317,8 @@ public final class PrestartedPool<T> implements AutoCloseable {
       lock.lock();
       try {
         failuresInARow++;
+        starting--;
+        changed.signalAll();
       } finally {
         lock.unlock();
       }
@@ -236,6 +327,7 @@ public final class PrestartedPool<T> implements AutoCloseable {
     boolean keep;
     lock.lock();
     try {
+      starting--;
       keep = !closed;
       if (keep) {
         idle.addLast(new Waiting<>(item, System.nanoTime()));
@@ -293,6 +385,37 @@ public final class PrestartedPool<T> implements AutoCloseable {
     }
   }
 
+  /** Under the lock: one more take at {@code now}, folded into the moving average interval. */
+  private void countTake(long now) {
+    if (lastTakeNanos != 0) {
+      long interval = Math.max(1, now - lastTakeNanos);
+      if (interval > leadTimeNanos) {
+        shortfall = 0;
+      }
+      takeIntervalNanos =
+          takeIntervalNanos == 0 ? interval : (takeIntervalNanos * 3 + interval) / 4;
+    }
+    lastTakeNanos = now;
+  }
+
+  /**
+   * Under the lock: the takes expected while one start becomes usable, from the recent interval; 0
+   * without a lead time or before two takes.
+   */
+  private int demand(long now) {
+    if (leadTimeNanos == 0 || takeIntervalNanos == 0) {
+      return 0;
+    }
+    long interval = Math.max(takeIntervalNanos, now - lastTakeNanos);
+    long expected = leadTimeNanos / interval;
+    return (int) Math.min(maxSize, expected == 0 ? 0 : expected + shortfall);
+  }
+
+  /** Under the lock: items to keep waiting, between the size and the maximum. */
+  private int target(long now) {
+    return Math.min(maxSize, Math.max(size, demand(now) + 1));
+  }
+
   /**
    * Under the lock: a dead item is one more failure; one that lived to its maximum age shows the
    * starts work.
@@ -330,6 +453,9 @@ public final class PrestartedPool<T> implements AutoCloseable {
     private final String name;
     private final Items<T> items;
     private int size = 1;
+    private int maxSize = 1;
+    private Duration leadTime = Duration.ZERO;
+    private int starters = 1;
     private Optional<Duration> maxAge = Optional.empty();
     private Duration refillDelay = Duration.ZERO;
     private Duration firstBackOff = Duration.ofMillis(200);
@@ -353,6 +479,43 @@ public final class PrestartedPool<T> implements AutoCloseable {
         throw new IllegalArgumentException("size must be at least 1, was " + value);
       }
       this.size = value;
+      return this;
+    }
+
+    /**
+     * Items kept waiting at most when takes come faster than one per {@linkplain #leadTime lead
+     * time}; below {@link #size} it is the size. Default: 1 (the size).
+     */
+    public Builder<T> maxSize(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxSize must be at least 1, was " + value);
+      }
+      this.maxSize = value;
+      return this;
+    }
+
+    /**
+     * Threads that start items, each one start at a time: more than one lets starts overlap when
+     * one start takes longer than the interval between takes. Default: 1.
+     */
+    public Builder<T> starters(int value) {
+      if (value < 1 || value > 16) {
+        throw new IllegalArgumentException("starters must be 1 to 16, was " + value);
+      }
+      this.starters = value;
+      return this;
+    }
+
+    /**
+     * How long a start takes to become usable (an interpreter's start-up): the pool keeps as many
+     * waiting as takes come in that time, up to {@link #maxSize}, and starts without the refill
+     * delay while fewer wait. Default: zero, the pool stays at its size.
+     */
+    public Builder<T> leadTime(Duration value) {
+      if (value.isNegative()) {
+        throw new IllegalArgumentException("leadTime must not be negative, was " + value);
+      }
+      this.leadTime = value;
       return this;
     }
 
@@ -391,7 +554,7 @@ public final class PrestartedPool<T> implements AutoCloseable {
       return this;
     }
 
-    /** Makes the pool's one thread. Default: a daemon thread named {@code livecode-pool-<name>}. */
+    /** Makes the pool's threads. Default: daemon threads named {@code livecode-pool-<name>}. */
     public Builder<T> threads(ThreadFactory value) {
       this.threads = Objects.requireNonNull(value, "threads");
       return this;
@@ -400,7 +563,7 @@ public final class PrestartedPool<T> implements AutoCloseable {
     /** The pool, its thread started: it begins to fill at once. */
     public PrestartedPool<T> start() {
       PrestartedPool<T> pool = new PrestartedPool<>(this);
-      pool.refiller.start();
+      pool.refillers.forEach(Thread::start);
       return pool;
     }
 

@@ -82,6 +82,118 @@ class PrestartedPoolTest {
   }
 
   @Test
+  void growsTowardsItsMaximumWhileTakesComeFasterThanTheLeadTime() throws Exception {
+    pool = backToBackPool(2, 6);
+    eventually("full", () -> pool.idle() == 2);
+
+    takeBackToBack(10, Duration.ofMillis(20));
+
+    assertThat(pool.target()).as("target after takes 20 ms apart, lead time 1 s").isEqualTo(6);
+    eventually("grown to its maximum", () -> pool.idle() == 6);
+  }
+
+  @Test
+  void neverKeepsMoreThanItsMaximumHoweverFastTheTakes() throws Exception {
+    pool = backToBackPool(2, 4);
+    eventually("full", () -> pool.idle() == 2);
+
+    takeBackToBack(30, Duration.ofMillis(1));
+    Thread.sleep(300);
+
+    assertThat(pool.target()).isEqualTo(4);
+    assertThat(pool.idle()).isLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void refillsWithoutTheDelayWhileTakesComeBackToBack() throws Exception {
+    pool = backToBackPool(2, 6);
+    eventually("full", () -> pool.idle() == 2);
+    takeBackToBack(6, Duration.ofMillis(20));
+    eventually("refilled", () -> pool.idle() >= 2);
+    int before = items.started.size();
+
+    long took = System.nanoTime();
+    assertThat(pool.take()).isPresent();
+    eventually("a start after the take", () -> items.started.size() > before);
+
+    assertThat(items.started.get(before).startedNanos - took)
+        .as("start after a back-to-back take, refill delay 5 s")
+        .isLessThan(Duration.ofSeconds(2).toNanos());
+  }
+
+  @Test
+  void takesThatFindItEmptyUnderDemandRaiseItsTargetPastTheRate() throws Exception {
+    items.gate = new CountDownLatch(1);
+    pool =
+        PrestartedPool.builder("test", items)
+            .size(1)
+            .maxSize(64)
+            .leadTime(Duration.ofMillis(300))
+            .start();
+
+    takeBackToBack(6, Duration.ofMillis(50));
+
+    // Takes at least 50 ms apart with a lead time of 300 ms ask for 7 at most from the rate alone.
+    assertThat(pool.target()).isGreaterThan(7);
+    items.gate.countDown();
+  }
+
+  @Test
+  void startsOverlapWithTwoStarters() throws Exception {
+    items.gate = new CountDownLatch(1);
+    pool = PrestartedPool.builder("test", items).size(3).starters(2).start();
+
+    eventually("two starts under way at once", () -> items.attempts.size() == 2);
+    Thread.sleep(100);
+
+    assertThat(items.attempts).as("starts while both are held").hasSize(2);
+    items.gate.countDown();
+    eventually("full", () -> pool.idle() == 3);
+    assertThat(items.started).hasSize(3);
+  }
+
+  @Test
+  void pacedTakesLeaveItAtItsSizeWithItsRefillDelay() throws Exception {
+    pool =
+        PrestartedPool.builder("test", items)
+            .size(1)
+            .maxSize(6)
+            .leadTime(Duration.ofMillis(20))
+            .refillDelay(Duration.ofMillis(300))
+            .start();
+    eventually("full", () -> pool.idle() == 1);
+    assertThat(pool.take()).isPresent();
+    eventually("refilled", () -> pool.idle() == 1);
+
+    long took = System.nanoTime();
+    assertThat(pool.take()).isPresent();
+    eventually("refilled again", () -> pool.idle() == 1);
+
+    assertThat(pool.target()).isEqualTo(1);
+    assertThat(items.started.get(items.started.size() - 1).startedNanos - took)
+        .isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+  }
+
+  @Test
+  void shrinksBackToItsSizeOnceTakesStop() throws Exception {
+    pool =
+        PrestartedPool.builder("test", items)
+            .size(2)
+            .maxSize(6)
+            .leadTime(Duration.ofMillis(200))
+            .start();
+    eventually("full", () -> pool.idle() == 2);
+    takeBackToBack(6, Duration.ofMillis(10));
+    assertThat(pool.target()).isGreaterThan(2);
+    eventually("grown", () -> pool.idle() > 2);
+
+    eventually("back to its size", () -> pool.idle() == 2);
+
+    assertThat(pool.target()).isEqualTo(2);
+    assertThat(items.discarded).as("extras discarded").isNotEmpty();
+  }
+
+  @Test
   void concurrentTakersNeverGetTheSameItem() throws Exception {
     pool = PrestartedPool.builder("test", items).size(4).start();
     eventually("full", () -> pool.idle() == 4);
@@ -234,6 +346,23 @@ class PrestartedPoolTest {
 
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     assertThat(items.attempts).hasSize(1);
+  }
+
+  /** A pool whose lead time (1 s) is far longer than the takes' intervals, refill delay 5 s. */
+  private PrestartedPool<Item> backToBackPool(int size, int maxSize) {
+    return PrestartedPool.builder("test", items)
+        .size(size)
+        .maxSize(maxSize)
+        .leadTime(Duration.ofSeconds(1))
+        .refillDelay(Duration.ofSeconds(5))
+        .start();
+  }
+
+  private void takeBackToBack(int takes, Duration apart) throws InterruptedException {
+    for (int i = 0; i < takes; i++) {
+      pool.take();
+      Thread.sleep(apart.toMillis());
+    }
   }
 
   private static void eventually(String what, BooleanSupplier check) throws InterruptedException {

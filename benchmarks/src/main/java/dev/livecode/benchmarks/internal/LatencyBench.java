@@ -151,6 +151,76 @@ public final class LatencyBench {
         firstFailure);
   }
 
+  /** A back-to-back loop's figures: the server's runs beside the same count of bare spawns. */
+  public record BackToBack(
+      String language,
+      Summary server,
+      String baselineName,
+      Summary baseline,
+      int failures,
+      String firstFailure) {}
+
+  /**
+   * One client, no pause: {@code runs} runs through the server each sent as soon as the last one's
+   * result is in, and as many bare bwrap spawns (bare spawns without bwrap) of the same interpreter
+   * back to back. The two loops alternate in {@link #BACK_TO_BACK_BLOCKS} blocks so that a
+   * neighbour's load falls on both; within a block nothing pauses, so a warm pool sees a client
+   * that never lets it rest.
+   */
+  public BackToBack backToBack(LivecodeClient client, String language, int runs, int warmup)
+      throws IOException, InterruptedException {
+    String session = client.createSession(language, source(language));
+    List<String> argv = spawner.argv(language);
+    boolean sandboxed = spawner.hasBwrap();
+    List<String> command = sandboxed ? spawner.sandboxed(argv) : argv;
+    String name =
+        (sandboxed ? "bare bwrap spawn (" : "bare spawn (") + Spawner.describe(language) + ")";
+    for (int i = 0; i < warmup; i++) {
+      runOnce(client, session);
+      spawner.spawnOnce(command, sandboxed);
+    }
+    double[] server = new double[runs];
+    double[] base = new double[runs];
+    int done = 0;
+    int spawned = 0;
+    int failures = 0;
+    String firstFailure = "";
+    long deadline = System.nanoTime() + budget.toNanos();
+    int block = Math.max(1, runs / BACK_TO_BACK_BLOCKS);
+    for (int attempt = 0; attempt < runs && System.nanoTime() < deadline; attempt += block) {
+      int n = Math.min(block, runs - attempt);
+      for (int i = 0; i < n; i++) {
+        Sample s;
+        try {
+          s = runOnce(client, session);
+        } catch (IOException e) {
+          s = Sample.failed(e.getMessage());
+        }
+        if (s.ok()) {
+          server[done++] = s.totalMs();
+        } else {
+          failures++;
+          if (firstFailure.isEmpty()) {
+            firstFailure = s.failure();
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        base[spawned++] = spawner.spawnOnce(command, sandboxed) / 1e6;
+      }
+    }
+    return new BackToBack(
+        language,
+        Summary.of(java.util.Arrays.copyOf(server, done)),
+        name,
+        Summary.of(java.util.Arrays.copyOf(base, spawned)),
+        failures,
+        firstFailure);
+  }
+
+  /** Blocks a back-to-back loop is cut into, alternating with the baseline's. */
+  static final int BACK_TO_BACK_BLOCKS = 2;
+
   /** One run through the server: POST run, then wait for the result; checks it printed 1. */
   static Sample runOnce(LivecodeClient client, String session)
       throws IOException, InterruptedException {

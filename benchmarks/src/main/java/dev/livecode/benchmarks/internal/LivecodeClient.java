@@ -98,6 +98,30 @@ public final class LivecodeClient {
 
   /** Sends one request; a status other than 200 is an {@link IOException} with the body. */
   public JsonNode send(String method, String path, String jsonBody) throws IOException {
+    return JSON.readTree(sendForText(method, path, jsonBody));
+  }
+
+  /**
+   * A counter of the server's Prometheus text at {@code /metrics}, the line that starts with {@code
+   * series} (name and labels); 0 when the series is not there yet (Micrometer registers a counter
+   * at its first increment), NaN when the server does not answer it.
+   */
+  public double counter(String series) {
+    String text;
+    try {
+      text = sendForText("GET", "/metrics", null);
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return 0;
+  }
+
+  private String sendForText(String method, String path, String jsonBody) throws IOException {
     RawHttpConnection connection = idle.poll();
     if (connection == null) {
       connection = new RawHttpConnection(host, port);
@@ -117,7 +141,7 @@ public final class LivecodeClient {
       throw new IOException(
           method + " " + path + " answered " + response.status() + ": " + abbreviate(body));
     }
-    return JSON.readTree(body);
+    return body;
   }
 
   static boolean isFinal(JsonNode execution) {

@@ -26,9 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * default limits, in a fresh empty workspace of its own; it runs at most one program and is then
  * killed and discarded with its workspace and cgroup, so nothing of one user reaches the next.
  *
- * <p>A {@link PrestartedPool} on one thread ({@code livecode-warm-N}) keeps them started: it
- * replaces one that reaches {@link #MAX_AGE}, drops one that dies while waiting and, when that
- * keeps happening (a broken warm command), backs off up to {@link #MAX_BACKOFF}.
+ * <p>A {@link PrestartedPool} on {@link #STARTERS} threads ({@code livecode-warm-N}) keeps them
+ * started: it replaces one that reaches {@link #MAX_AGE}, drops one that dies while waiting and,
+ * when that keeps happening (a broken warm command), backs off up to {@link #MAX_BACKOFF}. When
+ * runs come back to back it keeps more waiting (see {@link #LEAD_TIME}), never more than {@link
+ * #MAX_SIZE}.
  */
 final class WarmPool implements AutoCloseable {
   /** A warm process older than this is replaced rather than used. */
@@ -43,6 +45,22 @@ final class WarmPool implements AutoCloseable {
    * result on its way to the client.
    */
   static final Duration REFILL_DELAY = Duration.ofMillis(20);
+
+  /**
+   * About how long a started interpreter takes to wait ready for its program on this kind of host
+   * (python ~15 ms, node ~45 ms of CPU): takes that come faster than one per lead time grow the
+   * pool, up to {@link #GROWTH} times its size, and refill it without the delay.
+   */
+  static final Duration LEAD_TIME = Duration.ofMillis(50);
+
+  /** How far a pool grows past its size when runs come back to back. */
+  static final int GROWTH = 4;
+
+  /** Starts under way at once when runs come back to back: one start outlasts a warm run. */
+  static final int STARTERS = 2;
+
+  /** The most warm processes of one language, however fast runs come. */
+  static final int MAX_SIZE = 16;
 
   private final String language;
   private final Limits limits;
@@ -79,6 +97,9 @@ final class WarmPool implements AutoCloseable {
     this.pool =
         PrestartedPool.builder(name, new Started(sandbox, workspaces, launches))
             .size(size)
+            .maxSize(Math.max(size, Math.min(MAX_SIZE, size * GROWTH)))
+            .leadTime(LEAD_TIME)
+            .starters(STARTERS)
             .maxAge(MAX_AGE)
             .refillDelay(REFILL_DELAY)
             .backOff(FIRST_BACKOFF, MAX_BACKOFF)

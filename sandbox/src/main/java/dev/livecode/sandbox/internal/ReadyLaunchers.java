@@ -42,6 +42,18 @@ final class ReadyLaunchers implements AutoCloseable {
    */
   static final Duration REFILL_DELAY = Duration.ofMillis(30);
 
+  /**
+   * About how long a shell takes to join its cgroups (one RCU grace period, ~10 ms): takes faster
+   * than that (warm interpreters refilled back to back take one each) grow the pool, up to {@link
+   * #GROWTH} times its size, and refill it without the delay.
+   */
+  static final Duration LEAD_TIME = Duration.ofMillis(20);
+
+  static final int GROWTH = 4;
+
+  /** Starts under way at once when runs come back to back: one start outlasts a warm run. */
+  static final int STARTERS = 2;
+
   private final Cgroups cgroups;
   private final SandboxLimits limits;
   private final boolean ownUid;
@@ -85,6 +97,9 @@ final class ReadyLaunchers implements AutoCloseable {
                   }
                 })
             .size(size)
+            .maxSize(size * GROWTH)
+            .leadTime(LEAD_TIME)
+            .starters(STARTERS)
             .refillDelay(REFILL_DELAY)
             .backOff(RETRY_AFTER_FAILURE, RETRY_AFTER_FAILURE)
             .threads(threads)

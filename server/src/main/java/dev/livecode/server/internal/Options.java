@@ -102,7 +102,7 @@ public final class Options {
           opt(
               "warm-pool",
               Group.COMMON,
-              "interpreters kept started per language, each waiting in the sandbox for one run with the default limits; 0: every run starts cold",
+              "interpreters kept started per language, each waiting in the sandbox for one run with the default limits; runs back to back grow it up to 4 times this (at most 16); 0: every run starts cold",
               "count",
               Integer.toString(ServerConfig.DEFAULT_WARM_POOL)),
           opt(
