@@ -103,7 +103,14 @@ public final class DefaultEngine implements LivecodeEngine {
     this.sandbox = sandbox;
     this.workspaces = workspaces;
     this.owned = List.copyOf(owned);
-    this.live = new LiveExecutions(EVENT_RETENTION, ENDED_EVENTS_BYTES, timers);
+    this.live =
+        new LiveExecutions(
+            EVENT_RETENTION,
+            ENDED_EVENTS_BYTES,
+            timers,
+            events.liveLogs(),
+            sharedLogEntries(config.maxLimits()),
+            id -> store.findExecution(id).filter(Execution::isFinished));
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
     // would only keep alive, and keep serving, executions the store evicted to stay in its budget.
     this.finished =
@@ -463,12 +470,23 @@ public final class DefaultEngine implements LivecodeEngine {
     }
   }
 
+  /**
+   * What a shared log keeps at most: each chunk holds at least one char of the kept output, and
+   * statuses, the timeout line and DONE are a few more.
+   */
+  private static long sharedLogEntries(Limits caps) {
+    return 2 * caps.maxOutputBytes() + 64;
+  }
+
   @Override
   public Flow.Publisher<Execution.Event> events(UUID executionId, long afterSequence) {
     Objects.requireNonNull(executionId, "executionId");
     if (afterSequence < 0) {
       throw new LivecodeException.InvalidRequest(
           "the sequence to resume after must be >= 0, was " + afterSequence);
+    }
+    if (live.sharesLogs()) {
+      return sharedEvents(executionId, afterSequence);
     }
     Optional<EventLog> log = live.findLog(executionId);
     if (log.isPresent()) {
@@ -486,18 +504,61 @@ public final class DefaultEngine implements LivecodeEngine {
     return new EventPublisher(InMemoryEventLog.ofEnded(now), 0, delivery);
   }
 
+  /** With logs shared between nodes: whichever node runs it, its events come from there. */
+  private Flow.Publisher<Execution.Event> sharedEvents(UUID executionId, long afterSequence) {
+    Optional<EventLog> log = live.findLog(executionId);
+    if (log.isPresent()) {
+      return new EventPublisher(log.get(), afterSequence, delivery);
+    }
+    Execution now = getExecution(executionId);
+    if (!now.isFinished() || live.sharedLogExists(executionId)) {
+      return new EventPublisher(live.readable(executionId), afterSequence, delivery);
+    }
+    if (afterSequence > 0) {
+      throw new LivecodeException.EventsExpired(executionId, afterSequence);
+    }
+    return new EventPublisher(InMemoryEventLog.ofEnded(now), 0, delivery);
+  }
+
   @Override
   public Optional<Execution.Output> outputSoFar(UUID executionId) {
     Objects.requireNonNull(executionId, "executionId");
     Optional<EventLog> log = live.findLog(executionId).filter(l -> !l.complete());
-    // The store has the end before the log does: once it is there, the result is what counts.
-    if (log.isEmpty() || findExecution(executionId).map(Execution::isFinished).orElse(true)) {
+    if (log.isEmpty() && !live.sharesLogs()) {
       return Optional.empty();
     }
-    return log.map(DefaultEngine::outputOf);
+    // The store has the end before the log does: once it is there, the result is what counts.
+    if (findExecution(executionId).map(Execution::isFinished).orElse(true)) {
+      return Optional.empty();
+    }
+    if (log.isPresent()) {
+      EventLog read = log.get();
+      return Optional.of(outputOf((after, max) -> read.after(after, max)));
+    }
+    return Optional.of(
+        outputOf(
+            (after, max) ->
+                live.readShared(executionId, after, max).stream()
+                    // the DONE is last: the store says it ended before it is appended
+                    .filter(entry -> entry.kind() != Execution.Event.Kind.DONE)
+                    .map(
+                        entry ->
+                            new Execution.Event(
+                                entry.sequence(),
+                                entry.kind(),
+                                entry.status(),
+                                entry.restarted(),
+                                entry.text(),
+                                Optional.empty()))
+                    .toList()));
   }
 
-  private static Execution.Output outputOf(EventLog log) {
+  /** Reads events above a sequence number, at most so many. */
+  private interface EventReader {
+    List<Execution.Event> after(long sequence, int max);
+  }
+
+  private static Execution.Output outputOf(EventReader log) {
     StringBuilder stdout = new StringBuilder();
     StringBuilder stderr = new StringBuilder();
     long position = 0;

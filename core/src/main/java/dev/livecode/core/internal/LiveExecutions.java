@@ -1,6 +1,11 @@
 package dev.livecode.core.internal;
 
+import dev.livecode.core.Execution;
+import dev.livecode.core.exception.LivecodeException;
+import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.LiveLogs;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
@@ -10,35 +15,166 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live state of this engine's executions: each one's event log, and the runs it can still write
  * stdin to or cancel. A log is kept for {@code retention} after its execution ended (so a late
  * subscriber replays it) and while the ended logs together weigh at most {@code endedBudgetBytes};
  * the oldest ended one is dropped first.
+ *
+ * <p>With {@link LiveLogs} shared between nodes, the log a node writes (the QUEUED of a run it
+ * accepts, the events of a run it performs) only continues the shared one, and subscribers read a
+ * copy that follows the shared log: whichever node ran the program, every node's subscribers see
+ * the same numbered events.
  */
 final class LiveExecutions {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveExecutions.class);
+
+  /** How often, and how many times, a copied DONE looks for the ended execution in the store. */
+  private static final long ENDED_RETRY_MS = 50;
+
+  private static final int ENDED_TRIES = 100;
+
+  /** The logs subscribers read: this node's own, or copies of shared ones. */
   private final ConcurrentHashMap<UUID, InMemoryEventLog> logs = new ConcurrentHashMap<>();
+
+  /** With shared logs: what this node appends to them. */
+  private final ConcurrentHashMap<UUID, InMemoryEventLog> writers = new ConcurrentHashMap<>();
+
+  private final ConcurrentHashMap<UUID, ExecutionEvents.Subscription> follows =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<UUID, LiveRun> runs = new ConcurrentHashMap<>();
   private final Queue<InMemoryEventLog> endedOldestFirst = new ConcurrentLinkedQueue<>();
   private final AtomicLong endedBytes = new AtomicLong();
   private final Duration retention;
   private final long endedBudgetBytes;
   private final ScheduledExecutorService timers;
+  private final Optional<LiveLogs> shared;
+  private final long maxEntries;
+  private final Function<UUID, Optional<Execution>> findEnded;
 
   LiveExecutions(Duration retention, long endedBudgetBytes, ScheduledExecutorService timers) {
+    this(retention, endedBudgetBytes, timers, Optional.empty(), 0, id -> Optional.empty());
+  }
+
+  /**
+   * @param maxEntries about how many entries a shared log keeps at most
+   * @param findEnded the execution, when the store has it ended: what a copied DONE carries
+   */
+  LiveExecutions(
+      Duration retention,
+      long endedBudgetBytes,
+      ScheduledExecutorService timers,
+      Optional<LiveLogs> shared,
+      long maxEntries,
+      Function<UUID, Optional<Execution>> findEnded) {
     this.retention = retention;
     this.endedBudgetBytes = endedBudgetBytes;
     this.timers = timers;
+    this.shared = shared;
+    this.maxEntries = maxEntries;
+    this.findEnded = findEnded;
   }
 
-  /** The log of an execution, made on first use. */
+  boolean sharesLogs() {
+    return shared.isPresent();
+  }
+
+  /** The log this node appends an execution's events to, made on first use. */
   InMemoryEventLog log(UUID executionId) {
-    return logs.computeIfAbsent(executionId, InMemoryEventLog::new);
+    if (shared.isEmpty()) {
+      return logs.computeIfAbsent(executionId, InMemoryEventLog::new);
+    }
+    LiveLogs to = shared.get();
+    return writers.computeIfAbsent(
+        executionId,
+        id ->
+            new InMemoryEventLog(
+                id,
+                to.lastSequence(id),
+                event -> to.append(id, List.of(LiveLogs.Entry.of(event)), maxEntries)));
   }
 
+  /** The log this node's subscribers read, when it has one now. */
   Optional<EventLog> findLog(UUID executionId) {
     return Optional.ofNullable(logs.get(executionId));
+  }
+
+  /**
+   * The log subscribers read: with shared logs, a copy that follows the shared one from its start.
+   */
+  EventLog readable(UUID executionId) {
+    if (shared.isEmpty()) {
+      return log(executionId);
+    }
+    InMemoryEventLog[] made = new InMemoryEventLog[1];
+    InMemoryEventLog log =
+        logs.computeIfAbsent(executionId, id -> made[0] = new InMemoryEventLog(id));
+    if (made[0] != null) {
+      follows.put(
+          executionId, shared.get().follow(executionId, 0, entries -> copy(made[0], entries)));
+    }
+    return log;
+  }
+
+  /** True while the shared log of an execution is kept (false without shared logs). */
+  boolean sharedLogExists(UUID executionId) {
+    return shared.map(logs -> logs.exists(executionId)).orElse(false);
+  }
+
+  /** The shared log's entries above {@code after}; empty without shared logs. */
+  List<LiveLogs.Entry> readShared(UUID executionId, long after, int max) {
+    return shared.map(logs -> logs.read(executionId, after, max)).orElse(List.of());
+  }
+
+  private void copy(InMemoryEventLog log, List<LiveLogs.Entry> entries) {
+    for (LiveLogs.Entry entry : entries) {
+      if (entry.kind() == Execution.Event.Kind.DONE) {
+        copyDone(log, entry.sequence(), ENDED_TRIES);
+        return;
+      }
+      Execution.Event event =
+          entry.kind() == Execution.Event.Kind.STATUS
+              ? Execution.Event.status(entry.sequence(), entry.status(), entry.restarted())
+              : Execution.Event.output(entry.sequence(), entry.kind(), entry.text());
+      if (!log.copy(event)) {
+        LOG.warn(
+            "live event out of order, not copied execution={} sequence={}",
+            log.executionId(),
+            entry.sequence());
+      }
+    }
+  }
+
+  // why: the store has the end before the DONE is appended; reading it is off the follower thread.
+  private void copyDone(InMemoryEventLog log, long sequence, int triesLeft) {
+    try {
+      timers.schedule(
+          () -> {
+            Optional<Execution> ended;
+            try {
+              ended = findEnded.apply(log.executionId());
+            } catch (LivecodeException e) {
+              ended = Optional.empty();
+            }
+            if (ended.isPresent()) {
+              log.copy(Execution.Event.done(sequence, ended.get()));
+              endedCopy(log);
+            } else if (triesLeft > 1) {
+              copyDone(log, sequence, triesLeft - 1);
+            } else {
+              LOG.warn(
+                  "live event DONE without an ended execution execution={}", log.executionId());
+            }
+          },
+          triesLeft == ENDED_TRIES ? 0 : ENDED_RETRY_MS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // The engine is closing: the logs go with it.
+    }
   }
 
   void register(LiveRun run) {
@@ -58,10 +194,30 @@ final class LiveExecutions {
   /** The execution ended and its DONE is logged: its run leaves, its log starts its retention. */
   void ended(UUID executionId) {
     runs.remove(executionId);
-    InMemoryEventLog log = logs.get(executionId);
-    if (log == null) {
+    if (shared.isPresent()) {
+      writers.remove(executionId);
+      try {
+        shared.get().ended(executionId, retention);
+      } catch (LivecodeException e) {
+        LOG.warn("live log retention not set execution={} error={}", executionId, e.toString());
+      }
       return;
     }
+    InMemoryEventLog log = logs.get(executionId);
+    if (log != null) {
+      retain(log);
+    }
+  }
+
+  private void endedCopy(InMemoryEventLog log) {
+    ExecutionEvents.Subscription follow = follows.remove(log.executionId());
+    if (follow != null) {
+      follow.close();
+    }
+    retain(log);
+  }
+
+  private void retain(InMemoryEventLog log) {
     endedOldestFirst.add(log);
     endedBytes.addAndGet(log.weightBytes());
     while (endedBytes.get() > endedBudgetBytes) {
@@ -82,6 +238,10 @@ final class LiveExecutions {
     if (logs.remove(log.executionId(), log)) {
       endedOldestFirst.remove(log);
       endedBytes.addAndGet(-log.weightBytes());
+      ExecutionEvents.Subscription follow = follows.remove(log.executionId());
+      if (follow != null) {
+        follow.close();
+      }
       log.expire();
     }
   }
