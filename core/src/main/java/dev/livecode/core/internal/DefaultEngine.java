@@ -332,7 +332,8 @@ public final class DefaultEngine implements LivecodeEngine {
                 request.stdin(),
                 limits,
                 request.idempotencyKey(),
-                config.clock().instant()));
+                config.clock().instant(),
+                request.interactive()));
     Execution execution = created.execution();
     if (!created.created()) {
       LOG.debug(

@@ -144,14 +144,32 @@ public interface Store extends AutoCloseable {
   /** Executions still QUEUED or RUNNING, oldest first, at most {@code limit}. */
   List<Execution> findUnfinished(int limit);
 
-  /** What the engine asks the store to create when Run is pressed. */
+  /**
+   * What the engine asks the store to create when Run is pressed.
+   *
+   * @param interactive kept with the execution ({@link Execution#interactive()}) so that whichever
+   *     node runs it keeps its stdin open (since 0.4)
+   */
   record NewExecution(
       UUID id,
       UUID sessionId,
       String stdin,
       Limits limits,
       Optional<String> idempotencyKey,
-      Instant queuedAt) {
+      Instant queuedAt,
+      boolean interactive) {
+
+    /** A run whose stdin is {@code stdin} and nothing more. */
+    public NewExecution(
+        UUID id,
+        UUID sessionId,
+        String stdin,
+        Limits limits,
+        Optional<String> idempotencyKey,
+        Instant queuedAt) {
+      this(id, sessionId, stdin, limits, idempotencyKey, queuedAt, false);
+    }
+
     public NewExecution {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(sessionId, "sessionId");

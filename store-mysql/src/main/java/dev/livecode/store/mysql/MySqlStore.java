@@ -252,6 +252,7 @@ public final class MySqlStore implements Store {
               s.setNull(++i, Types.BINARY);
             }
             Rows.setInstant(s, ++i, request.queuedAt());
+            s.setBoolean(++i, request.interactive());
             s.setBytes(++i, sessionId);
             inserted = s.executeUpdate();
           } catch (SQLException e) {

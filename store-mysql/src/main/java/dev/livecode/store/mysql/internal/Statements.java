@@ -7,7 +7,8 @@ public final class Statements {
   private static final String EXECUTION_COLUMNS =
       "seq, id, session_id, language, source_code, stdin, wall_time_ms, cpu_time_ms, memory_bytes, max_processes, "
           + "max_file_bytes, max_output_bytes, idempotency_key, status, queued_at, started_at, finished_at, stdout, "
-          + "stderr, exit_code, exit_signal, failure_reason, stdout_truncated, stderr_truncated, execution_time_ms";
+          + "stderr, exit_code, exit_signal, failure_reason, stdout_truncated, stderr_truncated, execution_time_ms, "
+          + "interactive";
   private static final String UNFINISHED = "status IN ('QUEUED', 'RUNNING')";
 
   public final String insertSession;
@@ -48,8 +49,8 @@ public final class Statements {
             + executions
             + " (id, session_id, language, source_code, stdin, wall_time_ms, "
             + "cpu_time_ms, memory_bytes, max_processes, max_file_bytes, max_output_bytes, idempotency_key, "
-            + "idempotency_hash, status, queued_at) "
-            + "SELECT ?, id, language, source_code, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ? FROM "
+            + "idempotency_hash, status, queued_at, interactive) "
+            + "SELECT ?, id, language, source_code, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ? FROM "
             + sessions
             + " WHERE id = ?";
     findExecution = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions + " WHERE id = ?";
