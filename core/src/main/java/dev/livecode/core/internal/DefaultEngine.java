@@ -14,6 +14,7 @@ import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.LiveLogs;
 import dev.livecode.core.spi.Store;
 import dev.livecode.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -143,7 +143,8 @@ public final class DefaultEngine implements LivecodeEngine {
             config.clock(),
             config.maxAttempts(),
             listener,
-            live);
+            live,
+            config.maxStdinBytes());
     LOG.info(
         "{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
         config.name(),
@@ -347,15 +348,21 @@ public final class DefaultEngine implements LivecodeEngine {
     listener.executionQueued(execution.id(), execution.language());
     InMemoryEventLog log = live.log(execution.id());
     log.status(Execution.Status.QUEUED, false);
-    live.register(
-        new LiveRun(
-            execution.id(),
-            log,
-            request.interactive()
-                ? Optional.of(
-                    new StdinPipe(
-                        config.maxStdinBytes(), request.stdin().getBytes(StandardCharsets.UTF_8)))
-                : Optional.empty()));
+    if (live.sharesLogs()) {
+      // Whichever node's worker takes it continues the shared log, and its stdin and cancel travel
+      // with it: this node keeps nothing of the run.
+      live.release(execution.id());
+    } else {
+      live.register(
+          new LiveRun(
+              execution.id(),
+              log,
+              request.interactive()
+                  ? Optional.of(
+                      new StdinPipe(
+                          config.maxStdinBytes(), request.stdin().getBytes(StandardCharsets.UTF_8)))
+                  : Optional.empty()));
+    }
     try {
       queue.enqueue(new JobQueue.Job(execution.id(), session.owner()));
     } catch (QueueException e) {
@@ -600,6 +607,9 @@ public final class DefaultEngine implements LivecodeEngine {
     if (now.isFinished()) {
       throw conflict(now, "has ended; it takes no more stdin");
     }
+    if (live.sharesLogs()) {
+      return sharedStdin(now, bytes, eof);
+    }
     StdinPipe pipe =
         live.run(executionId)
             .flatMap(LiveRun::stdin)
@@ -611,6 +621,27 @@ public final class DefaultEngine implements LivecodeEngine {
     switch (pipe.send(bytes, eof)) {
       case CLOSED:
         throw conflict(getExecution(executionId), "has its stdin closed");
+      case TOO_LARGE:
+        throw LivecodeException.InvalidRequest.tooLarge("stdin", config.maxStdinBytes());
+      default:
+        return bytes.length;
+    }
+  }
+
+  /** Stdin for whichever node runs it, through the shared log; the cap counts its first stdin. */
+  private int sharedStdin(Execution now, byte[] bytes, boolean eof) {
+    if (!now.interactive()) {
+      throw conflict(now, "is not interactive: its stdin came with the run");
+    }
+    long first = now.stdin().getBytes(StandardCharsets.UTF_8).length;
+    LiveLogs.Sent sent =
+        live.send(
+            now.id(),
+            LiveLogs.Request.stdin(new String(bytes, StandardCharsets.UTF_8), eof),
+            config.maxStdinBytes() - first);
+    switch (sent) {
+      case STDIN_CLOSED:
+        throw conflict(getExecution(now.id()), "has its stdin closed");
       case TOO_LARGE:
         throw LivecodeException.InvalidRequest.tooLarge("stdin", config.maxStdinBytes());
       default:
@@ -632,26 +663,27 @@ public final class DefaultEngine implements LivecodeEngine {
       return cancelledOrConflict(now);
     }
     Optional<LiveRun> run = live.run(executionId);
+    if (live.sharesLogs()) {
+      // Kept with the log: the node that runs it stops it, and a worker yet to take it never starts
+      // it.
+      live.send(executionId, LiveLogs.Request.cancel(), 0);
+    }
     LiveRun.Claim claim =
         run.map(LiveRun::cancel)
             .orElse(
                 now.status() == Execution.Status.QUEUED
                     ? LiveRun.Claim.UNCLAIMED
                     : LiveRun.Claim.ENDED);
+    if (claim == LiveRun.Claim.UNCLAIMED && live.sharesLogs()) {
+      // Another node's worker may have taken it meanwhile: only the store can tell.
+      claim =
+          getExecution(executionId).status() == Execution.Status.QUEUED
+              ? LiveRun.Claim.UNCLAIMED
+              : LiveRun.Claim.CLAIMED;
+    }
     if (claim == LiveRun.Claim.UNCLAIMED) {
       // No worker has it: it never starts, and its end is made here.
-      Execution.Result cancelled =
-          new Execution.Result(
-              Execution.Status.CANCELLED,
-              "",
-              "",
-              OptionalInt.empty(),
-              OptionalInt.empty(),
-              Optional.empty(),
-              false,
-              false,
-              Duration.ZERO,
-              config.clock().instant());
+      Execution.Result cancelled = LiveRun.cancelledUnstarted(config.clock().instant());
       if (store.finish(executionId, cancelled)) {
         live.log(executionId).done(now.finished(cancelled));
         live.ended(executionId);

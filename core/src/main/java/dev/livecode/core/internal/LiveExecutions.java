@@ -4,6 +4,7 @@ import dev.livecode.core.Execution;
 import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.LiveLogs;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +98,11 @@ final class LiveExecutions {
                 id,
                 to.lastSequence(id),
                 event -> to.append(id, List.of(LiveLogs.Entry.of(event)), maxEntries)));
+  }
+
+  /** This node appends no more to the shared log of an execution (another node may). */
+  void release(UUID executionId) {
+    writers.remove(executionId);
   }
 
   /** The log this node's subscribers read, when it has one now. */
@@ -185,10 +192,61 @@ final class LiveExecutions {
     return Optional.ofNullable(runs.get(executionId));
   }
 
-  /** The run, registered or not, for a worker that is about to run it. */
-  LiveRun runOrDetached(UUID executionId) {
+  /**
+   * The run, registered or not, for a worker that is about to run it; a run this engine did not
+   * accept gets {@code stdin} (present for an interactive one).
+   */
+  LiveRun runOrDetached(UUID executionId, Supplier<Optional<StdinPipe>> stdin) {
     LiveRun run = runs.get(executionId);
-    return run != null ? run : new LiveRun(executionId, log(executionId), Optional.empty());
+    return run != null ? run : new LiveRun(executionId, log(executionId), stdin.get());
+  }
+
+  /**
+   * With shared logs, sends a request to whichever node runs the execution.
+   *
+   * @throws IllegalStateException without shared logs
+   */
+  LiveLogs.Sent send(UUID executionId, LiveLogs.Request request, long maxStdinBytes) {
+    return shared.orElseThrow().send(executionId, request, maxStdinBytes);
+  }
+
+  /**
+   * With shared logs, has {@code run} do what is sent to it from any node (stdin, cancel) until the
+   * returned subscription is closed; the requests sent while it was queued first. Without, nothing
+   * is followed: requests reach the run directly.
+   */
+  ExecutionEvents.Subscription followRequests(LiveRun run) {
+    if (shared.isEmpty()) {
+      return () -> {};
+    }
+    return shared
+        .get()
+        .followRequests(
+            run.executionId(),
+            requests -> {
+              for (LiveLogs.Request request : requests) {
+                if (request.kind() == LiveLogs.Request.Kind.CANCEL) {
+                  run.cancel();
+                } else {
+                  run.stdin()
+                      .ifPresent(
+                          pipe ->
+                              pipe.send(
+                                  request.text().getBytes(StandardCharsets.UTF_8),
+                                  request.closeStdin()));
+                }
+              }
+            });
+  }
+
+  /** True when a cancel was sent to the run through the shared log (false without shared logs). */
+  boolean cancelSent(UUID executionId) {
+    return shared
+        .map(
+            logs ->
+                logs.requests(executionId).stream()
+                    .anyMatch(request -> request.kind() == LiveLogs.Request.Kind.CANCEL))
+        .orElse(false);
   }
 
   /** The execution ended and its DONE is logged: its run leaves, its log starts its retention. */

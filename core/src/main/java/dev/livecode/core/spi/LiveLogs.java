@@ -49,6 +49,57 @@ public interface LiveLogs {
   void ended(UUID executionId, Duration retention);
 
   /**
+   * Sends a request to the run of an execution, for whichever node runs it or will: requests are
+   * kept with the log, in the order sent, so one sent while the run is queued is there when it
+   * starts. Stdin past {@code maxStdinBytes} in all, or after stdin was closed, is not sent.
+   */
+  Sent send(UUID executionId, Request request, long maxStdinBytes);
+
+  /** The requests sent to the run of an execution so far, in order. */
+  List<Request> requests(UUID executionId);
+
+  /**
+   * Calls {@code listener} with the requests sent to the run of an execution, from the first, as
+   * they are sent on any node, until the subscription is closed. Same thread rules as {@link
+   * #follow}.
+   */
+  ExecutionEvents.Subscription followRequests(UUID executionId, Consumer<List<Request>> listener);
+
+  /** What became of a request. */
+  enum Sent {
+    SENT,
+    /** Stdin after stdin was closed. */
+    STDIN_CLOSED,
+    /** Stdin past the cap. */
+    TOO_LARGE
+  }
+
+  /**
+   * A request to the run of an execution: stdin to write ({@code text}, then end-of-file when
+   * {@code closeStdin}), or a cancel.
+   */
+  record Request(Kind kind, String text, boolean closeStdin) {
+    public Request {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(text, "text");
+    }
+
+    public static Request stdin(String text, boolean closeStdin) {
+      return new Request(Kind.STDIN, text, closeStdin);
+    }
+
+    public static Request cancel() {
+      return new Request(Kind.CANCEL, "", false);
+    }
+
+    /** What a request asks. */
+    public enum Kind {
+      STDIN,
+      CANCEL
+    }
+  }
+
+  /**
    * One event of a log. A DONE entry carries no execution: its reader takes the ended execution
    * from the store, which has it before the DONE is appended.
    *

@@ -1,12 +1,14 @@
 package dev.livecode.queue.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.LiveLogs;
 import dev.livecode.core.spi.Store;
 import dev.livecode.runner.python.PythonRunner;
@@ -54,6 +56,7 @@ class RedisLiveEventsIT {
   private LivecodeEngine engine(String name, int workers) {
     LivecodeEngine engine =
         Livecode.builder()
+            .maxStdinBytes(64)
             .name(name)
             .workers(workers)
             .discoverRunners(false)
@@ -69,6 +72,118 @@ class RedisLiveEventsIT {
   private static Execution run(LivecodeEngine api, String source) {
     Session session = api.createSession("python", source);
     return api.run(RunRequest.of(session.id()));
+  }
+
+  private static Execution runInteractive(LivecodeEngine api, String source) {
+    Session session = api.createSession("python", source);
+    return api.run(RunRequest.of(session.id()).withInteractive(true));
+  }
+
+  @Test
+  void inputOfAProgramOnTheWorkerIsAnsweredTwiceThroughTheApiNode() {
+    LivecodeEngine api = engine("api", 0);
+    engine("worker", 1);
+    Execution execution =
+        runInteractive(api, "a = input()\nprint('got ' + a)\nb = input()\nprint('got ' + b)");
+    EventCollector events = EventCollector.subscribe(api.events(execution.id(), 0));
+
+    api.sendStdin(execution.id(), "one\n");
+    events.awaitText(Execution.Event.Kind.STDOUT, "got one\n", PATIENCE);
+    api.sendStdin(execution.id(), "two\n");
+    events.awaitDone(PATIENCE);
+
+    assertThat(events.text(Execution.Event.Kind.STDOUT)).isEqualTo("got one\ngot two\n");
+    assertThat(events.last().status()).isEqualTo(Execution.Status.COMPLETED);
+  }
+
+  @Test
+  void stdinSentThroughTheApiNodeWhileQueuedReachesTheProgramWhenAWorkerStartsIt() {
+    LivecodeEngine api = engine("api", 0);
+    Execution execution = runInteractive(api, "import sys\nprint(sys.stdin.read().upper())");
+    api.sendStdin(execution.id(), "early");
+    api.closeStdin(execution.id());
+
+    engine("worker", 1);
+
+    Execution ended = api.awaitExecution(execution.id(), PATIENCE);
+    assertThat(ended.result().orElseThrow().stdout()).isEqualTo("EARLY\n");
+  }
+
+  @Test
+  void stdinAfterTheApiNodeClosedItIsRefused() {
+    LivecodeEngine api = engine("api", 0);
+    Execution execution = runInteractive(api, "print(1)");
+    api.closeStdin(execution.id());
+
+    assertThatThrownBy(() -> api.sendStdin(execution.id(), "late"))
+        .isInstanceOf(LivecodeException.ExecutionConflict.class);
+  }
+
+  @Test
+  void stdinPastTheCapInAllIsRefusedAcrossSends() {
+    LivecodeEngine api = engine("api", 0);
+    Execution execution = runInteractive(api, "print(1)");
+    api.sendStdin(execution.id(), "x".repeat(40));
+
+    assertThatThrownBy(() -> api.sendStdin(execution.id(), "y".repeat(40)))
+        .isInstanceOfSatisfying(
+            LivecodeException.InvalidRequest.class, e -> assertThat(e.isTooLarge()).isTrue());
+    assertThat(api.sendStdin(execution.id(), "z".repeat(24))).isEqualTo(24);
+  }
+
+  @Test
+  void stdinToARunThatIsNotInteractiveIsAConflictOnTheApiNode() {
+    LivecodeEngine api = engine("api", 0);
+    Execution execution = run(api, "print(1)");
+
+    assertThatThrownBy(() -> api.sendStdin(execution.id(), "x"))
+        .isInstanceOf(LivecodeException.ExecutionConflict.class);
+  }
+
+  @Test
+  void aRunCancelledThroughTheApiNodeStopsOnTheWorkerKeepingItsOutput() {
+    LivecodeEngine api = engine("api", 0);
+    engine("worker", 1);
+    Execution execution = run(api, "print('spinning', flush=True)\nwhile True: pass");
+    EventCollector events =
+        EventCollector.subscribeUntil(
+            api.events(execution.id(), 0), stdout -> stdout.contains("spinning\n"));
+    events.awaitDone(PATIENCE);
+
+    Execution cancelled = api.cancel(execution.id());
+
+    assertThat(cancelled.status()).isEqualTo(Execution.Status.CANCELLED);
+    assertThat(cancelled.result().orElseThrow().stdout()).isEqualTo("spinning\n");
+    assertThat(api.cancel(execution.id()).status()).isEqualTo(Execution.Status.CANCELLED);
+  }
+
+  @Test
+  void aRunCancelledWhileQueuedNeverStartsWhenAWorkerComes() throws Exception {
+    LivecodeEngine api = engine("api", 0);
+    Execution execution = run(api, "print('ran')");
+
+    Execution cancelled = api.cancel(execution.id());
+    LivecodeEngine worker = engine("worker", 1);
+    Execution later = run(api, "print('after')");
+    api.awaitExecution(later.id(), PATIENCE);
+
+    assertThat(cancelled.status()).isEqualTo(Execution.Status.CANCELLED);
+    assertThat(worker.getExecution(execution.id()).startedAt()).isEmpty();
+    assertThat(worker.getExecution(execution.id()).status()).isEqualTo(Execution.Status.CANCELLED);
+  }
+
+  @Test
+  void aCancelKeptInTheSharedLogStopsAQueuedRunEvenWhenItsSenderDiedBeforeEndingIt() {
+    LivecodeEngine api = engine("api", 0);
+    Execution execution = run(api, "print('ran')");
+    // What a cancelling node that died right after sending leaves behind: the request, no end.
+    queue().events().liveLogs().orElseThrow().send(execution.id(), LiveLogs.Request.cancel(), 0);
+
+    engine("worker", 1);
+
+    Execution ended = api.awaitExecution(execution.id(), PATIENCE);
+    assertThat(ended.status()).isEqualTo(Execution.Status.CANCELLED);
+    assertThat(ended.startedAt()).isEmpty();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.UnblockType;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,21 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLiveLogs.class);
   private static final int BATCH = 512;
 
+  /**
+   * Sends request ARGV[1] (text ARGV[2], close stdin ARGV[3]) to KEYS[1]; stdin only while KEYS[2]
+   * says it is open and within ARGV[4] bytes in all (ARGV[5] more): 1 sent, 0 closed, -1 too large.
+   */
+  private static final String SEND =
+      "if ARGV[1] == 'STDIN' then\n"
+          + "  if redis.call('HGET', KEYS[2], 'closed') then return 0 end\n"
+          + "  local total = tonumber(redis.call('HGET', KEYS[2], 'bytes') or '0') + tonumber(ARGV[5])\n"
+          + "  if total > tonumber(ARGV[4]) then return -1 end\n"
+          + "  redis.call('HSET', KEYS[2], 'bytes', total)\n"
+          + "  if ARGV[3] == '1' then redis.call('HSET', KEYS[2], 'closed', '1') end\n"
+          + "end\n"
+          + "redis.call('XADD', KEYS[1], '*', 'k', ARGV[1], 't', ARGV[2], 'e', ARGV[3])\n"
+          + "return 1";
+
   /** Appends ARGV[3..] as entry ARGV[1] only when it follows the last entry: 1, else 0. */
   private static final String APPEND =
       "local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)\n"
@@ -64,7 +81,7 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
   private final StatefulRedisConnection<String, String> commands;
   private final Supplier<StatefulRedisConnection<String, String>> connect;
   private final long blockMillis;
-  private final Map<UUID, Follower> followers = new ConcurrentHashMap<>();
+  private final Map<String, Follower> followers = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private final AtomicLong seenGeneration = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -95,6 +112,14 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
 
   private String key(UUID executionId) {
     return keyPrefix + executionId;
+  }
+
+  private String requestsKey(UUID executionId) {
+    return keyPrefix + executionId + ":in";
+  }
+
+  private String stdinStateKey(UUID executionId) {
+    return keyPrefix + executionId + ":in-state";
   }
 
   @Override
@@ -179,19 +204,85 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
 
   @Override
   public void ended(UUID executionId, Duration retention) {
-    sync(() -> commands.sync().pexpire(key(executionId), Math.max(1, retention.toMillis())));
+    long millis = Math.max(1, retention.toMillis());
+    sync(() -> commands.sync().pexpire(key(executionId), millis));
+    sync(() -> commands.sync().pexpire(requestsKey(executionId), millis));
+    sync(() -> commands.sync().pexpire(stdinStateKey(executionId), millis));
   }
 
   @Override
   public ExecutionEvents.Subscription follow(
       UUID executionId, long after, Consumer<List<Entry>> listener) {
     Objects.requireNonNull(listener, "listener");
-    Follower follower = new Follower(executionId, after, listener);
-    followers.put(executionId, follower);
+    return follow(
+        key(executionId),
+        after + "-0",
+        messages -> {
+          List<Entry> entries = new ArrayList<>(messages.size());
+          for (StreamMessage<String, String> message : messages) {
+            entries.add(entryOf(message));
+          }
+          listener.accept(entries);
+          return entries.get(entries.size() - 1).kind() == Execution.Event.Kind.DONE;
+        });
+  }
+
+  @Override
+  public Sent send(UUID executionId, Request request, long maxStdinBytes) {
+    long bytes = request.text().getBytes(StandardCharsets.UTF_8).length;
+    Long sent =
+        sync(
+            () ->
+                commands
+                    .sync()
+                    .eval(
+                        SEND,
+                        ScriptOutputType.INTEGER,
+                        new String[] {requestsKey(executionId), stdinStateKey(executionId)},
+                        request.kind().name(),
+                        request.text(),
+                        request.closeStdin() ? "1" : "0",
+                        Long.toString(maxStdinBytes),
+                        Long.toString(bytes)));
+    return sent == 1 ? Sent.SENT : sent == 0 ? Sent.STDIN_CLOSED : Sent.TOO_LARGE;
+  }
+
+  @Override
+  public List<Request> requests(UUID executionId) {
+    List<StreamMessage<String, String>> messages =
+        sync(() -> commands.sync().xrange(requestsKey(executionId), Range.create("-", "+")));
+    List<Request> requests = new ArrayList<>(messages.size());
+    for (StreamMessage<String, String> message : messages) {
+      requests.add(requestOf(message));
+    }
+    return requests;
+  }
+
+  @Override
+  public ExecutionEvents.Subscription followRequests(
+      UUID executionId, Consumer<List<Request>> listener) {
+    Objects.requireNonNull(listener, "listener");
+    return follow(
+        requestsKey(executionId),
+        "0-0",
+        messages -> {
+          List<Request> requests = new ArrayList<>(messages.size());
+          for (StreamMessage<String, String> message : messages) {
+            requests.add(requestOf(message));
+          }
+          listener.accept(requests);
+          return false;
+        });
+  }
+
+  private ExecutionEvents.Subscription follow(
+      String key, String after, Function<List<StreamMessage<String, String>>, Boolean> listener) {
+    Follower follower = new Follower(key, after, listener);
+    followers.put(key, follower);
     wake(generation.incrementAndGet());
     return () -> {
       follower.cancelled = true;
-      followers.remove(executionId, follower);
+      followers.remove(key, follower);
     };
   }
 
@@ -240,9 +331,8 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
         Map<String, Follower> byKey = new HashMap<>();
         for (int i = 0; i < now.size(); i++) {
           Follower follower = now.get(i);
-          String key = key(follower.executionId);
-          offsets[i] = XReadArgs.StreamOffset.from(key, follower.last + "-0");
-          byKey.put(key, follower);
+          offsets[i] = XReadArgs.StreamOffset.from(follower.key, follower.last);
+          byKey.put(follower.key, follower);
         }
         List<StreamMessage<String, String>> messages =
             connection.sync().xread(XReadArgs.Builder.block(blockMillis).count(BATCH), offsets);
@@ -264,31 +354,27 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
   }
 
   private void deliver(List<StreamMessage<String, String>> messages, Map<String, Follower> byKey) {
-    Map<Follower, List<Entry>> batches = new LinkedHashMap<>();
+    Map<Follower, List<StreamMessage<String, String>>> batches = new LinkedHashMap<>();
     for (StreamMessage<String, String> message : messages) {
       Follower follower = byKey.get(message.getStream());
       if (follower != null) {
-        batches.computeIfAbsent(follower, f -> new ArrayList<>()).add(entryOf(message));
+        batches.computeIfAbsent(follower, f -> new ArrayList<>()).add(message);
       }
     }
-    for (Map.Entry<Follower, List<Entry>> batch : batches.entrySet()) {
+    for (Map.Entry<Follower, List<StreamMessage<String, String>>> batch : batches.entrySet()) {
       Follower follower = batch.getKey();
-      List<Entry> entries = batch.getValue();
-      follower.last = entries.get(entries.size() - 1).sequence();
-      if (entries.get(entries.size() - 1).kind() == Execution.Event.Kind.DONE) {
-        followers.remove(follower.executionId, follower);
-      }
+      List<StreamMessage<String, String>> taken = batch.getValue();
+      follower.last = taken.get(taken.size() - 1).getId();
       if (follower.cancelled) {
         continue;
       }
       try {
-        follower.listener.accept(entries);
+        if (follower.listener.apply(taken)) {
+          followers.remove(follower.key, follower);
+        }
       } catch (RuntimeException e) {
         LOG.warn(
-            "{} live log follower failed execution={} error={}",
-            logName,
-            follower.executionId,
-            e.toString());
+            "{} live log follower failed key={} error={}", logName, follower.key, e.toString());
       }
     }
   }
@@ -336,6 +422,14 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
         fields.getOrDefault("t", ""));
   }
 
+  private static Request requestOf(StreamMessage<String, String> message) {
+    Map<String, String> fields = message.getBody();
+    return new Request(
+        Request.Kind.valueOf(fields.get("k")),
+        fields.getOrDefault("t", ""),
+        "1".equals(fields.get("e")));
+  }
+
   private <T> T sync(Supplier<T> command) {
     try {
       return command.get();
@@ -368,14 +462,16 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
     dropReaderConnection();
   }
 
+  /** A stream followed from after {@code last}; its listener returns true when it is done. */
   private static final class Follower {
-    final UUID executionId;
-    final Consumer<List<Entry>> listener;
-    volatile long last;
+    final String key;
+    final Function<List<StreamMessage<String, String>>, Boolean> listener;
+    volatile String last;
     volatile boolean cancelled;
 
-    Follower(UUID executionId, long after, Consumer<List<Entry>> listener) {
-      this.executionId = executionId;
+    Follower(
+        String key, String after, Function<List<StreamMessage<String, String>>, Boolean> listener) {
+      this.key = key;
       this.last = after;
       this.listener = listener;
     }
