@@ -186,6 +186,71 @@ class ClusterIT {
   }
 
   @Test
+  void inputOfARunOnTheWorkerIsAnsweredTwiceThroughTheOtherApiNode() throws Exception {
+    Node nodeA = start("api", sharedRedis.url(), List.of());
+    Node nodeB = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "1"));
+    String session =
+        nodeA.createSession("a = input()\nprint('got ' + a)\nb = input()\nprint('got ' + b)");
+    String id =
+        nodeA
+            .ok(nodeA.send("POST", "/code-sessions/" + session + "/run", "{\"interactive\": true}"))
+            .get("execution_id")
+            .asText();
+
+    try (SseConnection watch = nodeA.events(id, Map.of())) {
+      StringBuilder seen = new StringBuilder();
+      assertThat(
+              nodeB
+                  .send("POST", "/executions/" + id + "/stdin", "{\"data\": \"one\\n\"}")
+                  .statusCode())
+          .isEqualTo(202);
+      while (!seen.toString().contains("got one\n")) {
+        SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+        if (event.name().equals("stdout")) {
+          seen.append(readTree(event.data()).get("text").asText());
+        }
+      }
+      assertThat(nodeB.execution(id).get("status").asText()).isEqualTo("RUNNING");
+      assertThat(
+              nodeB
+                  .send("POST", "/executions/" + id + "/stdin", "{\"data\": \"two\\n\"}")
+                  .statusCode())
+          .isEqualTo(202);
+    }
+
+    JsonNode ended = nodeB.awaitEnd(id, Duration.ofSeconds(30));
+    assertThat(ended.get("status").asText()).isEqualTo("COMPLETED");
+    assertThat(ended.get("stdout").asText()).isEqualTo("got one\ngot two\n");
+  }
+
+  @Test
+  void aCancelThroughTheOtherApiNodeStopsTheRunOnTheWorkerAndAnswersCancelled() throws Exception {
+    Node nodeA = start("api", sharedRedis.url(), List.of());
+    Node nodeB = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "1"));
+    String session = nodeA.createSession("print('spinning', flush=True)\nwhile True: pass");
+    String id = nodeA.run(session, "");
+    try (SseConnection watch = nodeA.events(id, Map.of())) {
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains("spinning\n")) {
+        SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+        if (event.name().equals("stdout")) {
+          seen.append(readTree(event.data()).get("text").asText());
+        }
+      }
+    }
+
+    HttpResponse<String> cancel = nodeB.send("POST", "/executions/" + id + "/cancel", null);
+
+    assertThat(cancel.statusCode()).as("%s", cancel.body()).isEqualTo(200);
+    JsonNode cancelled = readTree(cancel.body());
+    assertThat(cancelled.get("status").asText()).isEqualTo("CANCELLED");
+    assertThat(cancelled.get("stdout").asText()).isEqualTo("spinning\n");
+    assertThat(nodeA.execution(id).get("status").asText()).isEqualTo("CANCELLED");
+  }
+
+  @Test
   void aWatcherOfARunWhoseWorkerIsKilledSeesTheRestartAndOnlyTheNewAttemptsOutput()
       throws Exception {
     Node api = start("api", sharedRedis.url(), List.of());
