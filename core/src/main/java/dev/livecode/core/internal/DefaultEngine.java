@@ -110,7 +110,8 @@ public final class DefaultEngine implements LivecodeEngine {
             timers,
             events.liveLogs(),
             sharedLogEntries(config.maxLimits()),
-            id -> store.findExecution(id).filter(Execution::isFinished));
+            id -> store.findExecution(id).filter(Execution::isFinished),
+            store instanceof InMemoryStore ? (id, kept) -> {} : store::keepEvents);
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
     // would only keep alive, and keep serving, executions the store evicted to stay in its budget.
     this.finished =
@@ -506,10 +507,7 @@ public final class DefaultEngine implements LivecodeEngine {
       // runs it.
       return new EventPublisher(live.log(executionId), afterSequence, delivery);
     }
-    if (afterSequence > 0) {
-      throw new LivecodeException.EventsExpired(executionId, afterSequence);
-    }
-    return new EventPublisher(InMemoryEventLog.ofEnded(now), 0, delivery);
+    return endedEvents(now, afterSequence);
   }
 
   /** With logs shared between nodes: whichever node runs it, its events come from there. */
@@ -522,6 +520,16 @@ public final class DefaultEngine implements LivecodeEngine {
     if (!now.isFinished() || live.sharedLogExists(executionId)) {
       return new EventPublisher(live.readable(executionId), afterSequence, delivery);
     }
+    return endedEvents(now, afterSequence);
+  }
+
+  /** An ended execution without live events here: its kept sequence, else its result. */
+  private Flow.Publisher<Execution.Event> endedEvents(Execution now, long afterSequence) {
+    Optional<List<LiveLogs.Entry>> kept = store.findEvents(now.id());
+    if (kept.isPresent()) {
+      return new EventPublisher(LiveExecutions.ofKept(now, kept.get()), afterSequence, delivery);
+    }
+    UUID executionId = now.id();
     if (afterSequence > 0) {
       throw new LivecodeException.EventsExpired(executionId, afterSequence);
     }
@@ -688,6 +696,7 @@ public final class DefaultEngine implements LivecodeEngine {
         live.log(executionId).done(now.finished(cancelled));
         live.ended(executionId);
         events.publish(new ExecutionEvents.Event(executionId, Execution.Status.CANCELLED));
+        live.keep(executionId);
         listener.executionFinished(executionId, now.language(), cancelled);
         LOG.info(
             "{} execution cancelled while queued id={} session={}",

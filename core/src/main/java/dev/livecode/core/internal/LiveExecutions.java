@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,14 +58,23 @@ final class LiveExecutions {
   private final Optional<LiveLogs> shared;
   private final long maxEntries;
   private final Function<UUID, Optional<Execution>> findEnded;
+  private final BiConsumer<UUID, List<LiveLogs.Entry>> keep;
 
   LiveExecutions(Duration retention, long endedBudgetBytes, ScheduledExecutorService timers) {
-    this(retention, endedBudgetBytes, timers, Optional.empty(), 0, id -> Optional.empty());
+    this(
+        retention,
+        endedBudgetBytes,
+        timers,
+        Optional.empty(),
+        0,
+        id -> Optional.empty(),
+        (id, events) -> {});
   }
 
   /**
    * @param maxEntries about how many entries a shared log keeps at most
    * @param findEnded the execution, when the store has it ended: what a copied DONE carries
+   * @param keep keeps the whole sequence of an ended execution in the store
    */
   LiveExecutions(
       Duration retention,
@@ -72,7 +82,9 @@ final class LiveExecutions {
       ScheduledExecutorService timers,
       Optional<LiveLogs> shared,
       long maxEntries,
-      Function<UUID, Optional<Execution>> findEnded) {
+      Function<UUID, Optional<Execution>> findEnded,
+      BiConsumer<UUID, List<LiveLogs.Entry>> keep) {
+    this.keep = keep;
     this.retention = retention;
     this.endedBudgetBytes = endedBudgetBytes;
     this.timers = timers;
@@ -265,6 +277,48 @@ final class LiveExecutions {
     if (log != null) {
       retain(log);
     }
+  }
+
+  /**
+   * Has the store keep the whole event sequence of an execution whose DONE this node logged: with
+   * shared logs what the shared one holds, else this node's log. A failure is logged: the replay
+   * then comes from the result.
+   */
+  void keep(UUID executionId) {
+    try {
+      List<LiveLogs.Entry> entries;
+      if (shared.isPresent()) {
+        entries = shared.get().read(executionId, 0, Integer.MAX_VALUE);
+      } else {
+        InMemoryEventLog log = logs.get(executionId);
+        if (log == null) {
+          return;
+        }
+        entries = log.after(0, Integer.MAX_VALUE).stream().map(LiveLogs.Entry::of).toList();
+      }
+      if (!entries.isEmpty()
+          && entries.get(entries.size() - 1).kind() == Execution.Event.Kind.DONE) {
+        keep.accept(executionId, entries);
+      }
+    } catch (LivecodeException e) {
+      LOG.warn("live events not kept execution={} error={}", executionId, e.toString());
+    }
+  }
+
+  /** A log of the kept sequence of an ended execution, when the store has one. */
+  static InMemoryEventLog ofKept(Execution ended, List<LiveLogs.Entry> entries) {
+    InMemoryEventLog log = new InMemoryEventLog(ended.id());
+    for (LiveLogs.Entry entry : entries) {
+      log.copy(
+          switch (entry.kind()) {
+            case STATUS ->
+                Execution.Event.status(entry.sequence(), entry.status(), entry.restarted());
+            case STDOUT, STDERR ->
+                Execution.Event.output(entry.sequence(), entry.kind(), entry.text());
+            case DONE -> Execution.Event.done(entry.sequence(), ended);
+          });
+    }
+    return log;
   }
 
   private void endedCopy(InMemoryEventLog log) {

@@ -292,6 +292,7 @@ final class WorkerPool {
     // Waiting clients first: the log line is a write the result need not wait for.
     events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
     if (stored) {
+      live.keep(execution.id());
       listener.executionFinished(execution.id(), execution.language(), result);
       LOG.info(
           "{} execution finished id={} session={} language={} status={} reason={} exit={} ms={}",

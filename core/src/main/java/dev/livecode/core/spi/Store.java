@@ -141,6 +141,25 @@ public interface Store extends AutoCloseable {
    */
   Page<Execution> listExecutions(UUID sessionId, Page.Request page);
 
+  /**
+   * Keeps the whole event sequence of an ended execution (its last entry the DONE), so that a
+   * replay after any restart gives the same events, numbers and text. A store that outlives its
+   * process overrides this and {@link #findEvents}; kept once, a second call changes nothing.
+   * Default: nothing is kept (the engine then replays an ended execution from its result).
+   *
+   * @since 0.4
+   */
+  default void keepEvents(UUID executionId, List<LiveLogs.Entry> events) {}
+
+  /**
+   * The event sequence kept for an execution, when there is one.
+   *
+   * @since 0.4
+   */
+  default Optional<List<LiveLogs.Entry>> findEvents(UUID executionId) {
+    return Optional.empty();
+  }
+
   /** Executions still QUEUED or RUNNING, oldest first, at most {@code limit}. */
   List<Execution> findUnfinished(int limit);
 

@@ -127,7 +127,11 @@ class MySqlStoreStartupIT {
         }
       }
       assertThat(tables)
-          .containsExactly(prefix + "executions", prefix + "schema_history", prefix + "sessions");
+          .containsExactly(
+              prefix + "executions",
+              prefix + "execution_events",
+              prefix + "schema_history",
+              prefix + "sessions");
     }
   }
 

@@ -25,10 +25,16 @@ public final class Statements {
   public final String finish;
   public final String listExecutions;
   public final String findUnfinished;
+  public final String keepEvents;
+  public final String findEvents;
 
   public Statements(String prefix) {
     String sessions = prefix + "sessions";
     String executions = prefix + "executions";
+    String events = prefix + "execution_events";
+    // IGNORE: the sequence of an ended execution is kept once; a second writer changes nothing.
+    keepEvents = "INSERT IGNORE INTO " + events + " (execution_id, events) VALUES (?, ?)";
+    findEvents = "SELECT events FROM " + events + " WHERE execution_id = ?";
     insertSession =
         "INSERT INTO " + sessions + " (" + SESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
     findSession = "SELECT " + SESSION_COLUMNS + " FROM " + sessions + " WHERE id = ?";
