@@ -9,6 +9,8 @@ import dev.livecode.http.testing.SseConnection;
 import dev.livecode.testing.MariaDbExtension;
 import dev.livecode.testing.PrivateRedis;
 import dev.livecode.testing.RedisExtension;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -248,6 +250,51 @@ class ClusterIT {
     assertThat(cancelled.get("status").asText()).isEqualTo("CANCELLED");
     assertThat(cancelled.get("stdout").asText()).isEqualTo("spinning\n");
     assertThat(nodeA.execution(id).get("status").asText()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void anEndedRunsEventsReplayTheSameAfterTheApiAndTheWorkerRestartAndRedisForgotThem()
+      throws Exception {
+    Node api = start("api", sharedRedis.url(), List.of());
+    Node worker = start("worker", sharedRedis.url(), List.of("--workers", "1"));
+    String session =
+        api.createSession(
+            "import sys, time\nprint('one')\ntime.sleep(0.2)\nprint('two', file=sys.stderr)\nprint('\u00e9')");
+    String id = api.run(session, "");
+    api.awaitEnd(id, Duration.ofSeconds(30));
+    List<SseConnection.Event> before = replay(api, id, Map.of());
+
+    api.kill();
+    worker.kill();
+    RedisClient client = RedisClient.create(sharedRedis.url());
+    try (StatefulRedisConnection<String, String> redis = client.connect()) {
+      redis.sync().del(sharedRedis.prefix() + ":live:" + id);
+    } finally {
+      client.shutdown();
+    }
+    Node restarted = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "1"));
+
+    assertThat(before).hasSizeGreaterThan(4);
+    assertThat(replay(restarted, id, Map.of())).isEqualTo(before);
+    assertThat(replay(restarted, id, Map.of("Last-Event-ID", "3")))
+        .isEqualTo(before.subList(3, before.size()));
+  }
+
+  private static List<SseConnection.Event> replay(Node node, String id, Map<String, String> headers)
+      throws IOException {
+    List<SseConnection.Event> events = new ArrayList<>();
+    try (SseConnection stream = node.events(id, headers)) {
+      assertThat(stream.status()).isEqualTo(200);
+      for (SseConnection.Event event = stream.next(Duration.ofSeconds(30)).orElseThrow();
+          ;
+          event = stream.next(Duration.ofSeconds(30)).orElseThrow()) {
+        events.add(event);
+        if (event.name().equals("done")) {
+          return events;
+        }
+      }
+    }
   }
 
   @Test
