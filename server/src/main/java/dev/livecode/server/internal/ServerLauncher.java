@@ -66,6 +66,7 @@ public final class ServerLauncher {
               .headerTimeout(config.headerTimeout())
               .requestTimeout(config.requestTimeout())
               .maxHeaderBytes(config.maxHeaderBytes())
+              .maxEventStreams(config.maxEventStreams())
               .healthOnly(config.role() == ServerConfig.Role.WORKER)
               .meterRegistry(metrics)
               .jvmMetrics(true);
