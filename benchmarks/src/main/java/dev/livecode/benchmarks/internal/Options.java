@@ -38,15 +38,15 @@ public record Options(
     boolean keepData) {
 
   /** The parts of a mode that {@code --sections} can pick. */
-  public static final List<String> SECTIONS = List.of("latency", "throughput", "http");
+  public static final List<String> SECTIONS = List.of("latency", "throughput", "http", "live");
 
   public static final String USAGE =
       """
       usage: java -jar benchmarks/target/livecode-benchmarks.jar [options]
 
         --mode M            embedded (default) | redis-mysql | all (both, one after the other)
-        --sections L        which parts to run in each mode: latency,throughput,http (default all
-                            three; e.g. --sections http measures only the HTTP rounds)
+        --sections L        which parts to run in each mode: latency,throughput,http,live (default
+                            all four; e.g. --sections http measures only the HTTP rounds)
         --quick             fewer samples and shorter HTTP rounds (whole run about 2 minutes)
         --server-jar P      the server jar (default: server/target/livecode-server.jar,
                             looked up from the current directory and its parents)

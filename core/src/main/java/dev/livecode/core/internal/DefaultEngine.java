@@ -111,7 +111,8 @@ public final class DefaultEngine implements LivecodeEngine {
             events.liveLogs(),
             sharedLogEntries(config.maxLimits()),
             id -> store.findExecution(id).filter(Execution::isFinished),
-            store instanceof InMemoryStore ? (id, kept) -> {} : store::keepEvents);
+            store instanceof InMemoryStore ? (id, kept) -> {} : store::keepEvents,
+            io);
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
     // would only keep alive, and keep serving, executions the store evicted to stay in its budget.
     this.finished =

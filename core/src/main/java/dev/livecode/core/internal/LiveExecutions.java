@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,7 @@ final class LiveExecutions {
   private final long maxEntries;
   private final Function<UUID, Optional<Execution>> findEnded;
   private final BiConsumer<UUID, List<LiveLogs.Entry>> keep;
+  private final Executor io;
 
   LiveExecutions(Duration retention, long endedBudgetBytes, ScheduledExecutorService timers) {
     this(
@@ -68,13 +70,15 @@ final class LiveExecutions {
         Optional.empty(),
         0,
         id -> Optional.empty(),
-        (id, events) -> {});
+        (id, events) -> {},
+        Runnable::run);
   }
 
   /**
    * @param maxEntries about how many entries a shared log keeps at most
    * @param findEnded the execution, when the store has it ended: what a copied DONE carries
    * @param keep keeps the whole sequence of an ended execution in the store
+   * @param io where that store write happens, off the worker's path to its next run
    */
   LiveExecutions(
       Duration retention,
@@ -83,8 +87,10 @@ final class LiveExecutions {
       Optional<LiveLogs> shared,
       long maxEntries,
       Function<UUID, Optional<Execution>> findEnded,
-      BiConsumer<UUID, List<LiveLogs.Entry>> keep) {
+      BiConsumer<UUID, List<LiveLogs.Entry>> keep,
+      Executor io) {
     this.keep = keep;
+    this.io = io;
     this.retention = retention;
     this.endedBudgetBytes = endedBudgetBytes;
     this.timers = timers;
@@ -281,10 +287,19 @@ final class LiveExecutions {
 
   /**
    * Has the store keep the whole event sequence of an execution whose DONE this node logged: with
-   * shared logs what the shared one holds, else this node's log. A failure is logged: the replay
-   * then comes from the result.
+   * shared logs what the shared one holds, else this node's log. On an io thread, so that a worker
+   * takes its next run without waiting for the write; a failure is logged (the replay then comes
+   * from the result).
    */
   void keep(UUID executionId) {
+    try {
+      io.execute(() -> keepNow(executionId));
+    } catch (RejectedExecutionException e) {
+      keepNow(executionId); // the engine is closing: keep it on this thread
+    }
+  }
+
+  private void keepNow(UUID executionId) {
     try {
       List<LiveLogs.Entry> entries;
       if (shared.isPresent()) {

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * numbers the entries (from 1, without gaps) and a log refuses an entry whose number does not
  * follow its last.
  *
- * <p>Methods other than {@link #append} and {@link #follow} may block for a round trip; failures to
- * reach the medium are {@link dev.livecode.core.exception.QueueException}s.
+ * <p>Methods other than {@link #append}, {@link #ended} and the follows may block for a round trip;
+ * failures to reach the medium are {@link dev.livecode.core.exception.QueueException}s.
  *
  * @since 0.4
  */
@@ -45,7 +45,10 @@ public interface LiveLogs {
    */
   ExecutionEvents.Subscription follow(UUID executionId, long after, Consumer<List<Entry>> listener);
 
-  /** The execution ended: its log is dropped {@code retention} from now. */
+  /**
+   * The execution ended: its log (and its requests) are dropped {@code retention} from now. Need
+   * not wait for the medium.
+   */
   void ended(UUID executionId, Duration retention);
 
   /**

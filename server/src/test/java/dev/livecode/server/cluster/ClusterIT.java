@@ -263,6 +263,8 @@ class ClusterIT {
     String id = api.run(session, "");
     api.awaitEnd(id, Duration.ofSeconds(30));
     List<SseConnection.Event> before = replay(api, id, Map.of());
+    // The worker keeps the sequence on an io thread just after the end: give it that instant.
+    sleep(1000);
 
     api.kill();
     worker.kill();

@@ -202,12 +202,33 @@ public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
     return sync(() -> commands.sync().exists(key(executionId))) > 0;
   }
 
+  /** Without waiting: the end must not wait for a retention to be set. */
   @Override
   public void ended(UUID executionId, Duration retention) {
     long millis = Math.max(1, retention.toMillis());
-    sync(() -> commands.sync().pexpire(key(executionId), millis));
-    sync(() -> commands.sync().pexpire(requestsKey(executionId), millis));
-    sync(() -> commands.sync().pexpire(stdinStateKey(executionId), millis));
+    for (String key :
+        List.of(key(executionId), requestsKey(executionId), stdinStateKey(executionId))) {
+      try {
+        commands
+            .async()
+            .pexpire(key, millis)
+            .exceptionally(
+                e -> {
+                  LOG.warn(
+                      "{} live log retention not set execution={} error={}",
+                      logName,
+                      executionId,
+                      e.toString());
+                  return null;
+                });
+      } catch (RedisException e) {
+        LOG.warn(
+            "{} live log retention not set execution={} error={}",
+            logName,
+            executionId,
+            e.toString());
+      }
+    }
   }
 
   @Override
