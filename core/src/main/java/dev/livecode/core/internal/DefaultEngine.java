@@ -348,7 +348,7 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     // Told before the job is visible to workers, so a listener always hears queued before started.
     listener.executionQueued(execution.id(), execution.language());
-    InMemoryEventLog log = live.log(execution.id());
+    InMemoryEventLog log = live.newLog(execution.id());
     log.status(Execution.Status.QUEUED, false);
     if (live.sharesLogs()) {
       // Whichever node's worker takes it continues the shared log, and its stdin and cancel travel

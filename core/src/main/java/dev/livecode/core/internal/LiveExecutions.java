@@ -108,14 +108,26 @@ final class LiveExecutions {
     if (shared.isEmpty()) {
       return logs.computeIfAbsent(executionId, InMemoryEventLog::new);
     }
-    LiveLogs to = shared.get();
-    return writers.computeIfAbsent(
+    return writers.computeIfAbsent(executionId, id -> writer(id, shared.get().lastSequence(id)));
+  }
+
+  /**
+   * The log of an execution just created, which no node has logged anything of: with shared logs it
+   * starts the shared one without reading it, so accepting a run never waits for the medium.
+   */
+  InMemoryEventLog newLog(UUID executionId) {
+    if (shared.isEmpty()) {
+      return log(executionId);
+    }
+    return writers.computeIfAbsent(executionId, id -> writer(id, 0));
+  }
+
+  private InMemoryEventLog writer(UUID executionId, long base) {
+    LiveLogs to = shared.orElseThrow();
+    return new InMemoryEventLog(
         executionId,
-        id ->
-            new InMemoryEventLog(
-                id,
-                to.lastSequence(id),
-                event -> to.append(id, List.of(LiveLogs.Entry.of(event)), maxEntries)));
+        base,
+        event -> to.append(executionId, List.of(LiveLogs.Entry.of(event)), maxEntries));
   }
 
   /** This node appends no more to the shared log of an execution (another node may). */
