@@ -186,29 +186,32 @@ final class LiveExecutions {
     }
   }
 
-  // why: the store has the end before the DONE is appended; reading it is off the follower thread.
+  // why: the store has the end before the DONE is appended; it is read on an io thread, neither on
+  // the follower's thread nor on the timers, which waiting requests are answered through.
   private void copyDone(InMemoryEventLog log, long sequence, int triesLeft) {
+    Runnable read =
+        () -> {
+          Optional<Execution> ended;
+          try {
+            ended = findEnded.apply(log.executionId());
+          } catch (LivecodeException e) {
+            ended = Optional.empty();
+          }
+          if (ended.isPresent()) {
+            log.copy(Execution.Event.done(sequence, ended.get()));
+            endedCopy(log);
+          } else if (triesLeft > 1) {
+            copyDone(log, sequence, triesLeft - 1);
+          } else {
+            LOG.warn("live event DONE without an ended execution execution={}", log.executionId());
+          }
+        };
     try {
-      timers.schedule(
-          () -> {
-            Optional<Execution> ended;
-            try {
-              ended = findEnded.apply(log.executionId());
-            } catch (LivecodeException e) {
-              ended = Optional.empty();
-            }
-            if (ended.isPresent()) {
-              log.copy(Execution.Event.done(sequence, ended.get()));
-              endedCopy(log);
-            } else if (triesLeft > 1) {
-              copyDone(log, sequence, triesLeft - 1);
-            } else {
-              LOG.warn(
-                  "live event DONE without an ended execution execution={}", log.executionId());
-            }
-          },
-          triesLeft == ENDED_TRIES ? 0 : ENDED_RETRY_MS,
-          TimeUnit.MILLISECONDS);
+      if (triesLeft == ENDED_TRIES) {
+        io.execute(read);
+      } else {
+        timers.schedule(() -> io.execute(read), ENDED_RETRY_MS, TimeUnit.MILLISECONDS);
+      }
     } catch (RejectedExecutionException e) {
       // The engine is closing: the logs go with it.
     }
