@@ -519,9 +519,43 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     Execution now = getExecution(executionId);
     if (!now.isFinished() || live.sharedLogExists(executionId)) {
-      return new EventPublisher(live.readable(executionId), afterSequence, delivery);
+      EventLog readable = live.readable(executionId);
+      endFromTheStoreIfTheLogStops(executionId, readable);
+      return new EventPublisher(readable, afterSequence, delivery);
     }
     return endedEvents(now, afterSequence);
+  }
+
+  /** How long after the store has the end a copied log may still lack its DONE. */
+  private static final Duration SHARED_DONE_GRACE = Duration.ofSeconds(3);
+
+  /**
+   * A shared log can stop short of its DONE (Redis lost it, or a writer's entries were refused):
+   * the copy's subscribers then get the end from the store, so none waits forever.
+   */
+  private void endFromTheStoreIfTheLogStops(UUID executionId, EventLog copy) {
+    if (copy.complete()) {
+      return;
+    }
+    awaitExecutionAsync(executionId, Duration.ofMinutes(1))
+        .whenComplete(
+            (ended, error) -> {
+              if (copy.complete() || copy.expired()) {
+                return;
+              }
+              if (ended == null || !ended.isFinished()) {
+                endFromTheStoreIfTheLogStops(executionId, copy);
+                return;
+              }
+              try {
+                timers.schedule(
+                    () -> live.endCopyFromTheStore(executionId, ended),
+                    SHARED_DONE_GRACE.toMillis(),
+                    TimeUnit.MILLISECONDS);
+              } catch (RejectedExecutionException e) {
+                // closing
+              }
+            });
   }
 
   /** An ended execution without live events here: its kept sequence, else its result. */

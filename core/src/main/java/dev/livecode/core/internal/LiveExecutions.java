@@ -351,6 +351,17 @@ final class LiveExecutions {
     return log;
   }
 
+  /** The copy of a shared log that never got its DONE ends with the stored end. */
+  void endCopyFromTheStore(UUID executionId, Execution ended) {
+    InMemoryEventLog copy = logs.get(executionId);
+    if (copy == null || copy.complete() || writers.containsKey(executionId)) {
+      return;
+    }
+    LOG.warn("live log stopped before its end, ended from the store execution={}", executionId);
+    copy.done(ended);
+    endedCopy(copy);
+  }
+
   private void endedCopy(InMemoryEventLog log) {
     ExecutionEvents.Subscription follow = follows.remove(log.executionId());
     if (follow != null) {

@@ -276,6 +276,30 @@ class RedisLiveEventsIT {
   }
 
   @Test
+  void aWatcherWhoseSharedLogWasLostMidRunStillGetsTheEndFromTheStore() {
+    LivecodeEngine api = engine("api", 0);
+    engine("worker", 1);
+    Execution execution =
+        run(api, "import time\nprint('early', flush=True)\ntime.sleep(1)\nprint('late')");
+    EventCollector events = EventCollector.subscribe(api.events(execution.id(), 0));
+    events.awaitText(Execution.Event.Kind.STDOUT, "early\n", PATIENCE);
+
+    // Redis forgot the stream mid-run (a restart without persistence): every later entry of the
+    // worker is refused, since its numbers no longer follow the stream's last.
+    RedisClient client = RedisClient.create(redis.url());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      connection.sync().del(redis.prefix() + ":live:" + execution.id());
+    } finally {
+      client.shutdown();
+    }
+
+    events.awaitDone(PATIENCE);
+    assertThat(events.last().kind()).isEqualTo(Execution.Event.Kind.DONE);
+    assertThat(events.last().status()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(events.text(Execution.Event.Kind.STDOUT)).isEqualTo("early\nlate\n");
+  }
+
+  @Test
   void aSharedLogRefusesAnEntryThatDoesNotFollowItsLast() {
     LiveLogs logs = queue().events().liveLogs().orElseThrow();
     UUID id = UUID.randomUUID();
