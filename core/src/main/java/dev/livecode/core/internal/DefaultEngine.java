@@ -519,8 +519,10 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     Execution now = getExecution(executionId);
     if (!now.isFinished() || live.sharedLogExists(executionId)) {
-      EventLog readable = live.readable(executionId);
-      endFromTheStoreIfTheLogStops(executionId, readable);
+      // One watch of the end per copy, not per subscriber: a crowd of watchers reads the store
+      // once.
+      EventLog readable =
+          live.readable(executionId, made -> endFromTheStoreIfTheLogStops(executionId, made));
       return new EventPublisher(readable, afterSequence, delivery);
     }
     return endedEvents(now, afterSequence);

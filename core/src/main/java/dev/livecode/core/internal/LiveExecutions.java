@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -144,15 +145,21 @@ final class LiveExecutions {
    * The log subscribers read: with shared logs, a copy that follows the shared one from its start.
    */
   EventLog readable(UUID executionId) {
+    return readable(executionId, made -> {});
+  }
+
+  /** As {@link #readable(UUID)}; {@code made} hears the copy once, when this call made it. */
+  EventLog readable(UUID executionId, Consumer<EventLog> made) {
     if (shared.isEmpty()) {
       return log(executionId);
     }
-    InMemoryEventLog[] made = new InMemoryEventLog[1];
+    InMemoryEventLog[] fresh = new InMemoryEventLog[1];
     InMemoryEventLog log =
-        logs.computeIfAbsent(executionId, id -> made[0] = new InMemoryEventLog(id));
-    if (made[0] != null) {
+        logs.computeIfAbsent(executionId, id -> fresh[0] = new InMemoryEventLog(id));
+    if (fresh[0] != null) {
       follows.put(
-          executionId, shared.get().follow(executionId, 0, entries -> copy(made[0], entries)));
+          executionId, shared.get().follow(executionId, 0, entries -> copy(fresh[0], entries)));
+      made.accept(fresh[0]);
     }
     return log;
   }
