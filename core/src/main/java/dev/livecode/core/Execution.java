@@ -21,6 +21,8 @@ import java.util.UUID;
  * @param queuedAt when it was accepted
  * @param startedAt when a worker started it
  * @param result how it ended, once it has
+ * @param interactive its stdin stays open after {@code stdin} for {@link LivecodeEngine#sendStdin}
+ *     (since 0.4)
  */
 public record Execution(
     UUID id,
@@ -33,7 +35,36 @@ public record Execution(
     Status status,
     Instant queuedAt,
     Optional<Instant> startedAt,
-    Optional<Result> result) {
+    Optional<Result> result,
+    boolean interactive) {
+
+  /** An execution whose stdin is what it was given: not interactive. */
+  public Execution(
+      UUID id,
+      UUID sessionId,
+      String language,
+      String sourceCode,
+      String stdin,
+      Limits limits,
+      Optional<String> idempotencyKey,
+      Status status,
+      Instant queuedAt,
+      Optional<Instant> startedAt,
+      Optional<Result> result) {
+    this(
+        id,
+        sessionId,
+        language,
+        sourceCode,
+        stdin,
+        limits,
+        idempotencyKey,
+        status,
+        queuedAt,
+        startedAt,
+        result,
+        false);
+  }
 
   public Execution {
     Objects.requireNonNull(id, "id");
@@ -72,7 +103,8 @@ public record Execution(
         Status.RUNNING,
         queuedAt,
         Optional.of(at),
-        Optional.empty());
+        Optional.empty(),
+        interactive);
   }
 
   public Execution finished(Result outcome) {
@@ -87,7 +119,8 @@ public record Execution(
         outcome.status(),
         queuedAt,
         startedAt,
-        Optional.of(outcome));
+        Optional.of(outcome),
+        interactive);
   }
 
   /** Where an execution is in its life. QUEUED and RUNNING are the only unfinished states. */

@@ -105,6 +105,9 @@ public final class LivecodeHttpServer implements AutoCloseable {
   /** Connections being read or answered at once (each has a thread while it is). */
   public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
+  /** Event streams one server keeps open at once, by default. */
+  public static final int DEFAULT_MAX_EVENT_STREAMS = 256;
+
   /** Time from a request's first byte to the end of its headers. */
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(5);
 
@@ -202,6 +205,7 @@ public final class LivecodeHttpServer implements AutoCloseable {
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private int maxEventStreams = DEFAULT_MAX_EVENT_STREAMS;
     private MeterRegistry meterRegistry;
     private Boolean jvmMetrics;
     private Authenticator authenticator;
@@ -368,6 +372,19 @@ public final class LivecodeHttpServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Event streams ({@code GET /executions/:id/events}) open at once; beyond, 503
+     * TOO_MANY_STREAMS. Each may hold a writer thread while its client does not read, so this also
+     * bounds those threads. Default: {@value #DEFAULT_MAX_EVENT_STREAMS}.
+     */
+    public Builder maxEventStreams(int value) {
+      if (value < 1 || value > 65_536) {
+        throw new IllegalArgumentException("maxEventStreams must be 1 to 65536, was " + value);
+      }
+      this.maxEventStreams = value;
+      return this;
+    }
+
     private static Duration positive(String name, Duration value) {
       Objects.requireNonNull(value, name);
       if (value.isNegative() || value.isZero()) {
@@ -398,7 +415,12 @@ public final class LivecodeHttpServer implements AutoCloseable {
       Access access = new Access(Optional.ofNullable(authenticator));
       QuotaCounters counters = quotaCounters == null ? new MemoryQuotaCounters() : quotaCounters;
       Api api =
-          new Api(engine, json, access.enforced(), new Quotas(counters, defaultQuota, engine));
+          new Api(
+              engine,
+              json,
+              access.enforced(),
+              new Quotas(counters, defaultQuota, engine),
+              maxEventStreams);
       // The engine checks the decoded source and stdin against its caps; this only bounds what is
       // read to get there. JSON escapes can make a body up to 6 times its decoded text; 2x plus an
       // overhead covers ordinary clients.

@@ -422,6 +422,23 @@ public abstract class StoreContract {
   }
 
   @Test
+  void keepsWhetherAnExecutionIsInteractiveThroughItsRunAndEnd() {
+    Session session = newSession();
+    Store.NewExecution request =
+        new Store.NewExecution(
+            UUID.randomUUID(), session.id(), "", Limits.DEFAULTS, Optional.empty(), at(3), true);
+    Execution created = store().createExecution(request).execution();
+    store().markRunning(created.id(), at(4));
+    boolean runningInteractive = store().findExecution(created.id()).orElseThrow().interactive();
+    store().finish(created.id(), completed("", at(5)));
+
+    assertThat(created.interactive()).isTrue();
+    assertThat(runningInteractive).isTrue();
+    assertThat(store().findExecution(created.id()).orElseThrow().interactive()).isTrue();
+    assertThat(store().createExecution(run(session.id())).execution().interactive()).isFalse();
+  }
+
+  @Test
   void executionKeepsTheSourceAsSavedWhenItWasCreated() {
     Session session = newSession("python", "print('before')");
     Execution first = store().createExecution(run(session.id())).execution();

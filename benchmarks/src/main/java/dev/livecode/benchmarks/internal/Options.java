@@ -38,18 +38,19 @@ public record Options(
     boolean keepData) {
 
   /** The parts of a mode that {@code --sections} can pick. */
-  public static final List<String> SECTIONS = List.of("latency", "throughput", "http", "keys");
+  public static final List<String> SECTIONS =
+      List.of("latency", "throughput", "http", "live", "keys");
 
   /** What runs without {@code --sections}: {@code keys} is asked for by name. */
-  static final List<String> DEFAULT_SECTIONS = List.of("latency", "throughput", "http");
+  static final List<String> DEFAULT_SECTIONS = List.of("latency", "throughput", "http", "live");
 
   public static final String USAGE =
       """
       usage: java -jar benchmarks/target/livecode-benchmarks.jar [options]
 
         --mode M            embedded (default) | redis-mysql | all (both, one after the other)
-        --sections L        which parts to run in each mode: latency,throughput,http (default all
-                            three; e.g. --sections http measures only the HTTP rounds); keys
+        --sections L        which parts to run in each mode: latency,throughput,http,live (default
+                            all four; e.g. --sections http measures only the HTTP rounds); keys
                             (embedded mode, asked for by name) compares PATCH/s and GET/s with an
                             API key on every request against the same server without keys
         --quick             fewer samples and shorter HTTP rounds (whole run about 2 minutes)

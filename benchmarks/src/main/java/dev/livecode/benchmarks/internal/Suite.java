@@ -166,7 +166,9 @@ public final class Suite implements AutoCloseable {
       double httpPeak = rss.peakMib(server);
       ServerProcess.pause(1000);
       memoryRows(mode, server, idle, runPeak, httpPeak, RssSampler.nowMib(server));
+      live(mode, client, server.port(), 5.0);
     }
+    watchers();
     keyCost();
     if (!options.coldArgs().isEmpty() && options.includes("latency")) {
       List<String> coldArgs = serverArgs(options.isolation());
@@ -277,6 +279,7 @@ public final class Suite implements AutoCloseable {
           ServerProcess.pause(1000);
           memoryRows(mode, api, apiIdle, apiRunPeak, apiHttpPeak, RssSampler.nowMib(api));
           memoryRows(mode, worker1, w1Idle, w1RunPeak, Double.NaN, RssSampler.nowMib(worker1));
+          live(mode, client, api.port(), 10.0);
           table.add(
               Row.of(
                   mode + " memory",
@@ -305,6 +308,95 @@ public final class Suite implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- sections
+
+  /** Live output: write to SSE chunk beside the run's latency, and one watcher's cost on a run. */
+  private void live(String mode, LivecodeClient client, int port, double chunkTargetMs) {
+    if (!options.includes("live")) {
+      return;
+    }
+    LiveBench bench = new LiveBench(client, port);
+    try {
+      progress(mode + " live: streaming cost, " + options.samples() + " samples");
+      LiveBench.StreamingCost cost = bench.streamingCost(options.samples(), options.warmup());
+      Row watched =
+          Row.compared(
+              mode + " live",
+              "python print(1) POST run -> COMPLETED with one SSE watcher",
+              "ms",
+              Figure.distribution(cost.with()),
+              "no watcher (interleaved)",
+              Figure.distribution(cost.without()));
+      table.add(
+          watched.withNote(
+              target("p50 within 1 ms of no watcher", watched.diff().orElse(Double.NaN) <= 1.0)));
+      progress(mode + " live: write -> chunk, " + options.samples() + " chunks");
+      Summary chunk = bench.writeToChunk(options.samples());
+      table.add(
+          Row.compared(
+                  mode + " live",
+                  "program write -> stdout chunk at an SSE client (10 ms apart)",
+                  "ms",
+                  Figure.distribution(chunk),
+                  "print(1) POST run -> COMPLETED, no watcher (same run)",
+                  Figure.distribution(cost.without()))
+              .withNote(
+                  target(
+                      "p50 under " + Figure.format(chunkTargetMs) + " ms",
+                      chunk.p50() < chunkTargetMs)));
+    } catch (Exception e) {
+      progress(mode + " live failed: " + e);
+      table.add(
+          Row.of(mode + " live", "live section", "-", Figure.value(Double.NaN))
+              .withNote("failed: " + oneLine(e)));
+    }
+  }
+
+  /** One server (stream cap raised) with 1,000 SSE watchers open on one run, beside idle. */
+  private void watchers() {
+    if (!options.includes("live")) {
+      return;
+    }
+    int count = 1000;
+    List<String> args = serverArgs(options.isolation());
+    args.addAll(List.of("--max-event-streams", "1100", "--max-connections", "2048"));
+    try (ServerProcess server = startServer("livecode-watchers", args)) {
+      LivecodeClient client = new LivecodeClient("http://127.0.0.1:" + server.port());
+      double idle = warmAndIdle(client, server);
+      LiveBench bench = new LiveBench(client, server.port());
+      int samples = Math.max(20, options.samples() / 2);
+      Summary healthIdle = bench.health(samples);
+      progress("embedded live: " + count + " watchers");
+      try (LiveBench.Crowd crowd = bench.crowd(count)) {
+        ServerProcess.pause(1000);
+        double with = RssSampler.nowMib(server);
+        Summary healthWith = bench.health(samples);
+        String note = crowd.open() + " open, " + crowd.refused() + " refused";
+        table.add(
+            Row.compared(
+                    "embedded live",
+                    "server RSS with " + count + " SSE watchers on one run",
+                    "MiB",
+                    Figure.value(with),
+                    "idle (same server)",
+                    Figure.value(idle))
+                .withNote(note));
+        table.add(
+            Row.compared(
+                    "embedded live",
+                    "GET /health with " + count + " SSE watchers open",
+                    "ms",
+                    Figure.distribution(healthWith),
+                    "idle (same server)",
+                    Figure.distribution(healthIdle))
+                .withNote(note));
+      }
+    } catch (Exception e) {
+      progress("watchers failed: " + e);
+      table.add(
+          Row.of("embedded live", "watchers", "-", Figure.value(Double.NaN))
+              .withNote("failed: " + oneLine(e)));
+    }
+  }
 
   private void latency(String mode, LivecodeClient client, double targetDiffMs) {
     if (!options.includes("latency")) {

@@ -59,7 +59,7 @@ class OptionsTest {
   @Test
   void runsEverySectionByDefault() {
     assertThat(Options.parse(new String[0]).sections())
-        .containsExactly("latency", "throughput", "http");
+        .containsExactly("latency", "throughput", "http", "live");
   }
 
   @Test

@@ -14,6 +14,7 @@ import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.LanguageRunner;
+import dev.livecode.core.spi.LiveLogs;
 import dev.livecode.core.spi.Store;
 import dev.livecode.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -103,7 +103,16 @@ public final class DefaultEngine implements LivecodeEngine {
     this.sandbox = sandbox;
     this.workspaces = workspaces;
     this.owned = List.copyOf(owned);
-    this.live = new LiveExecutions(EVENT_RETENTION, ENDED_EVENTS_BYTES, timers);
+    this.live =
+        new LiveExecutions(
+            EVENT_RETENTION,
+            ENDED_EVENTS_BYTES,
+            timers,
+            events.liveLogs(),
+            sharedLogEntries(config.maxLimits()),
+            id -> store.findExecution(id).filter(Execution::isFinished),
+            store instanceof InMemoryStore ? (id, kept) -> {} : store::keepEvents,
+            io);
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
     // would only keep alive, and keep serving, executions the store evicted to stay in its budget.
     this.finished =
@@ -136,7 +145,8 @@ public final class DefaultEngine implements LivecodeEngine {
             config.clock(),
             config.maxAttempts(),
             listener,
-            live);
+            live,
+            config.maxStdinBytes());
     LOG.info(
         "{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
         config.name(),
@@ -325,7 +335,8 @@ public final class DefaultEngine implements LivecodeEngine {
                 request.stdin(),
                 limits,
                 request.idempotencyKey(),
-                config.clock().instant()));
+                config.clock().instant(),
+                request.interactive()));
     Execution execution = created.execution();
     if (!created.created()) {
       LOG.debug(
@@ -337,17 +348,23 @@ public final class DefaultEngine implements LivecodeEngine {
     }
     // Told before the job is visible to workers, so a listener always hears queued before started.
     listener.executionQueued(execution.id(), execution.language());
-    InMemoryEventLog log = live.log(execution.id());
+    InMemoryEventLog log = live.newLog(execution.id());
     log.status(Execution.Status.QUEUED, false);
-    live.register(
-        new LiveRun(
-            execution.id(),
-            log,
-            request.interactive()
-                ? Optional.of(
-                    new StdinPipe(
-                        config.maxStdinBytes(), request.stdin().getBytes(StandardCharsets.UTF_8)))
-                : Optional.empty()));
+    if (live.sharesLogs()) {
+      // Whichever node's worker takes it continues the shared log, and its stdin and cancel travel
+      // with it: this node keeps nothing of the run.
+      live.release(execution.id());
+    } else {
+      live.register(
+          new LiveRun(
+              execution.id(),
+              log,
+              request.interactive()
+                  ? Optional.of(
+                      new StdinPipe(
+                          config.maxStdinBytes(), request.stdin().getBytes(StandardCharsets.UTF_8)))
+                  : Optional.empty()));
+    }
     try {
       queue.enqueue(new JobQueue.Job(execution.id(), session.owner()));
     } catch (QueueException e) {
@@ -464,12 +481,23 @@ public final class DefaultEngine implements LivecodeEngine {
     }
   }
 
+  /**
+   * What a shared log keeps at most: each chunk holds at least one char of the kept output, and
+   * statuses, the timeout line and DONE are a few more.
+   */
+  private static long sharedLogEntries(Limits caps) {
+    return 2 * caps.maxOutputBytes() + 64;
+  }
+
   @Override
   public Flow.Publisher<Execution.Event> events(UUID executionId, long afterSequence) {
     Objects.requireNonNull(executionId, "executionId");
     if (afterSequence < 0) {
       throw new LivecodeException.InvalidRequest(
           "the sequence to resume after must be >= 0, was " + afterSequence);
+    }
+    if (live.sharesLogs()) {
+      return sharedEvents(executionId, afterSequence);
     }
     Optional<EventLog> log = live.findLog(executionId);
     if (log.isPresent()) {
@@ -481,6 +509,65 @@ public final class DefaultEngine implements LivecodeEngine {
       // runs it.
       return new EventPublisher(live.log(executionId), afterSequence, delivery);
     }
+    return endedEvents(now, afterSequence);
+  }
+
+  /** With logs shared between nodes: whichever node runs it, its events come from there. */
+  private Flow.Publisher<Execution.Event> sharedEvents(UUID executionId, long afterSequence) {
+    Optional<EventLog> log = live.findLog(executionId);
+    if (log.isPresent()) {
+      return new EventPublisher(log.get(), afterSequence, delivery);
+    }
+    Execution now = getExecution(executionId);
+    if (!now.isFinished() || live.sharedLogExists(executionId)) {
+      // One watch of the end per copy, not per subscriber: a crowd of watchers reads the store
+      // once.
+      EventLog readable =
+          live.readable(executionId, made -> endFromTheStoreIfTheLogStops(executionId, made));
+      return new EventPublisher(readable, afterSequence, delivery);
+    }
+    return endedEvents(now, afterSequence);
+  }
+
+  /** How long after the store has the end a copied log may still lack its DONE. */
+  private static final Duration SHARED_DONE_GRACE = Duration.ofSeconds(3);
+
+  /**
+   * A shared log can stop short of its DONE (Redis lost it, or a writer's entries were refused):
+   * the copy's subscribers then get the end from the store, so none waits forever.
+   */
+  private void endFromTheStoreIfTheLogStops(UUID executionId, EventLog copy) {
+    if (copy.complete()) {
+      return;
+    }
+    awaitExecutionAsync(executionId, Duration.ofMinutes(1))
+        .whenComplete(
+            (ended, error) -> {
+              if (copy.complete() || copy.expired()) {
+                return;
+              }
+              if (ended == null || !ended.isFinished()) {
+                endFromTheStoreIfTheLogStops(executionId, copy);
+                return;
+              }
+              try {
+                timers.schedule(
+                    () -> live.endCopyFromTheStore(executionId, ended),
+                    SHARED_DONE_GRACE.toMillis(),
+                    TimeUnit.MILLISECONDS);
+              } catch (RejectedExecutionException e) {
+                // closing
+              }
+            });
+  }
+
+  /** An ended execution without live events here: its kept sequence, else its result. */
+  private Flow.Publisher<Execution.Event> endedEvents(Execution now, long afterSequence) {
+    Optional<List<LiveLogs.Entry>> kept = store.findEvents(now.id());
+    if (kept.isPresent()) {
+      return new EventPublisher(LiveExecutions.ofKept(now, kept.get()), afterSequence, delivery);
+    }
+    UUID executionId = now.id();
     if (afterSequence > 0) {
       throw new LivecodeException.EventsExpired(executionId, afterSequence);
     }
@@ -491,14 +578,41 @@ public final class DefaultEngine implements LivecodeEngine {
   public Optional<Execution.Output> outputSoFar(UUID executionId) {
     Objects.requireNonNull(executionId, "executionId");
     Optional<EventLog> log = live.findLog(executionId).filter(l -> !l.complete());
-    // The store has the end before the log does: once it is there, the result is what counts.
-    if (log.isEmpty() || findExecution(executionId).map(Execution::isFinished).orElse(true)) {
+    if (log.isEmpty() && !live.sharesLogs()) {
       return Optional.empty();
     }
-    return log.map(DefaultEngine::outputOf);
+    // The store has the end before the log does: once it is there, the result is what counts.
+    if (findExecution(executionId).map(Execution::isFinished).orElse(true)) {
+      return Optional.empty();
+    }
+    if (log.isPresent()) {
+      EventLog read = log.get();
+      return Optional.of(outputOf((after, max) -> read.after(after, max)));
+    }
+    return Optional.of(
+        outputOf(
+            (after, max) ->
+                live.readShared(executionId, after, max).stream()
+                    // the DONE is last: the store says it ended before it is appended
+                    .filter(entry -> entry.kind() != Execution.Event.Kind.DONE)
+                    .map(
+                        entry ->
+                            new Execution.Event(
+                                entry.sequence(),
+                                entry.kind(),
+                                entry.status(),
+                                entry.restarted(),
+                                entry.text(),
+                                Optional.empty()))
+                    .toList()));
   }
 
-  private static Execution.Output outputOf(EventLog log) {
+  /** Reads events above a sequence number, at most so many. */
+  private interface EventReader {
+    List<Execution.Event> after(long sequence, int max);
+  }
+
+  private static Execution.Output outputOf(EventReader log) {
     StringBuilder stdout = new StringBuilder();
     StringBuilder stderr = new StringBuilder();
     long position = 0;
@@ -539,6 +653,9 @@ public final class DefaultEngine implements LivecodeEngine {
     if (now.isFinished()) {
       throw conflict(now, "has ended; it takes no more stdin");
     }
+    if (live.sharesLogs()) {
+      return sharedStdin(now, bytes, eof);
+    }
     StdinPipe pipe =
         live.run(executionId)
             .flatMap(LiveRun::stdin)
@@ -550,6 +667,27 @@ public final class DefaultEngine implements LivecodeEngine {
     switch (pipe.send(bytes, eof)) {
       case CLOSED:
         throw conflict(getExecution(executionId), "has its stdin closed");
+      case TOO_LARGE:
+        throw LivecodeException.InvalidRequest.tooLarge("stdin", config.maxStdinBytes());
+      default:
+        return bytes.length;
+    }
+  }
+
+  /** Stdin for whichever node runs it, through the shared log; the cap counts its first stdin. */
+  private int sharedStdin(Execution now, byte[] bytes, boolean eof) {
+    if (!now.interactive()) {
+      throw conflict(now, "is not interactive: its stdin came with the run");
+    }
+    long first = now.stdin().getBytes(StandardCharsets.UTF_8).length;
+    LiveLogs.Sent sent =
+        live.send(
+            now.id(),
+            LiveLogs.Request.stdin(new String(bytes, StandardCharsets.UTF_8), eof),
+            config.maxStdinBytes() - first);
+    switch (sent) {
+      case STDIN_CLOSED:
+        throw conflict(getExecution(now.id()), "has its stdin closed");
       case TOO_LARGE:
         throw LivecodeException.InvalidRequest.tooLarge("stdin", config.maxStdinBytes());
       default:
@@ -571,30 +709,32 @@ public final class DefaultEngine implements LivecodeEngine {
       return cancelledOrConflict(now);
     }
     Optional<LiveRun> run = live.run(executionId);
+    if (live.sharesLogs()) {
+      // Kept with the log: the node that runs it stops it, and a worker yet to take it never starts
+      // it.
+      live.send(executionId, LiveLogs.Request.cancel(), 0);
+    }
     LiveRun.Claim claim =
         run.map(LiveRun::cancel)
             .orElse(
                 now.status() == Execution.Status.QUEUED
                     ? LiveRun.Claim.UNCLAIMED
                     : LiveRun.Claim.ENDED);
+    if (claim == LiveRun.Claim.UNCLAIMED && live.sharesLogs()) {
+      // Another node's worker may have taken it meanwhile: only the store can tell.
+      claim =
+          getExecution(executionId).status() == Execution.Status.QUEUED
+              ? LiveRun.Claim.UNCLAIMED
+              : LiveRun.Claim.CLAIMED;
+    }
     if (claim == LiveRun.Claim.UNCLAIMED) {
       // No worker has it: it never starts, and its end is made here.
-      Execution.Result cancelled =
-          new Execution.Result(
-              Execution.Status.CANCELLED,
-              "",
-              "",
-              OptionalInt.empty(),
-              OptionalInt.empty(),
-              Optional.empty(),
-              false,
-              false,
-              Duration.ZERO,
-              config.clock().instant());
+      Execution.Result cancelled = LiveRun.cancelledUnstarted(config.clock().instant());
       if (store.finish(executionId, cancelled)) {
         live.log(executionId).done(now.finished(cancelled));
         live.ended(executionId);
         events.publish(new ExecutionEvents.Event(executionId, Execution.Status.CANCELLED));
+        live.keep(executionId);
         listener.executionFinished(executionId, now.language(), cancelled);
         LOG.info(
             "{} execution cancelled while queued id={} session={}",

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,13 @@ final class InMemoryEventLog implements EventLog {
   static final long EVENT_OVERHEAD_BYTES = 128;
 
   private final UUID executionId;
+
+  /** The sequence number before this log's first event: not 0 when it continues a shared log. */
+  private final long base;
+
+  /** Hears each event as it is appended, in order, under the log's lock: it must not block. */
+  private final Consumer<Execution.Event> sink;
+
   private final List<Execution.Event> events = new ArrayList<>();
   private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -33,7 +41,17 @@ final class InMemoryEventLog implements EventLog {
   private boolean expired;
 
   InMemoryEventLog(UUID executionId) {
+    this(executionId, 0, event -> {});
+  }
+
+  /**
+   * A log whose first event is numbered {@code base + 1}, each event of which {@code sink} hears:
+   * this node's part of a log shared between nodes.
+   */
+  InMemoryEventLog(UUID executionId, long base, Consumer<Execution.Event> sink) {
     this.executionId = Objects.requireNonNull(executionId, "executionId");
+    this.base = base;
+    this.sink = Objects.requireNonNull(sink, "sink");
   }
 
   /** A log that says only how an execution ended, for one whose live log is no longer kept. */
@@ -57,7 +75,7 @@ final class InMemoryEventLog implements EventLog {
       if (restarted) {
         attemptStart = events.size();
       }
-      events.add(Execution.Event.status(events.size() + 1L, status, restarted));
+      add(Execution.Event.status(next(), status, restarted));
     }
     changed();
   }
@@ -71,10 +89,30 @@ final class InMemoryEventLog implements EventLog {
       if (complete || expired) {
         return;
       }
-      events.add(Execution.Event.output(events.size() + 1L, stream, text));
+      add(Execution.Event.output(next(), stream, text));
       textChars += text.length();
     }
     changed();
+  }
+
+  /**
+   * Appends an event another node logged, as it numbered it; false (and nothing appended) when it
+   * is not the next one, or the log is complete.
+   */
+  boolean copy(Execution.Event event) {
+    synchronized (this) {
+      if (complete || expired || event.sequence() != next()) {
+        return false;
+      }
+      if (event.restarted()) {
+        attemptStart = events.size();
+      }
+      add(event);
+      textChars += event.text().length();
+      complete = event.kind() == Execution.Event.Kind.DONE;
+    }
+    changed();
+    return true;
   }
 
   @Override
@@ -90,7 +128,7 @@ final class InMemoryEventLog implements EventLog {
                 rest(Execution.Event.Kind.STDOUT, result.stdout());
                 rest(Execution.Event.Kind.STDERR, result.stderr());
               });
-      events.add(Execution.Event.done(events.size() + 1L, ended));
+      add(Execution.Event.done(next(), ended));
       complete = true;
     }
     changed();
@@ -119,14 +157,23 @@ final class InMemoryEventLog implements EventLog {
     }
     if (said < whole.length()) {
       String text = whole.substring(said);
-      events.add(Execution.Event.output(events.size() + 1L, stream, text));
+      add(Execution.Event.output(next(), stream, text));
       textChars += text.length();
     }
   }
 
+  private long next() {
+    return base + events.size() + 1L;
+  }
+
+  private void add(Execution.Event event) {
+    events.add(event);
+    sink.accept(event);
+  }
+
   @Override
   public synchronized List<Execution.Event> after(long sequence, int max) {
-    int from = (int) Math.max(0, Math.min(sequence, events.size()));
+    int from = (int) Math.max(0, Math.min(sequence - base, events.size()));
     int to = (int) Math.min(events.size(), (long) from + max);
     return from >= to ? List.of() : List.copyOf(events.subList(from, to));
   }

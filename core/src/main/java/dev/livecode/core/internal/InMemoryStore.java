@@ -184,7 +184,8 @@ public final class InMemoryStore implements Store {
               Execution.Status.QUEUED,
               request.queuedAt(),
               Optional.empty(),
-              Optional.empty());
+              Optional.empty(),
+              request.interactive());
       long weight = weight(execution);
       budget.admit(weight);
       if (executions.putIfAbsent(

@@ -2,7 +2,10 @@ package dev.livecode.core.internal;
 
 import dev.livecode.core.Execution;
 import dev.livecode.sandbox.ConfinedProcess;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -47,6 +50,21 @@ final class LiveRun {
         result.stderrTruncated(),
         result.executionTime(),
         result.finishedAt());
+  }
+
+  /** The end of a run cancelled before it started: nothing written, no exit. */
+  static Execution.Result cancelledUnstarted(Instant at) {
+    return new Execution.Result(
+        Execution.Status.CANCELLED,
+        "",
+        "",
+        OptionalInt.empty(),
+        OptionalInt.empty(),
+        Optional.empty(),
+        false,
+        false,
+        Duration.ZERO,
+        at);
   }
 
   UUID executionId() {

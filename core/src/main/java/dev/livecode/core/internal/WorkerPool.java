@@ -6,6 +6,7 @@ import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.Store;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,7 @@ final class WorkerPool {
   private final RunSlots slots;
   private final EngineListener listener;
   private final LiveExecutions live;
+  private final long maxStdinBytes;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean running = true;
@@ -63,7 +65,9 @@ final class WorkerPool {
       Clock clock,
       int maxAttempts,
       EngineListener listener,
-      LiveExecutions live) {
+      LiveExecutions live,
+      long maxStdinBytes) {
+    this.maxStdinBytes = maxStdinBytes;
     this.listener = listener;
     this.live = live;
     this.name = name;
@@ -157,7 +161,15 @@ final class WorkerPool {
       queue.ack(delivery);
       return;
     }
-    LiveRun run = live.runOrDetached(execution.id());
+    LiveRun run =
+        live.runOrDetached(
+            execution.id(),
+            () ->
+                execution.interactive()
+                    ? Optional.of(
+                        new StdinPipe(
+                            maxStdinBytes, execution.stdin().getBytes(StandardCharsets.UTF_8)))
+                    : Optional.empty());
     if (delivery.attempt() > maxAttempts) {
       String why =
           "gave up after "
@@ -198,6 +210,14 @@ final class WorkerPool {
       queue.ack(delivery);
       return;
     }
+    if (live.cancelSent(execution.id())) {
+      // Cancelled through another node while queued: it never starts, and it ends here in case
+      // that node is gone (a store write that finds it ended changes nothing).
+      run.cancel();
+      finish(execution, LiveRun.cancelledUnstarted(clock.instant()), run);
+      queue.ack(delivery);
+      return;
+    }
     if (!run.claim()) {
       // Cancelled while queued: the cancel ends it, and it never starts.
       queue.ack(delivery);
@@ -229,6 +249,7 @@ final class WorkerPool {
             ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS)
             : null;
     Execution.Result result;
+    ExecutionEvents.Subscription requests = live.followRequests(run);
     try {
       ProgramExecutor.Prepared prepared =
           slot.lendWhile(() -> executor.prepare(execution, runner.get()));
@@ -239,6 +260,7 @@ final class WorkerPool {
         result = executor.run(execution, runner.get(), prepared.program().orElseThrow(), run);
       }
     } finally {
+      requests.close();
       if (lease != null) {
         lease.cancel(false);
       }
@@ -270,6 +292,7 @@ final class WorkerPool {
     // Waiting clients first: the log line is a write the result need not wait for.
     events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
     if (stored) {
+      live.keep(execution.id());
       listener.executionFinished(execution.id(), execution.language(), result);
       LOG.info(
           "{} execution finished id={} session={} language={} status={} reason={} exit={} ms={}",

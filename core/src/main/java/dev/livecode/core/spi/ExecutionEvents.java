@@ -3,6 +3,7 @@ package dev.livecode.core.spi;
 import dev.livecode.core.Execution;
 import dev.livecode.core.internal.LocalEvents;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -31,6 +32,17 @@ public interface ExecutionEvents extends AutoCloseable {
 
   /** Calls {@code listener} for every event from now on, until the subscription is closed. */
   Subscription subscribe(Consumer<Event> listener);
+
+  /**
+   * The live event logs this medium shares between nodes, when it can (a queue shared by several
+   * processes): the engine then writes every execution's events to them and serves its subscribers
+   * from them. Default: none, each engine keeps the events of the runs it makes in its own memory.
+   *
+   * @since 0.4
+   */
+  default Optional<LiveLogs> liveLogs() {
+    return Optional.empty();
+  }
 
   @Override
   default void close() {}

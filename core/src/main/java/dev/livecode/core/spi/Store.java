@@ -162,17 +162,54 @@ public interface Store extends AutoCloseable {
    */
   Page<Execution> listExecutions(UUID sessionId, Page.Request page);
 
+  /**
+   * Keeps the whole event sequence of an ended execution (its last entry the DONE), so that a
+   * replay after any restart gives the same events, numbers and text. A store that outlives its
+   * process overrides this and {@link #findEvents}; kept once, a second call changes nothing.
+   * Default: nothing is kept (the engine then replays an ended execution from its result).
+   *
+   * @since 0.4
+   */
+  default void keepEvents(UUID executionId, List<LiveLogs.Entry> events) {}
+
+  /**
+   * The event sequence kept for an execution, when there is one.
+   *
+   * @since 0.4
+   */
+  default Optional<List<LiveLogs.Entry>> findEvents(UUID executionId) {
+    return Optional.empty();
+  }
+
   /** Executions still QUEUED or RUNNING, oldest first, at most {@code limit}. */
   List<Execution> findUnfinished(int limit);
 
-  /** What the engine asks the store to create when Run is pressed. */
+  /**
+   * What the engine asks the store to create when Run is pressed.
+   *
+   * @param interactive kept with the execution ({@link Execution#interactive()}) so that whichever
+   *     node runs it keeps its stdin open (since 0.4)
+   */
   record NewExecution(
       UUID id,
       UUID sessionId,
       String stdin,
       Limits limits,
       Optional<String> idempotencyKey,
-      Instant queuedAt) {
+      Instant queuedAt,
+      boolean interactive) {
+
+    /** A run whose stdin is {@code stdin} and nothing more. */
+    public NewExecution(
+        UUID id,
+        UUID sessionId,
+        String stdin,
+        Limits limits,
+        Optional<String> idempotencyKey,
+        Instant queuedAt) {
+      this(id, sessionId, stdin, limits, idempotencyKey, queuedAt, false);
+    }
+
     public NewExecution {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(sessionId, "sessionId");

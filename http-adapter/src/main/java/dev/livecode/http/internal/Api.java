@@ -71,11 +71,19 @@ public final class Api {
    * @param quotas what holds tenants to their quotas
    */
   public Api(LivecodeEngine engine, ObjectMapper json, boolean owned, Quotas quotas) {
+    this(engine, json, owned, quotas, LiveApi.DEFAULT_MAX_OPEN_STREAMS);
+  }
+
+  /**
+   * @param maxOpenStreams event streams open at once; beyond, 503 TOO_MANY_STREAMS
+   */
+  public Api(
+      LivecodeEngine engine, ObjectMapper json, boolean owned, Quotas quotas, int maxOpenStreams) {
     this.engine = engine;
     this.json = json;
     this.owned = owned;
     this.quotas = quotas;
-    this.live = new LiveApi(engine, json, this, quotas);
+    this.live = new LiveApi(engine, json, this, quotas, maxOpenStreams);
   }
 
   /** Every endpoint of docs/api.md. */

@@ -20,15 +20,17 @@ final class LiveApi {
    * does not read (until the stall timeout drops it), so this also bounds those threads; beyond it
    * a watcher gets 503 and retries, rather than the server running out of threads or memory.
    */
-  static final int MAX_OPEN_STREAMS = 256;
+  static final int DEFAULT_MAX_OPEN_STREAMS = 256;
 
   private final AtomicInteger openStreams = new AtomicInteger();
+  private final int maxOpenStreams;
   private final LivecodeEngine engine;
   private final ObjectMapper json;
   private final Api api;
   private final Quotas quotas;
 
-  LiveApi(LivecodeEngine engine, ObjectMapper json, Api api, Quotas quotas) {
+  LiveApi(LivecodeEngine engine, ObjectMapper json, Api api, Quotas quotas, int maxOpenStreams) {
+    this.maxOpenStreams = maxOpenStreams;
     this.engine = engine;
     this.json = json;
     this.api = api;
@@ -49,12 +51,12 @@ final class LiveApi {
     }
     api.execution(request, id); // another tenant's is answered as unknown
     var publisher = engine.events(id, after);
-    if (openStreams.incrementAndGet() > MAX_OPEN_STREAMS) {
+    if (openStreams.incrementAndGet() > maxOpenStreams) {
       openStreams.decrementAndGet();
       throw new ApiException(
           503,
           "TOO_MANY_STREAMS",
-          "the server has " + MAX_OPEN_STREAMS + " event streams open; retry shortly",
+          "the server has " + maxOpenStreams + " event streams open; retry shortly",
           Map.of(),
           Map.of("Retry-After", Errors.RETRY_AFTER_SECONDS));
     }

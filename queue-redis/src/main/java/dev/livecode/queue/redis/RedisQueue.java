@@ -5,6 +5,7 @@ import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.queue.redis.internal.RedisEvents;
+import dev.livecode.queue.redis.internal.RedisLiveLogs;
 import dev.livecode.queue.redis.internal.RedisUris;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
@@ -301,7 +302,14 @@ public final class RedisQueue implements JobQueue {
   public synchronized ExecutionEvents events() {
     ensureOpen();
     if (events == null) {
-      events = new RedisEvents(client, uri, connection, eventsChannel, logName);
+      events =
+          new RedisEvents(
+              client,
+              uri,
+              connection,
+              eventsChannel,
+              new RedisLiveLogs(client, uri, connection, keyPrefix, commandTimeout, logName),
+              logName);
     }
     return events;
   }

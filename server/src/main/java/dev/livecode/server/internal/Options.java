@@ -329,6 +329,12 @@ public final class Options {
               "bytes",
               Integer.toString(LivecodeHttpServer.DEFAULT_MAX_HEADER_BYTES)),
           opt(
+              "max-event-streams",
+              Group.RARE,
+              "GET /executions/:id/events streams open at once (503 TOO_MANY_STREAMS above); each may hold a writer thread while its client does not read",
+              "count",
+              Integer.toString(LivecodeHttpServer.DEFAULT_MAX_EVENT_STREAMS)),
+          opt(
               "shutdown-grace-ms",
               Group.RARE,
               "on SIGTERM, how long running executions may finish",

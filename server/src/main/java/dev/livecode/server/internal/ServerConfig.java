@@ -43,6 +43,7 @@ public record ServerConfig(
     Duration headerTimeout,
     Duration requestTimeout,
     int maxHeaderBytes,
+    int maxEventStreams,
     Duration shutdownGrace,
     Optional<Path> workspaceRoot,
     Map<String, LanguageRunner.Settings> runnerSettings,
@@ -259,6 +260,7 @@ public record ServerConfig(
     out.put("header_timeout_ms", headerTimeout.toMillis());
     out.put("request_timeout_ms", requestTimeout.toMillis());
     out.put("max_header_bytes", maxHeaderBytes);
+    out.put("max_event_streams", maxEventStreams);
     out.put("shutdown_grace_ms", shutdownGrace.toMillis());
     out.put("max_attempts", maxAttempts);
     out.put("warm_pool", warmPool);
@@ -517,6 +519,8 @@ public record ServerConfig(
                   LivecodeHttpServer.DEFAULT_MAX_HEADER_BYTES,
                   1024,
                   1024 * 1024),
+          (int)
+              number("max-event-streams", LivecodeHttpServer.DEFAULT_MAX_EVENT_STREAMS, 1, 65_536),
           Duration.ofMillis(
               number(
                   "shutdown-grace-ms",

@@ -70,6 +70,7 @@ public final class ServerLauncher {
               .headerTimeout(config.headerTimeout())
               .requestTimeout(config.requestTimeout())
               .maxHeaderBytes(config.maxHeaderBytes())
+              .maxEventStreams(config.maxEventStreams())
               .healthOnly(config.role() == ServerConfig.Role.WORKER)
               .playground(config.playground() == ServerConfig.Switch.ON)
               .meterRegistry(metrics)

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.livecode.http.testing.SseConnection;
 import dev.livecode.testing.MariaDbExtension;
 import dev.livecode.testing.PrivateRedis;
 import dev.livecode.testing.RedisExtension;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -123,6 +126,228 @@ class ClusterIT {
         "cluster figures: %d runs on 2 worker processes x 2 threads in %.1f s = %.1f runs/s"
             + " (worker A %d, worker B %d)%n",
         runs, seconds, runs / seconds, finishedA.size(), finishedB.size());
+  }
+
+  @Test
+  void aWatcherOfOneApiNodeSeesTheWorkersOutputLiveAndResumesOnTheOtherNode() throws Exception {
+    Node nodeA = start("api", sharedRedis.url(), List.of());
+    Node nodeB = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "2"));
+    String session =
+        nodeA.createSession(
+            "import time\nprint('First')\ntime.sleep(0.75)\nprint('Second')\ntime.sleep(0.75)\n"
+                + "print('Third')");
+    String id = nodeA.run(session, "");
+
+    long last;
+    long firstAt = 0;
+    StringBuilder seen = new StringBuilder();
+    try (SseConnection watch = nodeA.events(id, Map.of())) {
+      assertThat(watch.status()).isEqualTo(200);
+      SseConnection.Event event;
+      do {
+        event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+        if (event.name().equals("stdout")) {
+          seen.append(readTree(event.data()).get("text").asText());
+          if (firstAt == 0 && seen.toString().contains("First\n")) {
+            firstAt = System.nanoTime();
+          }
+        }
+      } while (!seen.toString().contains("Second\n"));
+      last = event.id();
+    }
+    long secondAt = System.nanoTime();
+
+    List<SseConnection.Event> rest = new ArrayList<>();
+    try (SseConnection resumed = nodeB.events(id, Map.of("Last-Event-ID", Long.toString(last)))) {
+      for (SseConnection.Event event = resumed.next(Duration.ofSeconds(30)).orElseThrow();
+          ;
+          event = resumed.next(Duration.ofSeconds(30)).orElseThrow()) {
+        rest.add(event);
+        if (event.name().equals("done")) {
+          break;
+        }
+      }
+    }
+
+    assertThat(seen.toString()).isEqualTo("First\nSecond\n");
+    assertThat(secondAt - firstAt)
+        .as("First seen before Second was written")
+        .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
+    assertThat(rest.get(0).id()).isEqualTo(last + 1);
+    assertThat(rest.stream().map(SseConnection.Event::name).toList())
+        .doesNotContain("status")
+        .endsWith("done");
+    StringBuilder third = new StringBuilder();
+    rest.stream()
+        .filter(event -> event.name().equals("stdout"))
+        .forEach(event -> third.append(readTree(event.data()).get("text").asText()));
+    assertThat(third.toString()).isEqualTo("Third\n");
+    assertThat(readTree(rest.get(rest.size() - 1).data()).get("stdout").asText())
+        .isEqualTo("First\nSecond\nThird\n");
+  }
+
+  @Test
+  void inputOfARunOnTheWorkerIsAnsweredTwiceThroughTheOtherApiNode() throws Exception {
+    Node nodeA = start("api", sharedRedis.url(), List.of());
+    Node nodeB = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "1"));
+    String session =
+        nodeA.createSession("a = input()\nprint('got ' + a)\nb = input()\nprint('got ' + b)");
+    String id =
+        nodeA
+            .ok(nodeA.send("POST", "/code-sessions/" + session + "/run", "{\"interactive\": true}"))
+            .get("execution_id")
+            .asText();
+
+    try (SseConnection watch = nodeA.events(id, Map.of())) {
+      StringBuilder seen = new StringBuilder();
+      assertThat(
+              nodeB
+                  .send("POST", "/executions/" + id + "/stdin", "{\"data\": \"one\\n\"}")
+                  .statusCode())
+          .isEqualTo(202);
+      while (!seen.toString().contains("got one\n")) {
+        SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+        if (event.name().equals("stdout")) {
+          seen.append(readTree(event.data()).get("text").asText());
+        }
+      }
+      assertThat(nodeB.execution(id).get("status").asText()).isEqualTo("RUNNING");
+      assertThat(
+              nodeB
+                  .send("POST", "/executions/" + id + "/stdin", "{\"data\": \"two\\n\"}")
+                  .statusCode())
+          .isEqualTo(202);
+    }
+
+    JsonNode ended = nodeB.awaitEnd(id, Duration.ofSeconds(30));
+    assertThat(ended.get("status").asText()).isEqualTo("COMPLETED");
+    assertThat(ended.get("stdout").asText()).isEqualTo("got one\ngot two\n");
+  }
+
+  @Test
+  void aCancelThroughTheOtherApiNodeStopsTheRunOnTheWorkerAndAnswersCancelled() throws Exception {
+    Node nodeA = start("api", sharedRedis.url(), List.of());
+    Node nodeB = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "1"));
+    String session = nodeA.createSession("print('spinning', flush=True)\nwhile True: pass");
+    String id = nodeA.run(session, "");
+    try (SseConnection watch = nodeA.events(id, Map.of())) {
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains("spinning\n")) {
+        SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+        if (event.name().equals("stdout")) {
+          seen.append(readTree(event.data()).get("text").asText());
+        }
+      }
+    }
+
+    HttpResponse<String> cancel = nodeB.send("POST", "/executions/" + id + "/cancel", null);
+
+    assertThat(cancel.statusCode()).as("%s", cancel.body()).isEqualTo(200);
+    JsonNode cancelled = readTree(cancel.body());
+    assertThat(cancelled.get("status").asText()).isEqualTo("CANCELLED");
+    assertThat(cancelled.get("stdout").asText()).isEqualTo("spinning\n");
+    assertThat(nodeA.execution(id).get("status").asText()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void anEndedRunsEventsReplayTheSameAfterTheApiAndTheWorkerRestartAndRedisForgotThem()
+      throws Exception {
+    Node api = start("api", sharedRedis.url(), List.of());
+    Node worker = start("worker", sharedRedis.url(), List.of("--workers", "1"));
+    String session =
+        api.createSession(
+            "import sys, time\nprint('one')\ntime.sleep(0.2)\nprint('two', file=sys.stderr)\nprint('\u00e9')");
+    String id = api.run(session, "");
+    api.awaitEnd(id, Duration.ofSeconds(30));
+    List<SseConnection.Event> before = replay(api, id, Map.of());
+    // The worker keeps the sequence on an io thread just after the end: give it that instant.
+    sleep(1000);
+
+    api.kill();
+    worker.kill();
+    RedisClient client = RedisClient.create(sharedRedis.url());
+    try (StatefulRedisConnection<String, String> redis = client.connect()) {
+      redis.sync().del(sharedRedis.prefix() + ":live:" + id);
+    } finally {
+      client.shutdown();
+    }
+    Node restarted = start("api", sharedRedis.url(), List.of());
+    start("worker", sharedRedis.url(), List.of("--workers", "1"));
+
+    assertThat(before).hasSizeGreaterThan(4);
+    assertThat(replay(restarted, id, Map.of())).isEqualTo(before);
+    assertThat(replay(restarted, id, Map.of("Last-Event-ID", "3")))
+        .isEqualTo(before.subList(3, before.size()));
+  }
+
+  private static List<SseConnection.Event> replay(Node node, String id, Map<String, String> headers)
+      throws IOException {
+    List<SseConnection.Event> events = new ArrayList<>();
+    try (SseConnection stream = node.events(id, headers)) {
+      assertThat(stream.status()).isEqualTo(200);
+      for (SseConnection.Event event = stream.next(Duration.ofSeconds(30)).orElseThrow();
+          ;
+          event = stream.next(Duration.ofSeconds(30)).orElseThrow()) {
+        events.add(event);
+        if (event.name().equals("done")) {
+          return events;
+        }
+      }
+    }
+  }
+
+  @Test
+  void aWatcherOfARunWhoseWorkerIsKilledSeesTheRestartAndOnlyTheNewAttemptsOutput()
+      throws Exception {
+    Node api = start("api", sharedRedis.url(), List.of());
+    Node doomed =
+        start("worker", sharedRedis.url(), List.of("--workers", "1", "--redis-lease-ms", "6000"));
+    String session =
+        api.createSession("import time\nprint('started', flush=True)\ntime.sleep(2)\nprint('end')");
+    String id = api.run(session, "");
+    try (SseConnection watch = api.events(id, Map.of())) {
+      List<SseConnection.Event> events = new ArrayList<>();
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains("started\n")) {
+        SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+        events.add(event);
+        if (event.name().equals("stdout")) {
+          seen.append(readTree(event.data()).get("text").asText());
+        }
+      }
+
+      doomed.kill();
+      start("worker", sharedRedis.url(), List.of("--workers", "1", "--redis-lease-ms", "6000"));
+      for (SseConnection.Event event = watch.next(Duration.ofSeconds(40)).orElseThrow();
+          ;
+          event = watch.next(Duration.ofSeconds(40)).orElseThrow()) {
+        events.add(event);
+        if (event.name().equals("done")) {
+          break;
+        }
+      }
+
+      int restart = -1;
+      for (int i = 0; i < events.size(); i++) {
+        if (events.get(i).name().equals("status")
+            && readTree(events.get(i).data()).path("restarted").asBoolean()) {
+          restart = i;
+        }
+      }
+      assertThat(restart).as("a restarted status in %s", events).isPositive();
+      StringBuilder after = new StringBuilder();
+      events.subList(restart, events.size()).stream()
+          .filter(event -> event.name().equals("stdout"))
+          .forEach(event -> after.append(readTree(event.data()).get("text").asText()));
+      JsonNode done = readTree(events.get(events.size() - 1).data());
+      assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
+      assertThat(after.toString())
+          .isEqualTo(done.get("stdout").asText())
+          .isEqualTo("started\nend\n");
+    }
   }
 
   @Test
@@ -335,6 +560,7 @@ class ClusterIT {
     private final Process process;
     private final Path log;
     private final String base;
+    private final int port;
     private final HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -343,6 +569,12 @@ class ClusterIT {
       this.process = process;
       this.log = log;
       this.base = "http://127.0.0.1:" + port;
+      this.port = port;
+    }
+
+    /** GET /executions/:id/events, with these request headers. */
+    SseConnection events(String id, Map<String, String> headers) throws IOException {
+      return SseConnection.open(port, "/executions/" + id + "/events", headers);
     }
 
     static Node start(String role, List<String> args, Map<String, String> env) throws Exception {

@@ -225,6 +225,18 @@ class ServerConfigTest {
   }
 
   @Test
+  void readsTheEventStreamCapAndKeepsTheDefaultWithoutIt() {
+    ServerConfig config =
+        ServerConfig.parse(new String[] {"--max-event-streams", "1100"}, Map.of());
+
+    assertThat(config.maxEventStreams()).isEqualTo(1100);
+    assertThat(ServerConfig.parse(new String[0], Map.of()).maxEventStreams()).isEqualTo(256);
+    assertThatThrownBy(
+            () -> ServerConfig.parse(new String[] {"--max-event-streams", "0"}, Map.of()))
+        .hasMessageContaining("--max-event-streams");
+  }
+
+  @Test
   void rejectsATimeoutBelowItsFloor() {
     assertThatThrownBy(
             () -> ServerConfig.parse(new String[] {"--header-timeout-ms", "0"}, Map.of()))

@@ -8,8 +8,10 @@ import dev.livecode.core.Session;
 import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.exception.StoreException;
 import dev.livecode.core.spi.ApiKeyStore;
+import dev.livecode.core.spi.LiveLogs;
 import dev.livecode.core.spi.Store;
 import dev.livecode.store.mysql.internal.Cursors;
+import dev.livecode.store.mysql.internal.EventCodec;
 import dev.livecode.store.mysql.internal.GroupCommit;
 import dev.livecode.store.mysql.internal.JdbcUrls;
 import dev.livecode.store.mysql.internal.Migrations;
@@ -256,6 +258,7 @@ public final class MySqlStore implements Store {
               s.setNull(++i, Types.BINARY);
             }
             Rows.setInstant(s, ++i, request.queuedAt());
+            s.setBoolean(++i, request.interactive());
             s.setBytes(++i, sessionId);
             inserted = s.executeUpdate();
           } catch (SQLException e) {
@@ -321,6 +324,38 @@ public final class MySqlStore implements Store {
             Rows.setInstant(s, 1, startedAt);
             s.setBytes(2, Rows.bytes(executionId));
             return s.executeUpdate() > 0;
+          }
+        });
+  }
+
+  @Override
+  public void keepEvents(UUID executionId, List<LiveLogs.Entry> events) {
+    Objects.requireNonNull(executionId, "executionId");
+    byte[] encoded = EventCodec.encode(events);
+    withConnection(
+        "keep the events of execution " + executionId,
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql.keepEvents)) {
+            s.setBytes(1, Rows.bytes(executionId));
+            s.setBytes(2, encoded);
+            return s.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public Optional<List<LiveLogs.Entry>> findEvents(UUID executionId) {
+    Objects.requireNonNull(executionId, "executionId");
+    return withConnection(
+        "read the events of execution " + executionId,
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(sql.findEvents)) {
+            s.setBytes(1, Rows.bytes(executionId));
+            try (ResultSet rows = s.executeQuery()) {
+              return rows.next()
+                  ? Optional.of(EventCodec.decode(rows.getBytes(1)))
+                  : Optional.<List<LiveLogs.Entry>>empty();
+            }
           }
         });
   }

@@ -130,6 +130,7 @@ class MySqlStoreStartupIT {
           .containsExactly(
               prefix + "api_keys",
               prefix + "executions",
+              prefix + "execution_events",
               prefix + "schema_history",
               prefix + "sessions");
     }

@@ -67,6 +67,7 @@ final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, Afte
   public void afterEach(ExtensionContext context) throws SQLException {
     try (Connection c = database.connect();
         Statement s = c.createStatement()) {
+      s.execute("DELETE FROM " + prefix + "execution_events");
       s.execute("DELETE FROM " + prefix + "executions");
       s.execute("DELETE FROM " + prefix + "sessions");
       s.execute("DELETE FROM " + prefix + "api_keys");

@@ -3,6 +3,7 @@ package dev.livecode.queue.redis.internal;
 import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
+import dev.livecode.core.spi.LiveLogs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -10,6 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +42,7 @@ public final class RedisEvents implements ExecutionEvents {
   // why: Lettuce calls back on its I/O thread, which must never run listener code.
   private final ExecutorService dispatcher;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final RedisLiveLogs liveLogs;
 
   /**
    * Connects the subscriber and subscribes to {@code channel}.
@@ -51,13 +54,16 @@ public final class RedisEvents implements ExecutionEvents {
       RedisURI uri,
       StatefulRedisConnection<String, String> commands,
       String channel,
+      RedisLiveLogs liveLogs,
       String logName) {
     this.channel = channel;
+    this.liveLogs = liveLogs;
     this.logName = logName;
     this.commands = commands;
     try {
       this.subscriber = client.connectPubSub(uri);
     } catch (RedisException e) {
+      liveLogs.close();
       throw new QueueException(
           "cannot connect the event subscriber to Redis at "
               + RedisUris.masked(uri)
@@ -86,6 +92,7 @@ public final class RedisEvents implements ExecutionEvents {
     } catch (RedisException e) {
       subscriber.close();
       dispatcher.shutdownNow();
+      liveLogs.close();
       throw new QueueException(
           "cannot subscribe to "
               + channel
@@ -113,6 +120,12 @@ public final class RedisEvents implements ExecutionEvents {
           e.toString());
       dispatch(event);
     }
+  }
+
+  /** Every execution's events in a Redis stream of its own, readable on every node. */
+  @Override
+  public Optional<LiveLogs> liveLogs() {
+    return Optional.of(liveLogs);
   }
 
   @Override
@@ -164,6 +177,7 @@ public final class RedisEvents implements ExecutionEvents {
       return;
     }
     listeners.clear();
+    liveLogs.close();
     subscriber.close();
     dispatcher.shutdown();
     try {

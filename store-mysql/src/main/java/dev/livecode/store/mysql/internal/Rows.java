@@ -142,6 +142,7 @@ public final class Rows {
         status,
         instant(rows, "queued_at"),
         Optional.ofNullable(instant(rows, "started_at")),
-        result);
+        result,
+        rows.getBoolean("interactive"));
   }
 }

@@ -7,7 +7,8 @@ public final class Statements {
   private static final String EXECUTION_COLUMNS =
       "seq, id, session_id, language, source_code, stdin, wall_time_ms, cpu_time_ms, memory_bytes, max_processes, "
           + "max_file_bytes, max_output_bytes, idempotency_key, status, queued_at, started_at, finished_at, stdout, "
-          + "stderr, exit_code, exit_signal, failure_reason, stdout_truncated, stderr_truncated, execution_time_ms";
+          + "stderr, exit_code, exit_signal, failure_reason, stdout_truncated, stderr_truncated, execution_time_ms, "
+          + "interactive";
   private static final String UNFINISHED = "status IN ('QUEUED', 'RUNNING')";
 
   public final String insertSession;
@@ -24,10 +25,16 @@ public final class Statements {
   public final String finish;
   public final String listExecutions;
   public final String findUnfinished;
+  public final String keepEvents;
+  public final String findEvents;
 
   public Statements(String prefix) {
     String sessions = prefix + "sessions";
     String executions = prefix + "executions";
+    String events = prefix + "execution_events";
+    // IGNORE: the sequence of an ended execution is kept once; a second writer changes nothing.
+    keepEvents = "INSERT IGNORE INTO " + events + " (execution_id, events) VALUES (?, ?)";
+    findEvents = "SELECT events FROM " + events + " WHERE execution_id = ?";
     insertSession =
         "INSERT INTO " + sessions + " (" + SESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
     findSession = "SELECT " + SESSION_COLUMNS + " FROM " + sessions + " WHERE id = ?";
@@ -48,8 +55,8 @@ public final class Statements {
             + executions
             + " (id, session_id, language, source_code, stdin, wall_time_ms, "
             + "cpu_time_ms, memory_bytes, max_processes, max_file_bytes, max_output_bytes, idempotency_key, "
-            + "idempotency_hash, status, queued_at) "
-            + "SELECT ?, id, language, source_code, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ? FROM "
+            + "idempotency_hash, status, queued_at, interactive) "
+            + "SELECT ?, id, language, source_code, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ? FROM "
             + sessions
             + " WHERE id = ?";
     findExecution = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions + " WHERE id = ?";

@@ -1,0 +1,198 @@
+package dev.livecode.benchmarks.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live section: how soon a chunk a program writes reaches an SSE client, what one watcher costs
+ * a run, and what many watchers cost a server.
+ */
+public final class LiveBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration RUN_WAIT = Duration.ofSeconds(30);
+
+  private final LivecodeClient client;
+  private final int port;
+
+  public LiveBench(LivecodeClient client, int port) {
+    this.client = client;
+    this.port = port;
+  }
+
+  /**
+   * A program writes its clock ({@code time.time_ns()}) {@code chunks} times, 10 ms apart, after a
+   * pause that lets the client connect first; each figure is the client's clock when the chunk was
+   * read minus the program's when it wrote it, in ms.
+   */
+  public Summary writeToChunk(int chunks) throws Exception {
+    String source =
+        "import sys, time\ntime.sleep(0.3)\nfor i in range("
+            + chunks
+            + "):\n    sys.stdout.write(str(time.time_ns()) + '\\n')\n    sys.stdout.flush()\n"
+            + "    time.sleep(0.01)";
+    String session = client.createSession("python", source);
+    String id = client.run(session);
+    double[] millis = new double[chunks];
+    int n = 0;
+    StringBuilder partial = new StringBuilder();
+    try (SseReader sse = SseReader.open(port, "/executions/" + id + "/events")) {
+      if (sse.status() != 200) {
+        throw new IOException("events answered " + sse.status());
+      }
+      for (Optional<SseReader.Event> e = sse.next(); e.isPresent(); e = sse.next()) {
+        SseReader.Event event = e.get();
+        if (event.name().equals("done")) {
+          break;
+        }
+        if (!event.name().equals("stdout")) {
+          continue;
+        }
+        partial.append(JSON.readTree(event.data()).path("text").asText());
+        int newline;
+        while ((newline = partial.indexOf("\n")) >= 0) {
+          long written = Long.parseLong(partial.substring(0, newline));
+          partial.delete(0, newline + 1);
+          if (n < millis.length) {
+            millis[n++] = (event.arrivedEpochNanos() - written) / 1e6;
+          }
+        }
+      }
+    }
+    return Summary.of(java.util.Arrays.copyOf(millis, n));
+  }
+
+  /** The same print(1) runs without and with one SSE watcher each, interleaved. */
+  public record StreamingCost(Summary without, Summary with) {}
+
+  public StreamingCost streamingCost(int samples, int warmup) throws Exception {
+    String session = client.createSession("python", "print(1)");
+    ExecutorService watchers = Executors.newSingleThreadExecutor();
+    try {
+      double[] without = new double[samples];
+      double[] with = new double[samples];
+      for (int i = -warmup; i < samples; i++) {
+        // why: the order alternates, so that neither side always starts right behind the other's
+        // tail work on the server (its store writes after the end).
+        double a;
+        double b;
+        if ((i & 1) == 0) {
+          a = timed(session, watchers, false);
+          b = timed(session, watchers, true);
+        } else {
+          b = timed(session, watchers, true);
+          a = timed(session, watchers, false);
+        }
+        if (i >= 0) {
+          without[i] = a;
+          with[i] = b;
+        }
+      }
+      return new StreamingCost(Summary.of(without), Summary.of(with));
+    } finally {
+      watchers.shutdownNow();
+    }
+  }
+
+  /** One print(1) run, POST to COMPLETED in ms, with or without a watcher read to its end. */
+  private double timed(String session, ExecutorService watchers, boolean watched) throws Exception {
+    long start = System.nanoTime();
+    String id = client.run(session);
+    Future<?> watch = watched ? watchers.submit(() -> drain(id)) : null;
+    JsonNode ended = client.awaitEnd(id, RUN_WAIT);
+    double millis = (System.nanoTime() - start) / 1e6;
+    if (watch != null) {
+      watch.get(30, TimeUnit.SECONDS);
+    }
+    if (!"COMPLETED".equals(ended.path("status").asText())) {
+      throw new IOException("a print(1) run did not complete: " + ended);
+    }
+    return millis;
+  }
+
+  private Void drain(String id) throws IOException {
+    try (SseReader sse = SseReader.open(port, "/executions/" + id + "/events")) {
+      for (Optional<SseReader.Event> e = sse.next(); e.isPresent(); e = sse.next()) {
+        if (e.get().name().equals("done")) {
+          break;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** GET /health round trips, in ms. */
+  public Summary health(int samples) throws Exception {
+    double[] millis = new double[samples];
+    for (int i = 0; i < samples; i++) {
+      long start = System.nanoTime();
+      client.get("/health");
+      millis[i] = (System.nanoTime() - start) / 1e6;
+    }
+    return Summary.of(millis);
+  }
+
+  /**
+   * Opens {@code count} watchers of one interactive run that waits on input(), each with its first
+   * event read; the caller measures with them open, then {@link Crowd#close()} ends the run.
+   */
+  public Crowd crowd(int count) throws Exception {
+    String session = client.createSession("python", "input()");
+    String id =
+        client
+            .send("POST", "/code-sessions/" + session + "/run", "{\"interactive\": true}")
+            .path("execution_id")
+            .asText();
+    List<SseReader> open = new ArrayList<>(count);
+    int refused = 0;
+    for (int i = 0; i < count; i++) {
+      SseReader sse = SseReader.open(port, "/executions/" + id + "/events");
+      if (sse.status() == 200 && sse.next().isPresent()) {
+        open.add(sse);
+      } else {
+        refused++;
+        sse.close();
+      }
+    }
+    return new Crowd(id, open, refused);
+  }
+
+  /** Watchers held open on one run. */
+  public final class Crowd implements AutoCloseable {
+    private final String id;
+    private final List<SseReader> watchers;
+    private final int refused;
+
+    Crowd(String id, List<SseReader> watchers, int refused) {
+      this.id = id;
+      this.watchers = watchers;
+      this.refused = refused;
+    }
+
+    public int open() {
+      return watchers.size();
+    }
+
+    public int refused() {
+      return refused;
+    }
+
+    @Override
+    public void close() {
+      try {
+        client.send("POST", "/executions/" + id + "/cancel", null);
+      } catch (IOException e) {
+        // the run ends at its wall time anyway
+      }
+      watchers.forEach(SseReader::close);
+    }
+  }
+}
