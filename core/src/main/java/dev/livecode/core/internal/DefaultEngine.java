@@ -14,7 +14,6 @@ import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
 import dev.livecode.core.spi.LanguageRunner;
-import dev.livecode.core.spi.LiveLogs;
 import dev.livecode.core.spi.Store;
 import dev.livecode.sandbox.Sandbox;
 import java.nio.charset.StandardCharsets;
@@ -563,7 +562,7 @@ public final class DefaultEngine implements LivecodeEngine {
 
   /** An ended execution without live events here: its kept sequence, else its result. */
   private Flow.Publisher<Execution.Event> endedEvents(Execution now, long afterSequence) {
-    Optional<List<LiveLogs.Entry>> kept = store.findEvents(now.id());
+    Optional<List<ExecutionEvents.LiveLogs.Entry>> kept = store.findEvents(now.id());
     if (kept.isPresent()) {
       return new EventPublisher(LiveExecutions.ofKept(now, kept.get()), afterSequence, delivery);
     }
@@ -680,10 +679,10 @@ public final class DefaultEngine implements LivecodeEngine {
       throw conflict(now, "is not interactive: its stdin came with the run");
     }
     long first = now.stdin().getBytes(StandardCharsets.UTF_8).length;
-    LiveLogs.Sent sent =
+    ExecutionEvents.LiveLogs.Sent sent =
         live.send(
             now.id(),
-            LiveLogs.Request.stdin(new String(bytes, StandardCharsets.UTF_8), eof),
+            ExecutionEvents.LiveLogs.Request.stdin(new String(bytes, StandardCharsets.UTF_8), eof),
             config.maxStdinBytes() - first);
     switch (sent) {
       case STDIN_CLOSED:
@@ -712,7 +711,7 @@ public final class DefaultEngine implements LivecodeEngine {
     if (live.sharesLogs()) {
       // Kept with the log: the node that runs it stops it, and a worker yet to take it never starts
       // it.
-      live.send(executionId, LiveLogs.Request.cancel(), 0);
+      live.send(executionId, ExecutionEvents.LiveLogs.Request.cancel(), 0);
     }
     LiveRun.Claim claim =
         run.map(LiveRun::cancel)

@@ -3,7 +3,6 @@ package dev.livecode.core.internal;
 import dev.livecode.core.Execution;
 import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.ExecutionEvents;
-import dev.livecode.core.spi.LiveLogs;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * subscriber replays it) and while the ended logs together weigh at most {@code endedBudgetBytes};
  * the oldest ended one is dropped first.
  *
- * <p>With {@link LiveLogs} shared between nodes, the log a node writes (the QUEUED of a run it
- * accepts, the events of a run it performs) only continues the shared one, and subscribers read a
- * copy that follows the shared log: whichever node ran the program, every node's subscribers see
- * the same numbered events.
+ * <p>With {@link ExecutionEvents.LiveLogs} shared between nodes, the log a node writes (the QUEUED
+ * of a run it accepts, the events of a run it performs) only continues the shared one, and
+ * subscribers read a copy that follows the shared log: whichever node ran the program, every node's
+ * subscribers see the same numbered events.
  */
 final class LiveExecutions {
   private static final Logger LOG = LoggerFactory.getLogger(LiveExecutions.class);
@@ -57,10 +56,10 @@ final class LiveExecutions {
   private final Duration retention;
   private final long endedBudgetBytes;
   private final ScheduledExecutorService timers;
-  private final Optional<LiveLogs> shared;
+  private final Optional<ExecutionEvents.LiveLogs> shared;
   private final long maxEntries;
   private final Function<UUID, Optional<Execution>> findEnded;
-  private final BiConsumer<UUID, List<LiveLogs.Entry>> keep;
+  private final BiConsumer<UUID, List<ExecutionEvents.LiveLogs.Entry>> keep;
   private final Executor io;
 
   LiveExecutions(Duration retention, long endedBudgetBytes, ScheduledExecutorService timers) {
@@ -85,10 +84,10 @@ final class LiveExecutions {
       Duration retention,
       long endedBudgetBytes,
       ScheduledExecutorService timers,
-      Optional<LiveLogs> shared,
+      Optional<ExecutionEvents.LiveLogs> shared,
       long maxEntries,
       Function<UUID, Optional<Execution>> findEnded,
-      BiConsumer<UUID, List<LiveLogs.Entry>> keep,
+      BiConsumer<UUID, List<ExecutionEvents.LiveLogs.Entry>> keep,
       Executor io) {
     this.keep = keep;
     this.io = io;
@@ -124,11 +123,12 @@ final class LiveExecutions {
   }
 
   private InMemoryEventLog writer(UUID executionId, long base) {
-    LiveLogs to = shared.orElseThrow();
+    ExecutionEvents.LiveLogs to = shared.orElseThrow();
     return new InMemoryEventLog(
         executionId,
         base,
-        event -> to.append(executionId, List.of(LiveLogs.Entry.of(event)), maxEntries));
+        event ->
+            to.append(executionId, List.of(ExecutionEvents.LiveLogs.Entry.of(event)), maxEntries));
   }
 
   /** This node appends no more to the shared log of an execution (another node may). */
@@ -170,12 +170,12 @@ final class LiveExecutions {
   }
 
   /** The shared log's entries above {@code after}; empty without shared logs. */
-  List<LiveLogs.Entry> readShared(UUID executionId, long after, int max) {
+  List<ExecutionEvents.LiveLogs.Entry> readShared(UUID executionId, long after, int max) {
     return shared.map(logs -> logs.read(executionId, after, max)).orElse(List.of());
   }
 
-  private void copy(InMemoryEventLog log, List<LiveLogs.Entry> entries) {
-    for (LiveLogs.Entry entry : entries) {
+  private void copy(InMemoryEventLog log, List<ExecutionEvents.LiveLogs.Entry> entries) {
+    for (ExecutionEvents.LiveLogs.Entry entry : entries) {
       if (entry.kind() == Execution.Event.Kind.DONE) {
         copyDone(log, entry.sequence(), ENDED_TRIES);
         return;
@@ -246,7 +246,8 @@ final class LiveExecutions {
    *
    * @throws IllegalStateException without shared logs
    */
-  LiveLogs.Sent send(UUID executionId, LiveLogs.Request request, long maxStdinBytes) {
+  ExecutionEvents.LiveLogs.Sent send(
+      UUID executionId, ExecutionEvents.LiveLogs.Request request, long maxStdinBytes) {
     return shared.orElseThrow().send(executionId, request, maxStdinBytes);
   }
 
@@ -264,8 +265,8 @@ final class LiveExecutions {
         .followRequests(
             run.executionId(),
             requests -> {
-              for (LiveLogs.Request request : requests) {
-                if (request.kind() == LiveLogs.Request.Kind.CANCEL) {
+              for (ExecutionEvents.LiveLogs.Request request : requests) {
+                if (request.kind() == ExecutionEvents.LiveLogs.Request.Kind.CANCEL) {
                   run.cancel();
                 } else {
                   run.stdin()
@@ -285,7 +286,8 @@ final class LiveExecutions {
         .map(
             logs ->
                 logs.requests(executionId).stream()
-                    .anyMatch(request -> request.kind() == LiveLogs.Request.Kind.CANCEL))
+                    .anyMatch(
+                        request -> request.kind() == ExecutionEvents.LiveLogs.Request.Kind.CANCEL))
         .orElse(false);
   }
 
@@ -323,7 +325,7 @@ final class LiveExecutions {
 
   private void keepNow(UUID executionId) {
     try {
-      List<LiveLogs.Entry> entries;
+      List<ExecutionEvents.LiveLogs.Entry> entries;
       if (shared.isPresent()) {
         entries = shared.get().read(executionId, 0, Integer.MAX_VALUE);
       } else {
@@ -331,7 +333,10 @@ final class LiveExecutions {
         if (log == null) {
           return;
         }
-        entries = log.after(0, Integer.MAX_VALUE).stream().map(LiveLogs.Entry::of).toList();
+        entries =
+            log.after(0, Integer.MAX_VALUE).stream()
+                .map(ExecutionEvents.LiveLogs.Entry::of)
+                .toList();
       }
       if (!entries.isEmpty()
           && entries.get(entries.size() - 1).kind() == Execution.Event.Kind.DONE) {
@@ -343,9 +348,9 @@ final class LiveExecutions {
   }
 
   /** A log of the kept sequence of an ended execution, when the store has one. */
-  static InMemoryEventLog ofKept(Execution ended, List<LiveLogs.Entry> entries) {
+  static InMemoryEventLog ofKept(Execution ended, List<ExecutionEvents.LiveLogs.Entry> entries) {
     InMemoryEventLog log = new InMemoryEventLog(ended.id());
-    for (LiveLogs.Entry entry : entries) {
+    for (ExecutionEvents.LiveLogs.Entry entry : entries) {
       log.copy(
           switch (entry.kind()) {
             case STATUS ->

@@ -2,6 +2,8 @@ package dev.livecode.core.spi;
 
 import dev.livecode.core.Execution;
 import dev.livecode.core.internal.LocalEvents;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -58,6 +60,134 @@ public interface ExecutionEvents extends AutoCloseable {
     public Event {
       Objects.requireNonNull(executionId, "executionId");
       Objects.requireNonNull(status, "status");
+    }
+  }
+
+  /**
+   * Execution event logs shared by the nodes of a cluster: the node that runs a program appends its
+   * events, and a node with a subscriber follows them, so that a client watching through any node
+   * sees the same numbered sequence. Offered by {@link ExecutionEvents#liveLogs()}; the engine
+   * numbers the entries (from 1, without gaps) and a log refuses an entry whose number does not
+   * follow its last.
+   *
+   * <p>Methods other than {@link #append}, {@link #ended} and the follows may block for a round
+   * trip; failures to reach the medium are {@link dev.livecode.core.exception.QueueException}s.
+   *
+   * @since 0.4
+   */
+  interface LiveLogs {
+
+    /**
+     * Appends entries in order, without waiting for the medium (a failure is logged: followers then
+     * see the end from the store). The log keeps at most about {@code maxEntries}: the engine
+     * derives it from its output cap, which already bounds the entries of a run.
+     */
+    void append(UUID executionId, List<Entry> entries, long maxEntries);
+
+    /**
+     * The sequence number of the log's last entry; 0 when it has none. Waits for earlier appends.
+     */
+    long lastSequence(UUID executionId);
+
+    /** Up to {@code max} entries numbered above {@code after}, in order. */
+    List<Entry> read(UUID executionId, long after, int max);
+
+    /** True while the medium holds the log: from its first entry until it expired after its end. */
+    boolean exists(UUID executionId);
+
+    /**
+     * Calls {@code listener} with each batch of entries numbered above {@code after}, in order, as
+     * they are appended on any node, until the subscription is closed or a {@link
+     * Execution.Event.Kind#DONE} entry was delivered. The listener runs on a thread the medium
+     * shares between all its followers: it must not block.
+     */
+    ExecutionEvents.Subscription follow(
+        UUID executionId, long after, Consumer<List<Entry>> listener);
+
+    /**
+     * The execution ended: its log (and its requests) are dropped {@code retention} from now. Need
+     * not wait for the medium.
+     */
+    void ended(UUID executionId, Duration retention);
+
+    /**
+     * Sends a request to the run of an execution, for whichever node runs it or will: requests are
+     * kept with the log, in the order sent, so one sent while the run is queued is there when it
+     * starts. Stdin past {@code maxStdinBytes} in all, or after stdin was closed, is not sent.
+     */
+    Sent send(UUID executionId, Request request, long maxStdinBytes);
+
+    /** The requests sent to the run of an execution so far, in order. */
+    List<Request> requests(UUID executionId);
+
+    /**
+     * Calls {@code listener} with the requests sent to the run of an execution, from the first, as
+     * they are sent on any node, until the subscription is closed. Same thread rules as {@link
+     * #follow}.
+     */
+    ExecutionEvents.Subscription followRequests(UUID executionId, Consumer<List<Request>> listener);
+
+    /** What became of a request. */
+    enum Sent {
+      SENT,
+      /** Stdin after stdin was closed. */
+      STDIN_CLOSED,
+      /** Stdin past the cap. */
+      TOO_LARGE
+    }
+
+    /**
+     * A request to the run of an execution: stdin to write ({@code text}, then end-of-file when
+     * {@code closeStdin}), or a cancel.
+     */
+    record Request(Kind kind, String text, boolean closeStdin) {
+      public Request {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(text, "text");
+      }
+
+      public static Request stdin(String text, boolean closeStdin) {
+        return new Request(Kind.STDIN, text, closeStdin);
+      }
+
+      public static Request cancel() {
+        return new Request(Kind.CANCEL, "", false);
+      }
+
+      /** What a request asks. */
+      public enum Kind {
+        STDIN,
+        CANCEL
+      }
+    }
+
+    /**
+     * One event of a log. A DONE entry carries no execution: its reader takes the ended execution
+     * from the store, which has it before the DONE is appended.
+     *
+     * @param status the status a STATUS or DONE entry says; RUNNING for output
+     * @param text the chunk of an output entry; empty otherwise
+     */
+    record Entry(
+        long sequence,
+        Execution.Event.Kind kind,
+        Execution.Status status,
+        boolean restarted,
+        String text) {
+      public Entry {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(text, "text");
+        if (sequence < 1) {
+          throw new IllegalArgumentException("sequence must be >= 1, was " + sequence);
+        }
+      }
+
+      /** The entry of an event. */
+      public static Entry of(Execution.Event event) {
+        return new Entry(
+            event.sequence(), event.kind(), event.status(), event.restarted(), event.text());
+      }
     }
   }
 }

@@ -9,7 +9,7 @@ import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.core.exception.LivecodeException;
-import dev.livecode.core.spi.LiveLogs;
+import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.Store;
 import dev.livecode.runner.python.PythonRunner;
 import dev.livecode.sandbox.Isolation;
@@ -177,7 +177,11 @@ class RedisLiveEventsIT {
     LivecodeEngine api = engine("api", 0);
     Execution execution = run(api, "print('ran')");
     // What a cancelling node that died right after sending leaves behind: the request, no end.
-    queue().events().liveLogs().orElseThrow().send(execution.id(), LiveLogs.Request.cancel(), 0);
+    queue()
+        .events()
+        .liveLogs()
+        .orElseThrow()
+        .send(execution.id(), ExecutionEvents.LiveLogs.Request.cancel(), 0);
 
     engine("worker", 1);
 
@@ -301,17 +305,19 @@ class RedisLiveEventsIT {
 
   @Test
   void aSharedLogRefusesAnEntryThatDoesNotFollowItsLast() {
-    LiveLogs logs = queue().events().liveLogs().orElseThrow();
+    ExecutionEvents.LiveLogs logs = queue().events().liveLogs().orElseThrow();
     UUID id = UUID.randomUUID();
     logs.append(id, List.of(status(1), status(2), status(2), status(5)), 100);
 
     assertThat(logs.lastSequence(id)).isEqualTo(2);
-    assertThat(logs.read(id, 0, 10)).extracting(LiveLogs.Entry::sequence).containsExactly(1L, 2L);
+    assertThat(logs.read(id, 0, 10))
+        .extracting(ExecutionEvents.LiveLogs.Entry::sequence)
+        .containsExactly(1L, 2L);
   }
 
   @Test
   void anEndedSharedLogExpiresAfterItsRetention() {
-    LiveLogs logs = queue().events().liveLogs().orElseThrow();
+    ExecutionEvents.LiveLogs logs = queue().events().liveLogs().orElseThrow();
     UUID id = UUID.randomUUID();
     logs.append(id, List.of(status(1)), 100);
     logs.ended(id, Duration.ofMinutes(5));
@@ -327,10 +333,10 @@ class RedisLiveEventsIT {
 
   @Test
   void aFollowerOnOneNodeHearsEntriesAppendedOnAnother() {
-    LiveLogs writer = queue().events().liveLogs().orElseThrow();
-    LiveLogs reader = queue().events().liveLogs().orElseThrow();
+    ExecutionEvents.LiveLogs writer = queue().events().liveLogs().orElseThrow();
+    ExecutionEvents.LiveLogs reader = queue().events().liveLogs().orElseThrow();
     UUID id = UUID.randomUUID();
-    List<LiveLogs.Entry> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<ExecutionEvents.LiveLogs.Entry> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (var follow = reader.follow(id, 0, heard::addAll)) {
       writer.append(id, List.of(status(1), status(2)), 100);
       long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -339,11 +345,11 @@ class RedisLiveEventsIT {
       }
     }
 
-    assertThat(heard).extracting(LiveLogs.Entry::sequence).containsExactly(1L, 2L);
+    assertThat(heard).extracting(ExecutionEvents.LiveLogs.Entry::sequence).containsExactly(1L, 2L);
   }
 
-  private static LiveLogs.Entry status(long sequence) {
-    return new LiveLogs.Entry(
+  private static ExecutionEvents.LiveLogs.Entry status(long sequence) {
+    return new ExecutionEvents.LiveLogs.Entry(
         sequence, Execution.Event.Kind.STATUS, Execution.Status.QUEUED, false, "");
   }
 }

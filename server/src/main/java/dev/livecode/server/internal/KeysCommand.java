@@ -1,7 +1,6 @@
 package dev.livecode.server.internal;
 
 import dev.livecode.core.exception.LivecodeException;
-import dev.livecode.core.spi.ApiKeyStore;
 import dev.livecode.core.spi.Store;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +100,7 @@ public final class KeysCommand {
       return Main.EXIT_USAGE;
     }
     try (Store store = Backends.store(config, KeysCommand.class.getClassLoader())) {
-      Optional<ApiKeyStore> keys = store.apiKeys();
+      Optional<Store.ApiKeys> keys = store.apiKeys();
       if (keys.isEmpty()) {
         err.println("livecode keys: the " + config.store() + " store keeps no keys");
         return Main.EXIT_USAGE;
@@ -138,7 +137,7 @@ public final class KeysCommand {
   }
 
   private static int create(
-      ApiKeyStore keys, List<String> operands, PrintStream out, PrintStream err) {
+      Store.ApiKeys keys, List<String> operands, PrintStream out, PrintStream err) {
     String tenant = operands.get(0);
     String options = String.join(" ", operands.subList(1, operands.size()));
     byte[] secret = new byte[KEY_BYTES];
@@ -148,7 +147,7 @@ public final class KeysCommand {
     RANDOM.nextBytes(idBytes);
     String id = HexFormat.of().formatHex(idBytes);
     keys.insert(
-        new ApiKeyStore.StoredKey(
+        new Store.ApiKeys.StoredKey(
             id,
             tenant,
             HexFormat.of().formatHex(KeyFile.sha256(key.getBytes(StandardCharsets.UTF_8))),
@@ -167,10 +166,10 @@ public final class KeysCommand {
     return 0;
   }
 
-  private static int list(ApiKeyStore keys, PrintStream out) {
+  private static int list(Store.ApiKeys keys, PrintStream out) {
     String format = "%-16s  %-24s  %-10s  %-27s  %-27s  %s%n";
     out.printf(format, "ID", "TENANT", "KEY", "CREATED", "REVOKED", "OPTIONS");
-    for (ApiKeyStore.StoredKey key : keys.list()) {
+    for (Store.ApiKeys.StoredKey key : keys.list()) {
       out.printf(
           format,
           key.id(),
@@ -183,7 +182,7 @@ public final class KeysCommand {
     return 0;
   }
 
-  private static int revoke(ApiKeyStore keys, String id, PrintStream out, PrintStream err) {
+  private static int revoke(Store.ApiKeys keys, String id, PrintStream out, PrintStream err) {
     if (keys.revoke(id, Instant.now().truncatedTo(ChronoUnit.MICROS))) {
       out.println("revoked id=" + id);
       return 0;

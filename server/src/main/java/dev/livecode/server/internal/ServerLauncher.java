@@ -3,7 +3,6 @@ package dev.livecode.server.internal;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeBuilder;
 import dev.livecode.core.LivecodeEngine;
-import dev.livecode.core.spi.ApiKeyStore;
 import dev.livecode.core.spi.Store;
 import dev.livecode.http.Authenticator;
 import dev.livecode.http.EngineMetrics;
@@ -106,7 +105,7 @@ public final class ServerLauncher {
    * Keys made with {@code keys create} while the server does not read them: an operator who forgot
    * the flag would otherwise believe the server needs them.
    */
-  private static void warnIfKeysIgnored(ApiKeyStore keys) {
+  private static void warnIfKeysIgnored(Store.ApiKeys keys) {
     try {
       int active = keys.active().size();
       if (active > 0) {
@@ -125,7 +124,7 @@ public final class ServerLauncher {
     List<Authenticator> sources = new ArrayList<>();
     config.apiKeysFile().map(KeyFile::load).ifPresent(sources::add);
     if (config.apiKeysStore()) {
-      ApiKeyStore keys =
+      Store.ApiKeys keys =
           store
               .flatMap(Store::apiKeys)
               .orElseThrow(

@@ -1,6 +1,6 @@
 package dev.livecode.server.internal;
 
-import dev.livecode.core.spi.ApiKeyStore;
+import dev.livecode.core.spi.Store;
 import dev.livecode.http.Authenticator;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +28,12 @@ final class StoreKeys implements Authenticator, AutoCloseable {
 
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
-  private final ApiKeyStore store;
+  private final Store.ApiKeys store;
   private final ScheduledExecutorService refresher;
   private volatile KeyDigests entries;
   private volatile boolean failing;
 
-  private StoreKeys(ApiKeyStore store) {
+  private StoreKeys(Store.ApiKeys store) {
     this.store = store;
     this.entries = read(store);
     this.refresher =
@@ -52,7 +52,7 @@ final class StoreKeys implements Authenticator, AutoCloseable {
    *
    * @throws dev.livecode.core.exception.StoreException when the store cannot be read at start
    */
-  static StoreKeys start(ApiKeyStore store) {
+  static StoreKeys start(Store.ApiKeys store) {
     StoreKeys keys = new StoreKeys(store);
     LOG.info("api keys loaded source=store {}", keys.summary());
     return keys;
@@ -82,9 +82,9 @@ final class StoreKeys implements Authenticator, AutoCloseable {
     }
   }
 
-  private static KeyDigests read(ApiKeyStore store) {
+  private static KeyDigests read(Store.ApiKeys store) {
     List<KeyDigests.Entry> entries = new ArrayList<>();
-    for (ApiKeyStore.StoredKey key : store.active()) {
+    for (Store.ApiKeys.StoredKey key : store.active()) {
       try {
         List<String> options =
             key.options().isBlank() ? List.of() : List.of(SPACES.split(key.options().strip()));

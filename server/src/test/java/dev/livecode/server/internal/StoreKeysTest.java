@@ -3,7 +3,7 @@ package dev.livecode.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livecode.core.exception.StoreException;
-import dev.livecode.core.spi.ApiKeyStore;
+import dev.livecode.core.spi.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -18,7 +18,7 @@ class StoreKeysTest {
   private static final String OTHER = "lck_GFEDCBAzyxwvutsrqponmlkjihgfedcba9876543210";
 
   /** A store in memory that can be made to fail. */
-  private static final class Keys implements ApiKeyStore {
+  private static final class Keys implements Store.ApiKeys {
     final List<StoredKey> keys = new CopyOnWriteArrayList<>();
     final AtomicBoolean down = new AtomicBoolean();
 
@@ -46,8 +46,8 @@ class StoreKeysTest {
     }
   }
 
-  private static ApiKeyStore.StoredKey stored(String id, String key, String options) {
-    return new ApiKeyStore.StoredKey(
+  private static Store.ApiKeys.StoredKey stored(String id, String key, String options) {
+    return new Store.ApiKeys.StoredKey(
         id,
         "tenant-" + id,
         HexFormat.of().formatHex(KeyFile.sha256(key.getBytes(StandardCharsets.UTF_8))),

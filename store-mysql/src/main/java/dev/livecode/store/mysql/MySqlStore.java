@@ -7,8 +7,7 @@ import dev.livecode.core.Page;
 import dev.livecode.core.Session;
 import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.exception.StoreException;
-import dev.livecode.core.spi.ApiKeyStore;
-import dev.livecode.core.spi.LiveLogs;
+import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.Store;
 import dev.livecode.store.mysql.internal.Cursors;
 import dev.livecode.store.mysql.internal.EventCodec;
@@ -329,7 +328,7 @@ public final class MySqlStore implements Store {
   }
 
   @Override
-  public void keepEvents(UUID executionId, List<LiveLogs.Entry> events) {
+  public void keepEvents(UUID executionId, List<ExecutionEvents.LiveLogs.Entry> events) {
     Objects.requireNonNull(executionId, "executionId");
     byte[] encoded = EventCodec.encode(events);
     withConnection(
@@ -344,7 +343,7 @@ public final class MySqlStore implements Store {
   }
 
   @Override
-  public Optional<List<LiveLogs.Entry>> findEvents(UUID executionId) {
+  public Optional<List<ExecutionEvents.LiveLogs.Entry>> findEvents(UUID executionId) {
     Objects.requireNonNull(executionId, "executionId");
     return withConnection(
         "read the events of execution " + executionId,
@@ -354,7 +353,7 @@ public final class MySqlStore implements Store {
             try (ResultSet rows = s.executeQuery()) {
               return rows.next()
                   ? Optional.of(EventCodec.decode(rows.getBytes(1)))
-                  : Optional.<List<LiveLogs.Entry>>empty();
+                  : Optional.<List<ExecutionEvents.LiveLogs.Entry>>empty();
             }
           }
         });
@@ -467,7 +466,7 @@ public final class MySqlStore implements Store {
 
   /** The keys of the {@code <prefix>api_keys} table. */
   @Override
-  public Optional<ApiKeyStore> apiKeys() {
+  public Optional<Store.ApiKeys> apiKeys() {
     return Optional.of(apiKeys);
   }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.livecode.core.spi.ApiKeyStore;
-import dev.livecode.core.spi.ApiKeyStore.StoredKey;
+import dev.livecode.core.spi.Store;
+import dev.livecode.core.spi.Store.ApiKeys.StoredKey;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -18,7 +18,7 @@ class MySqlApiKeysIT {
 
   private static final Instant CREATED = Instant.parse("2026-01-02T03:04:05.123456Z");
 
-  private ApiKeyStore keys() {
+  private Store.ApiKeys keys() {
     return DB.store().apiKeys().orElseThrow();
   }
 

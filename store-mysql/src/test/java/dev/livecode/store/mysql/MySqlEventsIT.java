@@ -8,7 +8,7 @@ import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
-import dev.livecode.core.spi.LiveLogs;
+import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.Store;
 import dev.livecode.runner.python.PythonRunner;
 import dev.livecode.sandbox.Isolation;
@@ -131,13 +131,15 @@ class MySqlEventsIT {
         .createExecution(
             new Store.NewExecution(
                 id, session.id(), "", Limits.DEFAULTS, Optional.empty(), Instant.EPOCH));
-    List<LiveLogs.Entry> events =
+    List<ExecutionEvents.LiveLogs.Entry> events =
         List.of(
-            new LiveLogs.Entry(1, Execution.Event.Kind.STATUS, Execution.Status.QUEUED, false, ""),
-            new LiveLogs.Entry(2, Execution.Event.Kind.STATUS, Execution.Status.RUNNING, true, ""),
-            new LiveLogs.Entry(
+            new ExecutionEvents.LiveLogs.Entry(
+                1, Execution.Event.Kind.STATUS, Execution.Status.QUEUED, false, ""),
+            new ExecutionEvents.LiveLogs.Entry(
+                2, Execution.Event.Kind.STATUS, Execution.Status.RUNNING, true, ""),
+            new ExecutionEvents.LiveLogs.Entry(
                 3, Execution.Event.Kind.STDOUT, Execution.Status.RUNNING, false, "é😀\n\u0000\r"),
-            new LiveLogs.Entry(
+            new ExecutionEvents.LiveLogs.Entry(
                 4, Execution.Event.Kind.DONE, Execution.Status.COMPLETED, false, ""));
 
     DB.store().keepEvents(id, events);

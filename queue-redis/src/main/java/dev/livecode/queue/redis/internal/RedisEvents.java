@@ -3,7 +3,6 @@ package dev.livecode.queue.redis.internal;
 import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
-import dev.livecode.core.spi.LiveLogs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -124,7 +123,7 @@ public final class RedisEvents implements ExecutionEvents {
 
   /** Every execution's events in a Redis stream of its own, readable on every node. */
   @Override
-  public Optional<LiveLogs> liveLogs() {
+  public Optional<ExecutionEvents.LiveLogs> liveLogs() {
     return Optional.of(liveLogs);
   }
 

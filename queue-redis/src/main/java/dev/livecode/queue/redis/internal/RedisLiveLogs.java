@@ -3,7 +3,6 @@ package dev.livecode.queue.redis.internal;
 import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
-import dev.livecode.core.spi.LiveLogs;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -45,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Entry fields: {@code k} the kind, {@code s} the status, {@code r} 1 on a restart, {@code t}
  * the text.
  */
-public final class RedisLiveLogs implements LiveLogs, AutoCloseable {
+public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLiveLogs.class);
   private static final int BATCH = 512;
 

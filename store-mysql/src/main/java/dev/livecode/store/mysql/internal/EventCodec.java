@@ -1,7 +1,7 @@
 package dev.livecode.store.mysql.internal;
 
 import dev.livecode.core.Execution;
-import dev.livecode.core.spi.LiveLogs;
+import dev.livecode.core.spi.ExecutionEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -22,12 +22,12 @@ public final class EventCodec {
 
   private EventCodec() {}
 
-  public static byte[] encode(List<LiveLogs.Entry> entries) {
+  public static byte[] encode(List<ExecutionEvents.LiveLogs.Entry> entries) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       out.writeInt(entries.size());
-      for (LiveLogs.Entry entry : entries) {
+      for (ExecutionEvents.LiveLogs.Entry entry : entries) {
         out.writeLong(entry.sequence());
         out.writeUTF(entry.kind().name());
         out.writeUTF(entry.status().name());
@@ -45,14 +45,14 @@ public final class EventCodec {
   /**
    * @throws IllegalArgumentException for bytes this codec did not write
    */
-  public static List<LiveLogs.Entry> decode(byte[] encoded) {
+  public static List<ExecutionEvents.LiveLogs.Entry> decode(byte[] encoded) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
       int version = in.readUnsignedByte();
       if (version != VERSION) {
         throw new IllegalArgumentException("unknown event encoding version " + version);
       }
       int count = in.readInt();
-      List<LiveLogs.Entry> entries = new ArrayList<>(Math.min(count, 1 << 16));
+      List<ExecutionEvents.LiveLogs.Entry> entries = new ArrayList<>(Math.min(count, 1 << 16));
       for (int i = 0; i < count; i++) {
         long sequence = in.readLong();
         Execution.Event.Kind kind = Execution.Event.Kind.valueOf(in.readUTF());
@@ -60,7 +60,7 @@ public final class EventCodec {
         boolean restarted = in.readBoolean();
         byte[] text = in.readNBytes(in.readInt());
         entries.add(
-            new LiveLogs.Entry(
+            new ExecutionEvents.LiveLogs.Entry(
                 sequence, kind, status, restarted, new String(text, StandardCharsets.UTF_8)));
       }
       return entries;

@@ -1,7 +1,7 @@
 package dev.livecode.store.mysql.internal;
 
 import dev.livecode.core.exception.StoreException;
-import dev.livecode.core.spi.ApiKeyStore;
+import dev.livecode.core.spi.Store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +13,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /** The {@code <prefix>api_keys} table. Every statement is atomic on its own. */
-public final class MySqlApiKeys implements ApiKeyStore {
+public final class MySqlApiKeys implements Store.ApiKeys {
   private static final String COLUMNS =
       "id, tenant, key_sha256, key_prefix, options, created_at, revoked_at";
 

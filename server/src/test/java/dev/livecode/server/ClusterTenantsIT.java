@@ -28,12 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Quotas on a cluster: two api processes and a worker process sharing one MariaDB and one Redis. A
- * tenant hitting both api nodes is held to its quota as a whole, not once per node.
+ * Tenants on a cluster: two api processes and a worker process sharing one MariaDB and one Redis. A
+ * tenant hitting both api nodes is held to its quota as a whole, not once per node, and another
+ * tenant sees nothing of its work on either node.
  */
-class ClusterQuotasIT {
+class ClusterTenantsIT {
   private static final String KEY_RUNNER = "runner-0123456789abcdef01";
   private static final String KEY_WATCHER = "watcher-0123456789abcdef0";
+  private static final String KEY_OTHER = "other-0123456789abcdef012";
 
   @RegisterExtension static final MariaDbExtension DB = new MariaDbExtension();
   @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
@@ -52,7 +54,9 @@ class ClusterQuotasIT {
             + KEY_RUNNER
             + " concurrent_runs=2\nwatcher "
             + KEY_WATCHER
-            + " event_streams=1\n");
+            + " event_streams=1\nother "
+            + KEY_OTHER
+            + "\n");
     List<String> create =
         new ArrayList<>(List.of("keys", "create", "capped", "max_wall_time_ms=1500"));
     create.addAll(shared());
@@ -182,6 +186,77 @@ class ClusterQuotasIT {
         .isEqualTo("TIMEOUT");
     for (ServerProcess node : nodes) {
       assertThat(node.log()).doesNotContain(cappedKey).doesNotContain(KEY_RUNNER);
+    }
+  }
+
+  @Test
+  void noKeyAndAWrongKeyGet401WithAChallengeOnEitherNode() {
+    for (HttpClientSupport node : api) {
+      for (HttpClientSupport client : List.of(node, node.withKey("not-" + KEY_OTHER))) {
+        Reply reply = client.post("/code-sessions", "{\"language\":\"python\"}");
+
+        assertProblem(reply, 401, "UNAUTHORIZED");
+        assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertThat(reply.raw().body()).doesNotContain(KEY_OTHER);
+      }
+    }
+  }
+
+  @Test
+  void anotherTenantGetsTheUnknownIdAnswerForEverythingOfATenantOnEitherNode() {
+    HttpClientSupport owner = api[0].withKey(KEY_RUNNER);
+    String session = owner.createSession("python", "print(input())");
+    String execution = owner.run(session, HttpClientSupport.object("interactive", true));
+    String unknown = java.util.UUID.randomUUID().toString();
+    try {
+      for (HttpClientSupport node : api) {
+        HttpClientSupport other = node.withKey(KEY_OTHER);
+        Map<String, Reply[]> answers =
+            Map.of(
+                "session",
+                new Reply[] {
+                  other.get("/code-sessions/" + session), other.get("/code-sessions/" + unknown)
+                },
+                "update",
+                new Reply[] {
+                  other.patch("/code-sessions/" + session, "{\"source_code\":\"print(2)\"}"),
+                  other.patch("/code-sessions/" + unknown, "{\"source_code\":\"print(2)\"}")
+                },
+                "history",
+                new Reply[] {
+                  other.get("/code-sessions/" + session + "/executions"),
+                  other.get("/code-sessions/" + unknown + "/executions")
+                },
+                "execution",
+                new Reply[] {
+                  other.get("/executions/" + execution), other.get("/executions/" + unknown)
+                },
+                "events",
+                new Reply[] {
+                  other.get("/executions/" + execution + "/events"),
+                  other.get("/executions/" + unknown + "/events")
+                },
+                "stdin",
+                new Reply[] {
+                  other.post("/executions/" + execution + "/stdin", "{\"data\":\"x\\n\"}"),
+                  other.post("/executions/" + unknown + "/stdin", "{\"data\":\"x\\n\"}")
+                },
+                "cancel",
+                new Reply[] {
+                  other.post("/executions/" + execution + "/cancel", "{}"),
+                  other.post("/executions/" + unknown + "/cancel", "{}")
+                });
+        answers.forEach(
+            (what, pair) -> {
+              assertThat(pair[0].status()).as(what).isEqualTo(404);
+              assertThat(pair[0].body().get("code")).as(what).isEqualTo(pair[1].body().get("code"));
+            });
+      }
+      assertThat(owner.get("/executions/" + execution).body().get("status").asText())
+          .as("the other tenant's stdin and cancel reached nothing")
+          .isIn("QUEUED", "RUNNING");
+    } finally {
+      owner.post("/executions/" + execution + "/cancel", "{}");
     }
   }
 
