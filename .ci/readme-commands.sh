@@ -144,7 +144,7 @@ for store in in-memory mysql; do
 done
 
 step benchmarks java -jar benchmarks/target/livecode-benchmarks.jar --mode all --quick --samples 5 --runs 10 \
-  --concurrency 2 --connections 1 --http-seconds 1 --tiers bwrap --cold-args '' --out "$out/benchmarks/results.json"
+  --back-to-back-runs 10 --watchers 50 --concurrency 2 --connections 1 --http-seconds 1 --tiers bwrap --cold-args '' --out "$out/benchmarks/results.json"
 python3 - "$out/benchmarks/results.json" <<'PYTHON' || fail "benchmarks: the results above are incomplete" "$out/benchmarks.log"
 import json, math, sys
 rows = json.load(open(sys.argv[1]))["rows"]

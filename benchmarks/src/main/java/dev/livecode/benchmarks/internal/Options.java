@@ -20,6 +20,8 @@ public record Options(
     int samples,
     int warmup,
     int runs,
+    int backToBackRuns,
+    int watchers,
     List<Integer> concurrency,
     List<Integer> connections,
     double httpSeconds,
@@ -59,6 +61,8 @@ public record Options(
         --out P             where to write the JSON (default: benchmarks/target/results.json)
         --samples N         latency samples per language (default 200, quick 50)
         --runs N            runs per throughput level (default 500, quick 100)
+        --back-to-back-runs N  runs of each back-to-back loop (default 200, quick too)
+        --watchers N        SSE watchers on one run in the live section (default 1000)
         --concurrency L     throughput levels (default 2,8,32)
         --connections L     HTTP levels (default 1,32,256)
         --http-seconds S    measured seconds per HTTP level (default 3, quick 2)
@@ -96,6 +100,12 @@ public record Options(
     Objects.requireNonNull(out, "out");
     positive("samples", samples);
     positive("runs", runs);
+    positive("back-to-back-runs", backToBackRuns);
+    positive("watchers", watchers);
+    if (backToBackRuns > 100_000 || watchers > 10_000) {
+      throw new IllegalArgumentException(
+          "--back-to-back-runs is at most 100000 and --watchers at most 10000");
+    }
     concurrency.forEach(c -> positive("concurrency", c));
     connections.forEach(c -> positive("connections", c));
     if (!(httpSeconds > 0 && httpSeconds <= 60)) {
@@ -135,6 +145,8 @@ public record Options(
     Path out = null;
     Integer samples = null;
     Integer runs = null;
+    int backToBackRuns = 200;
+    int watchers = 1000;
     List<Integer> concurrency = List.of(2, 8, 32);
     List<Integer> connections = List.of(1, 32, 256);
     Double httpSeconds = null;
@@ -174,6 +186,8 @@ public record Options(
             case "--out" -> out = Path.of(v);
             case "--samples" -> samples = integer(flag, v);
             case "--runs" -> runs = integer(flag, v);
+            case "--back-to-back-runs" -> backToBackRuns = integer(flag, v);
+            case "--watchers" -> watchers = integer(flag, v);
             case "--concurrency" -> concurrency = integers(flag, v);
             case "--connections" -> connections = integers(flag, v);
             case "--http-seconds" -> httpSeconds = number(flag, v);
@@ -212,6 +226,8 @@ public record Options(
         samples != null ? samples : quick ? 50 : 200,
         quick ? 5 : 10,
         runs != null ? runs : quick ? 100 : 500,
+        backToBackRuns,
+        watchers,
         concurrency,
         connections,
         httpSeconds != null ? httpSeconds : quick ? 2.0 : 3.0,

@@ -356,9 +356,14 @@ public final class Suite implements AutoCloseable {
     if (!options.includes("live")) {
       return;
     }
-    int count = 1000;
+    int count = options.watchers();
     List<String> args = serverArgs(options.isolation());
-    args.addAll(List.of("--max-event-streams", "1100", "--max-connections", "2048"));
+    args.addAll(
+        List.of(
+            "--max-event-streams",
+            Integer.toString(count + 100),
+            "--max-connections",
+            Integer.toString(Math.max(2048, 2 * count))));
     try (ServerProcess server = startServer("livecode-watchers", args)) {
       LivecodeClient client = new LivecodeClient("http://127.0.0.1:" + server.port());
       double idle = warmAndIdle(client, server);
@@ -497,9 +502,6 @@ public final class Suite implements AutoCloseable {
     }
   }
 
-  /** Runs in one back-to-back closed loop per language, quick mode or not. */
-  static final int BACK_TO_BACK_RUNS = 200;
-
   private void backToBack(String mode, LivecodeClient client) {
     for (String language : options.languages()) {
       String name =
@@ -507,17 +509,17 @@ public final class Suite implements AutoCloseable {
               + " "
               + LatencyBench.source(language)
               + ": "
-              + BACK_TO_BACK_RUNS
+              + options.backToBackRuns()
               + " runs, no pause";
       try {
-        progress(mode + " back-to-back " + language + ": " + BACK_TO_BACK_RUNS + " runs");
+        progress(mode + " back-to-back " + language + ": " + options.backToBackRuns() + " runs");
         String hits = "livecode_warm_pool_hits_total{language=\"" + language + "\"}";
         String misses = "livecode_warm_pool_misses_total{language=\"" + language + "\"}";
         double hitsBefore = client.counter(hits);
         double missesBefore = client.counter(misses);
         LatencyBench.BackToBack b =
             new LatencyBench(spawner, budget())
-                .backToBack(client, language, BACK_TO_BACK_RUNS, options.warmup());
+                .backToBack(client, language, options.backToBackRuns(), options.warmup());
         double hit = client.counter(hits) - hitsBefore;
         double missed = client.counter(misses) - missesBefore;
         Row row =

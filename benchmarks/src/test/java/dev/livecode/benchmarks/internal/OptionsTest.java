@@ -28,6 +28,20 @@ class OptionsTest {
   }
 
   @Test
+  void backToBackLoopsAndWatchersKeepTheirSizeInQuickModeUnlessGiven() {
+    Options quick = Options.parse(new String[] {"--quick"});
+    Options small =
+        Options.parse(new String[] {"--quick", "--back-to-back-runs", "10", "--watchers", "50"});
+
+    assertThat(quick.backToBackRuns()).isEqualTo(200);
+    assertThat(quick.watchers()).isEqualTo(1000);
+    assertThat(small.backToBackRuns()).isEqualTo(10);
+    assertThat(small.watchers()).isEqualTo(50);
+    assertThatThrownBy(() -> Options.parse(new String[] {"--watchers", "0"}))
+        .hasMessageContaining("watchers");
+  }
+
+  @Test
   void modeAllRunsBothModes() {
     assertThat(Options.parse(new String[] {"--mode", "all"}).modes())
         .containsExactly("embedded", "redis-mysql");
