@@ -26,6 +26,13 @@ final class KeyCost {
   /** The warm-up of each turn: its connections are new, the servers are warm already. */
   static final Duration TURN_WARMUP = Duration.ofMillis(250);
 
+  /**
+   * The shortest uncounted turn. With one short uncounted turn each, the counted turns kept rising
+   * for a dozen turns (the servers' and the client's JIT still at work), by far more than the key
+   * check costs, and the alternating order could not cancel a trend that strong.
+   */
+  static final Duration WARM_TURN = Duration.ofSeconds(3);
+
   private KeyCost() {}
 
   /** A key file of {@link #KEYS} random keys, deleted on close; requests use the last one. */
@@ -135,9 +142,13 @@ final class KeyCost {
       String client, Server off, Server on, boolean patch, int connections, Duration measure)
       throws InterruptedException {
     Duration warmup = TURN_WARMUP;
-    // A first turn of each, not counted, so that neither is measured while its JIT still works.
-    HttpLoad.run(client, off.port(), off.target(patch), connections, warmup, measure);
-    HttpLoad.run(client, on.port(), on.target(patch), connections, warmup, measure);
+    // Long first turns of each, not counted, so that neither is measured while a JIT still works.
+    Duration longer = measure.multipliedBy(4);
+    Duration warm = longer.compareTo(WARM_TURN) < 0 ? WARM_TURN : longer;
+    for (int turn = 0; turn < 2; turn++) {
+      HttpLoad.run(client, off.port(), off.target(patch), connections, warmup, warm);
+      HttpLoad.run(client, on.port(), on.target(patch), connections, warmup, warm);
+    }
     List<HttpLoad.Result> offs = new ArrayList<>();
     List<HttpLoad.Result> ons = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
