@@ -10,6 +10,7 @@ import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
 import dev.livecode.runner.node.JavaScriptRunner;
 import dev.livecode.runner.python.PythonRunner;
+import dev.livecode.testing.EventCollector;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;

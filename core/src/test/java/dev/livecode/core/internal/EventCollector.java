@@ -9,7 +9,11 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A test subscriber: keeps every event with the time it arrived. */
+/**
+ * A test subscriber: keeps every event with the time it arrived. The same as {@code
+ * dev.livecode.testing.EventCollector}, which core's own tests cannot use: that module depends on
+ * core.
+ */
 final class EventCollector implements Flow.Subscriber<Execution.Event> {
   private final List<Execution.Event> events = new ArrayList<>();
   private final List<Long> arrivals = new ArrayList<>();

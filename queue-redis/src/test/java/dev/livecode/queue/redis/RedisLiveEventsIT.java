@@ -13,6 +13,7 @@ import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.Store;
 import dev.livecode.runner.python.PythonRunner;
 import dev.livecode.sandbox.Isolation;
+import dev.livecode.testing.EventCollector;
 import dev.livecode.testing.RedisExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

@@ -1,4 +1,4 @@
-package dev.livecode.queue.redis;
+package dev.livecode.testing;
 
 import dev.livecode.core.Execution;
 import java.time.Duration;
@@ -9,8 +9,11 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A test subscriber: keeps every event with the time it arrived. */
-final class EventCollector implements Flow.Subscriber<Execution.Event> {
+/**
+ * A test subscriber of an execution's events ({@code LivecodeEngine.events}): keeps every event
+ * with the time it arrived, and waits for text or the end.
+ */
+public final class EventCollector implements Flow.Subscriber<Execution.Event> {
   private final List<Execution.Event> events = new ArrayList<>();
   private final List<Long> arrivals = new ArrayList<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -23,25 +26,25 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
     this.stopAfter = stopAfter;
   }
 
-  static EventCollector subscribe(Flow.Publisher<Execution.Event> publisher) {
+  public static EventCollector subscribe(Flow.Publisher<Execution.Event> publisher) {
     return subscribeUntil(publisher, stdout -> false);
   }
 
   /** Asks one event at a time, and cancels once the stdout so far satisfies {@code stop}. */
-  static EventCollector subscribeUntil(
+  public static EventCollector subscribeUntil(
       Flow.Publisher<Execution.Event> publisher, Predicate<String> stop) {
     EventCollector collector = new EventCollector(1, stop);
     publisher.subscribe(collector);
     return collector;
   }
 
-  static EventCollector subscribeWithoutDemand(Flow.Publisher<Execution.Event> publisher) {
+  public static EventCollector subscribeWithoutDemand(Flow.Publisher<Execution.Event> publisher) {
     EventCollector collector = new EventCollector(0, stdout -> false);
     publisher.subscribe(collector);
     return collector;
   }
 
-  void request(long n) {
+  public void request(long n) {
     subscription.request(n);
   }
 
@@ -78,7 +81,7 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
     done.complete(null);
   }
 
-  void awaitDone(Duration timeout) {
+  public void awaitDone(Duration timeout) {
     try {
       done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -87,7 +90,7 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
   }
 
   /** Waits until the joined chunks of {@code stream} are exactly {@code text}. */
-  synchronized void awaitText(Execution.Event.Kind stream, String text, Duration timeout) {
+  public synchronized void awaitText(Execution.Event.Kind stream, String text, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!text(stream).equals(text)) {
       long left = deadline - System.nanoTime();
@@ -104,19 +107,19 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
     }
   }
 
-  synchronized List<Execution.Event> list() {
+  public synchronized List<Execution.Event> list() {
     return List.copyOf(events);
   }
 
-  synchronized Execution.Event last() {
+  public synchronized Execution.Event last() {
     return events.get(events.size() - 1);
   }
 
-  synchronized List<Long> sequences() {
+  public synchronized List<Long> sequences() {
     return events.stream().map(Execution.Event::sequence).toList();
   }
 
-  synchronized String text(Execution.Event.Kind stream) {
+  public synchronized String text(Execution.Event.Kind stream) {
     StringBuilder text = new StringBuilder();
     events.stream()
         .filter(event -> event.kind() == stream)
@@ -125,7 +128,7 @@ final class EventCollector implements Flow.Subscriber<Execution.Event> {
   }
 
   /** When the chunk that completed {@code line} arrived. */
-  synchronized long arrivalOf(String line) {
+  public synchronized long arrivalOf(String line) {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < events.size(); i++) {
       text.append(events.get(i).text());
