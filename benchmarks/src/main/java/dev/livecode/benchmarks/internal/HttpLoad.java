@@ -37,6 +37,60 @@ public final class HttpLoad {
     }
   }
 
+  /**
+   * Autosave: PATCHes of a new {@code source_code}, each thread on its own session of {@code
+   * sessions} (in turn when there are fewer sessions than threads).
+   */
+  static Target autosave(List<String> sessions, Map<String, String> headers) {
+    AtomicLong counter = new AtomicLong();
+    return new Target() {
+      @Override
+      public String method() {
+        return "PATCH";
+      }
+
+      @Override
+      public String path(int thread, long seq) {
+        return "/code-sessions/" + sessions.get(thread % sessions.size());
+      }
+
+      @Override
+      public String body(int thread, long seq) {
+        return "{\"source_code\":\"print(" + counter.incrementAndGet() + ")\"}";
+      }
+
+      @Override
+      public Map<String, String> headers() {
+        return headers;
+      }
+    };
+  }
+
+  /** GETs of one path. */
+  static Target get(String path, Map<String, String> headers) {
+    return new Target() {
+      @Override
+      public String method() {
+        return "GET";
+      }
+
+      @Override
+      public String path(int thread, long seq) {
+        return path;
+      }
+
+      @Override
+      public String body(int thread, long seq) {
+        return null;
+      }
+
+      @Override
+      public Map<String, String> headers() {
+        return headers;
+      }
+    };
+  }
+
   /** What one level reached. */
   public record Result(
       long requests, long errors, double seconds, Summary latencyMs, String firstError) {

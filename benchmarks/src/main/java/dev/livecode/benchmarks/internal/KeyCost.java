@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** What checking an API key costs a request: the {@code keys} section's parts. */
 final class KeyCost {
@@ -81,30 +80,9 @@ final class KeyCost {
     }
 
     HttpLoad.Target target(boolean patch) {
-      AtomicLong counter = new AtomicLong();
-      return new HttpLoad.Target() {
-        @Override
-        public String method() {
-          return patch ? "PATCH" : "GET";
-        }
-
-        @Override
-        public String path(int thread, long seq) {
-          return patch
-              ? "/code-sessions/" + sessions.get(thread % sessions.size())
-              : "/executions/" + finished;
-        }
-
-        @Override
-        public String body(int thread, long seq) {
-          return patch ? "{\"source_code\":\"print(" + counter.incrementAndGet() + ")\"}" : null;
-        }
-
-        @Override
-        public Map<String, String> headers() {
-          return headers;
-        }
-      };
+      return patch
+          ? HttpLoad.autosave(sessions, headers)
+          : HttpLoad.get("/executions/" + finished, headers);
     }
   }
 

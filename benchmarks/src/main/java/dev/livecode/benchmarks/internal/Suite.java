@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The whole benchmark: for each mode, start the server (and workers), measure latency, throughput,
@@ -644,58 +643,9 @@ public final class Suite implements AutoCloseable {
               .withNote("failed: " + oneLine(e)));
       return;
     }
-    AtomicLong counter = new AtomicLong();
-    HttpLoad.Target patch =
-        new HttpLoad.Target() {
-          @Override
-          public String method() {
-            return "PATCH";
-          }
-
-          @Override
-          public String path(int thread, long seq) {
-            return "/code-sessions/" + sessions.get(thread % sessions.size());
-          }
-
-          @Override
-          public String body(int thread, long seq) {
-            return "{\"source_code\":\"print(" + counter.incrementAndGet() + ")\"}";
-          }
-        };
-    HttpLoad.Target get =
-        new HttpLoad.Target() {
-          @Override
-          public String method() {
-            return "GET";
-          }
-
-          @Override
-          public String path(int thread, long seq) {
-            return "/executions/" + finished;
-          }
-
-          @Override
-          public String body(int thread, long seq) {
-            return null;
-          }
-        };
-    HttpLoad.Target trivialGet =
-        new HttpLoad.Target() {
-          @Override
-          public String method() {
-            return "GET";
-          }
-
-          @Override
-          public String path(int thread, long seq) {
-            return "/health";
-          }
-
-          @Override
-          public String body(int thread, long seq) {
-            return null;
-          }
-        };
+    HttpLoad.Target patch = HttpLoad.autosave(sessions, Map.of());
+    HttpLoad.Target get = HttpLoad.get("/executions/" + finished, Map.of());
+    HttpLoad.Target trivialGet = HttpLoad.get("/health", Map.of());
     for (int c : options.connections()) {
       try {
         progress(mode + " http c=" + c);
