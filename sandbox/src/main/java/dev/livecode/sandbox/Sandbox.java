@@ -93,6 +93,29 @@ public interface Sandbox extends AutoCloseable {
   default void prepare(SandboxLimits limits, int launches) {}
 
   /**
+   * A sandbox that starts programs like {@code template} (a Python interpreter's {@code python
+   * [flags] -c PROGRAM [args]}, with its environment and read-only paths) by forking them from one
+   * pre-initialised interpreter, a fork server, instead of starting an interpreter per program; or
+   * empty where this tier cannot (only bwrap, with the server running as root, can).
+   *
+   * <p>The fork server never runs a user's program and reads nothing of any run. Each forked child
+   * enters a fresh confinement of its own before it runs {@code PROGRAM}: new PID, mount, network,
+   * IPC, UTS and cgroup namespaces, the run's cgroup, a read-only root showing what a bwrap start
+   * shows, the run's own /tmp, workspace, /dev/shm, /dev/pts and masked /proc, a host uid of its
+   * own seen as 65534 in a user namespace of its own, no capabilities, the run's rlimits, no other
+   * descriptor than its stdio, no_new_privs and the seccomp filter. {@code PROGRAM} then runs as
+   * the interpreter's {@code -c} program, with the server's own modules and globals gone.
+   *
+   * <p>Its {@link #start} forks for specs that differ from {@code template} only in their limits
+   * and their workspace, which must be empty (a forked program's workspace is an empty tmpfs of its
+   * own), and passes any other spec to this sandbox. Closing it stops the fork server; programs it
+   * started are the caller's to close.
+   */
+  default Optional<Sandbox> forkServer(LaunchSpec template) {
+    return Optional.empty();
+  }
+
+  /**
    * Ends what the sandbox prepared and removes its files and cgroups; running programs are the
    * caller's to close.
    */

@@ -41,7 +41,7 @@ abstract class SandboxTierIT {
   static final SandboxLimits LIMITS =
       new SandboxLimits(Duration.ofSeconds(5), Duration.ofSeconds(5), 128 * MIB, 32, 8 * MIB);
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8");
+  static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8");
   private static final boolean ROOT = isRoot();
 
   /** Forks children that sleep until a fork fails, then prints how many it made. */

@@ -188,12 +188,25 @@ public final class DefaultEngine implements LivecodeEngine {
         continue;
       }
       int size = warm.isPresent() ? config.warmPool() : config.readySandboxes();
+      Optional<Sandbox> forks =
+          warm.isPresent() && config.forkServers() && runner.runner().warmCommandForks()
+              ? sandbox.forkServer(
+                  ProgramExecutor.launchSpec(
+                      "run", command, config.defaultLimits(), workspaces.root(), runner))
+              : Optional.empty();
+      if (forks.isPresent()) {
+        LOG.info(
+            "{} warm interpreters forked from a fork server language={}",
+            config.name(),
+            runner.id());
+      }
       pools.put(
           runner.id(),
           new WarmPool(
               runner.id(),
               size,
-              sandbox,
+              forks.orElse(sandbox),
+              forks,
               workspaces,
               ready,
               config.defaultLimits(),

@@ -10,7 +10,9 @@ import java.util.function.Supplier;
  * The settled configuration of one engine, as the builder validated it; {@code warmPool} is the
  * number of warm processes kept per language that has a warm command (0: none); {@code
  * readySandboxes} the number of sandboxes made ahead per language without a warm pool; {@code
- * finishedExecutionCache} the number of finished executions kept in memory (0: none).
+ * forkServers} whether warm interpreters of a runner whose warm command forks are forked from a
+ * fork server where the sandbox offers one; {@code finishedExecutionCache} the number of finished
+ * executions kept in memory (0: none).
  */
 public record EngineConfig(
     String name,
@@ -26,4 +28,5 @@ public record EngineConfig(
     Supplier<UUID> ids,
     int warmPool,
     int readySandboxes,
+    boolean forkServers,
     int finishedExecutionCache) {}

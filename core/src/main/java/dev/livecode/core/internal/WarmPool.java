@@ -68,6 +68,7 @@ final class WarmPool implements AutoCloseable {
   private final EngineListener listener;
   private final AtomicLong taken = new AtomicLong();
   private final PrestartedPool<Warm> pool;
+  private final Optional<Sandbox> forkServer;
 
   /** Builds the launch of one warm process in a given workspace. */
   interface LaunchSpecs {
@@ -77,12 +78,14 @@ final class WarmPool implements AutoCloseable {
   /**
    * A pool of ready sandboxes ({@code staged} present: each waits in {@link ReadySandbox#STAGE},
    * only for programs that run with exactly {@code staged}'s file and command) or of warm
-   * interpreters (absent: any one-file program).
+   * interpreters (absent: any one-file program). {@code forkServer}, when present, is the {@code
+   * sandbox} the processes are forked from, which this pool closes with itself.
    */
   WarmPool(
       String language,
       int size,
       Sandbox sandbox,
+      Optional<Sandbox> forkServer,
       Workspaces workspaces,
       Optional<ReadySandbox> staged,
       Limits limits,
@@ -93,6 +96,7 @@ final class WarmPool implements AutoCloseable {
     this.limits = limits;
     this.staged = staged;
     this.listener = listener;
+    this.forkServer = forkServer;
     String name = (staged.isPresent() ? "ready-sandboxes-" : "warm-interpreters-") + language;
     this.pool =
         PrestartedPool.builder(name, new Started(sandbox, workspaces, launches))
@@ -157,6 +161,7 @@ final class WarmPool implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
+    forkServer.ifPresent(Sandbox::close);
   }
 
   /** How the pool starts, checks and ends a warm process: each in a fresh workspace of its own. */

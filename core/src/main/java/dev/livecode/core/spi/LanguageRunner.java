@@ -119,6 +119,20 @@ public interface LanguageRunner {
   }
 
   /**
+   * Whether {@link #warmCommand} is {@code python [flags] -c PROGRAM [args]} whose {@code PROGRAM}
+   * runs unchanged in a forked copy of an interpreter started as {@code python [flags] -c ...}: one
+   * that assumes nothing of the process but what that start gives (its flags, environment, the
+   * standard streams as fds 0-2, {@code sys.argv == ['-c', args...]}, a fresh {@code __main__}), so
+   * the engine may fork warm interpreters from a fork server instead of starting each (see {@code
+   * LivecodeBuilder#forkServers}). Default false.
+   *
+   * @since 0.4
+   */
+  default boolean warmCommandForks() {
+    return false;
+  }
+
+  /**
    * Releases what the runner keeps (warm helper processes). Called once when the engine closes,
    * before the engine removes the helpers' group.
    */

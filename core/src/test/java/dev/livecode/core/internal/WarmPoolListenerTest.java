@@ -56,6 +56,7 @@ class WarmPoolListenerTest {
             "python",
             1,
             sandbox,
+            Optional.empty(),
             workspaces,
             Optional.empty(),
             Limits.DEFAULTS,

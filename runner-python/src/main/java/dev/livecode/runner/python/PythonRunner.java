@@ -149,4 +149,15 @@ public final class PythonRunner implements LanguageRunner {
     argv.addAll(Bootstrap.WARM_ARGS);
     return Optional.of(LanguageRunner.Command.of(argv));
   }
+
+  /**
+   * True: the warm bootstrap reads its program from fd 0 and needs only what {@code python -S -I -u
+   * -c} gives, so it runs the same in an interpreter forked from a fork server.
+   *
+   * @since 0.4
+   */
+  @Override
+  public boolean warmCommandForks() {
+    return true;
+  }
 }

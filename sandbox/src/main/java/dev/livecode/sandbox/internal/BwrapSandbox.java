@@ -50,49 +50,6 @@ final class BwrapSandbox implements Sandbox {
   private static final Logger LOG = LoggerFactory.getLogger(BwrapSandbox.class);
   static final String BWRAP = "/usr/bin/bwrap";
   static final String SANDBOX_UID = "65534";
-  private static final List<String> ETC =
-      List.of(
-          "/etc/ld.so.cache",
-          "/etc/ld.so.conf",
-          "/etc/ld.so.conf.d",
-          "/etc/localtime",
-          "/etc/passwd",
-          "/etc/group",
-          "/etc/nsswitch.conf",
-          "/etc/alternatives",
-          "/etc/ssl/certs",
-          "/etc/mime.types");
-  private static final List<String> MERGED_USR =
-      List.of("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32");
-
-  /**
-   * Host-wide parts of /proc, after Docker's masked and read-only paths: replaced by an empty
-   * read-only folder.
-   */
-  private static final List<String> PROC_DIRS_EMPTIED =
-      List.of("sys", "fs", "bus", "irq", "acpi", "asound", "scsi");
-
-  /** Host-wide files of /proc: /dev/null bound over them. */
-  private static final List<String> PROC_FILES_HIDDEN =
-      List.of(
-          "sysrq-trigger",
-          "kcore",
-          "keys",
-          "key-users",
-          "timer_list",
-          "timer_stats",
-          "sched_debug",
-          "latency_stats",
-          "kallsyms",
-          "kmsg",
-          "kpagecount",
-          "kpageflags",
-          "kpagecgroup",
-          "vmallocinfo",
-          "iomem",
-          "ioports",
-          "slabinfo");
-
   private static final int STATUS_FD = 3;
   private static final int SECCOMP_FD = 4;
   private static final int ARGS_FD = 5;
@@ -221,6 +178,22 @@ final class BwrapSandbox implements Sandbox {
     }
   }
 
+  /** A fork server where the server is root: each program then has a uid of its own to drop to. */
+  @Override
+  public Optional<Sandbox> forkServer(LaunchSpec template) {
+    if (uids.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new ForkServerSandbox(this, template, cgroups, uids.get(), seccomp.file(), statusDir));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "fork server unavailable, warm interpreters start in bwrap error=\"{}\"", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
   private ConfinedProcess startShell(
       LaunchSpec spec,
       Optional<SandboxUids.Lease> uid,
@@ -293,7 +266,7 @@ final class BwrapSandbox implements Sandbox {
       args.addAll(List.of("--seccomp", Integer.toString(SECCOMP_FD)));
     }
     args.addAll(List.of("--ro-bind", "/usr", "/usr"));
-    for (String dir : MERGED_USR) {
+    for (String dir : SandboxRoot.MERGED_USR) {
       Path path = Path.of(dir);
       if (Files.isSymbolicLink(path)) {
         args.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), dir));
@@ -301,7 +274,7 @@ final class BwrapSandbox implements Sandbox {
         args.addAll(List.of("--ro-bind", dir, dir));
       }
     }
-    for (String etc : ETC) {
+    for (String etc : SandboxRoot.ETC) {
       args.addAll(List.of("--ro-bind-try", etc, etc));
     }
     for (Path path : spec.readOnlyPaths()) {
@@ -370,16 +343,12 @@ final class BwrapSandbox implements Sandbox {
    */
   private static List<String> procMasks() {
     List<String> args = new ArrayList<>();
-    for (String dir : PROC_DIRS_EMPTIED) {
-      if (Files.isDirectory(Path.of("/proc", dir))) {
-        args.addAll(
-            List.of("--perms", "0555", "--tmpfs", "/proc/" + dir, "--remount-ro", "/proc/" + dir));
-      }
+    for (String dir : SandboxRoot.procDirsEmptied()) {
+      args.addAll(
+          List.of("--perms", "0555", "--tmpfs", "/proc/" + dir, "--remount-ro", "/proc/" + dir));
     }
-    for (String file : PROC_FILES_HIDDEN) {
-      if (Files.exists(Path.of("/proc", file))) {
-        args.addAll(List.of("--ro-bind", "/dev/null", "/proc/" + file));
-      }
+    for (String file : SandboxRoot.procFilesHidden()) {
+      args.addAll(List.of("--ro-bind", "/dev/null", "/proc/" + file));
     }
     return List.copyOf(args);
   }

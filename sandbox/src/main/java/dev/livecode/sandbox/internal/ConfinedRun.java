@@ -74,6 +74,9 @@ final class ConfinedRun implements ConfinedProcess {
   public void killAll() {
     if (tree.isPresent()) {
       tree.get().killAll();
+    } else if (process instanceof ForkedProcess) {
+      // Kills the PID namespace's init and keeps the sockets, like the handle below.
+      process.destroy();
     } else {
       // Via the handle: Process.destroyForcibly() would also close our ends of the pipes, losing
       // output the pumps have not read yet.
@@ -175,6 +178,10 @@ final class ConfinedRun implements ConfinedProcess {
     }
     uid.ifPresent(SandboxUids.Lease::close);
     group.ifPresent(RunGroup::release);
+    if (process instanceof ForkedProcess forked) {
+      // The JDK closes a started process's pipes itself; sockets are ours to close.
+      forked.closeStreams();
+    }
     List<Path> files = new ArrayList<>(scratchFiles);
     statusFile.ifPresent(files::add);
     for (Path file : files) {

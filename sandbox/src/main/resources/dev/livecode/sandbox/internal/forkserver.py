@@ -1,0 +1,310 @@
+def _forkserver():
+    # The fork server: a Python interpreter that never runs a user's program. It builds a
+    # read-only root once, then forks one child per start. Each child joins the run's cgroups,
+    # enters new namespaces, mounts what is the run's own, pivots into the root, drops to the
+    # run's uid in a user namespace of its own, drops every capability, sets the rlimits, closes
+    # every descriptor but its stdio, loads the seccomp filter, forgets the modules the server
+    # loaded, and only then runs the runner's program (argv[1], argv[2:] its arguments), which
+    # reads the user's program from stdin. The server itself reads nothing of any run: a run's
+    # set-up reaches the child over the child's own connection to the Java side.
+    import sys
+    baseline = set(sys.modules)
+    import posix, _socket, _signal, ctypes
+
+    program, program_args = sys.argv[1], sys.argv[2:]
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+    libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    libc.syscall.restype = ctypes.c_long
+    libc.ioctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p]
+    libc.setrlimit.argtypes = [ctypes.c_int, ctypes.c_void_p]
+
+    MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+    MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+    CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS = 0x20000, 0x02000000, 0x04000000
+    CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
+    PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_SECCOMP, PR_CAPBSET_DROP = 1, 4, 22, 24
+    PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
+    SYS_CAPSET, SYS_PIVOT_ROOT, SECCOMP_MODE_FILTER, MNT_DETACH = 126, 155, 2, 2
+    RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_CORE, RLIMIT_NPROC = 0, 1, 2, 4, 6
+    SIOCSIFFLAGS, IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x8914, 1, 8, 0x40
+    SIGKILL, SIGCHLD = 9, 17
+
+    class Failed(Exception):
+        pass
+
+    def check(result, what):
+        if result != 0:
+            raise Failed('%s: %s' % (what, posix.strerror(ctypes.get_errno())))
+
+    def mount(source, target, fstype, flags, data=None):
+        check(libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(),
+                         flags, data and data.encode()), 'mount ' + target)
+
+    def ro_bind(source, target, flags=0):
+        mount(source, target, None, MS_BIND | MS_REC)
+        mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | flags)
+
+    def prctl(option, arg=0):
+        check(libc.prctl(option, arg, 0, 0, 0), 'prctl %d' % option)
+
+    def setrlimit(resource, value):
+        check(libc.setrlimit(resource, (ctypes.c_ulong * 2)(value, value)), 'setrlimit %d' % resource)
+
+    def is_dir(path):
+        try:
+            return posix.stat(path).st_mode & 0o170000 == 0o040000
+        except OSError:
+            return None
+
+    def make_dirs(path):
+        if is_dir(path) is None:
+            make_dirs(path.rsplit('/', 1)[0] or '/')
+            posix.mkdir(path, 0o755)
+
+    def touch(path):
+        posix.close(posix.open(path, posix.O_WRONLY | posix.O_CREAT, 0o444))
+
+    def read_lines(fd, one_byte):
+        # Tab-separated lines up to a line 'end', read without read-ahead where others follow.
+        data = b''
+        while not (data == b'end\n' or data.endswith(b'\nend\n')):
+            chunk = posix.read(fd, 1 if one_byte else 4096)
+            if not chunk:
+                raise Failed('set-up ended early')
+            data += chunk
+        return [line.split('\t') for line in data.decode().split('\n')[:-2]]
+
+    def write(fd, text):
+        data = text.encode()
+        while data:
+            data = data[posix.write(fd, data):]
+
+    # The server's set-up, from the Java side on stdin.
+    lists = {'dir': [], 'symlink': [], 'robind': [], 'robind-try': [], 'dev': [], 'procdir': [], 'procfile': []}
+    config = {}
+    for fields in read_lines(0, True):
+        if fields[0] in lists:
+            lists[fields[0]].append(fields[1:])
+        else:
+            config[fields[0]] = fields[1]
+    root, socket_path = config['root'], config['socket']
+    seccomp = None
+    if 'seccomp' in config:
+        fd = posix.open(config['seccomp'], posix.O_RDONLY)
+        seccomp = posix.read(fd, 1 << 20)
+        posix.close(fd)
+    fd = posix.open('/proc/sys/kernel/cap_last_cap', posix.O_RDONLY)
+    cap_last = int(posix.read(fd, 64))
+    posix.close(fd)
+
+    # The root every run of this server sees: read-only, nothing in it writable by anyone.
+    check(libc.unshare(CLONE_NEWNS), 'unshare mount namespace')
+    mount(None, '/', None, MS_REC | MS_PRIVATE)
+    mount('tmpfs', root, 'tmpfs', MS_NOSUID | MS_NODEV, 'mode=0755,size=1m')
+    for (path,) in lists['dir']:
+        make_dirs(root + path)
+    for target, path in lists['symlink']:
+        posix.symlink(target, root + path)
+    binds = [(s, d, False) for s, d in lists['robind']] + [(s, d, True) for s, d in lists['robind-try']]
+    for source, target, optional in binds:
+        kind = is_dir(source)
+        if kind is None and optional:
+            continue
+        inside = root + target
+        make_dirs(inside.rsplit('/', 1)[0])
+        if kind:
+            make_dirs(inside)
+        else:
+            touch(inside)
+        ro_bind(source, inside)
+    dev = root + '/dev'
+    make_dirs(dev)
+    mount('tmpfs', dev, 'tmpfs', MS_NOSUID | MS_NOEXEC, 'mode=0755,size=64k')
+    for (name,) in lists['dev']:
+        touch(dev + '/' + name)
+        mount('/dev/' + name, dev + '/' + name, None, MS_BIND)
+        mount(None, dev + '/' + name, None, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC)
+    for name, target in (('fd', '/proc/self/fd'), ('stdin', '/proc/self/fd/0'), ('stdout', '/proc/self/fd/1'),
+                         ('stderr', '/proc/self/fd/2'), ('core', '/proc/kcore'), ('ptmx', 'pts/ptmx')):
+        posix.symlink(target, dev + '/' + name)
+    for name in ('pts', 'shm'):
+        posix.mkdir(dev + '/' + name, 0o755)
+    mount(None, dev, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC)
+    for name in ('proc', 'tmp', 'work'):
+        make_dirs(root + '/' + name)
+    mount(None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    procdirs = [name for (name,) in lists['procdir']]
+    procfiles = [name for (name,) in lists['procfile']]
+
+    def connect(token, role):
+        s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        s.connect(socket_path)
+        s.sendall(('%s %s\n' % (token, role)).encode())
+        return s
+
+    def as_program(run, uid, streams, report):
+        # The program's process, pid 2 of its namespace: its own user namespace, no capabilities,
+        # the run's rlimits, nothing open but its stdio, the filter; then the runner's program.
+        posix.setsid()
+        prctl(PR_SET_DUMPABLE, 1)
+        check(libc.unshare(CLONE_NEWUSER), 'unshare user namespace')
+        for name, text in (('setgroups', 'deny'), ('uid_map', '65534 %d 1' % uid), ('gid_map', '65534 %d 1' % uid)):
+            fd = posix.open('/proc/self/' + name, posix.O_WRONLY)
+            write(fd, text)
+            posix.close(fd)
+        for cap in range(cap_last + 1):
+            prctl(PR_CAPBSET_DROP, cap)
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+        check(libc.syscall(SYS_CAPSET, (ctypes.c_uint32 * 2)(0x20080522, 0), (ctypes.c_uint32 * 6)()), 'capset')
+        cpu = int(run['cpu'])
+        check(libc.setrlimit(RLIMIT_CPU, (ctypes.c_ulong * 2)(cpu, cpu + 1)), 'setrlimit cpu')
+        setrlimit(RLIMIT_FSIZE, int(run['fsize']))
+        setrlimit(RLIMIT_CORE, 0)
+        if 'data' in run:
+            setrlimit(RLIMIT_DATA, int(run['data']))
+        if 'nproc' in run:
+            setrlimit(RLIMIT_NPROC, int(run['nproc']))
+        for fd, stream in enumerate(streams):
+            posix.dup2(stream, fd)
+        posix.closerange(3, report)
+        posix.closerange(report + 1, 1 << 20)
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        if seccomp is not None:
+            filt = ctypes.create_string_buffer(seccomp, len(seccomp))
+
+            class Prog(ctypes.Structure):
+                _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
+
+            prog = Prog(len(seccomp) // 8, ctypes.cast(filt, ctypes.c_void_p))
+            check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0), 'seccomp')
+        posix.close(report)
+
+    def as_init(run, streams, report):
+        # pid 1 of the new PID namespace: mounts what is the run's own, enters the root, drops to
+        # the run's uid and starts the program's process; ends, and so ends the namespace, with it.
+        prctl(PR_SET_PDEATHSIG, SIGKILL)
+        uid = int(run['uid'])
+        own = 'uid=%d,gid=%d' % (uid, uid)
+        for name, size in (('/tmp', run['tmp']), ('/work', run['work']), ('/dev/shm', run['tmp'])):
+            mount('tmpfs', root + name, 'tmpfs', MS_NOSUID | MS_NODEV, 'mode=0755,size=%s,%s' % (size, own))
+        mount('devpts', root + '/dev/pts', 'devpts', MS_NOSUID | MS_NOEXEC, 'newinstance,ptmxmode=0666,mode=620')
+        mount('proc', root + '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        for name in procdirs:
+            target = root + '/proc/' + name
+            mount('tmpfs', target, 'tmpfs', MS_NOSUID | MS_NODEV | MS_NOEXEC, 'mode=0555,size=4k')
+            mount(None, target, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        for name in procfiles:
+            ro_bind('/dev/null', root + '/proc/' + name, MS_NOEXEC)
+        hostname = b'livecode'
+        check(libc.sethostname(hostname, len(hostname)), 'sethostname')
+        lo = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+        ifreq = ctypes.create_string_buffer(b'lo'.ljust(16, b'\0') + (IFF_UP | IFF_LOOPBACK | IFF_RUNNING).to_bytes(2, 'little'), 40)
+        check(libc.ioctl(lo.fileno(), SIOCSIFFLAGS, ifreq), 'loopback up')
+        lo.close()
+        posix.chdir(root)
+        check(libc.syscall(SYS_PIVOT_ROOT, b'.', b'.'), 'pivot_root')
+        check(libc.umount2(b'.', MNT_DETACH), 'detach the host root')
+        posix.chdir('/work')
+        posix.setgroups([])
+        posix.setresgid(uid, uid, uid)
+        posix.setresuid(uid, uid, uid)
+        child = posix.fork()
+        if child == 0:
+            as_program(run, uid, streams, report)
+            raise Start()
+        for fd in streams + [report]:
+            posix.close(fd)
+        while True:
+            pid, status = posix.waitpid(-1, 0)
+            if pid == child:
+                posix._exit(posix.WEXITSTATUS(status) if posix.WIFEXITED(status) else 128 + posix.WTERMSIG(status))
+
+    def as_run(token):
+        # The server's child, still outside the sandbox and root until its own child is pid 1.
+        _signal.signal(SIGCHLD, _signal.SIG_DFL)
+        prctl(PR_SET_PDEATHSIG, SIGKILL)
+        control = connect(token, 'control')
+        sockets = [connect(token, role) for role in ('stdin', 'stdout', 'stderr')]
+        sockets[0].shutdown(_socket.SHUT_WR)
+        sockets[1].shutdown(_socket.SHUT_RD)
+        sockets[2].shutdown(_socket.SHUT_RD)
+        streams = [s.detach() for s in sockets]
+        null = posix.open('/dev/null', posix.O_RDWR)
+        for fd in (0, 1, 2):
+            posix.dup2(null, fd)
+        posix.close(null)
+        run = {fields[0]: fields[1] for fields in read_lines(control.fileno(), False)}
+        for path in run.get('cgroups', '').split(':'):
+            if path:
+                fd = posix.open(path, posix.O_WRONLY)
+                write(fd, str(posix.getpid()))
+                posix.close(fd)
+        check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP),
+              'unshare')
+        report, report_w = posix.pipe()
+        init = posix.fork()
+        if init == 0:
+            posix.close(report)
+            control.close()
+            try:
+                as_init(run, streams, report_w)
+            except Start:
+                raise
+            except BaseException as e:
+                write(report_w, 'fail\t%s\n' % str(e).replace('\n', ' '))
+                posix._exit(127)
+        posix.close(report_w)
+        for fd in streams:
+            posix.close(fd)
+        control.sendall(('pid\t%d\n' % init).encode())
+        failure = b''
+        while True:
+            chunk = posix.read(report, 4096)
+            if not chunk:
+                break
+            failure += chunk
+        control.sendall(failure or b'ready\n')
+        _, status = posix.waitpid(init, 0)
+        if posix.WIFEXITED(status):
+            control.sendall(('exit\t%d\n' % posix.WEXITSTATUS(status)).encode())
+        else:
+            control.sendall(('signal\t%d\n' % posix.WTERMSIG(status)).encode())
+        posix._exit(0)
+
+    class Start(BaseException):
+        pass
+
+    # Children are reaped by the kernel: the server never waits for one.
+    _signal.signal(SIGCHLD, _signal.SIG_IGN)
+    write(1, 'ready\n')
+    while True:
+        line = b''
+        while not line.endswith(b'\n'):
+            byte = posix.read(0, 1)
+            if not byte:
+                posix._exit(0)
+            line += byte
+        if posix.fork() == 0:
+            try:
+                as_run(line.decode().strip())
+            except Start:
+                break
+            except BaseException as e:
+                try:
+                    write(2, 'fork server child failed: %s\n' % e)
+                finally:
+                    posix._exit(126)
+    # The program's process: the server's modules and globals go, the runner's program comes.
+    for name in set(sys.modules) - baseline:
+        del sys.modules[name]
+    sys.argv[:] = ['-c'] + program_args
+    main = sys.modules['__main__'].__dict__
+    main.clear()
+    main.update(__name__='__main__', __doc__=None, __package__=None, __spec__=None, __annotations__={},
+                __builtins__=sys.modules['builtins'], __loader__=sys.modules['_frozen_importlib'].BuiltinImporter)
+    return compile(program, '<string>', 'exec'), main
+
+
+exec(*_forkserver())
