@@ -29,11 +29,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What a program must never reach, tried on every tier (bwrap, unshare, none) and on every way a
- * run starts (cold, on a warm interpreter, in a ready sandbox): host root, writable {@code
- * /proc/sys}, the kernel surface behind most container escapes (io_uring, userfaultfd, bpf,
- * keyrings, new user namespaces, raw packet sockets), and on bwrap the server's host paths.
- * Ordinary programs (threads, subprocesses, asyncio, temporary files, node's fs promises and
- * timers) must still work under the same confinement.
+ * run starts (cold, on a warm interpreter started in the sandbox or forked from the fork server, in
+ * a ready sandbox): host root, writable {@code /proc/sys}, the kernel surface behind most container
+ * escapes (io_uring, userfaultfd, bpf, keyrings, new user namespaces, raw packet sockets), and on
+ * bwrap the server's host paths. Ordinary programs (threads, subprocesses, asyncio, temporary
+ * files, node's fs promises and timers) must still work under the same confinement.
  *
  * <p>The uid is read from outside, in the host's {@code /proc/<pid>/status}: inside, a nested user
  * namespace shows {@code 65534 0 1} whatever the host uid is.
@@ -47,7 +47,10 @@ class SandboxHardeningIT {
 
   enum Start {
     COLD,
+    /** Warm interpreters each started in the sandbox, python's too (no fork server). */
     WARM,
+    /** Warm interpreters, python's forked from the fork server (bwrap as root only). */
+    FORKED,
     READY
   }
 
@@ -72,7 +75,9 @@ class SandboxHardeningIT {
     List<Engine> all = new ArrayList<>();
     for (Isolation tier : List.of(Isolation.BWRAP, Isolation.UNSHARE, Isolation.NONE)) {
       for (Start start : Start.values()) {
-        all.add(new Engine(tier, start));
+        if (start != Start.FORKED || tier == Isolation.BWRAP) {
+          all.add(new Engine(tier, start));
+        }
       }
     }
     return all.stream();
@@ -106,7 +111,8 @@ class SandboxHardeningIT {
               .workers(2)
               .defaultLimits(LIMITS)
               .workspaceRoot(root)
-              .warmPool(e.start() == Start.WARM ? 1 : 0)
+              .warmPool(e.start() == Start.WARM || e.start() == Start.FORKED ? 1 : 0)
+              .forkServers(e.start() == Start.FORKED)
               .readySandboxes(e.start() == Start.READY ? 1 : 0)
               .build();
       ENGINES.put(e, engine);
