@@ -112,6 +112,12 @@ public final class Options {
               "count",
               Integer.toString(ServerConfig.DEFAULT_READY_SANDBOXES)),
           opt(
+              "fork-server",
+              Group.COMMON,
+              "fork python's warm interpreters from one started interpreter, each confined as a cold run is before it reads its program (bwrap with the server as root; elsewhere each starts in the sandbox); off: each starts in the sandbox",
+              "on|off",
+              "on"),
+          opt(
               "isolation",
               Group.COMMON,
               "sandbox tier; auto picks the strongest this host offers",

@@ -59,6 +59,7 @@ public record ServerConfig(
     int maxAttempts,
     int warmPool,
     int readySandboxes,
+    Switch forkServer,
     int sandboxUidFirst,
     int sandboxUidCount,
     long memoryStoreBudgetBytes,
@@ -265,6 +266,7 @@ public record ServerConfig(
     out.put("max_attempts", maxAttempts);
     out.put("warm_pool", warmPool);
     out.put("ready_sandboxes", readySandboxes);
+    out.put("fork_server", forkServer.name().toLowerCase(Locale.ROOT));
     out.put("sandbox_uids", sandboxUidFirst + "-" + ((long) sandboxUidFirst + sandboxUidCount - 1));
     runnerSettings.forEach(
         (id, s) ->
@@ -541,6 +543,7 @@ public record ServerConfig(
           (int) number("max-attempts", LivecodeBuilder.DEFAULT_MAX_ATTEMPTS, 1, 100),
           (int) number("warm-pool", DEFAULT_WARM_POOL, 0, 64),
           (int) number("ready-sandboxes", DEFAULT_READY_SANDBOXES, 0, 64),
+          choice("fork-server", Switch.class, Switch.ON),
           (int)
               number(
                   "sandbox-uid-first",

@@ -52,6 +52,7 @@ public final class ServerLauncher {
               .maxAttempts(config.maxAttempts())
               .warmPool(config.role() == ServerConfig.Role.API ? 0 : config.warmPool())
               .readySandboxes(config.role() == ServerConfig.Role.API ? 0 : config.readySandboxes())
+              .forkServers(config.forkServer() == ServerConfig.Switch.ON)
               .sandboxUids(config.sandboxUidFirst(), config.sandboxUidCount())
               .shutdownGrace(config.shutdownGrace());
       config.workspaceRoot().ifPresent(builder::workspaceRoot);

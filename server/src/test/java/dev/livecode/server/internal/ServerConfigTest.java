@@ -39,6 +39,17 @@ class ServerConfigTest {
   }
 
   @Test
+  void forksWarmInterpretersUnlessTurnedOff() {
+    assertThat(ServerConfig.parse(new String[0], Map.of()).forkServer())
+        .isEqualTo(ServerConfig.Switch.ON);
+    assertThat(ServerConfig.parse(new String[] {"--fork-server", "off"}, Map.of()).forkServer())
+        .isEqualTo(ServerConfig.Switch.OFF);
+    assertThatThrownBy(() -> ServerConfig.parse(new String[] {"--fork-server", "2"}, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--fork-server");
+  }
+
+  @Test
   void keysInTheStoreNeedTheMySqlStore() {
     assertThatThrownBy(
             () -> ServerConfig.parse(new String[] {"--api-keys-store", "true"}, Map.of()))
