@@ -34,6 +34,9 @@ class WarmPythonRunnerIT extends PythonRunnerIT {
         "print(input(), input())",
         "raise KeyboardInterrupt",
         "def r(n):\n    return r(n + 1)\nr(0)\n",
+        "class A:\n    def __del__(self):\n        print('destroyed')\na = A()\nimport atexit\natexit.register(print, 'at exit')\nprint('end')\n",
+        "import threading, time\ndef late():\n    time.sleep(0.2)\n    print('thread done')\nthreading.Thread(target=late).start()\nprint('main done')\n",
+        "import sys\nsys.stdout.write('no newline')\nsys.exit(3)",
       })
   void warmRunEndsAsTheColdRunOfTheSameProgram(String source) {
     Execution.Result warm = run(source, request -> request.withStdin("some\ninput\n"));

@@ -1,4 +1,4 @@
-def _forkserver():
+def _forkserver(top_room):
     # The fork server: a Python interpreter that never runs a user's program. It builds a
     # read-only root once, then forks one child per start. Each child joins the run's cgroups,
     # enters new namespaces, mounts what is the run's own, pivots into the root, drops to the
@@ -9,9 +9,15 @@ def _forkserver():
     # set-up reaches the child over the child's own connection to the Java side.
     import sys
     baseline = set(sys.modules)
+    # The program runs one exec deeper than a -c program does: the recursion limit is raised by
+    # what that costs, so a runaway recursion ends at the same depth as in a cold run.
+    probe = {'room': _room}
+    exec('room = room()', probe)
+    extra_depth = top_room - probe['room']
     import posix, _socket, _signal, ctypes
 
-    program, program_args = sys.argv[1], sys.argv[2:]
+    # Compiled once here, not in every child.
+    program, program_args = compile(sys.argv[1], '<string>', 'exec'), sys.argv[2:]
     libc = ctypes.CDLL(None, use_errno=True)
     libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
     libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
@@ -304,7 +310,79 @@ def _forkserver():
     main.clear()
     main.update(__name__='__main__', __doc__=None, __package__=None, __spec__=None, __annotations__={},
                 __builtins__=sys.modules['builtins'], __loader__=sys.modules['_frozen_importlib'].BuiltinImporter)
-    return compile(program, '<string>', 'exec'), main
+    def run_program():
+        # The program, then what of an interpreter's exit a program can see, in CPython's order: its
+        # exit status, non-daemon threads joined, atexit callbacks, the standard streams flushed, its
+        # own modules and then __main__ cleared (so __del__ methods run and print as they would), the
+        # streams flushed again. Then _exit: the rest of the interpreter's teardown would only touch
+        # every page inherited from the server, copying each, for nothing the program could see.
+        import sys
+        status = 0
+        sys.setrecursionlimit(sys.getrecursionlimit() + extra_depth)
+        try:
+            exec(program, main)
+        except SystemExit as e:
+            status = e.code
+        except BaseException:
+            sys.excepthook(*sys.exc_info())
+            status = 1
+        if status is None:
+            status = 0
+        elif not isinstance(status, int):
+            try:
+                print(status, file=sys.stderr)
+            except BaseException:
+                pass
+            status = 1
+        threading = sys.modules.get('threading')
+        if threading is not None:
+            try:
+                threading._shutdown()
+            except BaseException:
+                pass
+        import atexit, gc
+        atexit._run_exitfuncs()
+
+        def flush(status):
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    if stream is not None:
+                        stream.flush()
+                except BaseException:
+                    if stream is sys.stdout and status == 0:
+                        status = 120
+            return status
+
+        def clear(namespace):
+            for key in [k for k in namespace if k[:1] == '_' and k[1:2] != '_']:
+                namespace[key] = None
+            for key in [k for k in namespace if k != '__builtins__']:
+                namespace[key] = None
+
+        status = flush(status)
+        # No switch to a daemon thread while the program's globals go, as at an interpreter's exit.
+        sys.setswitchinterval(1000.0)
+        own = [m for name, m in list(sys.modules.items()) if name not in baseline and name != '__main__']
+        collect = gc.collect
+        collect()
+        for module in reversed(own):
+            namespace = getattr(module, '__dict__', None)
+            if isinstance(namespace, dict):
+                clear(namespace)
+        clear(main)
+        collect()
+        posix._exit(flush(status) & 0xFF)
 
 
-exec(*_forkserver())
+    return run_program
+
+
+def _room():
+    # How many nested calls fit from where this is called.
+    try:
+        return 1 + _room()
+    except RecursionError:
+        return 0
+
+
+_forkserver(_room())()
