@@ -37,6 +37,8 @@ class WarmPythonRunnerIT extends PythonRunnerIT {
         "class A:\n    def __del__(self):\n        print('destroyed')\na = A()\nimport atexit\natexit.register(print, 'at exit')\nprint('end')\n",
         "import threading, time\ndef late():\n    time.sleep(0.2)\n    print('thread done')\nthreading.Thread(target=late).start()\nprint('main done')\n",
         "import sys\nsys.stdout.write('no newline')\nsys.exit(3)",
+        "import signal\nprint(signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGPIPE))",
+        "import os, signal\nos.kill(1, signal.SIGINT)\nos.kill(1, signal.SIGTERM)\nprint('alive')",
       })
   void warmRunEndsAsTheColdRunOfTheSameProgram(String source) {
     Execution.Result warm = run(source, request -> request.withStdin("some\ninput\n"));

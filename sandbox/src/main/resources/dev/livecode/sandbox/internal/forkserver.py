@@ -35,7 +35,7 @@ def _forkserver(top_room):
     SYS_CAPSET, SYS_PIVOT_ROOT, SECCOMP_MODE_FILTER, MNT_DETACH = 126, 155, 2, 2
     RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_CORE, RLIMIT_NPROC = 0, 1, 2, 4, 6
     SIOCSIFFLAGS, IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x8914, 1, 8, 0x40
-    SIGKILL, SIGCHLD = 9, 17
+    SIGINT, SIGKILL, SIGCHLD = 2, 9, 17
 
     class Failed(Exception):
         pass
@@ -154,6 +154,7 @@ def _forkserver(top_room):
         # The program's process, pid 2 of its namespace: its own user namespace, no capabilities,
         # the run's rlimits, nothing open but its stdio, the filter; then the runner's program.
         posix.setsid()
+        _signal.signal(SIGINT, _signal.default_int_handler)
         prctl(PR_SET_DUMPABLE, 1)
         check(libc.unshare(CLONE_NEWUSER), 'unshare user namespace')
         for name, text in (('setgroups', 'deny'), ('uid_map', '65534 %d 1' % uid), ('gid_map', '65534 %d 1' % uid)):
@@ -191,6 +192,8 @@ def _forkserver(top_room):
         # pid 1 of the new PID namespace: mounts what is the run's own, enters the root, drops to
         # the run's uid and starts the program's process; ends, and so ends the namespace, with it.
         prctl(PR_SET_PDEATHSIG, SIGKILL)
+        # No handler: a namespace's init then ignores every signal sent from inside it.
+        _signal.signal(SIGINT, _signal.SIG_DFL)
         uid = int(run['uid'])
         own = 'uid=%d,gid=%d' % (uid, uid)
         for name, size in (('/tmp', run['tmp']), ('/work', run['work']), ('/dev/shm', run['tmp'])):
