@@ -92,14 +92,30 @@ class ForkServerTierIT extends SandboxTierIT {
             new LaunchSpec(
                 List.of("/bin/sleep", marker), ENV, workspace(), List.of(), LIMITS, false))) {
       ProcessHandle init = started.process().toHandle();
-      ProcessHandle server = init.parent().flatMap(ProcessHandle::parent).orElseThrow();
+      ProcessHandle server = init.parent().orElseThrow();
 
       String command = Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline"));
       assertThat(command)
-          .as("the namespace's init is a grandchild of the fork server")
+          .as("the namespace's init is a child of the fork server")
           .contains("def _forkserver");
       assertThat(bwrap.forkServer(new LaunchSpec(TEMPLATE, ENV, root, List.of(), LIMITS, false)))
           .isPresent();
+    }
+  }
+
+  /** A shared writable mapping would be the same memory in every run forked from it. */
+  @Test
+  void theForkServerSharesNoWritableMemoryWithItsChildren() throws Exception {
+    try (ConfinedProcess started =
+        sandbox.start(
+            new LaunchSpec(List.of("/bin/sleep", "5"), ENV, workspace(), List.of(), LIMITS, false))) {
+      long server = started.process().toHandle().parent().orElseThrow().pid();
+
+      List<String> maps = Files.readAllLines(Path.of("/proc", Long.toString(server), "maps"));
+
+      assertThat(maps).isNotEmpty();
+      assertThat(maps)
+          .noneMatch(line -> line.split("\\s+")[1].matches(".w.s"));
     }
   }
 

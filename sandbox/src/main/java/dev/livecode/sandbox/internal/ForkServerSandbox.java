@@ -38,11 +38,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The fork server of one Python command on the bwrap tier (see {@link Sandbox#forkServer}): a
  * Python interpreter started once ({@code forkserver.py} as its {@code -c} program) that builds the
- * read-only root in a mount namespace of its own and forks a child per start. The child connects
- * back to this JVM over a Unix socket in the sandbox's private folder: a control connection that
- * receives the run's set-up (uid, cgroups, rlimits, tmpfs sizes) and reports the program's end, and
- * one connection for each of stdin, stdout and stderr. The server itself only ever reads a token,
- * so nothing of one run is in the memory the next run is forked from.
+ * read-only root in a mount namespace of its own and forks a child per start, pid 1 of a PID
+ * namespace of its own. The child connects back to this JVM over a Unix socket in the sandbox's
+ * private folder: a control connection that receives the run's set-up (uid, cgroups, rlimits, tmpfs
+ * sizes) and answers whether the program is confined and waiting, and one connection for each of
+ * stdin, stdout and stderr. The server itself only ever reads a token, so nothing of one run is in
+ * the memory the next run is forked from; on its stdout it reports each child's pid and end.
  *
  * <p>Why: a Python start costs about 6 ms of CPU and bwrap's set-up as much again, per run; a fork
  * of a started interpreter costs a fraction of either, and what makes the run's confinement (the
@@ -55,6 +56,7 @@ final class ForkServerSandbox implements Sandbox {
   private static final List<String> ROLES = List.of("control", "stdin", "stdout", "stderr");
   private static final AtomicLong SERVERS = new AtomicLong();
   private static final SecureRandom TOKENS = new SecureRandom();
+  private static final int SIGKILL = 9;
 
   private final BwrapSandbox bwrap;
   private final LaunchSpec template;
@@ -65,14 +67,16 @@ final class ForkServerSandbox implements Sandbox {
   private final Path root;
   private final ServerSocketChannel listener;
   private final Map<String, Connections> pending = new ConcurrentHashMap<>();
+  private final Map<Long, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
   private final Object zygoteLock = new Object();
   private Process zygote;
   private volatile boolean closed;
 
-  /** The connections of one child, by role, as they arrive. */
+  /** The connections of one child, by role, as they arrive, and its pid, as the server tells it. */
   private static final class Connections {
     final SocketChannel[] channels = new SocketChannel[ROLES.size()];
     final CompletableFuture<SocketChannel[]> all = new CompletableFuture<>();
+    final CompletableFuture<Long> pid = new CompletableFuture<>();
 
     synchronized void add(int role, SocketChannel channel) {
       channels[role] = channel;
@@ -163,20 +167,19 @@ final class ForkServerSandbox implements Sandbox {
       channels = connections.all.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       SocketChannel control = channels[0];
       write(control, request(spec.limits(), uid.uid(), group));
-      BufferedReader lines = ForkedProcess.lines(control);
-      String pidLine = lines.readLine();
-      String readyLine = lines.readLine();
-      if (pidLine == null || !pidLine.startsWith("pid\t")) {
-        throw new IOException("fork server child ended before it started its program");
-      }
-      if (readyLine == null || !readyLine.equals("ready")) {
+      String answer = firstLine(control);
+      if (!answer.equals("ready")) {
         throw new IOException(
             "fork server could not confine a program: "
-                + (readyLine == null ? "no answer" : readyLine.replace('\t', ' ')));
+                + (answer.isEmpty() ? "no answer" : answer.replace('\t', ' ')));
       }
-      long pid = Long.parseLong(pidLine.substring(4).trim());
-      ForkedProcess process =
-          new ForkedProcess(pid, control, lines, channels[1], channels[2], channels[3]);
+      control.close();
+      long pid = connections.pid.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture<Integer> exit = exits.get(pid);
+      if (exit == null) {
+        throw new IOException("fork server child " + pid + " ended before its program started");
+      }
+      ForkedProcess process = new ForkedProcess(pid, exit, channels[1], channels[2], channels[3]);
       return new ConfinedRun(
           process,
           group,
@@ -288,6 +291,7 @@ final class ForkServerSandbox implements Sandbox {
         throw new IOException("fork server did not start: " + error.strip());
       }
       logErrors(started.getErrorStream());
+      readReports(answer);
       LOG.info("fork server started pid={} interpreter={}", started.pid(), argv.get(0));
       return started;
     } catch (IOException | RuntimeException e) {
@@ -330,6 +334,46 @@ final class ForkServerSandbox implements Sandbox {
     return text.append("end\n").toString();
   }
 
+  /**
+   * The server's reports, in order: "pid TOKEN PID" once it forked a start's child, "exit PID N" or
+   * "signal PID N" once it reaped one. When the server ends, its children die with it.
+   */
+  private void readReports(BufferedReader reports) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = reports.readLine()) != null) {
+                  report(line.split("\t"));
+                }
+              } catch (IOException | RuntimeException e) {
+                LOG.warn("fork server reports unreadable error={}", e.toString());
+              }
+              exits.values().forEach(exit -> exit.complete(128 + SIGKILL));
+            },
+            "livecode-fork-reports");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void report(String[] fields) {
+    if (fields[0].equals("pid")) {
+      long pid = Long.parseLong(fields[2]);
+      exits.put(pid, new CompletableFuture<>());
+      Connections connections = pending.get(fields[1]);
+      if (connections != null) {
+        connections.pid.complete(pid);
+      }
+    } else {
+      CompletableFuture<Integer> exit = exits.remove(Long.parseLong(fields[1]));
+      int n = Integer.parseInt(fields[2]);
+      if (exit != null) {
+        exit.complete(fields[0].equals("exit") ? n : 128 + n);
+      }
+    }
+  }
+
   /** The server's own errors (a child that could not start) go to the log. */
   private static void logErrors(InputStream errors) {
     Thread thread =
@@ -363,7 +407,7 @@ final class ForkServerSandbox implements Sandbox {
         return;
       }
       try {
-        String[] hello = readHello(channel).split(" ");
+        String[] hello = firstLine(channel).split(" ");
         Connections connections = hello.length == 2 ? pending.get(hello[0]) : null;
         int role = hello.length == 2 ? ROLES.indexOf(hello[1]) : -1;
         if (connections == null || role < 0) {
@@ -377,14 +421,17 @@ final class ForkServerSandbox implements Sandbox {
     }
   }
 
-  /** The first line of a connection, byte by byte: what follows is the program's. */
-  private static String readHello(SocketChannel channel) throws IOException {
+  /**
+   * The first line a connection sends, byte by byte (what follows is the program's); empty when it
+   * closes first.
+   */
+  private static String firstLine(SocketChannel channel) throws IOException {
     StringBuilder line = new StringBuilder();
     ByteBuffer one = ByteBuffer.allocate(1);
-    while (line.length() < 128) {
+    while (line.length() < 4096) {
       one.clear();
       if (channel.read(one) < 0) {
-        throw new IOException("connection closed before its hello");
+        return "";
       }
       char c = (char) one.get(0);
       if (c == '\n') {
@@ -392,7 +439,7 @@ final class ForkServerSandbox implements Sandbox {
       }
       line.append(c);
     }
-    throw new IOException("hello too long");
+    throw new IOException("line too long");
   }
 
   private static void write(SocketChannel channel, String text) throws IOException {

@@ -1,13 +1,10 @@
 package dev.livecode.sandbox.internal;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,68 +12,38 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A program the fork server started, seen as a {@link Process}: its stdio are the three sockets the
- * server's child connected, and its end is what that child (outside the program's PID namespace)
- * reports on its control socket. {@link #pid} is the namespace's init on the host: killing it ends
- * every process of the program.
+ * server's child connected, and its end is what the server, its parent, reports. {@link #pid} is
+ * that child on the host, the init of the program's PID namespace: killing it ends every process of
+ * the program.
  */
 final class ForkedProcess extends Process {
-  private static final int SIGKILL = 9;
-
   private final long pid;
-  private final SocketChannel control;
   private final SocketChannel stdin;
   private final SocketChannel stdout;
   private final SocketChannel stderr;
   private final OutputStream in;
   private final InputStream out;
   private final InputStream err;
-  private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  private final CompletableFuture<Integer> exit;
 
   /**
-   * @param control the child's control socket, past its "pid" and "ready" lines: what comes next is
-   *     the program's end, "exit N" or "signal N"
+   * @param exit completed with the exit value the JVM would report (128 + N for a death by signal
+   *     N) once the server has reaped it
    */
   ForkedProcess(
       long pid,
-      SocketChannel control,
-      BufferedReader controlLines,
+      CompletableFuture<Integer> exit,
       SocketChannel stdin,
       SocketChannel stdout,
       SocketChannel stderr) {
     this.pid = pid;
-    this.control = control;
+    this.exit = exit;
     this.stdin = stdin;
     this.stdout = stdout;
     this.stderr = stderr;
     this.in = Channels.newOutputStream(stdin);
     this.out = Channels.newInputStream(stdout);
     this.err = Channels.newInputStream(stderr);
-    Thread watcher = new Thread(() -> watch(controlLines), "livecode-forked-" + pid);
-    watcher.setDaemon(true);
-    watcher.start();
-  }
-
-  /** Lines of a control socket, read without a buffer that could hold back the next line. */
-  static BufferedReader lines(SocketChannel control) {
-    return new BufferedReader(
-        new InputStreamReader(Channels.newInputStream(control), StandardCharsets.US_ASCII), 256);
-  }
-
-  private void watch(BufferedReader lines) {
-    int value = 128 + SIGKILL;
-    try {
-      String line = lines.readLine();
-      if (line != null) {
-        String[] fields = line.split("\t");
-        int n = Integer.parseInt(fields[1].trim());
-        value = fields[0].equals("exit") ? n : 128 + n;
-      }
-    } catch (IOException | RuntimeException e) {
-      // The child was killed with the program (the cgroup's kill reaches it too): SIGKILL.
-    } finally {
-      closeQuietly(control);
-      exit.complete(value);
-    }
   }
 
   @Override
@@ -165,7 +132,6 @@ final class ForkedProcess extends Process {
     closeQuietly(stdin);
     closeQuietly(stdout);
     closeQuietly(stderr);
-    closeQuietly(control);
   }
 
   private static void closeQuietly(SocketChannel channel) {

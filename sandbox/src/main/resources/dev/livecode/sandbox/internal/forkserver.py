@@ -188,51 +188,15 @@ def _forkserver(top_room):
             check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0), 'seccomp')
         posix.close(report)
 
-    def as_init(run, streams, report):
-        # pid 1 of the new PID namespace: mounts what is the run's own, enters the root, drops to
-        # the run's uid and starts the program's process; ends, and so ends the namespace, with it.
-        prctl(PR_SET_PDEATHSIG, SIGKILL)
+    def as_init(token):
+        # pid 1 of a new PID namespace, forked by the server: root and in the host's other
+        # namespaces until it has joined the run's cgroups, made the rest of its namespaces and
+        # mounted what is the run's own; then in the root, under the run's uid, it starts the
+        # program's process and ends, and so ends the namespace, with it.
+        _signal.set_wakeup_fd(-1)
+        _signal.signal(SIGCHLD, _signal.SIG_DFL)
         # No handler: a namespace's init then ignores every signal sent from inside it.
         _signal.signal(SIGINT, _signal.SIG_DFL)
-        uid = int(run['uid'])
-        own = 'uid=%d,gid=%d' % (uid, uid)
-        for name, size in (('/tmp', run['tmp']), ('/work', run['work']), ('/dev/shm', run['tmp'])):
-            mount('tmpfs', root + name, 'tmpfs', MS_NOSUID | MS_NODEV, 'mode=0755,size=%s,%s' % (size, own))
-        mount('devpts', root + '/dev/pts', 'devpts', MS_NOSUID | MS_NOEXEC, 'newinstance,ptmxmode=0666,mode=620')
-        mount('proc', root + '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        for name in procdirs:
-            target = root + '/proc/' + name
-            mount('tmpfs', target, 'tmpfs', MS_NOSUID | MS_NODEV | MS_NOEXEC, 'mode=0555,size=4k')
-            mount(None, target, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        for name in procfiles:
-            ro_bind('/dev/null', root + '/proc/' + name, MS_NOEXEC)
-        hostname = b'livecode'
-        check(libc.sethostname(hostname, len(hostname)), 'sethostname')
-        lo = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
-        ifreq = ctypes.create_string_buffer(b'lo'.ljust(16, b'\0') + (IFF_UP | IFF_LOOPBACK | IFF_RUNNING).to_bytes(2, 'little'), 40)
-        check(libc.ioctl(lo.fileno(), SIOCSIFFLAGS, ifreq), 'loopback up')
-        lo.close()
-        posix.chdir(root)
-        check(libc.syscall(SYS_PIVOT_ROOT, b'.', b'.'), 'pivot_root')
-        check(libc.umount2(b'.', MNT_DETACH), 'detach the host root')
-        posix.chdir('/work')
-        posix.setgroups([])
-        posix.setresgid(uid, uid, uid)
-        posix.setresuid(uid, uid, uid)
-        child = posix.fork()
-        if child == 0:
-            as_program(run, uid, streams, report)
-            raise Start()
-        for fd in streams + [report]:
-            posix.close(fd)
-        while True:
-            pid, status = posix.waitpid(-1, 0)
-            if pid == child:
-                posix._exit(posix.WEXITSTATUS(status) if posix.WIFEXITED(status) else 128 + posix.WTERMSIG(status))
-
-    def as_run(token):
-        # The server's child, still outside the sandbox and root until its own child is pid 1.
-        _signal.signal(SIGCHLD, _signal.SIG_DFL)
         prctl(PR_SET_PDEATHSIG, SIGKILL)
         control = connect(token, 'control')
         sockets = [connect(token, role) for role in ('stdin', 'stdout', 'stderr')]
@@ -244,60 +208,121 @@ def _forkserver(top_room):
         for fd in (0, 1, 2):
             posix.dup2(null, fd)
         posix.close(null)
-        run = {fields[0]: fields[1] for fields in read_lines(control.fileno(), False)}
-        for path in run.get('cgroups', '').split(':'):
-            if path:
-                fd = posix.open(path, posix.O_WRONLY)
-                write(fd, str(posix.getpid()))
+        try:
+            run = {fields[0]: fields[1] for fields in read_lines(control.fileno(), False)}
+            for path in run.get('cgroups', '').split(':'):
+                if path:
+                    fd = posix.open(path, posix.O_WRONLY)
+                    write(fd, str(posix.getpid()))
+                    posix.close(fd)
+            check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP),
+                  'unshare')
+            uid = int(run['uid'])
+            own = 'uid=%d,gid=%d' % (uid, uid)
+            for name, size in (('/tmp', run['tmp']), ('/work', run['work']), ('/dev/shm', run['tmp'])):
+                mount('tmpfs', root + name, 'tmpfs', MS_NOSUID | MS_NODEV, 'mode=0755,size=%s,%s' % (size, own))
+            mount('devpts', root + '/dev/pts', 'devpts', MS_NOSUID | MS_NOEXEC, 'newinstance,ptmxmode=0666,mode=620')
+            mount('proc', root + '/proc', 'proc', MS_NOSUID | MS_NODEV | MS_NOEXEC)
+            for name in procdirs:
+                target = root + '/proc/' + name
+                mount('tmpfs', target, 'tmpfs', MS_NOSUID | MS_NODEV | MS_NOEXEC, 'mode=0555,size=4k')
+                mount(None, target, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+            for name in procfiles:
+                ro_bind('/dev/null', root + '/proc/' + name, MS_NOEXEC)
+            hostname = b'livecode'
+            check(libc.sethostname(hostname, len(hostname)), 'sethostname')
+            lo = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+            ifreq = ctypes.create_string_buffer(b'lo'.ljust(16, b'\0') + (IFF_UP | IFF_LOOPBACK | IFF_RUNNING).to_bytes(2, 'little'), 40)
+            check(libc.ioctl(lo.fileno(), SIOCSIFFLAGS, ifreq), 'loopback up')
+            lo.close()
+            posix.chdir(root)
+            check(libc.syscall(SYS_PIVOT_ROOT, b'.', b'.'), 'pivot_root')
+            check(libc.umount2(b'.', MNT_DETACH), 'detach the host root')
+            posix.chdir('/work')
+            posix.setgroups([])
+            posix.setresgid(uid, uid, uid)
+            posix.setresuid(uid, uid, uid)
+            report, report_w = posix.pipe()
+            child = posix.fork()
+            if child == 0:
+                try:
+                    posix.close(report)
+                    control.close()
+                    as_program(run, uid, streams, report_w)
+                except BaseException as e:
+                    write(report_w, 'fail\t%s\n' % str(e).replace('\n', ' '))
+                    posix._exit(127)
+                raise Start()
+            for fd in streams + [report_w]:
                 posix.close(fd)
-        check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP),
-              'unshare')
-        report, report_w = posix.pipe()
-        init = posix.fork()
-        if init == 0:
-            posix.close(report)
-            control.close()
-            try:
-                as_init(run, streams, report_w)
-            except Start:
-                raise
-            except BaseException as e:
-                write(report_w, 'fail\t%s\n' % str(e).replace('\n', ' '))
-                posix._exit(127)
-        posix.close(report_w)
-        for fd in streams:
-            posix.close(fd)
-        control.sendall(('pid\t%d\n' % init).encode())
-        failure = b''
-        while True:
-            chunk = posix.read(report, 4096)
-            if not chunk:
-                break
-            failure += chunk
+            failure = b''
+            while True:
+                chunk = posix.read(report, 4096)
+                if not chunk:
+                    break
+                failure += chunk
+        except Start:
+            raise
+        except BaseException as e:
+            failure = ('fail\t%s\n' % str(e).replace('\n', ' ')).encode()
         control.sendall(failure or b'ready\n')
-        _, status = posix.waitpid(init, 0)
-        if posix.WIFEXITED(status):
-            control.sendall(('exit\t%d\n' % posix.WEXITSTATUS(status)).encode())
-        else:
-            control.sendall(('signal\t%d\n' % posix.WTERMSIG(status)).encode())
-        posix._exit(0)
+        control.close()
+        if failure:
+            posix._exit(127)
+        while True:
+            pid, status = posix.waitpid(-1, 0)
+            if pid == child:
+                posix._exit(posix.WEXITSTATUS(status) if posix.WIFEXITED(status) else 128 + posix.WTERMSIG(status))
 
     class Start(BaseException):
         pass
 
-    # Children are reaped by the kernel: the server never waits for one.
-    _signal.signal(SIGCHLD, _signal.SIG_IGN)
+    # Each child is pid 1 of a PID namespace of its own: made before the fork, and the server's
+    # own namespace for children restored after it. The server reaps its children and reports
+    # their ends; SIGCHLD wakes its loop through a pipe.
+    import select
+    pid_namespace = posix.open('/proc/self/ns/pid', posix.O_RDONLY)
+    wake, woken = posix.pipe()
+    posix.set_blocking(wake, False)
+    posix.set_blocking(woken, False)
+    _signal.set_wakeup_fd(woken)
+    _signal.signal(SIGCHLD, lambda signum, frame: None)
     write(1, 'ready\n')
     while True:
+        readable = select.select([0, wake], [], [])[0]
+        if wake in readable:
+            try:
+                while posix.read(wake, 512):
+                    pass
+            except BlockingIOError:
+                pass
+            while True:
+                try:
+                    pid, status = posix.waitpid(-1, posix.WNOHANG)
+                except ChildProcessError:
+                    break
+                if pid == 0:
+                    break
+                if posix.WIFEXITED(status):
+                    write(1, 'exit\t%d\t%d\n' % (pid, posix.WEXITSTATUS(status)))
+                else:
+                    write(1, 'signal\t%d\t%d\n' % (pid, posix.WTERMSIG(status)))
+        if 0 not in readable:
+            continue
         line = b''
         while not line.endswith(b'\n'):
             byte = posix.read(0, 1)
             if not byte:
                 posix._exit(0)
             line += byte
-        if posix.fork() == 0:
+        token = line.decode().strip()
+        check(libc.unshare(CLONE_NEWPID), 'unshare pid namespace')
+        pid = posix.fork()
+        if pid == 0:
             try:
-                as_run(line.decode().strip())
+                for fd in (pid_namespace, wake, woken):
+                    posix.close(fd)
+                as_init(token)
             except Start:
                 break
             except BaseException as e:
@@ -305,6 +330,8 @@ def _forkserver(top_room):
                     write(2, 'fork server child failed: %s\n' % e)
                 finally:
                     posix._exit(126)
+        check(libc.setns(pid_namespace, CLONE_NEWPID), 'setns pid namespace')
+        write(1, 'pid\t%s\t%d\n' % (token, pid))
     # The program's process: the server's modules and globals go, the runner's program comes.
     for name in set(sys.modules) - baseline:
         del sys.modules[name]
