@@ -108,14 +108,14 @@ class ForkServerTierIT extends SandboxTierIT {
   void theForkServerSharesNoWritableMemoryWithItsChildren() throws Exception {
     try (ConfinedProcess started =
         sandbox.start(
-            new LaunchSpec(List.of("/bin/sleep", "5"), ENV, workspace(), List.of(), LIMITS, false))) {
+            new LaunchSpec(
+                List.of("/bin/sleep", "5"), ENV, workspace(), List.of(), LIMITS, false))) {
       long server = started.process().toHandle().parent().orElseThrow().pid();
 
       List<String> maps = Files.readAllLines(Path.of("/proc", Long.toString(server), "maps"));
 
       assertThat(maps).isNotEmpty();
-      assertThat(maps)
-          .noneMatch(line -> line.split("\\s+")[1].matches(".w.s"));
+      assertThat(maps).noneMatch(line -> line.split("\\s+")[1].matches(".w.s"));
     }
   }
 
