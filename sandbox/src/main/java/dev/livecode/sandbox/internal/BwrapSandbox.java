@@ -178,10 +178,13 @@ final class BwrapSandbox implements Sandbox {
     }
   }
 
-  /** A fork server where the server is root: each program then has a uid of its own to drop to. */
+  /**
+   * A fork server where the server is root (each program then has a uid of its own to drop to) on
+   * x86_64 (its children make raw system calls by number, as the seccomp filter is x86_64's).
+   */
   @Override
   public Optional<Sandbox> forkServer(LaunchSpec template) {
-    if (uids.isEmpty()) {
+    if (uids.isEmpty() || !"amd64".equals(System.getProperty("os.arch"))) {
       return Optional.empty();
     }
     try {

@@ -100,9 +100,13 @@ final class ForkServerSandbox implements Sandbox {
               : Optional.empty();
       child = Optional.of(server.fork());
       SocketChannel control = child.get().control();
-      control.write(
+      ByteBuffer request =
           ByteBuffer.wrap(
-              request(spec.limits(), uid.uid(), group).getBytes(StandardCharsets.UTF_8)));
+              request(spec.limits(), uid.uid(), group).getBytes(StandardCharsets.UTF_8));
+      while (request.hasRemaining()) {
+        control.write(request);
+      }
+
       String answer = ForkServer.firstLine(control);
       control.close();
       if (!answer.equals("ready")) {
