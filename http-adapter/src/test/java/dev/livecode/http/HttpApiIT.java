@@ -747,8 +747,9 @@ class HttpApiIT {
 
   /**
    * Python processes of this JVM, but for the warm interpreters the server keeps waiting (their
-   * bootstrap reads the program with posix.read): the runs checked here ask for other limits than
-   * the defaults, so they start cold, and the pool refills meanwhile.
+   * bootstrap reads the program with posix.read) and the fork server they are forked from (which
+   * its children's command line names first): the runs checked here ask for other limits than the
+   * defaults, so they start cold, and the pool refills meanwhile.
    */
   private static Set<Long> pythonDescendants() {
     return ProcessHandle.current()
@@ -757,7 +758,11 @@ class HttpApiIT {
             p ->
                 p.info()
                     .commandLine()
-                    .map(c -> c.contains("python") && !c.contains("posix.read(0, 1)"))
+                    .map(
+                        c ->
+                            c.contains("python")
+                                && !c.contains("posix.read(0, 1)")
+                                && !c.contains("def _forkserver"))
                     .orElse(false))
         .map(ProcessHandle::pid)
         .collect(Collectors.toCollection(HashSet::new));
