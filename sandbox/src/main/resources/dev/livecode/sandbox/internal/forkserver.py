@@ -287,6 +287,11 @@ def _forkserver(top_room):
     posix.set_blocking(woken, False)
     _signal.set_wakeup_fd(woken)
     _signal.signal(SIGCHLD, lambda signum, frame: None)
+    # The server's objects leave the collector's view: a child's collections (its exit has two)
+    # would otherwise write to every one of them, copying every page it inherited.
+    import gc
+    gc.collect()
+    gc.freeze()
     write(1, 'ready\n')
     while True:
         readable = select.select([0, wake], [], [])[0]
