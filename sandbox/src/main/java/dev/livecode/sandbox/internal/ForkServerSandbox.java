@@ -108,7 +108,6 @@ final class ForkServerSandbox implements Sandbox {
       }
 
       String answer = ForkServer.firstLine(control);
-      control.close();
       if (!answer.equals("ready")) {
         throw new IOException(
             "fork server could not confine a program: "
@@ -117,7 +116,12 @@ final class ForkServerSandbox implements Sandbox {
       ForkServer.Child started = child.get();
       return new ConfinedRun(
           new ForkedProcess(
-              started.pid(), started.exit(), started.stdin(), started.stdout(), started.stderr()),
+              started.pid(),
+              started.exit(),
+              started.control(),
+              started.stdin(),
+              started.stdout(),
+              started.stderr()),
           group,
           spec.limits().cpuTime(),
           false,

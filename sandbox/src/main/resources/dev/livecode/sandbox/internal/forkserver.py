@@ -266,13 +266,15 @@ def _forkserver(top_room):
         except BaseException as e:
             failure = ('fail\t%s\n' % str(e).replace('\n', ' ')).encode()
         control.sendall(failure or b'ready\n')
-        control.close()
         if failure:
             posix._exit(127)
         while True:
             pid, status = posix.waitpid(-1, 0)
             if pid == child:
-                posix._exit(posix.WEXITSTATUS(status) if posix.WIFEXITED(status) else 128 + posix.WTERMSIG(status))
+                # Told at once: the namespace's teardown, when this process ends, takes a while.
+                code = posix.WEXITSTATUS(status) if posix.WIFEXITED(status) else 128 + posix.WTERMSIG(status)
+                control.sendall(('exit\t%d\n' % code).encode())
+                posix._exit(code)
 
     class Start(BaseException):
         pass
