@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The fork server on the bwrap tier, attacked with the whole tier battery: every program of it is
  * started by a forked interpreter that, once confined, reads a command line from stdin and execs
- * it, so the same /bin/sh, coreutils and python3 attacks meet a forked start's confinement. Its own
- * tests add what is particular to forks: nothing of one run reaches the next, and nothing of the
- * fork server reaches a program.
+ * it, so the same /bin/sh, coreutils and python3 attacks meet a forked start's confinement (a run
+ * with files in its workspace, or one that writes back, goes to bwrap, as the fork server sends
+ * it). Its own tests add what is particular to forks: nothing of one run reaches the next, and
+ * nothing of the fork server reaches a program.
  */
-class ForkServerTierIT extends SandboxTierIT {
+class ForkServerTierIT extends BwrapTierIT {
 
   /**
    * The runner's program of these tests: NUL-separated argv from stdin (after its byte length on a
@@ -57,21 +58,6 @@ class ForkServerTierIT extends SandboxTierIT {
 
   /** The plain bwrap sandbox the fork server was made from. */
   private Sandbox bwrap;
-
-  @Override
-  Isolation tier() {
-    return Isolation.BWRAP;
-  }
-
-  @Override
-  boolean ownNetwork() {
-    return true;
-  }
-
-  @Override
-  boolean privateFileView() {
-    return true;
-  }
 
   @BeforeAll
   @Override
@@ -223,7 +209,7 @@ class ForkServerTierIT extends SandboxTierIT {
     @Override
     public ConfinedProcess start(LaunchSpec spec) throws IOException {
       try (var files = Files.list(spec.workspace())) {
-        if (files.findAny().isPresent()) {
+        if (files.findAny().isPresent() || spec.writesBack()) {
           return bwrap.start(spec);
         }
       }
