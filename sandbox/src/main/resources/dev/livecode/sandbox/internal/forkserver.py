@@ -284,6 +284,22 @@ def _forkserver(top_room):
     # their ends; SIGCHLD wakes its loop through a pipe.
     import select
     pid_namespace = posix.open('/proc/self/ns/pid', posix.O_RDONLY)
+    # What every start needs, tried once here: a host that refuses it (a seccomp profile, missing
+    # capabilities) gets no fork server rather than one whose every start fails.
+    check(libc.unshare(CLONE_NEWPID), 'unshare pid namespace')
+    check(libc.setns(pid_namespace, CLONE_NEWPID), 'setns pid namespace')
+    probe = posix.fork()
+    if probe == 0:
+        try:
+            check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP),
+                  'unshare')
+            check(libc.sethostname(b'livecode', 8), 'sethostname')
+            posix._exit(0)
+        except BaseException as e:
+            write(2, '%s\n' % e)
+            posix._exit(1)
+    if posix.waitpid(probe, 0)[1] != 0:
+        raise Failed('a start\'s namespaces cannot be made here')
     wake, woken = posix.pipe()
     posix.set_blocking(wake, False)
     posix.set_blocking(woken, False)
