@@ -89,6 +89,17 @@ class ForkServerTierIT extends BwrapTierIT {
     }
   }
 
+  @Test
+  void aCommandThatIsNoPythonGetsNoForkServer() {
+    LaunchSpec notPython =
+        new LaunchSpec(List.of("/bin/sh", "-c", "true"), ENV, root, List.of(), LIMITS, false);
+    LaunchSpec noInterpreter =
+        new LaunchSpec(List.of("/bin/false", "-c", "x"), ENV, root, List.of(), LIMITS, false);
+
+    assertThat(bwrap.forkServer(notPython)).isEmpty();
+    assertThat(bwrap.forkServer(noInterpreter)).isEmpty();
+  }
+
   /** A shared writable mapping would be the same memory in every run forked from it. */
   @Test
   void theForkServerSharesNoWritableMemoryWithItsChildren() throws Exception {
