@@ -120,8 +120,16 @@ final class ForkServer implements AutoCloseable {
     Thread acceptor = new Thread(this::accept, "livecode-fork-accept-" + n);
     acceptor.setDaemon(true);
     acceptor.start();
-    synchronized (zygoteLock) {
-      zygote = startZygote();
+    try {
+      synchronized (zygoteLock) {
+        zygote = startZygote();
+      }
+    } catch (IOException | RuntimeException e) {
+      closed = true;
+      listener.close();
+      Files.deleteIfExists(socketPath);
+      Files.deleteIfExists(root);
+      throw e;
     }
   }
 
