@@ -73,13 +73,37 @@ public final class LiveBench {
   /** The same print(1) runs without and with one SSE watcher each, interleaved. */
   public record StreamingCost(Summary without, Summary with) {}
 
+  /**
+   * The pause before each run of {@link #streamingCost}: longer than a warm pool's refill (its
+   * delay after a take plus one interpreter's start), so that every run, watched or not, takes a
+   * warm interpreter and no refill competes with it for the cores, as in the latency section. Back
+   * to back, each run shared the two cores with the start of the next warm interpreter, which made
+   * the program itself three to four times slower and the pair's difference mostly noise.
+   */
+  static final long PACE_MILLIS = 120;
+
+  /**
+   * Streams of an ended run replayed before the samples: the server's watcher path (request,
+   * subscription, frames) is then compiled like the run path the earlier sections warmed, rather
+   * than interpreted or being compiled during the watched samples.
+   */
+  static final int WATCHER_WARMUP_STREAMS = 300;
+
+  /** Paced warm-up pairs at least: the live watcher path (subscribed before the end) warms too. */
+  static final int MIN_WARMUP_PAIRS = 20;
+
   public StreamingCost streamingCost(int samples, int warmup) throws Exception {
     String session = client.createSession("python", "print(1)");
     ExecutorService watchers = Executors.newSingleThreadExecutor();
     try {
+      String ended = client.run(session);
+      client.awaitEnd(ended, RUN_WAIT);
+      for (int i = 0; i < WATCHER_WARMUP_STREAMS; i++) {
+        drain(ended);
+      }
       double[] without = new double[samples];
       double[] with = new double[samples];
-      for (int i = -warmup; i < samples; i++) {
+      for (int i = -Math.max(warmup, MIN_WARMUP_PAIRS); i < samples; i++) {
         // why: the order alternates, so that neither side always starts right behind the other's
         // tail work on the server (its store writes after the end).
         double a;
@@ -104,6 +128,7 @@ public final class LiveBench {
 
   /** One print(1) run, POST to COMPLETED in ms, with or without a watcher read to its end. */
   private double timed(String session, ExecutorService watchers, boolean watched) throws Exception {
+    Thread.sleep(PACE_MILLIS);
     long start = System.nanoTime();
     String id = client.run(session);
     Future<?> watch = watched ? watchers.submit(() -> drain(id)) : null;
