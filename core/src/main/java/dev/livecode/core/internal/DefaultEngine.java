@@ -109,7 +109,10 @@ public final class DefaultEngine implements LivecodeEngine {
             timers,
             events.liveLogs(),
             sharedLogEntries(config.maxLimits()),
-            id -> store.findExecution(id).filter(Execution::isFinished),
+            // why: through the cache of finished executions, so that a watched run's end is read
+            // from the store once for both its copied DONE and the clients waiting for its result,
+            // whichever of them asks first, rather than once each at the same moment.
+            id -> findExecution(id).filter(Execution::isFinished),
             store instanceof InMemoryStore ? (id, kept) -> {} : store::keepEvents,
             io);
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
