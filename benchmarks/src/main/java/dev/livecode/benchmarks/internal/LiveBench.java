@@ -7,10 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The live section: how soon a chunk a program writes reaches an SSE client, what one watcher costs
@@ -73,44 +69,83 @@ public final class LiveBench {
   /** The same print(1) runs without and with one SSE watcher each, interleaved. */
   public record StreamingCost(Summary without, Summary with) {}
 
+  /**
+   * The pause before each run of {@link #streamingCost}: longer than a warm pool's refill (its
+   * delay after a take plus one interpreter's start), so that every run, watched or not, takes a
+   * warm interpreter and no refill competes with it for the cores, as in the latency section. Back
+   * to back, each run shared the two cores with the start of the next warm interpreter, which made
+   * the program itself three to four times slower and the pair's difference mostly noise.
+   */
+  static final long PACE_MILLIS = 120;
+
+  /**
+   * Streams of an ended run replayed before the samples: the server's watcher path (request,
+   * subscription, frames) is then compiled like the run path the earlier sections warmed, rather
+   * than interpreted or being compiled during the watched samples.
+   */
+  static final int WATCHER_WARMUP_STREAMS = 300;
+
+  /** Paced warm-up pairs at least: the live watcher path (subscribed before the end) warms too. */
+  static final int MIN_WARMUP_PAIRS = 20;
+
   public StreamingCost streamingCost(int samples, int warmup) throws Exception {
     String session = client.createSession("python", "print(1)");
-    ExecutorService watchers = Executors.newSingleThreadExecutor();
-    try {
-      double[] without = new double[samples];
-      double[] with = new double[samples];
-      for (int i = -warmup; i < samples; i++) {
-        // why: the order alternates, so that neither side always starts right behind the other's
-        // tail work on the server (its store writes after the end).
-        double a;
-        double b;
-        if ((i & 1) == 0) {
-          a = timed(session, watchers, false);
-          b = timed(session, watchers, true);
-        } else {
-          b = timed(session, watchers, true);
-          a = timed(session, watchers, false);
-        }
-        if (i >= 0) {
-          without[i] = a;
-          with[i] = b;
-        }
-      }
-      return new StreamingCost(Summary.of(without), Summary.of(with));
-    } finally {
-      watchers.shutdownNow();
+    String ended = client.run(session);
+    client.awaitEnd(ended, RUN_WAIT);
+    for (int i = 0; i < WATCHER_WARMUP_STREAMS; i++) {
+      drain(ended);
     }
+    double[] without = new double[samples];
+    double[] with = new double[samples];
+    for (int i = -Math.max(warmup, MIN_WARMUP_PAIRS); i < samples; i++) {
+      // why: the order alternates, so that neither side always starts right behind the other's
+      // tail work on the server (its store writes after the end).
+      double a;
+      double b;
+      if ((i & 1) == 0) {
+        a = timed(session, false);
+        b = timed(session, true);
+      } else {
+        b = timed(session, true);
+        a = timed(session, false);
+      }
+      if (i >= 0) {
+        without[i] = a;
+        with[i] = b;
+      }
+    }
+    return new StreamingCost(Summary.of(without), Summary.of(with));
   }
 
-  /** One print(1) run, POST to COMPLETED in ms, with or without a watcher read to its end. */
-  private double timed(String session, ExecutorService watchers, boolean watched) throws Exception {
+  /**
+   * One print(1) run, POST to COMPLETED in ms, with or without a watcher read to its end.
+   *
+   * <p>The watcher's request goes out on this thread as soon as the run's id is known, and its
+   * events are read once the result is in: the server writes them as they come all the same (into
+   * the socket, which holds far more than a print(1) run's few frames), but the reading, which is a
+   * browser's work on another machine, no longer shares the two cores with the run. Read on a
+   * thread of the client's own, as before, the hand-off to it, its connection and its parsing cost
+   * the run about as much CPU as the server's side of the stream.
+   */
+  private double timed(String session, boolean watched) throws Exception {
+    Thread.sleep(PACE_MILLIS);
     long start = System.nanoTime();
     String id = client.run(session);
-    Future<?> watch = watched ? watchers.submit(() -> drain(id)) : null;
-    JsonNode ended = client.awaitEnd(id, RUN_WAIT);
+    SseReader watcher = watched ? SseReader.send(port, "/executions/" + id + "/events") : null;
+    JsonNode ended;
+    try {
+      ended = client.awaitEnd(id, RUN_WAIT);
+    } catch (IOException | RuntimeException e) {
+      if (watcher != null) {
+        watcher.close();
+      }
+      throw e;
+    }
     double millis = (System.nanoTime() - start) / 1e6;
-    if (watch != null) {
-      watch.get(30, TimeUnit.SECONDS);
+    if (watcher != null) {
+      try (watcher) {
+        readToDone(watcher);
+      }
     }
     if (!"COMPLETED".equals(ended.path("status").asText())) {
       throw new IOException("a print(1) run did not complete: " + ended);
@@ -118,15 +153,22 @@ public final class LiveBench {
     return millis;
   }
 
-  private Void drain(String id) throws IOException {
-    try (SseReader sse = SseReader.open(port, "/executions/" + id + "/events")) {
-      for (Optional<SseReader.Event> e = sse.next(); e.isPresent(); e = sse.next()) {
-        if (e.get().name().equals("done")) {
-          break;
-        }
+  private static void readToDone(SseReader sse) throws IOException {
+    if (sse.status() != 200) {
+      throw new IOException("events answered " + sse.status());
+    }
+    for (Optional<SseReader.Event> e = sse.next(); e.isPresent(); e = sse.next()) {
+      if (e.get().name().equals("done")) {
+        return;
       }
     }
-    return null;
+    throw new IOException("an event stream ended without its done event");
+  }
+
+  private void drain(String id) throws IOException {
+    try (SseReader sse = SseReader.open(port, "/executions/" + id + "/events")) {
+      readToDone(sse);
+    }
   }
 
   /** GET /health round trips, in ms. */

@@ -21,8 +21,8 @@ public final class SseReader implements Closeable {
 
   private final Socket socket;
   private final InputStream in;
-  private final int status;
   private final StringBuilder pending = new StringBuilder();
+  private int status = -1;
   private long chunkLeft;
 
   private SseReader(Socket socket, String path) throws IOException {
@@ -34,14 +34,20 @@ public final class SseReader implements Closeable {
                 .getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
     this.in = new BufferedInputStream(socket.getInputStream());
-    String statusLine = line();
-    this.status = Integer.parseInt(statusLine.substring(9, 12));
-    while (!line().isEmpty()) {
-      // headers: the body is chunked
-    }
   }
 
+  /** Sends the request and reads the status line and headers. */
   public static SseReader open(int port, String path) throws IOException {
+    SseReader reader = send(port, path);
+    reader.head();
+    return reader;
+  }
+
+  /**
+   * Sends the request and reads nothing yet: what the server writes waits in the socket until
+   * {@link #status()} or {@link #next()}, so that a caller can watch without a thread of its own.
+   */
+  public static SseReader send(int port, String path) throws IOException {
     Socket socket = new Socket();
     socket.setTcpNoDelay(true);
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -49,12 +55,25 @@ public final class SseReader implements Closeable {
     return new SseReader(socket, path);
   }
 
-  public int status() {
+  public int status() throws IOException {
+    head();
     return status;
+  }
+
+  private void head() throws IOException {
+    if (status >= 0) {
+      return;
+    }
+    String statusLine = line();
+    status = Integer.parseInt(statusLine.substring(9, 12));
+    while (!line().isEmpty()) {
+      // headers: the body is chunked
+    }
   }
 
   /** The next event; empty at the end of the body. Comments are skipped. */
   public Optional<Event> next() throws IOException {
+    head();
     while (true) {
       int end = pending.indexOf("\n\n");
       if (end >= 0) {

@@ -109,7 +109,10 @@ public final class DefaultEngine implements LivecodeEngine {
             timers,
             events.liveLogs(),
             sharedLogEntries(config.maxLimits()),
-            id -> store.findExecution(id).filter(Execution::isFinished),
+            // why: through the cache of finished executions, so that a watched run's end is read
+            // from the store once for both its copied DONE and the clients waiting for its result,
+            // whichever of them asks first, rather than once each at the same moment.
+            id -> findExecution(id).filter(Execution::isFinished),
             store instanceof InMemoryStore ? (id, kept) -> {} : store::keepEvents,
             io);
     // why: the in-memory store is itself a map by id, so a cache in front of it saves nothing and
@@ -541,36 +544,59 @@ public final class DefaultEngine implements LivecodeEngine {
     return endedEvents(now, afterSequence);
   }
 
-  /** How long after the store has the end a copied log may still lack its DONE. */
+  /** How long after the end is announced a copied log may still lack its DONE. */
   private static final Duration SHARED_DONE_GRACE = Duration.ofSeconds(3);
+
+  /** How long a copy waits for its execution's end to be announced before it looks again. */
+  private static final Duration SHARED_END_WAIT = Duration.ofMinutes(1);
 
   /**
    * A shared log can stop short of its DONE (Redis lost it, or a writer's entries were refused):
    * the copy's subscribers then get the end from the store, so none waits forever.
+   *
+   * <p>The store is read only for a copy still without its DONE a grace after the end was
+   * announced, or after it began (an end announced before this waits): a watched run whose log is
+   * whole costs the store nothing here, where reading its execution at once and again at its end
+   * put two or three reads beside the ones of its run and of the clients waiting for it.
    */
   private void endFromTheStoreIfTheLogStops(UUID executionId, EventLog copy) {
     if (copy.complete()) {
       return;
     }
-    awaitExecutionAsync(executionId, Duration.ofMinutes(1))
-        .whenComplete(
-            (ended, error) -> {
-              if (copy.complete() || copy.expired()) {
-                return;
-              }
-              if (ended == null || !ended.isFinished()) {
-                endFromTheStoreIfTheLogStops(executionId, copy);
-                return;
-              }
-              try {
-                timers.schedule(
-                    () -> live.endCopyFromTheStore(executionId, ended),
-                    SHARED_DONE_GRACE.toMillis(),
-                    TimeUnit.MILLISECONDS);
-              } catch (RejectedExecutionException e) {
-                // closing
-              }
-            });
+    CompletableFuture<Void> announced = waiters.register(executionId);
+    announced.completeOnTimeout(null, SHARED_END_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    announced.whenComplete(
+        (ignored, error) -> {
+          waiters.unregister(executionId, announced);
+          afterGrace(() -> endCopyIfStopped(executionId, copy, true));
+        });
+    afterGrace(() -> endCopyIfStopped(executionId, copy, false));
+  }
+
+  private void afterGrace(Runnable check) {
+    try {
+      timers.schedule(() -> onIo(check), SHARED_DONE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** {@code again}: the copy's only watch of the end, which goes on while the run does. */
+  private void endCopyIfStopped(UUID executionId, EventLog copy, boolean again) {
+    if (copy.complete() || copy.expired()) {
+      return;
+    }
+    Optional<Execution> now;
+    try {
+      now = findExecution(executionId);
+    } catch (LivecodeException e) {
+      now = Optional.empty();
+    }
+    if (now.isPresent() && now.get().isFinished()) {
+      live.endCopyFromTheStore(executionId, now.get());
+    } else if (again) {
+      endFromTheStoreIfTheLogStops(executionId, copy);
+    }
   }
 
   /** An ended execution without live events here: its kept sequence, else its result. */

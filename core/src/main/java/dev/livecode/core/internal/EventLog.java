@@ -30,6 +30,14 @@ interface EventLog {
    */
   void done(Execution ended);
 
+  /**
+   * As {@link #done}, except that the listeners hear of it only when the returned action runs: a
+   * worker first wakes the clients waiting for the result, whose answer would otherwise share the
+   * cores with the subscribers' delivery of the end (the whole execution, as each writes it out).
+   * Whoever the result wakes already finds the log {@linkplain #complete() complete}.
+   */
+  Runnable appendDone(Execution ended);
+
   /** Up to {@code max} events with a sequence number above {@code sequence}, in order. */
   List<Execution.Event> after(long sequence, int max);
 

@@ -117,9 +117,14 @@ final class InMemoryEventLog implements EventLog {
 
   @Override
   public void done(Execution ended) {
+    appendDone(ended).run();
+  }
+
+  @Override
+  public Runnable appendDone(Execution ended) {
     synchronized (this) {
       if (complete || expired) {
-        return;
+        return () -> {};
       }
       ended
           .result()
@@ -131,7 +136,7 @@ final class InMemoryEventLog implements EventLog {
       add(Execution.Event.done(next(), ended));
       complete = true;
     }
-    changed();
+    return this::changed;
   }
 
   /**

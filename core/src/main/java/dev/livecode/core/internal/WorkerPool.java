@@ -284,13 +284,16 @@ final class WorkerPool {
   private void finish(Execution execution, Execution.Result made, LiveRun run) {
     Execution.Result result = run.end() ? LiveRun.cancelled(made) : made;
     boolean stored = store.finish(execution.id(), result);
+    Runnable tellSubscribers = () -> {};
     if (stored) {
       // Before the end is published: whoever the end wakes finds the events complete.
-      run.log().done(execution.finished(result));
+      tellSubscribers = run.log().appendDone(execution.finished(result));
       live.ended(execution.id());
     }
-    // Waiting clients first: the log line is a write the result need not wait for.
+    // Waiting clients first: the watchers' frames and the log line are work the result need not
+    // wait for.
     events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
+    tellSubscribers.run();
     if (stored) {
       live.keep(execution.id());
       listener.executionFinished(execution.id(), execution.language(), result);

@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,24 @@ class InMemoryEventLogTest {
     assertThat(events.list()).extracting(Execution.Event::text).doesNotContain("\uFFFD");
     assertThat(events.text(Execution.Event.Kind.STDERR)).isEqualTo("Execution Timed Out");
     assertThat(events.last().kind()).isEqualTo(Execution.Event.Kind.DONE);
+  }
+
+  @Test
+  void anEndAppendedQuietlyIsCompleteAtOnceAndHeardWhenItsActionRuns() {
+    UUID id = UUID.randomUUID();
+    InMemoryEventLog log = new InMemoryEventLog(id);
+    AtomicInteger heard = new AtomicInteger();
+    log.onChange(heard::incrementAndGet);
+
+    Runnable tell = log.appendDone(ended(id, "", ""));
+
+    assertThat(log.complete()).isTrue();
+    assertThat(log.after(0, 10))
+        .extracting(Execution.Event::kind)
+        .containsExactly(Execution.Event.Kind.DONE);
+    assertThat(heard).hasValue(0);
+    tell.run();
+    assertThat(heard).hasValue(1);
   }
 
   @Test

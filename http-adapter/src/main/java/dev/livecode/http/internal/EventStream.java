@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,12 +30,12 @@ import org.slf4j.LoggerFactory;
  * them as server-sent events.
  *
  * <p>The engine delivers on its own threads, which must never block on a client: {@code onNext}
- * only queues the frame, and a writer task on {@link #WRITERS} writes and flushes it. Demand is a
- * window of {@link #WINDOW} events requested again as they are written, so a client that reads
- * slowly holds at most that many frames here and the engine's log keeps the rest (it copies nothing
- * per subscriber). A write that blocks longer than {@link #STALL_NANOS} (the client stopped
- * reading) drops the connection: its thread is interrupted, which closes the channel, and the
- * client can resume with {@code Last-Event-ID}. Between events a comment keeps proxies and the
+ * only queues the frame, and a writer task on {@link #WRITERS} writes it and flushes what is
+ * queued. Demand is a window of {@link #WINDOW} events, topped up as they are written, so a client
+ * that reads slowly holds at most that many frames here and the engine's log keeps the rest (it
+ * copies nothing per subscriber). A write that blocks longer than {@link #STALL_NANOS} (the client
+ * stopped reading) drops the connection: its thread is interrupted, which closes the channel, and
+ * the client can resume with {@code Last-Event-ID}. Between events a comment keeps proxies and the
  * client from timing the connection out.
  */
 final class EventStream implements Flow.Subscriber<Execution.Event>, Response.Streamed {
@@ -63,8 +64,9 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
             thread.setDaemon(true);
             return thread;
           });
-  private static final ScheduledExecutorService TICKS =
-      Executors.newSingleThreadScheduledExecutor(
+  private static final ScheduledThreadPoolExecutor TICKS =
+      new ScheduledThreadPoolExecutor(
+          1,
           task -> {
             Thread thread = new Thread(task, "livecode-http-events-ticks");
             thread.setDaemon(true);
@@ -73,6 +75,9 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
   private static final Set<EventStream> OPEN = ConcurrentHashMap.newKeySet();
 
   static {
+    // why: the first-event fallback of nearly every stream is cancelled; it must not wake the
+    // thread when it would have been due.
+    TICKS.setRemoveOnCancelPolicy(true);
     TICKS.scheduleWithFixedDelay(
         EventStream::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -91,6 +96,10 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
   private long writeStartNanos;
   private boolean dropped;
   private long lastWriteNanos = System.nanoTime();
+
+  /** Frames written since demand was last asked for; only the drain, one at a time, uses it. */
+  private long written;
+
   private HttpExchange exchange;
   private volatile Flow.Subscription subscription;
   private final Runnable onEnd;
@@ -122,15 +131,17 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
    * expired stream is then still answered with a problem document, not a stream.
    */
   CompletableFuture<Response> response() {
-    TICKS.schedule(
-        () -> {
-          headers.complete(streamResponse());
-        },
-        FIRST_EVENT_MILLIS,
-        TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> fallback =
+        TICKS.schedule(
+            () -> {
+              headers.complete(streamResponse());
+            },
+            FIRST_EVENT_MILLIS,
+            TimeUnit.MILLISECONDS);
     // Answered otherwise (the server stops, the request had a body): nothing will read the events.
     headers.whenComplete(
         (response, error) -> {
+          fallback.cancel(false);
           if (error != null || response.body() != this) {
             cancel();
           }
@@ -266,7 +277,15 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
       boolean failed = false;
       try {
         out.write(frame);
-        out.flush();
+        // why: frames queued together go out in one flush, one segment and one wake-up of the
+        // client, rather than one each; the last of them is flushed before the drain stops.
+        boolean more;
+        synchronized (this) {
+          more = !frames.isEmpty();
+        }
+        if (!more) {
+          out.flush();
+        }
       } catch (IOException e) {
         failed = true;
       }
@@ -288,11 +307,26 @@ final class EventStream implements Flow.Subscriber<Execution.Event>, Response.St
         return;
       }
       if (frame != KEEP_ALIVE) {
-        Flow.Subscription s = subscription;
-        if (s != null) {
-          s.request(1);
-        }
+        replenish();
       }
+    }
+  }
+
+  /**
+   * Asks for the frames written again once half the window is, not one by one: each request wakes a
+   * delivery thread, which for a run's few events would be one more hand-off per frame. The
+   * subscription still has at least half a window of demand whenever nothing is queued here, so a
+   * new event is never held back by it; at most {@link #WINDOW} frames are queued.
+   */
+  private void replenish() {
+    if (++written < WINDOW / 2) {
+      return;
+    }
+    long n = written;
+    written = 0;
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.request(n);
     }
   }
 

@@ -49,7 +49,7 @@ final class LiveApi {
     if (lastEventId.isPresent() && !lastEventId.get().isEmpty()) {
       after = lastEventId(lastEventId.get());
     }
-    api.execution(request, id); // another tenant's is answered as unknown
+    api.checkOwner(request, id); // another tenant's is answered as unknown
     var publisher = engine.events(id, after);
     if (openStreams.incrementAndGet() > maxOpenStreams) {
       openStreams.decrementAndGet();

@@ -52,10 +52,57 @@ class EventStreamTest {
         .isEqualTo(
             "id: 1\nevent: status\ndata: {\"status\":\"RUNNING\",\"restarted\":true}\n\n"
                 + "id: 2\nevent: stdout\ndata: {\"text\":\"a\\n\\\"b\\\"\"}\n\n");
-    assertThat(subscription.requested.get())
-        .as("a window, then one per frame written")
-        .isEqualTo(66);
     assertThat(subscription.cancelled.get()).isTrue();
+  }
+
+  @Test
+  void framesQueuedTogetherGoOutInOneFlush() throws Exception {
+    EventStream stream = new EventStream(JSON);
+    stream.onSubscribe(new Subscription());
+    for (int i = 1; i <= 3; i++) {
+      stream.onNext(Execution.Event.output(i, Execution.Event.Kind.STDOUT, "x"));
+    }
+    stream.response().get(5, TimeUnit.SECONDS);
+    AtomicLong flushes = new AtomicLong();
+    ByteArrayOutputStream body =
+        new ByteArrayOutputStream() {
+          @Override
+          public void flush() {
+            flushes.incrementAndGet();
+          }
+        };
+    FakeExchange exchange = new FakeExchange(body);
+
+    stream.start(exchange);
+    await(() -> exchange.written().endsWith("id: 3\nevent: stdout\ndata: {\"text\":\"x\"}\n\n"));
+
+    assertThat(flushes.get()).isEqualTo(1);
+    stream.onComplete();
+    await(exchange.closed::get);
+  }
+
+  @Test
+  void asksForNoMoreUntilHalfTheWindowIsWritten() throws Exception {
+    EventStream stream = new EventStream(JSON);
+    Subscription subscription = new Subscription();
+    stream.onSubscribe(subscription);
+    stream.onNext(Execution.Event.output(1, Execution.Event.Kind.STDOUT, "x"));
+    stream.response().get(5, TimeUnit.SECONDS);
+    FakeExchange exchange = new FakeExchange(new ByteArrayOutputStream());
+    stream.start(exchange);
+    await(() -> exchange.written().contains("id: 1\n"));
+    assertThat(subscription.requested.get()).as("the window alone").isEqualTo(EventStream.WINDOW);
+
+    for (int i = 2; i <= EventStream.WINDOW / 2; i++) {
+      stream.onNext(Execution.Event.output(i, Execution.Event.Kind.STDOUT, "x"));
+    }
+
+    await(() -> subscription.requested.get() > EventStream.WINDOW);
+    assertThat(subscription.requested.get())
+        .as("the half written, asked for again at once")
+        .isEqualTo(EventStream.WINDOW + EventStream.WINDOW / 2);
+    stream.onComplete();
+    await(exchange.closed::get);
   }
 
   @Test

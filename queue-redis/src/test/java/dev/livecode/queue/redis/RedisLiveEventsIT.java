@@ -17,11 +17,16 @@ import dev.livecode.testing.EventCollector;
 import dev.livecode.testing.RedisExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,6 +60,10 @@ class RedisLiveEventsIT {
   }
 
   private LivecodeEngine engine(String name, int workers) {
+    return engine(name, workers, store);
+  }
+
+  private LivecodeEngine engine(String name, int workers, Store store) {
     LivecodeEngine engine =
         Livecode.builder()
             .maxStdinBytes(64)
@@ -203,6 +212,44 @@ class RedisLiveEventsIT {
     assertThat(events.text(Execution.Event.Kind.STDOUT)).isEqualTo("First\nSecond\nThird\n");
     assertThat(events.arrivalOf("Second") - events.arrivalOf("First"))
         .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
+  }
+
+  @Test
+  void theEndACopiedDoneReadsFromTheStoreServesTheClientsOfTheResult() {
+    LongAdder endReads = new LongAdder();
+    Store counting = countingFinishedReads(store, endReads);
+    LivecodeEngine api = engine("api", 0, counting);
+    engine("worker", 1, counting);
+    Execution execution = run(api, "print(1)");
+    EventCollector events = EventCollector.subscribe(api.events(execution.id(), 0));
+    events.awaitDone(PATIENCE);
+
+    Execution ended = api.awaitExecution(execution.id(), PATIENCE);
+
+    assertThat(ended.status()).isEqualTo(Execution.Status.COMPLETED);
+    assertThat(events.last().execution()).contains(ended);
+    assertThat(endReads.sum()).isEqualTo(1);
+  }
+
+  /** {@code store}, counting the reads of an execution that find it ended. */
+  private static Store countingFinishedReads(Store store, LongAdder reads) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(store, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (method.getName().equals("findExecution")
+              && result instanceof Optional<?> found
+              && found.filter(e -> ((Execution) e).isFinished()).isPresent()) {
+            reads.increment();
+          }
+          return result;
+        };
+    return (Store)
+        Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, handler);
   }
 
   @Test
