@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * Worker threads: take a job, run it, store the result, publish the end, and only then acknowledge
  * (at-least-once). A job whose execution is already final is acknowledged unrun.
  *
- * <p>{@code workers} jobs run at once, one per {@linkplain RunSlots slot}. There are {@linkplain
- * #spareThreads more threads than slots}, so that while some jobs' runners take long to prepare (a
- * transpile; those jobs lend their slots meanwhile) other jobs are still taken and run on every
- * slot. Each job keeps its queue lease renewed from the moment it is marked RUNNING until it is
- * acknowledged, its prepare and its wait for a slot included.
+ * <p>{@code workers} programs run at once, one per {@linkplain RunSlots slot}; a job gives its slot
+ * back once its program has ended, before its result is stored. There are {@linkplain #spareThreads
+ * more threads than slots}, so that while some jobs' runners take long to prepare (a transpile;
+ * those jobs lend their slots meanwhile) other jobs are still taken and run on every slot. Each job
+ * keeps its queue lease renewed from the moment it is marked RUNNING until it is acknowledged, its
+ * prepare and its wait for a slot included.
  */
 final class WorkerPool {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -264,6 +265,10 @@ final class WorkerPool {
       if (lease != null) {
         lease.cancel(false);
       }
+      // why: the program is over, and a slot bounds programs, not store writes. With a remote store
+      // the result's write, its announcement and the ack take a few ms; the next job's program runs
+      // meanwhile on another thread instead of waiting for them.
+      slot.close();
     }
     finish(execution.running(startedAt), result, run);
     queue.ack(delivery);
@@ -284,13 +289,18 @@ final class WorkerPool {
   private void finish(Execution execution, Execution.Result made, LiveRun run) {
     Execution.Result result = run.end() ? LiveRun.cancelled(made) : made;
     boolean stored = store.finish(execution.id(), result);
+    Execution ended = execution.finished(result);
     if (stored) {
       // Before the end is published: whoever the end wakes finds the events complete.
-      run.log().done(execution.finished(result));
+      run.log().done(ended);
       live.ended(execution.id());
     }
-    // Waiting clients first: the log line is a write the result need not wait for.
-    events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
+    // Waiting clients first: the log line is a write the result need not wait for. The end travels
+    // with the event, so a waiting node answers without reading the store again.
+    events.publish(
+        stored
+            ? ExecutionEvents.Event.ended(store.asStored(ended))
+            : new ExecutionEvents.Event(execution.id(), result.status()));
     if (stored) {
       live.keep(execution.id());
       listener.executionFinished(execution.id(), execution.language(), result);

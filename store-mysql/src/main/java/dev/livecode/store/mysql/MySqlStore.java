@@ -394,6 +394,41 @@ public final class MySqlStore implements Store {
         });
   }
 
+  /** Times cut to the microsecond (DATETIME(6)), the program's wall time to the millisecond. */
+  @Override
+  public Execution asStored(Execution execution) {
+    Objects.requireNonNull(execution, "execution");
+    Optional<Execution.Result> result =
+        execution
+            .result()
+            .map(
+                r ->
+                    new Execution.Result(
+                        r.status(),
+                        r.stdout(),
+                        r.stderr(),
+                        r.exitCode(),
+                        r.signal(),
+                        r.failureReason(),
+                        r.stdoutTruncated(),
+                        r.stderrTruncated(),
+                        Duration.ofMillis(r.executionTime().toMillis()),
+                        Rows.storable(r.finishedAt())));
+    return new Execution(
+        execution.id(),
+        execution.sessionId(),
+        execution.language(),
+        execution.sourceCode(),
+        execution.stdin(),
+        execution.limits(),
+        execution.idempotencyKey(),
+        execution.status(),
+        Rows.storable(execution.queuedAt()),
+        execution.startedAt().map(Rows::storable),
+        result,
+        execution.interactive());
+  }
+
   @Override
   public Page<Execution> listExecutions(UUID sessionId, Page.Request page) {
     Objects.requireNonNull(sessionId, "sessionId");
