@@ -145,7 +145,8 @@ public final class DefaultEngine implements LivecodeEngine {
             config.maxAttempts(),
             listener,
             live,
-            config.maxStdinBytes());
+            config.maxStdinBytes(),
+            io);
     LOG.info(
         "{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
         config.name(),
@@ -333,7 +334,7 @@ public final class DefaultEngine implements LivecodeEngine {
       throw new LivecodeException.InvalidRequest(
           "stdin is larger than " + config.maxStdinBytes() + " bytes");
     }
-    JobQueue.Stats stats = waiting == null ? queue.stats() : joinStats(waiting);
+    JobQueue.Stats stats = waiting == null ? queue.stats() : Futures.join(waiting);
     if (stats.waiting() >= config.maxWaitingRuns()) {
       throw new LivecodeException.QueueFull(
           stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
@@ -399,21 +400,6 @@ public final class DefaultEngine implements LivecodeEngine {
         session.id(),
         execution.language());
     return execution;
-  }
-
-  /** The queue's count read on another thread; its failure is the caller's, as if read here. */
-  private static JobQueue.Stats joinStats(CompletableFuture<JobQueue.Stats> waiting) {
-    try {
-      return waiting.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      if (e.getCause() instanceof Error cause) {
-        throw cause;
-      }
-      throw e;
-    }
   }
 
   @Override

@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +53,7 @@ final class WorkerPool {
   private final EngineListener listener;
   private final LiveExecutions live;
   private final long maxStdinBytes;
+  private final ExecutorService io;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean running = true;
@@ -67,8 +71,10 @@ final class WorkerPool {
       int maxAttempts,
       EngineListener listener,
       LiveExecutions live,
-      long maxStdinBytes) {
+      long maxStdinBytes,
+      ExecutorService io) {
     this.maxStdinBytes = maxStdinBytes;
+    this.io = io;
     this.listener = listener;
     this.live = live;
     this.name = name;
@@ -149,7 +155,15 @@ final class WorkerPool {
   }
 
   private void process(JobQueue.Delivery delivery, RunSlots.Slot slot) throws InterruptedException {
-    Optional<Execution> found = store.findExecution(delivery.job().executionId());
+    UUID id = delivery.job().executionId();
+    // why: with shared logs, whether a cancel came while it was queued is a read of the queue's
+    // server, and the execution a read of the store's; both are asked at once. A cancel sent after
+    // this look still reaches the run through its followed requests.
+    CompletableFuture<Boolean> cancelSent =
+        live.sharesLogs()
+            ? CompletableFuture.supplyAsync(() -> live.cancelSent(id), io)
+            : CompletableFuture.completedFuture(false);
+    Optional<Execution> found = store.findExecution(id);
     if (found.isEmpty()) {
       LOG.warn(
           "{} job for unknown execution acknowledged id={}", name, delivery.job().executionId());
@@ -211,7 +225,7 @@ final class WorkerPool {
       queue.ack(delivery);
       return;
     }
-    if (live.cancelSent(execution.id())) {
+    if (Futures.join(cancelSent)) {
       // Cancelled through another node while queued: it never starts, and it ends here in case
       // that node is gone (a store write that finds it ended changes nothing).
       run.cancel();
@@ -250,7 +264,14 @@ final class WorkerPool {
             ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS)
             : null;
     Execution.Result result;
-    ExecutionEvents.Subscription requests = live.followRequests(run);
+    // why: with shared logs, starting to follow the requests waits until the node's log reader has
+    // taken the new follower in (a Redis round trip and a short sleep or more), which the program
+    // need not wait for: the follow reads the requests from the first, so none sent meanwhile is
+    // missed, and a cancel found late still stops the run.
+    CompletableFuture<ExecutionEvents.Subscription> requests =
+        live.sharesLogs()
+            ? CompletableFuture.supplyAsync(() -> live.followRequests(run), io)
+            : CompletableFuture.completedFuture(live.followRequests(run));
     try {
       ProgramExecutor.Prepared prepared =
           slot.lendWhile(() -> executor.prepare(execution, runner.get()));
@@ -261,7 +282,12 @@ final class WorkerPool {
         result = executor.run(execution, runner.get(), prepared.program().orElseThrow(), run);
       }
     } finally {
-      requests.close();
+      requests.whenComplete(
+          (followed, error) -> {
+            if (followed != null) {
+              followed.close();
+            }
+          });
       if (lease != null) {
         lease.cancel(false);
       }
