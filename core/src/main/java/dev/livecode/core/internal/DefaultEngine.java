@@ -378,7 +378,8 @@ public final class DefaultEngine implements LivecodeEngine {
                   : Optional.empty()));
     }
     try {
-      queue.enqueue(new JobQueue.Job(execution.id(), session.owner()));
+      // The execution travels with the job: the worker that takes it need not read it back.
+      queue.enqueue(JobQueue.Job.of(execution, session.owner()));
     } catch (QueueException e) {
       // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
       Execution.Result refused =

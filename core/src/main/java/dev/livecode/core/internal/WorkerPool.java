@@ -163,7 +163,20 @@ final class WorkerPool {
         live.sharesLogs()
             ? CompletableFuture.supplyAsync(() -> live.cancelSent(id), io)
             : CompletableFuture.completedFuture(false);
-    Optional<Execution> found = store.findExecution(id);
+    // why: on a first delivery the job carries the execution as queued, which only a cancel can
+    // have changed since. With shared logs a cancel of a queued run is sent to its log before the
+    // store ends it, so the store is read only when one was sent; marking it RUNNING finds an
+    // execution ended after that look.
+    Optional<Execution> carried =
+        delivery.attempt() == 1 && live.sharesLogs() ? delivery.job().queued() : Optional.empty();
+    if (carried.isPresent()
+        && Futures.join(cancelSent)
+        && store.findExecution(id).map(Execution::isFinished).orElse(true)) {
+      LOG.debug("{} job cancelled while queued acknowledged id={}", name, id);
+      queue.ack(delivery);
+      return;
+    }
+    Optional<Execution> found = carried.isPresent() ? carried : store.findExecution(id);
     if (found.isEmpty()) {
       LOG.warn(
           "{} job for unknown execution acknowledged id={}", name, delivery.job().executionId());
