@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.livecode.core.Execution;
 import dev.livecode.core.spi.ExecutionEvents;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -25,9 +28,10 @@ import org.junit.jupiter.api.Test;
  * What every {@link ExecutionEvents} must do, as its javadoc promises: a subscriber hears each
  * event published after it subscribed, once, and a publishing thread's events in the order it
  * published them; several subscribers each hear everything; a closed subscription hears nothing
- * more; a listener that throws keeps no one else from hearing; closing twice is harmless. Delivery
- * may be asynchronous, so every check waits up to {@link #PATIENCE}. The SPI's delivery is
- * best-effort across outages; this contract runs on a healthy medium, where nothing is lost.
+ * more; a listener that throws keeps no one else from hearing; closing twice is harmless; an end
+ * with a small output arrives with it. Delivery may be asynchronous, so every check waits up to
+ * {@link #PATIENCE}. The SPI's delivery is best-effort across outages; this contract runs on a
+ * healthy medium, where nothing is lost.
  *
  * <p>Extend it with a class that says how to open a handle ({@link #newEvents()}); handles of one
  * test share one medium, as nodes share one Redis, unless {@link #handlesShareEvents()} says
@@ -272,6 +276,35 @@ public abstract class ExecutionEventsContract {
 
     assertThat(there.await(1)).containsExactly(event);
     assertThat(here.await(1)).containsExactly(event);
+  }
+
+  @Test
+  void anEndWithASmallOutputArrivesWithIt() {
+    ExecutionEvents otherNode = handlesShareEvents() ? open() : events;
+    Heard there = new Heard();
+    otherNode.subscribe(there);
+    ExecutionEvents.Event event =
+        new ExecutionEvents.Event(
+            UUID.randomUUID(),
+            Execution.Status.FAILED,
+            Optional.of(
+                new ExecutionEvents.End(
+                    Optional.of(Instant.ofEpochSecond(1_800_000_000L, 123_456_789)),
+                    new Execution.Result(
+                        Execution.Status.FAILED,
+                        "out\n",
+                        "Traceback\nValueError: \u00e9\n",
+                        OptionalInt.of(1),
+                        OptionalInt.empty(),
+                        Optional.of(Execution.FailureReason.RUNTIME_ERROR),
+                        false,
+                        false,
+                        Duration.ofMillis(12),
+                        Instant.ofEpochSecond(1_800_000_001L, 7)))));
+
+    events.publish(event);
+
+    assertThat(there.await(1)).containsExactly(event);
   }
 
   @Test

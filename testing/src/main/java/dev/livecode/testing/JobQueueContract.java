@@ -2,8 +2,11 @@ package dev.livecode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livecode.core.Execution;
+import dev.livecode.core.Limits;
 import dev.livecode.core.spi.JobQueue;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -85,6 +88,48 @@ public abstract class JobQueueContract {
 
     assertThat(delivery).isPresent();
     assertThat(delivery.get().job()).isEqualTo(job);
+  }
+
+  /** A small QUEUED execution, as a store would hold it, for a job to carry. */
+  protected static Execution queuedExecution() {
+    return new Execution(
+        UUID.randomUUID(),
+        UUID.randomUUID(),
+        "python",
+        "print('carried')\n",
+        "stdin \u00e9\n",
+        Limits.DEFAULTS,
+        Optional.of("key-1"),
+        Execution.Status.QUEUED,
+        Instant.ofEpochSecond(1_800_000_000L, 123_456_000),
+        Optional.empty(),
+        Optional.empty(),
+        false);
+  }
+
+  @Test
+  void deliversAJobWithTheExecutionItCarries() {
+    JobQueue.Job job = JobQueue.Job.of(queuedExecution(), "course-101");
+    queue.enqueue(job);
+
+    Optional<JobQueue.Delivery> delivery = takeWithin(queue, PATIENCE);
+
+    assertThat(delivery).isPresent();
+    assertThat(delivery.get().job()).isEqualTo(job);
+  }
+
+  @Test
+  void aJobQueuedBehindItsTenantsOtherKeepsTheExecutionItCarries() {
+    JobQueue.Job first = JobQueue.Job.of(queuedExecution(), "course-101");
+    JobQueue.Job second = JobQueue.Job.of(queuedExecution(), "course-101");
+    queue.enqueue(first);
+    queue.enqueue(second);
+
+    JobQueue.Delivery one = takeWithin(queue, PATIENCE).orElseThrow();
+    queue.ack(one);
+    JobQueue.Delivery two = takeWithin(queue, PATIENCE).orElseThrow();
+
+    assertThat(List.of(one.job(), two.job())).containsExactly(first, second);
   }
 
   @Test

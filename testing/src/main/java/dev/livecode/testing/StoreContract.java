@@ -582,6 +582,31 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aFinishedExecutionAsStoredIsWhatAReadGivesBack() {
+    Session session = newSession();
+    Execution execution = store().createExecution(run(session.id())).execution();
+    Instant started = at(20).plusNanos(123_456_789);
+    store().markRunning(execution.id(), started);
+    Execution.Result result =
+        new Execution.Result(
+            Execution.Status.COMPLETED,
+            "1\n",
+            "",
+            OptionalInt.of(0),
+            OptionalInt.empty(),
+            Optional.empty(),
+            false,
+            false,
+            Duration.ofNanos(3_456_789),
+            at(21).plusNanos(987_654_321));
+
+    store().finish(execution.id(), result);
+
+    assertThat(store().findExecution(execution.id()))
+        .contains(store().asStored(execution.running(started).finished(result)));
+  }
+
+  @Test
   void aFinishedExecutionNeverChangesAgain() {
     Session session = newSession();
     Execution execution = store().createExecution(run(session.id())).execution();

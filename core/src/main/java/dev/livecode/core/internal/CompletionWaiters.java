@@ -7,18 +7,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-/** Requests waiting for executions to end, woken by execution events (no polling). */
+/**
+ * Requests waiting for executions to end, woken by execution events (no polling); each is completed
+ * with the event that ended it.
+ */
 final class CompletionWaiters implements Consumer<ExecutionEvents.Event> {
-  private final ConcurrentHashMap<UUID, Set<CompletableFuture<Void>>> waiting =
+  private final ConcurrentHashMap<UUID, Set<CompletableFuture<ExecutionEvents.Event>>> waiting =
       new ConcurrentHashMap<>();
 
-  CompletableFuture<Void> register(UUID executionId) {
-    CompletableFuture<Void> future = new CompletableFuture<>();
+  CompletableFuture<ExecutionEvents.Event> register(UUID executionId) {
+    CompletableFuture<ExecutionEvents.Event> future = new CompletableFuture<>();
     waiting.computeIfAbsent(executionId, id -> ConcurrentHashMap.newKeySet()).add(future);
     return future;
   }
 
-  void unregister(UUID executionId, CompletableFuture<Void> future) {
+  void unregister(UUID executionId, CompletableFuture<ExecutionEvents.Event> future) {
     waiting.computeIfPresent(
         executionId,
         (id, futures) -> {
@@ -32,9 +35,9 @@ final class CompletionWaiters implements Consumer<ExecutionEvents.Event> {
     if (!event.status().isFinal()) {
       return;
     }
-    Set<CompletableFuture<Void>> futures = waiting.remove(event.executionId());
+    Set<CompletableFuture<ExecutionEvents.Event>> futures = waiting.remove(event.executionId());
     if (futures != null) {
-      futures.forEach(future -> future.complete(null));
+      futures.forEach(future -> future.complete(event));
     }
   }
 }

@@ -148,7 +148,8 @@ public final class DefaultEngine implements LivecodeEngine {
             config.maxAttempts(),
             listener,
             live,
-            config.maxStdinBytes());
+            config.maxStdinBytes(),
+            io);
     LOG.info(
         "{} engine started workers={} isolation={} warm_pool={} ready_sandboxes={} pooled_languages={} store={} queue={} durable_queue={} languages={}",
         config.name(),
@@ -325,8 +326,20 @@ public final class DefaultEngine implements LivecodeEngine {
         || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
       throw LivecodeException.InvalidRequest.tooLarge("stdin", config.maxStdinBytes());
     }
-    Session session = getSession(request.sessionId());
-    runners.resolveAvailable(session.language());
+    // why: a durable queue's count is a round trip to another server; it is read while the store
+    // reads the session instead of after it. An in-memory count costs less than the hand-off.
+    CompletableFuture<JobQueue.Stats> waiting =
+        queue.durable() ? CompletableFuture.supplyAsync(queue::stats, this::onIo) : null;
+    Session session;
+    try {
+      session = getSession(request.sessionId());
+      runners.resolveAvailable(session.language());
+    } catch (RuntimeException e) {
+      if (waiting != null) {
+        waiting.cancel(false);
+      }
+      throw e;
+    }
     Limits defaults =
         request.interactive()
             ? config.defaultLimits().withWallTime(Limits.INTERACTIVE_WALL_TIME)
@@ -337,7 +350,7 @@ public final class DefaultEngine implements LivecodeEngine {
       throw new LivecodeException.InvalidRequest(
           "stdin is larger than " + config.maxStdinBytes() + " bytes");
     }
-    JobQueue.Stats stats = queue.stats();
+    JobQueue.Stats stats = waiting == null ? queue.stats() : Futures.join(waiting);
     if (stats.waiting() >= config.maxWaitingRuns()) {
       throw new LivecodeException.QueueFull(
           stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
@@ -381,7 +394,8 @@ public final class DefaultEngine implements LivecodeEngine {
                   : Optional.empty()));
     }
     try {
-      queue.enqueue(new JobQueue.Job(execution.id(), session.owner()));
+      // The execution travels with the job: the worker that takes it need not read it back.
+      queue.enqueue(JobQueue.Job.of(execution, session.owner()));
     } catch (QueueException e) {
       // Not accepted: end it now so it is not left QUEUED forever, and let the caller retry.
       Execution.Result refused =
@@ -432,18 +446,17 @@ public final class DefaultEngine implements LivecodeEngine {
   @Override
   public Execution awaitExecution(UUID executionId, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    Execution execution = getExecution(executionId);
-    if (execution.isFinished() || timeout.isZero() || timeout.isNegative()) {
-      return execution;
+    if (timeout.isZero() || timeout.isNegative()) {
+      return getExecution(executionId);
     }
-    CompletableFuture<Void> ended = waiters.register(executionId);
+    // Registered before the one read: an end announced while the store answers still wakes it.
+    CompletableFuture<ExecutionEvents.Event> ended = waiters.register(executionId);
     try {
-      // Re-read after registering: the end may have come between the first read and now.
-      execution = getExecution(executionId);
+      Execution execution = getExecution(executionId);
       if (execution.isFinished()) {
         return execution;
       }
-      ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return endedOrRead(execution, ended.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
     } catch (TimeoutException e) {
       return getExecution(executionId);
     } catch (InterruptedException e) {
@@ -459,14 +472,13 @@ public final class DefaultEngine implements LivecodeEngine {
   @Override
   public CompletableFuture<Execution> awaitExecutionAsync(UUID executionId, Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
-    Execution execution = getExecution(executionId);
-    if (execution.isFinished() || timeout.isZero() || timeout.isNegative()) {
-      return CompletableFuture.completedFuture(execution);
+    if (timeout.isZero() || timeout.isNegative()) {
+      return CompletableFuture.completedFuture(getExecution(executionId));
     }
-    CompletableFuture<Void> ended = waiters.register(executionId);
+    // Registered before the one read: an end announced while the store answers still wakes it.
+    CompletableFuture<ExecutionEvents.Event> ended = waiters.register(executionId);
     Execution again;
     try {
-      // Re-read after registering: the end may have come between the first read and now.
       again = getExecution(executionId);
     } catch (RuntimeException e) {
       waiters.unregister(executionId, ended);
@@ -479,12 +491,26 @@ public final class DefaultEngine implements LivecodeEngine {
     ended.completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS);
     // why: the end is announced on a worker's (or the queue listener's) thread, and the timeout on
     // the JDK's delay thread; the store read and what the caller chains must block neither.
+    Execution before = again;
     return ended.handleAsync(
-        (ignored, error) -> {
+        (event, error) -> {
           waiters.unregister(executionId, ended);
-          return getExecution(executionId);
+          return endedOrRead(before, event);
         },
         this::onIo);
+  }
+
+  /**
+   * The end an event brought, made from what was read before it (and kept like a store read), else
+   * the execution as the store has it now: after a timeout, or an end announced without it.
+   */
+  private Execution endedOrRead(Execution before, ExecutionEvents.Event event) {
+    Optional<Execution> ended = event == null ? Optional.empty() : event.endOf(before);
+    if (ended.isPresent()) {
+      finished.offer(ended.get());
+      return ended.get();
+    }
+    return getExecution(before.id());
   }
 
   /** The io pool, or the caller once the engine is closed, so that no waiter is left hanging. */
@@ -563,7 +589,7 @@ public final class DefaultEngine implements LivecodeEngine {
     if (copy.complete()) {
       return;
     }
-    CompletableFuture<Void> announced = waiters.register(executionId);
+    CompletableFuture<ExecutionEvents.Event> announced = waiters.register(executionId);
     announced.completeOnTimeout(null, SHARED_END_WAIT.toNanos(), TimeUnit.NANOSECONDS);
     announced.whenComplete(
         (ignored, error) -> {

@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * Worker threads: take a job, run it, store the result, publish the end, and only then acknowledge
  * (at-least-once). A job whose execution is already final is acknowledged unrun.
  *
- * <p>{@code workers} jobs run at once, one per {@linkplain RunSlots slot}. There are {@linkplain
- * #spareThreads more threads than slots}, so that while some jobs' runners take long to prepare (a
- * transpile; those jobs lend their slots meanwhile) other jobs are still taken and run on every
- * slot. Each job keeps its queue lease renewed from the moment it is marked RUNNING until it is
- * acknowledged, its prepare and its wait for a slot included.
+ * <p>{@code workers} programs run at once, one per {@linkplain RunSlots slot}; a job gives its slot
+ * back once its program has ended, before its result is stored. There are {@linkplain #spareThreads
+ * more threads than slots}, so that while some jobs' runners take long to prepare (a transpile;
+ * those jobs lend their slots meanwhile) other jobs are still taken and run on every slot. Each job
+ * keeps its queue lease renewed from the moment it is marked RUNNING until it is acknowledged, its
+ * prepare and its wait for a slot included.
  */
 final class WorkerPool {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -49,6 +53,7 @@ final class WorkerPool {
   private final EngineListener listener;
   private final LiveExecutions live;
   private final long maxStdinBytes;
+  private final ExecutorService io;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
   private volatile boolean running = true;
@@ -66,8 +71,10 @@ final class WorkerPool {
       int maxAttempts,
       EngineListener listener,
       LiveExecutions live,
-      long maxStdinBytes) {
+      long maxStdinBytes,
+      ExecutorService io) {
     this.maxStdinBytes = maxStdinBytes;
+    this.io = io;
     this.listener = listener;
     this.live = live;
     this.name = name;
@@ -148,7 +155,28 @@ final class WorkerPool {
   }
 
   private void process(JobQueue.Delivery delivery, RunSlots.Slot slot) throws InterruptedException {
-    Optional<Execution> found = store.findExecution(delivery.job().executionId());
+    UUID id = delivery.job().executionId();
+    // why: with shared logs, whether a cancel came while it was queued is a read of the queue's
+    // server, and the execution a read of the store's; both are asked at once. A cancel sent after
+    // this look still reaches the run through its followed requests.
+    CompletableFuture<Boolean> cancelSent =
+        live.sharesLogs()
+            ? CompletableFuture.supplyAsync(() -> live.cancelSent(id), io)
+            : CompletableFuture.completedFuture(false);
+    // why: on a first delivery the job carries the execution as queued, which only a cancel can
+    // have changed since. With shared logs a cancel of a queued run is sent to its log before the
+    // store ends it, so the store is read only when one was sent; marking it RUNNING finds an
+    // execution ended after that look.
+    Optional<Execution> carried =
+        delivery.attempt() == 1 && live.sharesLogs() ? delivery.job().queued() : Optional.empty();
+    if (carried.isPresent()
+        && Futures.join(cancelSent)
+        && store.findExecution(id).map(Execution::isFinished).orElse(true)) {
+      LOG.debug("{} job cancelled while queued acknowledged id={}", name, id);
+      queue.ack(delivery);
+      return;
+    }
+    Optional<Execution> found = carried.isPresent() ? carried : store.findExecution(id);
     if (found.isEmpty()) {
       LOG.warn(
           "{} job for unknown execution acknowledged id={}", name, delivery.job().executionId());
@@ -210,7 +238,7 @@ final class WorkerPool {
       queue.ack(delivery);
       return;
     }
-    if (live.cancelSent(execution.id())) {
+    if (Futures.join(cancelSent)) {
       // Cancelled through another node while queued: it never starts, and it ends here in case
       // that node is gone (a store write that finds it ended changes nothing).
       run.cancel();
@@ -249,7 +277,14 @@ final class WorkerPool {
             ? timers.scheduleAtFixedRate(() -> renew(delivery), 2, 2, TimeUnit.SECONDS)
             : null;
     Execution.Result result;
-    ExecutionEvents.Subscription requests = live.followRequests(run);
+    // why: with shared logs, starting to follow the requests waits until the node's log reader has
+    // taken the new follower in (a Redis round trip and a short sleep or more), which the program
+    // need not wait for: the follow reads the requests from the first, so none sent meanwhile is
+    // missed, and a cancel found late still stops the run.
+    CompletableFuture<ExecutionEvents.Subscription> requests =
+        live.sharesLogs()
+            ? CompletableFuture.supplyAsync(() -> live.followRequests(run), io)
+            : CompletableFuture.completedFuture(live.followRequests(run));
     try {
       ProgramExecutor.Prepared prepared =
           slot.lendWhile(() -> executor.prepare(execution, runner.get()));
@@ -260,10 +295,19 @@ final class WorkerPool {
         result = executor.run(execution, runner.get(), prepared.program().orElseThrow(), run);
       }
     } finally {
-      requests.close();
+      requests.whenComplete(
+          (followed, error) -> {
+            if (followed != null) {
+              followed.close();
+            }
+          });
       if (lease != null) {
         lease.cancel(false);
       }
+      // why: the program is over, and a slot bounds programs, not store writes. With a remote store
+      // the result's write, its announcement and the ack take a few ms; the next job's program runs
+      // meanwhile on another thread instead of waiting for them.
+      slot.close();
     }
     finish(execution.running(startedAt), result, run);
     queue.ack(delivery);
@@ -284,15 +328,20 @@ final class WorkerPool {
   private void finish(Execution execution, Execution.Result made, LiveRun run) {
     Execution.Result result = run.end() ? LiveRun.cancelled(made) : made;
     boolean stored = store.finish(execution.id(), result);
+    Execution ended = execution.finished(result);
     Runnable tellSubscribers = () -> {};
     if (stored) {
       // Before the end is published: whoever the end wakes finds the events complete.
-      tellSubscribers = run.log().appendDone(execution.finished(result));
+      tellSubscribers = run.log().appendDone(ended);
       live.ended(execution.id());
     }
     // Waiting clients first: the watchers' frames and the log line are work the result need not
-    // wait for.
-    events.publish(new ExecutionEvents.Event(execution.id(), result.status()));
+    // wait for. The end travels with the event, so a waiting node answers without reading the
+    // store again.
+    events.publish(
+        stored
+            ? ExecutionEvents.Event.ended(store.asStored(ended))
+            : new ExecutionEvents.Event(execution.id(), result.status()));
     tellSubscribers.run();
     if (stored) {
       live.keep(execution.id());

@@ -3,6 +3,7 @@ package dev.livecode.core.spi;
 import dev.livecode.core.Execution;
 import dev.livecode.core.internal.LocalEvents;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,11 +56,83 @@ public interface ExecutionEvents extends AutoCloseable {
     void close();
   }
 
-  /** An execution changed status. Live output chunks will travel the same way. */
-  record Event(UUID executionId, Execution.Status status) {
+  /**
+   * An execution changed status. Live output chunks will travel the same way.
+   *
+   * @param end for a final status, how it ended as the store holds it, when the publisher offers it
+   *     (since 0.5): a node waiting on the execution answers from it and what it read before,
+   *     without reading the store again. A medium may leave it out (a large output), and a listener
+   *     then reads the store.
+   */
+  record Event(UUID executionId, Execution.Status status, Optional<End> end) {
     public Event {
       Objects.requireNonNull(executionId, "executionId");
       Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(end, "end");
+      if (end.isPresent() && end.get().result().status() != status) {
+        throw new IllegalArgumentException(
+            "status " + status + " differs from the end's " + end.get().result().status());
+      }
+    }
+
+    /** A change without its end. */
+    public Event(UUID executionId, Execution.Status status) {
+      this(executionId, status, Optional.empty());
+    }
+
+    /**
+     * The end of {@code stored}, a finished execution exactly as its store keeps it (see {@link
+     * Store#asStored}).
+     *
+     * @throws IllegalArgumentException when it has not finished
+     */
+    public static Event ended(Execution stored) {
+      Execution.Result result =
+          stored
+              .result()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException("execution " + stored.id() + " has not ended"));
+      return new Event(
+          stored.id(), stored.status(), Optional.of(new End(stored.startedAt(), result)));
+    }
+
+    /**
+     * The ended execution, from {@code before} (the same execution read earlier, unfinished) and
+     * this event's end; empty without an end, or for another execution.
+     */
+    public Optional<Execution> endOf(Execution before) {
+      if (end.isEmpty() || !before.id().equals(executionId)) {
+        return Optional.empty();
+      }
+      End ended = end.get();
+      return Optional.of(
+          new Execution(
+              before.id(),
+              before.sessionId(),
+              before.language(),
+              before.sourceCode(),
+              before.stdin(),
+              before.limits(),
+              before.idempotencyKey(),
+              status,
+              before.queuedAt(),
+              ended.startedAt(),
+              Optional.of(ended.result()),
+              before.interactive()));
+    }
+  }
+
+  /**
+   * What an execution's end changed of it: when it started (none for one that never started) and
+   * its result.
+   *
+   * @since 0.5
+   */
+  record End(Optional<Instant> startedAt, Execution.Result result) {
+    public End {
+      Objects.requireNonNull(startedAt, "startedAt");
+      Objects.requireNonNull(result, "result");
     }
   }
 

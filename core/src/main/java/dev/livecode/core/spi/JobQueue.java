@@ -1,5 +1,6 @@
 package dev.livecode.core.spi;
 
+import dev.livecode.core.Execution;
 import dev.livecode.core.Session;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.internal.InMemoryQueue;
@@ -99,16 +100,40 @@ public interface JobQueue extends AutoCloseable {
    * @param tenant the owner of the execution's session: a queue that can, hands out the jobs of the
    *     tenants with jobs waiting in turn, so that one tenant's many runs do not hold back
    *     another's
+   * @param queued the execution as the store holds it once queued, when the engine offers it and
+   *     the queue carries it (since 0.5): a worker taking the job on its first delivery starts from
+   *     it without reading the store. A queue may leave it out (a large source), and a worker then
+   *     reads the store.
    */
-  record Job(UUID executionId, String tenant) {
+  record Job(UUID executionId, String tenant, Optional<Execution> queued) {
     public Job {
       Objects.requireNonNull(executionId, "executionId");
       Objects.requireNonNull(tenant, "tenant");
+      Objects.requireNonNull(queued, "queued");
+      if (queued.isPresent()
+          && (!queued.get().id().equals(executionId)
+              || queued.get().status() != Execution.Status.QUEUED)) {
+        throw new IllegalArgumentException(
+            "the queued execution of a job is that job's, and QUEUED: was "
+                + queued.get().id()
+                + " "
+                + queued.get().status());
+      }
+    }
+
+    /** A job without the execution. */
+    public Job(UUID executionId, String tenant) {
+      this(executionId, tenant, Optional.empty());
     }
 
     /** A job of {@link Session#ANONYMOUS}. */
     public Job(UUID executionId) {
       this(executionId, Session.ANONYMOUS);
+    }
+
+    /** The job of {@code queued}, a QUEUED execution as its store holds it, carried with it. */
+    public static Job of(Execution queued, String tenant) {
+      return new Job(queued.id(), tenant, Optional.of(queued));
     }
   }
 

@@ -157,6 +157,18 @@ public interface Store extends AutoCloseable {
   boolean finish(UUID executionId, Execution.Result result);
 
   /**
+   * {@code execution} as a read from this store would give it back after it was written: its times
+   * at the precision the store keeps. The engine announces an end in this form, so that a node
+   * answering from the announcement answers what a store read would. Default: unchanged, for stores
+   * that keep values as given.
+   *
+   * @since 0.5
+   */
+  default Execution asStored(Execution execution) {
+    return execution;
+  }
+
+  /**
    * A session's executions, newest first, by keyset pagination.
    *
    * @throws LivecodeException.InvalidRequest for a cursor this store did not make

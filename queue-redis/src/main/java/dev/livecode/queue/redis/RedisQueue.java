@@ -4,6 +4,7 @@ import dev.livecode.core.Session;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import dev.livecode.core.spi.JobQueue;
+import dev.livecode.queue.redis.internal.QueuedExecutions;
 import dev.livecode.queue.redis.internal.RedisEvents;
 import dev.livecode.queue.redis.internal.RedisLiveLogs;
 import dev.livecode.queue.redis.internal.RedisUris;
@@ -92,6 +93,7 @@ public final class RedisQueue implements JobQueue {
 
   private static final String FIELD_EXECUTION = "execution";
   private static final String FIELD_TENANT = "tenant";
+  private static final String FIELD_QUEUED = "queued";
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.:{}\\-]{1,100}");
   private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(1);
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -116,7 +118,14 @@ public final class RedisQueue implements JobQueue {
           return 0
         end
         redis.call('DECR', KEYS[4])
-        local id = redis.call('XADD', KEYS[1], '*', 'execution', next, 'tenant', tenant)
+        local id
+        local cut = string.find(next, '\\n', 1, true)
+        if cut then
+          id = redis.call('XADD', KEYS[1], '*', 'execution', string.sub(next, 1, cut - 1),
+              'tenant', tenant, 'queued', string.sub(next, cut + 1))
+        else
+          id = redis.call('XADD', KEYS[1], '*', 'execution', next, 'tenant', tenant)
+        end
         redis.call('HSET', KEYS[3], tenant, id)
         return 1
       end
@@ -351,7 +360,7 @@ public final class RedisQueue implements JobQueue {
                 ScriptOutputType.INTEGER,
                 fairKeys(job.tenant()),
                 GROUP,
-                job.executionId().toString(),
+                listEntry(job),
                 job.tenant()));
   }
 
@@ -609,23 +618,44 @@ public final class RedisQueue implements JobQueue {
     return Optional.empty();
   }
 
+  /**
+   * What the tenant's list holds for the job: its execution's id, and after a line break the
+   * execution as queued when it is small enough to carry (the stream entry's {@code queued}).
+   */
+  private static String listEntry(JobQueue.Job job) {
+    String id = job.executionId().toString();
+    return job.queued().flatMap(QueuedExecutions::encode).map(text -> id + "\n" + text).orElse(id);
+  }
+
   /** The stream, the tenant's waiting list, the tenants' flags and the count of waiting jobs. */
   private String[] fairKeys(String tenant) {
     return new String[] {jobsKey, keyPrefix + ":tenant-jobs:" + tenant, tenantsKey, heldKey};
   }
 
-  /** The tenant's job was delivered: its next one, if any, joins the end of the stream. */
+  /**
+   * The tenant's job was delivered: its next one, if any, joins the end of the stream. Sent without
+   * waiting for the reply, so the delivered job starts a round trip sooner; what this queue sends
+   * next on its connection (the job's ack, a stats read) still comes after it.
+   */
   private void promoteNext(String tenant) {
     try {
-      sync(
-          "promote",
-          commands ->
-              commands.eval(
-                  FAIR_PROMOTE, ScriptOutputType.INTEGER, fairKeys(tenant), GROUP, "", tenant));
-    } catch (QueueException e) {
-      // The delivery stands; the tenant's next enqueue or take repairs its turn.
-      LOG.warn("{} next job of a tenant not promoted error={}", logName, e.toString());
+      connection
+          .async()
+          .<Long>eval(FAIR_PROMOTE, ScriptOutputType.INTEGER, fairKeys(tenant), GROUP, "", tenant)
+          .whenComplete(
+              (promoted, e) -> {
+                if (e != null) {
+                  notPromoted(e);
+                }
+              });
+    } catch (RedisException e) {
+      notPromoted(e);
     }
+  }
+
+  private void notPromoted(Throwable e) {
+    // The delivery stands; the tenant's next enqueue or take repairs its turn.
+    LOG.warn("{} next job of a tenant not promoted error={}", logName, e.toString());
   }
 
   private Optional<JobQueue.Delivery> toDelivery(
@@ -639,12 +669,15 @@ public final class RedisQueue implements JobQueue {
     Map<String, String> body = message.getBody();
     String execution = body == null ? null : body.get(FIELD_EXECUTION);
     try {
+      UUID id = UUID.fromString(Objects.requireNonNull(execution));
+      String queued = body.get(FIELD_QUEUED);
       return Optional.of(
           new JobQueue.Delivery(
               new JobQueue.Job(
-                  UUID.fromString(Objects.requireNonNull(execution)),
+                  id,
                   // An entry queued before jobs named their tenant is the default owner's.
-                  body.getOrDefault(FIELD_TENANT, Session.ANONYMOUS)),
+                  body.getOrDefault(FIELD_TENANT, Session.ANONYMOUS),
+                  queued == null ? Optional.empty() : QueuedExecutions.decode(id, queued)),
               message.getId(),
               attempt));
     } catch (RuntimeException e) {

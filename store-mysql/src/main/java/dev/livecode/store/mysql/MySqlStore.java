@@ -100,10 +100,17 @@ public final class MySqlStore implements Store {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final GroupCommit autosaves;
 
+  /**
+   * The store's own pool lets one statement text hold several statements (allowMultiQueries): a
+   * host's DataSource may not, so the store sends them one by one there.
+   */
+  private final boolean multiStatements;
+
   private MySqlStore(
       DataSource dataSource, HikariDataSource ownedPool, String tablePrefix, String description) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
+    this.multiStatements = ownedPool != null;
     this.sql = new Statements(tablePrefix);
     this.description = description;
     this.apiKeys = new MySqlApiKeys(dataSource, tablePrefix);
@@ -240,7 +247,10 @@ public final class MySqlStore implements Store {
             }
           }
           int inserted;
-          try (PreparedStatement s = c.prepareStatement(sql.insertExecution)) {
+          Optional<Execution> readBack = Optional.empty();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  multiStatements ? sql.insertExecutionAndRead : sql.insertExecution)) {
             int i = 0;
             s.setBytes(++i, Rows.bytes(request.id()));
             s.setString(++i, request.stdin());
@@ -259,7 +269,19 @@ public final class MySqlStore implements Store {
             Rows.setInstant(s, ++i, request.queuedAt());
             s.setBoolean(++i, request.interactive());
             s.setBytes(++i, sessionId);
-            inserted = s.executeUpdate();
+            if (multiStatements) {
+              // why: the insert and the read of what it made go in one round trip.
+              s.setBytes(++i, Rows.bytes(request.id()));
+              s.execute();
+              inserted = s.getUpdateCount();
+              if (s.getMoreResults()) {
+                try (ResultSet rows = s.getResultSet()) {
+                  readBack = rows.next() ? Optional.of(Rows.execution(rows)) : Optional.empty();
+                }
+              }
+            } else {
+              inserted = s.executeUpdate();
+            }
           } catch (SQLException e) {
             if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
               // A concurrent request with the same key won the unique index: answer with its
@@ -275,7 +297,7 @@ public final class MySqlStore implements Store {
             throw new LivecodeException.SessionNotFound(request.sessionId());
           }
           Execution created =
-              readExecution(c, request.id())
+              (readBack.isPresent() ? readBack : readExecution(c, request.id()))
                   .orElseThrow(
                       () ->
                           new StoreException(
@@ -392,6 +414,41 @@ public final class MySqlStore implements Store {
             throw e;
           }
         });
+  }
+
+  /** Times cut to the microsecond (DATETIME(6)), the program's wall time to the millisecond. */
+  @Override
+  public Execution asStored(Execution execution) {
+    Objects.requireNonNull(execution, "execution");
+    Optional<Execution.Result> result =
+        execution
+            .result()
+            .map(
+                r ->
+                    new Execution.Result(
+                        r.status(),
+                        r.stdout(),
+                        r.stderr(),
+                        r.exitCode(),
+                        r.signal(),
+                        r.failureReason(),
+                        r.stdoutTruncated(),
+                        r.stderrTruncated(),
+                        Duration.ofMillis(r.executionTime().toMillis()),
+                        Rows.storable(r.finishedAt())));
+    return new Execution(
+        execution.id(),
+        execution.sessionId(),
+        execution.language(),
+        execution.sourceCode(),
+        execution.stdin(),
+        execution.limits(),
+        execution.idempotencyKey(),
+        execution.status(),
+        Rows.storable(execution.queuedAt()),
+        execution.startedAt().map(Rows::storable),
+        result,
+        execution.interactive());
   }
 
   @Override
@@ -693,6 +750,9 @@ public final class MySqlStore implements Store {
       // writes it as one statement per batch size, long text that it must not parse each time
       // (parsing it was the server's largest cost per autosave), hence the larger cache.
       config.addDataSourceProperty("rewriteBatchedStatements", "true");
+      // Every statement of the store binds its values as parameters, so a statement text with
+      // several statements is only ever the store's own.
+      config.addDataSourceProperty("allowMultiQueries", "true");
       config.addDataSourceProperty("prepStmtCacheSize", "256");
       config.addDataSourceProperty("prepStmtCacheSqlLimit", "16384");
       HikariDataSource pool;

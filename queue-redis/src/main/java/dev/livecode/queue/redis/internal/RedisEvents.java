@@ -1,6 +1,5 @@
 package dev.livecode.queue.redis.internal;
 
-import dev.livecode.core.Execution;
 import dev.livecode.core.exception.QueueException;
 import dev.livecode.core.spi.ExecutionEvents;
 import io.lettuce.core.RedisClient;
@@ -11,7 +10,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Best-effort, as the SPI says: when Redis cannot take a message, listeners in this JVM still hear
  * it, and waiters elsewhere fall back to re-reading the store at their deadline.
  *
- * <p>Message: {@code <execution-uuid> <STATUS>}.
+ * <p>Message: {@code <execution-uuid> <STATUS>}, with the end after it when it is small (see {@link
+ * EventMessages}).
  */
 public final class RedisEvents implements ExecutionEvents {
   private static final Logger LOG = LoggerFactory.getLogger(RedisEvents.class);
@@ -104,21 +103,38 @@ public final class RedisEvents implements ExecutionEvents {
     LOG.info("{} redis events subscribed channel={}", logName, channel);
   }
 
+  /**
+   * Sent without waiting for Redis's reply: the caller (a worker between a run's stored result and
+   * its ack) goes on at once, and the message still leaves before anything the caller sends next on
+   * the same connection.
+   */
   @Override
   public void publish(ExecutionEvents.Event event) {
     Objects.requireNonNull(event, "event");
     try {
-      commands.sync().publish(channel, event.executionId() + " " + event.status().name());
+      commands
+          .async()
+          .publish(channel, EventMessages.encode(event))
+          .whenComplete(
+              (receivers, e) -> {
+                if (e != null) {
+                  notPublished(event, e);
+                }
+              });
     } catch (RedisException e) {
-      // Best-effort: tell this JVM directly; other nodes re-read the store at their deadline.
-      LOG.warn(
-          "{} redis event not published, delivered locally only execution={} status={} error={}",
-          logName,
-          event.executionId(),
-          event.status(),
-          e.toString());
-      dispatch(event);
+      notPublished(event, e);
     }
+  }
+
+  /** Best-effort: tell this JVM directly; other nodes re-read the store at their deadline. */
+  private void notPublished(ExecutionEvents.Event event, Throwable e) {
+    LOG.warn(
+        "{} redis event not published, delivered locally only execution={} status={} error={}",
+        logName,
+        event.executionId(),
+        event.status(),
+        e.toString());
+    dispatch(event);
   }
 
   /** Every execution's events in a Redis stream of its own, readable on every node. */
@@ -135,11 +151,8 @@ public final class RedisEvents implements ExecutionEvents {
   }
 
   private void receive(String message) {
-    int space = message.indexOf(' ');
     try {
-      UUID id = UUID.fromString(message.substring(0, space));
-      Execution.Status status = Execution.Status.valueOf(message.substring(space + 1));
-      dispatch(new ExecutionEvents.Event(id, status));
+      dispatch(EventMessages.decode(message));
     } catch (RuntimeException e) {
       LOG.debug("{} redis event ignored, not understood length={}", logName, message.length());
     }

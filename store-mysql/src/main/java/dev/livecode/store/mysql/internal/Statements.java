@@ -19,6 +19,7 @@ public final class Statements {
   public final String updateSessionIfVersionGiven;
   private final String findSessionsPrefix;
   public final String insertExecution;
+  public final String insertExecutionAndRead;
   public final String findExecution;
   public final String findExecutionByKey;
   public final String markRunning;
@@ -60,6 +61,9 @@ public final class Statements {
             + sessions
             + " WHERE id = ?";
     findExecution = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions + " WHERE id = ?";
+    // Two statements in one round trip, on a connection that allows it: the insert, then the read
+    // of the row it made.
+    insertExecutionAndRead = insertExecution + "; " + findExecution;
     findExecutionByKey =
         "SELECT "
             + EXECUTION_COLUMNS
