@@ -186,8 +186,9 @@ final class ForkServer implements AutoCloseable {
       BufferedReader answer =
           new BufferedReader(
               new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8));
-      String ready = answer.readLine();
+      String ready = readyLine(answer);
       if (!"ready".equals(ready)) {
+        started.destroyForcibly();
         String error = new String(started.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         throw new IOException("fork server did not start: " + error.strip());
       }
@@ -198,6 +199,31 @@ final class ForkServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       started.destroyForcibly();
       throw e;
+    }
+  }
+
+  /** The server's first line, or null when it gave none within the timeout (it is then killed). */
+  private String readyLine(BufferedReader answer) throws IOException {
+    CompletableFuture<String> line = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                line.complete(answer.readLine());
+              } catch (IOException e) {
+                line.complete(null);
+              }
+            },
+            "livecode-fork-start");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the fork server started", e);
     }
   }
 
