@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -186,9 +187,11 @@ final class ForkServer implements AutoCloseable {
       BufferedReader answer =
           new BufferedReader(
               new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8));
-      String ready = readyLine(answer);
-      if (!"ready".equals(ready)) {
-        started.destroyForcibly();
+      Optional<String> ready = readyLine(answer);
+      if (ready.isEmpty()) {
+        throw new IOException("fork server did not start within " + timeout);
+      }
+      if (!ready.get().equals("ready")) {
         String error = new String(started.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         throw new IOException("fork server did not start: " + error.strip());
       }
@@ -202,25 +205,26 @@ final class ForkServer implements AutoCloseable {
     }
   }
 
-  /** The server's first line, or null when it gave none within the timeout (it is then killed). */
-  private String readyLine(BufferedReader answer) throws IOException {
+  /** The server's first line ("" at its end), or empty when it gave none within the timeout. */
+  private Optional<String> readyLine(BufferedReader answer) throws IOException {
     CompletableFuture<String> line = new CompletableFuture<>();
     Thread reader =
         new Thread(
             () -> {
               try {
-                line.complete(answer.readLine());
+                String first = answer.readLine();
+                line.complete(first == null ? "" : first);
               } catch (IOException e) {
-                line.complete(null);
+                line.complete("");
               }
             },
             "livecode-fork-start");
     reader.setDaemon(true);
     reader.start();
     try {
-      return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return Optional.of(line.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException | ExecutionException e) {
-      return null;
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while the fork server started", e);
