@@ -268,26 +268,8 @@ final class BwrapSandbox implements Sandbox {
     if (seccomp.file().isPresent()) {
       args.addAll(List.of("--seccomp", Integer.toString(SECCOMP_FD)));
     }
-    args.addAll(List.of("--ro-bind", "/usr", "/usr"));
-    for (String dir : SandboxRoot.MERGED_USR) {
-      Path path = Path.of(dir);
-      if (Files.isSymbolicLink(path)) {
-        args.addAll(List.of("--symlink", Files.readSymbolicLink(path).toString(), dir));
-      } else if (Files.isDirectory(path)) {
-        args.addAll(List.of("--ro-bind", dir, dir));
-      }
-    }
-    for (String etc : SandboxRoot.ETC) {
-      args.addAll(List.of("--ro-bind-try", etc, etc));
-    }
-    for (Path path : spec.readOnlyPaths()) {
-      String p = path.toAbsolutePath().normalize().toString();
-      if (!Files.exists(path)) {
-        throw new IOException("read-only path of the runner does not exist: " + p);
-      }
-      if (!p.equals("/usr") && !p.startsWith("/usr/")) {
-        args.addAll(List.of("--ro-bind", p, p));
-      }
+    for (SandboxRoot.Bind bind : SandboxRoot.binds(spec.readOnlyPaths())) {
+      args.addAll(List.of(bind.kind().bwrapOption, bind.source(), bind.target()));
     }
     args.addAll(List.of("--proc", "/proc"));
     args.addAll(PROC_MASKS);

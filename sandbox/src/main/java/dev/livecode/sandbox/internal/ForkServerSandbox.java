@@ -173,38 +173,23 @@ final class ForkServerSandbox implements Sandbox {
     return run.append("end\n").toString();
   }
 
-  private static void line(StringBuilder text, String key, String value) {
-    if (value.indexOf('\n') >= 0 || (!key.equals("robind") && value.indexOf('\t') >= 0)) {
-      throw new IllegalArgumentException("a fork server setting holds a tab or newline: " + key);
+  /** One line of tab-separated fields, as the fork server reads them. */
+  private static void line(StringBuilder text, String... fields) {
+    for (String field : fields) {
+      if (field.indexOf('\t') >= 0 || field.indexOf('\n') >= 0) {
+        throw new IllegalArgumentException(
+            "a fork server setting holds a tab or newline: " + field);
+      }
     }
-    text.append(key).append('\t').append(value).append('\n');
+    text.append(String.join("\t", fields)).append('\n');
   }
 
   /** What the server builds its read-only root from: what a bwrap start binds. */
   private static String setUp(LaunchSpec template, Optional<Path> seccomp) throws IOException {
     StringBuilder text = new StringBuilder();
     seccomp.ifPresent(file -> line(text, "seccomp", file.toString()));
-    text.append("robind\t/usr\t/usr\n");
-    for (String dir : SandboxRoot.MERGED_USR) {
-      Path path = Path.of(dir);
-      if (Files.isSymbolicLink(path)) {
-        text.append("symlink\t")
-            .append(Files.readSymbolicLink(path))
-            .append('\t')
-            .append(dir)
-            .append('\n');
-      } else if (Files.isDirectory(path)) {
-        text.append("robind\t").append(dir).append('\t').append(dir).append('\n');
-      }
-    }
-    for (String etc : SandboxRoot.ETC) {
-      text.append("robind-try\t").append(etc).append('\t').append(etc).append('\n');
-    }
-    for (Path path : template.readOnlyPaths()) {
-      String p = path.toAbsolutePath().normalize().toString();
-      if (!p.equals("/usr") && !p.startsWith("/usr/")) {
-        line(text, "robind", p + "\t" + p);
-      }
+    for (SandboxRoot.Bind bind : SandboxRoot.binds(template.readOnlyPaths())) {
+      line(text, bind.kind().forkServerWord, bind.source(), bind.target());
     }
     SandboxRoot.DEVICES.forEach(name -> line(text, "dev", name));
     SandboxRoot.procDirsEmptied().forEach(name -> line(text, "procdir", name));
