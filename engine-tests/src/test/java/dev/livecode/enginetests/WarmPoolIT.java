@@ -201,6 +201,33 @@ class WarmPoolIT {
     eventually("python pool full again", () -> WarmPools.full(warm, "python"));
   }
 
+  /**
+   * Three runs at once against a pool of one: the two that find it empty get interpreters forked
+   * for them by the fork server (counted as taken), not cold starts.
+   */
+  @Test
+  void runsThatFindThePoolEmptyAreForkedNotStartedCold() throws Exception {
+    Path root = Files.createTempDirectory("livecode-fork-on-miss-it-");
+    try (LivecodeEngine engine = engine("fork-on-miss-it", root).warmPool(1).workers(3).build()) {
+      eventually("python pool full", () -> WarmPools.full(engine, "python"));
+      Session session = engine.createSession("python", "import time; time.sleep(0.3); print('ok')");
+      List<Execution> queued = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        queued.add(engine.run(RunRequest.of(session.id())));
+      }
+      for (Execution execution : queued) {
+        Execution done = engine.awaitExecution(execution.id(), WAIT);
+        assertThat(done.result().orElseThrow().stdout()).isEqualTo("ok\n");
+      }
+
+      assertThat(WarmPools.taken(engine, "python")).isEqualTo(3);
+    } finally {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"warm", "ready"})
   void aRunWithOtherLimitsStartsCold(String kind) {
