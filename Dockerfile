@@ -26,4 +26,6 @@ EXPOSE 1409
 # why every interface: a container's loopback is out of reach of its published port. Without
 # LIVECODE_API_KEYS_FILE such a server is open to whoever reaches the port (it logs so).
 ENV LIVECODE_HOST=0.0.0.0
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-jar", "/opt/livecode/livecode-server.jar"]
+# why the JIT's first tier only: the server's Java work per run is small, and compiling it again
+# with the second tier cost more CPU than it saved (docs/deployment.md, "JVM options").
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:TieredStopAtLevel=1", "-jar", "/opt/livecode/livecode-server.jar"]

@@ -15,4 +15,5 @@ if ! command -v bwrap >/dev/null 2>&1 && [ "${LIVECODE_SKIP_INSTALL:-0}" != 1 ] 
     || echo "start: bubblewrap could not be installed; the server will use a weaker tier" >&2
 fi
 mvn -q -B -ntp package -DskipTests
-exec java -jar server/target/livecode-server.jar "$@"
+# The JIT's first tier only: see docs/deployment.md, "JVM options".
+exec java -XX:TieredStopAtLevel=1 -jar server/target/livecode-server.jar "$@"

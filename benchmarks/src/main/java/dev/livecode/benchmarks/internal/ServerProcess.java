@@ -22,6 +22,14 @@ import java.util.concurrent.TimeUnit;
  * output in a log file, killed with SIGTERM (then SIGKILL) on close and at JVM exit.
  */
 public final class ServerProcess implements AutoCloseable {
+  /**
+   * The JVM options the project starts its server with (scripts/start.sh, the Dockerfile): only the
+   * JIT's first tier. The server's own Java work per run is small; the default second tier spent
+   * more CPU compiling it, for the first thousands of runs, than the faster code saved
+   * (docs/deployment.md has the figures).
+   */
+  public static final List<String> LAUNCH_JVM_ARGS = List.of("-XX:TieredStopAtLevel=1");
+
   private final String name;
   private final Process process;
   private final int port;

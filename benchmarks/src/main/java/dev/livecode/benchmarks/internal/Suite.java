@@ -828,8 +828,11 @@ public final class Suite implements AutoCloseable {
     List<String> main = new ArrayList<>(List.of("-jar", serverJar.toString()));
     main.addAll(args);
     progress("starting " + name);
-    ServerProcess p =
-        ServerProcess.start(name, options.serverJvmArgs(), main, true, options.logDir());
+    // The server as scripts/start.sh and the Dockerfile start it; --server-jvm-args come after,
+    // and a later -XX option wins (-XX:TieredStopAtLevel=4 measures the JVM's default JIT).
+    List<String> jvmArgs = new ArrayList<>(ServerProcess.LAUNCH_JVM_ARGS);
+    jvmArgs.addAll(options.serverJvmArgs());
+    ServerProcess p = ServerProcess.start(name, jvmArgs, main, true, options.logDir());
     rss.watch(p);
     return p;
   }
