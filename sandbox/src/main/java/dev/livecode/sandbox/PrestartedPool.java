@@ -297,9 +297,14 @@ public final class PrestartedPool<T> implements AutoCloseable {
     }
   }
 
-  /** Under the lock: more waiting than the pool wants now, which happens only after growth. */
+  /**
+   * Under the lock: more waiting than the pool wants now, which happens only after growth, and the
+   * takes paused for a lead time at least. A shorter pause (one slow run) is no sign that they
+   * stopped, and each extra discarded then would be started again at the next take.
+   */
   private boolean overTarget() {
-    return idle.size() > target(System.nanoTime());
+    long now = System.nanoTime();
+    return idle.size() > target(now) && now - lastTakeNanos >= leadTimeNanos;
   }
 
   /** Under the lock: whether the pool wants one more start now. */

@@ -194,6 +194,24 @@ class PrestartedPoolTest {
   }
 
   @Test
+  void keepsWhatItGrewThroughAPauseShorterThanItsLeadTime() throws Exception {
+    pool = backToBackPool(2, 6);
+    eventually("full", () -> pool.idle() == 2);
+    takeBackToBack(9, Duration.ofMillis(20));
+    Item taken = pool.take().orElseThrow();
+    eventually("grown to its maximum", () -> pool.idle() == 6);
+    int discarded = items.discarded.size();
+
+    // A pause of a few intervals, and a taken item's end wakes the pool meanwhile.
+    Thread.sleep(300);
+    taken.die();
+    Thread.sleep(100);
+
+    assertThat(items.discarded).as("discarded during the pause").hasSize(discarded);
+    assertThat(pool.idle()).isEqualTo(6);
+  }
+
+  @Test
   void concurrentTakersNeverGetTheSameItem() throws Exception {
     pool = PrestartedPool.builder("test", items).size(4).start();
     eventually("full", () -> pool.idle() == 4);
