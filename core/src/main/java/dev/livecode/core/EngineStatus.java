@@ -55,7 +55,8 @@ public record EngineStatus(
    *
    * @param size how many processes the pool keeps waiting when full
    * @param waiting how many are waiting now
-   * @param taken runs so far that took a waiting process instead of starting cold
+   * @param taken runs so far that took a waiting process, or one forked for them when none waited,
+   *     instead of starting cold
    * @since 0.2
    */
   public record Pool(int size, int waiting, long taken) {
