@@ -63,6 +63,35 @@ final class ServerProcess implements AutoCloseable {
   /** The same, with JVM options after the usual ones (a later -Xmx wins). */
   static ServerProcess start(List<String> jvmOptions, List<Path> extraClassPath, List<String> args)
       throws Exception {
+    ServerProcess server = launch(jvmOptions, extraClassPath, args);
+    server.awaitHealthy(Duration.ofSeconds(60));
+    return server;
+  }
+
+  /**
+   * Starts one jar per list of arguments, all at once (as a deployment starts its nodes), and waits
+   * for each one's /health; when one does not come up, every one is stopped.
+   */
+  static List<ServerProcess> startTogether(List<List<String>> argsOfEach) throws Exception {
+    List<ServerProcess> servers = new ArrayList<>();
+    try {
+      for (List<String> args : argsOfEach) {
+        servers.add(launch(List.of(), List.of(), args));
+      }
+      for (ServerProcess server : servers) {
+        server.awaitHealthy(Duration.ofSeconds(60));
+      }
+      return servers;
+    } catch (Exception | AssertionError e) {
+      for (ServerProcess server : servers) {
+        server.close();
+      }
+      throw e;
+    }
+  }
+
+  private static ServerProcess launch(
+      List<String> jvmOptions, List<Path> extraClassPath, List<String> args) throws IOException {
     int port = freePort();
     List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
     all.addAll(args);
@@ -72,9 +101,7 @@ final class ServerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    ServerProcess server = new ServerProcess(process, log, port);
-    server.awaitHealthy(Duration.ofSeconds(60));
-    return server;
+    return new ServerProcess(process, log, port);
   }
 
   /**

@@ -36,14 +36,20 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server jar as a cluster: one api process and worker processes in JVMs of their own, sharing
- * one MySQL database (created per test) and one Redis (a key prefix per test), as
- * docker-compose.yml deploys them.
+ * one MySQL database and one Redis (under a key prefix), as docker-compose.yml deploys them. A test
+ * that kills, restarts or adds a node has a cluster, a database and a prefix of its own; the others
+ * share one ({@link OnOneSharedCluster}). The nodes a test needs from the start are launched
+ * together once the first one has created the schema, and stopped together.
  *
  * <p>Services: those of {@link MariaDbExtension} and {@link RedisExtension}. Unreachable fails,
  * naming the variable. The outage test stops only a redis-server of its own, never the shared one.
@@ -62,201 +68,18 @@ class ClusterIT {
 
   @AfterEach
   void cleanUp() throws Exception {
-    for (Node node : nodes) {
-      node.close();
-    }
+    closeAll(nodes);
     for (AutoCloseable other : others) {
       other.close();
     }
   }
 
   @Test
-  void thousandRunsOnTwoWorkerProcessesEachEndCompletedAndRunOnce() throws Exception {
-    Node api = start("api", sharedRedis.url(), List.of());
-    Node workerA = start("worker", sharedRedis.url(), List.of("--workers", "2"));
-    Node workerB = start("worker", sharedRedis.url(), List.of("--workers", "2"));
-    String session = api.createSession("import sys\nn = int(sys.stdin.read())\nprint(n * n)");
-    int runs = 1000;
-
-    long start = System.nanoTime();
-    Map<String, Integer> inputOf = new ConcurrentHashMap<>();
-    ExecutorService clients = Executors.newFixedThreadPool(16);
-    try {
-      List<Future<?>> posted = new ArrayList<>();
-      for (int i = 0; i < runs; i++) {
-        int n = i;
-        posted.add(clients.submit(() -> inputOf.put(api.run(session, Integer.toString(n)), n)));
-      }
-      for (Future<?> future : posted) {
-        future.get(5, TimeUnit.MINUTES);
-      }
-      List<Future<JsonNode>> ended = new ArrayList<>();
-      for (String id : inputOf.keySet()) {
-        ended.add(clients.submit(() -> api.awaitEnd(id, Duration.ofMinutes(4))));
-      }
-      List<String> wrong = new ArrayList<>();
-      for (Future<JsonNode> future : ended) {
-        JsonNode execution = future.get(5, TimeUnit.MINUTES);
-        int n = inputOf.get(execution.get("execution_id").asText());
-        if (!execution.get("status").asText().equals("COMPLETED")
-            || !execution.get("stdout").asText().equals((long) n * n + "\n")) {
-          wrong.add("stdin " + n + ": " + execution);
-        }
-      }
-      assertThat(wrong).as("%d of %d runs ended wrong", wrong.size(), runs).isEmpty();
-    } finally {
-      clients.shutdownNow();
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-
-    assertThat(inputOf).hasSize(runs);
-    // One result per execution in the store: the session lists each run exactly once.
-    List<String> listed = api.listExecutions(session);
-    assertThat(listed).hasSize(runs).doesNotHaveDuplicates();
-    assertThat(Set.copyOf(listed)).isEqualTo(inputOf.keySet());
-    // Executed exactly once by outcome: every run finished once, on one of the two workers.
-    List<String> finishedA = workerA.finishedIds();
-    List<String> finishedB = workerB.finishedIds();
-    List<String> all = new ArrayList<>(finishedA);
-    all.addAll(finishedB);
-    assertThat(all).hasSize(runs).doesNotHaveDuplicates();
-    assertThat(finishedA).isNotEmpty();
-    assertThat(finishedB).isNotEmpty();
-    System.out.printf(
-        "cluster figures: %d runs on 2 worker processes x 2 threads in %.1f s = %.1f runs/s"
-            + " (worker A %d, worker B %d)%n",
-        runs, seconds, runs / seconds, finishedA.size(), finishedB.size());
-  }
-
-  @Test
-  void aWatcherOfOneApiNodeSeesTheWorkersOutputLiveAndResumesOnTheOtherNode() throws Exception {
-    Node nodeA = start("api", sharedRedis.url(), List.of());
-    Node nodeB = start("api", sharedRedis.url(), List.of());
-    start("worker", sharedRedis.url(), List.of("--workers", "2"));
-    String session =
-        nodeA.createSession(
-            "import time\nprint('First')\ntime.sleep(0.75)\nprint('Second')\ntime.sleep(0.75)\n"
-                + "print('Third')");
-    String id = nodeA.run(session, "");
-
-    long last;
-    long firstAt = 0;
-    StringBuilder seen = new StringBuilder();
-    try (SseConnection watch = nodeA.events(id, Map.of())) {
-      assertThat(watch.status()).isEqualTo(200);
-      SseConnection.Event event;
-      do {
-        event = watch.next(Duration.ofSeconds(30)).orElseThrow();
-        if (event.name().equals("stdout")) {
-          seen.append(readTree(event.data()).get("text").asText());
-          if (firstAt == 0 && seen.toString().contains("First\n")) {
-            firstAt = System.nanoTime();
-          }
-        }
-      } while (!seen.toString().contains("Second\n"));
-      last = event.id();
-    }
-    long secondAt = System.nanoTime();
-
-    List<SseConnection.Event> rest = new ArrayList<>();
-    try (SseConnection resumed = nodeB.events(id, Map.of("Last-Event-ID", Long.toString(last)))) {
-      for (SseConnection.Event event = resumed.next(Duration.ofSeconds(30)).orElseThrow();
-          ;
-          event = resumed.next(Duration.ofSeconds(30)).orElseThrow()) {
-        rest.add(event);
-        if (event.name().equals("done")) {
-          break;
-        }
-      }
-    }
-
-    assertThat(seen.toString()).isEqualTo("First\nSecond\n");
-    assertThat(secondAt - firstAt)
-        .as("First seen before Second was written")
-        .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
-    assertThat(rest.get(0).id()).isEqualTo(last + 1);
-    assertThat(rest.stream().map(SseConnection.Event::name).toList())
-        .doesNotContain("status")
-        .endsWith("done");
-    StringBuilder third = new StringBuilder();
-    rest.stream()
-        .filter(event -> event.name().equals("stdout"))
-        .forEach(event -> third.append(readTree(event.data()).get("text").asText()));
-    assertThat(third.toString()).isEqualTo("Third\n");
-    assertThat(readTree(rest.get(rest.size() - 1).data()).get("stdout").asText())
-        .isEqualTo("First\nSecond\nThird\n");
-  }
-
-  @Test
-  void inputOfARunOnTheWorkerIsAnsweredTwiceThroughTheOtherApiNode() throws Exception {
-    Node nodeA = start("api", sharedRedis.url(), List.of());
-    Node nodeB = start("api", sharedRedis.url(), List.of());
-    start("worker", sharedRedis.url(), List.of("--workers", "1"));
-    String session =
-        nodeA.createSession("a = input()\nprint('got ' + a)\nb = input()\nprint('got ' + b)");
-    String id =
-        nodeA
-            .ok(nodeA.send("POST", "/code-sessions/" + session + "/run", "{\"interactive\": true}"))
-            .get("execution_id")
-            .asText();
-
-    try (SseConnection watch = nodeA.events(id, Map.of())) {
-      StringBuilder seen = new StringBuilder();
-      assertThat(
-              nodeB
-                  .send("POST", "/executions/" + id + "/stdin", "{\"data\": \"one\\n\"}")
-                  .statusCode())
-          .isEqualTo(202);
-      while (!seen.toString().contains("got one\n")) {
-        SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
-        if (event.name().equals("stdout")) {
-          seen.append(readTree(event.data()).get("text").asText());
-        }
-      }
-      assertThat(nodeB.execution(id).get("status").asText()).isEqualTo("RUNNING");
-      assertThat(
-              nodeB
-                  .send("POST", "/executions/" + id + "/stdin", "{\"data\": \"two\\n\"}")
-                  .statusCode())
-          .isEqualTo(202);
-    }
-
-    JsonNode ended = nodeB.awaitEnd(id, Duration.ofSeconds(30));
-    assertThat(ended.get("status").asText()).isEqualTo("COMPLETED");
-    assertThat(ended.get("stdout").asText()).isEqualTo("got one\ngot two\n");
-  }
-
-  @Test
-  void aCancelThroughTheOtherApiNodeStopsTheRunOnTheWorkerAndAnswersCancelled() throws Exception {
-    Node nodeA = start("api", sharedRedis.url(), List.of());
-    Node nodeB = start("api", sharedRedis.url(), List.of());
-    start("worker", sharedRedis.url(), List.of("--workers", "1"));
-    String session = nodeA.createSession("print('spinning', flush=True)\nwhile True: pass");
-    String id = nodeA.run(session, "");
-    try (SseConnection watch = nodeA.events(id, Map.of())) {
-      StringBuilder seen = new StringBuilder();
-      while (!seen.toString().contains("spinning\n")) {
-        SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
-        if (event.name().equals("stdout")) {
-          seen.append(readTree(event.data()).get("text").asText());
-        }
-      }
-    }
-
-    HttpResponse<String> cancel = nodeB.send("POST", "/executions/" + id + "/cancel", null);
-
-    assertThat(cancel.statusCode()).as("%s", cancel.body()).isEqualTo(200);
-    JsonNode cancelled = readTree(cancel.body());
-    assertThat(cancelled.get("status").asText()).isEqualTo("CANCELLED");
-    assertThat(cancelled.get("stdout").asText()).isEqualTo("spinning\n");
-    assertThat(nodeA.execution(id).get("status").asText()).isEqualTo("CANCELLED");
-  }
-
-  @Test
   void anEndedRunsEventsReplayTheSameAfterTheApiAndTheWorkerRestartAndRedisForgotThem()
       throws Exception {
     Node api = start("api", sharedRedis.url(), List.of());
-    Node worker = start("worker", sharedRedis.url(), List.of("--workers", "1"));
+    Node worker = launch("worker", sharedRedis.url(), List.of("--workers", "1"));
+    awaitHealthy(nodes);
     String session =
         api.createSession(
             "import sys, time\nprint('one')\ntime.sleep(0.2)\nprint('two', file=sys.stderr)\nprint('\u00e9')");
@@ -274,8 +97,9 @@ class ClusterIT {
     } finally {
       client.shutdown();
     }
-    Node restarted = start("api", sharedRedis.url(), List.of());
-    start("worker", sharedRedis.url(), List.of("--workers", "1"));
+    Node restarted = launch("api", sharedRedis.url(), List.of());
+    Node restartedWorker = launch("worker", sharedRedis.url(), List.of("--workers", "1"));
+    awaitHealthy(List.of(restarted, restartedWorker));
 
     assertThat(before).hasSizeGreaterThan(4);
     assertThat(replay(restarted, id, Map.of())).isEqualTo(before);
@@ -304,7 +128,8 @@ class ClusterIT {
       throws Exception {
     Node api = start("api", sharedRedis.url(), List.of());
     Node doomed =
-        start("worker", sharedRedis.url(), List.of("--workers", "1", "--redis-lease-ms", "6000"));
+        launch("worker", sharedRedis.url(), List.of("--workers", "1", "--redis-lease-ms", "6000"));
+    awaitHealthy(nodes);
     String session =
         api.createSession("import time\nprint('started', flush=True)\ntime.sleep(2)\nprint('end')");
     String id = api.run(session, "");
@@ -355,9 +180,10 @@ class ClusterIT {
     Node api = start("api", sharedRedis.url(), List.of());
     // A 6 s lease (the shortest safe one: 3 renewals of 2 s) instead of the 30 s default.
     Node doomed =
-        start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
+        launch("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
     Node survivor =
-        start("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
+        launch("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
+    awaitHealthy(nodes);
     String session = api.createSession("import time\ntime.sleep(3)\nprint('done')");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -400,7 +226,8 @@ class ClusterIT {
     PrivateRedis redis = new PrivateRedis();
     others.add(redis);
     Node api = start("api", redis.url(), List.of());
-    start("worker", redis.url(), List.of("--workers", "2"));
+    launch("worker", redis.url(), List.of("--workers", "2"));
+    awaitHealthy(nodes);
     String session = api.createSession("print('ok')");
 
     Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
@@ -445,13 +272,15 @@ class ClusterIT {
 
   @Test
   void reportsLatencyAndThroughputFigures() throws Exception {
-    Node embedded = Node.start("all", List.of(), Map.of());
+    // The first worker and the embedded server start together; the second worker comes later.
+    Node embedded = Node.launch("all", List.of(), Map.of());
     nodes.add(embedded);
+    Node api = start("api", sharedRedis.url(), List.of());
+    launch("worker", sharedRedis.url(), List.of("--workers", "2"));
+    awaitHealthy(nodes);
     String embeddedSession = embedded.createSession("print(1)");
     Duration embeddedP50 = p50(embedded, embeddedSession, 30);
 
-    Node api = start("api", sharedRedis.url(), List.of());
-    start("worker", sharedRedis.url(), List.of("--workers", "2"));
     String session = api.createSession("print(1)");
     Duration clusterP50 = p50(api, session, 30);
     double oneWorker = throughput(api, session, 200);
@@ -502,9 +331,244 @@ class ClusterIT {
     return runs / ((System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * The tests that neither kill nor restart a node share one cluster, two api processes and two
+   * worker processes of two threads each, started once for them all: each test runs in a session of
+   * its own and asserts only on the executions it created, so that what another test left behind
+   * can neither pass nor fail it. Starting the four JVMs takes longer than most of these tests.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class OnOneSharedCluster {
+    @RegisterExtension static final MariaDbExtension DB = new MariaDbExtension();
+    @RegisterExtension static final RedisExtension REDIS = new RedisExtension();
+
+    private final List<Node> cluster = new ArrayList<>();
+    private Node apiA;
+    private Node apiB;
+    private Node workerA;
+    private Node workerB;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+      Backends backends = Backends.of(DB, REDIS.url(), REDIS.prefix());
+      // The first alone: it creates the schema (see ClusterIT#start).
+      apiA = launch(cluster, backends, "api", List.of());
+      apiA.awaitHealthy();
+      apiB = launch(cluster, backends, "api", List.of());
+      workerA = launch(cluster, backends, "worker", List.of("--workers", "2"));
+      workerB = launch(cluster, backends, "worker", List.of("--workers", "2"));
+      awaitHealthy(cluster);
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+      closeAll(cluster);
+    }
+
+    @Test
+    void thousandRunsOnTwoWorkerProcessesEachEndCompletedAndRunOnce() throws Exception {
+      Node api = apiA;
+      String session = api.createSession("import sys\nn = int(sys.stdin.read())\nprint(n * n)");
+      int runs = 1000;
+
+      long start = System.nanoTime();
+      Map<String, Integer> inputOf = new ConcurrentHashMap<>();
+      ExecutorService clients = Executors.newFixedThreadPool(16);
+      try {
+        List<Future<?>> posted = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+          int n = i;
+          posted.add(clients.submit(() -> inputOf.put(api.run(session, Integer.toString(n)), n)));
+        }
+        for (Future<?> future : posted) {
+          future.get(5, TimeUnit.MINUTES);
+        }
+        List<Future<JsonNode>> ended = new ArrayList<>();
+        for (String id : inputOf.keySet()) {
+          ended.add(clients.submit(() -> api.awaitEnd(id, Duration.ofMinutes(4))));
+        }
+        List<String> wrong = new ArrayList<>();
+        for (Future<JsonNode> future : ended) {
+          JsonNode execution = future.get(5, TimeUnit.MINUTES);
+          int n = inputOf.get(execution.get("execution_id").asText());
+          if (!execution.get("status").asText().equals("COMPLETED")
+              || !execution.get("stdout").asText().equals((long) n * n + "\n")) {
+            wrong.add("stdin " + n + ": " + execution);
+          }
+        }
+        assertThat(wrong).as("%d of %d runs ended wrong", wrong.size(), runs).isEmpty();
+      } finally {
+        clients.shutdownNow();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+
+      assertThat(inputOf).hasSize(runs);
+      // One result per execution in the store: the session lists each run exactly once.
+      List<String> listed = api.listExecutions(session);
+      assertThat(listed).hasSize(runs).doesNotHaveDuplicates();
+      assertThat(Set.copyOf(listed)).isEqualTo(inputOf.keySet());
+      // Executed exactly once by outcome: every run finished once, on one of the two workers. The
+      // workers' logs also name the other tests' runs: only this test's ids are counted.
+      List<String> finishedA = workerA.finishedIds(inputOf.keySet());
+      List<String> finishedB = workerB.finishedIds(inputOf.keySet());
+      List<String> all = new ArrayList<>(finishedA);
+      all.addAll(finishedB);
+      assertThat(all).hasSize(runs).doesNotHaveDuplicates();
+      assertThat(finishedA).isNotEmpty();
+      assertThat(finishedB).isNotEmpty();
+      System.out.printf(
+          "cluster figures: %d runs on 2 worker processes x 2 threads in %.1f s = %.1f runs/s"
+              + " (worker A %d, worker B %d)%n",
+          runs, seconds, runs / seconds, finishedA.size(), finishedB.size());
+    }
+
+    @Test
+    void aWatcherOfOneApiNodeSeesTheWorkersOutputLiveAndResumesOnTheOtherNode() throws Exception {
+      Node nodeA = apiA;
+      Node nodeB = apiB;
+      String session =
+          nodeA.createSession(
+              "import time\nprint('First')\ntime.sleep(0.75)\nprint('Second')\ntime.sleep(0.75)\n"
+                  + "print('Third')");
+      String id = nodeA.run(session, "");
+
+      long last;
+      long firstAt = 0;
+      StringBuilder seen = new StringBuilder();
+      try (SseConnection watch = nodeA.events(id, Map.of())) {
+        assertThat(watch.status()).isEqualTo(200);
+        SseConnection.Event event;
+        do {
+          event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+          if (event.name().equals("stdout")) {
+            seen.append(readTree(event.data()).get("text").asText());
+            if (firstAt == 0 && seen.toString().contains("First\n")) {
+              firstAt = System.nanoTime();
+            }
+          }
+        } while (!seen.toString().contains("Second\n"));
+        last = event.id();
+      }
+      long secondAt = System.nanoTime();
+
+      List<SseConnection.Event> rest = new ArrayList<>();
+      try (SseConnection resumed = nodeB.events(id, Map.of("Last-Event-ID", Long.toString(last)))) {
+        for (SseConnection.Event event = resumed.next(Duration.ofSeconds(30)).orElseThrow();
+            ;
+            event = resumed.next(Duration.ofSeconds(30)).orElseThrow()) {
+          rest.add(event);
+          if (event.name().equals("done")) {
+            break;
+          }
+        }
+      }
+
+      assertThat(seen.toString()).isEqualTo("First\nSecond\n");
+      assertThat(secondAt - firstAt)
+          .as("First seen before Second was written")
+          .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
+      assertThat(rest.get(0).id()).isEqualTo(last + 1);
+      assertThat(rest.stream().map(SseConnection.Event::name).toList())
+          .doesNotContain("status")
+          .endsWith("done");
+      StringBuilder third = new StringBuilder();
+      rest.stream()
+          .filter(event -> event.name().equals("stdout"))
+          .forEach(event -> third.append(readTree(event.data()).get("text").asText()));
+      assertThat(third.toString()).isEqualTo("Third\n");
+      assertThat(readTree(rest.get(rest.size() - 1).data()).get("stdout").asText())
+          .isEqualTo("First\nSecond\nThird\n");
+    }
+
+    @Test
+    void inputOfARunOnTheWorkerIsAnsweredTwiceThroughTheOtherApiNode() throws Exception {
+      Node nodeA = apiA;
+      Node nodeB = apiB;
+      String session =
+          nodeA.createSession("a = input()\nprint('got ' + a)\nb = input()\nprint('got ' + b)");
+      String id =
+          nodeA
+              .ok(
+                  nodeA.send(
+                      "POST", "/code-sessions/" + session + "/run", "{\"interactive\": true}"))
+              .get("execution_id")
+              .asText();
+
+      try (SseConnection watch = nodeA.events(id, Map.of())) {
+        StringBuilder seen = new StringBuilder();
+        assertThat(
+                nodeB
+                    .send("POST", "/executions/" + id + "/stdin", "{\"data\": \"one\\n\"}")
+                    .statusCode())
+            .isEqualTo(202);
+        while (!seen.toString().contains("got one\n")) {
+          SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+          if (event.name().equals("stdout")) {
+            seen.append(readTree(event.data()).get("text").asText());
+          }
+        }
+        assertThat(nodeB.execution(id).get("status").asText()).isEqualTo("RUNNING");
+        assertThat(
+                nodeB
+                    .send("POST", "/executions/" + id + "/stdin", "{\"data\": \"two\\n\"}")
+                    .statusCode())
+            .isEqualTo(202);
+      }
+
+      JsonNode ended = nodeB.awaitEnd(id, Duration.ofSeconds(30));
+      assertThat(ended.get("status").asText()).isEqualTo("COMPLETED");
+      assertThat(ended.get("stdout").asText()).isEqualTo("got one\ngot two\n");
+    }
+
+    @Test
+    void aCancelThroughTheOtherApiNodeStopsTheRunOnTheWorkerAndAnswersCancelled() throws Exception {
+      Node nodeA = apiA;
+      Node nodeB = apiB;
+      String session = nodeA.createSession("print('spinning', flush=True)\nwhile True: pass");
+      String id = nodeA.run(session, "");
+      try (SseConnection watch = nodeA.events(id, Map.of())) {
+        StringBuilder seen = new StringBuilder();
+        while (!seen.toString().contains("spinning\n")) {
+          SseConnection.Event event = watch.next(Duration.ofSeconds(30)).orElseThrow();
+          if (event.name().equals("stdout")) {
+            seen.append(readTree(event.data()).get("text").asText());
+          }
+        }
+      }
+
+      HttpResponse<String> cancel = nodeB.send("POST", "/executions/" + id + "/cancel", null);
+
+      assertThat(cancel.statusCode()).as("%s", cancel.body()).isEqualTo(200);
+      JsonNode cancelled = readTree(cancel.body());
+      assertThat(cancelled.get("status").asText()).isEqualTo("CANCELLED");
+      assertThat(cancelled.get("stdout").asText()).isEqualTo("spinning\n");
+      assertThat(nodeA.execution(id).get("status").asText()).isEqualTo("CANCELLED");
+    }
+  }
+
   // ---------------------------------------------------------------------------------------
 
+  /**
+   * A node of this test on the shared MySQL database and this Redis, healthy when it returns. The
+   * first node on a fresh database is started alone, and the others launched once it is up: nodes
+   * that migrate an empty database at once race to create its schema history, and all but one fail
+   * to start.
+   */
   private Node start(String role, String redisUrl, List<String> extra) throws Exception {
+    Node node = launch(role, redisUrl, extra);
+    node.awaitHealthy();
+    return node;
+  }
+
+  /** A node of this test, not yet healthy: nodes launched together start in parallel. */
+  private Node launch(String role, String redisUrl, List<String> extra) throws IOException {
+    return ClusterIT.launch(
+        nodes, Backends.of(mariaDb, redisUrl, sharedRedis.prefix()), role, extra);
+  }
+
+  private static Node launch(List<Node> into, Backends backends, String role, List<String> extra)
+      throws IOException {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -513,23 +577,48 @@ class ClusterIT {
                 "--store",
                 "mysql",
                 "--mysql-url",
-                mariaDb.jdbcUrl(),
+                backends.jdbcUrl(),
                 "--mysql-user",
-                mariaDb.user(),
+                backends.user(),
                 "--queue",
                 "redis",
                 "--redis-url",
-                redisUrl,
+                backends.redisUrl(),
                 "--redis-prefix",
-                sharedRedis.prefix()));
+                backends.redisPrefix()));
     args.addAll(extra);
     Map<String, String> env = new HashMap<>();
-    if (!mariaDb.password().isEmpty()) {
-      env.put("LIVECODE_MYSQL_PASSWORD", mariaDb.password());
+    if (!backends.password().isEmpty()) {
+      env.put("LIVECODE_MYSQL_PASSWORD", backends.password());
     }
-    Node node = Node.start(role, args, env);
-    nodes.add(node);
+    Node node = Node.launch(role, args, env);
+    into.add(node);
     return node;
+  }
+
+  private static void awaitHealthy(List<Node> launched) throws Exception {
+    for (Node node : launched) {
+      node.awaitHealthy();
+    }
+  }
+
+  /** Stops them all at once (each SIGTERM first, then the waits), then keeps their logs. */
+  private static void closeAll(List<Node> started) throws Exception {
+    for (Node node : started) {
+      node.terminate();
+    }
+    for (Node node : started) {
+      node.close();
+    }
+    started.clear();
+  }
+
+  /** Where the nodes keep their state: one MySQL database, one Redis under one key prefix. */
+  private record Backends(
+      String jdbcUrl, String user, String password, String redisUrl, String redisPrefix) {
+    static Backends of(MariaDbExtension db, String redisUrl, String redisPrefix) {
+      return new Backends(db.jdbcUrl(), db.user(), db.password(), redisUrl, redisPrefix);
+    }
   }
 
   private static JsonNode readTree(String body) {
@@ -577,7 +666,8 @@ class ClusterIT {
       return SseConnection.open(port, "/executions/" + id + "/events", headers);
     }
 
-    static Node start(String role, List<String> args, Map<String, String> env) throws Exception {
+    /** Starts the process and returns at once; {@link #awaitHealthy()} waits for it. */
+    static Node launch(String role, List<String> args, Map<String, String> env) throws IOException {
       assertThat(SERVER_JAR).as("the server jar (mvn package builds it)").exists();
       int port = freePort();
       List<String> command =
@@ -595,12 +685,12 @@ class ClusterIT {
       ProcessBuilder builder =
           new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
-      Node node = new Node(role, builder.start(), log, port);
-      node.awaitHealthy(Duration.ofSeconds(60));
-      return node;
+      return new Node(role, builder.start(), log, port);
     }
 
-    private void awaitHealthy(Duration timeout) throws Exception {
+    /** Up to 60 s from now, which is also enough for four nodes launched at once. */
+    void awaitHealthy() throws Exception {
+      Duration timeout = Duration.ofSeconds(60);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
@@ -717,6 +807,11 @@ class ClusterIT {
       return ids;
     }
 
+    /** Those of {@link #finishedIds()} that are among {@code ours}, in order, repeats kept. */
+    List<String> finishedIds(Set<String> ours) {
+      return finishedIds().stream().filter(ours::contains).toList();
+    }
+
     String log() {
       try {
         return Files.readString(log, StandardCharsets.UTF_8);
@@ -729,6 +824,11 @@ class ClusterIT {
     void kill() throws InterruptedException {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, without waiting: {@link #close()} waits. */
+    void terminate() {
+      process.destroy();
     }
 
     @Override
