@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -169,10 +170,17 @@ final class WorkerPool {
     // execution ended after that look.
     Optional<Execution> carried =
         delivery.attempt() == 1 && live.sharesLogs() ? delivery.job().queued() : Optional.empty();
+    // why: continuing the shared log reads its last number from the queue's server; that read
+    // goes beside the cancel look instead of after it. The log opened here is the one the run uses
+    // below; should the read fail, the run's own open meets the failure.
+    CompletableFuture<Void> logOpened =
+        carried.isPresent() ? openLogBeside(id) : CompletableFuture.completedFuture(null);
     if (carried.isPresent()
         && Futures.join(cancelSent)
         && store.findExecution(id).map(Execution::isFinished).orElse(true)) {
       LOG.debug("{} job cancelled while queued acknowledged id={}", name, id);
+      // Not run here: the log opened beside the look is let go once its open is over.
+      logOpened.whenComplete((opened, error) -> live.release(id));
       queue.ack(delivery);
       return;
     }
@@ -252,20 +260,20 @@ final class WorkerPool {
       return;
     }
     Instant startedAt = clock.instant();
-    if (!store.markRunning(execution.id(), startedAt)) {
-      // Ended meanwhile, elsewhere: its events end here too, so no subscriber waits for them.
-      store
-          .findExecution(execution.id())
-          .filter(Execution::isFinished)
-          .ifPresent(
-              ended -> {
-                run.end();
-                run.log().done(ended);
-                live.ended(execution.id());
-              });
+    CompletableFuture<Boolean> marked = markRunning(execution.id(), startedAt);
+    if (marked.isDone() && !Futures.join(marked)) {
+      endedElsewhere(execution.id(), run);
       queue.ack(delivery);
       return;
     }
+    // A run found ended elsewhere once its program has started, or whose mark failed, is stopped:
+    // its result would not be stored.
+    marked.whenComplete(
+        (isMarked, error) -> {
+          if (error != null || !isMarked) {
+            run.cancel();
+          }
+        });
     run.log().status(Execution.Status.RUNNING, delivery.attempt() > 1);
     events.publish(new ExecutionEvents.Event(execution.id(), Execution.Status.RUNNING));
     listener.executionStarted(
@@ -309,8 +317,60 @@ final class WorkerPool {
       // meanwhile on another thread instead of waiting for them.
       slot.close();
     }
+    // The result is stored only after the RUNNING mark, which it must follow; a mark that failed
+    // is thrown here and the job, unacknowledged, is delivered again.
+    if (!Futures.join(marked)) {
+      endedElsewhere(execution.id(), run);
+      queue.ack(delivery);
+      return;
+    }
     finish(execution.running(startedAt), result, run);
     queue.ack(delivery);
+  }
+
+  /**
+   * Marks the execution RUNNING. With shared logs (a store on another server) the mark is written
+   * beside the program's start instead of before it, which saves the program a commit's wait. What
+   * that changes: a worker that dies after the start and before the mark's commit leaves the
+   * execution QUEUED in the store, not RUNNING; its job stays unacknowledged either way, so after
+   * the lease another worker runs it again, and a restarted node's recovery finds it among the
+   * unfinished. A client sees QUEUED a few ms longer (or, in that crash, until the rerun), never a
+   * run lost or announced twice. In memory the mark costs nothing and is written first.
+   */
+  private CompletableFuture<Boolean> markRunning(UUID id, Instant startedAt) {
+    if (!live.sharesLogs()) {
+      return CompletableFuture.completedFuture(store.markRunning(id, startedAt));
+    }
+    try {
+      return CompletableFuture.supplyAsync(() -> store.markRunning(id, startedAt), io);
+    } catch (RejectedExecutionException e) {
+      // Closing: written here, first.
+      return CompletableFuture.completedFuture(store.markRunning(id, startedAt));
+    }
+  }
+
+  private CompletableFuture<Void> openLogBeside(UUID id) {
+    try {
+      return CompletableFuture.runAsync(() -> live.log(id), io)
+          // The run's own open of the log meets a failure, and reports it.
+          .exceptionally(error -> null);
+    } catch (RejectedExecutionException e) {
+      // Closing: the run's own open reads the log.
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /** Ended meanwhile, elsewhere: its events end here too, so no subscriber waits for them. */
+  private void endedElsewhere(UUID id, LiveRun run) {
+    store
+        .findExecution(id)
+        .filter(Execution::isFinished)
+        .ifPresent(
+            ended -> {
+              run.end();
+              run.log().done(ended);
+              live.ended(id);
+            });
   }
 
   private void renew(JobQueue.Delivery delivery) {

@@ -396,6 +396,35 @@ class RedisLiveEventsIT {
     assertThat(heard).extracting(ExecutionEvents.LiveLogs.Entry::sequence).containsExactly(1L, 2L);
   }
 
+  @Test
+  void aNewFollowerWaitsForNoReplyFromRedisAndIsStillTakenIn() throws InterruptedException {
+    ExecutionEvents.LiveLogs writer = queue().events().liveLogs().orElseThrow();
+    ExecutionEvents.LiveLogs reader = queue().events().liveLogs().orElseThrow();
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+    List<ExecutionEvents.LiveLogs.Entry> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var following = reader.follow(first, 0, entries -> {})) {
+      // The reader is blocked in its XREAD for the first follower.
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (!redis.commands().clientList().contains("cmd=xread") && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      // Redis answers no one for a second: a follow that waited for a reply would wait it out.
+      redis.commands().clientPause(1000);
+      long before = System.nanoTime();
+      try (var late = reader.follow(second, 0, heard::addAll)) {
+        Duration took = Duration.ofNanos(System.nanoTime() - before);
+        writer.append(second, List.of(status(1)), 100);
+        while (heard.isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+
+        assertThat(took).isLessThan(Duration.ofMillis(300));
+        assertThat(heard).extracting(ExecutionEvents.LiveLogs.Entry::sequence).containsExactly(1L);
+      }
+    }
+  }
+
   private static ExecutionEvents.LiveLogs.Entry status(long sequence) {
     return new ExecutionEvents.LiveLogs.Entry(
         sequence, Execution.Event.Kind.STATUS, Execution.Status.QUEUED, false, "");

@@ -11,6 +11,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.UnblockType;
+import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * and Redis itself refuses an entry that does not follow the last one. Appends go out on the
  * queue's shared connection without waiting (in order, as Lettuce pipelines them). One reader
  * thread follows every log this node's subscribers watch with a single blocking XREAD over all of
- * them on a connection of its own, and fans the entries out; a new follower interrupts the wait
- * with CLIENT UNBLOCK, so no one waits out the block.
+ * them on a connection of its own, and fans the entries out. That XREAD also reads a wake stream of
+ * this reader's own; a new follower adds an entry to it, without waiting for the reply, so the
+ * reader takes the follower in at once: whether the entry lands before the XREAD or during its
+ * block, the XREAD returns it. No one waits out the block, and no caller waits for Redis or polls.
  *
  * <p>Entry fields: {@code k} the kind, {@code s} the status, {@code r} 1 on a restart, {@code t}
  * the text.
@@ -73,7 +75,8 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
           + " unpack(ARGV, 3))\n"
           + "return 1";
 
-  private static final int WAKE_TRIES = 50;
+  /** How long a wake stream outlives its reader's last wake (a reader that died keeps none). */
+  private static final Duration WAKE_RETENTION = Duration.ofMinutes(10);
 
   private final String keyPrefix;
   private final String logName;
@@ -81,8 +84,9 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
   private final Supplier<StatefulRedisConnection<String, String>> connect;
   private final long blockMillis;
   private final Map<String, Follower> followers = new ConcurrentHashMap<>();
-  private final AtomicLong generation = new AtomicLong();
-  private final AtomicLong seenGeneration = new AtomicLong();
+  private final String wakeKey;
+  // Only the reader thread reads and moves it.
+  private String lastWake = "0-0";
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object idle = new Object();
   private final Thread reader;
@@ -104,6 +108,7 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
     this.commands = commands;
     this.connect = () -> client.connect(uri);
     this.blockMillis = Math.max(50, commandTimeout.toMillis() / 2);
+    this.wakeKey = keyPrefix + ":live-wake:" + UUID.randomUUID();
     this.reader = new Thread(this::readLoop, "livecode-redis-live-1");
     reader.setDaemon(true);
     reader.start();
@@ -299,7 +304,7 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
       String key, String after, Function<List<StreamMessage<String, String>>, Boolean> listener) {
     Follower follower = new Follower(key, after, listener);
     followers.put(key, follower);
-    wake(generation.incrementAndGet());
+    wake();
     return () -> {
       follower.cancelled = true;
       followers.remove(key, follower);
@@ -307,28 +312,15 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
   }
 
   /** Has the reader take the new follower into its next XREAD now rather than after its block. */
-  private void wake(long mine) {
+  private void wake() {
     synchronized (idle) {
       idle.notifyAll();
     }
-    for (int i = 0; i < WAKE_TRIES && !closed.get(); i++) {
-      if (seenGeneration.get() >= mine) {
-        return;
-      }
-      long id = readerClientId;
-      try {
-        if (id >= 0 && commands.sync().clientUnblock(id, UnblockType.TIMEOUT) == 1) {
-          return;
-        }
-      } catch (RedisException e) {
-        return;
-      }
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    try {
+      commands.async().xadd(wakeKey, XAddArgs.Builder.maxlen(1), "w", "1");
+      commands.async().pexpire(wakeKey, WAKE_RETENTION.toMillis());
+    } catch (RedisException e) {
+      // Redis is unreachable: the reader meets that itself, and takes the follower in after.
     }
   }
 
@@ -344,18 +336,25 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
           continue;
         }
         StatefulRedisConnection<String, String> connection = readerConnection();
-        seenGeneration.set(generation.get());
         List<Follower> now = new ArrayList<>(followers.values());
         @SuppressWarnings("unchecked")
-        XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[now.size()];
+        XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[now.size() + 1];
         Map<String, Follower> byKey = new HashMap<>();
+        // why: a follower added after this look adds its wake entry after it too, so past lastWake,
+        // and this XREAD returns at once, or as soon as that entry lands, to take it in.
+        offsets[0] = XReadArgs.StreamOffset.from(wakeKey, lastWake);
         for (int i = 0; i < now.size(); i++) {
           Follower follower = now.get(i);
-          offsets[i] = XReadArgs.StreamOffset.from(follower.key, follower.last);
+          offsets[i + 1] = XReadArgs.StreamOffset.from(follower.key, follower.last);
           byKey.put(follower.key, follower);
         }
         List<StreamMessage<String, String>> messages =
             connection.sync().xread(XReadArgs.Builder.block(blockMillis).count(BATCH), offsets);
+        for (StreamMessage<String, String> message : messages) {
+          if (wakeKey.equals(message.getStream())) {
+            lastWake = message.getId();
+          }
+        }
         deliver(messages, byKey);
       } catch (InterruptedException e) {
         return;
@@ -480,6 +479,11 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
       Thread.currentThread().interrupt();
     }
     dropReaderConnection();
+    try {
+      commands.async().del(wakeKey);
+    } catch (RedisException e) {
+      // it expires on its own
+    }
   }
 
   /** A stream followed from after {@code last}; its listener returns true when it is done. */
