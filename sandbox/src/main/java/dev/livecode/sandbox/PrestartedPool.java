@@ -101,6 +101,9 @@ public final class PrestartedPool<T> implements AutoCloseable {
   private int shortfall;
   private int starting;
 
+  /** A take found it empty since the last start began: the next start skips the refill delay. */
+  private boolean behind;
+
   private PrestartedPool(Builder<T> settings) {
     this.name = settings.name;
     this.items = settings.items;
@@ -179,9 +182,14 @@ public final class PrestartedPool<T> implements AutoCloseable {
         countStale(candidate);
         stale.add(candidate);
       }
-      if (taken.isEmpty() && demand(now) > 0) {
-        // Found empty while takes come fast: starts take longer than the lead time says.
-        shortfall = Math.min(maxSize, shortfall + 1);
+      if (taken.isEmpty()) {
+        // The next take will find it empty too unless a start begins now, whatever the rate
+        // says: it lags behind a change from paced takes to a burst by several takes.
+        behind = true;
+        if (demand(now) > 0) {
+          // Found empty while takes come fast: starts take longer than the lead time says.
+          shortfall = Math.min(maxSize, shortfall + 1);
+        }
       }
       wake = true;
       changed.signalAll();
@@ -276,7 +284,7 @@ public final class PrestartedPool<T> implements AutoCloseable {
       // Under demand a start cannot wait: the next take is due before the delay is over.
       if (!awaitUntil(
           () ->
-              idle.size() + starting < demand(System.nanoTime())
+              behind || idle.size() + starting < demand(System.nanoTime())
                   ? 0
                   : quietSince + refillDelayNanos)) {
         return;
@@ -287,6 +295,7 @@ public final class PrestartedPool<T> implements AutoCloseable {
         start = wanted();
         if (start) {
           starting++;
+          behind = false;
         }
       } finally {
         lock.unlock();

@@ -194,6 +194,22 @@ class PrestartedPoolTest {
   }
 
   @Test
+  void aTakeThatFindsItEmptyStartsTheNextWithoutTheRefillDelay() throws Exception {
+    pool = PrestartedPool.builder("test", items).size(1).refillDelay(Duration.ofSeconds(5)).start();
+    eventually("full", () -> pool.idle() == 1);
+    assertThat(pool.take()).isPresent();
+    int before = items.started.size();
+
+    long empty = System.nanoTime();
+    assertThat(pool.take()).isEmpty();
+    eventually("a start after the empty take", () -> items.started.size() > before);
+
+    assertThat(items.started.get(before).startedNanos - empty)
+        .as("start after a take that found it empty, refill delay 5 s")
+        .isLessThan(Duration.ofSeconds(2).toNanos());
+  }
+
+  @Test
   void keepsWhatItGrewThroughAPauseShorterThanItsLeadTime() throws Exception {
     pool = backToBackPool(2, 6);
     eventually("full", () -> pool.idle() == 2);
