@@ -21,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +163,7 @@ final class WorkerPool {
     // this look still reaches the run through its followed requests.
     CompletableFuture<Boolean> cancelSent =
         live.sharesLogs()
-            ? CompletableFuture.supplyAsync(() -> live.cancelSent(id), io)
+            ? besideIfShared(() -> live.cancelSent(id))
             : CompletableFuture.completedFuture(false);
     // why: on a first delivery the job carries the execution as queued, which only a cancel can
     // have changed since. With shared logs a cancel of a queued run is sent to its log before the
@@ -290,9 +291,7 @@ final class WorkerPool {
     // need not wait for: the follow reads the requests from the first, so none sent meanwhile is
     // missed, and a cancel found late still stops the run.
     CompletableFuture<ExecutionEvents.Subscription> requests =
-        live.sharesLogs()
-            ? CompletableFuture.supplyAsync(() -> live.followRequests(run), io)
-            : CompletableFuture.completedFuture(live.followRequests(run));
+        besideIfShared(() -> live.followRequests(run));
     try {
       ProgramExecutor.Prepared prepared =
           slot.lendWhile(() -> executor.prepare(execution, runner.get()));
@@ -338,15 +337,22 @@ final class WorkerPool {
    * run lost or announced twice. In memory the mark costs nothing and is written first.
    */
   private CompletableFuture<Boolean> markRunning(UUID id, Instant startedAt) {
-    if (!live.sharesLogs()) {
-      return CompletableFuture.completedFuture(store.markRunning(id, startedAt));
+    return besideIfShared(() -> store.markRunning(id, startedAt));
+  }
+
+  /**
+   * {@code work} on an io thread when the logs are shared (a round trip to another server that the
+   * program need not wait for); on this thread otherwise, or once the io threads are closing.
+   */
+  private <T> CompletableFuture<T> besideIfShared(Supplier<T> work) {
+    if (live.sharesLogs()) {
+      try {
+        return CompletableFuture.supplyAsync(work, io);
+      } catch (RejectedExecutionException e) {
+        // Closing: done here.
+      }
     }
-    try {
-      return CompletableFuture.supplyAsync(() -> store.markRunning(id, startedAt), io);
-    } catch (RejectedExecutionException e) {
-      // Closing: written here, first.
-      return CompletableFuture.completedFuture(store.markRunning(id, startedAt));
-    }
+    return CompletableFuture.completedFuture(work.get());
   }
 
   private CompletableFuture<Void> openLogBeside(UUID id) {

@@ -10,7 +10,6 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.UnblockType;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -91,7 +90,6 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
   private final Object idle = new Object();
   private final Thread reader;
   private volatile StatefulRedisConnection<String, String> readerConnection;
-  private volatile long readerClientId = -1;
 
   /**
    * @param commandTimeout the connections' command timeout: the reader blocks half as long a time
@@ -402,7 +400,6 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
     StatefulRedisConnection<String, String> connection = readerConnection;
     if (connection == null) {
       connection = connect.get();
-      readerClientId = connection.sync().clientId();
       readerConnection = connection;
     }
     return connection;
@@ -412,7 +409,6 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
   private void dropReaderConnection() {
     StatefulRedisConnection<String, String> connection = readerConnection;
     readerConnection = null;
-    readerClientId = -1;
     if (connection != null) {
       connection.closeAsync();
     }
@@ -464,14 +460,8 @@ public final class RedisLiveLogs implements ExecutionEvents.LiveLogs, AutoClosea
       return;
     }
     followers.clear();
-    long id = readerClientId;
-    if (id >= 0) {
-      try {
-        commands.sync().clientUnblock(id, UnblockType.ERROR);
-      } catch (RedisException e) {
-        // the reader times out on its own
-      }
-    }
+    // Ends the reader's block as a new follower does; it then sees the log closed.
+    wake();
     reader.interrupt();
     try {
       reader.join(TimeUnit.SECONDS.toMillis(2));
