@@ -209,6 +209,10 @@ public final class RedisQueue implements JobQueue {
   private final ConcurrentLinkedDeque<StatefulRedisConnection<String, String>> idleBlocking =
       new ConcurrentLinkedDeque<>();
   private final AtomicReference<String> claimCursor = new AtomicReference<>("0-0");
+  // why: under load every take would sweep the pending list for a dead worker's job, one
+  // XAUTOCLAIM per run that nearly always finds nothing; after a whole sweep found nothing the
+  // next waits until this time (System.nanoTime()), while a sweep that claims or walks on does not.
+  private volatile long nextSweep = System.nanoTime();
   // why: liveWorkers counts worker threads (EngineStatus), so each thread that takes has its own
   // heartbeat member "<consumer>#<thread>"; a job's renewal keeps its thread's member fresh.
   private final ConcurrentHashMap<String, Long> lastBeat = new ConcurrentHashMap<>();
@@ -377,7 +381,8 @@ public final class RedisQueue implements JobQueue {
     String member = consumerName + "#" + Thread.currentThread().getName();
     try {
       heartbeat(member, false);
-      Optional<JobQueue.Delivery> reclaimed = reclaim();
+      Optional<JobQueue.Delivery> reclaimed =
+          System.nanoTime() - nextSweep >= 0 ? reclaim() : Optional.empty();
       Optional<JobQueue.Delivery> delivery =
           reclaimed.isPresent() || maxWait.isZero() || maxWait.isNegative()
               ? (reclaimed.isPresent() ? reclaimed : read(connection, 0))
@@ -572,7 +577,10 @@ public final class RedisQueue implements JobQueue {
                             .count(1)));
     // why: the cursor walks the whole pending list over successive takes, so a stale entry behind
     // many live ones is still found; "0-0" means the walk starts over.
-    claimCursor.compareAndSet(start, claimed.getId() == null ? "0-0" : claimed.getId());
+    String next = claimed.getId() == null ? "0-0" : claimed.getId();
+    claimCursor.compareAndSet(start, next);
+    boolean sweptAll = next.equals("0-0") && claimed.getMessages().isEmpty();
+    nextSweep = sweptAll ? System.nanoTime() + sweepPause().toNanos() : System.nanoTime();
     for (StreamMessage<String, String> message : claimed.getMessages()) {
       List<PendingMessage> pending =
           sync(
@@ -690,6 +698,15 @@ public final class RedisQueue implements JobQueue {
                   ACK, ScriptOutputType.INTEGER, new String[] {jobsKey}, GROUP, message.getId()));
       return Optional.empty();
     }
+  }
+
+  /**
+   * How long after a sweep that found nothing the next waits: a tenth of the lease, at most the
+   * heartbeat's second, so a dead worker's job waits at most that much longer than its lease.
+   */
+  private Duration sweepPause() {
+    Duration tenth = lease.dividedBy(10);
+    return tenth.compareTo(HEARTBEAT_EVERY) < 0 ? tenth : HEARTBEAT_EVERY;
   }
 
   private void heartbeat(String member, boolean force) {

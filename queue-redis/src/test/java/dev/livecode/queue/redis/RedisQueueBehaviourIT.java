@@ -56,6 +56,33 @@ class RedisQueueBehaviourIT {
   }
 
   @Test
+  void takesInQuickSuccessionSweepForDeadWorkersJobsOnceWhileNoneIsFound() {
+    try (RedisQueue q = queue().build()) {
+      for (int i = 0; i < 20; i++) {
+        q.enqueue(new JobQueue.Job(UUID.randomUUID()));
+      }
+      long before = xautoclaimCalls();
+      for (int i = 0; i < 20; i++) {
+        q.ack(q.take(Duration.ofSeconds(5)).orElseThrow());
+      }
+
+      assertThat(xautoclaimCalls() - before).isBetween(1L, 2L);
+    }
+  }
+
+  /** Calls of XAUTOCLAIM the server has counted; this module's tests run one at a time. */
+  private long xautoclaimCalls() {
+    String stats = redis.commands().info("commandstats");
+    return stats
+        .lines()
+        .filter(line -> line.startsWith("cmdstat_xautoclaim:"))
+        .map(line -> line.replaceAll("^cmdstat_xautoclaim:calls=(\\d+),.*$", "$1"))
+        .mapToLong(Long::parseLong)
+        .findFirst()
+        .orElse(0);
+  }
+
+  @Test
   void deadLetterStreamKeepsTheExecutionAttemptAndReason() {
     try (RedisQueue q = queue().build()) {
       JobQueue.Job job = new JobQueue.Job(UUID.randomUUID());
