@@ -370,13 +370,48 @@ class RedisLiveEventsIT {
     logs.append(id, List.of(status(1)), 100);
     logs.ended(id, Duration.ofMinutes(5));
 
-    RedisClient client = RedisClient.create(redis.url());
-    try (StatefulRedisConnection<String, String> connection = client.connect()) {
-      long ttl = connection.sync().pttl(redis.prefix() + ":live:" + id);
-      assertThat(ttl).isBetween(1L, Duration.ofMinutes(5).toMillis());
-    } finally {
-      client.shutdown();
+    assertThat(millisToLive(":live:" + id)).isBetween(1L, Duration.ofMinutes(5).toMillis());
+  }
+
+  @Test
+  void anEndedSharedLogsRequestsExpireWithIt() {
+    ExecutionEvents.LiveLogs logs = queue().events().liveLogs().orElseThrow();
+    UUID id = UUID.randomUUID();
+    logs.send(id, ExecutionEvents.LiveLogs.Request.stdin("x", true), 100);
+    logs.ended(id, Duration.ofMinutes(5));
+
+    assertThat(millisToLive(":live:" + id + ":in")).isBetween(1L, Duration.ofMinutes(5).toMillis());
+    assertThat(millisToLive(":live:" + id + ":in-state"))
+        .isBetween(1L, Duration.ofMinutes(5).toMillis());
+  }
+
+  @Test
+  void aReadersWakeStreamExpiresOnceItsReaderIsGone() {
+    ExecutionEvents.LiveLogs logs = queue().events().liveLogs().orElseThrow();
+    try (var follow = logs.follow(UUID.randomUUID(), 0, entries -> {})) {
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      List<String> wakeKeys;
+      do {
+        wakeKeys = redis.commands().keys(redis.prefix() + ":live-wake:*");
+      } while (wakeKeys.isEmpty() && System.nanoTime() < deadline);
+
+      assertThat(wakeKeys).hasSize(1);
+      assertThat(millisToLive(wakeKeys.get(0).substring(redis.prefix().length())))
+          .isBetween(1L, Duration.ofMinutes(10).toMillis());
     }
+  }
+
+  /**
+   * The time to live of {@code <prefix><suffix>} in ms once it has one (negative: none within the
+   * patience): the writes that set it are sent without waiting, on another connection.
+   */
+  private long millisToLive(String suffix) {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    long ttl;
+    do {
+      ttl = redis.commands().pttl(redis.prefix() + suffix);
+    } while (ttl < 0 && System.nanoTime() < deadline);
+    return ttl;
   }
 
   @Test
