@@ -76,7 +76,6 @@ class ClusterTenantsIT {
             "127.0.0.1"));
     List<String> workerArgs = shared();
     workerArgs.addAll(List.of("--role", "worker", "--workers", "4"));
-    // `keys create` has made the schema: nodes that migrate an empty database at once would race.
     nodes.addAll(ServerProcess.startTogether(List.of(apiArgs, apiArgs, workerArgs)));
     api = new HttpClientSupport[] {nodes.get(0).client(), nodes.get(1).client()};
   }

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * one MySQL database and one Redis (under a key prefix), as docker-compose.yml deploys them. A test
  * that kills, restarts or adds a node has a cluster, a database and a prefix of its own; the others
  * share one ({@link OnOneSharedCluster}). The nodes a test needs from the start are launched
- * together once the first one has created the schema, and stopped together.
+ * together on the fresh database (they take turns to migrate it), and stopped together.
  *
  * <p>Services: those of {@link MariaDbExtension} and {@link RedisExtension}. Unreachable fails,
  * naming the variable. The outage test stops only a redis-server of its own, never the shared one.
@@ -77,7 +77,7 @@ class ClusterIT {
   @Test
   void anEndedRunsEventsReplayTheSameAfterTheApiAndTheWorkerRestartAndRedisForgotThem()
       throws Exception {
-    Node api = start("api", sharedRedis.url(), List.of());
+    Node api = launch("api", sharedRedis.url(), List.of());
     Node worker = launch("worker", sharedRedis.url(), List.of("--workers", "1"));
     awaitHealthy(nodes);
     String session =
@@ -126,7 +126,7 @@ class ClusterIT {
   @Test
   void aWatcherOfARunWhoseWorkerIsKilledSeesTheRestartAndOnlyTheNewAttemptsOutput()
       throws Exception {
-    Node api = start("api", sharedRedis.url(), List.of());
+    Node api = launch("api", sharedRedis.url(), List.of());
     Node doomed =
         launch("worker", sharedRedis.url(), List.of("--workers", "1", "--redis-lease-ms", "6000"));
     awaitHealthy(nodes);
@@ -177,7 +177,7 @@ class ClusterIT {
 
   @Test
   void runsOfAWorkerKilledMidRunEndOnTheSurvivor() throws Exception {
-    Node api = start("api", sharedRedis.url(), List.of());
+    Node api = launch("api", sharedRedis.url(), List.of());
     // A 6 s lease (the shortest safe one: 3 renewals of 2 s) instead of the 30 s default.
     Node doomed =
         launch("worker", sharedRedis.url(), List.of("--workers", "10", "--redis-lease-ms", "6000"));
@@ -225,7 +225,7 @@ class ClusterIT {
       throws Exception {
     PrivateRedis redis = new PrivateRedis();
     others.add(redis);
-    Node api = start("api", redis.url(), List.of());
+    Node api = launch("api", redis.url(), List.of());
     launch("worker", redis.url(), List.of("--workers", "2"));
     awaitHealthy(nodes);
     String session = api.createSession("print('ok')");
@@ -275,7 +275,7 @@ class ClusterIT {
     // The first worker and the embedded server start together; the second worker comes later.
     Node embedded = Node.launch("all", List.of(), Map.of());
     nodes.add(embedded);
-    Node api = start("api", sharedRedis.url(), List.of());
+    Node api = launch("api", sharedRedis.url(), List.of());
     launch("worker", sharedRedis.url(), List.of("--workers", "2"));
     awaitHealthy(nodes);
     String embeddedSession = embedded.createSession("print(1)");
@@ -352,9 +352,7 @@ class ClusterIT {
     @BeforeAll
     void startCluster() throws Exception {
       Backends backends = Backends.of(DB, REDIS.url(), REDIS.prefix());
-      // The first alone: it creates the schema (see ClusterIT#start).
       apiA = launch(cluster, backends, "api", List.of());
-      apiA.awaitHealthy();
       apiB = launch(cluster, backends, "api", List.of());
       workerA = launch(cluster, backends, "worker", List.of("--workers", "2"));
       workerB = launch(cluster, backends, "worker", List.of("--workers", "2"));
@@ -549,12 +547,7 @@ class ClusterIT {
 
   // ---------------------------------------------------------------------------------------
 
-  /**
-   * A node of this test on the shared MySQL database and this Redis, healthy when it returns. The
-   * first node on a fresh database is started alone, and the others launched once it is up: nodes
-   * that migrate an empty database at once race to create its schema history, and all but one fail
-   * to start.
-   */
+  /** A node of this test on the shared MySQL database and this Redis, healthy when it returns. */
   private Node start(String role, String redisUrl, List<String> extra) throws Exception {
     Node node = launch(role, redisUrl, extra);
     node.awaitHealthy();
