@@ -213,6 +213,13 @@ public final class RedisQueue implements JobQueue {
   // XAUTOCLAIM per run that nearly always finds nothing; after a whole sweep found nothing the
   // next waits until this time (System.nanoTime()), while a sweep that claims or walks on does not.
   private volatile long nextSweep = System.nanoTime();
+
+  /**
+   * How long after a sweep that found nothing the next waits: a tenth of the lease, at most the
+   * heartbeat's second, so a dead worker's job waits at most that much longer than its lease.
+   */
+  private final long sweepPauseNanos;
+
   // why: liveWorkers counts worker threads (EngineStatus), so each thread that takes has its own
   // heartbeat member "<consumer>#<thread>"; a job's renewal keeps its thread's member fresh.
   private final ConcurrentHashMap<String, Long> lastBeat = new ConcurrentHashMap<>();
@@ -232,6 +239,7 @@ public final class RedisQueue implements JobQueue {
     this.heldKey = keyPrefix + ":tenant-jobs-waiting";
     this.eventsChannel = keyPrefix + ":events";
     this.lease = builder.lease;
+    this.sweepPauseNanos = Math.min(lease.dividedBy(10).toNanos(), HEARTBEAT_EVERY.toNanos());
     this.commandTimeout = builder.commandTimeout;
     this.consumerName = builder.consumerName != null ? builder.consumerName : defaultConsumerName();
     this.consumer = Consumer.from(GROUP, consumerName);
@@ -580,7 +588,7 @@ public final class RedisQueue implements JobQueue {
     String next = claimed.getId() == null ? "0-0" : claimed.getId();
     claimCursor.compareAndSet(start, next);
     boolean sweptAll = next.equals("0-0") && claimed.getMessages().isEmpty();
-    nextSweep = sweptAll ? System.nanoTime() + sweepPause().toNanos() : System.nanoTime();
+    nextSweep = System.nanoTime() + (sweptAll ? sweepPauseNanos : 0);
     for (StreamMessage<String, String> message : claimed.getMessages()) {
       List<PendingMessage> pending =
           sync(
@@ -698,15 +706,6 @@ public final class RedisQueue implements JobQueue {
                   ACK, ScriptOutputType.INTEGER, new String[] {jobsKey}, GROUP, message.getId()));
       return Optional.empty();
     }
-  }
-
-  /**
-   * How long after a sweep that found nothing the next waits: a tenth of the lease, at most the
-   * heartbeat's second, so a dead worker's job waits at most that much longer than its lease.
-   */
-  private Duration sweepPause() {
-    Duration tenth = lease.dividedBy(10);
-    return tenth.compareTo(HEARTBEAT_EVERY) < 0 ? tenth : HEARTBEAT_EVERY;
   }
 
   private void heartbeat(String member, boolean force) {

@@ -6,7 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +23,7 @@ final class RunGroup {
   private final GroupLimits limits;
   // why: which controller files this group has is fixed when it is made; looking each up again at
   // every run's start and end cost a dozen stat calls per run.
+  private final List<Path> procsFiles;
   private final List<Path> oomCounters;
   private final List<Path> pidsDirs;
   private final Optional<Path> cpuUsage;
@@ -45,17 +45,17 @@ final class RunGroup {
     this.dirs = List.copyOf(dirs);
     this.limits = limits;
     this.pidsMax = limits.maxProcesses();
-    String oomFile = version == Cgroups.Version.V1 ? "memory.oom_control" : "memory.events";
-    this.oomCounters =
-        this.dirs.stream().map(d -> d.resolve(oomFile)).filter(Files::exists).toList();
+    this.procsFiles = this.dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
+    boolean v1 = version == Cgroups.Version.V1;
+    this.oomCounters = existing(v1 ? "memory.oom_control" : "memory.events");
     this.pidsDirs =
         this.dirs.stream().filter(d -> Files.exists(d.resolve("pids.current"))).toList();
-    this.cpuUsage =
-        this.dirs.stream()
-            .flatMap(d -> Stream.of(d.resolve("cpuacct.usage"), d.resolve("cpu.stat")))
-            .filter(f -> version == Cgroups.Version.V2 || f.endsWith("cpuacct.usage"))
-            .filter(Files::exists)
-            .findFirst();
+    this.cpuUsage = existing(v1 ? "cpuacct.usage" : "cpu.stat").stream().findFirst();
+  }
+
+  /** The file {@code name} of each of this group's dirs that has one. */
+  private List<Path> existing(String name) {
+    return dirs.stream().map(d -> d.resolve(name)).filter(Files::exists).toList();
   }
 
   GroupLimits limits() {
@@ -64,7 +64,7 @@ final class RunGroup {
 
   /** The cgroup.procs files the launch shell writes its pid into, in the order it joins them. */
   List<Path> procsFiles() {
-    return dirs.stream().map(d -> d.resolve("cgroup.procs")).toList();
+    return procsFiles;
   }
 
   /**
@@ -75,7 +75,7 @@ final class RunGroup {
    * three reads of a kernel-generated list at every run's end on cgroup v1.
    */
   private Path allProcesses() {
-    return dirs.get(0).resolve("cgroup.procs");
+    return procsFiles.get(0);
   }
 
   /** True when the kernel's OOM killer killed a process of this group during this run. */
@@ -149,7 +149,7 @@ final class RunGroup {
     }
     Path file = cpuUsage.get();
     try {
-      if (file.endsWith("cpuacct.usage")) {
+      if (version == Cgroups.Version.V1) {
         return Long.parseLong(Cgroups.read(file).trim());
       }
       for (String line : Cgroups.read(file).split("\n")) {
