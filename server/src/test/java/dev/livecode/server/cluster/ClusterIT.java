@@ -270,67 +270,6 @@ class ClusterIT {
         statuses, accepted.size());
   }
 
-  @Test
-  void reportsLatencyAndThroughputFigures() throws Exception {
-    // The first worker and the embedded server start together; the second worker comes later.
-    Node embedded = Node.launch("all", List.of(), Map.of());
-    nodes.add(embedded);
-    Node api = launch("api", sharedRedis.url(), List.of());
-    launch("worker", sharedRedis.url(), List.of("--workers", "2"));
-    awaitHealthy(nodes);
-    String embeddedSession = embedded.createSession("print(1)");
-    Duration embeddedP50 = p50(embedded, embeddedSession, 30);
-
-    String session = api.createSession("print(1)");
-    Duration clusterP50 = p50(api, session, 30);
-    double oneWorker = throughput(api, session, 200);
-    start("worker", sharedRedis.url(), List.of("--workers", "2"));
-    double twoWorkers = throughput(api, session, 200);
-
-    System.out.printf(
-        "cluster figures: p50 POST run -> COMPLETED for print(1): embedded default %d ms,"
-            + " redis+mysql %d ms; throughput with 2 threads per worker process: 1 worker %.1f runs/s,"
-            + " 2 workers %.1f runs/s (%d cores shared with other work)%n",
-        embeddedP50.toMillis(),
-        clusterP50.toMillis(),
-        oneWorker,
-        twoWorkers,
-        Runtime.getRuntime().availableProcessors());
-    assertThat(oneWorker).isPositive();
-    assertThat(twoWorkers).isPositive();
-  }
-
-  private static Duration p50(Node api, String session, int runs) {
-    List<Long> nanos = new ArrayList<>();
-    for (int i = 0; i < runs + 3; i++) {
-      long start = System.nanoTime();
-      JsonNode done = api.awaitEnd(api.run(session, ""), Duration.ofSeconds(60));
-      assertThat(done.get("status").asText()).isEqualTo("COMPLETED");
-      if (i >= 3) { // the first runs warm up the JIT and the interpreter's page cache
-        nanos.add(System.nanoTime() - start);
-      }
-    }
-    Collections.sort(nanos);
-    return Duration.ofNanos(nanos.get(nanos.size() / 2));
-  }
-
-  private static double throughput(Node api, String session, int runs) throws Exception {
-    ExecutorService clients = Executors.newFixedThreadPool(16);
-    long start = System.nanoTime();
-    try {
-      List<Future<JsonNode>> ended = new ArrayList<>();
-      for (int i = 0; i < runs; i++) {
-        ended.add(clients.submit(() -> api.awaitEnd(api.run(session, ""), Duration.ofMinutes(2))));
-      }
-      for (Future<JsonNode> future : ended) {
-        assertThat(future.get(3, TimeUnit.MINUTES).get("status").asText()).isEqualTo("COMPLETED");
-      }
-    } finally {
-      clients.shutdownNow();
-    }
-    return runs / ((System.nanoTime() - start) / 1e9);
-  }
-
   /**
    * The tests that neither kill nor restart a node share one cluster, two api processes and two
    * worker processes of two threads each, started once for them all: each test runs in a session of
