@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -92,6 +93,12 @@ class HostileProgramsIT {
 
   private static long idleCgroupTasks;
 
+  /**
+   * Entries of each workspace root once the engines are idle: a folder per waiting warm process
+   * started in bwrap, one for all of a fork server's.
+   */
+  private static final Map<Path, Long> IDLE_WORKSPACES = new HashMap<>();
+
   /** Idle run cgroups an engine keeps for reuse, per hierarchy (Cgroups.MAX_IDLE). */
   private static final int REUSED_CGROUPS = 64;
 
@@ -150,6 +157,9 @@ class HostileProgramsIT {
     }
     idleProcesses = steady(() -> ProcessHandle.current().descendants().count());
     idleCgroupTasks = runCgroupTasks();
+    for (Path root : ROOTS.values()) {
+      IDLE_WORKSPACES.put(root, steady(() -> entries(root)));
+    }
     baselineThreads = Thread.activeCount();
     baselineFds = openFds();
   }
@@ -184,6 +194,7 @@ class HostileProgramsIT {
     }
     ENGINES.clear();
     ROOTS.clear();
+    IDLE_WORKSPACES.clear();
   }
 
   @BeforeEach
@@ -201,7 +212,7 @@ class HostileProgramsIT {
     for (Path root : ROOTS.values()) {
       eventually(
           "workspace root " + root + " holds only warm workspaces",
-          () -> entries(root) == 2L * warmPool);
+          () -> entries(root) == IDLE_WORKSPACES.get(root));
     }
     eventually("no process left in the run cgroups", () -> runCgroupTasks() == idleCgroupTasks);
     assertThat(runCgroups())

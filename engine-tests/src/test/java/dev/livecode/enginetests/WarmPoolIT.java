@@ -298,6 +298,59 @@ class WarmPoolIT {
     }
   }
 
+  /**
+   * A forked program's workspace is a tmpfs made in its sandbox: a host folder per start would be
+   * made and deleted on the host's disk for nothing. The pool names one empty folder for all its
+   * starts, and what the programs write never reaches it.
+   */
+  @Test
+  void forkedInterpretersMakeNoHostFolderPerStart() throws Exception {
+    Path root = Files.createTempDirectory("livecode-warm-forked-");
+    try (LivecodeEngine engine =
+        Livecode.builder()
+            .name("warm-forked")
+            .discoverRunners(false)
+            .runner(new PythonRunner())
+            .isolation(Isolation.BWRAP)
+            .workers(1)
+            .defaultLimits(LIMITS)
+            .workspaceRoot(root)
+            .warmPool(POOL)
+            .build()) {
+      eventually("pool full", () -> WarmPools.full(engine, "python"));
+      List<Path> before = folders(root);
+
+      for (int i = 0; i < 2 * POOL; i++) {
+        Execution.Result result =
+            run(
+                engine,
+                "python",
+                "open('left', 'w').write('x'); print(1)",
+                "",
+                Limits.Overrides.NONE);
+        assertThat(result.stdout()).isEqualTo("1\n");
+      }
+      eventually("pool full again", () -> WarmPools.full(engine, "python"));
+
+      assertThat(WarmPools.taken(engine, "python")).isEqualTo(2 * POOL);
+      assertThat(before).hasSize(1);
+      assertThat(folders(root)).isEqualTo(before);
+      try (Stream<Path> left = Files.list(before.get(0))) {
+        assertThat(left).as("what the programs wrote").isEmpty();
+      }
+    } finally {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static List<Path> folders(Path root) throws java.io.IOException {
+    try (Stream<Path> listed = Files.list(root)) {
+      return listed.sorted().toList();
+    }
+  }
+
   private static long marked(String marker) {
     return ProcessHandle.current()
         .descendants()

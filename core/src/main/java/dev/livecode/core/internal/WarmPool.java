@@ -103,7 +103,12 @@ final class WarmPool implements AutoCloseable {
     this.listener = listener;
     this.forkServer = forkServer;
     String name = (staged.isPresent() ? "ready-sandboxes-" : "warm-interpreters-") + language;
-    this.started = new Started(sandbox, workspaces, launches);
+    this.started =
+        new Started(
+            sandbox,
+            workspaces,
+            launches,
+            forkServer.isPresent() ? emptyWorkspace(workspaces) : Optional.empty());
     this.pool =
         PrestartedPool.builder(name, started)
             .size(size)
@@ -115,6 +120,22 @@ final class WarmPool implements AutoCloseable {
             .backOff(FIRST_BACKOFF, MAX_BACKOFF)
             .threads(threads)
             .start();
+  }
+
+  /**
+   * The one workspace every start of a fork server's pool names: a forked program's workspace is a
+   * tmpfs of its own, made in its sandbox, so a host folder per start would be made and deleted on
+   * the host's disk for nothing. Nothing writes to it: the fork server forks only for an empty one
+   * that is not written back, and a start it hands to bwrap instead copies its (no) files. Empty (a
+   * folder per start) when it cannot be made.
+   */
+  private static Optional<Path> emptyWorkspace(Workspaces workspaces) {
+    try {
+      return Optional.of(workspaces.create(UUID.randomUUID()));
+    } catch (IOException e) {
+      LOG.warn("shared empty workspace not made, one per start error={}", e.toString());
+      return Optional.empty();
+    }
   }
 
   /** How many processes it keeps waiting. */
@@ -185,16 +206,26 @@ final class WarmPool implements AutoCloseable {
   public void close() {
     pool.close();
     forkServer.ifPresent(Sandbox::close);
+    started.shared().ifPresent(started.workspaces()::delete);
   }
 
-  /** How the pool starts, checks and ends a warm process: each in a fresh workspace of its own. */
-  private record Started(Sandbox sandbox, Workspaces workspaces, LaunchSpecs launches)
+  /**
+   * How the pool starts, checks and ends a warm process: each in a fresh workspace of its own, or,
+   * {@code shared} present, in the forked program's own tmpfs.
+   */
+  private record Started(
+      Sandbox sandbox, Workspaces workspaces, LaunchSpecs launches, Optional<Path> shared)
       implements PrestartedPool.Items<Warm> {
     @Override
     public Warm start() throws IOException {
+      if (shared.isPresent()) {
+        return new Warm(
+            sandbox.start(launches.forWorkspace(shared.get())), Optional.empty(), workspaces);
+      }
       Path workspace = workspaces.create(UUID.randomUUID());
       try {
-        return new Warm(sandbox.start(launches.forWorkspace(workspace)), workspace, workspaces);
+        return new Warm(
+            sandbox.start(launches.forWorkspace(workspace)), Optional.of(workspace), workspaces);
       } catch (IOException | RuntimeException e) {
         workspaces.delete(workspace);
         throw e;
@@ -219,15 +250,16 @@ final class WarmPool implements AutoCloseable {
   }
 
   /**
-   * One started interpreter waiting for its program; closing it kills it and drops its workspace.
+   * One started interpreter waiting for its program; closing it kills it and drops its workspace,
+   * when it has one of its own.
    */
   static final class Warm implements AutoCloseable {
     private final ConfinedProcess process;
-    private final Path workspace;
+    private final Optional<Path> workspace;
     private final Workspaces workspaces;
     private boolean closed;
 
-    private Warm(ConfinedProcess process, Path workspace, Workspaces workspaces) {
+    private Warm(ConfinedProcess process, Optional<Path> workspace, Workspaces workspaces) {
       this.process = process;
       this.workspace = workspace;
       this.workspaces = workspaces;
@@ -249,7 +281,7 @@ final class WarmPool implements AutoCloseable {
       try {
         process.close();
       } finally {
-        workspaces.delete(workspace);
+        workspace.ifPresent(workspaces::delete);
       }
     }
   }
