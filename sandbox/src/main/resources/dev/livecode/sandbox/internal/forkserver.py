@@ -56,7 +56,7 @@ def _forkserver(top_room):
         check(libc.prctl(option, arg, 0, 0, 0), 'prctl %d' % option)
 
     def setrlimit(resource, value):
-        check(libc.setrlimit(resource, (ctypes.c_ulong * 2)(value, value)), 'setrlimit %d' % resource)
+        check(libc.setrlimit(resource, Rlimit(value, value)), 'setrlimit %d' % resource)
 
     def is_dir(path):
         try:
@@ -101,6 +101,19 @@ def _forkserver(top_room):
         fd = posix.open(config['seccomp'], posix.O_RDONLY)
         seccomp = posix.read(fd, 1 << 20)
         posix.close(fd)
+    # The C arguments every start passes, made once here: a child that made its own ctypes types
+    # and buffers would copy every page of the server they touch, at each start.
+    Rlimit = ctypes.c_ulong * 2
+    no_caps = ((ctypes.c_uint32 * 2)(0x20080522, 0), (ctypes.c_uint32 * 6)())
+    loopback_up = ctypes.create_string_buffer(
+        b'lo'.ljust(16, b'\0') + (IFF_UP | IFF_LOOPBACK | IFF_RUNNING).to_bytes(2, 'little'), 40)
+    seccomp_prog = None
+    if seccomp is not None:
+        class Prog(ctypes.Structure):
+            _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
+
+        seccomp_filter = ctypes.create_string_buffer(seccomp, len(seccomp))
+        seccomp_prog = Prog(len(seccomp) // 8, ctypes.cast(seccomp_filter, ctypes.c_void_p))
     fd = posix.open('/proc/sys/kernel/cap_last_cap', posix.O_RDONLY)
     cap_last = int(posix.read(fd, 64))
     posix.close(fd)
@@ -164,9 +177,9 @@ def _forkserver(top_room):
         for cap in range(cap_last + 1):
             prctl(PR_CAPBSET_DROP, cap)
         prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
-        check(libc.syscall(SYS_CAPSET, (ctypes.c_uint32 * 2)(0x20080522, 0), (ctypes.c_uint32 * 6)()), 'capset')
+        check(libc.syscall(SYS_CAPSET, no_caps[0], no_caps[1]), 'capset')
         cpu = int(run['cpu'])
-        check(libc.setrlimit(RLIMIT_CPU, (ctypes.c_ulong * 2)(cpu, cpu + 1)), 'setrlimit cpu')
+        check(libc.setrlimit(RLIMIT_CPU, Rlimit(cpu, cpu + 1)), 'setrlimit cpu')
         setrlimit(RLIMIT_FSIZE, int(run['fsize']))
         setrlimit(RLIMIT_CORE, 0)
         if 'data' in run:
@@ -178,14 +191,8 @@ def _forkserver(top_room):
         posix.closerange(3, report)
         posix.closerange(report + 1, 1 << 20)
         prctl(PR_SET_NO_NEW_PRIVS, 1)
-        if seccomp is not None:
-            filt = ctypes.create_string_buffer(seccomp, len(seccomp))
-
-            class Prog(ctypes.Structure):
-                _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
-
-            prog = Prog(len(seccomp) // 8, ctypes.cast(filt, ctypes.c_void_p))
-            check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0), 'seccomp')
+        if seccomp_prog is not None:
+            check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(seccomp_prog), 0, 0), 'seccomp')
         posix.close(report)
 
     def as_init(token):
@@ -232,8 +239,7 @@ def _forkserver(top_room):
             hostname = b'livecode'
             check(libc.sethostname(hostname, len(hostname)), 'sethostname')
             lo = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
-            ifreq = ctypes.create_string_buffer(b'lo'.ljust(16, b'\0') + (IFF_UP | IFF_LOOPBACK | IFF_RUNNING).to_bytes(2, 'little'), 40)
-            check(libc.ioctl(lo.fileno(), SIOCSIFFLAGS, ifreq), 'loopback up')
+            check(libc.ioctl(lo.fileno(), SIOCSIFFLAGS, loopback_up), 'loopback up')
             lo.close()
             posix.chdir(root)
             check(libc.syscall(SYS_PIVOT_ROOT, b'.', b'.'), 'pivot_root')
