@@ -539,7 +539,10 @@ public final class MySqlStore implements Store {
     T run(Connection connection) throws SQLException;
   }
 
-  /** One or more statements in autocommit mode, each atomic on its own. */
+  /**
+   * One or more statements on one pooled connection, in autocommit mode (each atomic on its own)
+   * unless the work changes it; tried again on a deadlock or lock wait timeout.
+   */
   private <T> T withConnection(String operation, SqlWork<T> work) {
     if (closed.get()) {
       throw new StoreException("cannot " + operation + ": the MySQL store is closed");
@@ -563,34 +566,21 @@ public final class MySqlStore implements Store {
 
   /** One short transaction, tried again on a deadlock or lock wait timeout. */
   private <T> T inTransaction(String operation, SqlWork<T> work) {
-    if (closed.get()) {
-      throw new StoreException("cannot " + operation + ": the MySQL store is closed");
-    }
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          T result = work.run(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException | Error e) {
-          rollbackQuietly(c, e);
-          throw e;
-        } finally {
-          restoreAutoCommit(c);
-        }
-      } catch (SQLException e) {
-        if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
-          LOG.debug(
-              "mysql retry operation=\"{}\" attempt={} error={}",
-              operation,
-              attempt,
-              e.getErrorCode());
-          continue;
-        }
-        throw failure(operation, e);
-      }
-    }
+    return withConnection(
+        operation,
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+          } catch (SQLException | RuntimeException | Error e) {
+            rollbackQuietly(c, e);
+            throw e;
+          } finally {
+            restoreAutoCommit(c);
+          }
+        });
   }
 
   private static void rollbackQuietly(Connection c, Throwable cause) {
