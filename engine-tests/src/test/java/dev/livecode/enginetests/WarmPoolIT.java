@@ -130,9 +130,7 @@ class WarmPoolIT {
       }
     }
     for (Path root : List.of(warmRoot, readyRoot, coldRoot)) {
-      try (Stream<Path> walk = Files.walk(root)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(root);
     }
   }
 
@@ -222,9 +220,7 @@ class WarmPoolIT {
 
       assertThat(WarmPools.taken(engine, "python")).isEqualTo(3);
     } finally {
-      try (Stream<Path> walk = Files.walk(root)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(root);
     }
   }
 
@@ -290,11 +286,7 @@ class WarmPoolIT {
       eventually("no process of the closed engine left", () -> marked(marker) == 0);
       assertThat(Files.exists(root) ? Files.list(root).count() : 0).isZero();
     } finally {
-      if (Files.exists(root)) {
-        try (Stream<Path> walk = Files.walk(root)) {
-          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      deleteTree(root);
     }
   }
 
@@ -339,9 +331,16 @@ class WarmPoolIT {
         assertThat(left).as("what the programs wrote").isEmpty();
       }
     } finally {
-      try (Stream<Path> walk = Files.walk(root)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(root);
+    }
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
