@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -84,6 +86,30 @@ class ForkServerTierIT extends BwrapTierIT {
       assertThat(command)
           .as("the namespace's init is a child of the fork server")
           .contains("def _forkserver");
+    }
+  }
+
+  @Test
+  void programsWaitingToEndAddNoThreadEach() throws Exception {
+    int programs = 8;
+    List<ConfinedProcess> started = new ArrayList<>();
+    int before = ManagementFactory.getThreadMXBean().getThreadCount();
+    try {
+      for (int i = 0; i < programs; i++) {
+        started.add(
+            sandbox.start(
+                new LaunchSpec(
+                    List.of("/bin/sleep", "30"), ENV, workspace(), List.of(), LIMITS, false)));
+      }
+      int during = ManagementFactory.getThreadMXBean().getThreadCount();
+
+      assertThat(during - before)
+          .as("threads added while %d forked programs wait to end", programs)
+          .isLessThan(programs / 2);
+    } finally {
+      for (ConfinedProcess process : started) {
+        process.close();
+      }
     }
   }
 

@@ -36,6 +36,7 @@ final class ForkServerSandbox implements Sandbox {
   private final Optional<Cgroups> cgroups;
   private final SandboxUids uids;
   private final ForkServer server;
+  private final ExitLines exitLines;
 
   ForkServerSandbox(
       BwrapSandbox bwrap,
@@ -54,6 +55,7 @@ final class ForkServerSandbox implements Sandbox {
     env.put("TMPDIR", LaunchSpec.SANDBOX_WORKDIR);
     this.server =
         new ForkServer(template.argv(), env, setUp(template, seccomp), privateDir, START_TIMEOUT);
+    this.exitLines = new ExitLines("livecode-fork-exits");
   }
 
   @Override
@@ -114,6 +116,7 @@ final class ForkServerSandbox implements Sandbox {
                 + (answer.isEmpty() ? "no answer" : answer.replace('\t', ' ')));
       }
       ForkServer.Child started = child.get();
+      exitLines.watch(started.control(), started.exit());
       return new ConfinedRun(
           new ForkedProcess(
               started.pid(),
@@ -201,5 +204,6 @@ final class ForkServerSandbox implements Sandbox {
   @Override
   public void close() {
     server.close();
+    exitLines.close();
   }
 }

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * A program the fork server started, seen as a {@link Process}: its stdio are the three sockets the
  * server's child connected, and its end is what that child, the init of the program's PID
- * namespace, says on its control socket as soon as the program ended, or else what the server, its
- * parent, reports once it reaped it (when the init itself was killed). {@link #pid} is that init on
- * the host: killing it ends every process of the program.
+ * namespace, says on its control socket as soon as the program ended ({@link ExitLines}), or else
+ * what the server, its parent, reports once it reaped it (when the init itself was killed). {@link
+ * #pid} is that init on the host: killing it ends every process of the program.
  */
 final class ForkedProcess extends Process {
   private final long pid;
@@ -30,8 +30,8 @@ final class ForkedProcess extends Process {
 
   /**
    * @param exit completed with the exit value the JVM would report (128 + N for a death by signal
-   *     N) once the server has reaped it
-   * @param control the init's control socket, past its "ready" line
+   *     N), by the init's exit line or the server's report, whichever comes first
+   * @param control the init's control socket, past its "ready" line and watched for its exit line
    */
   ForkedProcess(
       long pid,
@@ -49,23 +49,6 @@ final class ForkedProcess extends Process {
     this.in = Channels.newOutputStream(stdin);
     this.out = Channels.newInputStream(stdout);
     this.err = Channels.newInputStream(stderr);
-    Thread watcher = new Thread(this::watch, "livecode-forked-" + pid);
-    watcher.setDaemon(true);
-    watcher.start();
-  }
-
-  /** The program's exit value from its init ("exit N"); nothing when the init was killed first. */
-  private void watch() {
-    try {
-      String[] fields = ForkServer.firstLine(control).split("\t");
-      if (fields.length == 2 && fields[0].equals("exit")) {
-        exit.complete(Integer.parseInt(fields[1]));
-      }
-    } catch (IOException | RuntimeException e) {
-      // Closed with the program: the server's report ends it.
-    } finally {
-      closeQuietly(control);
-    }
   }
 
   @Override
