@@ -70,7 +70,7 @@ final class ExitLines implements AutoCloseable {
       watch.control().register(selector, SelectionKey.OP_READ, watch);
     } catch (IOException | RuntimeException e) {
       // Closed before it was watched: the program was closed, or the server reports its end.
-      closeQuietly(watch.control());
+      ForkServer.closeAll(watch.control());
     }
   }
 
@@ -92,9 +92,9 @@ final class ExitLines implements AutoCloseable {
           // Not an exit value: the server's report ends it.
         }
       }
-      closeQuietly(watch.control());
+      ForkServer.closeAll(watch.control());
     } else if (n < 0 || !line.hasRemaining()) {
-      closeQuietly(watch.control());
+      ForkServer.closeAll(watch.control());
     }
   }
 
@@ -105,14 +105,6 @@ final class ExitLines implements AutoCloseable {
       }
     }
     return -1;
-  }
-
-  private static void closeQuietly(SocketChannel channel) {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // Closing the socket of an ended program: nothing to do.
-    }
   }
 
   /** Stops the thread; sockets still watched are closed with their programs. */

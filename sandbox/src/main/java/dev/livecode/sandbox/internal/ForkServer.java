@@ -313,7 +313,7 @@ final class ForkServer implements AutoCloseable {
           connections.add(role, channel);
         }
       } catch (IOException e) {
-        closeAll(new SocketChannel[] {channel});
+        closeAll(channel);
       }
     }
   }
@@ -339,7 +339,8 @@ final class ForkServer implements AutoCloseable {
     throw new IOException("line too long");
   }
 
-  static void closeAll(SocketChannel[] channels) {
+  /** Closes each socket given (a null array or element is skipped); one already closed is fine. */
+  static void closeAll(SocketChannel... channels) {
     if (channels == null) {
       return;
     }

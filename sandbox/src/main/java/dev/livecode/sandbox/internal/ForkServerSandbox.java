@@ -135,8 +135,7 @@ final class ForkServerSandbox implements Sandbox {
       child.ifPresent(
           c -> {
             ProcessHandle.of(c.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            ForkServer.closeAll(
-                new SocketChannel[] {c.control(), c.stdin(), c.stdout(), c.stderr()});
+            ForkServer.closeAll(c.control(), c.stdin(), c.stdout(), c.stderr());
           });
       group.ifPresent(RunGroup::release);
       uid.close();

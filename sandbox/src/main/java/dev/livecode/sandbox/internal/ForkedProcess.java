@@ -1,6 +1,5 @@
 package dev.livecode.sandbox.internal;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -134,17 +133,6 @@ final class ForkedProcess extends Process {
 
   /** Closes every socket of the program: called once it has ended and its output was read. */
   void closeStreams() {
-    closeQuietly(control);
-    closeQuietly(stdin);
-    closeQuietly(stdout);
-    closeQuietly(stderr);
-  }
-
-  private static void closeQuietly(SocketChannel channel) {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // Closing a socket of an ended program: nothing to do.
-    }
+    ForkServer.closeAll(control, stdin, stdout, stderr);
   }
 }
