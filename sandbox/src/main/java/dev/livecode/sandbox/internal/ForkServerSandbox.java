@@ -55,7 +55,12 @@ final class ForkServerSandbox implements Sandbox {
     env.put("TMPDIR", LaunchSpec.SANDBOX_WORKDIR);
     this.server =
         new ForkServer(template.argv(), env, setUp(template, seccomp), privateDir, START_TIMEOUT);
-    this.exitLines = new ExitLines("livecode-fork-exits");
+    try {
+      this.exitLines = new ExitLines("livecode-fork-exits");
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
   }
 
   @Override
@@ -202,7 +207,10 @@ final class ForkServerSandbox implements Sandbox {
   /** Stops the fork server; programs it started are the caller's to close. */
   @Override
   public void close() {
-    server.close();
-    exitLines.close();
+    try {
+      server.close();
+    } finally {
+      exitLines.close();
+    }
   }
 }
