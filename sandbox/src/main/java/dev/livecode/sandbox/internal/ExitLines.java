@@ -92,8 +92,8 @@ final class ExitLines implements AutoCloseable {
           // Not an exit value: the server's report ends it.
         }
       }
-      ForkServer.closeAll(watch.control());
-    } else if (n < 0 || !line.hasRemaining()) {
+    }
+    if (end >= 0 || n < 0 || !line.hasRemaining()) {
       ForkServer.closeAll(watch.control());
     }
   }

@@ -57,6 +57,7 @@ final class ForkServer implements AutoCloseable {
   private final ServerSocketChannel listener;
   private final Map<String, Connections> pending = new ConcurrentHashMap<>();
   private final Map<Long, CompletableFuture<Integer>> exits = new ConcurrentHashMap<>();
+  private final ExitLines exitLines;
   private final Object zygoteLock = new Object();
   private Process zygote;
   private volatile boolean closed;
@@ -116,6 +117,7 @@ final class ForkServer implements AutoCloseable {
     this.root = Files.createDirectory(privateDir.resolve("fork-root-" + n));
     this.setUp = "root\t" + root + "\nsocket\t" + socketPath + "\n" + setUp + "end\n";
     this.timeout = timeout;
+    this.exitLines = new ExitLines("livecode-fork-exits-" + n);
     this.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     listener.bind(UnixDomainSocketAddress.of(socketPath));
     Thread acceptor = new Thread(this::accept, "livecode-fork-accept-" + n);
@@ -128,6 +130,7 @@ final class ForkServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       closed = true;
       listener.close();
+      exitLines.close();
       Files.deleteIfExists(socketPath);
       Files.deleteIfExists(root);
       throw e;
@@ -135,6 +138,15 @@ final class ForkServer implements AutoCloseable {
   }
 
   /** Forks a child and waits until it has connected back; the caller owns its connections. */
+  /**
+   * From now on a child's exit value is also what its init says on the control connection as soon
+   * as the program ended, which is earlier than the server's report; call it past the child's
+   * "ready" line, which it reads itself.
+   */
+  void watchExit(Child child) throws IOException {
+    exitLines.watch(child.control(), child.exit());
+  }
+
   Child fork() throws IOException {
     if (closed) {
       throw new IOException("the fork server is closed");
@@ -364,6 +376,7 @@ final class ForkServer implements AutoCloseable {
     } catch (IOException e) {
       // The socket file is removed below either way.
     }
+    exitLines.close();
     synchronized (zygoteLock) {
       try {
         zygote.getOutputStream().close();

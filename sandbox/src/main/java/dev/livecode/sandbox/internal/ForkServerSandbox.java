@@ -36,7 +36,6 @@ final class ForkServerSandbox implements Sandbox {
   private final Optional<Cgroups> cgroups;
   private final SandboxUids uids;
   private final ForkServer server;
-  private final ExitLines exitLines;
 
   ForkServerSandbox(
       BwrapSandbox bwrap,
@@ -55,12 +54,6 @@ final class ForkServerSandbox implements Sandbox {
     env.put("TMPDIR", LaunchSpec.SANDBOX_WORKDIR);
     this.server =
         new ForkServer(template.argv(), env, setUp(template, seccomp), privateDir, START_TIMEOUT);
-    try {
-      this.exitLines = new ExitLines("livecode-fork-exits");
-    } catch (IOException | RuntimeException e) {
-      server.close();
-      throw e;
-    }
   }
 
   @Override
@@ -121,7 +114,7 @@ final class ForkServerSandbox implements Sandbox {
                 + (answer.isEmpty() ? "no answer" : answer.replace('\t', ' ')));
       }
       ForkServer.Child started = child.get();
-      exitLines.watch(started.control(), started.exit());
+      server.watchExit(started);
       return new ConfinedRun(
           new ForkedProcess(
               started.pid(),
@@ -207,10 +200,6 @@ final class ForkServerSandbox implements Sandbox {
   /** Stops the fork server; programs it started are the caller's to close. */
   @Override
   public void close() {
-    try {
-      server.close();
-    } finally {
-      exitLines.close();
-    }
+    server.close();
   }
 }
