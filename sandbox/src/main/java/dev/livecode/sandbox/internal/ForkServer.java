@@ -137,7 +137,6 @@ final class ForkServer implements AutoCloseable {
     }
   }
 
-  /** Forks a child and waits until it has connected back; the caller owns its connections. */
   /**
    * From now on a child's exit value is also what its init says on the control connection as soon
    * as the program ended, which is earlier than the server's report; call it past the child's
@@ -147,6 +146,7 @@ final class ForkServer implements AutoCloseable {
     exitLines.watch(child.control(), child.exit());
   }
 
+  /** Forks a child and waits until it has connected back; the caller owns its connections. */
   Child fork() throws IOException {
     if (closed) {
       throw new IOException("the fork server is closed");
