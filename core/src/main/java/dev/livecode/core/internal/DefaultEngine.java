@@ -345,11 +345,6 @@ public final class DefaultEngine implements LivecodeEngine {
             ? config.defaultLimits().withWallTime(Limits.INTERACTIVE_WALL_TIME)
             : config.defaultLimits();
     Limits limits = request.limits().resolve(defaults, request.caps().lower(config.maxLimits()));
-    if (request.stdin().length() > config.maxStdinBytes()
-        || request.stdin().getBytes(StandardCharsets.UTF_8).length > config.maxStdinBytes()) {
-      throw new LivecodeException.InvalidRequest(
-          "stdin is larger than " + config.maxStdinBytes() + " bytes");
-    }
     JobQueue.Stats stats = waiting == null ? queue.stats() : Futures.join(waiting);
     if (stats.waiting() >= config.maxWaitingRuns()) {
       throw new LivecodeException.QueueFull(
