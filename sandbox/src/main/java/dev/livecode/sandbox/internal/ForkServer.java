@@ -114,26 +114,41 @@ final class ForkServer implements AutoCloseable {
     this.env = Map.copyOf(env);
     long n = SERVERS.incrementAndGet();
     this.socketPath = privateDir.resolve("fork-" + n + ".sock");
-    this.root = Files.createDirectory(privateDir.resolve("fork-root-" + n));
-    this.setUp = "root\t" + root + "\nsocket\t" + socketPath + "\n" + setUp + "end\n";
     this.timeout = timeout;
-    this.exitLines = new ExitLines("livecode-fork-exits-" + n);
     this.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    listener.bind(UnixDomainSocketAddress.of(socketPath));
-    Thread acceptor = new Thread(this::accept, "livecode-fork-accept-" + n);
-    acceptor.setDaemon(true);
-    acceptor.start();
+    // why: a server that cannot start must leave no thread, socket or folder behind, whichever
+    // step failed: the sandbox may try again, and each attempt would leave one more.
     try {
+      this.exitLines = new ExitLines("livecode-fork-exits-" + n);
+      this.root = Files.createDirectory(privateDir.resolve("fork-root-" + n));
+      this.setUp = "root\t" + root + "\nsocket\t" + socketPath + "\n" + setUp + "end\n";
+      listener.bind(UnixDomainSocketAddress.of(socketPath));
+      Thread acceptor = new Thread(this::accept, "livecode-fork-accept-" + n);
+      acceptor.setDaemon(true);
+      acceptor.start();
       synchronized (zygoteLock) {
         zygote = startZygote();
       }
     } catch (IOException | RuntimeException e) {
-      closed = true;
-      listener.close();
-      exitLines.close();
-      Files.deleteIfExists(socketPath);
-      Files.deleteIfExists(root);
+      try {
+        discardUnstarted();
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
+    }
+  }
+
+  /** What a constructor that failed had made so far; its fields past the failed step are null. */
+  private void discardUnstarted() throws IOException {
+    closed = true;
+    listener.close();
+    if (exitLines != null) {
+      exitLines.close();
+    }
+    Files.deleteIfExists(socketPath);
+    if (root != null) {
+      Files.deleteIfExists(root);
     }
   }
 

@@ -66,4 +66,28 @@ class ForkServerIT {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("hanging-python");
     }
   }
+
+  @Test
+  void aServerWhoseSocketCannotBeBoundLeavesNoThreadAndNoFolder() throws Exception {
+    // A socket path longer than a sockaddr_un holds (108 bytes) cannot be bound.
+    Path deep = Files.createDirectory(dir.resolve("d".repeat(120)));
+    long threads = forkServerThreads();
+
+    assertThatThrownBy(
+            () ->
+                new ForkServer(
+                    List.of("python3", "-c", "pass"), Map.of(), "", deep, Duration.ofSeconds(1)))
+        .isInstanceOf(IOException.class);
+
+    assertThat(forkServerThreads()).isLessThanOrEqualTo(threads);
+    try (Stream<Path> left = Files.list(deep)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  private static long forkServerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("livecode-fork-"))
+        .count();
+  }
 }
