@@ -1,5 +1,6 @@
 package dev.livecode.server;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.server.internal.ConfigException;
 import dev.livecode.server.internal.KeysCommand;
@@ -12,6 +13,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * The standalone server: {@code java -jar livecode-server.jar [flags]}. {@code --help} lists every
@@ -48,6 +50,7 @@ public final class Main {
     }
     int code = start(args, System.getenv(), System.out, System.err);
     if (code >= 0) {
+      stopLogging();
       System.exit(code);
     }
     // Running: the HTTP threads keep the JVM alive until SIGTERM runs the shutdown hook.
@@ -78,9 +81,28 @@ public final class Main {
       err.println("livecode: cannot start: " + oneLine(e));
       return EXIT_START_FAILED;
     }
-    Thread hook = new Thread(server::close, "livecode-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              try {
+                server.close();
+              } finally {
+                stopLogging();
+              }
+            },
+            "livecode-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     return -1;
+  }
+
+  /**
+   * Writes the log lines still queued: the server's logging configuration hands them to a writer
+   * thread, which would otherwise die with the JVM holding the last ones (the shutdown's own).
+   */
+  private static void stopLogging() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.stop();
+    }
   }
 
   private static String oneLine(Throwable e) {

@@ -92,16 +92,37 @@ final class ServerProcess implements AutoCloseable {
 
   private static ServerProcess launch(
       List<String> jvmOptions, List<Path> extraClassPath, List<String> args) throws IOException {
+    Path log = Files.createTempFile("livecode-server", ".log");
+    return launch(jvmOptions, extraClassPath, args, log, ProcessBuilder.Redirect.to(log.toFile()));
+  }
+
+  private static ServerProcess launch(
+      List<String> jvmOptions,
+      List<Path> extraClassPath,
+      List<String> args,
+      Path log,
+      ProcessBuilder.Redirect output)
+      throws IOException {
     int port = freePort();
     List<String> all = new ArrayList<>(List.of("--port", Integer.toString(port)));
     all.addAll(args);
-    Path log = Files.createTempFile("livecode-server", ".log");
     Process process =
         new ProcessBuilder(command(jvmOptions, extraClassPath, all))
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
+            .redirectOutput(output)
             .start();
     return new ServerProcess(process, log, port);
+  }
+
+  /**
+   * The same, with its output in a pipe that nobody reads: once the pipe's buffer is full, every
+   * write to stdout waits, as behind a paused log collector. {@link #log()} is empty.
+   */
+  static ServerProcess startWithUnreadOutput(List<String> args) throws Exception {
+    Path log = Files.createTempFile("livecode-server", ".log");
+    ServerProcess server = launch(List.of(), List.of(), args, log, ProcessBuilder.Redirect.PIPE);
+    server.awaitHealthy(Duration.ofSeconds(60));
+    return server;
   }
 
   /**
