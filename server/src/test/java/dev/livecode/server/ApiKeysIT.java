@@ -49,7 +49,7 @@ class ApiKeysIT {
       assertProblem(b.get("/executions/" + execution), 404, "EXECUTION_NOT_FOUND");
       assertThat(open.get("/health").status()).isEqualTo(200);
 
-      String log = server.log();
+      String log = server.awaitLog("tenant=a", "tenant=b");
       assertThat(log).contains("tenant=a").contains("tenant=b").doesNotContain("server open");
       for (String key : List.of(KEY_A1, KEY_A2, KEY_B, WRONG)) {
         assertThat(log).doesNotContain(key);
@@ -80,7 +80,9 @@ class ApiKeysIT {
       writeKeys("a short\n");
       Thread.sleep(1_200);
       assertThat(fresh.get("/code-sessions/" + session).status()).isEqualTo(200);
-      assertThat(server.log()).contains("api keys not reloaded").doesNotContain("short\n");
+      assertThat(server.awaitLog("api keys not reloaded"))
+          .contains("api keys not reloaded")
+          .doesNotContain("short\n");
     }
   }
 
@@ -125,7 +127,7 @@ class ApiKeysIT {
   void withoutKeysTheServerBindsLoopbackOnlyAndSaysItIsOpen() throws Exception {
     try (ServerProcess server = start()) {
       assertThat(server.client().createSession("python", "print(1)")).isNotBlank();
-      assertThat(server.log()).contains("server open").contains("host=127.0.0.1");
+      assertThat(server.awaitLog("server open")).contains("server open").contains("host=127.0.0.1");
       Optional<InetAddress> other = nonLoopbackAddress();
       if (other.isPresent()) {
         assertThat(connects(other.get(), server.port)).as("reachable on " + other.get()).isFalse();

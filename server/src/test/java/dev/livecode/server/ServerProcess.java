@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -192,6 +193,21 @@ final class ServerProcess implements AutoCloseable {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The log once it holds every one of {@code parts}, or as it is after 5 s: the server writes its
+   * lines from a queue on a thread of their own, a little after the request that logged them.
+   */
+  String awaitLog(String... parts) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      String log = log();
+      if (Arrays.stream(parts).allMatch(log::contains) || System.nanoTime() > deadline) {
+        return log;
+      }
+      Thread.sleep(20);
     }
   }
 

@@ -130,7 +130,9 @@ class StoreKeysIT {
     args.addAll(List.of("--workers", "0"));
 
     try (ServerProcess open = ServerProcess.start(List.of(), args)) {
-      assertThat(open.log()).contains("api keys in the store ignored").contains("server open");
+      assertThat(open.awaitLog("api keys in the store ignored", "server open"))
+          .contains("api keys in the store ignored")
+          .contains("server open");
     }
   }
 
