@@ -36,14 +36,22 @@ import org.slf4j.LoggerFactory;
  * sandbox's private folder its children connect to. It builds the read-only root in a mount
  * namespace of its own, then forks one child per {@link #fork}, pid 1 of a PID namespace of its
  * own, and reports on its stdout each child's pid and, once it reaped it, its end. The child
- * connects four times, each connection opened by a line with the fork's random token and its role:
- * control, stdin, stdout, stderr. The server process reads only that token, so nothing of one run
- * is in the memory the next run is forked from.
+ * connects four times, each connection opened by a line of fixed length with the fork's random
+ * token and its role: control, stdin, stdout, stderr. The server process reads only that token, so
+ * nothing of one run is in the memory the next run is forked from.
  */
 final class ForkServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ForkServer.class);
   private static final String SCRIPT = script();
   private static final List<String> ROLES = List.of("control", "stdin", "stdout", "stderr");
+  private static final int TOKEN_BYTES = 16;
+
+  /**
+   * Each connection's opening line: the fork's token in hex, a space, its role padded to 7
+   * characters, a line feed ({@code forkserver.py} writes it so).
+   */
+  static final int HELLO_BYTES = TOKEN_BYTES * 2 + 1 + 7 + 1;
+
   private static final AtomicLong SERVERS = new AtomicLong();
   private static final SecureRandom TOKENS = new SecureRandom();
   private static final int SIGKILL = 9;
@@ -166,7 +174,7 @@ final class ForkServer implements AutoCloseable {
     if (closed) {
       throw new IOException("the fork server is closed");
     }
-    byte[] bytes = new byte[16];
+    byte[] bytes = new byte[TOKEN_BYTES];
     TOKENS.nextBytes(bytes);
     String token = HexFormat.of().formatHex(bytes);
     Connections connections = new Connections();
@@ -331,7 +339,7 @@ final class ForkServer implements AutoCloseable {
         return;
       }
       try {
-        String[] hello = firstLine(channel).split(" ");
+        String[] hello = hello(channel).strip().split(" +");
         Connections connections = hello.length == 2 ? pending.get(hello[0]) : null;
         int role = hello.length == 2 ? ROLES.indexOf(hello[1]) : -1;
         if (connections == null || role < 0) {
@@ -343,6 +351,23 @@ final class ForkServer implements AutoCloseable {
         closeAll(channel);
       }
     }
+  }
+
+  /**
+   * A connection's opening line, {@link #HELLO_BYTES} long: read whole in one call where a line of
+   * unknown length takes a call per byte, four connections and about 160 system calls per start on
+   * one thread. Nothing past it is read; what follows is the program's. Empty when it closes first.
+   */
+  private static String hello(SocketChannel channel) throws IOException {
+    ByteBuffer line = ByteBuffer.allocate(HELLO_BYTES);
+    while (line.hasRemaining()) {
+      if (channel.read(line) < 0) {
+        return "";
+      }
+    }
+    return line.get(HELLO_BYTES - 1) == '\n'
+        ? new String(line.array(), 0, HELLO_BYTES - 1, StandardCharsets.US_ASCII)
+        : "";
   }
 
   /**

@@ -160,7 +160,8 @@ def _forkserver(top_room):
     def connect(token, role):
         s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         s.connect(socket_path)
-        s.sendall(('%s %s\n' % (token, role)).encode())
+        # Fixed length (ForkServer.HELLO_BYTES): the server reads it in one call.
+        s.sendall(('%s %-7s\n' % (token, role)).encode())
         return s
 
     def as_program(run, uid, streams, report):
