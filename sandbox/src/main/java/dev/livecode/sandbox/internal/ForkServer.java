@@ -50,7 +50,7 @@ final class ForkServer implements AutoCloseable {
    * Each connection's opening line: the fork's token in hex, a space, its role padded to 7
    * characters, a line feed ({@code forkserver.py} writes it so).
    */
-  static final int HELLO_BYTES = TOKEN_BYTES * 2 + 1 + 7 + 1;
+  private static final int HELLO_BYTES = TOKEN_BYTES * 2 + 1 + 7 + 1;
 
   private static final AtomicLong SERVERS = new AtomicLong();
   private static final SecureRandom TOKENS = new SecureRandom();
