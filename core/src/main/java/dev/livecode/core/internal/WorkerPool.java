@@ -158,13 +158,6 @@ final class WorkerPool {
 
   private void process(JobQueue.Delivery delivery, RunSlots.Slot slot) throws InterruptedException {
     UUID id = delivery.job().executionId();
-    // why: with shared logs, whether a cancel came while it was queued is a read of the queue's
-    // server, and the execution a read of the store's; both are asked at once. A cancel sent after
-    // this look still reaches the run through its followed requests.
-    CompletableFuture<Boolean> cancelSent =
-        live.sharesLogs()
-            ? besideIfShared(() -> live.cancelSent(id))
-            : CompletableFuture.completedFuture(false);
     // why: on a first delivery the job carries the execution as queued, which only a cancel can
     // have changed since. With shared logs a cancel of a queued run is sent to its log before the
     // store ends it, so the store is read only when one was sent; marking it RUNNING finds an
@@ -176,6 +169,17 @@ final class WorkerPool {
     // below; should the read fail, the run's own open meets the failure.
     CompletableFuture<Void> logOpened =
         carried.isPresent() ? openLogBeside(id) : CompletableFuture.completedFuture(null);
+    // why: with shared logs, whether a cancel came while it was queued is a read of the queue's
+    // server. With the execution carried it is the one read the start waits for, made on this
+    // thread: an io thread's hand-off each way costs more than the read. Otherwise it goes beside
+    // the store's read of the execution. A cancel sent after this look still reaches the run
+    // through its followed requests.
+    CompletableFuture<Boolean> cancelSent =
+        !live.sharesLogs()
+            ? CompletableFuture.completedFuture(false)
+            : carried.isPresent()
+                ? CompletableFuture.completedFuture(live.cancelSent(id))
+                : besideIfShared(() -> live.cancelSent(id));
     if (carried.isPresent()
         && Futures.join(cancelSent)
         && store.findExecution(id).map(Execution::isFinished).orElse(true)) {
