@@ -6,7 +6,6 @@ import dev.livecode.benchmarks.internal.RedisKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -157,7 +156,7 @@ public final class CrossingCost {
     void roundTrip() throws IOException {
       client.getOutputStream().write(1);
       if (client.getInputStream().read() != 1) {
-        throw new UncheckedIOException(new IOException("the echo thread closed its connection"));
+        throw new IOException("the echo thread closed its connection");
       }
     }
 

@@ -175,11 +175,9 @@ final class WorkerPool {
     // the store's read of the execution. A cancel sent after this look still reaches the run
     // through its followed requests.
     CompletableFuture<Boolean> cancelSent =
-        !live.sharesLogs()
-            ? CompletableFuture.completedFuture(false)
-            : carried.isPresent()
-                ? CompletableFuture.completedFuture(live.cancelSent(id))
-                : besideIfShared(() -> live.cancelSent(id));
+        carried.isPresent()
+            ? CompletableFuture.completedFuture(live.cancelSent(id))
+            : besideIfShared(() -> live.cancelSent(id));
     if (carried.isPresent()
         && Futures.join(cancelSent)
         && store.findExecution(id).map(Execution::isFinished).orElse(true)) {
