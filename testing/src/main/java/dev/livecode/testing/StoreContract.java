@@ -533,6 +533,67 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aCommittedPendingExecutionIsTheOneCreateWouldMake() {
+    Session session = newSession("python", "print(1)");
+    Store.NewExecution request = run(session.id(), "pending-1");
+
+    Store.CreatedExecution created;
+    try (Store.PendingExecution pending = store().beginExecution(request)) {
+      created = pending.commit();
+    }
+
+    assertThat(created.created()).isTrue();
+    assertThat(created.execution())
+        .extracting(Execution::id, Execution::sourceCode, Execution::status)
+        .containsExactly(request.id(), "print(1)", Execution.Status.QUEUED);
+    assertThat(store().findExecution(request.id())).contains(created.execution());
+    assertThat(store().createExecution(run(session.id(), "pending-1")).execution())
+        .isEqualTo(created.execution());
+  }
+
+  @Test
+  void anAbandonedPendingExecutionLeavesNothingNotEvenItsKey() {
+    Session session = newSession();
+    Store.NewExecution abandoned = run(session.id(), "refused-click");
+
+    try (Store.PendingExecution pending = store().beginExecution(abandoned)) {
+      assertThat(pending).isNotNull();
+    }
+
+    assertThat(store().findExecution(abandoned.id())).isEmpty();
+    assertThat(store().listExecutions(session.id(), Page.Request.first(10)).items()).isEmpty();
+    Store.CreatedExecution retried = store().createExecution(run(session.id(), "refused-click"));
+    assertThat(retried.created()).isTrue();
+    assertThat(retried.execution().id()).isNotEqualTo(abandoned.id());
+  }
+
+  @Test
+  void aPendingExecutionOfARetriedKeyCommitsToTheEarlierOne() {
+    Session session = newSession();
+    Execution earlier = store().createExecution(run(session.id(), "twice")).execution();
+
+    Store.CreatedExecution again;
+    try (Store.PendingExecution pending = store().beginExecution(run(session.id(), "twice"))) {
+      again = pending.commit();
+    }
+
+    assertThat(again.created()).isFalse();
+    assertThat(again.execution()).isEqualTo(earlier);
+  }
+
+  @Test
+  void aPendingExecutionOfAnUnknownSessionIsNotFound() {
+    assertThatThrownBy(
+            () -> {
+              try (Store.PendingExecution pending =
+                  store().beginExecution(run(UUID.randomUUID()))) {
+                pending.commit();
+              }
+            })
+        .isInstanceOf(LivecodeException.SessionNotFound.class);
+  }
+
+  @Test
   void markRunningMovesQueuedToRunning() {
     Session session = newSession();
     Execution execution = store().createExecution(run(session.id())).execution();

@@ -318,6 +318,21 @@ public final class DefaultEngine implements LivecodeEngine {
     return store.updateSession(canonical, config.clock().instant());
   }
 
+  private Limits limits(RunRequest request) {
+    Limits defaults =
+        request.interactive()
+            ? config.defaultLimits().withWallTime(Limits.INTERACTIVE_WALL_TIME)
+            : config.defaultLimits();
+    return request.limits().resolve(defaults, request.caps().lower(config.maxLimits()));
+  }
+
+  /** The session, when its language can run here. */
+  private Session runnable(UUID sessionId) {
+    Session session = getSession(sessionId);
+    runners.resolveAvailable(session.language());
+    return session;
+  }
+
   @Override
   public Execution run(RunRequest request) {
     Objects.requireNonNull(request, "request");
@@ -327,39 +342,55 @@ public final class DefaultEngine implements LivecodeEngine {
       throw LivecodeException.InvalidRequest.tooLarge("stdin", config.maxStdinBytes());
     }
     // why: a durable queue's count is a round trip to another server; it is read while the store
-    // reads the session instead of after it. An in-memory count costs less than the hand-off.
+    // works instead of after it. An in-memory count costs less than the hand-off.
     CompletableFuture<JobQueue.Stats> waiting =
         queue.durable() ? CompletableFuture.supplyAsync(queue::stats, this::onIo) : null;
+    // why: a remote store's session read goes beside its insert, which need not wait for it: the
+    // insert snapshots the session's language and source itself, refuses an unknown session, and
+    // is committed only once the checks below pass. The in-memory store reads faster than a
+    // hand-off, and its insert waits for the commit.
+    CompletableFuture<Session> sessionRead = null;
+    Store.CreatedExecution created;
     Session session;
     try {
-      session = getSession(request.sessionId());
-      runners.resolveAvailable(session.language());
+      sessionRead =
+          store instanceof InMemoryStore
+              ? CompletableFuture.completedFuture(runnable(request.sessionId()))
+              : CompletableFuture.supplyAsync(() -> runnable(request.sessionId()), this::onIo);
+      Limits limits;
+      try {
+        limits = limits(request);
+      } catch (LivecodeException e) {
+        Futures.join(sessionRead); // an unknown session answers first, as it did before the limits
+        throw e;
+      }
+      try (Store.PendingExecution pending =
+          store.beginExecution(
+              new Store.NewExecution(
+                  config.ids().get(),
+                  request.sessionId(),
+                  request.stdin(),
+                  limits,
+                  request.idempotencyKey(),
+                  config.clock().instant(),
+                  request.interactive()))) {
+        session = Futures.join(sessionRead);
+        JobQueue.Stats stats = waiting == null ? queue.stats() : Futures.join(waiting);
+        if (stats.waiting() >= config.maxWaitingRuns()) {
+          throw new LivecodeException.QueueFull(
+              stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
+        }
+        created = pending.commit();
+      }
     } catch (RuntimeException e) {
       if (waiting != null) {
         waiting.cancel(false);
       }
+      if (sessionRead != null) {
+        sessionRead.cancel(false);
+      }
       throw e;
     }
-    Limits defaults =
-        request.interactive()
-            ? config.defaultLimits().withWallTime(Limits.INTERACTIVE_WALL_TIME)
-            : config.defaultLimits();
-    Limits limits = request.limits().resolve(defaults, request.caps().lower(config.maxLimits()));
-    JobQueue.Stats stats = waiting == null ? queue.stats() : Futures.join(waiting);
-    if (stats.waiting() >= config.maxWaitingRuns()) {
-      throw new LivecodeException.QueueFull(
-          stats.waiting(), config.maxWaitingRuns(), Duration.ofSeconds(1));
-    }
-    Store.CreatedExecution created =
-        store.createExecution(
-            new Store.NewExecution(
-                config.ids().get(),
-                session.id(),
-                request.stdin(),
-                limits,
-                request.idempotencyKey(),
-                config.clock().instant(),
-                request.interactive()));
     Execution execution = created.execution();
     if (!created.created()) {
       LOG.debug(

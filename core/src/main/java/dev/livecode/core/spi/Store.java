@@ -123,6 +123,45 @@ public interface Store extends AutoCloseable {
   CreatedExecution createExecution(NewExecution request);
 
   /**
+   * {@link #createExecution} in two steps: its caller commits the returned creation or abandons it
+   * by closing it. Until the commit nobody else sees the execution, and an abandoned one leaves
+   * nothing behind, not even a claim on its idempotency key. The engine checks what a run needs
+   * (the queue's room, the session's language) while a remote store's insert is on its way, and
+   * commits only once they pass. Default: nothing is written before {@link
+   * PendingExecution#commit}, which calls {@link #createExecution}.
+   *
+   * @throws LivecodeException.SessionNotFound when there is no such session, from here or from the
+   *     commit
+   * @since 0.6
+   */
+  default PendingExecution beginExecution(NewExecution request) {
+    Objects.requireNonNull(request, "request");
+    return new PendingExecution() {
+      @Override
+      public CreatedExecution commit() {
+        return createExecution(request);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /**
+   * An execution begun by {@link #beginExecution}: {@link #commit} creates it, once; {@link #close}
+   * abandons it when it was not committed, and is what a caller's try-with-resources calls.
+   *
+   * @since 0.6
+   */
+  interface PendingExecution extends AutoCloseable {
+    /** As {@link #createExecution} would answer; the execution is visible from now on. */
+    CreatedExecution commit();
+
+    @Override
+    void close();
+  }
+
+  /**
    * The execution, or empty when there is none: never created, or {@linkplain #evicted evicted}.
    */
   Optional<Execution> findExecution(UUID executionId);

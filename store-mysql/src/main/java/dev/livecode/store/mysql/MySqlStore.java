@@ -23,6 +23,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -237,7 +238,7 @@ public final class MySqlStore implements Store {
     byte[] sessionId = Rows.bytes(request.sessionId());
     byte[] keyHash = request.idempotencyKey().map(Rows::keyHash).orElse(null);
     return withConnection(
-        "create execution for code session " + request.sessionId(),
+        creating(request),
         c -> {
           if (keyHash != null) {
             // A retried request usually finds its execution here, without a failed insert.
@@ -246,42 +247,8 @@ public final class MySqlStore implements Store {
               return new Store.CreatedExecution(earlier.get(), false);
             }
           }
-          int inserted;
-          Optional<Execution> readBack = Optional.empty();
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  multiStatements ? sql.insertExecutionAndRead : sql.insertExecution)) {
-            int i = 0;
-            s.setBytes(++i, Rows.bytes(request.id()));
-            s.setString(++i, request.stdin());
-            s.setLong(++i, request.limits().wallTime().toMillis());
-            s.setLong(++i, request.limits().cpuTime().toMillis());
-            s.setLong(++i, request.limits().memoryBytes());
-            s.setInt(++i, request.limits().maxProcesses());
-            s.setLong(++i, request.limits().maxFileBytes());
-            s.setLong(++i, request.limits().maxOutputBytes());
-            s.setString(++i, request.idempotencyKey().orElse(null));
-            if (keyHash != null) {
-              s.setBytes(++i, keyHash);
-            } else {
-              s.setNull(++i, Types.BINARY);
-            }
-            Rows.setInstant(s, ++i, request.queuedAt());
-            s.setBoolean(++i, request.interactive());
-            s.setBytes(++i, sessionId);
-            if (multiStatements) {
-              // why: the insert and the read of what it made go in one round trip.
-              s.setBytes(++i, Rows.bytes(request.id()));
-              s.execute();
-              inserted = s.getUpdateCount();
-              if (s.getMoreResults()) {
-                try (ResultSet rows = s.getResultSet()) {
-                  readBack = rows.next() ? Optional.of(Rows.execution(rows)) : Optional.empty();
-                }
-              }
-            } else {
-              inserted = s.executeUpdate();
-            }
+          try {
+            return new Store.CreatedExecution(insertExecution(c, request, false), true);
           } catch (SQLException e) {
             if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
               // A concurrent request with the same key won the unique index: answer with its
@@ -293,17 +260,207 @@ public final class MySqlStore implements Store {
             }
             throw e;
           }
-          if (inserted == 0) {
-            throw new LivecodeException.SessionNotFound(request.sessionId());
-          }
-          Execution created =
-              (readBack.isPresent() ? readBack : readExecution(c, request.id()))
-                  .orElseThrow(
-                      () ->
-                          new StoreException(
-                              "execution " + request.id() + " vanished right after its insert"));
-          return new Store.CreatedExecution(created, true);
         });
+  }
+
+  /**
+   * The insert in a transaction left open until the caller commits or abandons it; with the store's
+   * own pool, the transaction's start goes in the same round trip as the insert.
+   */
+  @Override
+  public Store.PendingExecution beginExecution(Store.NewExecution request) {
+    Objects.requireNonNull(request, "request");
+    byte[] sessionId = Rows.bytes(request.sessionId());
+    byte[] keyHash = request.idempotencyKey().map(Rows::keyHash).orElse(null);
+    if (keyHash != null) {
+      Optional<Execution> earlier =
+          withConnection(creating(request), c -> readExecutionByKey(c, sessionId, keyHash));
+      if (earlier.isPresent()) {
+        return committed(new Store.CreatedExecution(earlier.get(), false));
+      }
+    }
+    if (closed.get()) {
+      throw new StoreException("cannot " + creating(request) + ": the MySQL store is closed");
+    }
+    for (int attempt = 1; ; attempt++) {
+      Connection c = null;
+      try {
+        c = dataSource.getConnection();
+        return new OpenInsert(c, insertExecution(c, request, true), creating(request));
+      } catch (SQLException e) {
+        abandon(c, e);
+        if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
+          // Read outside the abandoned transaction, whose snapshot may be older than the winner.
+          Optional<Execution> winner =
+              withConnection(creating(request), r -> readExecutionByKey(r, sessionId, keyHash));
+          if (winner.isPresent()) {
+            return committed(new Store.CreatedExecution(winner.get(), false));
+          }
+        }
+        if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
+          continue;
+        }
+        throw failure(creating(request), e);
+      } catch (RuntimeException | Error e) {
+        abandon(c, e);
+        throw e;
+      }
+    }
+  }
+
+  private static String creating(Store.NewExecution request) {
+    return "create execution for code session " + request.sessionId();
+  }
+
+  /**
+   * Inserts the execution, a snapshot of its session, and reads back what it made; with {@code
+   * begin}, in a transaction opened first and left open.
+   */
+  private Execution insertExecution(Connection c, Store.NewExecution request, boolean begin)
+      throws SQLException {
+    if (begin && !multiStatements) {
+      c.setAutoCommit(false);
+    }
+    String text =
+        !multiStatements
+            ? sql.insertExecution
+            : begin ? sql.beginInsertExecutionAndRead : sql.insertExecutionAndRead;
+    int inserted;
+    Optional<Execution> readBack = Optional.empty();
+    try (PreparedStatement s = c.prepareStatement(text)) {
+      int i = 0;
+      s.setBytes(++i, Rows.bytes(request.id()));
+      s.setString(++i, request.stdin());
+      s.setLong(++i, request.limits().wallTime().toMillis());
+      s.setLong(++i, request.limits().cpuTime().toMillis());
+      s.setLong(++i, request.limits().memoryBytes());
+      s.setInt(++i, request.limits().maxProcesses());
+      s.setLong(++i, request.limits().maxFileBytes());
+      s.setLong(++i, request.limits().maxOutputBytes());
+      s.setString(++i, request.idempotencyKey().orElse(null));
+      byte[] keyHash = request.idempotencyKey().map(Rows::keyHash).orElse(null);
+      if (keyHash != null) {
+        s.setBytes(++i, keyHash);
+      } else {
+        s.setNull(++i, Types.BINARY);
+      }
+      Rows.setInstant(s, ++i, request.queuedAt());
+      s.setBoolean(++i, request.interactive());
+      s.setBytes(++i, Rows.bytes(request.sessionId()));
+      if (multiStatements) {
+        // why: the insert and the read of what it made go in one round trip.
+        s.setBytes(++i, Rows.bytes(request.id()));
+        s.execute();
+        if (begin) {
+          s.getMoreResults(); // past the transaction's start
+        }
+        inserted = s.getUpdateCount();
+        if (s.getMoreResults()) {
+          try (ResultSet rows = s.getResultSet()) {
+            readBack = rows.next() ? Optional.of(Rows.execution(rows)) : Optional.empty();
+          }
+        }
+      } else {
+        inserted = s.executeUpdate();
+      }
+    }
+    if (inserted == 0) {
+      throw new LivecodeException.SessionNotFound(request.sessionId());
+    }
+    return (readBack.isPresent() ? readBack : readExecution(c, request.id()))
+        .orElseThrow(
+            () ->
+                new StoreException(
+                    "execution " + request.id() + " vanished right after its insert"));
+  }
+
+  private static Store.PendingExecution committed(Store.CreatedExecution created) {
+    return new Store.PendingExecution() {
+      @Override
+      public Store.CreatedExecution commit() {
+        return created;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** An inserted execution whose transaction is still open on its connection. */
+  private final class OpenInsert implements Store.PendingExecution {
+    private final Connection connection;
+    private final Execution execution;
+    private final String operation;
+    private boolean ended;
+
+    OpenInsert(Connection connection, Execution execution, String operation) {
+      this.connection = connection;
+      this.execution = execution;
+      this.operation = operation;
+    }
+
+    @Override
+    public Store.CreatedExecution commit() {
+      if (ended) {
+        throw new IllegalStateException("this execution was committed or abandoned already");
+      }
+      ended = true;
+      try {
+        end(connection, "COMMIT");
+        release(connection);
+        return new Store.CreatedExecution(execution, true);
+      } catch (SQLException e) {
+        abandon(connection, e);
+        throw failure(operation, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (!ended) {
+        ended = true;
+        abandon(connection, new IllegalStateException("abandoned"));
+      }
+    }
+  }
+
+  /** Ends a transaction begun by {@link #insertExecution}: {@code COMMIT} or {@code ROLLBACK}. */
+  private void end(Connection c, String how) throws SQLException {
+    if (!multiStatements) {
+      if (how.equals("COMMIT")) {
+        c.commit();
+      } else {
+        c.rollback();
+      }
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute(how);
+    }
+  }
+
+  /** Rolls back what {@code c} has not committed and gives it back; {@code c} may be null. */
+  private void abandon(Connection c, Throwable cause) {
+    if (c == null) {
+      return;
+    }
+    try {
+      end(c, "ROLLBACK");
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+    release(c);
+  }
+
+  private void release(Connection c) {
+    if (!multiStatements) {
+      restoreAutoCommit(c);
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      LOG.debug("mysql connection release failed error={}", e.getErrorCode());
+    }
   }
 
   @Override

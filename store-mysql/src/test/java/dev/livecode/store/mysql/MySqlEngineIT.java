@@ -1,13 +1,16 @@
 package dev.livecode.store.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.livecode.core.Execution;
 import dev.livecode.core.Limits;
 import dev.livecode.core.Livecode;
 import dev.livecode.core.LivecodeEngine;
+import dev.livecode.core.Page;
 import dev.livecode.core.RunRequest;
 import dev.livecode.core.Session;
+import dev.livecode.core.exception.LivecodeException;
 import dev.livecode.core.spi.Store;
 import dev.livecode.runner.python.PythonRunner;
 import dev.livecode.sandbox.Isolation;
@@ -50,6 +53,41 @@ class MySqlEngineIT {
       assertThat(done.status()).isEqualTo(Execution.Status.COMPLETED);
       assertThat(DB.store().findExecution(run.id()).orElseThrow().result().orElseThrow().stdout())
           .isEqualTo("héllo 😀 '; DROP TABLE x; --\n");
+    }
+  }
+
+  @Test
+  void aRunRefusedForAFullQueueLeavesNoExecutionAndFreesItsKey() {
+    try (LivecodeEngine engine =
+        Livecode.builder()
+            .store(DB.store())
+            .runner(new PythonRunner())
+            .discoverRunners(false)
+            .workers(0)
+            .maxWaitingRuns(1)
+            .isolation(Isolation.NONE)
+            .build()) {
+      Session session = engine.createSession("python", "print(1)");
+      Execution waiting = engine.run(RunRequest.of(session.id()));
+
+      assertThatThrownBy(() -> engine.run(RunRequest.of(session.id()).withIdempotencyKey("k")))
+          .isInstanceOf(LivecodeException.QueueFull.class);
+
+      assertThat(DB.store().listExecutions(session.id(), Page.Request.first(10)).items())
+          .extracting(Execution::id)
+          .containsExactly(waiting.id());
+      assertThat(
+              DB.store()
+                  .createExecution(
+                      new Store.NewExecution(
+                          UUID.randomUUID(),
+                          session.id(),
+                          "",
+                          Limits.DEFAULTS,
+                          Optional.of("k"),
+                          Instant.now()))
+                  .created())
+          .isTrue();
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.livecode.store.mysql;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.livecode.testing.MariaDbExtension;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,7 +21,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   private final MariaDbExtension database = new MariaDbExtension();
   private final String prefix = newPrefix();
+  private final boolean onHostPool;
+  private HikariDataSource hostPool;
   private MySqlStore store;
+
+  MySqlTestStore() {
+    this(false);
+  }
+
+  /**
+   * With {@code onHostPool}, the store runs on a pool this extension owns, as a host application's
+   * would be, and then sends its statements one at a time.
+   */
+  MySqlTestStore(boolean onHostPool) {
+    this.onHostPool = onHostPool;
+  }
 
   /** A fresh prefix such as {@code it_3f2a9c1b_}: lower case, unique, at most 32 characters. */
   static String newPrefix() {
@@ -60,7 +76,17 @@ final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, Afte
   @Override
   public void beforeAll(ExtensionContext context) {
     database.beforeAll(context);
-    store = builder().tablePrefix(prefix).poolSize(20).build();
+    if (onHostPool) {
+      HikariConfig config = new HikariConfig();
+      config.setJdbcUrl(database.jdbcUrl());
+      config.setUsername(database.user());
+      config.setPassword(database.password());
+      config.setMaximumPoolSize(20);
+      hostPool = new HikariDataSource(config);
+      store = MySqlStore.builder().dataSource(hostPool).tablePrefix(prefix).build();
+    } else {
+      store = builder().tablePrefix(prefix).poolSize(20).build();
+    }
   }
 
   @Override
@@ -79,6 +105,9 @@ final class MySqlTestStore implements BeforeAllCallback, AfterEachCallback, Afte
     try {
       if (store != null) {
         store.close();
+      }
+      if (hostPool != null) {
+        hostPool.close();
       }
     } finally {
       database.afterAll(context);

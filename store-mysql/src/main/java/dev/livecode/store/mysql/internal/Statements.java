@@ -20,6 +20,7 @@ public final class Statements {
   private final String findSessionsPrefix;
   public final String insertExecution;
   public final String insertExecutionAndRead;
+  public final String beginInsertExecutionAndRead;
   public final String findExecution;
   public final String findExecutionByKey;
   public final String markRunning;
@@ -64,6 +65,7 @@ public final class Statements {
     // Two statements in one round trip, on a connection that allows it: the insert, then the read
     // of the row it made.
     insertExecutionAndRead = insertExecution + "; " + findExecution;
+    beginInsertExecutionAndRead = "START TRANSACTION; " + insertExecutionAndRead;
     findExecutionByKey =
         "SELECT "
             + EXECUTION_COLUMNS
