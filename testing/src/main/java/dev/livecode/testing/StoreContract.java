@@ -582,6 +582,21 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aPendingExecutionIsUnseenUntilItsCommit() {
+    Session session = newSession();
+    Store.NewExecution request = run(session.id());
+
+    Optional<Execution> beforeCommit;
+    try (Store.PendingExecution pending = store().beginExecution(request)) {
+      beforeCommit = store().findExecution(request.id());
+      pending.commit();
+    }
+
+    assertThat(beforeCommit).isEmpty();
+    assertThat(store().findExecution(request.id())).isPresent();
+  }
+
+  @Test
   void aPendingExecutionOfAnUnknownSessionIsNotFound() {
     assertThatThrownBy(
             () -> {

@@ -326,13 +326,6 @@ public final class DefaultEngine implements LivecodeEngine {
     return request.limits().resolve(defaults, request.caps().lower(config.maxLimits()));
   }
 
-  /** The session, when its language can run here. */
-  private Session runnable(UUID sessionId) {
-    Session session = getSession(sessionId);
-    runners.resolveAvailable(session.language());
-    return session;
-  }
-
   @Override
   public Execution run(RunRequest request) {
     Objects.requireNonNull(request, "request");
@@ -345,25 +338,21 @@ public final class DefaultEngine implements LivecodeEngine {
     // works instead of after it. An in-memory count costs less than the hand-off.
     CompletableFuture<JobQueue.Stats> waiting =
         queue.durable() ? CompletableFuture.supplyAsync(queue::stats, this::onIo) : null;
-    // why: a remote store's session read goes beside its insert, which need not wait for it: the
-    // insert snapshots the session's language and source itself, refuses an unknown session, and
-    // is committed only once the checks below pass. The in-memory store reads faster than a
-    // hand-off, and its insert waits for the commit.
-    CompletableFuture<Session> sessionRead = null;
     Store.CreatedExecution created;
     Session session;
     try {
-      sessionRead =
-          store instanceof InMemoryStore
-              ? CompletableFuture.completedFuture(runnable(request.sessionId()))
-              : CompletableFuture.supplyAsync(() -> runnable(request.sessionId()), this::onIo);
       Limits limits;
       try {
         limits = limits(request);
       } catch (LivecodeException e) {
-        Futures.join(sessionRead); // an unknown session answers first, as it did before the limits
+        // An unknown session, or a language missing here, answers before the limits.
+        runners.resolveAvailable(getSession(request.sessionId()).language());
         throw e;
       }
+      // why: a store on another server reads the session in the insert's own round trip, in a
+      // transaction committed only once the checks below pass: one round trip instead of two. A
+      // store that does not (the in-memory one) writes only at the commit, so its session is read
+      // before anything is written.
       try (Store.PendingExecution pending =
           store.beginExecution(
               new Store.NewExecution(
@@ -374,7 +363,8 @@ public final class DefaultEngine implements LivecodeEngine {
                   request.idempotencyKey(),
                   config.clock().instant(),
                   request.interactive()))) {
-        session = Futures.join(sessionRead);
+        session = pending.session().orElseGet(() -> getSession(request.sessionId()));
+        runners.resolveAvailable(session.language());
         JobQueue.Stats stats = waiting == null ? queue.stats() : Futures.join(waiting);
         if (stats.waiting() >= config.maxWaitingRuns()) {
           throw new LivecodeException.QueueFull(
@@ -385,9 +375,6 @@ public final class DefaultEngine implements LivecodeEngine {
     } catch (RuntimeException e) {
       if (waiting != null) {
         waiting.cancel(false);
-      }
-      if (sessionRead != null) {
-        sessionRead.cancel(false);
       }
       throw e;
     }

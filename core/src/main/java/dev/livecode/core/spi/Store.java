@@ -154,11 +154,33 @@ public interface Store extends AutoCloseable {
    * @since 0.6
    */
   interface PendingExecution extends AutoCloseable {
+    /**
+     * The session as the insert saw it, when the store read it in the same step; empty when the
+     * caller reads it itself. Default: empty.
+     */
+    default Optional<Session> session() {
+      return Optional.empty();
+    }
+
     /** As {@link #createExecution} would answer; the execution is visible from now on. */
     CreatedExecution commit();
 
     @Override
     void close();
+
+    /** A creation that is over already: the earlier execution of a retried idempotency key. */
+    static PendingExecution committed(CreatedExecution created) {
+      Objects.requireNonNull(created, "created");
+      return new PendingExecution() {
+        @Override
+        public CreatedExecution commit() {
+          return created;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
   }
 
   /**

@@ -234,33 +234,9 @@ public final class MySqlStore implements Store {
 
   @Override
   public Store.CreatedExecution createExecution(Store.NewExecution request) {
-    Objects.requireNonNull(request, "request");
-    byte[] sessionId = Rows.bytes(request.sessionId());
-    byte[] keyHash = request.idempotencyKey().map(Rows::keyHash).orElse(null);
-    return withConnection(
-        creating(request),
-        c -> {
-          if (keyHash != null) {
-            // A retried request usually finds its execution here, without a failed insert.
-            Optional<Execution> earlier = readExecutionByKey(c, sessionId, keyHash);
-            if (earlier.isPresent()) {
-              return new Store.CreatedExecution(earlier.get(), false);
-            }
-          }
-          try {
-            return new Store.CreatedExecution(insertExecution(c, request, false), true);
-          } catch (SQLException e) {
-            if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
-              // A concurrent request with the same key won the unique index: answer with its
-              // execution.
-              Optional<Execution> winner = readExecutionByKey(c, sessionId, keyHash);
-              if (winner.isPresent()) {
-                return new Store.CreatedExecution(winner.get(), false);
-              }
-            }
-            throw e;
-          }
-        });
+    try (Store.PendingExecution pending = beginExecution(request)) {
+      return pending.commit();
+    }
   }
 
   /**
@@ -276,7 +252,7 @@ public final class MySqlStore implements Store {
       Optional<Execution> earlier =
           withConnection(creating(request), c -> readExecutionByKey(c, sessionId, keyHash));
       if (earlier.isPresent()) {
-        return committed(new Store.CreatedExecution(earlier.get(), false));
+        return Store.PendingExecution.committed(new Store.CreatedExecution(earlier.get(), false));
       }
     }
     if (closed.get()) {
@@ -286,7 +262,7 @@ public final class MySqlStore implements Store {
       Connection c = null;
       try {
         c = dataSource.getConnection();
-        return new OpenInsert(c, insertExecution(c, request, true), creating(request));
+        return new OpenInsert(c, insertExecution(c, request), creating(request));
       } catch (SQLException e) {
         abandon(c, e);
         if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
@@ -294,7 +270,8 @@ public final class MySqlStore implements Store {
           Optional<Execution> winner =
               withConnection(creating(request), r -> readExecutionByKey(r, sessionId, keyHash));
           if (winner.isPresent()) {
-            return committed(new Store.CreatedExecution(winner.get(), false));
+            return Store.PendingExecution.committed(
+                new Store.CreatedExecution(winner.get(), false));
           }
         }
         if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
@@ -312,21 +289,22 @@ public final class MySqlStore implements Store {
     return "create execution for code session " + request.sessionId();
   }
 
+  /** An execution inserted in a transaction still open, and its session as the insert saw it. */
+  private record Inserted(Execution execution, Session session) {}
+
   /**
-   * Inserts the execution, a snapshot of its session, and reads back what it made; with {@code
-   * begin}, in a transaction opened first and left open.
+   * Opens a transaction, inserts the execution, a snapshot of its session, and reads back what it
+   * made and the session; the caller ends the transaction. The session is read inside it, where the
+   * insert's copy holds a shared lock on its row: it is the one the execution snapshots.
    */
-  private Execution insertExecution(Connection c, Store.NewExecution request, boolean begin)
-      throws SQLException {
-    if (begin && !multiStatements) {
+  private Inserted insertExecution(Connection c, Store.NewExecution request) throws SQLException {
+    if (!multiStatements) {
       c.setAutoCommit(false);
     }
-    String text =
-        !multiStatements
-            ? sql.insertExecution
-            : begin ? sql.beginInsertExecutionAndRead : sql.insertExecutionAndRead;
+    String text = multiStatements ? sql.beginInsertExecutionAndRead : sql.insertExecution;
     int inserted;
-    Optional<Execution> readBack = Optional.empty();
+    Optional<Execution> execution = Optional.empty();
+    Optional<Session> session = Optional.empty();
     try (PreparedStatement s = c.prepareStatement(text)) {
       int i = 0;
       s.setBytes(++i, Rows.bytes(request.id()));
@@ -348,16 +326,21 @@ public final class MySqlStore implements Store {
       s.setBoolean(++i, request.interactive());
       s.setBytes(++i, Rows.bytes(request.sessionId()));
       if (multiStatements) {
-        // why: the insert and the read of what it made go in one round trip.
+        // why: the transaction's start, the insert and the reads of what it made and of the
+        // session go in one round trip.
         s.setBytes(++i, Rows.bytes(request.id()));
+        s.setBytes(++i, Rows.bytes(request.sessionId()));
         s.execute();
-        if (begin) {
-          s.getMoreResults(); // past the transaction's start
-        }
+        s.getMoreResults(); // past the transaction's start
         inserted = s.getUpdateCount();
         if (s.getMoreResults()) {
           try (ResultSet rows = s.getResultSet()) {
-            readBack = rows.next() ? Optional.of(Rows.execution(rows)) : Optional.empty();
+            execution = rows.next() ? Optional.of(Rows.execution(rows)) : Optional.empty();
+          }
+        }
+        if (s.getMoreResults()) {
+          try (ResultSet rows = s.getResultSet()) {
+            session = rows.next() ? Optional.of(Rows.session(rows)) : Optional.empty();
           }
         }
       } else {
@@ -367,36 +350,34 @@ public final class MySqlStore implements Store {
     if (inserted == 0) {
       throw new LivecodeException.SessionNotFound(request.sessionId());
     }
-    return (readBack.isPresent() ? readBack : readExecution(c, request.id()))
-        .orElseThrow(
+    if (!multiStatements) {
+      execution = readExecution(c, request.id());
+      session = readSession(c, request.sessionId());
+    }
+    return new Inserted(
+        execution.orElseThrow(
             () ->
                 new StoreException(
-                    "execution " + request.id() + " vanished right after its insert"));
-  }
-
-  private static Store.PendingExecution committed(Store.CreatedExecution created) {
-    return new Store.PendingExecution() {
-      @Override
-      public Store.CreatedExecution commit() {
-        return created;
-      }
-
-      @Override
-      public void close() {}
-    };
+                    "execution " + request.id() + " vanished right after its insert")),
+        session.orElseThrow(() -> new LivecodeException.SessionNotFound(request.sessionId())));
   }
 
   /** An inserted execution whose transaction is still open on its connection. */
   private final class OpenInsert implements Store.PendingExecution {
     private final Connection connection;
-    private final Execution execution;
+    private final Inserted inserted;
     private final String operation;
     private boolean ended;
 
-    OpenInsert(Connection connection, Execution execution, String operation) {
+    OpenInsert(Connection connection, Inserted inserted, String operation) {
       this.connection = connection;
-      this.execution = execution;
+      this.inserted = inserted;
       this.operation = operation;
+    }
+
+    @Override
+    public Optional<Session> session() {
+      return Optional.of(inserted.session());
     }
 
     @Override
@@ -408,7 +389,7 @@ public final class MySqlStore implements Store {
       try {
         end(connection, "COMMIT");
         release(connection);
-        return new Store.CreatedExecution(execution, true);
+        return new Store.CreatedExecution(inserted.execution(), true);
       } catch (SQLException e) {
         abandon(connection, e);
         throw failure(operation, e);

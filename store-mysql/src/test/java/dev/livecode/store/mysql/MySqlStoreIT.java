@@ -2,11 +2,9 @@ package dev.livecode.store.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.livecode.core.Execution;
 import dev.livecode.core.Session;
 import dev.livecode.core.spi.Store;
 import dev.livecode.testing.StoreContract;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,17 +18,11 @@ class MySqlStoreIT extends StoreContract {
   }
 
   @Test
-  void aPendingExecutionIsUnseenUntilItsCommit() {
-    Session session = newSession();
-    Store.NewExecution request = run(session.id());
+  void aPendingExecutionCarriesTheSessionItsInsertCopied() {
+    Session session = newSession("python", "print('saved')");
 
-    Optional<Execution> beforeCommit;
-    try (Store.PendingExecution pending = store().beginExecution(request)) {
-      beforeCommit = store().findExecution(request.id());
-      pending.commit();
+    try (Store.PendingExecution pending = store().beginExecution(run(session.id()))) {
+      assertThat(pending.session()).contains(session);
     }
-
-    assertThat(beforeCommit).isEmpty();
-    assertThat(store().findExecution(request.id())).isPresent();
   }
 }

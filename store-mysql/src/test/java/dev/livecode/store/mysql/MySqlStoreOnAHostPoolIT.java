@@ -1,7 +1,11 @@
 package dev.livecode.store.mysql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livecode.core.Session;
 import dev.livecode.core.spi.Store;
 import dev.livecode.testing.StoreContract;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -14,5 +18,14 @@ class MySqlStoreOnAHostPoolIT extends StoreContract {
   @Override
   protected Store store() {
     return DB.store();
+  }
+
+  @Test
+  void aPendingExecutionCarriesTheSessionItsInsertCopied() {
+    Session session = newSession("python", "print('saved')");
+
+    try (Store.PendingExecution pending = store().beginExecution(run(session.id()))) {
+      assertThat(pending.session()).contains(session);
+    }
   }
 }

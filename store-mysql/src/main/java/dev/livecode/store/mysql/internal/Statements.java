@@ -19,7 +19,6 @@ public final class Statements {
   public final String updateSessionIfVersionGiven;
   private final String findSessionsPrefix;
   public final String insertExecution;
-  public final String insertExecutionAndRead;
   public final String beginInsertExecutionAndRead;
   public final String findExecution;
   public final String findExecutionByKey;
@@ -62,10 +61,10 @@ public final class Statements {
             + sessions
             + " WHERE id = ?";
     findExecution = "SELECT " + EXECUTION_COLUMNS + " FROM " + executions + " WHERE id = ?";
-    // Two statements in one round trip, on a connection that allows it: the insert, then the read
-    // of the row it made.
-    insertExecutionAndRead = insertExecution + "; " + findExecution;
-    beginInsertExecutionAndRead = "START TRANSACTION; " + insertExecutionAndRead;
+    // Four statements in one round trip, on a connection that allows it: the transaction's start,
+    // the insert, then the reads of the row it made and of the session it copied.
+    beginInsertExecutionAndRead =
+        "START TRANSACTION; " + insertExecution + "; " + findExecution + "; " + findSession;
     findExecutionByKey =
         "SELECT "
             + EXECUTION_COLUMNS
