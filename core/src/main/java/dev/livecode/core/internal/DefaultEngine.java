@@ -349,10 +349,10 @@ public final class DefaultEngine implements LivecodeEngine {
         runners.resolveAvailable(getSession(request.sessionId()).language());
         throw e;
       }
-      // why: a store on another server reads the session in the insert's own round trip, in a
-      // transaction committed only once the checks below pass: one round trip instead of two. A
-      // store that does not (the in-memory one) writes only at the commit, so its session is read
-      // before anything is written.
+      // why: a store on another server reads the session in the insert's own round trip, so the
+      // read costs no round trip of its own, and commits only once the checks below pass. A store
+      // that does not (the in-memory one) writes only at the commit, so its session is read before
+      // anything is written.
       try (Store.PendingExecution pending =
           store.beginExecution(
               new Store.NewExecution(

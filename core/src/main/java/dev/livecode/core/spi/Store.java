@@ -126,8 +126,9 @@ public interface Store extends AutoCloseable {
    * {@link #createExecution} in two steps: its caller commits the returned creation or abandons it
    * by closing it. Until the commit nobody else sees the execution, and an abandoned one leaves
    * nothing behind, not even a claim on its idempotency key. The engine checks what a run needs
-   * (the queue's room, the session's language) while a remote store's insert is on its way, and
-   * commits only once they pass. Default: nothing is written before {@link
+   * (the queue's room, the session's language) between the two and commits only once they pass; a
+   * store that reads the session in the insert's own step ({@link PendingExecution#session}) saves
+   * the engine a read of its own. Default: nothing is written before {@link
    * PendingExecution#commit}, which calls {@link #createExecution}.
    *
    * @throws LivecodeException.SessionNotFound when there is no such session, from here or from the
