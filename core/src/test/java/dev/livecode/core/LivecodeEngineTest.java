@@ -417,4 +417,15 @@ class LivecodeEngineTest {
     assertThatThrownBy(() -> engine().run(RunRequest.of(UUID.randomUUID())))
         .isInstanceOf(LivecodeException.SessionNotFound.class);
   }
+
+  @Test
+  void runOfUnknownSessionWithLimitsOverTheCapsIsNotFoundFirst() {
+    assertThatThrownBy(
+            () ->
+                engine()
+                    .run(
+                        RunRequest.of(UUID.randomUUID())
+                            .withLimits(Limits.Overrides.NONE.withWallTime(Duration.ofHours(1)))))
+        .isInstanceOf(LivecodeException.SessionNotFound.class);
+  }
 }
