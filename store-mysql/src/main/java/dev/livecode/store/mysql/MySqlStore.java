@@ -255,34 +255,27 @@ public final class MySqlStore implements Store {
         return Store.PendingExecution.committed(new Store.CreatedExecution(earlier.get(), false));
       }
     }
-    if (closed.get()) {
-      throw new StoreException("cannot " + creating(request) + ": the MySQL store is closed");
-    }
-    for (int attempt = 1; ; attempt++) {
-      Connection c = null;
-      try {
-        c = dataSource.getConnection();
-        return new OpenInsert(c, insertExecution(c, request), creating(request));
-      } catch (SQLException e) {
-        abandon(c, e);
-        if (keyHash != null && SqlErrors.isDuplicateKey(e)) {
-          // Read outside the abandoned transaction, whose snapshot may be older than the winner.
-          Optional<Execution> winner =
-              withConnection(creating(request), r -> readExecutionByKey(r, sessionId, keyHash));
-          if (winner.isPresent()) {
-            return Store.PendingExecution.committed(
-                new Store.CreatedExecution(winner.get(), false));
+    return tried(
+        creating(request),
+        () -> {
+          Connection c = dataSource.getConnection();
+          try {
+            return new OpenInsert(c, insertExecution(c, request, keyHash), creating(request));
+          } catch (SQLException | RuntimeException | Error e) {
+            abandon(c, e);
+            if (keyHash != null && e instanceof SQLException sql && SqlErrors.isDuplicateKey(sql)) {
+              // Read outside the abandoned transaction, whose snapshot may be older than the
+              // winner's commit.
+              Optional<Execution> winner =
+                  withConnection(creating(request), r -> readExecutionByKey(r, sessionId, keyHash));
+              if (winner.isPresent()) {
+                return Store.PendingExecution.committed(
+                    new Store.CreatedExecution(winner.get(), false));
+              }
+            }
+            throw e;
           }
-        }
-        if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
-          continue;
-        }
-        throw failure(creating(request), e);
-      } catch (RuntimeException | Error e) {
-        abandon(c, e);
-        throw e;
-      }
-    }
+        });
   }
 
   private static String creating(Store.NewExecution request) {
@@ -297,7 +290,8 @@ public final class MySqlStore implements Store {
    * made and the session; the caller ends the transaction. The session is read inside it, where the
    * insert's copy holds a shared lock on its row: it is the one the execution snapshots.
    */
-  private Inserted insertExecution(Connection c, Store.NewExecution request) throws SQLException {
+  private Inserted insertExecution(Connection c, Store.NewExecution request, byte[] keyHash)
+      throws SQLException {
     if (!multiStatements) {
       c.setAutoCommit(false);
     }
@@ -316,7 +310,6 @@ public final class MySqlStore implements Store {
       s.setLong(++i, request.limits().maxFileBytes());
       s.setLong(++i, request.limits().maxOutputBytes());
       s.setString(++i, request.idempotencyKey().orElse(null));
-      byte[] keyHash = request.idempotencyKey().map(Rows::keyHash).orElse(null);
       if (keyHash != null) {
         s.setBytes(++i, keyHash);
       } else {
@@ -387,7 +380,7 @@ public final class MySqlStore implements Store {
       }
       ended = true;
       try {
-        end(connection, "COMMIT");
+        end(connection, true);
         release(connection);
         return new Store.CreatedExecution(inserted.execution(), true);
       } catch (SQLException e) {
@@ -405,10 +398,10 @@ public final class MySqlStore implements Store {
     }
   }
 
-  /** Ends a transaction begun by {@link #insertExecution}: {@code COMMIT} or {@code ROLLBACK}. */
-  private void end(Connection c, String how) throws SQLException {
+  /** Commits or rolls back a transaction begun by {@link #insertExecution}. */
+  private void end(Connection c, boolean commit) throws SQLException {
     if (!multiStatements) {
-      if (how.equals("COMMIT")) {
+      if (commit) {
         c.commit();
       } else {
         c.rollback();
@@ -416,17 +409,14 @@ public final class MySqlStore implements Store {
       return;
     }
     try (Statement s = c.createStatement()) {
-      s.execute(how);
+      s.execute(commit ? "COMMIT" : "ROLLBACK");
     }
   }
 
-  /** Rolls back what {@code c} has not committed and gives it back; {@code c} may be null. */
+  /** Rolls back what {@code c} has not committed and gives it back. */
   private void abandon(Connection c, Throwable cause) {
-    if (c == null) {
-      return;
-    }
     try {
-      end(c, "ROLLBACK");
+      end(c, false);
     } catch (SQLException e) {
       cause.addSuppressed(e);
     }
@@ -677,17 +667,32 @@ public final class MySqlStore implements Store {
     T run(Connection connection) throws SQLException;
   }
 
+  private interface SqlCall<T> {
+    T run() throws SQLException;
+  }
+
   /**
    * One or more statements on one pooled connection, in autocommit mode (each atomic on its own)
    * unless the work changes it; tried again on a deadlock or lock wait timeout.
    */
   private <T> T withConnection(String operation, SqlWork<T> work) {
+    return tried(
+        operation,
+        () -> {
+          try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+          }
+        });
+  }
+
+  /** {@code call}, tried again on a deadlock or lock wait timeout. */
+  private <T> T tried(String operation, SqlCall<T> call) {
     if (closed.get()) {
       throw new StoreException("cannot " + operation + ": the MySQL store is closed");
     }
     for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
-        return work.run(c);
+      try {
+        return call.run();
       } catch (SQLException e) {
         if (attempt < MAX_ATTEMPTS && SqlErrors.isRetryable(e)) {
           LOG.debug(
